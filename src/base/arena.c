@@ -1,0 +1,206 @@
+/*
+ * arena.c — block-based region allocator (see arena.h).
+ *
+ * An arena owns a singly linked list of blocks.  Small requests are carved from
+ * the current block; a request larger than a quarter of the block size gets a
+ * block of its own, so huge column buffers do not waste the tail of a block.
+ * Block sizes double from 4 KiB up to 1 MiB, so a short-lived arena stays small.
+ */
+#include "base/arena.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/mem.h"
+
+#define ALIGN 16
+#define MIN_BLOCK (4u << 10)
+#define MAX_BLOCK (1u << 20)
+
+typedef struct block {
+    struct block *next;
+    size_t cap;  /* usable bytes after the header */
+    size_t used; /* bytes handed out */
+    /* followed by 16-byte aligned payload */
+} block;
+
+#define BLOCK_HEADER ((sizeof(block) + ALIGN - 1) & ~(size_t)(ALIGN - 1))
+
+struct bk_arena {
+    const char *name;
+    bk_arena *parent;
+    bk_arena *first_child; /* children, linked through next_sibling */
+    bk_arena *next_sibling;
+    block *blocks;     /* current block first */
+    size_t next_block; /* size of the next small block */
+    size_t used;       /* bytes held in blocks (headers included) */
+    size_t limit;      /* 0 = unlimited */
+    bool failed;
+    bk_cleanup *cleanups;
+};
+
+bk_arena *bk_arena_new(bk_arena *parent, const char *name, size_t limit) {
+    bk_arena *a = bk_calloc(1, sizeof *a);
+    if (!a) return NULL;
+    a->name = name ? name : "arena";
+    a->parent = parent;
+    a->limit = limit;
+    a->next_block = MIN_BLOCK;
+    if (parent) {
+        a->next_sibling = parent->first_child;
+        parent->first_child = a;
+    }
+    return a;
+}
+
+/* True when adding `n` bytes keeps this arena and all its ancestors within their limits. */
+static bool within_limits(const bk_arena *a, size_t n) {
+    for (const bk_arena *p = a; p; p = p->parent) {
+        if (p->limit && p->used + n > p->limit) return false;
+    }
+    return true;
+}
+
+static void charge(bk_arena *a, size_t n, bool add) {
+    for (bk_arena *p = a; p; p = p->parent) p->used = add ? p->used + n : p->used - n;
+}
+
+BK_NOINLINE static void *alloc_slow(bk_arena *a, size_t n) {
+    size_t cap;
+    bool dedicated = n > a->next_block / 4;
+    cap = dedicated ? n : a->next_block;
+    if (cap > SIZE_MAX - BLOCK_HEADER || !within_limits(a, cap + BLOCK_HEADER)) {
+        a->failed = true;
+        return NULL;
+    }
+    block *b = bk_malloc(BLOCK_HEADER + cap);
+    if (!b) {
+        a->failed = true;
+        return NULL;
+    }
+    b->cap = cap;
+    b->used = n;
+    charge(a, BLOCK_HEADER + cap, true);
+    if (dedicated && a->blocks) {
+        /* keep the current small block first so its tail stays usable */
+        b->next = a->blocks->next;
+        a->blocks->next = b;
+    } else {
+        b->next = a->blocks;
+        a->blocks = b;
+        if (a->next_block < MAX_BLOCK) a->next_block *= 2;
+    }
+    return (unsigned char *)b + BLOCK_HEADER;
+}
+
+void *bk_arena_alloc(bk_arena *a, size_t n) {
+    if (BK_UNLIKELY(a->failed)) return NULL;
+    if (n == 0) n = 1;
+    if (n > SIZE_MAX - ALIGN) {
+        a->failed = true;
+        return NULL;
+    }
+    n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+    block *b = a->blocks;
+    if (BK_LIKELY(b && b->cap - b->used >= n)) {
+        void *p = (unsigned char *)b + BLOCK_HEADER + b->used;
+        b->used += n;
+        return p;
+    }
+    return alloc_slow(a, n);
+}
+
+void *bk_arena_zalloc(bk_arena *a, size_t n) {
+    void *p = bk_arena_alloc(a, n);
+    if (p) memset(p, 0, n);
+    return p;
+}
+
+void *bk_arena_array(bk_arena *a, size_t count, size_t size) {
+    if (size && count > SIZE_MAX / size) {
+        a->failed = true;
+        return NULL;
+    }
+    return bk_arena_alloc(a, count * size);
+}
+
+void *bk_arena_memdup(bk_arena *a, const void *src, size_t n) {
+    void *p = bk_arena_alloc(a, n);
+    if (p && n) memcpy(p, src, n);
+    return p;
+}
+
+char *bk_arena_strndup(bk_arena *a, const char *s, size_t n) {
+    char *p = bk_arena_alloc(a, n + 1);
+    if (!p) return NULL;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *bk_arena_strdup(bk_arena *a, const char *s) { return bk_arena_strndup(a, s, strlen(s)); }
+
+char *bk_arena_printf(bk_arena *a, const char *fmt, ...) {
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *p = n < 0 ? NULL : bk_arena_alloc(a, (size_t)n + 1);
+    if (p) vsnprintf(p, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    return p;
+}
+
+void bk_arena_on_reset(bk_arena *a, bk_cleanup *cb) {
+    cb->next = a->cleanups;
+    a->cleanups = cb;
+}
+
+static void unlink_from_parent(bk_arena *a) {
+    if (!a->parent) return;
+    bk_arena **pp = &a->parent->first_child;
+    while (*pp && *pp != a) pp = &(*pp)->next_sibling;
+    if (*pp) *pp = a->next_sibling;
+}
+
+void bk_arena_reset(bk_arena *a) {
+    while (a->first_child) bk_arena_free(a->first_child);
+    while (a->cleanups) {
+        bk_cleanup *cb = a->cleanups;
+        a->cleanups = cb->next;
+        cb->fn(cb->arg);
+    }
+    block *b = a->blocks;
+    while (b) {
+        block *next = b->next;
+        charge(a, BLOCK_HEADER + b->cap, false);
+        bk_free(b);
+        b = next;
+    }
+    a->blocks = NULL;
+    a->next_block = MIN_BLOCK;
+    a->failed = false;
+}
+
+void bk_arena_free(bk_arena *a) {
+    if (!a) return;
+    bk_arena_reset(a);
+    unlink_from_parent(a);
+    bk_free(a);
+}
+
+bool bk_arena_failed(const bk_arena *a) { return a->failed; }
+
+size_t bk_arena_used(const bk_arena *a) { return a->used; }
+
+bk_status bk_arena_oom(const bk_arena *a, bk_error *err) {
+    for (const bk_arena *p = a; p; p = p->parent) {
+        if (p->limit)
+            return bk_error_set(err, BK_OUT_OF_MEMORY,
+                                "out of memory: %s would exceed its limit of %zu bytes", p->name,
+                                p->limit);
+    }
+    return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in %s", a->name);
+}

@@ -1,0 +1,57 @@
+/*
+ * arena.h — region allocation: the unit of lifetime in Bricks.
+ *
+ * An arena hands out memory from large blocks and frees it all at once.  Arenas
+ * form a tree (process > request > query > operator > per-chunk scratch): freeing
+ * or resetting a parent frees its children.  Cleanup callbacks release non-memory
+ * resources (file descriptors, pins) when the arena is reset or freed.
+ *
+ * Failure is sticky and bounded: each arena may carry a byte limit (0 = none; a
+ * child also counts against its ancestors' limits).  The first failed allocation
+ * sets `failed`; later allocations return NULL, and the owner reports one clear
+ * out-of-memory error.
+ *
+ * Not thread-safe: one arena belongs to one thread at a time.
+ */
+#ifndef BRICKS_BASE_ARENA_H
+#define BRICKS_BASE_ARENA_H
+
+#include "base/bk.h"
+#include "base/error.h"
+
+typedef struct bk_arena bk_arena;
+
+typedef struct bk_cleanup {
+    void (*fn)(void *arg);
+    void *arg;
+    struct bk_cleanup *next; /* set by bk_arena_on_reset */
+} bk_cleanup;
+
+/* New arena; `parent` may be NULL.  `name` (static string) appears in errors. NULL on OOM. */
+bk_arena *bk_arena_new(bk_arena *parent, const char *name, size_t limit);
+
+/* Memory aligned to 16 bytes; NULL on OOM or when the limit would be passed. */
+void *bk_arena_alloc(bk_arena *a, size_t n);
+void *bk_arena_zalloc(bk_arena *a, size_t n);
+/* Array of `count` elements of `size` bytes, overflow-checked. */
+void *bk_arena_array(bk_arena *a, size_t count, size_t size);
+void *bk_arena_memdup(bk_arena *a, const void *src, size_t n);
+char *bk_arena_strdup(bk_arena *a, const char *s);
+char *bk_arena_strndup(bk_arena *a, const char *s, size_t n);
+char *bk_arena_printf(bk_arena *a, const char *fmt, ...) BK_PRINTF(2, 3);
+
+/* Run fn(arg) when `a` is next reset or freed (last registered runs first). */
+void bk_arena_on_reset(bk_arena *a, bk_cleanup *cb);
+
+/* Free every allocation and every child arena; the arena itself stays usable. */
+void bk_arena_reset(bk_arena *a);
+/* Free the arena, its memory and its children.  bk_arena_free(NULL) is a no-op. */
+void bk_arena_free(bk_arena *a);
+
+bool bk_arena_failed(const bk_arena *a);
+size_t bk_arena_used(const bk_arena *a); /* bytes held by this arena (not children) */
+
+/* Fill err with the standard out-of-memory message for `a` and return BK_OUT_OF_MEMORY. */
+bk_status bk_arena_oom(const bk_arena *a, bk_error *err);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * mem.h — the heap, for long-lived objects with a documented owner.
+ *
+ * All heap memory in Bricks goes through these wrappers (raw malloc/free are banned
+ * by tools/check_src.sh).  They count live bytes and have a fault-injection hook so
+ * tests can make the k-th allocation fail and check that the failure is clean.
+ * Thread-safe.
+ */
+#ifndef BRICKS_BASE_MEM_H
+#define BRICKS_BASE_MEM_H
+
+#include "base/bk.h"
+
+void *bk_malloc(size_t n);               /* NULL on OOM (or injected failure) */
+void *bk_calloc(size_t count, size_t n); /* zeroed; NULL on OOM or overflow */
+void *bk_realloc(void *p, size_t n);     /* like realloc; p unchanged on failure */
+void bk_free(void *p);                   /* bk_free(NULL) is a no-op */
+char *bk_strdup(const char *s);          /* caller frees with bk_free */
+
+/* Bytes currently allocated through these wrappers (approximate, for tests). */
+int64_t bk_mem_live_bytes(void);
+
+/*
+ * Fault injection for tests: after `n` more successful allocations, every
+ * allocation fails until bk_mem_fail_reset().  n < 0 disables.
+ */
+void bk_mem_fail_after(int64_t n);
+void bk_mem_fail_reset(void);
+/* Number of allocations made since the last bk_mem_fail_reset (for torture loops). */
+int64_t bk_mem_alloc_count(void);
+
+#endif

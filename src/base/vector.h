@@ -1,0 +1,71 @@
+/*
+ * vector.h — bk_vector, a column of values in memory (DESIGN §4).
+ *
+ * A vector is a typed array plus a validity bitmap.  Nested kinds keep their
+ * values in child vectors: ARRAY and MAP carry n+1 offsets into their children
+ * (row i spans child rows [offsets[i], offsets[i+1])); STRUCT carries one child
+ * per field, each with n rows.  Layout per kind: see types.h.
+ *
+ * Invariants:
+ *   validity == NULL            <=> every row is valid (no NULLs)
+ *   bit i of validity set       <=> row i is not NULL (LSB-first, Arrow order)
+ *   ARRAY/MAP: offsets[0] == 0, offsets non-decreasing, offsets[n] == children[0]->n
+ *   MAP: children[0]->n == children[1]->n; keys are never NULL
+ *   STRUCT: children[k]->n == n for every field k
+ *   the value slot of a NULL row holds zero bytes (strings: len 0), so kernels may
+ *   read it without checking validity.
+ *
+ * All memory of a vector (data, validity, offsets, string bytes, children) lives in
+ * one arena, given to bk_vector_make; there is no free function.
+ */
+#ifndef BRICKS_BASE_VECTOR_H
+#define BRICKS_BASE_VECTOR_H
+
+#include "base/bk.h"
+#include "base/types.h"
+
+typedef struct bk_vector bk_vector;
+
+struct bk_vector {
+    const bk_type *type;
+    size_t n;             /* number of rows */
+    void *data;           /* n values of bk_type_width(type) bytes; NULL for STRUCT/VOID */
+    uint8_t *validity;    /* (n+7)/8 bytes, or NULL when no row is NULL */
+    int64_t *offsets;     /* ARRAY/MAP: n+1 entries; else NULL */
+    bk_vector **children; /* ARRAY 1, MAP 2, STRUCT type->n_children; else NULL */
+};
+
+/*
+ * A vector of `n` rows for `type`, allocated in `a`, values zeroed, all rows valid
+ * (validity NULL).  Nested children are created with 0 rows for ARRAY/MAP and n
+ * rows for STRUCT.  NULL on OOM.
+ */
+bk_vector *bk_vector_make(bk_arena *a, const bk_type *type, size_t n);
+
+/* Allocate (all valid) the validity bitmap if absent; BK_OUT_OF_MEMORY on failure. */
+bk_status bk_vector_ensure_validity(bk_arena *a, bk_vector *v) BK_MUST_USE;
+
+static inline bool bk_vector_is_valid(const bk_vector *v, size_t row) {
+    return !v->validity || (v->validity[row >> 3] >> (row & 7)) & 1;
+}
+
+static inline void bk_validity_set(uint8_t *validity, size_t row, bool valid) {
+    if (valid)
+        validity[row >> 3] |= (uint8_t)(1u << (row & 7));
+    else
+        validity[row >> 3] &= (uint8_t)~(1u << (row & 7));
+}
+
+/* Number of NULL rows. */
+size_t bk_vector_null_count(const bk_vector *v);
+
+/*
+ * Append the text form of row `row` to `out` (a bk_buf), the way Spark's
+ * `CAST(x AS STRING)` prints it: NULL as "NULL", timestamps as
+ * "2024-01-02 03:04:05.123456", decimals with their scale, arrays as "[1, 2]",
+ * maps as "{a -> 1}", structs as "{1, x}".  Used by the CLI and tests.
+ */
+struct bk_buf;
+bk_status bk_vector_format_value(const bk_vector *v, size_t row, struct bk_buf *out) BK_MUST_USE;
+
+#endif
