@@ -29,7 +29,7 @@ typedef struct bk_vector bk_vector;
 struct bk_vector {
     const bk_type *type;
     size_t n;             /* number of rows */
-    void *data;           /* n values of bk_type_width(type) bytes; NULL for STRUCT/VOID */
+    void *data;           /* n values of bk_type_width(type) bytes; NULL when width is 0 */
     uint8_t *validity;    /* (n+7)/8 bytes, or NULL when no row is NULL */
     int64_t *offsets;     /* ARRAY/MAP: n+1 entries; else NULL */
     bk_vector **children; /* ARRAY 1, MAP 2, STRUCT type->n_children; else NULL */
@@ -38,7 +38,8 @@ struct bk_vector {
 /*
  * A vector of `n` rows for `type`, allocated in `a`, values zeroed, all rows valid
  * (validity NULL).  Nested children are created with 0 rows for ARRAY/MAP and n
- * rows for STRUCT.  NULL on OOM.
+ * rows for STRUCT.  NULL on OOM.  (VOID is the exception: it gets an all-zero
+ * validity bitmap, so that bk_vector_is_valid is false for its rows.)
  */
 bk_vector *bk_vector_make(bk_arena *a, const bk_type *type, size_t n);
 
@@ -64,8 +65,34 @@ size_t bk_vector_null_count(const bk_vector *v);
  * `CAST(x AS STRING)` prints it: NULL as "NULL", timestamps as
  * "2024-01-02 03:04:05.123456", decimals with their scale, arrays as "[1, 2]",
  * maps as "{a -> 1}", structs as "{1, x}".  Used by the CLI and tests.
+ *
+ * In detail (clock.h has the date/time forms):
+ *   BOOLEAN        true / false
+ *   FLOAT, DOUBLE  Java's Float/Double.toString, as Spark: shortest digits that read
+ *                  back exactly; "1.0", "0.001", "1234567.0", "1.0E7", "1.5E-4",
+ *                  "NaN", "Infinity", "-Infinity", "-0.0"
+ *   DECIMAL        plain notation with exactly `scale` fraction digits: "-0.05", "12"
+ *   STRING         the bytes as they are (no quotes, also inside nested values)
+ *   BINARY         hex in the form of a SQL binary literal: X'0A0B' (X'' when empty);
+ *                  a choice of ours: Spark's CAST would emit the raw bytes
+ *   DATE           2024-01-02, -0044-03-15, +10000-01-01
+ *   TIMESTAMP(_NTZ) 2024-01-02 03:04:05[.ffffff] (UTC; fraction trimmed)
+ *   TIME           03:04:05[.ffffff]
+ *   NULL           "NULL" at the top level, "null" inside ARRAY/MAP/STRUCT (Spark 3+)
+ *   VOID           always NULL
+ * Returns BK_OUT_OF_MEMORY when `out` cannot grow, BK_INTERNAL when `row` is out of
+ * range or the vector breaks an invariant above (bad offsets).
  */
 struct bk_buf;
 bk_status bk_vector_format_value(const bk_vector *v, size_t row, struct bk_buf *out) BK_MUST_USE;
+
+
+/*
+ * A new vector holding rows idx[0..n) of v, in that order (rows may repeat).
+ * Nested children are gathered too.  Values are copied by reference where they
+ * are views (strings point into the same bytes as v's).  Allocated in `a`; NULL
+ * on OOM.  Every idx[i] must be < v->n.
+ */
+bk_vector *bk_vector_take(bk_arena *a, const bk_vector *v, const uint32_t *idx, size_t n);
 
 #endif

@@ -31,6 +31,9 @@ const char *bk_test_data_dir(void);
 /* A fresh empty temporary directory for this test (removed at exit). */
 const char *bk_test_tmpdir(void);
 
+/* The message of an optional bk_error (a function, so &local is no warning). */
+static inline const char *bk_test_err_msg(const bk_error *err) { return err ? err->msg : ""; }
+
 #define BK_TEST(name)                                                                              \
     static void test_##name(void);                                                                 \
     __attribute__((constructor)) static void register_##name(void) {                               \
@@ -92,7 +95,7 @@ const char *bk_test_tmpdir(void);
         bk_status st_ = (expr);                                                                    \
         if (st_ != BK_OK) {                                                                        \
             bk_test_fail(__FILE__, __LINE__, "%s failed: %s: %s", #expr, bk_code_name(st_),        \
-                         (errp) ? (errp)->msg : "");                                               \
+                         bk_test_err_msg(errp));                                   \
             return;                                                                                \
         }                                                                                          \
     } while (0)
