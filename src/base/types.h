@@ -72,7 +72,7 @@ typedef struct bk_str {
     size_t len;
 } bk_str;
 
-/* Static singletons for the kinds with no parameters. */
+/* Static singletons for the kinds with no parameters (NULL for DECIMAL/ARRAY/MAP/STRUCT). */
 const bk_type *bk_type_scalar(bk_type_kind kind);
 
 /* Arena-built composite types; NULL on OOM or bad parameters (precision 1..38, scale <= p). */
@@ -83,7 +83,10 @@ const bk_type *bk_type_make_map(bk_arena *a, const bk_type *key, const bk_type *
 const bk_type *bk_type_make_struct(bk_arena *a, uint32_t n, const char *const *names,
                                    const bk_type *const *fields, const bool *nullable);
 
-/* Bytes per value in a vector's data array (0 for STRUCT and VOID). */
+/*
+ * Bytes per value in a vector's data array (0 for STRUCT and VOID, and for ARRAY
+ * and MAP, whose rows are `offsets` into child vectors: they have no data array).
+ */
 size_t bk_type_width(const bk_type *t);
 bool bk_type_is_nested(const bk_type *t);
 bool bk_type_equal(const bk_type *a, const bk_type *b);

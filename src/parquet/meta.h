@@ -255,6 +255,7 @@ typedef enum pq_column_order {
     PQ_ORDER_UNDEFINED = 0, /* no column_orders list: min_value/max_value are undefined */
     PQ_ORDER_TYPE_DEFINED = 1,
     PQ_ORDER_IEEE_754_TOTAL = 2,
+    PQ_ORDER_INT96_TIMESTAMP = 3, /* INT96_TIMESTAMP_ORDER: chronological INT96 */
     PQ_ORDER_UNKNOWN = 255
 } pq_column_order;
 

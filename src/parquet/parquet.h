@@ -142,6 +142,7 @@ typedef struct pq_writer_opts {
     bool data_page_v2;       /* write DATA_PAGE_V2 instead of v1 */
     const pq_key_value *key_value; /* footer key-value metadata */
     uint32_t n_key_value;
+    bk_pool *pool; /* shred and encode top-level columns in parallel (NULL = this thread) */
 } pq_writer_opts;
 
 void pq_writer_opts_default(pq_writer_opts *o);
