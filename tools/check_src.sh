@@ -28,7 +28,23 @@ while IFS= read -r -d '' f; do files+=("$f"); done < <(
 ((${#files[@]})) || { echo "check_src: no files"; exit 0; }
 
 LC_ALL=C awk '
+BEGIN {
+    banned = "strcpy|strcat|sprintf|strncpy|vsprintf|sscanf|atoi|atol|atoll|strtol|strtoll"
+    banned = banned "|gets|strtok"
+    banned_re = "(^|[^A-Za-z0-9_])(" banned ")[ \t]*[(]"
+    # a "." or "->" before the name is a member (a vtable slot), not the libc call
+    heap_re = "(^|[^A-Za-z0-9_.>])(malloc|calloc|realloc|free|strdup|strndup)[ \t]*[(]"
+}
+
 FNR == 1 { in_comment = 0 }
+
+# The function name inside the text matched by the last match().
+function called(    t) {
+    t = substr(code, RSTART, RLENGTH)
+    sub(/^[^A-Za-z]/, "", t)
+    sub(/[ \t]*[(]$/, "", t)
+    return t
+}
 
 # strip(): the code of one line with comments and literal contents blanked out;
 # sets has_slash_comment when a // comment starts outside a literal or comment.
@@ -69,15 +85,9 @@ function report(msg) {
 
     code = strip(line)
     if (has_slash_comment) report("// comment (use /* */)")
-    if (match(code, /(^|[^A-Za-z0-9_])(strcpy|strcat|sprintf|strncpy|vsprintf|sscanf|atoi|atol|atoll|strtol|strtoll|gets|strtok)[ \t]*\(/)) {
-        call = substr(code, RSTART, RLENGTH); sub(/^[^A-Za-z]/, "", call); sub(/[ \t]*\($/, "", call)
-        report("banned function " call "()")
-    }
-    if (FILENAME != "src/base/mem.c" &&
-        match(code, /(^|[^A-Za-z0-9_.>])(malloc|calloc|realloc|free|strdup|strndup)[ \t]*\(/)) {
-        call = substr(code, RSTART, RLENGTH); sub(/^[^A-Za-z]/, "", call); sub(/[ \t]*\($/, "", call)
-        report("raw " call "() outside src/base/mem.c (use bk_" call " or an arena)")
-    }
+    if (match(code, banned_re)) report("banned function " called() "()")
+    if (FILENAME != "src/base/mem.c" && match(code, heap_re))
+        report("raw " called() "() outside src/base/mem.c (use bk_" called() " or an arena)")
 }
 
 END {

@@ -510,7 +510,7 @@ static bk_status read_data_page(chunk_ctx *c, const pq_page_header *h, const uin
         BK_TRY(page_body(c, body + rl + dl, stored, raw, h->is_compressed && raw > 0, &values));
         values_len = (h->is_compressed && c->cm->codec != PQ_CODEC_UNCOMPRESSED) ? raw : stored;
     }
-    size_t n_defined;
+    size_t n_defined = 0;
     BK_TRY(check_levels(c, start, n, &n_defined));
     if (h->type == PQ_PAGE_DATA_V2 && h->num_nulls >= 0 && leaf->max_rep == 0 &&
         (size_t)h->num_nulls != n - n_defined)
