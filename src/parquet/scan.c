@@ -368,12 +368,12 @@ static bk_status scan_row_group(scan_state *s, bk_arena *a, uint32_t rg, bk_erro
     if (!cols) return bk_arena_oom(a, err);
     bool skip = !all && n_rows == 0;
     for (uint32_t i = 0; i < s->n_fields && !skip; i++) {
-        pq_row_range *held;
-        uint32_t n_held;
+        pq_row_range *held = NULL;
+        uint32_t n_held = 0;
         BK_TRY(pq_read_field(r, a, rg, s->fields[i], all ? NULL : sel, all ? 0 : n_sel, &cols[i],
                              &held, &n_held, err));
         if (all || cols[i]->n == n_rows) continue; /* held exactly the selection */
-        uint32_t *idx;
+        uint32_t *idx = NULL;
         BK_TRY(rows_to_take(a, held, n_held, sel, n_sel, n_rows, &idx, err));
         bk_vector *t = bk_vector_take(a, cols[i], idx, n_rows);
         if (!t) return bk_arena_oom(a, err);
