@@ -41,7 +41,8 @@ while IFS= read -r -d '' file; do
         continue
     fi
     while IFS=: read -r lineno text; do
-        target=$(sed -E 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"([^/"]+)\/.*/\1/' <<<"$text")
+        target=${text#*\"}  # the include path after the opening quote ...
+        target=${target%%/*} # ... up to its first slash
         other=$(rank_of "$target")
         ((other < 0)) && continue # not a layer path (e.g. "test.h", a sibling "x_int.h")
         if ((other > own)); then

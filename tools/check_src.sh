@@ -38,9 +38,9 @@ BEGIN {
 
 FNR == 1 { in_comment = 0 }
 
-# The function name inside the text matched by the last match().
-function called(    t) {
-    t = substr(code, RSTART, RLENGTH)
+# The function name inside the part of `text` matched by the last match().
+function called(text,    t) {
+    t = substr(text, RSTART, RLENGTH)
     sub(/^[^A-Za-z]/, "", t)
     sub(/[ \t]*[(]$/, "", t)
     return t
@@ -85,9 +85,17 @@ function report(msg) {
 
     code = strip(line)
     if (has_slash_comment) report("// comment (use /* */)")
-    if (match(code, banned_re)) report("banned function " called() "()")
-    if (FILENAME != "src/base/mem.c" && match(code, heap_re))
-        report("raw " called() "() outside src/base/mem.c (use bk_" called() " or an arena)")
+    rest = code
+    while (match(rest, banned_re)) {
+        report("banned function " called(rest) "()")
+        rest = substr(rest, RSTART + RLENGTH)
+    }
+    rest = (FILENAME == "src/base/mem.c") ? "" : code
+    while (match(rest, heap_re)) {
+        fn = called(rest)
+        report("raw " fn "() outside src/base/mem.c (use bk_" fn " or an arena)")
+        rest = substr(rest, RSTART + RLENGTH)
+    }
 }
 
 END {

@@ -24,8 +24,8 @@ static int64_t floor_div(int64_t a, int64_t b) {
 int64_t bk_days_from_civil(int64_t year, int month, int day) {
     int64_t y = month <= 2 ? year - 1 : year;
     int64_t era = floor_div(y, 400);
-    int64_t year_of_era = y - era * 400;                          /* [0, 399] */
-    int64_t shifted_month = month > 2 ? month - 3 : month + 9;    /* March = 0 */
+    int64_t year_of_era = y - era * 400;                           /* [0, 399] */
+    int64_t shifted_month = month > 2 ? month - 3 : month + 9;     /* March = 0 */
     int64_t day_of_year = (153 * shifted_month + 2) / 5 + day - 1; /* [0, 365] */
     int64_t day_of_era =
         year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year; /* [0, 146096] */
@@ -46,9 +46,7 @@ void bk_civil_from_days(int64_t days, int64_t *year, int *month, int *day) {
     *year = year_of_era + era * 400 + (m <= 2 ? 1 : 0);
 }
 
-static bool is_leap(int64_t year) {
-    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
+static bool is_leap(int64_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
 
 int bk_days_in_month(int64_t year, int month) {
     static const int lengths[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -96,8 +94,7 @@ static int format_date_into(char *tmp, size_t cap, int64_t days) {
     bk_civil_from_days(days, &year, &month, &day);
     const char *sign = year < 0 ? "-" : year > 9999 ? "+" : "";
     uint64_t abs_year = year < 0 ? 0 - (uint64_t)year : (uint64_t)year;
-    return snprintf(tmp, cap, "%s%04llu-%02d-%02d", sign, (unsigned long long)abs_year, month,
-                    day);
+    return snprintf(tmp, cap, "%s%04llu-%02d-%02d", sign, (unsigned long long)abs_year, month, day);
 }
 
 /* ".ffffff" with trailing zeros trimmed, or "" when the fraction is zero. */

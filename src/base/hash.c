@@ -237,8 +237,7 @@ bk_status bk_hmap_insert_hashed(bk_hmap *m, const void *key, size_t len, uint64_
     return BK_OK;
 }
 
-bk_status bk_hmap_insert(bk_hmap *m, const void *key, size_t len, size_t *index,
-                         bool *inserted) {
+bk_status bk_hmap_insert(bk_hmap *m, const void *key, size_t len, size_t *index, bool *inserted) {
     return bk_hmap_insert_hashed(m, key, len, bk_hash_bytes(key, len, 0), index, inserted);
 }
 

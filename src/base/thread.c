@@ -22,17 +22,17 @@
 #include "base/mem.h"
 
 struct bk_pool {
-    int size;                /* participants: workers + the calling thread */
-    int n_workers;           /* threads actually started (size - 1) */
-    pthread_t *threads;      /* n_workers entries */
+    int size;                 /* participants: workers + the calling thread */
+    int n_workers;            /* threads actually started (size - 1) */
+    pthread_t *threads;       /* n_workers entries */
     pthread_mutex_t run_lock; /* held for the whole of one bk_pool_run */
-    pthread_mutex_t lock;    /* guards everything below except next_task */
-    pthread_cond_t wake;     /* workers wait here for a new generation or stop */
-    pthread_cond_t done;     /* the caller waits here for active == 0 */
-    uint64_t generation;     /* bumped once per run */
-    bool stop;               /* set by bk_pool_free */
-    int active;              /* workers that have not finished the current run */
-    bk_task_fn fn;           /* the current job */
+    pthread_mutex_t lock;     /* guards everything below except next_task */
+    pthread_cond_t wake;      /* workers wait here for a new generation or stop */
+    pthread_cond_t done;      /* the caller waits here for active == 0 */
+    uint64_t generation;      /* bumped once per run */
+    bool stop;                /* set by bk_pool_free */
+    int active;               /* workers that have not finished the current run */
+    bk_task_fn fn;            /* the current job */
     void *arg;
     size_t n_tasks;
     atomic_size_t next_task; /* next unclaimed task index */

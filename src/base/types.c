@@ -205,15 +205,24 @@ static void put_bytes(out_text *o, const char *s, size_t n) {
 static void put_str(out_text *o, const char *s) { put_bytes(o, s, strlen(s)); }
 
 static const char *const kind_names[BK_TYPE_KIND_COUNT] = {
-    [BK_TYPE_VOID] = "VOID",         [BK_TYPE_BOOLEAN] = "BOOLEAN",
-    [BK_TYPE_TINYINT] = "TINYINT",   [BK_TYPE_SMALLINT] = "SMALLINT",
-    [BK_TYPE_INT] = "INT",           [BK_TYPE_BIGINT] = "BIGINT",
-    [BK_TYPE_FLOAT] = "FLOAT",       [BK_TYPE_DOUBLE] = "DOUBLE",
-    [BK_TYPE_DECIMAL] = "DECIMAL",   [BK_TYPE_STRING] = "STRING",
-    [BK_TYPE_BINARY] = "BINARY",     [BK_TYPE_DATE] = "DATE",
-    [BK_TYPE_TIMESTAMP] = "TIMESTAMP", [BK_TYPE_TIMESTAMP_NTZ] = "TIMESTAMP_NTZ",
-    [BK_TYPE_TIME] = "TIME",         [BK_TYPE_ARRAY] = "ARRAY",
-    [BK_TYPE_MAP] = "MAP",           [BK_TYPE_STRUCT] = "STRUCT",
+    [BK_TYPE_VOID] = "VOID",
+    [BK_TYPE_BOOLEAN] = "BOOLEAN",
+    [BK_TYPE_TINYINT] = "TINYINT",
+    [BK_TYPE_SMALLINT] = "SMALLINT",
+    [BK_TYPE_INT] = "INT",
+    [BK_TYPE_BIGINT] = "BIGINT",
+    [BK_TYPE_FLOAT] = "FLOAT",
+    [BK_TYPE_DOUBLE] = "DOUBLE",
+    [BK_TYPE_DECIMAL] = "DECIMAL",
+    [BK_TYPE_STRING] = "STRING",
+    [BK_TYPE_BINARY] = "BINARY",
+    [BK_TYPE_DATE] = "DATE",
+    [BK_TYPE_TIMESTAMP] = "TIMESTAMP",
+    [BK_TYPE_TIMESTAMP_NTZ] = "TIMESTAMP_NTZ",
+    [BK_TYPE_TIME] = "TIME",
+    [BK_TYPE_ARRAY] = "ARRAY",
+    [BK_TYPE_MAP] = "MAP",
+    [BK_TYPE_STRUCT] = "STRUCT",
 };
 
 static bool is_word_char(char c) {
@@ -312,10 +321,10 @@ typedef struct parser {
     bk_arena *a;
     const char *text;
     size_t len;
-    size_t pos;      /* start of the next unread token */
-    tok_kind kind;   /* the current token */
-    size_t tok_off;  /* its offset in text */
-    size_t tok_len;  /* its length in text */
+    size_t pos;     /* start of the next unread token */
+    tok_kind kind;  /* the current token */
+    size_t tok_off; /* its offset in text */
+    size_t tok_len; /* its length in text */
     char *why;
     size_t why_cap;
     bool failed;
@@ -384,13 +393,13 @@ BK_PRINTF(2, 3) static void fail(parser *p, const char *fmt, ...) {
 /* Fail with `expected X at or near "<current token>"` (or "at end of input"). */
 static void fail_expected(parser *p, const char *what) {
     if (p->kind == TOK_END) {
-        fail(p, "syntax error in data type \"%.*s%s\": expected %s at end of input",
-             SHOW_TEXT(p), what);
+        fail(p, "syntax error in data type \"%.*s%s\": expected %s at end of input", SHOW_TEXT(p),
+             what);
         return;
     }
     size_t show = p->tok_len > 64 ? 64 : p->tok_len;
-    fail(p, "syntax error in data type \"%.*s%s\": expected %s at or near \"%.*s\"",
-         SHOW_TEXT(p), what, (int)show, p->text + p->tok_off);
+    fail(p, "syntax error in data type \"%.*s%s\": expected %s at or near \"%.*s\"", SHOW_TEXT(p),
+         what, (int)show, p->text + p->tok_off);
 }
 
 static bool tok_is(const parser *p, const char *word) {
@@ -433,8 +442,8 @@ static bool parse_int_param(parser *p, const char *what, int lo, int hi, int *ou
         if (v <= INT32_MAX) v = v * 10 + (c - '0'); /* saturates above INT32_MAX */
     }
     if (v < lo || v > hi) {
-        fail(p, "%s %.*s is out of range (%d to %d) in data type \"%.*s%s\"", what,
-             (int)p->tok_len, p->text + p->tok_off, lo, hi, SHOW_TEXT(p));
+        fail(p, "%s %.*s is out of range (%d to %d) in data type \"%.*s%s\"", what, (int)p->tok_len,
+             p->text + p->tok_off, lo, hi, SHOW_TEXT(p));
         return false;
     }
     *out = (int)v;
@@ -577,16 +586,26 @@ static const struct {
     const char *name;
     bk_type_kind kind;
 } simple_names[] = {
-    {"BOOLEAN", BK_TYPE_BOOLEAN},     {"BOOL", BK_TYPE_BOOLEAN},
-    {"TINYINT", BK_TYPE_TINYINT},     {"BYTE", BK_TYPE_TINYINT},
-    {"SMALLINT", BK_TYPE_SMALLINT},   {"SHORT", BK_TYPE_SMALLINT},
-    {"INT", BK_TYPE_INT},             {"INTEGER", BK_TYPE_INT},
-    {"BIGINT", BK_TYPE_BIGINT},       {"LONG", BK_TYPE_BIGINT},
-    {"FLOAT", BK_TYPE_FLOAT},         {"REAL", BK_TYPE_FLOAT},
-    {"DOUBLE", BK_TYPE_DOUBLE},       {"STRING", BK_TYPE_STRING},
-    {"BINARY", BK_TYPE_BINARY},       {"DATE", BK_TYPE_DATE},
-    {"TIMESTAMP", BK_TYPE_TIMESTAMP}, {"TIMESTAMP_LTZ", BK_TYPE_TIMESTAMP},
-    {"TIMESTAMP_NTZ", BK_TYPE_TIMESTAMP_NTZ}, {"TIME", BK_TYPE_TIME},
+    {"BOOLEAN", BK_TYPE_BOOLEAN},
+    {"BOOL", BK_TYPE_BOOLEAN},
+    {"TINYINT", BK_TYPE_TINYINT},
+    {"BYTE", BK_TYPE_TINYINT},
+    {"SMALLINT", BK_TYPE_SMALLINT},
+    {"SHORT", BK_TYPE_SMALLINT},
+    {"INT", BK_TYPE_INT},
+    {"INTEGER", BK_TYPE_INT},
+    {"BIGINT", BK_TYPE_BIGINT},
+    {"LONG", BK_TYPE_BIGINT},
+    {"FLOAT", BK_TYPE_FLOAT},
+    {"REAL", BK_TYPE_FLOAT},
+    {"DOUBLE", BK_TYPE_DOUBLE},
+    {"STRING", BK_TYPE_STRING},
+    {"BINARY", BK_TYPE_BINARY},
+    {"DATE", BK_TYPE_DATE},
+    {"TIMESTAMP", BK_TYPE_TIMESTAMP},
+    {"TIMESTAMP_LTZ", BK_TYPE_TIMESTAMP},
+    {"TIMESTAMP_NTZ", BK_TYPE_TIMESTAMP_NTZ},
+    {"TIME", BK_TYPE_TIME},
     {"VOID", BK_TYPE_VOID},
 };
 

@@ -319,8 +319,8 @@ typedef struct pq_column_index {
 } pq_column_index;
 
 /*
- * Decode the footer's FileMetaData from `len` bytes at `data`.  `*consumed` (may
- * be NULL) receives the bytes read.  Everything is copied into `a`.
+ * Decode the footer's FileMetaData from `len` bytes at `data`.  Everything is
+ * copied into `a`.
  */
 bk_status pq_meta_decode_file(bk_arena *a, const uint8_t *data, size_t len, pq_file_meta *out,
                               bk_error *err);

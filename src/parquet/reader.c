@@ -21,6 +21,7 @@
 #include "parquet/reader_int.h"
 
 #define FOOTER_TAIL 8 /* 4-byte footer length + "PAR1" */
+#define FOOTER_ARENA_LIMIT ((size_t)1 << 30)
 
 static void reader_free(pq_reader *r) {
     if (!r) return;
@@ -33,7 +34,11 @@ static void reader_free(pq_reader *r) {
 /* Decode the footer and build the schema; r->data/size/name are set. */
 static bk_status open_common(pq_reader *r, const pq_reader_opts *opts, bk_error *err) {
     if (opts) r->opts = *opts;
-    r->arena = bk_arena_new(NULL, "parquet footer", 0);
+    /*
+     * A hostile footer can cost a few hundred bytes of structs per byte (empty
+     * column chunks); the limit turns that into a clean error.
+     */
+    r->arena = bk_arena_new(NULL, "parquet footer", FOOTER_ARENA_LIMIT);
     if (!r->arena) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory opening \"%s\"", r->name);
     if (r->size < 12 || memcmp(r->data, "PAR1", 4) != 0) {
         if (r->size >= 4 && memcmp(r->data, "PARE", 4) == 0)

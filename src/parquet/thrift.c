@@ -188,7 +188,7 @@ bk_status pq_thrift_read_i64(pq_thrift_reader *r, uint8_t type, int64_t *out) {
 static bk_status read_int_range(pq_thrift_reader *r, uint8_t type, int64_t lo, int64_t hi,
                                 const char *what, int64_t *out) {
     size_t at = pq_thrift_offset(r);
-    int64_t v;
+    int64_t v = 0;
     BK_TRY(pq_thrift_read_i64(r, type, &v));
     if (v < lo || v > hi)
         return corrupt(r, at, "value %lld does not fit in %s", (long long)v, what);
@@ -197,21 +197,21 @@ static bk_status read_int_range(pq_thrift_reader *r, uint8_t type, int64_t lo, i
 }
 
 bk_status pq_thrift_read_i32(pq_thrift_reader *r, uint8_t type, int32_t *out) {
-    int64_t v;
+    int64_t v = 0;
     BK_TRY(read_int_range(r, type, INT32_MIN, INT32_MAX, "i32", &v));
     *out = (int32_t)v;
     return BK_OK;
 }
 
 bk_status pq_thrift_read_i16(pq_thrift_reader *r, uint8_t type, int16_t *out) {
-    int64_t v;
+    int64_t v = 0;
     BK_TRY(read_int_range(r, type, INT16_MIN, INT16_MAX, "i16", &v));
     *out = (int16_t)v;
     return BK_OK;
 }
 
 bk_status pq_thrift_read_i8(pq_thrift_reader *r, uint8_t type, int8_t *out) {
-    int64_t v;
+    int64_t v = 0;
     BK_TRY(read_int_range(r, type, INT8_MIN, INT8_MAX, "i8", &v));
     *out = (int8_t)v;
     return BK_OK;

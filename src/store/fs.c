@@ -143,8 +143,8 @@ struct store_writer {
     bool failed;      /* a write failed: only abort is allowed */
     uint64_t written; /* bytes accepted by store_writer_write */
     size_t buf_len;
-    char *path;       /* the target */
-    char *tmp_path;   /* the temporary file */
+    char *path;     /* the target */
+    char *tmp_path; /* the temporary file */
     uint8_t buf[WRITE_BUF];
 };
 
@@ -174,8 +174,7 @@ static bk_status sync_dir_of(const char *path, bk_error *err) {
     return BK_OK;
 }
 
-bk_status store_writer_open(const char *path, unsigned flags, store_writer **out,
-                            bk_error *err) {
+bk_status store_writer_open(const char *path, unsigned flags, store_writer **out, bk_error *err) {
     store_writer *w = bk_malloc(sizeof *w);
     if (!w) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory opening \"%s\"", path);
     size_t plen = strlen(path);
@@ -272,8 +271,7 @@ static bk_status publish(store_writer *w, bk_error *err) {
     if (w->flags & STORE_NO_REPLACE) {
         if (link(w->tmp_path, w->path) != 0) {
             if (errno == EEXIST)
-                return bk_error_set(err, BK_ALREADY_EXISTS, "file \"%s\" already exists",
-                                    w->path);
+                return bk_error_set(err, BK_ALREADY_EXISTS, "file \"%s\" already exists", w->path);
             return io_error(err, errno, "create file", w->path);
         }
         unlink(w->tmp_path); /* the data is safe under the new name either way */
@@ -284,10 +282,10 @@ static bk_status publish(store_writer *w, bk_error *err) {
 }
 
 bk_status store_writer_commit(store_writer *w, bk_error *err) {
-    bk_status st = w->failed ? bk_error_set(err, BK_IO,
-                                            "could not write file \"%s\": an earlier write failed",
-                                            w->tmp_path)
-                             : flush_buf(w, err);
+    bk_status st =
+        w->failed ? bk_error_set(err, BK_IO, "could not write file \"%s\": an earlier write failed",
+                                 w->tmp_path)
+                  : flush_buf(w, err);
     if (st == BK_OK && !(w->flags & STORE_NO_SYNC) && fsync(w->fd) != 0)
         st = io_error(err, errno, "fsync file", w->tmp_path);
     if (st == BK_OK) {
@@ -370,8 +368,7 @@ bk_status store_mkdirs(const char *path, bk_error *err) {
 
 bk_status store_remove(const char *path, bk_error *err) {
     if (remove(path) == 0) return BK_OK;
-    if (errno == ENOENT)
-        return bk_error_set(err, BK_NOT_FOUND, "file \"%s\" does not exist", path);
+    if (errno == ENOENT) return bk_error_set(err, BK_NOT_FOUND, "file \"%s\" does not exist", path);
     return io_error(err, errno, "remove", path);
 }
 

@@ -31,8 +31,8 @@
 typedef struct store_map {
     const uint8_t *data; /* the file's bytes (a valid pointer even when size == 0) */
     size_t size;
-    void *base_;         /* private: what to munmap (NULL for an empty file) */
-    size_t map_len_;     /* private */
+    void *base_;     /* private: what to munmap (NULL for an empty file) */
+    size_t map_len_; /* private */
 } store_map;
 
 /*
@@ -67,8 +67,7 @@ enum {
  * until store_writer_commit.  Every store_writer_open must be followed by exactly
  * one commit or abort, which frees the writer.  Errors: BK_IO, BK_OUT_OF_MEMORY.
  */
-bk_status store_writer_open(const char *path, unsigned flags, store_writer **out,
-                            bk_error *err);
+bk_status store_writer_open(const char *path, unsigned flags, store_writer **out, bk_error *err);
 /* Append bytes (buffered).  After a failure the writer can only be aborted. */
 bk_status store_writer_write(store_writer *w, const void *data, size_t n, bk_error *err);
 /* Bytes written so far (the offset of the next byte: Parquet page offsets). */
@@ -89,8 +88,8 @@ bk_status store_write_file(const char *path, const void *data, size_t len, unsig
 /* ---- directories and metadata ----------------------------------------------------------- */
 
 typedef struct store_stat_info {
-    uint64_t size;       /* bytes (0 for directories) */
-    int64_t mtime_ms;    /* last modification, ms since the epoch (Delta's modificationTime) */
+    uint64_t size;    /* bytes (0 for directories) */
+    int64_t mtime_ms; /* last modification, ms since the epoch (Delta's modificationTime) */
     bool is_dir;
 } store_stat_info;
 

@@ -87,8 +87,8 @@ BK_TEST(types_format_nested) {
 
 BK_TEST(types_format_truncates_and_reports_length) {
     bk_arena *a = bk_arena_new(NULL, "t", 0);
-    const bk_type *m = bk_type_make_map(a, bk_type_scalar(BK_TYPE_STRING),
-                                        bk_type_scalar(BK_TYPE_BIGINT));
+    const bk_type *m =
+        bk_type_make_map(a, bk_type_scalar(BK_TYPE_STRING), bk_type_scalar(BK_TYPE_BIGINT));
     char small[8];
     size_t need = bk_type_format(m, small, sizeof small);
     ASSERT_EQ(need, strlen("MAP<STRING, BIGINT>"));

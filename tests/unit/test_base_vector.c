@@ -205,8 +205,7 @@ BK_TEST(vector_format_decimal128) {
     uint64_t nlo = ~lo + 1, nhi = ~hi + (nlo == 0);
     ASSERT_STR_EQ(show_dec128(a, 38, 0, nhi, nlo), "-99999999999999999999999999999999999999");
     ASSERT_STR_EQ(show_dec128(a, 38, 10, nhi, nlo), "-9999999999999999999999999999.9999999999");
-    ASSERT_STR_EQ(show_dec128(a, 38, 38, nhi, nlo),
-                  "-0.99999999999999999999999999999999999999");
+    ASSERT_STR_EQ(show_dec128(a, 38, 38, nhi, nlo), "-0.99999999999999999999999999999999999999");
     /* small values in the 128-bit layout */
     ASSERT_STR_EQ(show_dec128(a, 20, 2, 0, 12345), "123.45");
     ASSERT_STR_EQ(show_dec128(a, 20, 2, UINT64_MAX, (uint64_t)-12345), "-123.45");
@@ -273,8 +272,7 @@ BK_TEST(vector_format_timestamps_and_time) {
     bk_arena *a = bk_arena_new(NULL, "t", 0);
     ASSERT_STR_EQ(show_ts(a, BK_TYPE_TIMESTAMP, 0), "1970-01-01 00:00:00");
     ASSERT_STR_EQ(show_ts(a, BK_TYPE_TIMESTAMP, 1704164645123456), "2024-01-02 03:04:05.123456");
-    ASSERT_STR_EQ(show_ts(a, BK_TYPE_TIMESTAMP_NTZ, 1704164645120000),
-                  "2024-01-02 03:04:05.12");
+    ASSERT_STR_EQ(show_ts(a, BK_TYPE_TIMESTAMP_NTZ, 1704164645120000), "2024-01-02 03:04:05.12");
     ASSERT_STR_EQ(show_ts(a, BK_TYPE_TIMESTAMP, 1704164645100000), "2024-01-02 03:04:05.1");
     ASSERT_STR_EQ(show_ts(a, BK_TYPE_TIMESTAMP, 1704164645000001), "2024-01-02 03:04:05.000001");
     ASSERT_STR_EQ(show_ts(a, BK_TYPE_TIMESTAMP, -1), "1969-12-31 23:59:59.999999");

@@ -77,8 +77,8 @@ BK_TEST(store_errors_name_path_and_reason) {
     store_map map;
     ASSERT_FAILS(store_file_map(missing, &map, &err), BK_IO);
     char expected[1200];
-    snprintf(expected, sizeof expected,
-             "could not open file \"%s\": No such file or directory", missing);
+    snprintf(expected, sizeof expected, "could not open file \"%s\": No such file or directory",
+             missing);
     ASSERT_STR_EQ(err.msg, expected);
 
     bk_error_clear(&err);
