@@ -60,6 +60,7 @@ static bk_status open_common(pq_reader *r, const pq_reader_opts *opts, bk_error 
         return bk_error_set(err, BK_CORRUPT, "parquet file \"%s\": footer length %u exceeds the file size %zu",
                             r->name, footer_len, r->size);
     const uint8_t *footer = tail - footer_len;
+    r->footer_start = (size_t)(footer - r->data);
     bk_status st = pq_meta_decode_file(r->arena, footer, footer_len, &r->meta, err);
     if (st) return bk_error_prefix(err, "parquet file \"%s\": footer", r->name);
     if (r->meta.is_encrypted)

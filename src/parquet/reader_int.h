@@ -102,6 +102,7 @@ struct pq_reader {
     pq_schema schema;
     pq_reader_opts opts;
     int64_t num_rows;         /* sum over the row groups */
+    size_t footer_start;      /* offset of the footer: column data ends before it */
 };
 
 /*
