@@ -43,13 +43,17 @@ char *bk_arena_printf(bk_arena *a, const char *fmt, ...) BK_PRINTF(2, 3);
 /* Run fn(arg) when `a` is next reset or freed (last registered runs first). */
 void bk_arena_on_reset(bk_arena *a, bk_cleanup *cb);
 
-/* Free every allocation and every child arena; the arena itself stays usable. */
+/*
+ * Free every allocation and every child arena; the arena itself stays usable.
+ * Up to 64 MiB of its blocks are kept for reuse until bk_arena_free.
+ */
 void bk_arena_reset(bk_arena *a);
 /* Free the arena, its memory and its children.  bk_arena_free(NULL) is a no-op. */
 void bk_arena_free(bk_arena *a);
 
 bool bk_arena_failed(const bk_arena *a);
-size_t bk_arena_used(const bk_arena *a); /* bytes held by this arena (not children) */
+/* Bytes held by this arena and its children, spare blocks kept by a reset included. */
+size_t bk_arena_used(const bk_arena *a);
 
 /* Fill err with the standard out-of-memory message for `a` and return BK_OUT_OF_MEMORY. */
 bk_status bk_arena_oom(const bk_arena *a, bk_error *err);

@@ -17,7 +17,7 @@
 
 typedef struct bk_pool bk_pool;
 
-/* worker_index is in [0, bk_pool_size(p)], 0 being the calling thread. */
+/* worker_index is in [0, bk_pool_size(p)), 0 being the calling thread. */
 typedef void (*bk_task_fn)(void *arg, size_t task_index, int worker_index);
 
 /* A pool with n_threads workers in total (the caller counts as one); 0 = CPU count. */

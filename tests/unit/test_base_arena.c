@@ -180,12 +180,27 @@ BK_TEST(arena_new_fails_cleanly_on_oom) {
     ASSERT_TRUE(a == NULL);
 }
 
+/* A reset keeps its blocks as spares: repeated rounds reuse them, never grow. */
 BK_TEST(arena_reset_reuses) {
     bk_arena *a = bk_arena_new(NULL, "scratch", 0);
+    size_t held = 0;
     for (int round = 0; round < 100; round++) {
         for (int i = 0; i < 100; i++) ASSERT_TRUE(bk_arena_alloc(a, 100) != NULL);
+        ASSERT_TRUE(bk_arena_alloc(a, 3 << 20) != NULL); /* a dedicated block too */
         bk_arena_reset(a);
-        ASSERT_EQ(bk_arena_used(a), 0);
+        if (round == 0) held = bk_arena_used(a);
+        ASSERT_EQ(bk_arena_used(a), held);
     }
+    ASSERT_TRUE(held > 0);
+    bk_arena_free(a);
+}
+
+/* Spares do not count against a limit when the memory is needed for real. */
+BK_TEST(arena_spares_yield_to_limit) {
+    bk_arena *a = bk_arena_new(NULL, "scan", 8 << 20);
+    ASSERT_TRUE(bk_arena_alloc(a, 5 << 20) != NULL);
+    bk_arena_reset(a);
+    ASSERT_TRUE(bk_arena_alloc(a, 7 << 20) != NULL);
+    ASSERT_TRUE(!bk_arena_failed(a));
     bk_arena_free(a);
 }
