@@ -17,10 +17,18 @@ static bool gather_values(const bk_vector *v, bk_vector *out, const uint32_t *id
     const uint8_t *src = v->data;
     uint8_t *dst = out->data;
     switch (width) {
-    case 1: for (size_t i = 0; i < n; i++) dst[i] = src[idx[i]]; break;
-    case 2: for (size_t i = 0; i < n; i++) ((uint16_t *)dst)[i] = ((const uint16_t *)src)[idx[i]]; break;
-    case 4: for (size_t i = 0; i < n; i++) ((uint32_t *)dst)[i] = ((const uint32_t *)src)[idx[i]]; break;
-    case 8: for (size_t i = 0; i < n; i++) ((uint64_t *)dst)[i] = ((const uint64_t *)src)[idx[i]]; break;
+    case 1:
+        for (size_t i = 0; i < n; i++) dst[i] = src[idx[i]];
+        break;
+    case 2:
+        for (size_t i = 0; i < n; i++) ((uint16_t *)dst)[i] = ((const uint16_t *)src)[idx[i]];
+        break;
+    case 4:
+        for (size_t i = 0; i < n; i++) ((uint32_t *)dst)[i] = ((const uint32_t *)src)[idx[i]];
+        break;
+    case 8:
+        for (size_t i = 0; i < n; i++) ((uint64_t *)dst)[i] = ((const uint64_t *)src)[idx[i]];
+        break;
     default:
         for (size_t i = 0; i < n; i++) memcpy(dst + i * width, src + (size_t)idx[i] * width, width);
         break;
@@ -46,8 +54,8 @@ bk_vector *bk_vector_take(bk_arena *a, const bk_vector *v, const uint32_t *idx, 
             if (bk_vector_is_valid(v, idx[i])) out->validity[i >> 3] |= (uint8_t)(1u << (i & 7));
     }
     uint32_t n_children = v->type->kind == BK_TYPE_ARRAY ? 1
-                          : v->type->kind == BK_TYPE_MAP  ? 2
-                                                          : v->type->n_children;
+                          : v->type->kind == BK_TYPE_MAP ? 2
+                                                         : v->type->n_children;
     if (!v->children || n_children == 0) return out;
     out->children = bk_arena_array(a, n_children, sizeof *out->children);
     if (!out->children) return NULL;
@@ -67,7 +75,8 @@ bk_vector *bk_vector_take(bk_arena *a, const bk_vector *v, const uint32_t *idx, 
             for (int64_t j = v->offsets[idx[i]]; j < v->offsets[idx[i] + 1]; j++)
                 child_idx[k++] = (uint32_t)j;
         for (uint32_t c = 0; c < n_children; c++)
-            if (!(out->children[c] = bk_vector_take(a, v->children[c], child_idx, total))) return NULL;
+            if (!(out->children[c] = bk_vector_take(a, v->children[c], child_idx, total)))
+                return NULL;
     } else {
         for (uint32_t c = 0; c < n_children; c++)
             if (!(out->children[c] = bk_vector_take(a, v->children[c], idx, n))) return NULL;

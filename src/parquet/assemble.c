@@ -110,12 +110,23 @@ static bk_status build_leaf(asm_ctx *c, const pq_field *f, const uint32_t *slots
     size_t n_valid = n - bk_vector_null_count(v);
     if (available < n_valid) return disagree(c, f);
     switch (width) {
-    case 1: SCATTER(uint8_t); break;
-    case 2: SCATTER(uint16_t); break;
-    case 4: SCATTER(uint32_t); break;
-    case 8: SCATTER(uint64_t); break;
-    case 16: SCATTER(bk_str); break;
-    default: return bk_error_set(c->err, BK_INTERNAL, "unexpected value width %zu", width);
+    case 1:
+        SCATTER(uint8_t);
+        break;
+    case 2:
+        SCATTER(uint16_t);
+        break;
+    case 4:
+        SCATTER(uint32_t);
+        break;
+    case 8:
+        SCATTER(uint64_t);
+        break;
+    case 16:
+        SCATTER(bk_str);
+        break;
+    default:
+        return bk_error_set(c->err, BK_INTERNAL, "unexpected value width %zu", width);
     }
     return BK_OK;
 }
@@ -186,9 +197,12 @@ static bk_status build_repeated(asm_ctx *c, const pq_field *f, const uint32_t *s
 static bk_status build(asm_ctx *c, const pq_field *f, const uint32_t *slots, size_t n,
                        bk_vector **vp) {
     switch (f->kind) {
-    case PQ_FIELD_LEAF: return build_leaf(c, f, slots, n, vp);
-    case PQ_FIELD_STRUCT: return build_struct(c, f, slots, n, vp);
-    default: return build_repeated(c, f, slots, n, vp);
+    case PQ_FIELD_LEAF:
+        return build_leaf(c, f, slots, n, vp);
+    case PQ_FIELD_STRUCT:
+        return build_struct(c, f, slots, n, vp);
+    default:
+        return build_repeated(c, f, slots, n, vp);
     }
 }
 
@@ -203,7 +217,9 @@ bk_status pq_assemble(bk_arena *a, const pq_field *f, const pq_column_data *cols
         while (leaf->kind != PQ_FIELD_LEAF) leaf = leaf->children[child_for_leaf(leaf, c.leaf_idx)];
         c.leaf = leaf;
         if (col->n_levels > UINT32_MAX)
-            return bk_error_set(err, BK_UNSUPPORTED, "parquet column \"%s\": more than 2^32 values in one row group", leaf->name);
+            return bk_error_set(err, BK_UNSUPPORTED,
+                                "parquet column \"%s\": more than 2^32 values in one row group",
+                                leaf->name);
         const uint32_t *slots = NULL;
         size_t n = col->n_levels;
         if (col->rep) {
@@ -216,14 +232,17 @@ bk_status pq_assemble(bk_arena *a, const pq_field *f, const pq_column_data *cols
             n = m;
         }
         if (n != n_rows)
-            return bk_error_set(err, BK_CORRUPT, "parquet column \"%s\" holds %zu rows, its row group %zu",
+            return bk_error_set(err, BK_CORRUPT,
+                                "parquet column \"%s\" holds %zu rows, its row group %zu",
                                 leaf->name, n, n_rows);
         BK_TRY(build(&c, f, slots, n, &v));
         if (c.values_used != col->n_values && leaf->convert != PQ_CONV_NULL)
-            return bk_error_set(err, BK_CORRUPT, "parquet column \"%s\": %zu values, but the levels place %zu",
+            return bk_error_set(err, BK_CORRUPT,
+                                "parquet column \"%s\": %zu values, but the levels place %zu",
                                 leaf->name, col->n_values, c.values_used);
     }
-    if (!v) return bk_error_set(err, BK_CORRUPT, "parquet field \"%s\" has no leaf columns", f->name);
+    if (!v)
+        return bk_error_set(err, BK_CORRUPT, "parquet field \"%s\" has no leaf columns", f->name);
     *out = v;
     return BK_OK;
 }

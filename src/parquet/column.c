@@ -75,7 +75,8 @@ void pq_column_context(const pq_reader *r, uint32_t rg, uint32_t col, char *buf,
 }
 
 /* Fail with a message about the current page; prefixes the column context. */
-BK_NOINLINE BK_PRINTF(3, 4) static bk_status page_error(chunk_ctx *c, bk_code code, const char *fmt, ...) {
+BK_NOINLINE BK_PRINTF(3, 4) static bk_status
+    page_error(chunk_ctx *c, bk_code code, const char *fmt, ...) {
     char where[400], what[256];
     va_list ap;
     va_start(ap, fmt);
@@ -95,11 +96,18 @@ BK_NOINLINE static bk_status page_context(chunk_ctx *c, bk_status st) {
 
 static size_t phys_width(const pq_schema_element *el) {
     switch (el->type) {
-    case PQ_BOOLEAN: return 1;
-    case PQ_INT32: case PQ_FLOAT: return 4;
-    case PQ_INT64: case PQ_DOUBLE: return 8;
-    case PQ_INT96: return 12;
-    default: return sizeof(bk_str);
+    case PQ_BOOLEAN:
+        return 1;
+    case PQ_INT32:
+    case PQ_FLOAT:
+        return 4;
+    case PQ_INT64:
+    case PQ_DOUBLE:
+        return 8;
+    case PQ_INT96:
+        return 12;
+    default:
+        return sizeof(bk_str);
     }
 }
 
@@ -156,7 +164,8 @@ static bk_status convert_values(chunk_ctx *c, const void *src, size_t n, void *d
     case PQ_CONV_BOOL:
         if (dst != src) memcpy(dst, src, n * c->out_width);
         return BK_OK;
-    case PQ_CONV_NULL: return BK_OK;
+    case PQ_CONV_NULL:
+        return BK_OK;
     case PQ_CONV_I32_TO_I8:
         for (i = 0; i < n; i++) ((int8_t *)dst)[i] = (int8_t)i32[i];
         return BK_OK;
@@ -256,10 +265,14 @@ static bk_status flba_views(chunk_ctx *c, const uint8_t *data, size_t len, size_
 /* Decode n PLAIN values of the leaf's physical type into phys (physical layout). */
 static bk_status decode_plain(chunk_ctx *c, const uint8_t *data, size_t len, size_t n, void *phys) {
     switch (c->leaf->el->type) {
-    case PQ_BOOLEAN: return pq_plain_decode_bool(data, len, n, phys, NULL, c->err);
-    case PQ_BYTE_ARRAY: return pq_plain_decode_byte_array(data, len, n, phys, NULL, c->err);
-    case PQ_FIXED_LEN_BYTE_ARRAY: return flba_views(c, data, len, n, phys);
-    default: return pq_plain_decode_fixed(data, len, c->phys_width, n, phys, NULL, c->err);
+    case PQ_BOOLEAN:
+        return pq_plain_decode_bool(data, len, n, phys, NULL, c->err);
+    case PQ_BYTE_ARRAY:
+        return pq_plain_decode_byte_array(data, len, n, phys, NULL, c->err);
+    case PQ_FIXED_LEN_BYTE_ARRAY:
+        return flba_views(c, data, len, n, phys);
+    default:
+        return pq_plain_decode_fixed(data, len, c->phys_width, n, phys, NULL, c->err);
     }
 }
 
@@ -270,12 +283,23 @@ static bk_status dict_gather(chunk_ctx *c, const uint32_t *idx, size_t n, void *
     for (size_t i = 0; i < n; i++) bad |= idx[i] >= dn;
     if (bad) return page_error(c, BK_CORRUPT, "dictionary index out of range");
     switch (w) {
-    case 1: for (size_t i = 0; i < n; i++) ((uint8_t *)dst)[i] = ((const uint8_t *)c->dict)[idx[i]]; break;
-    case 2: for (size_t i = 0; i < n; i++) ((uint16_t *)dst)[i] = ((const uint16_t *)c->dict)[idx[i]]; break;
-    case 4: for (size_t i = 0; i < n; i++) ((uint32_t *)dst)[i] = ((const uint32_t *)c->dict)[idx[i]]; break;
-    case 8: for (size_t i = 0; i < n; i++) ((uint64_t *)dst)[i] = ((const uint64_t *)c->dict)[idx[i]]; break;
-    case 16: for (size_t i = 0; i < n; i++) ((bk_str *)dst)[i] = ((const bk_str *)c->dict)[idx[i]]; break;
-    default: return page_error(c, BK_INTERNAL, "unexpected dictionary value width");
+    case 1:
+        for (size_t i = 0; i < n; i++) ((uint8_t *)dst)[i] = ((const uint8_t *)c->dict)[idx[i]];
+        break;
+    case 2:
+        for (size_t i = 0; i < n; i++) ((uint16_t *)dst)[i] = ((const uint16_t *)c->dict)[idx[i]];
+        break;
+    case 4:
+        for (size_t i = 0; i < n; i++) ((uint32_t *)dst)[i] = ((const uint32_t *)c->dict)[idx[i]];
+        break;
+    case 8:
+        for (size_t i = 0; i < n; i++) ((uint64_t *)dst)[i] = ((const uint64_t *)c->dict)[idx[i]];
+        break;
+    case 16:
+        for (size_t i = 0; i < n; i++) ((bk_str *)dst)[i] = ((const bk_str *)c->dict)[idx[i]];
+        break;
+    default:
+        return page_error(c, BK_INTERNAL, "unexpected dictionary value width");
     }
     return BK_OK;
 }
@@ -288,8 +312,11 @@ static bk_status decode_values(chunk_ctx *c, pq_encoding enc, const uint8_t *dat
     bool direct = c->leaf->convert == PQ_CONV_COPY || c->leaf->convert == PQ_CONV_BOOL;
     void *phys = dst;
     if (enc == PQ_ENC_PLAIN_DICTIONARY || enc == PQ_ENC_RLE_DICTIONARY) {
-        if (!c->has_dict) return page_error(c, BK_CORRUPT, "dictionary-encoded page but the chunk has no dictionary page");
-        if (len < 1) return page_error(c, BK_CORRUPT, "dictionary-encoded page without a bit width");
+        if (!c->has_dict)
+            return page_error(c, BK_CORRUPT,
+                              "dictionary-encoded page but the chunk has no dictionary page");
+        if (len < 1)
+            return page_error(c, BK_CORRUPT, "dictionary-encoded page without a bit width");
         if (data[0] > 32) return page_error(c, BK_CORRUPT, "dictionary index bit width above 32");
         uint32_t *idx = bk_arena_array(c->scratch, n, sizeof *idx);
         if (!idx) return bk_arena_oom(c->scratch, c->err);
@@ -303,14 +330,18 @@ static bk_status decode_values(chunk_ctx *c, pq_encoding enc, const uint8_t *dat
     }
     bk_status st;
     switch (enc) {
-    case PQ_ENC_PLAIN: st = decode_plain(c, data, len, n, phys); break;
+    case PQ_ENC_PLAIN:
+        st = decode_plain(c, data, len, n, phys);
+        break;
     case PQ_ENC_RLE:
-        if (type != PQ_BOOLEAN) return page_error(c, BK_CORRUPT, "RLE value encoding on a non-BOOLEAN column");
+        if (type != PQ_BOOLEAN)
+            return page_error(c, BK_CORRUPT, "RLE value encoding on a non-BOOLEAN column");
         if (len < 4) return page_error(c, BK_CORRUPT, "RLE boolean page without a length prefix");
         {
             uint32_t blen = (uint32_t)data[0] | (uint32_t)data[1] << 8 | (uint32_t)data[2] << 16 |
                             (uint32_t)data[3] << 24;
-            if (blen > len - 4) return page_error(c, BK_CORRUPT, "RLE boolean run length past the page");
+            if (blen > len - 4)
+                return page_error(c, BK_CORRUPT, "RLE boolean run length past the page");
             uint32_t *tmp = bk_arena_array(c->scratch, n, sizeof *tmp);
             if (!tmp) return bk_arena_oom(c->scratch, c->err);
             st = pq_rle_decode_u32(data + 4, blen, 1, n, tmp, NULL, c->err);
@@ -318,22 +349,29 @@ static bk_status decode_values(chunk_ctx *c, pq_encoding enc, const uint8_t *dat
         }
         break;
     case PQ_ENC_DELTA_BINARY_PACKED:
-        if (type == PQ_INT32) st = pq_delta_decode_i32(data, len, n, phys, NULL, c->err);
-        else if (type == PQ_INT64) st = pq_delta_decode_i64(data, len, n, phys, NULL, c->err);
-        else return page_error(c, BK_CORRUPT, "DELTA_BINARY_PACKED on a column that is not INT32 or INT64");
+        if (type == PQ_INT32)
+            st = pq_delta_decode_i32(data, len, n, phys, NULL, c->err);
+        else if (type == PQ_INT64)
+            st = pq_delta_decode_i64(data, len, n, phys, NULL, c->err);
+        else
+            return page_error(c, BK_CORRUPT,
+                              "DELTA_BINARY_PACKED on a column that is not INT32 or INT64");
         break;
     case PQ_ENC_DELTA_LENGTH_BYTE_ARRAY:
-        if (type != PQ_BYTE_ARRAY) return page_error(c, BK_CORRUPT, "DELTA_LENGTH_BYTE_ARRAY on a non-BYTE_ARRAY column");
+        if (type != PQ_BYTE_ARRAY)
+            return page_error(c, BK_CORRUPT, "DELTA_LENGTH_BYTE_ARRAY on a non-BYTE_ARRAY column");
         st = pq_delta_length_decode(data, len, n, phys, NULL, c->err);
         break;
     case PQ_ENC_DELTA_BYTE_ARRAY:
         if (type != PQ_BYTE_ARRAY && type != PQ_FIXED_LEN_BYTE_ARRAY)
-            return page_error(c, BK_CORRUPT, "DELTA_BYTE_ARRAY on a column that holds no byte arrays");
+            return page_error(c, BK_CORRUPT,
+                              "DELTA_BYTE_ARRAY on a column that holds no byte arrays");
         st = pq_delta_byte_array_decode(c->a, data, len, n, phys, NULL, c->err);
         if (st == BK_OK && type == PQ_FIXED_LEN_BYTE_ARRAY) {
             for (size_t i = 0; i < n; i++)
                 if (((bk_str *)phys)[i].len != (size_t)c->leaf->el->type_length)
-                    return page_error(c, BK_CORRUPT, "DELTA_BYTE_ARRAY value length differs from the fixed width");
+                    return page_error(c, BK_CORRUPT,
+                                      "DELTA_BYTE_ARRAY value length differs from the fixed width");
         }
         break;
     case PQ_ENC_BYTE_STREAM_SPLIT:
@@ -351,7 +389,8 @@ static bk_status decode_values(chunk_ctx *c, pq_encoding enc, const uint8_t *dat
         }
         break;
     default:
-        return page_error(c, BK_UNSUPPORTED, "unsupported encoding %s (%d)", pq_encoding_name(enc), (int)enc);
+        return page_error(c, BK_UNSUPPORTED, "unsupported encoding %s (%d)", pq_encoding_name(enc),
+                          (int)enc);
     }
     if (st) return page_context(c, st);
     if (!direct) BK_TRY(convert_values(c, phys, n, dst));
@@ -374,7 +413,9 @@ static bk_status page_body(chunk_ctx *c, const uint8_t *src, size_t src_len, siz
     }
     size_t limit = c->r->opts.max_page_bytes ? c->r->opts.max_page_bytes : DEFAULT_MAX_PAGE_BYTES;
     if (raw_len > limit) {
-        return page_error(c, BK_LIMIT_EXCEEDED, "page of %zu bytes uncompressed exceeds the limit of %zu bytes", raw_len, limit);
+        return page_error(c, BK_LIMIT_EXCEEDED,
+                          "page of %zu bytes uncompressed exceeds the limit of %zu bytes", raw_len,
+                          limit);
     }
     bk_arena *where = c->strings ? c->a : c->scratch;
     uint8_t *buf = bk_arena_alloc(where, raw_len ? raw_len : 1);
@@ -391,11 +432,13 @@ static bk_status page_body(chunk_ctx *c, const uint8_t *src, size_t src_len, siz
 
 static bk_status read_dictionary(chunk_ctx *c, const pq_page_header *h, const uint8_t *body) {
     if (c->has_dict) return page_error(c, BK_CORRUPT, "a second dictionary page");
-    if (h->num_values < 0) return page_error(c, BK_CORRUPT, "dictionary page with a negative number of values");
+    if (h->num_values < 0)
+        return page_error(c, BK_CORRUPT, "dictionary page with a negative number of values");
     if (h->encoding != PQ_ENC_PLAIN && h->encoding != PQ_ENC_PLAIN_DICTIONARY)
         return page_error(c, BK_UNSUPPORTED, "dictionary page encoding is not PLAIN");
     const uint8_t *data;
-    BK_TRY(page_body(c, body, (size_t)h->compressed_page_size, (size_t)h->uncompressed_page_size, true, &data));
+    BK_TRY(page_body(c, body, (size_t)h->compressed_page_size, (size_t)h->uncompressed_page_size,
+                     true, &data));
     size_t len = (size_t)h->uncompressed_page_size;
     if (c->cm->codec == PQ_CODEC_UNCOMPRESSED) len = (size_t)h->compressed_page_size;
     size_t n = (size_t)h->num_values;
@@ -432,7 +475,8 @@ static bk_status read_levels_v1(chunk_ctx *c, pq_encoding enc, int max_level, co
         *used = bytes;
     } else {
         if (len < 4) return page_error(c, BK_CORRUPT, "level data shorter than its length prefix");
-        uint32_t l = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+        uint32_t l =
+            (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
         if (l > len - 4) return page_error(c, BK_CORRUPT, "level data length runs past the page");
         st = pq_rle_decode_u16(p + 4, l, bw, n, out, NULL, c->err);
         *used = 4 + (size_t)l;
@@ -449,7 +493,8 @@ static bk_status check_levels(chunk_ctx *c, size_t start, size_t n, size_t *n_de
         for (size_t i = 0; i < n; i++) bad |= rep[i] > leaf->max_rep;
         if (bad) return page_error(c, BK_CORRUPT, "repetition level above the column's maximum");
         if (start == 0 && n > 0 && rep[0] != 0)
-            return page_error(c, BK_CORRUPT, "the first repetition level of the column chunk is not 0");
+            return page_error(c, BK_CORRUPT,
+                              "the first repetition level of the column chunk is not 0");
     }
     if (leaf->max_def == 0) {
         *n_defined = n;
@@ -471,7 +516,8 @@ static bk_status check_levels(chunk_ctx *c, size_t start, size_t n, size_t *n_de
 static bk_status read_data_page(chunk_ctx *c, const pq_page_header *h, const uint8_t *body) {
     const pq_field *leaf = c->leaf;
     pq_column_data *out = c->out;
-    if (h->num_values < 0) return page_error(c, BK_CORRUPT, "negative number of values in a data page");
+    if (h->num_values < 0)
+        return page_error(c, BK_CORRUPT, "negative number of values in a data page");
     size_t n = (size_t)h->num_values;
     if (n > c->levels_cap - out->n_levels)
         return page_error(c, BK_CORRUPT, "pages hold more values than the column chunk declares");
@@ -481,16 +527,19 @@ static bk_status read_data_page(chunk_ctx *c, const pq_page_header *h, const uin
 
     if (h->type == PQ_PAGE_DATA) {
         const uint8_t *data;
-        BK_TRY(page_body(c, body, (size_t)h->compressed_page_size, (size_t)h->uncompressed_page_size, true, &data));
+        BK_TRY(page_body(c, body, (size_t)h->compressed_page_size,
+                         (size_t)h->uncompressed_page_size, true, &data));
         size_t len = c->cm->codec == PQ_CODEC_UNCOMPRESSED ? (size_t)h->compressed_page_size
                                                            : (size_t)h->uncompressed_page_size;
         size_t used = 0;
         if (leaf->max_rep > 0) {
-            BK_TRY(read_levels_v1(c, h->rep_level_encoding, leaf->max_rep, data, len, n, out->rep + start, &used));
+            BK_TRY(read_levels_v1(c, h->rep_level_encoding, leaf->max_rep, data, len, n,
+                                  out->rep + start, &used));
             data += used, len -= used;
         }
         if (leaf->max_def > 0) {
-            BK_TRY(read_levels_v1(c, h->def_level_encoding, leaf->max_def, data, len, n, out->def + start, &used));
+            BK_TRY(read_levels_v1(c, h->def_level_encoding, leaf->max_def, data, len, n,
+                                  out->def + start, &used));
             data += used, len -= used;
         }
         values = data, values_len = len;
@@ -501,9 +550,11 @@ static bk_status read_data_page(chunk_ctx *c, const pq_page_header *h, const uin
             return page_error(c, BK_CORRUPT, "level byte lengths exceed the page");
         bk_status st = BK_OK;
         if (leaf->max_rep > 0)
-            st = pq_rle_decode_u16(body, (size_t)rl, pq_bit_width((uint64_t)leaf->max_rep), n, out->rep + start, NULL, c->err);
+            st = pq_rle_decode_u16(body, (size_t)rl, pq_bit_width((uint64_t)leaf->max_rep), n,
+                                   out->rep + start, NULL, c->err);
         if (st == BK_OK && leaf->max_def > 0)
-            st = pq_rle_decode_u16(body + rl, (size_t)dl, pq_bit_width((uint64_t)leaf->max_def), n, out->def + start, NULL, c->err);
+            st = pq_rle_decode_u16(body + rl, (size_t)dl, pq_bit_width((uint64_t)leaf->max_def), n,
+                                   out->def + start, NULL, c->err);
         if (st) return page_context(c, st);
         size_t stored = (size_t)h->compressed_page_size - (size_t)rl - (size_t)dl;
         size_t raw = (size_t)h->uncompressed_page_size - (size_t)rl - (size_t)dl;
@@ -552,23 +603,35 @@ bk_status pq_column_read(pq_reader *r, bk_arena *a, uint32_t rg, uint32_t col,
     const pq_row_group *g = &r->meta.row_groups[rg];
     const pq_column_chunk *cc = &g->columns[col];
     const pq_column_meta *cm = &cc->meta;
-    chunk_ctx c = {.r = r, .a = a, .leaf = r->schema.leaves[col], .cm = cm, .rg = rg, .col = col,
-                   .page_no = 0, .out = out, .err = err};
+    chunk_ctx c = {.r = r,
+                   .a = a,
+                   .leaf = r->schema.leaves[col],
+                   .cm = cm,
+                   .rg = rg,
+                   .col = col,
+                   .page_no = 0,
+                   .out = out,
+                   .err = err};
     memset(out, 0, sizeof *out);
-    if (cc->is_encrypted) return page_error(&c, BK_UNSUPPORTED, "encrypted column chunks are not supported");
-    if (cc->file_path) return page_error(&c, BK_UNSUPPORTED, "column chunks in other files are not supported");
+    if (cc->is_encrypted)
+        return page_error(&c, BK_UNSUPPORTED, "encrypted column chunks are not supported");
+    if (cc->file_path)
+        return page_error(&c, BK_UNSUPPORTED, "column chunks in other files are not supported");
     if (!cc->has_meta_data) return page_error(&c, BK_CORRUPT, "column chunk without metadata");
-    if (cm->type != c.leaf->el->type) return page_error(&c, BK_CORRUPT, "column chunk type differs from the schema");
+    if (cm->type != c.leaf->el->type)
+        return page_error(&c, BK_CORRUPT, "column chunk type differs from the schema");
     if (cm->num_values < 0) return page_error(&c, BK_CORRUPT, "negative num_values");
     if (c.leaf->max_rep == 0 && cm->num_values != g->num_rows)
-        return page_error(&c, BK_CORRUPT, "the column chunk's value count differs from the row group's row count");
+        return page_error(&c, BK_CORRUPT,
+                          "the column chunk's value count differs from the row group's row count");
 
     int64_t start = cm->data_page_offset;
     if (cm->has_dictionary_page_offset && cm->dictionary_page_offset > 0 &&
         cm->dictionary_page_offset < start)
         start = cm->dictionary_page_offset;
     int64_t len = cm->total_compressed_size;
-    if (start < 0 || len < 0 || (uint64_t)start > r->size || (uint64_t)len > r->size - (uint64_t)start)
+    if (start < 0 || len < 0 || (uint64_t)start > r->size ||
+        (uint64_t)len > r->size - (uint64_t)start)
         return page_error(&c, BK_CORRUPT, "column chunk lies outside the file");
 
     c.phys_width = phys_width(c.leaf->el);
@@ -579,8 +642,10 @@ bk_status pq_column_read(pq_reader *r, bk_arena *a, uint32_t rg, uint32_t col,
 
     size_t n = (size_t)cm->num_values;
     c.levels_cap = n;
-    if (c.leaf->max_def > 0 && !(out->def = bk_arena_array(a, n ? n : 1, sizeof(uint16_t)))) goto oom;
-    if (c.leaf->max_rep > 0 && !(out->rep = bk_arena_array(a, n ? n : 1, sizeof(uint16_t)))) goto oom;
+    if (c.leaf->max_def > 0 && !(out->def = bk_arena_array(a, n ? n : 1, sizeof(uint16_t))))
+        goto oom;
+    if (c.leaf->max_rep > 0 && !(out->rep = bk_arena_array(a, n ? n : 1, sizeof(uint16_t))))
+        goto oom;
     if (c.out_width && !(out->values = bk_arena_array(a, n ? n : 1, c.out_width))) goto oom;
 
     pq_offset_index oi;
@@ -620,10 +685,14 @@ bk_status pq_column_read(pq_reader *r, bk_arena *a, uint32_t rg, uint32_t col,
         }
         const uint8_t *body = p + hlen;
         p = body + h.compressed_page_size;
-        if (h.has_crc && !r->opts.skip_checksums && (h.type == PQ_PAGE_DATA || h.type == PQ_PAGE_DATA_V2 || h.type == PQ_PAGE_DICTIONARY)) {
+        if (h.has_crc && !r->opts.skip_checksums &&
+            (h.type == PQ_PAGE_DATA || h.type == PQ_PAGE_DATA_V2 || h.type == PQ_PAGE_DICTIONARY)) {
             uint32_t crc = pq_crc32(body, (size_t)h.compressed_page_size);
             if (crc != h.crc) {
-                st = page_error(&c, BK_CHECKSUM_MISMATCH, "checksum mismatch: the header says 0x%08x, the page hashes to 0x%08x", h.crc, crc);
+                st = page_error(
+                    &c, BK_CHECKSUM_MISMATCH,
+                    "checksum mismatch: the header says 0x%08x, the page hashes to 0x%08x", h.crc,
+                    crc);
                 break;
             }
         }
@@ -642,7 +711,8 @@ bk_status pq_column_read(pq_reader *r, bk_arena *a, uint32_t rg, uint32_t col,
             st = read_data_page(&c, &h, body);
             if (st == BK_OK && skipping) {
                 int64_t b = oi.pages[data_page_k].first_row_index;
-                int64_t e = data_page_k + 1 < oi.n_pages ? oi.pages[data_page_k + 1].first_row_index : g->num_rows;
+                int64_t e = data_page_k + 1 < oi.n_pages ? oi.pages[data_page_k + 1].first_row_index
+                                                         : g->num_rows;
                 if (n_decoded && decoded[n_decoded - 1].end == b)
                     decoded[n_decoded - 1].end = e;
                 else
@@ -659,7 +729,9 @@ bk_status pq_column_read(pq_reader *r, bk_arena *a, uint32_t rg, uint32_t col,
     bk_arena_free(c.scratch);
     if (st) return st;
     if (!skipping && out->n_levels != n) {
-        return page_error(&c, BK_CORRUPT, "the pages hold %zu values, the column chunk declares %zu", out->n_levels, n);
+        return page_error(&c, BK_CORRUPT,
+                          "the pages hold %zu values, the column chunk declares %zu", out->n_levels,
+                          n);
     }
     if (rows_out) {
         if (!skipping) {

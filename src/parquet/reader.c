@@ -39,32 +39,38 @@ static bk_status open_common(pq_reader *r, const pq_reader_opts *opts, bk_error 
      * column chunks); the limit turns that into a clean error.
      */
     r->arena = bk_arena_new(NULL, "parquet footer", FOOTER_ARENA_LIMIT);
-    if (!r->arena) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory opening \"%s\"", r->name);
+    if (!r->arena)
+        return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory opening \"%s\"", r->name);
     if (r->size < 12 || memcmp(r->data, "PAR1", 4) != 0) {
         if (r->size >= 4 && memcmp(r->data, "PARE", 4) == 0)
-            return bk_error_set(err, BK_UNSUPPORTED,
-                                "parquet file \"%s\" is encrypted; encrypted files are not supported",
-                                r->name);
-        return bk_error_set(err, BK_CORRUPT, "file \"%s\" is not a parquet file (no PAR1 header)", r->name);
+            return bk_error_set(
+                err, BK_UNSUPPORTED,
+                "parquet file \"%s\" is encrypted; encrypted files are not supported", r->name);
+        return bk_error_set(err, BK_CORRUPT, "file \"%s\" is not a parquet file (no PAR1 header)",
+                            r->name);
     }
     const uint8_t *tail = r->data + r->size - FOOTER_TAIL;
     if (memcmp(tail + 4, "PARE", 4) == 0)
-        return bk_error_set(err, BK_UNSUPPORTED,
-                            "parquet file \"%s\" has an encrypted footer; encrypted files are not supported",
-                            r->name);
+        return bk_error_set(
+            err, BK_UNSUPPORTED,
+            "parquet file \"%s\" has an encrypted footer; encrypted files are not supported",
+            r->name);
     if (memcmp(tail + 4, "PAR1", 4) != 0)
-        return bk_error_set(err, BK_CORRUPT, "parquet file \"%s\" is truncated (no PAR1 footer magic)", r->name);
+        return bk_error_set(err, BK_CORRUPT,
+                            "parquet file \"%s\" is truncated (no PAR1 footer magic)", r->name);
     uint32_t footer_len = (uint32_t)tail[0] | (uint32_t)tail[1] << 8 | (uint32_t)tail[2] << 16 |
                           (uint32_t)tail[3] << 24;
     if (footer_len > r->size - 12)
-        return bk_error_set(err, BK_CORRUPT, "parquet file \"%s\": footer length %u exceeds the file size %zu",
+        return bk_error_set(err, BK_CORRUPT,
+                            "parquet file \"%s\": footer length %u exceeds the file size %zu",
                             r->name, footer_len, r->size);
     const uint8_t *footer = tail - footer_len;
     r->footer_start = (size_t)(footer - r->data);
     bk_status st = pq_meta_decode_file(r->arena, footer, footer_len, &r->meta, err);
     if (st) return bk_error_prefix(err, "parquet file \"%s\": footer", r->name);
     if (r->meta.is_encrypted)
-        return bk_error_set(err, BK_UNSUPPORTED, "parquet file \"%s\" is encrypted; encrypted files are not supported",
+        return bk_error_set(err, BK_UNSUPPORTED,
+                            "parquet file \"%s\" is encrypted; encrypted files are not supported",
                             r->name);
     st = pq_schema_build(r->arena, &r->meta, &r->schema, err);
     if (st) return bk_error_prefix(err, "parquet file \"%s\"", r->name);
@@ -72,9 +78,10 @@ static bk_status open_common(pq_reader *r, const pq_reader_opts *opts, bk_error 
     for (uint32_t i = 0; i < r->meta.n_row_groups; i++) {
         const pq_row_group *g = &r->meta.row_groups[i];
         if (g->num_rows < 0 || g->n_columns != r->schema.n_leaves)
-            return bk_error_set(err, BK_CORRUPT,
-                                "parquet file \"%s\": row group %u has %u column chunks for %u leaf columns",
-                                r->name, i, g->n_columns, r->schema.n_leaves);
+            return bk_error_set(
+                err, BK_CORRUPT,
+                "parquet file \"%s\": row group %u has %u column chunks for %u leaf columns",
+                r->name, i, g->n_columns, r->schema.n_leaves);
         total += g->num_rows;
     }
     /*
@@ -104,9 +111,11 @@ bk_status pq_reader_open_memory(const uint8_t *data, size_t len, const char *nam
     return BK_OK;
 }
 
-bk_status pq_reader_open(const char *path, const pq_reader_opts *opts, pq_reader **out, bk_error *err) {
+bk_status pq_reader_open(const char *path, const pq_reader_opts *opts, pq_reader **out,
+                         bk_error *err) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return bk_error_set(err, BK_IO, "could not open file \"%s\": %s", path, strerror(errno));
+    if (fd < 0)
+        return bk_error_set(err, BK_IO, "could not open file \"%s\": %s", path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         int e = errno;
@@ -195,11 +204,12 @@ bk_status pq_read_field(pq_reader *r, bk_arena *a, uint32_t rg, uint32_t fi,
 bk_status pq_reader_read_row_group(pq_reader *r, bk_arena *a, uint32_t rg, const uint32_t *fields,
                                    uint32_t n_fields, bk_vector **out, bk_error *err) {
     if (rg >= r->meta.n_row_groups)
-        return bk_error_set(err, BK_INVALID_ARGUMENT, "parquet file \"%s\" has no row group %u", r->name, rg);
+        return bk_error_set(err, BK_INVALID_ARGUMENT, "parquet file \"%s\" has no row group %u",
+                            r->name, rg);
     for (uint32_t i = 0; i < n_fields; i++) {
         if (fields[i] >= r->schema.root.n_children)
-            return bk_error_set(err, BK_INVALID_ARGUMENT, "parquet file \"%s\" has no column %u", r->name,
-                                fields[i]);
+            return bk_error_set(err, BK_INVALID_ARGUMENT, "parquet file \"%s\" has no column %u",
+                                r->name, fields[i]);
         BK_TRY(pq_read_field(r, a, rg, fields[i], NULL, 0, &out[i], NULL, NULL, err));
     }
     return BK_OK;

@@ -26,7 +26,12 @@
 #include "parquet/meta.h"
 #include "parquet/parquet.h"
 
-typedef enum pq_field_kind { PQ_FIELD_LEAF, PQ_FIELD_STRUCT, PQ_FIELD_LIST, PQ_FIELD_MAP } pq_field_kind;
+typedef enum pq_field_kind {
+    PQ_FIELD_LEAF,
+    PQ_FIELD_STRUCT,
+    PQ_FIELD_LIST,
+    PQ_FIELD_MAP
+} pq_field_kind;
 
 /* How a leaf's physical values become the bk_type's layout. */
 typedef enum pq_convert {
@@ -37,17 +42,17 @@ typedef enum pq_convert {
     PQ_CONV_U64_TO_DEC128,  /* UINT(64) -> DECIMAL(20,0) */
     PQ_CONV_I32_TO_I64,     /* INT32 DECIMAL(p>9 declared on int32?) and TIME_MILLIS */
     PQ_CONV_I32_DEC_TO_I64, /* DECIMAL on INT32 stored as int64 */
-    PQ_CONV_MILLIS_TO_MICROS, /* INT64 TIMESTAMP(MILLIS) */
+    PQ_CONV_MILLIS_TO_MICROS,     /* INT64 TIMESTAMP(MILLIS) */
     PQ_CONV_I32_MILLIS_TO_MICROS, /* INT32 TIME(MILLIS) */
-    PQ_CONV_NANOS_TO_MICROS,  /* INT64 TIMESTAMP/TIME(NANOS) */
-    PQ_CONV_INT96_TO_MICROS,  /* INT96 Julian day + nanos of day */
-    PQ_CONV_BYTES_TO_DEC64,   /* BYTE_ARRAY/FLBA big-endian unscaled -> int64 */
-    PQ_CONV_BYTES_TO_DEC128,  /* ... -> bk_i128 */
-    PQ_CONV_I64_TO_DEC128,    /* INT64 DECIMAL with precision > 18 */
-    PQ_CONV_I32_TO_DEC128,    /* INT32 DECIMAL with precision > 18 */
-    PQ_CONV_FLOAT16,          /* FLBA(2) half -> float */
-    PQ_CONV_BOOL,             /* BOOLEAN: already bytes of 0/1 */
-    PQ_CONV_NULL              /* UNKNOWN logical type: every value NULL */
+    PQ_CONV_NANOS_TO_MICROS,      /* INT64 TIMESTAMP/TIME(NANOS) */
+    PQ_CONV_INT96_TO_MICROS,      /* INT96 Julian day + nanos of day */
+    PQ_CONV_BYTES_TO_DEC64,       /* BYTE_ARRAY/FLBA big-endian unscaled -> int64 */
+    PQ_CONV_BYTES_TO_DEC128,      /* ... -> bk_i128 */
+    PQ_CONV_I64_TO_DEC128,        /* INT64 DECIMAL with precision > 18 */
+    PQ_CONV_I32_TO_DEC128,        /* INT32 DECIMAL with precision > 18 */
+    PQ_CONV_FLOAT16,              /* FLBA(2) half -> float */
+    PQ_CONV_BOOL,                 /* BOOLEAN: already bytes of 0/1 */
+    PQ_CONV_NULL                  /* UNKNOWN logical type: every value NULL */
 } pq_convert;
 
 typedef struct pq_field pq_field;
@@ -66,10 +71,10 @@ struct pq_field {
 };
 
 typedef struct pq_schema {
-    pq_field root;         /* a STRUCT; root.children are the top-level columns */
+    pq_field root; /* a STRUCT; root.children are the top-level columns */
     uint32_t n_leaves;
-    pq_field **leaves;     /* leaf columns in file order (ColumnChunk order) */
-    const bk_type *type;   /* root.type */
+    pq_field **leaves;   /* leaf columns in file order (ColumnChunk order) */
+    const bk_type *type; /* root.type */
 } pq_schema;
 
 /* Build the logical schema from the footer.  BK_CORRUPT for malformed trees. */
@@ -84,7 +89,7 @@ typedef struct pq_column_data {
     uint16_t *def; /* NULL when max_def == 0 (every entry defined) */
     uint16_t *rep; /* NULL when max_rep == 0 */
     size_t n_values;
-    void *values;  /* n_values * bk_type_width(leaf->type) bytes */
+    void *values; /* n_values * bk_type_width(leaf->type) bytes */
 } pq_column_data;
 
 /* A range of rows [begin, end) of a row group. */
@@ -93,16 +98,16 @@ typedef struct pq_row_range {
 } pq_row_range;
 
 struct pq_reader {
-    char *name;               /* path or caller's name, for messages */
-    const uint8_t *data;      /* the whole file */
+    char *name;          /* path or caller's name, for messages */
+    const uint8_t *data; /* the whole file */
     size_t size;
-    void *mapping;            /* store mapping to release, or NULL for memory input */
-    bk_arena *arena;          /* footer, schema: lives as long as the reader */
+    void *mapping;   /* store mapping to release, or NULL for memory input */
+    bk_arena *arena; /* footer, schema: lives as long as the reader */
     pq_file_meta meta;
     pq_schema schema;
     pq_reader_opts opts;
-    int64_t num_rows;         /* sum over the row groups */
-    size_t footer_start;      /* offset of the footer: column data ends before it */
+    int64_t num_rows;    /* sum over the row groups */
+    size_t footer_start; /* offset of the footer: column data ends before it */
 };
 
 /*

@@ -46,14 +46,23 @@ static cmp_kind leaf_cmp_kind(const pq_field *leaf) {
     case PQ_CONV_I32_TO_I64:
     case PQ_CONV_BOOL:
         break;
-    default: return CMP_NONE; /* unit changes, INT96, wide decimals, float16: not worth it */
+    default:
+        return CMP_NONE; /* unit changes, INT96, wide decimals, float16: not worth it */
     }
     switch (leaf->el->type) {
-    case PQ_BOOLEAN: case PQ_INT32: case PQ_INT64: return CMP_INT;
-    case PQ_FLOAT: case PQ_DOUBLE: return CMP_DOUBLE;
-    case PQ_BYTE_ARRAY: return leaf->type->kind == BK_TYPE_DECIMAL ? CMP_NONE : CMP_BYTES;
-    case PQ_FIXED_LEN_BYTE_ARRAY: return leaf->type->kind == BK_TYPE_DECIMAL ? CMP_NONE : CMP_BYTES;
-    default: return CMP_NONE;
+    case PQ_BOOLEAN:
+    case PQ_INT32:
+    case PQ_INT64:
+        return CMP_INT;
+    case PQ_FLOAT:
+    case PQ_DOUBLE:
+        return CMP_DOUBLE;
+    case PQ_BYTE_ARRAY:
+        return leaf->type->kind == BK_TYPE_DECIMAL ? CMP_NONE : CMP_BYTES;
+    case PQ_FIXED_LEN_BYTE_ARRAY:
+        return leaf->type->kind == BK_TYPE_DECIMAL ? CMP_NONE : CMP_BYTES;
+    default:
+        return CMP_NONE;
     }
 }
 
@@ -90,7 +99,8 @@ static bool decode_bound(const pq_field *leaf, cmp_kind kind, pq_bytes b, bound 
         out->v.s.ptr = (const char *)b.ptr;
         out->v.s.len = b.len;
         break;
-    default: return false;
+    default:
+        return false;
     }
     out->present = true;
     return true;
@@ -105,11 +115,26 @@ static bool literal(const bk_vector *values, size_t row, cmp_kind kind, bound *o
     switch (kind) {
     case CMP_INT:
         switch (w) {
-        case 1: out->v.i = (values->type->kind == BK_TYPE_BOOLEAN) ? *p : (int8_t)*p; break;
-        case 2: { int16_t v; memcpy(&v, p, 2); out->v.i = v; break; }
-        case 4: { int32_t v; memcpy(&v, p, 4); out->v.i = v; break; }
-        case 8: memcpy(&out->v.i, p, 8); break;
-        default: return false;
+        case 1:
+            out->v.i = (values->type->kind == BK_TYPE_BOOLEAN) ? *p : (int8_t)*p;
+            break;
+        case 2: {
+            int16_t v;
+            memcpy(&v, p, 2);
+            out->v.i = v;
+            break;
+        }
+        case 4: {
+            int32_t v;
+            memcpy(&v, p, 4);
+            out->v.i = v;
+            break;
+        }
+        case 8:
+            memcpy(&out->v.i, p, 8);
+            break;
+        default:
+            return false;
         }
         break;
     case CMP_DOUBLE:
@@ -128,7 +153,8 @@ static bool literal(const bk_vector *values, size_t row, cmp_kind kind, bound *o
         if (w != sizeof(bk_str)) return false;
         memcpy(&out->v.s, p, sizeof(bk_str));
         break;
-    default: return false;
+    default:
+        return false;
     }
     out->present = true;
     return true;
@@ -136,8 +162,10 @@ static bool literal(const bk_vector *values, size_t row, cmp_kind kind, bound *o
 
 static int compare(cmp_kind kind, const bound *a, const bound *b) {
     switch (kind) {
-    case CMP_INT: return a->v.i < b->v.i ? -1 : a->v.i > b->v.i;
-    case CMP_DOUBLE: return a->v.d < b->v.d ? -1 : a->v.d > b->v.d;
+    case CMP_INT:
+        return a->v.i < b->v.i ? -1 : a->v.i > b->v.i;
+    case CMP_DOUBLE:
+        return a->v.d < b->v.d ? -1 : a->v.d > b->v.d;
     default: {
         size_t n = BK_MIN(a->v.s.len, b->v.s.len);
         int c = n ? memcmp(a->v.s.ptr, b->v.s.ptr, n) : 0;
@@ -148,11 +176,13 @@ static int compare(cmp_kind kind, const bound *a, const bound *b) {
 }
 
 /* Can a value range [mn, mx] (either bound may be absent) hold a match? */
-static bool range_may_match(const pq_predicate *p, cmp_kind kind, const bound *mn, const bound *mx) {
+static bool range_may_match(const pq_predicate *p, cmp_kind kind, const bound *mn,
+                            const bound *mx) {
     bound lit;
     switch (p->op) {
     case PQ_PRED_IS_NULL:
-    case PQ_PRED_IS_NOT_NULL: return true;
+    case PQ_PRED_IS_NOT_NULL:
+        return true;
     case PQ_PRED_IN:
         if (!p->values) return true;
         for (size_t i = 0; i < p->values->n; i++) {
@@ -165,7 +195,8 @@ static bool range_may_match(const pq_predicate *p, cmp_kind kind, const bound *m
                 return true;
         }
         return false;
-    default: break;
+    default:
+        break;
     }
     if (!literal(p->values, 0, kind, &lit)) {
         /* a NULL literal matches nothing; one we cannot read may match anything */
@@ -175,11 +206,16 @@ static bool range_may_match(const pq_predicate *p, cmp_kind kind, const bound *m
     case PQ_PRED_EQ:
         return !((mn->present && compare(kind, &lit, mn) < 0) ||
                  (mx->present && compare(kind, &lit, mx) > 0));
-    case PQ_PRED_LT: return !(mn->present && compare(kind, mn, &lit) >= 0);
-    case PQ_PRED_LE: return !(mn->present && compare(kind, mn, &lit) > 0);
-    case PQ_PRED_GT: return !(mx->present && compare(kind, mx, &lit) <= 0);
-    case PQ_PRED_GE: return !(mx->present && compare(kind, mx, &lit) < 0);
-    default: return true;
+    case PQ_PRED_LT:
+        return !(mn->present && compare(kind, mn, &lit) >= 0);
+    case PQ_PRED_LE:
+        return !(mn->present && compare(kind, mn, &lit) > 0);
+    case PQ_PRED_GT:
+        return !(mx->present && compare(kind, mx, &lit) <= 0);
+    case PQ_PRED_GE:
+        return !(mx->present && compare(kind, mx, &lit) < 0);
+    default:
+        return true;
     }
 }
 
@@ -227,8 +263,10 @@ static uint32_t intersect(const pq_row_range *a, uint32_t na, const pq_row_range
     while (i < na && j < nb) {
         int64_t lo = BK_MAX(a[i].begin, b[j].begin), hi = BK_MIN(a[i].end, b[j].end);
         if (lo < hi) out[n++] = (pq_row_range){lo, hi};
-        if (a[i].end < b[j].end) i++;
-        else j++;
+        if (a[i].end < b[j].end)
+            i++;
+        else
+            j++;
     }
     return n;
 }
@@ -252,7 +290,8 @@ static bk_status select_rows(pq_reader *r, bk_arena *a, uint32_t rg, const pq_sc
         if (!leaf) continue;
         const pq_column_chunk *cc = &r->meta.row_groups[rg].columns[leaf->first_leaf];
         if (!cc->has_column_index || !cc->has_offset_index || cc->column_index_offset < 0 ||
-            cc->column_index_length <= 0 || cc->offset_index_offset < 0 || cc->offset_index_length <= 0 ||
+            cc->column_index_length <= 0 || cc->offset_index_offset < 0 ||
+            cc->offset_index_length <= 0 ||
             (uint64_t)cc->column_index_offset + (uint64_t)cc->column_index_length > r->size ||
             (uint64_t)cc->offset_index_offset + (uint64_t)cc->offset_index_length > r->size)
             continue;
@@ -291,8 +330,10 @@ static bk_status select_rows(pq_reader *r, bk_arena *a, uint32_t rg, const pq_sc
                 continue;
             }
             if (b >= e) continue;
-            if (n_keep && keep[n_keep - 1].end == b) keep[n_keep - 1].end = e;
-            else keep[n_keep++] = (pq_row_range){b, e};
+            if (n_keep && keep[n_keep - 1].end == b)
+                keep[n_keep - 1].end = e;
+            else
+                keep[n_keep++] = (pq_row_range){b, e};
         }
         n_sel = intersect(sel, n_sel, keep, n_keep, next);
         sel = next;
@@ -313,15 +354,18 @@ static bk_status rows_to_take(bk_arena *a, const pq_row_range *held, uint32_t n_
     size_t m = 0, base = 0;
     uint32_t j = 0;
     for (uint32_t i = 0; i < n_held; i++) {
-        for (; j < n_want && want[j].end <= held[i].begin; j++) {}
+        for (; j < n_want && want[j].end <= held[i].begin; j++) {
+        }
         for (uint32_t k = j; k < n_want && want[k].begin < held[i].end; k++) {
-            int64_t lo = BK_MAX(want[k].begin, held[i].begin), hi = BK_MIN(want[k].end, held[i].end);
+            int64_t lo = BK_MAX(want[k].begin, held[i].begin),
+                    hi = BK_MIN(want[k].end, held[i].end);
             for (int64_t row = lo; row < hi && m < n_out; row++)
                 idx[m++] = (uint32_t)(base + (size_t)(row - held[i].begin));
         }
         base += (size_t)(held[i].end - held[i].begin);
     }
-    if (m != n_out) return bk_error_set(err, BK_INTERNAL, "page selection lost rows (%zu of %zu)", m, n_out);
+    if (m != n_out)
+        return bk_error_set(err, BK_INTERNAL, "page selection lost rows (%zu of %zu)", m, n_out);
     *out = idx;
     return BK_OK;
 }
@@ -359,8 +403,7 @@ static bk_status scan_row_group(scan_state *s, bk_arena *a, uint32_t rg, bk_erro
     uint32_t n_sel = 0;
     bool all = true;
     uint64_t pt = 0, ps = 0;
-    if (s->o->n_preds)
-        BK_TRY(select_rows(r, a, rg, s->o, &sel, &n_sel, &all, &pt, &ps, err));
+    if (s->o->n_preds) BK_TRY(select_rows(r, a, rg, s->o, &sel, &n_sel, &all, &pt, &ps, err));
     size_t n_rows = 0;
     for (uint32_t i = 0; i < n_sel; i++) n_rows += (size_t)(sel[i].end - sel[i].begin);
     if (all) n_rows = (size_t)r->meta.row_groups[rg].num_rows;
@@ -382,8 +425,10 @@ static bk_status scan_row_group(scan_state *s, bk_arena *a, uint32_t rg, bk_erro
     bk_mutex_lock(s->lock);
     s->pages_total += pt;
     s->pages_skipped += ps;
-    if (skip) s->rgs_skipped++;
-    else s->rows_returned += n_rows;
+    if (skip)
+        s->rgs_skipped++;
+    else
+        s->rows_returned += n_rows;
     bk_mutex_unlock(s->lock);
     if (skip) return BK_OK;
     return s->fn(s->ctx, rg, a, cols, n_rows, err);
@@ -415,8 +460,8 @@ bk_status pq_scan(pq_reader *r, const pq_scan_opts *o, pq_scan_fn fn, void *ctx,
     if (o->fields) {
         for (uint32_t i = 0; i < o->n_fields; i++)
             if (o->fields[i] >= n_top) {
-                st = bk_error_set(err, BK_INVALID_ARGUMENT, "parquet file \"%s\" has no column %u", r->name,
-                                  o->fields[i]);
+                st = bk_error_set(err, BK_INVALID_ARGUMENT, "parquet file \"%s\" has no column %u",
+                                  r->name, o->fields[i]);
                 goto done;
             }
         s.fields = o->fields;
@@ -433,7 +478,8 @@ bk_status pq_scan(pq_reader *r, const pq_scan_opts *o, pq_scan_fn fn, void *ctx,
     if (!rgs) goto oom;
     for (uint32_t g = 0; g < n_rg; g++) {
         bool may = true;
-        for (uint32_t p = 0; p < o->n_preds && may; p++) may = rg_pred_may_match(r, g, &o->preds[p]);
+        for (uint32_t p = 0; p < o->n_preds && may; p++)
+            may = rg_pred_may_match(r, g, &o->preds[p]);
         if (may) rgs[n_keep++] = g;
     }
     s.rgs = rgs;

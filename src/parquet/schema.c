@@ -33,8 +33,8 @@ typedef struct pnode {
 typedef struct build_ctx {
     bk_arena *a;
     const pq_file_meta *m;
-    uint32_t next_el;   /* cursor into m->schema */
-    uint32_t n_leaves;  /* leaves created so far */
+    uint32_t next_el;  /* cursor into m->schema */
+    uint32_t n_leaves; /* leaves created so far */
     bk_error *err;
 } build_ctx;
 
@@ -61,7 +61,8 @@ static bk_status parse_tree(build_ctx *c, int depth, pnode **out) {
     if (n->n_children) {
         n->children = bk_arena_array(c->a, n->n_children, sizeof *n->children);
         if (!n->children) return bk_arena_oom(c->a, c->err);
-        for (uint32_t i = 0; i < n->n_children; i++) BK_TRY(parse_tree(c, depth + 1, &n->children[i]));
+        for (uint32_t i = 0; i < n->n_children; i++)
+            BK_TRY(parse_tree(c, depth + 1, &n->children[i]));
     }
     *out = n;
     return BK_OK;
@@ -130,12 +131,23 @@ static void int32_type(const pq_schema_element *el, bk_type_kind *kind, pq_conve
         is_signed = lt->is_signed;
     } else {
         switch (el->converted) {
-        case PQ_CT_INT_8: width = 8; break;
-        case PQ_CT_INT_16: width = 16; break;
-        case PQ_CT_UINT_8: width = 8, is_signed = false; break;
-        case PQ_CT_UINT_16: width = 16, is_signed = false; break;
-        case PQ_CT_UINT_32: width = 32, is_signed = false; break;
-        default: break;
+        case PQ_CT_INT_8:
+            width = 8;
+            break;
+        case PQ_CT_INT_16:
+            width = 16;
+            break;
+        case PQ_CT_UINT_8:
+            width = 8, is_signed = false;
+            break;
+        case PQ_CT_UINT_16:
+            width = 16, is_signed = false;
+            break;
+        case PQ_CT_UINT_32:
+            width = 32, is_signed = false;
+            break;
+        default:
+            break;
         }
     }
     *kind = BK_TYPE_INT;
@@ -181,7 +193,8 @@ static void int64_type(const pq_schema_element *el, bk_type_kind *kind, pq_conve
 }
 
 static bool is_unsigned_64(const pq_schema_element *el) {
-    if (el->logical.kind == PQ_LT_INTEGER) return !el->logical.is_signed && el->logical.bit_width == 64;
+    if (el->logical.kind == PQ_LT_INTEGER)
+        return !el->logical.is_signed && el->logical.bit_width == 64;
     return el->converted == PQ_CT_UINT_64;
 }
 
@@ -210,15 +223,25 @@ static bk_status leaf_type(build_ctx *c, pq_field *f, const pnode *n) {
         BK_TRY(decimal_type(c, n, precision, scale, &f->type));
         bool wide = precision > BK_DECIMAL_INT64_MAX_PRECISION;
         switch (el->type) {
-        case PQ_INT32: f->convert = wide ? PQ_CONV_I32_TO_DEC128 : PQ_CONV_I32_DEC_TO_I64; break;
-        case PQ_INT64: f->convert = wide ? PQ_CONV_I64_TO_DEC128 : PQ_CONV_COPY; break;
-        default: f->convert = wide ? PQ_CONV_BYTES_TO_DEC128 : PQ_CONV_BYTES_TO_DEC64; break;
+        case PQ_INT32:
+            f->convert = wide ? PQ_CONV_I32_TO_DEC128 : PQ_CONV_I32_DEC_TO_I64;
+            break;
+        case PQ_INT64:
+            f->convert = wide ? PQ_CONV_I64_TO_DEC128 : PQ_CONV_COPY;
+            break;
+        default:
+            f->convert = wide ? PQ_CONV_BYTES_TO_DEC128 : PQ_CONV_BYTES_TO_DEC64;
+            break;
         }
         return BK_OK;
     }
     switch (el->type) {
-    case PQ_BOOLEAN: kind = BK_TYPE_BOOLEAN, conv = PQ_CONV_BOOL; break;
-    case PQ_INT32: int32_type(el, &kind, &conv); break;
+    case PQ_BOOLEAN:
+        kind = BK_TYPE_BOOLEAN, conv = PQ_CONV_BOOL;
+        break;
+    case PQ_INT32:
+        int32_type(el, &kind, &conv);
+        break;
     case PQ_INT64:
         if (is_unsigned_64(el)) {
             f->type = bk_type_make_decimal(c->a, 20, 0);
@@ -228,21 +251,31 @@ static bk_status leaf_type(build_ctx *c, pq_field *f, const pnode *n) {
         }
         int64_type(el, &kind, &conv);
         break;
-    case PQ_INT96: kind = BK_TYPE_TIMESTAMP, conv = PQ_CONV_INT96_TO_MICROS; break;
-    case PQ_FLOAT: kind = BK_TYPE_FLOAT; break;
-    case PQ_DOUBLE: kind = BK_TYPE_DOUBLE; break;
-    case PQ_BYTE_ARRAY: kind = is_string_annotation(el) ? BK_TYPE_STRING : BK_TYPE_BINARY; break;
+    case PQ_INT96:
+        kind = BK_TYPE_TIMESTAMP, conv = PQ_CONV_INT96_TO_MICROS;
+        break;
+    case PQ_FLOAT:
+        kind = BK_TYPE_FLOAT;
+        break;
+    case PQ_DOUBLE:
+        kind = BK_TYPE_DOUBLE;
+        break;
+    case PQ_BYTE_ARRAY:
+        kind = is_string_annotation(el) ? BK_TYPE_STRING : BK_TYPE_BINARY;
+        break;
     case PQ_FIXED_LEN_BYTE_ARRAY:
         if (el->logical.kind == PQ_LT_FLOAT16) {
-            if (el->type_length != 2) return corrupt(c, "FLOAT16 with a width other than 2", el->name);
+            if (el->type_length != 2)
+                return corrupt(c, "FLOAT16 with a width other than 2", el->name);
             kind = BK_TYPE_FLOAT, conv = PQ_CONV_FLOAT16;
         } else {
             kind = is_string_annotation(el) ? BK_TYPE_STRING : BK_TYPE_BINARY;
         }
         break;
     default:
-        return bk_error_set(c->err, BK_CORRUPT, "invalid parquet schema: field \"%s\" has physical type %d",
-                            el->name, (int)el->type);
+        return bk_error_set(c->err, BK_CORRUPT,
+                            "invalid parquet schema: field \"%s\" has physical type %d", el->name,
+                            (int)el->type);
     }
     f->type = bk_type_scalar(kind);
     f->convert = conv;
@@ -251,7 +284,8 @@ static bk_status leaf_type(build_ctx *c, pq_field *f, const pnode *n) {
 
 /* ---- logical conversion ---- */
 
-static bk_status convert_node(build_ctx *c, const pnode *n, int16_t def, int16_t rep, pq_field **out);
+static bk_status convert_node(build_ctx *c, const pnode *n, int16_t def, int16_t rep,
+                              pq_field **out);
 
 /* Convert n as present whenever def >= d (its own repetition already accounted for). */
 static bk_status convert_inner(build_ctx *c, const pnode *n, int16_t d, int16_t rep,
@@ -268,7 +302,8 @@ static bk_status make_list(build_ctx *c, const pnode *element, bool element_is_r
     f->children = bk_arena_array(c->a, 1, sizeof *f->children);
     if (!f->children) return bk_arena_oom(c->a, c->err);
     if (element_is_repeated_node)
-        BK_TRY(convert_inner(c, element, f->elem_def, f->rep_level, element->el->name, &f->children[0]));
+        BK_TRY(convert_inner(c, element, f->elem_def, f->rep_level, element->el->name,
+                             &f->children[0]));
     else
         BK_TRY(convert_node(c, element, f->elem_def, f->rep_level, &f->children[0]));
     f->type = bk_type_make_array(c->a, f->children[0]->type);
@@ -282,8 +317,8 @@ static bk_status make_list(build_ctx *c, const pnode *element, bool element_is_r
 static bk_status convert_list(build_ctx *c, const pnode *n, int16_t d, int16_t rep,
                               const char *name, pq_field **out) {
     const pnode *repeated = n->children[0];
-    bool element_is_repeated = is_leaf(repeated) || repeated->n_children != 1 ||
-                               strcmp(repeated->el->name, "array") == 0;
+    bool element_is_repeated =
+        is_leaf(repeated) || repeated->n_children != 1 || strcmp(repeated->el->name, "array") == 0;
     if (!element_is_repeated) {
         size_t len = strlen(name);
         const char *rn = repeated->el->name;
@@ -293,8 +328,8 @@ static bk_status convert_list(build_ctx *c, const pnode *n, int16_t d, int16_t r
     return make_list(c, repeated->children[0], false, name, d, rep, out);
 }
 
-static bk_status convert_map(build_ctx *c, const pnode *n, int16_t d, int16_t rep,
-                             const char *name, pq_field **out) {
+static bk_status convert_map(build_ctx *c, const pnode *n, int16_t d, int16_t rep, const char *name,
+                             pq_field **out) {
     const pnode *kv = n->children[0];
     if (kv->n_children == 1) return make_list(c, kv->children[0], false, name, d, rep, out);
     pq_field *f = new_field(c, PQ_FIELD_MAP, name);
@@ -364,12 +399,17 @@ static bk_status convert_inner(build_ctx *c, const pnode *n, int16_t d, int16_t 
 }
 
 /* Convert n, whose own repetition applies, under a parent present at def level `def`. */
-static bk_status convert_node(build_ctx *c, const pnode *n, int16_t def, int16_t rep, pq_field **out) {
-    if (def >= INT16_MAX - 2 || rep >= INT16_MAX - 2) return corrupt(c, "too many levels", n->el->name);
+static bk_status convert_node(build_ctx *c, const pnode *n, int16_t def, int16_t rep,
+                              pq_field **out) {
+    if (def >= INT16_MAX - 2 || rep >= INT16_MAX - 2)
+        return corrupt(c, "too many levels", n->el->name);
     switch (repetition_of(n)) {
-    case PQ_REPEATED: return make_list(c, n, true, n->el->name, def, rep, out);
-    case PQ_OPTIONAL: return convert_inner(c, n, (int16_t)(def + 1), rep, n->el->name, out);
-    default: return convert_inner(c, n, def, rep, n->el->name, out);
+    case PQ_REPEATED:
+        return make_list(c, n, true, n->el->name, def, rep, out);
+    case PQ_OPTIONAL:
+        return convert_inner(c, n, (int16_t)(def + 1), rep, n->el->name, out);
+    default:
+        return convert_inner(c, n, def, rep, n->el->name, out);
     }
 }
 

@@ -241,8 +241,9 @@ BK_TEST(pq_read_encrypted_is_unsupported) {
     pq_reader *r;
     bk_error err;
     bk_error_clear(&err);
-    ASSERT_FAILS(pq_reader_open(data_path("data/uniform_encryption.parquet.encrypted"), NULL, &r, &err),
-                 BK_UNSUPPORTED);
+    ASSERT_FAILS(
+        pq_reader_open(data_path("data/uniform_encryption.parquet.encrypted"), NULL, &r, &err),
+        BK_UNSUPPORTED);
     ASSERT_CONTAINS(err.msg, "encrypted");
 }
 
@@ -336,7 +337,8 @@ BK_TEST(pq_scan_prunes_row_groups) {
     pq_reader *r;
     bk_error err;
     bk_error_clear(&err);
-    ASSERT_OK(pq_reader_open(data_path("data/alltypes_tiny_pages_plain.parquet"), NULL, &r, &err), &err);
+    ASSERT_OK(pq_reader_open(data_path("data/alltypes_tiny_pages_plain.parquet"), NULL, &r, &err),
+              &err);
     bk_arena *a = bk_arena_new(NULL, "t", 0);
     bk_vector *lit = bk_vector_make(a, bk_type_scalar(BK_TYPE_INT), 1);
     ((int32_t *)lit->data)[0] = 100000; /* beyond every id */
