@@ -47,22 +47,29 @@
 
 static const char *codec_name(pq_codec codec) {
     switch (codec) {
-    case PQ_CODEC_UNCOMPRESSED: return "UNCOMPRESSED";
-    case PQ_CODEC_SNAPPY: return "SNAPPY";
-    case PQ_CODEC_GZIP: return "GZIP";
-    case PQ_CODEC_LZO: return "LZO";
-    case PQ_CODEC_BROTLI: return "BROTLI";
-    case PQ_CODEC_LZ4: return "LZ4";
-    case PQ_CODEC_ZSTD: return "ZSTD";
-    case PQ_CODEC_LZ4_RAW: return "LZ4_RAW";
+    case PQ_CODEC_UNCOMPRESSED:
+        return "UNCOMPRESSED";
+    case PQ_CODEC_SNAPPY:
+        return "SNAPPY";
+    case PQ_CODEC_GZIP:
+        return "GZIP";
+    case PQ_CODEC_LZO:
+        return "LZO";
+    case PQ_CODEC_BROTLI:
+        return "BROTLI";
+    case PQ_CODEC_LZ4:
+        return "LZ4";
+    case PQ_CODEC_ZSTD:
+        return "ZSTD";
+    case PQ_CODEC_LZ4_RAW:
+        return "LZ4_RAW";
     }
     return "unknown";
 }
 
 /* ---- error helpers (cold) ---- */
 
-BK_NOINLINE static bk_status size_mismatch(bk_error *err, pq_codec codec, size_t got,
-                                           size_t want) {
+BK_NOINLINE static bk_status size_mismatch(bk_error *err, pq_codec codec, size_t got, size_t want) {
     return bk_error_set(err, BK_CORRUPT, "%s page decompressed to %zu bytes, header says %zu",
                         codec_name(codec), got, want);
 }
@@ -295,8 +302,7 @@ static bk_status brotli_dec(const uint8_t *src, size_t src_len, uint8_t *dst, si
     return st;
 }
 
-static bk_status brotli_comp(int level, const uint8_t *src, size_t n, bk_buf *out,
-                             bk_error *err) {
+static bk_status brotli_comp(int level, const uint8_t *src, size_t n, bk_buf *out, bk_error *err) {
     if (level < 0 || level > BROTLI_MAX_QUALITY) {
         return bk_error_set(err, BK_INVALID_ARGUMENT,
                             "BROTLI compression level %d is out of range (1..%d)", level,
@@ -500,21 +506,28 @@ bk_status pq_decompress(pq_codec codec, const uint8_t *src, size_t src_len, uint
     uint8_t dummy[1];
     if (!src) src = empty; /* libraries dislike NULL even with a zero length */
     if (!dst) dst = dummy;
+    /* An empty page stored as zero bytes (some writers skip the codec for it). */
+    if (src_len == 0 && dst_len == 0 && pq_codec_supported(codec)) return BK_OK;
     switch (codec) {
     case PQ_CODEC_UNCOMPRESSED:
         if (src_len != dst_len) {
-            return bk_error_set(err, BK_CORRUPT,
-                                "UNCOMPRESSED page has %zu bytes, header says %zu", src_len,
-                                dst_len);
+            return bk_error_set(err, BK_CORRUPT, "UNCOMPRESSED page has %zu bytes, header says %zu",
+                                src_len, dst_len);
         }
         if (dst_len) memcpy(dst, src, dst_len);
         return BK_OK;
-    case PQ_CODEC_SNAPPY: return snappy_dec(src, src_len, dst, dst_len, err);
-    case PQ_CODEC_GZIP: return gzip_dec(src, src_len, dst, dst_len, err);
-    case PQ_CODEC_BROTLI: return brotli_dec(src, src_len, dst, dst_len, err);
-    case PQ_CODEC_ZSTD: return zstd_dec(src, src_len, dst, dst_len, err);
-    case PQ_CODEC_LZ4_RAW: return lz4_raw_dec(src, src_len, dst, dst_len, err);
-    case PQ_CODEC_LZ4: return lz4_hadoop_dec(src, src_len, dst, dst_len, err);
+    case PQ_CODEC_SNAPPY:
+        return snappy_dec(src, src_len, dst, dst_len, err);
+    case PQ_CODEC_GZIP:
+        return gzip_dec(src, src_len, dst, dst_len, err);
+    case PQ_CODEC_BROTLI:
+        return brotli_dec(src, src_len, dst, dst_len, err);
+    case PQ_CODEC_ZSTD:
+        return zstd_dec(src, src_len, dst, dst_len, err);
+    case PQ_CODEC_LZ4_RAW:
+        return lz4_raw_dec(src, src_len, dst, dst_len, err);
+    case PQ_CODEC_LZ4:
+        return lz4_hadoop_dec(src, src_len, dst, dst_len, err);
     case PQ_CODEC_LZO:
         return bk_error_set(err, BK_UNSUPPORTED,
                             "LZO compression is not supported; rewrite the file with SNAPPY, "
@@ -534,12 +547,24 @@ bk_status pq_compress(pq_codec codec, int level, const uint8_t *src, size_t n, b
         st = bk_buf_append(out, src, n);
         if (st != BK_OK) st = no_memory(err, codec);
         break;
-    case PQ_CODEC_SNAPPY: st = snappy_comp(src, n, out, err); break;
-    case PQ_CODEC_GZIP: st = gzip_comp(level, src, n, out, err); break;
-    case PQ_CODEC_BROTLI: st = brotli_comp(level, src, n, out, err); break;
-    case PQ_CODEC_ZSTD: st = zstd_comp(level, src, n, out, err); break;
-    case PQ_CODEC_LZ4_RAW: st = lz4_block_comp(level, src, n, out, codec, err); break;
-    case PQ_CODEC_LZ4: st = lz4_hadoop_comp(level, src, n, out, err); break;
+    case PQ_CODEC_SNAPPY:
+        st = snappy_comp(src, n, out, err);
+        break;
+    case PQ_CODEC_GZIP:
+        st = gzip_comp(level, src, n, out, err);
+        break;
+    case PQ_CODEC_BROTLI:
+        st = brotli_comp(level, src, n, out, err);
+        break;
+    case PQ_CODEC_ZSTD:
+        st = zstd_comp(level, src, n, out, err);
+        break;
+    case PQ_CODEC_LZ4_RAW:
+        st = lz4_block_comp(level, src, n, out, codec, err);
+        break;
+    case PQ_CODEC_LZ4:
+        st = lz4_hadoop_comp(level, src, n, out, err);
+        break;
     case PQ_CODEC_LZO:
         st = bk_error_set(err, BK_UNSUPPORTED, "LZO compression is not supported");
         break;
@@ -559,8 +584,10 @@ bool pq_codec_supported(pq_codec codec) {
     case PQ_CODEC_BROTLI:
     case PQ_CODEC_LZ4:
     case PQ_CODEC_ZSTD:
-    case PQ_CODEC_LZ4_RAW: return true;
-    case PQ_CODEC_LZO: return false;
+    case PQ_CODEC_LZ4_RAW:
+        return true;
+    case PQ_CODEC_LZO:
+        return false;
     }
     return false;
 }

@@ -50,9 +50,15 @@ bk_status pq_bss_decode(const uint8_t *data, size_t len, size_t width, size_t n,
     case 1:
         if (n) memcpy(dst, data, n);
         break;
-    case 2: GATHER(2); break;
-    case 4: GATHER(4); break;
-    case 8: GATHER(8); break;
+    case 2:
+        GATHER(2);
+        break;
+    case 4:
+        GATHER(4);
+        break;
+    case 8:
+        GATHER(8);
+        break;
     default:
         for (size_t k = 0; k < width; k++) {
             const uint8_t *stream = data + k * total;

@@ -18,6 +18,9 @@
  * below unpacks 32 at a time into a small buffer and prefix-sums them.  All
  * arithmetic is unsigned 64-bit, which wraps exactly as the spec requires; INT32
  * results are the low 32 bits (addition mod 2^64 reduces to addition mod 2^32).
+ * So an INT32 stream whose min delta lies outside INT32 (a writer that took the
+ * deltas in 64 bits) still decodes to the right values and is accepted; its first
+ * value must be an INT32 and its bit widths at most 32.
  *
  * DELTA_LENGTH_BYTE_ARRAY is a DBP stream of lengths followed by the bytes of all
  * values back to back.  DELTA_BYTE_ARRAY is a DBP stream of prefix lengths (bytes
@@ -137,25 +140,25 @@ static void unpack32(const uint8_t *in, size_t avail, unsigned w, uint64_t *out)
 typedef struct dbp_reader {
     const uint8_t *data;
     size_t len;
-    size_t pos;          /* next byte to read */
-    const char *what;    /* names the stream in error messages */
-    unsigned max_width;  /* 32 for INT32 streams, 64 for INT64 */
-    uint64_t per_block;  /* values per block */
-    uint64_t n_mini;     /* miniblocks per block */
-    uint64_t per_mini;   /* values per miniblock; a multiple of 32 */
-    uint64_t total;      /* values the header declares */
-    uint64_t left;       /* values after the first not yet unpacked */
-    bool first_pending;  /* the header's first value is not yet delivered */
-    uint64_t last;       /* the last value unpacked (mod 2^64) */
-    uint64_t min_delta;  /* of the current block */
-    bool in_block;       /* a block header has been read */
-    size_t widths_at;    /* offset of the current block's bit-width bytes */
-    uint64_t mini_idx;   /* current miniblock within the block */
-    uint64_t mini_left;  /* values of the current miniblock not yet unpacked */
-    unsigned width;      /* of the current miniblock */
-    bool opened;         /* some miniblock has been opened */
-    size_t mini_end;     /* offset just past the current miniblock */
-    uint64_t buf[32];    /* unpacked values waiting to be delivered */
+    size_t pos;         /* next byte to read */
+    const char *what;   /* names the stream in error messages */
+    unsigned max_width; /* 32 for INT32 streams, 64 for INT64 */
+    uint64_t per_block; /* values per block */
+    uint64_t n_mini;    /* miniblocks per block */
+    uint64_t per_mini;  /* values per miniblock; a multiple of 32 */
+    uint64_t total;     /* values the header declares */
+    uint64_t left;      /* values after the first not yet unpacked */
+    bool first_pending; /* the header's first value is not yet delivered */
+    uint64_t last;      /* the last value unpacked (mod 2^64) */
+    uint64_t min_delta; /* of the current block */
+    bool in_block;      /* a block header has been read */
+    size_t widths_at;   /* offset of the current block's bit-width bytes */
+    uint64_t mini_idx;  /* current miniblock within the block */
+    uint64_t mini_left; /* values of the current miniblock not yet unpacked */
+    unsigned width;     /* of the current miniblock */
+    bool opened;        /* some miniblock has been opened */
+    size_t mini_end;    /* offset just past the current miniblock */
+    uint64_t buf[32];   /* unpacked values waiting to be delivered */
     unsigned buf_pos, buf_len;
 } dbp_reader;
 
@@ -204,14 +207,13 @@ static bk_status dbp_init(dbp_reader *r, const uint8_t *data, size_t len, unsign
         return bk_error_set(err, BK_CORRUPT,
                             "could not decode %s: %llu miniblocks do not split a block of %llu "
                             "values into multiples of 32",
-                            what, (unsigned long long)r->n_mini,
-                            (unsigned long long)r->per_block);
+                            what, (unsigned long long)r->n_mini, (unsigned long long)r->per_block);
     }
     r->per_mini = r->per_block / r->n_mini;
     if (max_width == 32 && first > UINT32_MAX) {
         return bk_error_set(err, BK_CORRUPT,
-                            "could not decode %s: first value %lld is out of range for INT32",
-                            what, (long long)zigzag_decode(first));
+                            "could not decode %s: first value %lld is out of range for INT32", what,
+                            (long long)zigzag_decode(first));
     }
     if (r->total < need) {
         return bk_error_set(err, BK_CORRUPT,
@@ -397,8 +399,8 @@ static bk_status length_decode(const uint8_t *data, size_t len, size_t n, bk_str
     size_t start = dbp_position(&r);
     if (sum > len - start) {
         return bk_error_set(err, BK_CORRUPT,
-                            "could not decode %s: the values need %zu bytes, only %zu remain",
-                            what, sum, len - start);
+                            "could not decode %s: the values need %zu bytes, only %zu remain", what,
+                            sum, len - start);
     }
     const char *p = (const char *)data + start;
     for (size_t i = 0; i < n; i++) {
@@ -558,8 +560,8 @@ static bk_status dbp_encode(const int32_t *v32, const int64_t *v64, size_t n, bk
         for (size_t mb = 0; mb < ENC_MINIBLOCKS; mb++) out->data[out->len++] = (uint8_t)widths[mb];
         bit_writer bw = {out->data + out->len, 0, 0};
         for (size_t mb = 0; mb < used_minis; mb++) {
-            for (size_t j = 0; j < ENC_PER_MINI; j++) bw_put(&bw, rel[mb * ENC_PER_MINI + j],
-                                                              widths[mb]);
+            for (size_t j = 0; j < ENC_PER_MINI; j++)
+                bw_put(&bw, rel[mb * ENC_PER_MINI + j], widths[mb]);
         }
         out->len += data_bytes;
     }

@@ -18,11 +18,13 @@
 
 /* ---- decoding ---- */
 
-bk_status pq_plain_decode_fixed(const uint8_t *data, size_t len, size_t width, size_t n,
-                                void *out, size_t *consumed, bk_error *err) {
+bk_status pq_plain_decode_fixed(const uint8_t *data, size_t len, size_t width, size_t n, void *out,
+                                size_t *consumed, bk_error *err) {
     if (width != 0 && n > SIZE_MAX / width) {
-        return bk_error_set(err, BK_CORRUPT, "could not decode PLAIN values: %zu values of %zu "
-                            "bytes is too many", n, width);
+        return bk_error_set(err, BK_CORRUPT,
+                            "could not decode PLAIN values: %zu values of %zu "
+                            "bytes is too many",
+                            n, width);
     }
     size_t bytes = n * width;
     if (bytes > len) {
@@ -105,9 +107,9 @@ bk_status pq_plain_encode_bool(const uint8_t *values, size_t n, bk_buf *out) {
     size_t full = n / 8;
     for (size_t i = 0; i < full; i++) {
         const uint8_t *v = values + i * 8;
-        dst[i] = (uint8_t)((v[0] != 0) | (v[1] != 0) << 1 | (v[2] != 0) << 2 | (v[3] != 0) << 3 |
-                           (v[4] != 0) << 4 | (v[5] != 0) << 5 | (v[6] != 0) << 6 |
-                           (v[7] != 0) << 7);
+        dst[i] =
+            (uint8_t)((v[0] != 0) | (v[1] != 0) << 1 | (v[2] != 0) << 2 | (v[3] != 0) << 3 |
+                      (v[4] != 0) << 4 | (v[5] != 0) << 5 | (v[6] != 0) << 6 | (v[7] != 0) << 7);
     }
     if (n % 8) {
         unsigned last = 0;

@@ -22,8 +22,8 @@
  *     extractor that never reads past data + len.
  *
  * Leniency: a bit-packed run whose declared groups run past the end of the data is
- * accepted when the values actually requested lie inside the data (some writers do
- * not pad the final group; parquet-cpp reads such streams too).  Everything else
+ * accepted when the values actually requested lie inside the data (a writer that
+ * does not pad its final group loses nothing the reader needs).  Everything else
  * that does not fit (a header over 32 bits, a truncated RLE value, a value wider
  * than the bit width, fewer values than requested) is BK_CORRUPT.
  */
@@ -111,8 +111,8 @@ typedef void (*unpack16_fn)(const uint8_t *in, uint16_t *out, size_t n_groups);
 #define ENTRY_U32(W) unpack_u32_##W,
 #define ENTRY_U16(W) unpack_u16_##W,
 /* Indexed by bit width; width 0 is handled by the callers (all zeros). */
-static const unpack32_fn unpack32_table[33] = {NULL, WIDTHS_1_16(ENTRY_U32)
-                                                         WIDTHS_17_32(ENTRY_U32)};
+static const unpack32_fn unpack32_table[33] = {NULL,
+                                               WIDTHS_1_16(ENTRY_U32) WIDTHS_17_32(ENTRY_U32)};
 static const unpack16_fn unpack16_table[17] = {NULL, WIDTHS_1_16(ENTRY_U16)};
 
 /*
@@ -268,9 +268,9 @@ static bk_status hybrid_decode(const uint8_t *data, size_t len, int width, size_
             if (width == 0) {
                 fill_run(out, done, take, 0, is16);
             } else if (take > 0) {
-                unpack_run(data + pos, avail, width, take,
-                           is16 ? (void *)((uint16_t *)out + done) : (void *)((uint32_t *)out + done),
-                           is16);
+                void *dst =
+                    is16 ? (void *)((uint16_t *)out + done) : (void *)((uint32_t *)out + done);
+                unpack_run(data + pos, avail, width, take, dst, is16);
             }
             pos += (size_t)run_bytes;
             done += take;
@@ -300,13 +300,13 @@ static bk_status hybrid_decode(const uint8_t *data, size_t len, int width, size_
     return BK_OK;
 }
 
-bk_status pq_rle_decode_u32(const uint8_t *data, size_t len, int bit_width, size_t n,
-                            uint32_t *out, size_t *consumed, bk_error *err) {
+bk_status pq_rle_decode_u32(const uint8_t *data, size_t len, int bit_width, size_t n, uint32_t *out,
+                            size_t *consumed, bk_error *err) {
     return hybrid_decode(data, len, bit_width, n, out, false, consumed, err);
 }
 
-bk_status pq_rle_decode_u16(const uint8_t *data, size_t len, int bit_width, size_t n,
-                            uint16_t *out, size_t *consumed, bk_error *err) {
+bk_status pq_rle_decode_u16(const uint8_t *data, size_t len, int bit_width, size_t n, uint16_t *out,
+                            size_t *consumed, bk_error *err) {
     return hybrid_decode(data, len, bit_width, n, out, true, consumed, err);
 }
 
@@ -326,8 +326,10 @@ bk_status pq_bitpacked_decode_u16(const uint8_t *data, size_t len, int bit_width
                             bit_width);
     }
     if (n > SIZE_MAX / 16) {
-        return bk_error_set(err, BK_CORRUPT, "could not decode BIT_PACKED levels: %zu values is "
-                            "too many", n);
+        return bk_error_set(err, BK_CORRUPT,
+                            "could not decode BIT_PACKED levels: %zu values is "
+                            "too many",
+                            n);
     }
     size_t bytes = (n * (size_t)bit_width + 7) / 8;
     if (bytes > len) {
@@ -386,7 +388,9 @@ static bk_status put_rle_run(bk_buf *out, uint32_t value, size_t count, int widt
         size_t run = (uint64_t)count > MAX_RUN_VALUES ? (size_t)MAX_RUN_VALUES : count;
         BK_TRY(bk_buf_reserve(out, 10 + value_bytes));
         put_uleb(out, (uint64_t)run << 1);
-        for (size_t k = 0; k < value_bytes; k++) out->data[out->len++] = (uint8_t)(value >> (8 * k));
+        for (size_t k = 0; k < value_bytes; k++) {
+            out->data[out->len++] = (uint8_t)(value >> (8 * k));
+        }
         count -= run;
     }
     return BK_OK;
@@ -444,8 +448,8 @@ static bk_status hybrid_encode(const enc_input *in, size_t n, int width, bk_buf 
             size_t pending = i - literal_start;
             size_t pad = (8 - pending % 8) % 8;
             if (run - pad >= 8) {
-                if (pending + pad > 0) BK_TRY(put_literal(out, in, literal_start, pending + pad,
-                                                          width));
+                if (pending + pad > 0)
+                    BK_TRY(put_literal(out, in, literal_start, pending + pad, width));
                 BK_TRY(put_rle_run(out, v, run - pad, width));
                 literal_start = j;
             }
@@ -456,6 +460,12 @@ static bk_status hybrid_encode(const enc_input *in, size_t n, int width, bk_buf 
     return BK_OK;
 }
 
+/*
+ * The encoders append to `out` and restore its length on failure.  Values must fit
+ * in bit_width bits; wider values (a caller bug) are masked to it.  A bit width
+ * outside 0..32 (0..16 for u16) is BK_INVALID_ARGUMENT; otherwise they fail only
+ * with BK_OUT_OF_MEMORY.
+ */
 bk_status pq_rle_encode_u32(const uint32_t *values, size_t n, int bit_width, bk_buf *out) {
     if (bit_width < 0 || bit_width > 32) return BK_INVALID_ARGUMENT;
     enc_input in = {values, NULL, (uint32_t)(((uint64_t)1 << bit_width) - 1)};

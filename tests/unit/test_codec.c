@@ -291,8 +291,8 @@ BK_TEST(codec_levels) {
     struct {
         pq_codec codec;
         int level;
-    } ok[] = {{PQ_CODEC_GZIP, 1},   {PQ_CODEC_GZIP, 9},    {PQ_CODEC_ZSTD, 1},
-              {PQ_CODEC_ZSTD, 19},  {PQ_CODEC_ZSTD, -5},   {PQ_CODEC_BROTLI, 1},
+    } ok[] = {{PQ_CODEC_GZIP, 1},    {PQ_CODEC_GZIP, 9},    {PQ_CODEC_ZSTD, 1},
+              {PQ_CODEC_ZSTD, 19},   {PQ_CODEC_ZSTD, -5},   {PQ_CODEC_BROTLI, 1},
               {PQ_CODEC_BROTLI, 11}, {PQ_CODEC_LZ4_RAW, 9}, {PQ_CODEC_LZ4, 12}};
     bk_buf b;
     bk_buf_init(&b);
@@ -344,6 +344,17 @@ BK_TEST(codec_names) {
     ASSERT_TRUE(!pq_codec_from_name("zip", &c));
     ASSERT_TRUE(!pq_codec_from_name("", &c));
     ASSERT_TRUE(!pq_codec_from_name(NULL, &c));
+}
+
+/* An empty page may be stored as zero bytes whatever the codec. */
+BK_TEST(codec_empty_page) {
+    bk_error e, *err = &e;
+    bk_error_clear(err);
+    for (size_t ci = 0; ci < BK_ARRAY_LEN(k_codecs); ci++) {
+        ASSERT_OK(pq_decompress(k_codecs[ci], NULL, 0, NULL, 0, err), err);
+        uint8_t one[1];
+        ASSERT_FAILS(pq_decompress(k_codecs[ci], NULL, 0, one, 1, NULL), BK_CORRUPT);
+    }
 }
 
 BK_TEST(codec_crc32) {

@@ -41,15 +41,22 @@ static void fill_u32(uint32_t *v, size_t n, int w, int pattern) {
     size_t i = 0;
     while (i < n) {
         switch (pattern) {
-        case 0: v[i++] = (uint32_t)rnd() & m; break;
+        case 0:
+            v[i++] = (uint32_t)rnd() & m;
+            break;
         case 1: {
             uint32_t x = (uint32_t)rnd() & m;
             size_t run = 1 + rnd() % 40;
             for (size_t k = 0; k < run && i < n; k++) v[i++] = x;
             break;
         }
-        case 2: v[i++] = m; break;
-        default: v[i] = (uint32_t)i & m; i++; break;
+        case 2:
+            v[i++] = m;
+            break;
+        default:
+            v[i] = (uint32_t)i & m;
+            i++;
+            break;
         }
     }
 }
@@ -354,8 +361,9 @@ BK_TEST(plain_fixed_round_trip) {
             ASSERT_OK(pq_plain_decode_fixed(b.data, b.len, w, n, dst, &used, err), err);
             ASSERT_EQ(used, n * w);
             ASSERT_TRUE(n == 0 || memcmp(dst, src, n * w) == 0);
-            if (n) ASSERT_FAILS(pq_plain_decode_fixed(b.data, b.len - 1, w, n, dst, NULL, NULL),
-                                BK_CORRUPT);
+            if (n)
+                ASSERT_FAILS(pq_plain_decode_fixed(b.data, b.len - 1, w, n, dst, NULL, NULL),
+                             BK_CORRUPT);
         }
     }
     bk_buf_destroy(&b);
@@ -477,8 +485,8 @@ BK_TEST(delta_spec_example_1) {
 BK_TEST(delta_spec_example_2) {
     bk_error e, *err = &e;
     bk_error_clear(err);
-    const uint8_t data[] = {0x80, 0x01, 0x04, 0x08, 0x0E, 0x03, 0x02, 0x00, 0x00, 0x00,
-                            0xC0, 0x3F, 0, 0, 0, 0, 0, 0};
+    const uint8_t data[] = {0x80, 0x01, 0x04, 0x08, 0x0E, 0x03, 0x02, 0x00, 0x00,
+                            0x00, 0xC0, 0x3F, 0,    0,    0,    0,    0,    0};
     const int32_t want[8] = {7, 5, 3, 1, 2, 3, 4, 5};
     int32_t out[8];
     size_t used = 0;
@@ -512,11 +520,22 @@ static void fill_i64(int64_t *v, size_t n, int pattern) {
     int64_t x = (int64_t)rnd();
     for (size_t i = 0; i < n; i++) {
         switch (pattern) {
-        case 0: v[i] = (int64_t)rnd(); break;
-        case 1: x += (int64_t)(rnd() % 1000); v[i] = x; break; /* sorted */
-        case 2: v[i] = 42; break;
-        case 3: v[i] = (i % 3 == 0) ? INT64_MIN : (i % 3 == 1) ? INT64_MAX : 0; break;
-        default: v[i] = (int64_t)(rnd() % 17) - 8; break;
+        case 0:
+            v[i] = (int64_t)rnd();
+            break;
+        case 1:
+            x += (int64_t)(rnd() % 1000);
+            v[i] = x;
+            break; /* sorted */
+        case 2:
+            v[i] = 42;
+            break;
+        case 3:
+            v[i] = (i % 3 == 0) ? INT64_MIN : (i % 3 == 1) ? INT64_MAX : 0;
+            break;
+        default:
+            v[i] = (int64_t)(rnd() % 17) - 8;
+            break;
         }
     }
 }
@@ -568,7 +587,9 @@ BK_TEST(delta_round_trip_i32) {
             size_t n = k_sizes[si];
             fill_i64(tmp, n, pattern);
             for (size_t i = 0; i < n; i++) {
-                v[i] = pattern == 3 ? (tmp[i] < 0 ? INT32_MIN : tmp[i] > 0 ? INT32_MAX : 0)
+                v[i] = pattern == 3 ? (tmp[i] < 0   ? INT32_MIN
+                                       : tmp[i] > 0 ? INT32_MAX
+                                                    : 0)
                                     : (int32_t)(uint32_t)tmp[i];
             }
             bk_buf_clear(&b);
@@ -960,4 +981,37 @@ BK_TEST(bss_round_trip) {
     bk_buf_destroy(&b);
     bk_free(v);
     bk_free(out);
+}
+
+/* Random bytes into every decoder: a clean BK_CORRUPT or a result, never a crash. */
+BK_TEST(encoding_garbage_input) {
+    bk_error e, *err = &e;
+    bk_arena *a = bk_arena_new(NULL, "test", 1 << 24);
+    ASSERT_TRUE(a != NULL);
+    uint8_t junk[512];
+    uint64_t out[4096 * 2];
+    for (int round = 0; round < 3000; round++) {
+        size_t len = rnd() % sizeof junk;
+        for (size_t i = 0; i < len; i++) junk[i] = (uint8_t)(round % 3 ? rnd() : rnd() & 0x81);
+        uint8_t *p = exact_copy(junk, len);
+        size_t n = rnd() % 1000;
+        int w = (int)(rnd() % 33);
+        bk_status st[10];
+        bk_error_clear(err);
+        st[0] = pq_rle_decode_u32(p, len, w, n, (uint32_t *)out, NULL, err);
+        st[1] = pq_rle_decode_u16(p, len, w % 17, n, (uint16_t *)out, NULL, NULL);
+        st[2] = pq_bitpacked_decode_u16(p, len, w % 17, n, (uint16_t *)out, NULL, NULL);
+        st[3] = pq_plain_decode_byte_array(p, len, n, (bk_str *)out, NULL, NULL);
+        st[4] = pq_delta_decode_i32(p, len, n, (int32_t *)out, NULL, NULL);
+        st[5] = pq_delta_decode_i64(p, len, n, (int64_t *)out, NULL, NULL);
+        st[6] = pq_delta_length_decode(p, len, n, (bk_str *)out, NULL, NULL);
+        st[7] = pq_delta_byte_array_decode(a, p, len, n, (bk_str *)out, NULL, NULL);
+        st[8] = pq_bss_decode(p, len, (size_t)w % 17, n, out, NULL);
+        st[9] = pq_plain_decode_bool(p, len, n, (uint8_t *)out, NULL, NULL);
+        for (int k = 0; k < 10; k++) ASSERT_TRUE(st[k] == BK_OK || st[k] == BK_CORRUPT);
+        if (st[0] != BK_OK) ASSERT_CONTAINS(err->msg, "could not decode");
+        bk_free(p);
+        bk_arena_reset(a);
+    }
+    bk_arena_free(a);
 }
