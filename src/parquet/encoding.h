@@ -67,8 +67,8 @@ bk_status pq_plain_encode_byte_array(const bk_str *values, size_t n, bk_buf *out
 
 /*
  * Decode n values (the stream's own total count must be >= n).  `*consumed`
- * receives the bytes used up to the end of the last block needed, so a following
- * section (DELTA_LENGTH_BYTE_ARRAY data) can be located.
+ * receives the bytes used up to the end of the last miniblock needed (the whole
+ * stream when n is its total count).
  */
 bk_status pq_delta_decode_i32(const uint8_t *data, size_t len, size_t n, int32_t *out,
                               size_t *consumed, bk_error *err);
