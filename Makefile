@@ -86,7 +86,8 @@ test-slow: setup
 	@BRICKS_SLOW=1 bash scripts/test.sh
 
 # libFuzzer targets (clang): each links the sources directly with the fuzzer runtime.
-FUZZ_CFLAGS := -O1 -g -DBK_DEBUG -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS := -O1 -g -DBK_DEBUG -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+               -fno-omit-frame-pointer
 fuzz: $(patsubst fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 $(B)/fuzz/%: fuzz/%.c $(LIB_SRCS)
 	@mkdir -p $(dir $@)

@@ -100,6 +100,11 @@ static int open_reader(const read_opts *o, pq_reader **r) {
     return CLI_EXIT_OK;
 }
 
+static int print_help(const char *text) {
+    fputs(text, stdout);
+    return CLI_EXIT_OK;
+}
+
 static bool wants_help(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) return false;
@@ -111,13 +116,9 @@ static bool wants_help(int argc, char **argv) {
 /* ---- schema ---- */
 
 static const char *repetition_name(const pq_schema_element *e) {
+    static const char *const names[] = {"required", "optional", "repeated"};
     if (!e->has_repetition) return "";
-    switch (e->repetition) {
-    case PQ_REQUIRED: return "required";
-    case PQ_OPTIONAL: return "optional";
-    case PQ_REPEATED: return "repeated";
-    }
-    return "?";
+    return (unsigned)e->repetition < BK_ARRAY_LEN(names) ? names[e->repetition] : "?";
 }
 
 static const char *unit_name(pq_time_unit u) {
@@ -126,40 +127,27 @@ static const char *unit_name(pq_time_unit u) {
 
 /* The annotation of an element as text ("STRING", "DECIMAL(10,2)"); "" when none. */
 static void annotation(const pq_schema_element *e, char *dst, size_t cap) {
+    /* Logical types whose text is their name alone. */
+    static const char *const simple[] = {
+        [PQ_LT_STRING] = "STRING", [PQ_LT_MAP] = "MAP",       [PQ_LT_LIST] = "LIST",
+        [PQ_LT_ENUM] = "ENUM",     [PQ_LT_DATE] = "DATE",     [PQ_LT_UNKNOWN] = "UNKNOWN",
+        [PQ_LT_JSON] = "JSON",     [PQ_LT_BSON] = "BSON",     [PQ_LT_UUID] = "UUID",
+        [PQ_LT_FLOAT16] = "FLOAT16", [PQ_LT_VARIANT] = "VARIANT",
+        [PQ_LT_GEOMETRY] = "GEOMETRY", [PQ_LT_GEOGRAPHY] = "GEOGRAPHY",
+    };
     const pq_logical_type *lt = &e->logical;
-    switch (lt->kind) {
-    case PQ_LT_NONE:
-    case PQ_LT_UNRECOGNIZED:
-        break;
-    case PQ_LT_STRING: snprintf(dst, cap, "STRING"); return;
-    case PQ_LT_MAP: snprintf(dst, cap, "MAP"); return;
-    case PQ_LT_LIST: snprintf(dst, cap, "LIST"); return;
-    case PQ_LT_ENUM: snprintf(dst, cap, "ENUM"); return;
-    case PQ_LT_DECIMAL:
+    const char *utc = lt->is_adjusted_to_utc ? "true" : "false";
+    if ((unsigned)lt->kind < BK_ARRAY_LEN(simple) && simple[lt->kind])
+        snprintf(dst, cap, "%s", simple[lt->kind]);
+    else if (lt->kind == PQ_LT_DECIMAL)
         snprintf(dst, cap, "DECIMAL(%d,%d)", (int)lt->precision, (int)lt->scale);
-        return;
-    case PQ_LT_DATE: snprintf(dst, cap, "DATE"); return;
-    case PQ_LT_TIME:
-        snprintf(dst, cap, "TIME(%s,%s)", unit_name(lt->unit),
-                 lt->is_adjusted_to_utc ? "true" : "false");
-        return;
-    case PQ_LT_TIMESTAMP:
-        snprintf(dst, cap, "TIMESTAMP(%s,%s)", unit_name(lt->unit),
-                 lt->is_adjusted_to_utc ? "true" : "false");
-        return;
-    case PQ_LT_INTEGER:
+    else if (lt->kind == PQ_LT_TIME)
+        snprintf(dst, cap, "TIME(%s,%s)", unit_name(lt->unit), utc);
+    else if (lt->kind == PQ_LT_TIMESTAMP)
+        snprintf(dst, cap, "TIMESTAMP(%s,%s)", unit_name(lt->unit), utc);
+    else if (lt->kind == PQ_LT_INTEGER)
         snprintf(dst, cap, "INTEGER(%d,%s)", (int)lt->bit_width, lt->is_signed ? "true" : "false");
-        return;
-    case PQ_LT_UNKNOWN: snprintf(dst, cap, "UNKNOWN"); return;
-    case PQ_LT_JSON: snprintf(dst, cap, "JSON"); return;
-    case PQ_LT_BSON: snprintf(dst, cap, "BSON"); return;
-    case PQ_LT_UUID: snprintf(dst, cap, "UUID"); return;
-    case PQ_LT_FLOAT16: snprintf(dst, cap, "FLOAT16"); return;
-    case PQ_LT_VARIANT: snprintf(dst, cap, "VARIANT"); return;
-    case PQ_LT_GEOMETRY: snprintf(dst, cap, "GEOMETRY"); return;
-    case PQ_LT_GEOGRAPHY: snprintf(dst, cap, "GEOGRAPHY"); return;
-    }
-    if (e->converted == PQ_CT_DECIMAL)
+    else if (e->converted == PQ_CT_DECIMAL)
         snprintf(dst, cap, "DECIMAL(%d,%d)", (int)e->precision, (int)e->scale);
     else if (e->converted != PQ_CT_NONE)
         snprintf(dst, cap, "%s", pq_converted_name(e->converted));
@@ -167,18 +155,11 @@ static void annotation(const pq_schema_element *e, char *dst, size_t cap) {
         dst[0] = '\0';
 }
 
+/* The physical type as parquet-mr prints it in a schema ("int32", "binary"). */
 static const char *physical_lower(pq_physical t) {
-    switch (t) {
-    case PQ_BOOLEAN: return "boolean";
-    case PQ_INT32: return "int32";
-    case PQ_INT64: return "int64";
-    case PQ_INT96: return "int96";
-    case PQ_FLOAT: return "float";
-    case PQ_DOUBLE: return "double";
-    case PQ_BYTE_ARRAY: return "binary";
-    case PQ_FIXED_LEN_BYTE_ARRAY: return "fixed_len_byte_array";
-    }
-    return "?";
+    static const char *const names[] = {"boolean", "int32", "int64", "int96",
+                                        "float",   "double", "binary", "fixed_len_byte_array"};
+    return (unsigned)t < BK_ARRAY_LEN(names) ? names[t] : "?";
 }
 
 /*
@@ -222,7 +203,7 @@ static int cmd_schema(int argc, char **argv) {
                                 "\n"
                                 "Print the Parquet schema tree and the Spark type of each "
                                 "top-level column.\n";
-    if (wants_help(argc, argv)) return fputs(usage, stdout), CLI_EXIT_OK;
+    if (wants_help(argc, argv)) return print_help(usage);
     read_opts o = {0};
     for (int i = 1; i < argc; i++) {
         int rc = read_option(argc, argv, &i, &o);
@@ -584,7 +565,7 @@ static int cmd_meta(int argc, char **argv) {
                                 "\n"
                                 "Print the file metadata: row groups, column chunks, "
                                 "encodings, codecs, sizes, statistics.\n";
-    if (wants_help(argc, argv)) return fputs(usage, stdout), CLI_EXIT_OK;
+    if (wants_help(argc, argv)) return print_help(usage);
     read_opts o = {0};
     for (int i = 1; i < argc; i++) {
         int rc = read_option(argc, argv, &i, &o);
@@ -709,7 +690,7 @@ static int cmd_cat(int argc, char **argv) {
         "string with its scale, BINARY as base64, DATE \"YYYY-MM-DD\", TIMESTAMP\n"
         "\"YYYY-MM-DD HH:MM:SS[.ffffff]\" (UTC), arrays, structs and maps as JSON.\n"
         "CSV: RFC 4180, NULL as an empty field, the empty string as \"\".\n";
-    if (wants_help(argc, argv)) return fputs(usage, stdout), CLI_EXIT_OK;
+    if (wants_help(argc, argv)) return print_help(usage);
     read_opts o = {0};
     int64_t limit = -1;
     out_format fmt = FORMAT_JSONL;
@@ -800,7 +781,7 @@ static int cmd_scan(int argc, char **argv) {
         "Decode every column of every row group (row groups in parallel on N threads,\n"
         "default: all CPUs) without printing values; print the row count and the seconds\n"
         "taken from open to close.  Used by bench/parquet_scan.\n";
-    if (wants_help(argc, argv)) return fputs(usage, stdout), CLI_EXIT_OK;
+    if (wants_help(argc, argv)) return print_help(usage);
     read_opts o = {0};
     int64_t threads = 0;
     for (int i = 1; i < argc; i++) {

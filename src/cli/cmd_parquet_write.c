@@ -103,6 +103,11 @@ static bk_status put_field(bk_arena *a, const char *name, const bk_type *schema,
                            bk_vector *v, size_t row, const cli_csv_field *fld, int64_t line,
                            bk_error *err) {
     if (fld->len == 0 && !fld->quoted) {
+        if (schema->field_nullable && !schema->field_nullable[f])
+            return bk_error_set(err, BK_INVALID_ARGUMENT,
+                                "\"%s\": line %lld, column \"%s\": NULL (an empty field) in a NOT "
+                                "NULL column",
+                                name, (long long)line, schema->field_names[f]);
         if (bk_vector_ensure_validity(a, v) != BK_OK) return bk_arena_oom(a, err);
         bk_validity_set(v->validity, row, false);
         return BK_OK;

@@ -195,7 +195,8 @@ static bk_status build_array(build_ctx *c, bk_vector *v, json_t **vals, const in
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
         if (!vals[i] || json_is_null(vals[i])) continue;
-        if (!json_is_array(vals[i])) return value_error(c, lines[i], path, "%s", "expected an array");
+        if (!json_is_array(vals[i]))
+            return value_error(c, lines[i], path, "%s", "expected an array");
         total += json_array_size(vals[i]);
     }
     json_t **child_vals;
@@ -387,12 +388,18 @@ bk_status cli_jsonl_next(cli_jsonl *j, bk_arena *a, size_t max_rows, bk_vector *
         st = bk_error_set(err, BK_IO, "could not read \"%s\": %s", j->name, strerror(errno));
     build_ctx c = {j, a, err};
     const bk_type *schema = j->schema;
-    for (size_t i = 0; i < n && st == BK_OK; i++) st = check_keys(&c, schema, rows[i], lines[i], "");
+    for (size_t i = 0; i < n && st == BK_OK; i++)
+        st = check_keys(&c, schema, rows[i], lines[i], "");
     json_t **vals = st == BK_OK ? bk_arena_array(a, n ? n : 1, sizeof *vals) : NULL;
     if (st == BK_OK && !vals) st = oom(&c);
     for (uint32_t f = 0; f < schema->n_children && st == BK_OK; f++) {
         for (size_t i = 0; i < n; i++) vals[i] = json_object_get(rows[i], schema->field_names[f]);
         st = build(&c, schema->children[f], vals, lines, n, schema->field_names[f], &cols[f]);
+        bool required = schema->field_nullable && !schema->field_nullable[f];
+        for (size_t i = 0; st == BK_OK && required && cols[f]->validity && i < n; i++)
+            if (!bk_vector_is_valid(cols[f], i))
+                st = value_error(&c, lines[i], schema->field_names[f], "%s",
+                                 "NULL in a NOT NULL column");
     }
     for (size_t i = 0; i < n; i++) json_decref(rows[i]);
     release_temps(j);

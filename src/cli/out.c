@@ -74,12 +74,11 @@ bool cli_parse_size(const char *s, size_t *out) {
         if (len == 0) return false;
         last = s[len - 1];
     }
-    switch (last) {
-    case 'k': case 'K': mult = 1024ull; len--; break;
-    case 'm': case 'M': mult = 1024ull * 1024; len--; break;
-    case 'g': case 'G': mult = 1024ull * 1024 * 1024; len--; break;
-    case 't': case 'T': mult = 1024ull * 1024 * 1024 * 1024; len--; break;
-    default: break;
+    char upper = last >= 'a' && last <= 'z' ? (char)(last - 'a' + 'A') : last;
+    const char *suffixes = "KMGT", *hit = upper ? strchr(suffixes, upper) : NULL;
+    if (hit) {
+        for (const char *p = suffixes; p <= hit; p++) mult *= 1024;
+        len--;
     }
     if (len == 0 || len > 20) return false;
     char digits[24];

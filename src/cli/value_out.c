@@ -19,6 +19,7 @@
  */
 #include "cli/cli.h"
 
+#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -33,16 +34,19 @@ void cli_format_double(double d, char *dst, size_t cap) {
     /*
      * %.15g of a double whose shortest form has at most 15 digits is that form
      * (the rounding error is far below the 15th digit), so 15 is tried first and
-     * 16/17 only for the values that need them.
+     * 16/17 only for the values that need them.  Subnormals carry fewer digits, so
+     * for them the search starts at 1.
      */
-    for (int prec = 15; prec <= 17; prec++) {
+    int first = d != 0 && fabs(d) < DBL_MIN ? 1 : 15;
+    for (int prec = first; prec <= 17; prec++) {
         snprintf(dst, cap, "%.*g", prec, d);
         if (strtod(dst, NULL) == d) return;
     }
 }
 
 void cli_format_float(float f, char *dst, size_t cap) {
-    for (int prec = 6; prec <= 9; prec++) {
+    int first = f != 0 && fabsf(f) < FLT_MIN ? 1 : 6;
+    for (int prec = first; prec <= 9; prec++) {
         snprintf(dst, cap, "%.*g", prec, (double)f);
         if (strtof(dst, NULL) == f) return;
     }
@@ -140,6 +144,8 @@ static size_t utf8_seq_len(const uint8_t *s, size_t len) {
 
 bk_status cli_json_string(bk_buf *out, const char *str, size_t len) {
     static const char hex[] = "0123456789abcdef";
+    static const char short_escape[128] = {['"'] = '"',  ['\\'] = '\\', ['\n'] = 'n', ['\r'] = 'r',
+                                           ['\t'] = 't', ['\b'] = 'b',   ['\f'] = 'f'};
     const uint8_t *s = (const uint8_t *)str;
     /* Worst case: every byte becomes a 6-byte escape. */
     if (len > (SIZE_MAX - 2) / 6) return BK_OUT_OF_MEMORY;
@@ -156,15 +162,9 @@ bk_status cli_json_string(bk_buf *out, const char *str, size_t len) {
         }
         if (c < 0x80) {
             *d++ = '\\';
-            switch (c) {
-            case '"': *d++ = '"'; break;
-            case '\\': *d++ = '\\'; break;
-            case '\n': *d++ = 'n'; break;
-            case '\r': *d++ = 'r'; break;
-            case '\t': *d++ = 't'; break;
-            case '\b': *d++ = 'b'; break;
-            case '\f': *d++ = 'f'; break;
-            default:
+            if (short_escape[c]) {
+                *d++ = (uint8_t)short_escape[c];
+            } else {
                 *d++ = 'u';
                 *d++ = '0';
                 *d++ = '0';
@@ -298,7 +298,9 @@ static bool plain_text(const bk_vector *v, size_t row, char *dst, size_t cap) {
     }
 }
 
-static bk_status append_cstr(bk_buf *out, const char *s) { return bk_buf_append(out, s, strlen(s)); }
+static bk_status append_cstr(bk_buf *out, const char *s) {
+    return bk_buf_append(out, s, strlen(s));
+}
 
 bk_status cli_json_value(bk_buf *out, const bk_vector *v, size_t row) {
     const bk_type *t = v->type;

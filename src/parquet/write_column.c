@@ -26,8 +26,10 @@
  * bytes page_bytes, becomes a page; so does a dictionary-mode leaf whose dictionary
  * just passed dictionary_bytes, after which the leaf stays PLAIN for the rest of the
  * chunk (pages already written keep RLE_DICTIONARY; the dictionary page is written
- * at the chunk's start when the row group is flushed).  A page with no values is
- * written PLAIN, so an all-NULL chunk needs no dictionary page.
+ * at the chunk's start when the row group is flushed).  Until then every page is
+ * RLE_DICTIONARY, even one with no values, so an all-NULL chunk gets an empty
+ * dictionary page (as Arrow writes it): Spark's vectorized reader assumes that a
+ * chunk never goes back from PLAIN to dictionary pages.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -648,16 +650,19 @@ bk_status pq_wr_finish_page(const pq_wr_ctx *ctx, pq_wr_leaf *l, pq_wr_scratch *
 
     /* values */
     pq_encoding enc = PQ_ENC_PLAIN;
-    bool dict_page = l->dict_mode && l->n_values > 0;
+    bool dict_page = l->dict_mode;
     if (dict_page) {
+        /* Every page of a dictionary-mode chunk is RLE_DICTIONARY, also one without
+           values: Spark's vectorized reader takes a PLAIN page for the dictionary
+           fallback and fails on a dictionary page after it.  Widths as Arrow writes
+           them: 0 for an empty dictionary, at least 1 otherwise. */
         enc = PQ_ENC_RLE_DICTIONARY;
-        /* width 1 even for a one-entry dictionary, as Arrow writes it */
-        int bw = BK_MAX(1, pq_bit_width(l->dict.n - 1));
+        int bw = l->dict.n == 0 ? 0 : BK_MAX(1, pq_bit_width(l->dict.n - 1));
         TRY_MEM(bk_buf_append_u8(body, (uint8_t)bw));
-        TRY_MEM(pq_rle_encode_u32(l->idx.data, l->n_values, bw, body));
+        if (l->n_values) TRY_MEM(pq_rle_encode_u32(l->idx.data, l->n_values, bw, body));
     } else if (d->physical == PQ_BOOLEAN) {
         TRY_MEM(pq_plain_encode_bool(l->plain.data, l->n_values, body));
-    } else if (!l->dict_mode) {
+    } else {
         TRY_MEM(bk_buf_append(body, l->plain.data, l->plain.len));
     }
     size_t uncompressed = body->len;
@@ -738,6 +743,21 @@ bk_status pq_wr_finish_page(const pq_wr_ctx *ctx, pq_wr_leaf *l, pq_wr_scratch *
 
 /* ---- the column loop ---- */
 
+/*
+ * How many of the n rows from r fit in about `budget` bytes of string data (at
+ * least one).  Keeps a batch of very long strings from growing a page or the
+ * dictionary far past its limit before the per-batch checks see it.
+ */
+static size_t string_rows(const bk_vector *vec, size_t r, size_t n, size_t budget) {
+    const bk_str *sv = (const bk_str *)vec->data + r;
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        used += sv[i].len + 4;
+        if (used >= budget) return i + 1;
+    }
+    return n;
+}
+
 bk_status pq_wr_shred_column(const pq_wr_ctx *ctx, pq_wr_leaf *leaves, uint32_t n_leaves,
                              pq_wr_scratch *s, const bk_vector *vec, size_t r0, size_t r1,
                              bk_error *err) {
@@ -749,6 +769,8 @@ bk_status pq_wr_shred_column(const pq_wr_ctx *ctx, pq_wr_leaf *leaves, uint32_t 
         for (uint32_t k = 0; k < n_leaves; k++) {
             size_t room = page_rows - (size_t)leaves[k].n_rows;
             b = BK_MIN(b, room);
+            if (leaves[k].desc->vkind == PQ_WR_V_STR && is_flat(leaves[k].desc))
+                b = string_rows(vec, r, b, o->page_bytes);
         }
         for (uint32_t k = 0; k < n_leaves; k++) {
             pq_wr_leaf *l = &leaves[k];

@@ -11,7 +11,8 @@
  *   FileMetaData (Thrift compact) | 4-byte LE footer length | "PAR1"
  *
  * A row group is flushed when it reaches opts.row_group_rows rows (exactly) or
- * opts.row_group_bytes buffered bytes (checked every PQ_WR_SEGMENT_ROWS rows).
+ * opts.row_group_bytes buffered bytes (checked after each segment of rows, sized
+ * from the bytes per row seen so far, so the overshoot stays small).
  * Until then each leaf holds its encoded pages in memory (write_column.c), because
  * the dictionary page must come first and is only complete at the end of the chunk.
  *
@@ -54,6 +55,7 @@ struct pq_writer {
     pq_wr_scratch *scratch; /* schema.n_columns: one per top-level column (thread-safe) */
     bk_error *col_err;      /* schema.n_columns: per-column errors of parallel work */
     int64_t rg_rows;        /* rows in the current (unflushed) row group */
+    size_t row_bytes_est;   /* buffered bytes per row of the last row group (0 = none yet) */
     int64_t total_rows;     /* rows in flushed row groups */
     pq_wr_array row_groups; /* pq_row_group, columns in the arena */
     bk_buf ci, oi;          /* encoded ColumnIndex / OffsetIndex of every chunk */
@@ -151,6 +153,7 @@ static void writer_free(pq_writer *w) {
     bk_free(w);
 }
 
+/* Copy opts.key_value into the arena (the caller's array need not outlive open). */
 static bk_status copy_key_values(pq_writer *w, bk_error *err) {
     const pq_writer_opts *o = &w->ctx.opts;
     if (o->n_key_value == 0) return BK_OK;
@@ -163,7 +166,9 @@ static bk_status copy_key_values(pq_writer *w, bk_error *err) {
                                 "parquet file \"%s\": key-value metadata entry %u has no key",
                                 w->path, k);
         w->kv[k].key = bk_arena_strdup(w->arena, src->key);
-        w->kv[k].value = NULL;
+        /* parquet-mr (Spark) fails with a NullPointerException on an entry without a
+           value, so a NULL value is written as the empty string */
+        w->kv[k].value = "";
         w->kv[k].value_len = 0;
         if (src->value) {
             w->kv[k].value = bk_arena_memdup(w->arena, src->value, src->value_len ? src->value_len
@@ -338,6 +343,27 @@ static size_t buffered_bytes(const pq_writer *w) {
 
 static bk_status flush_row_group(pq_writer *w, bk_error *err);
 
+/*
+ * Rows to shred before row_group_bytes is checked again: what should fit in the
+ * bytes left at the average bytes per row (of this row group so far, else of the
+ * previous one), growing at most 4x per segment from 16 rows while the average is
+ * being learnt, and at most PQ_WR_SEGMENT_ROWS.  So even rows of megabytes
+ * overshoot the limit by a few rows, while narrow rows go by in large segments.
+ */
+static size_t segment_rows(const pq_writer *w) {
+    size_t limit = w->ctx.opts.row_group_bytes, buffered = 0, per_row = w->row_bytes_est;
+    size_t cap = PQ_WR_SEGMENT_ROWS;
+    if (w->rg_rows > 0) {
+        buffered = buffered_bytes(w);
+        per_row = buffered / (size_t)w->rg_rows + 1;
+        if (!w->row_bytes_est) cap = BK_MIN(cap, (size_t)w->rg_rows * 4);
+    } else if (!per_row) {
+        return 16;
+    }
+    size_t left = limit > buffered ? limit - buffered : 0;
+    return BK_MAX((size_t)1, BK_MIN(left / per_row + 1, cap));
+}
+
 bk_status pq_writer_write(pq_writer *w, bk_vector *const *cols, size_t n_rows, bk_error *err) {
     if (w->failed) return failed_again(w, err);
     if (n_rows == 0) return BK_OK;
@@ -345,7 +371,7 @@ bk_status pq_writer_write(pq_writer *w, bk_vector *const *cols, size_t n_rows, b
 
     const pq_writer_opts *o = &w->ctx.opts;
     for (size_t row = 0; row < n_rows;) {
-        size_t seg = BK_MIN(n_rows - row, (size_t)PQ_WR_SEGMENT_ROWS);
+        size_t seg = BK_MIN(n_rows - row, segment_rows(w));
         seg = BK_MIN(seg, (size_t)(o->row_group_rows - w->rg_rows));
         bk_status st = shred_segment(w, cols, row, row + seg, err);
         if (st != BK_OK) return poison(w, st, err);
@@ -499,6 +525,7 @@ static bk_status write_chunk(pq_writer *w, pq_wr_leaf *l, pq_column_chunk *cc, b
  */
 static bk_status flush_row_group(pq_writer *w, bk_error *err) {
     uint32_t n_leaves = w->schema.n_leaves;
+    w->row_bytes_est = buffered_bytes(w) / (size_t)w->rg_rows + 1;
     for (uint32_t k = 0; k < n_leaves; k++) {
         pq_wr_leaf *l = &w->leaves[k];
         BK_TRY(pq_wr_finish_page(&w->ctx, l, &w->scratch[l->desc->column], err));

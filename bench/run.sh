@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# run.sh — run every benchmark (`make bench`); never part of `make test`.
+#
+# Each bench times Bricks against reference implementations on the same data, in
+# one run, and prints the ratios.  Generated data goes to bench/out/ (git-ignored).
+#   parquet_scan   full decode of a 10M-row file: Bricks, pyarrow, DuckDB
+# Extra arguments go to every bench (e.g. --rows 1000000 --runs 1 for a quick look).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=.venv/bin/python
+[[ -x build/release/bricks ]] || make -s release
+"$PY" bench/parquet_scan/run.py "$@"
