@@ -566,7 +566,8 @@ static bk_status read_data_page(chunk_ctx *c, const pq_page_header *h, const uin
     if (h->type == PQ_PAGE_DATA_V2 && h->num_nulls >= 0 && leaf->max_rep == 0 &&
         (size_t)h->num_nulls != n - n_defined)
         return page_error(c, BK_CORRUPT, "num_nulls in the page header disagrees with the levels");
-    uint8_t *dst = (uint8_t *)out->values + out->n_values * c->out_width;
+    /* VOID leaves keep no values (out->values is NULL) */
+    uint8_t *dst = out->values ? (uint8_t *)out->values + out->n_values * c->out_width : NULL;
     BK_TRY(decode_values(c, h->encoding, values, values_len, n_defined, dst));
     out->n_levels += n;
     out->n_values += n_defined;
