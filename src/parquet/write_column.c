@@ -644,8 +644,10 @@ bk_status pq_wr_finish_page(const pq_wr_ctx *ctx, pq_wr_leaf *l, pq_wr_scratch *
 
     /* levels */
     size_t rep_len = 0, def_len = 0;
-    if (d->max_rep) TRY_MEM(put_level_section(body, &l->rep, l->n_levels, d->max_rep, !v2, &rep_len));
-    if (d->max_def) TRY_MEM(put_level_section(body, &l->def, l->n_levels, d->max_def, !v2, &def_len));
+    if (d->max_rep)
+        TRY_MEM(put_level_section(body, &l->rep, l->n_levels, d->max_rep, !v2, &rep_len));
+    if (d->max_def)
+        TRY_MEM(put_level_section(body, &l->def, l->n_levels, d->max_def, !v2, &def_len));
     size_t levels_len = body->len;
 
     /* values */

@@ -137,7 +137,8 @@ static bk_status out_write(pq_writer *w, const void *p, size_t n, bk_error *err)
 static void writer_free(pq_writer *w) {
     if (!w) return;
     if (w->fd >= 0) close(w->fd);
-    for (uint32_t k = 0; w->leaves && k < w->schema.n_leaves; k++) pq_wr_leaf_destroy(&w->leaves[k]);
+    for (uint32_t k = 0; w->leaves && k < w->schema.n_leaves; k++)
+        pq_wr_leaf_destroy(&w->leaves[k]);
     for (uint32_t k = 0; w->scratch && k < w->schema.n_columns; k++)
         pq_wr_scratch_destroy(&w->scratch[k]);
     bk_free(w->leaves);
