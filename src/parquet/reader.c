@@ -10,22 +10,18 @@
  * different row groups at once (scan.c does); each call allocates only in the
  * arena it is given.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "base/mem.h"
 #include "parquet/reader_int.h"
+#include "store/store.h"
 
 #define FOOTER_TAIL 8 /* 4-byte footer length + "PAR1" */
 #define FOOTER_ARENA_LIMIT ((size_t)1 << 30)
 
 static void reader_free(pq_reader *r) {
     if (!r) return;
-    if (r->mapping) munmap(r->mapping, r->size);
+    store_file_unmap(&r->map);
     bk_arena_free(r->arena);
     bk_free(r->name);
     bk_free(r);
@@ -113,41 +109,20 @@ bk_status pq_reader_open_memory(const uint8_t *data, size_t len, const char *nam
 
 bk_status pq_reader_open(const char *path, const pq_reader_opts *opts, pq_reader **out,
                          bk_error *err) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return bk_error_set(err, BK_IO, "could not open file \"%s\": %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        int e = errno;
-        close(fd);
-        return bk_error_set(err, BK_IO, "could not read file \"%s\": %s", path,
-                            S_ISDIR(st.st_mode) ? "it is a directory" : strerror(e));
-    }
     pq_reader *r = bk_calloc(1, sizeof *r);
     if (!r || !(r->name = bk_strdup(path))) {
         bk_free(r);
-        close(fd);
         return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory opening \"%s\"", path);
     }
-    r->size = (size_t)st.st_size;
-    if (r->size > 0) {
-        void *m = mmap(NULL, r->size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (m == MAP_FAILED) {
-            int e = errno;
-            close(fd);
-            reader_free(r);
-            return bk_error_set(err, BK_IO, "could not map file \"%s\": %s", path, strerror(e));
-        }
-        r->mapping = m;
-        r->data = m;
-    } else {
-        r->data = (const uint8_t *)"";
+    bk_status st = store_file_map(path, &r->map, err);
+    if (st == BK_OK) {
+        r->data = r->map.data;
+        r->size = r->map.size;
+        st = open_common(r, opts, err);
     }
-    close(fd);
-    bk_status s = open_common(r, opts, err);
-    if (s) {
+    if (st) {
         reader_free(r);
-        return s;
+        return st;
     }
     *out = r;
     return BK_OK;

@@ -25,6 +25,7 @@
 #include "base/vector.h"
 #include "parquet/meta.h"
 #include "parquet/parquet.h"
+#include "store/store.h"
 
 typedef enum pq_field_kind {
     PQ_FIELD_LEAF,
@@ -101,7 +102,7 @@ struct pq_reader {
     char *name;          /* path or caller's name, for messages */
     const uint8_t *data; /* the whole file */
     size_t size;
-    void *mapping;   /* store mapping to release, or NULL for memory input */
+    store_map map;   /* the file's mapping (zeroed for memory input) */
     bk_arena *arena; /* footer, schema: lives as long as the reader */
     pq_file_meta meta;
     pq_schema schema;
