@@ -128,7 +128,7 @@ bk_status pq_scan(pq_reader *r, const pq_scan_opts *opts, pq_scan_fn fn, void *c
 typedef struct pq_writer pq_writer;
 
 typedef struct pq_writer_opts {
-    pq_codec codec;          /* default (zeroed opts) is SNAPPY; see pq_writer_opts_default */
+    pq_codec codec;          /* taken literally; pq_writer_opts_default sets SNAPPY */
     int compression_level;   /* 0 = codec default */
     int64_t row_group_rows;  /* flush a row group after this many rows (default 1,048,576) */
     size_t row_group_bytes;  /* ... or this many buffered bytes (default 128 MiB) */

@@ -80,15 +80,18 @@ static bk_status col_error(const pq_wr_ctx *ctx, const pq_wr_leaf_desc *d, bk_er
                         msg);
 }
 
+/* The one out-of-memory message of the column path (allocation helpers leave err empty). */
 static bk_status oom(const pq_wr_ctx *ctx, const pq_wr_leaf_desc *d, bk_error *err) {
     return col_error(ctx, d, err, BK_OUT_OF_MEMORY, "out of memory while encoding");
 }
 
+/* For calls that fail only with BK_OUT_OF_MEMORY and leave err alone (buffers, arrays). */
 #define TRY_MEM(expr)                                                                             \
     do {                                                                                          \
         if ((expr) != BK_OK) return oom(ctx, d, err);                                             \
     } while (0)
 
+/* Bits needed for v (0 for 0); the page-size estimate's view of a level or index. */
 static inline int bits_for(uint64_t v) {
     int b = 0;
     while (v) {
@@ -127,6 +130,10 @@ void pq_wr_leaf_destroy(pq_wr_leaf *l) {
     l->page_arena = NULL;
 }
 
+/*
+ * Buffers are cleared, not freed: the next row group needs about as much again, so
+ * their capacity is kept for the life of the writer.
+ */
 void pq_wr_leaf_reset_chunk(pq_wr_leaf *l, const pq_writer_opts *o) {
     pq_wr_dict_reset(&l->dict);
     l->dict_mode = !o->no_dictionary && l->desc->physical != PQ_BOOLEAN;
@@ -156,7 +163,12 @@ void pq_wr_scratch_destroy(pq_wr_scratch *s) {
     bk_buf_destroy(&s->comp);
 }
 
-/* Estimated encoded size of the pending page (levels + values). */
+/*
+ * Estimated encoded size of the pending page (levels + values), compared with
+ * page_bytes after each batch.  Levels and dictionary indices are counted at their
+ * bit width, before RLE, so runs make real pages smaller than the estimate, never
+ * larger; PLAIN values are counted exactly.
+ */
 static size_t pending_bytes(const pq_wr_leaf *l) {
     const pq_wr_leaf_desc *d = l->desc;
     size_t lv = (l->n_levels * (size_t)(bits_for(d->max_def) + bits_for(d->max_rep)) + 7) / 8;
@@ -181,6 +193,7 @@ typedef struct slots {
     int cur;            /* which of the ping-pong buffers holds the slots */
 } slots;
 
+/* Room for n slots in ping-pong generation `which`. */
 static bk_status slots_reserve(pq_wr_scratch *s, int which, size_t n) {
     BK_TRY(pq_wr_array_reserve(&s->def[which], n, sizeof(uint16_t)));
     BK_TRY(pq_wr_array_reserve(&s->rep[which], n, sizeof(uint16_t)));
@@ -188,6 +201,7 @@ static bk_status slots_reserve(pq_wr_scratch *s, int which, size_t n) {
     return BK_OK;
 }
 
+/* Point the slot view at generation `which` (after any reserve, which may move it). */
 static void slots_bind(pq_wr_scratch *s, slots *sl, int which) {
     sl->cur = which;
     sl->def = s->def[which].data;
@@ -211,7 +225,12 @@ static void step_nullchk(slots *sl, uint16_t d) {
     sl->cur_def = d;
 }
 
-/* REPEAT: expand live slots into child rows (see the file comment). */
+/*
+ * REPEAT: expand live slots into child rows (see the file comment).  Two passes:
+ * the first counts the output (and checks the offsets, since a bad offset would
+ * otherwise read out of bounds), the second fills the other generation, so the
+ * arrays are sized once per step.  Finished slots keep row -1.
+ */
 static bk_status step_repeat(const pq_wr_ctx *ctx, const pq_wr_leaf_desc *d, pq_wr_scratch *s,
                              slots *sl, const pq_wr_step *st, bk_error *err) {
     const bk_vector *v = sl->v;
@@ -420,7 +439,11 @@ static const void *gather(const pq_wr_leaf_desc *d, pq_wr_scratch *s, const bk_v
     return dst;
 }
 
-/* Add n physical values to the leaf: dictionary indices or PLAIN bytes. */
+/*
+ * Add n physical values to the leaf: in dictionary mode their indices (the values
+ * themselves are copied into the dictionary only when new), otherwise their PLAIN
+ * encoding.  Either way the caller's vectors are no longer needed afterwards.
+ */
 static bk_status sink(const pq_wr_ctx *ctx, pq_wr_leaf *l, const void *vals, size_t n,
                       bk_error *err) {
     const pq_wr_leaf_desc *d = l->desc;
@@ -464,13 +487,21 @@ static bk_status put_levels(pq_wr_array *arr, const uint16_t *lv, size_t n) {
     return BK_OK;
 }
 
-/* Is the program flat (at most one NULLCHK/REQCHK on the top-level vector)? */
+/*
+ * Is the program flat (at most one NULLCHK/REQCHK on the top-level vector)?  Such
+ * leaves have one level entry per row and values at the row indexes, so they skip
+ * the slot machinery: this is the path of every ordinary column.
+ */
 static bool is_flat(const pq_wr_leaf_desc *d) {
     return d->n_steps == 0 || (d->n_steps == 1 && d->steps[0].op != PQ_WR_FIELD &&
                                d->steps[0].op != PQ_WR_REPEAT);
 }
 
-/* Shred rows [r0, r1) of vec into leaf l (levels and values). */
+/*
+ * Shred rows [r0, r1) of vec into leaf l: append def/rep levels (when the leaf has
+ * them) and sink the non-NULL values.  OPTIMIZATION: a flat column without NULLs
+ * hands the vector's own array to sink() (gather() returns it uncopied).
+ */
 static bk_status shred_leaf(const pq_wr_ctx *ctx, pq_wr_leaf *l, pq_wr_scratch *s,
                             const bk_vector *vec, size_t r0, size_t r1, bk_error *err) {
     const pq_wr_leaf_desc *d = l->desc;
@@ -497,6 +528,7 @@ static bk_status shred_leaf(const pq_wr_ctx *ctx, pq_wr_leaf *l, pq_wr_scratch *
             vals = gather(d, s, vec, NULL, r0, n);
             n_vals = n;
         } else {
+            /* branch-free selection of the valid rows: write always, advance on def */
             TRY_MEM(pq_wr_array_reserve(&s->gsel, n, sizeof(int64_t)));
             int64_t *sel = s->gsel.data;
             const uint16_t *def = (const uint16_t *)l->def.data + l->def.len - n;
@@ -531,7 +563,10 @@ static bk_status shred_leaf(const pq_wr_ctx *ctx, pq_wr_leaf *l, pq_wr_scratch *
 
 /* ---- pages ---- */
 
-/* Append levels RLE-encoded; with a 4-byte length prefix for data page v1. */
+/*
+ * Append levels RLE-encoded, with a 4-byte length prefix for data page v1 (v2 keeps
+ * the lengths in the header).  *section_len counts the prefix too.
+ */
 static bk_status put_level_section(bk_buf *body, const pq_wr_array *lv, size_t n, uint16_t max,
                                    bool prefix, size_t *section_len) {
     size_t start = body->len;
@@ -546,7 +581,12 @@ static bk_status put_level_section(bk_buf *body, const pq_wr_array *lv, size_t n
     return BK_OK;
 }
 
-/* Indexes of the distinct dictionary entries used by the pending page, in s->sel. */
+/*
+ * Indexes of the distinct dictionary entries used by the pending page, in s->sel.
+ * Page min/max are then taken over these entries only, so a page of 20,000 rows
+ * drawn from 50 strings costs 50 string comparisons, not 20,000.  marks[e] holds
+ * the serial of the last page that saw entry e, so no clearing is needed per page.
+ */
 static bk_status unique_entries(pq_wr_leaf *l, pq_wr_scratch *s, size_t *n_unique) {
     BK_TRY(pq_wr_array_reserve(&l->marks, l->dict.n - l->marks.len, sizeof(uint32_t)));
     uint32_t *marks = l->marks.data;
@@ -570,7 +610,7 @@ static bk_status unique_entries(pq_wr_leaf *l, pq_wr_scratch *s, size_t *n_uniqu
     return BK_OK;
 }
 
-/* Min/max of the pending page's values. */
+/* Min/max of the pending page's values (mm->has false when there are none). */
 static bk_status page_minmax(pq_wr_leaf *l, pq_wr_scratch *s, pq_wr_minmax *mm) {
     const pq_wr_leaf_desc *d = l->desc;
     mm->has = false;
@@ -590,7 +630,11 @@ static bk_status page_minmax(pq_wr_leaf *l, pq_wr_scratch *s, pq_wr_minmax *mm) 
     return BK_OK;
 }
 
-/* Record the page for the page index and fold its statistics into the chunk. */
+/*
+ * Record the page for the page index and fold its statistics into the chunk.  The
+ * ColumnIndex keeps truncated copies of byte-array bounds (write_stats.c says why);
+ * the chunk statistics get the full values.
+ */
 static bk_status record_page(const pq_wr_ctx *ctx, pq_wr_leaf *l, const pq_wr_minmax *mm,
                              int64_t offset, size_t size, bk_error *err) {
     const pq_wr_leaf_desc *d = l->desc;
@@ -628,6 +672,13 @@ static bk_status record_page(const pq_wr_ctx *ctx, pq_wr_leaf *l, const pq_wr_mi
     return BK_OK;
 }
 
+/*
+ * Page body layout:
+ *   v1: [len32 rep levels][len32 def levels][values], compressed as a whole
+ *   v2: [rep levels][def levels] uncompressed, then [values] compressed
+ * Levels sections exist only when the leaf's max level is > 0.  The CRC covers the
+ * body as stored (after compression), as the format specifies.
+ */
 bk_status pq_wr_finish_page(const pq_wr_ctx *ctx, pq_wr_leaf *l, pq_wr_scratch *s,
                             bk_error *err) {
     const pq_wr_leaf_desc *d = l->desc;
@@ -684,8 +735,8 @@ bk_status pq_wr_finish_page(const pq_wr_ctx *ctx, pq_wr_leaf *l, pq_wr_scratch *
                                    body->len - from, comp, err);
         if (st != BK_OK) {
             if (st == BK_OUT_OF_MEMORY && err && err->code == BK_CODE_OK) return oom(ctx, d, err);
-            return bk_error_prefix(err, "parquet file \"%s\": column \"%s\"", ctx->path,
-                                   d->dotted);
+            bk_error_prefix(err, "parquet file \"%s\": column \"%s\"", ctx->path, d->dotted);
+            return st;
         }
         stored = comp->data;
         stored_len = comp->len;
@@ -744,6 +795,15 @@ bk_status pq_wr_finish_page(const pq_wr_ctx *ctx, pq_wr_leaf *l, pq_wr_scratch *
 }
 
 /* ---- the column loop ---- */
+
+/*
+ * Why batches: pages must end on row boundaries and close to page_rows/page_bytes,
+ * and the dictionary must stop growing soon after dictionary_bytes.  Checking after
+ * every row would cost a call per value; checking after each batch of at most
+ * PQ_WR_BATCH_ROWS whole rows (fewer when a page's row budget or, for strings, its
+ * byte budget is nearly used) keeps the loops tight and the overshoot to one batch,
+ * which is also what Arrow does (write_batch_size).
+ */
 
 /*
  * How many of the n rows from r fit in about `budget` bytes of string data (at

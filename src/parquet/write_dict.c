@@ -21,6 +21,11 @@
 #include "base/mem.h"
 #include "parquet/writer_int.h"
 
+/*
+ * The 64-bit finaliser of MurmurHash3.  It is a bijection (distinct values keep
+ * distinct keys) and spreads every input bit into the low bits the table uses, so
+ * sequential ids do not pile up in neighbouring slots.
+ */
 static inline uint64_t mix64(uint64_t k) {
     k ^= k >> 33;
     k *= 0xff51afd7ed558ccdULL;
@@ -77,7 +82,11 @@ static inline bool keyed_by_value(const pq_wr_dict *d) {
            d->physical == PQ_DOUBLE;
 }
 
-/* Double the table (or create it) and reinsert every entry. */
+/*
+ * Double the table (or create it with 1024 slots) and reinsert every entry from its
+ * stored key or hash; the values themselves are not touched.  Entry indexes, and so
+ * the indices already written to pages, do not change.
+ */
 static BK_NOINLINE bk_status grow(pq_wr_dict *d) {
     size_t cap = d->slot_idx ? ((size_t)d->mask + 1) * 2 : 1024;
     if (cap > ((size_t)1 << 31)) return BK_OUT_OF_MEMORY;
@@ -108,6 +117,7 @@ static BK_NOINLINE bk_status grow(pq_wr_dict *d) {
     return BK_OK;
 }
 
+/* Would one more entry make the table more than half full? */
 static inline bool needs_grow(const pq_wr_dict *d) {
     return !d->slot_idx || ((size_t)d->n + 1) * 2 > (size_t)d->mask + 1;
 }
@@ -143,6 +153,10 @@ static inline bool needs_grow(const pq_wr_dict *d) {
         }                                                                                        \
     } while (0)
 
+/*
+ * BYTE_ARRAY values: probe by hash, confirm with a length and byte comparison; a new
+ * value is appended to `plain` as [len32][bytes] and its offset recorded.
+ */
 static bk_status insert_var(pq_wr_dict *d, const bk_str *v, size_t n, uint32_t *out) {
     for (size_t i = 0; i < n; i++) {
         const uint8_t *p = (const uint8_t *)v[i].ptr;
@@ -188,6 +202,7 @@ static bk_status insert_var(pq_wr_dict *d, const bk_str *v, size_t n, uint32_t *
     return BK_OK;
 }
 
+/* FIXED_LEN_BYTE_ARRAY values (n * width bytes): entry i is at plain + i * width. */
 static bk_status insert_flba(pq_wr_dict *d, const uint8_t *v, size_t n, uint32_t *out) {
     size_t w = d->width;
     for (size_t i = 0; i < n; i++) {

@@ -66,6 +66,7 @@ static bk_status oom(build_ctx *c) {
                         "parquet file \"%s\": out of memory while building the schema", c->file);
 }
 
+/* Push a step of the current path program (a stack that grows by doubling). */
 static bk_status push_step(build_ctx *c, pq_wr_step st) {
     if (c->n_steps == c->cap_steps) {
         uint32_t cap = c->cap_steps ? c->cap_steps * 2 : 16;
@@ -325,7 +326,11 @@ static bk_status add_field(build_ctx *c, const char *name, const bk_type *t, boo
     return BK_OK;
 }
 
-/* One pass over the schema: counts when c->el is NULL, fills otherwise. */
+/*
+ * One pass over the schema: counts when c->el is NULL, fills otherwise.  Two passes
+ * so that the element and leaf arrays are allocated once, at their exact size, and
+ * unsupported types are reported before anything is allocated for them.
+ */
 static bk_status walk(build_ctx *c, const bk_type *schema, uint32_t *first_leaf) {
     pq_schema_element *root = add_element(c, "schema", PQ_REQUIRED);
     if (root) {

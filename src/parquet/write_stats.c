@@ -35,7 +35,7 @@ static inline int flba_cmp(const uint8_t *a, const uint8_t *b, size_t w) {
     return w > 1 ? memcmp(a + 1, b + 1, w - 1) : 0;
 }
 
-/* Unsigned bytewise comparison, a prefix first. */
+/* Unsigned bytewise comparison, a prefix before its extensions (BYTE_ARRAY order). */
 static inline int bytes_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen) {
     size_t n = alen < blen ? alen : blen;
     int c = n ? memcmp(a, b, n) : 0;
@@ -303,7 +303,11 @@ bk_status pq_wr_chunk_stats_finish(bk_arena *a, const pq_wr_chunk_stats *cs, pq_
     return BK_OK;
 }
 
-/* ASCENDING / DESCENDING / UNORDERED over the pages that have bounds. */
+/*
+ * ASCENDING / DESCENDING / UNORDERED over the pages that have bounds (null pages are
+ * skipped, as PageIndex.md allows): ascending when every page's min and max are >=
+ * the previous page's; one page, or all equal, counts as ascending.
+ */
 static pq_boundary_order boundary_order(const pq_wr_page *pages, uint32_t n, pq_wr_order ord) {
     bool asc = true, desc = true;
     const pq_wr_page *prev = NULL;

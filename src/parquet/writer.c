@@ -86,6 +86,7 @@ static void apply_defaults(pq_writer_opts *o) {
     if (o->dictionary_bytes == 0) o->dictionary_bytes = d.dictionary_bytes;
 }
 
+/* Fill err with the writer's out-of-memory message; returns BK_OUT_OF_MEMORY. */
 static bk_status writer_oom(pq_writer *w, bk_error *err) {
     return bk_error_set(err, BK_OUT_OF_MEMORY, "parquet file \"%s\": out of memory", w->path);
 }
@@ -106,6 +107,7 @@ static bk_status poison(pq_writer *w, bk_status st, bk_error *err) {
     return st;
 }
 
+/* Report the poisoning error again (copied into err); returns its code. */
 static bk_status failed_again(pq_writer *w, bk_error *err) {
     if (err) {
         *err = w->fail;
@@ -134,6 +136,7 @@ static bk_status out_write(pq_writer *w, const void *p, size_t n, bk_error *err)
 
 /* ---- open ---- */
 
+/* Free everything the writer holds and close the fd if open; NULL is a no-op. */
 static void writer_free(pq_writer *w) {
     if (!w) return;
     if (w->fd >= 0) close(w->fd);
@@ -274,9 +277,18 @@ static bool needs_required_check(const pq_wr_leaf_desc *d, const bk_vector *v) {
     return false;
 }
 
-/* Reject calls that would fail half-way: wrong vectors, NULLs in REQUIRED fields. */
+/*
+ * Reject calls that would fail half-way: wrong vectors, NULLs in REQUIRED fields.
+ * Why up front: shredding appends to every leaf as it goes, so a NULL found in the
+ * last column would leave the other columns one call ahead.  The REQUIRED check
+ * runs only when such a field's vector has a validity bitmap at all, so the usual
+ * case costs one pointer test per field.
+ */
 static bk_status validate(pq_writer *w, bk_vector *const *cols, size_t n_rows, bk_error *err) {
     const bk_type *t = w->type;
+    if (!cols && t->n_children)
+        return bk_error_set(err, BK_INVALID_ARGUMENT, "parquet file \"%s\": no column vectors",
+                            w->path);
     for (uint32_t k = 0; k < t->n_children; k++) {
         const bk_vector *v = cols[k];
         if (!v || !v->type || v->n < n_rows || !bk_type_equal(v->type, t->children[k])) {
@@ -314,7 +326,12 @@ static void seg_task(void *arg, size_t k, int worker) {
                        job->r0, job->r1, &w->col_err[k]);
 }
 
-/* Shred a segment of rows into every column, in parallel when a pool is set. */
+/*
+ * Shred a segment of rows into every column, in parallel when a pool is set.  Each
+ * top-level column has its own leaves, scratch and error slot, so tasks share
+ * nothing; the output is byte-identical to the serial order.  The first failing
+ * column (in column order) is reported.
+ */
 static bk_status shred_segment(pq_writer *w, bk_vector *const *cols, size_t r0, size_t r1,
                                bk_error *err) {
     seg_job job = {w, cols, r0, r1};
@@ -336,6 +353,7 @@ static bk_status shred_segment(pq_writer *w, bk_vector *const *cols, size_t r0, 
     return BK_OK;
 }
 
+/* Bytes buffered for the current row group, over all leaves (pq_wr_leaf_buffered). */
 static size_t buffered_bytes(const pq_writer *w) {
     size_t total = 0;
     for (uint32_t k = 0; k < w->schema.n_leaves; k++) total += pq_wr_leaf_buffered(&w->leaves[k]);
@@ -362,10 +380,16 @@ static size_t segment_rows(const pq_writer *w) {
         return 16;
     }
     size_t left = limit > buffered ? limit - buffered : 0;
-    return BK_MAX((size_t)1, BK_MIN(left / per_row + 1, cap));
+    size_t fit = left / per_row;
+    return fit >= cap ? cap : fit + 1;
 }
 
 bk_status pq_writer_write(pq_writer *w, bk_vector *const *cols, size_t n_rows, bk_error *err) {
+    bk_error local;
+    if (!err) { /* keep the message for the poisoned writer even when the caller does not */
+        bk_error_clear(&local);
+        err = &local;
+    }
     if (w->failed) return failed_again(w, err);
     if (n_rows == 0) return BK_OK;
     BK_TRY(validate(w, cols, n_rows, err));
@@ -403,9 +427,12 @@ static bk_status write_dict_page(pq_writer *w, pq_wr_leaf *l, int64_t *uncompres
     bk_buf_clear(&w->tmp2);
     if (o->codec != PQ_CODEC_UNCOMPRESSED) {
         bk_status st = pq_compress(o->codec, o->compression_level, body, body_len, &w->tmp2, err);
-        if (st != BK_OK)
-            return bk_error_prefix(err, "parquet file \"%s\": column \"%s\"", w->path,
-                                   l->desc->dotted);
+        if (st != BK_OK) {
+            if (st == BK_OUT_OF_MEMORY && err->code == BK_CODE_OK) return writer_oom(w, err);
+            bk_error_prefix(err, "parquet file \"%s\": column \"%s\"", w->path,
+                            l->desc->dotted);
+            return st;
+        }
         body = w->tmp2.data;
         body_len = w->tmp2.len;
     }
@@ -484,7 +511,13 @@ static bk_status chunk_page_index(pq_writer *w, const pq_wr_leaf *l, int64_t dat
     return BK_OK;
 }
 
-/* Write leaf l's column chunk at the current position and describe it in cc. */
+/*
+ * Write leaf l's column chunk at the current position and describe it in cc:
+ * [dictionary page] then the buffered data pages, whose OffsetIndex locations are
+ * their offsets within the buffer plus the position where it landed.
+ * total_uncompressed_size counts headers plus uncompressed bodies, as parquet-mr
+ * and Arrow do.
+ */
 static bk_status write_chunk(pq_writer *w, pq_wr_leaf *l, pq_column_chunk *cc, bk_error *err) {
     const pq_wr_leaf_desc *d = l->desc;
     const pq_writer_opts *o = &w->ctx.opts;
@@ -564,7 +597,11 @@ static bk_status flush_row_group(pq_writer *w, bk_error *err) {
 
 /* ---- close ---- */
 
-/* Page indexes of all row groups, then their offsets in the ColumnChunks. */
+/*
+ * Page indexes of all row groups (every ColumnIndex, then every OffsetIndex, as
+ * parquet-mr and Arrow lay them out), then their now known file offsets in the
+ * ColumnChunks, which were recorded relative to the start of each buffer.
+ */
 static bk_status write_page_indexes(pq_writer *w, bk_error *err) {
     int64_t ci_base = w->pos;
     BK_TRY(out_write(w, w->ci.data, w->ci.len, err));
@@ -581,6 +618,11 @@ static bk_status write_page_indexes(pq_writer *w, bk_error *err) {
     return BK_OK;
 }
 
+/*
+ * FileMetaData + length + "PAR1".  version 1, or 2 with data page v2 (readers treat
+ * both alike); column_orders TYPE_ORDER for every leaf, without which the
+ * min_value/max_value statistics would be undefined.
+ */
 static bk_status write_footer(pq_writer *w, bk_error *err) {
     uint32_t n_leaves = w->schema.n_leaves;
     pq_file_meta m;
@@ -616,8 +658,18 @@ static bk_status write_footer(pq_writer *w, bk_error *err) {
     return out_write(w, w->tmp.data, w->tmp.len, err);
 }
 
+/*
+ * Durability: fsync before close, so a caller that publishes the file afterwards
+ * (a Delta commit naming it) never publishes a file that could lose its footer in
+ * a crash.  Making the directory entry durable is the caller's job (store/).
+ */
 bk_status pq_writer_close(pq_writer *w, bk_error *err) {
+    bk_error local;
     if (!w) return BK_OK;
+    if (!err) {
+        bk_error_clear(&local);
+        err = &local;
+    }
     if (w->failed) {
         bk_status st = failed_again(w, err);
         pq_writer_abort(w);

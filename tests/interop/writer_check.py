@@ -10,6 +10,12 @@ recomputed here and compared:
     python writer_check.py big FILE N D    N rows of (id BIGINT, x DOUBLE, s STRING, k INT),
                                            D=1 distinct values, D=0 repetitive ones
     python writer_check.py empty FILE      0 rows
+    python writer_check.py fuzz BRICKS SEED N [write options]
+                                           N random deeply nested rows (structs in lists in
+                                           structs, lists of lists, maps of lists, NULLs and
+                                           empties at every level) as JSON lines, written
+                                           with `BRICKS parquet write --from-jsonl`; needs
+                                           no C driver
 
 Each check reads the file with pyarrow (values, schema, footer statistics, page
 checksums verified) and DuckDB (values, filter pushdown at the statistics bounds),
@@ -18,9 +24,14 @@ decoder, independent of the Bricks reader.  Prints "ok" or raises.
 """
 import datetime as dt
 import decimal
+import json
 import math
+import os
+import random
 import struct
+import subprocess
 import sys
+import tempfile
 
 import duckdb
 import pyarrow.parquet as pq
@@ -207,8 +218,6 @@ def norm(v):
     if isinstance(v, dt.datetime) and v.tzinfo is not None:
         return v.astimezone(UTC).replace(tzinfo=None)
     if isinstance(v, dict):
-        if set(v.keys()) == {"key", "value"} and False:
-            return v
         return {k: norm(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
         return [norm(x) for x in v]
@@ -257,11 +266,6 @@ def duck_map(v):
 # ---------------------------------------------------------------- page index
 
 
-def order_key(phys, logical):
-    """Sort key of decoded statistics values."""
-    return lambda x: x
-
-
 def decode_stat(col, raw):
     phys = col.physical_type
     if phys == "BOOLEAN":
@@ -280,16 +284,14 @@ def decode_stat(col, raw):
 
 
 def read_page_index(path, md):
-    """{(rg, col): (offset index dict, column index dict or None, page headers)}."""
+    """({(rg, col): (OffsetIndex, ColumnIndex, page headers, ColumnChunk)}, FileMetaData).
+
+    Everything is decoded here from the raw bytes (pyarrow does not expose the page
+    index offsets), as {thrift field id: value} dicts; OffsetIndex/ColumnIndex are
+    None when the chunk has none.
+    """
     data = open(path, "rb").read()
     out = {}
-    for g in range(md.num_row_groups):
-        rg = md.row_group(g)
-        for c in range(rg.num_columns):
-            cc = rg.column(c)
-            # pyarrow does not expose the offsets; read them from our own footer decode
-            out[(g, c)] = None
-    # decode the footer ourselves to get offsets
     flen = struct.unpack_from("<I", data, len(data) - 8)[0]
     fm, _ = _struct(data, len(data) - 8 - flen)
     for g, rgd in enumerate(fm[4]):
@@ -372,8 +374,7 @@ def stat_of(name, v):
     if isinstance(v, float):
         return None if math.isnan(v) else v
     if isinstance(v, decimal.Decimal):
-        return int(v.scaleb(-v.as_tuple().exponent if False else 0).scaleb(0) *
-                   (10 ** -v.as_tuple().exponent))
+        return int(v.scaleb(-v.as_tuple().exponent))  # the unscaled integer
     if isinstance(v, str):
         return v.encode()
     if isinstance(v, bytes):
@@ -494,7 +495,6 @@ def check_big(path, n, distinct):
                     [path]).fetchone()
     assert s == (n, n * (n - 1) // 2, sum(i % 100 for i in range(n)),
                  n if distinct else min(n, 5000)), s
-    rows = [{"id": i, "k": i % 100} for i in range(n)]
     check_chunk_stats_cols(path, n, distinct)
     pages = 0
     idx, _ = read_page_index(path, md)
@@ -525,6 +525,84 @@ def check_empty(path):
     print("ok empty")
 
 
+FUZZ_SCHEMA = ("a STRUCT<l: ARRAY<STRUCT<x: INT, b: ARRAY<ARRAY<INT>>, "
+               "c: MAP<STRING, ARRAY<BIGINT>>>>, z: STRING>, "
+               "lm ARRAY<MAP<INT, STRING>>, ll ARRAY<ARRAY<ARRAY<STRING>>>, "
+               "s STRUCT<p: STRUCT<q: STRUCT<r: DOUBLE>>>, k BIGINT NOT NULL")
+
+
+def fuzz_row(rnd, i):
+    """One random row of FUZZ_SCHEMA, as JSON (maps as objects with string keys)."""
+    def maybe(p, f):
+        return None if rnd.random() < p else f()
+
+    def lst(f, maxlen=4):
+        return [f() for _ in range(rnd.randint(0, maxlen))]
+
+    def elem():
+        return {
+            "x": maybe(0.3, lambda: rnd.randint(-5, 5)),
+            "b": maybe(0.2, lambda: lst(lambda: maybe(0.2, lambda: lst(
+                lambda: maybe(0.2, lambda: rnd.randint(0, 9)))))),
+            "c": maybe(0.2, lambda: {"k%d" % j: maybe(0.3, lambda: lst(
+                lambda: maybe(0.1, lambda: rnd.randint(-10**12, 10**12))))
+                for j in range(rnd.randint(0, 3))}),
+        }
+    return {
+        "a": maybe(0.2, lambda: {
+            "l": maybe(0.2, lambda: lst(lambda: maybe(0.2, elem))),
+            "z": maybe(0.3, lambda: rnd.choice(["", "\u00e9", "zz", "\u65e5\u672c"])),
+        }),
+        "lm": maybe(0.2, lambda: lst(lambda: maybe(0.2, lambda: {
+            str(j): maybe(0.3, lambda: "v%d" % rnd.randint(0, 3))
+            for j in range(rnd.randint(0, 3))}))),
+        "ll": maybe(0.2, lambda: lst(lambda: maybe(0.2, lambda: lst(lambda: maybe(
+            0.2, lambda: lst(lambda: maybe(0.2, lambda: "s%d" % rnd.randint(0, 50)))))))),
+        "s": maybe(0.2, lambda: {"p": maybe(0.3, lambda: {"q": maybe(0.3, lambda: {
+            "r": maybe(0.3, lambda: rnd.random())})})}),
+        "k": i,
+    }
+
+
+def _as_dict(m):
+    """A MAP value from pyarrow ([(k, v)]) or DuckDB ({k: v}) as a JSON-like object."""
+    if m is None:
+        return None
+    items = m.items() if isinstance(m, dict) else m
+    return {str(k): v for k, v in items}
+
+
+def _json_like(r):
+    a = r["a"]
+    if a and a["l"] is not None:
+        for e in a["l"]:
+            if e and e["c"] is not None:
+                e["c"] = _as_dict(e["c"])
+    if r["lm"] is not None:
+        r["lm"] = [_as_dict(m) for m in r["lm"]]
+    return r
+
+
+def check_fuzz(bricks, seed, n, options):
+    rnd = random.Random(seed)
+    rows = [fuzz_row(rnd, i) for i in range(n)]
+    with tempfile.TemporaryDirectory() as tmp:
+        src, path = os.path.join(tmp, "in.jsonl"), os.path.join(tmp, "out.parquet")
+        with open(src, "w") as f:
+            for r in rows:
+                f.write(json.dumps(r) + "\n")
+        subprocess.run([bricks, "parquet", "write", "--from-jsonl", src, "--schema", FUZZ_SCHEMA,
+                        path] + options, check=True)
+        got = [_json_like(r) for r in read_verified(path).to_pylist()]
+        compare_rows(got, rows, "pyarrow")
+        check_page_headers(path)
+        con = duckdb.connect()
+        cur = con.execute("SELECT * FROM read_parquet(?) ORDER BY k", [path])
+        names = [d[0] for d in cur.description]
+        compare_rows([_json_like(dict(zip(names, r))) for r in cur.fetchall()], rows, "duckdb")
+    print("ok fuzz seed %d: %d rows %s" % (seed, n, " ".join(options)))
+
+
 if __name__ == "__main__":
     mode, path = sys.argv[1], sys.argv[2]
     if mode == "types":
@@ -535,5 +613,7 @@ if __name__ == "__main__":
         check_big(path, int(sys.argv[3]), int(sys.argv[4]))
     elif mode == "empty":
         check_empty(path)
+    elif mode == "fuzz":
+        check_fuzz(path, int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:])
     else:
         raise SystemExit("unknown mode " + mode)
