@@ -6,6 +6,7 @@
  */
 #include "base/mem.h"
 
+#include <malloc.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,13 @@
 static _Atomic int64_t live_bytes;
 static _Atomic int64_t alloc_count;
 static _Atomic int64_t fail_after = -1;
+
+void bk_mem_init(void) {
+#ifdef M_MMAP_THRESHOLD
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
 
 static bool should_fail(void) {
     atomic_fetch_add(&alloc_count, 1);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "bricks.h"
 #include "cli/cli.h"
 
@@ -35,6 +36,7 @@ static const char usage[] =
     "  -V, --version                 print the version\n";
 
 int main(int argc, char **argv) {
+    bk_mem_init();
     if (argc < 2) {
         fputs(usage, stderr);
         return CLI_EXIT_USAGE;
