@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/endian.h"
 #include "parquet/codec.h"
 #include "parquet/encoding.h"
 #include "parquet/reader_int.h"
@@ -338,8 +339,7 @@ static bk_status decode_values(chunk_ctx *c, pq_encoding enc, const uint8_t *dat
             return page_error(c, BK_CORRUPT, "RLE value encoding on a non-BOOLEAN column");
         if (len < 4) return page_error(c, BK_CORRUPT, "RLE boolean page without a length prefix");
         {
-            uint32_t blen = (uint32_t)data[0] | (uint32_t)data[1] << 8 | (uint32_t)data[2] << 16 |
-                            (uint32_t)data[3] << 24;
+            uint32_t blen = bk_load_le32(data);
             if (blen > len - 4)
                 return page_error(c, BK_CORRUPT, "RLE boolean run length past the page");
             uint32_t *tmp = bk_arena_array(c->scratch, n, sizeof *tmp);
@@ -475,8 +475,7 @@ static bk_status read_levels_v1(chunk_ctx *c, pq_encoding enc, int max_level, co
         *used = bytes;
     } else {
         if (len < 4) return page_error(c, BK_CORRUPT, "level data shorter than its length prefix");
-        uint32_t l =
-            (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+        uint32_t l = bk_load_le32(p);
         if (l > len - 4) return page_error(c, BK_CORRUPT, "level data length runs past the page");
         st = pq_rle_decode_u16(p + 4, l, bw, n, out, NULL, c->err);
         *used = 4 + (size_t)l;

@@ -32,6 +32,7 @@
  * Encoders write blocks of 128 values in 4 miniblocks of 32, as parquet-mr and
  * Arrow do.
  */
+#include "base/endian.h"
 #include "parquet/encoding.h"
 
 #include <string.h>
@@ -77,16 +78,6 @@ static void put_uleb(bk_buf *out, uint64_t v) {
 
 /* ---- bit unpacking (widths 0..64) ---- */
 
-static inline uint64_t load_le64(const uint8_t *p) {
-    uint64_t v;
-    memcpy(&v, p, sizeof v);
-#if defined(__BYTE_ORDER__) && defined(__ORDER_BIG_ENDIAN__)
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-#endif
-    return v;
-}
 
 static inline uint64_t width_mask(unsigned w) {
     return w >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << w) - 1;
@@ -123,7 +114,7 @@ static void unpack32(const uint8_t *in, size_t avail, unsigned w, uint64_t *out)
             uint64_t bit = (uint64_t)i * w;
             size_t byte = (size_t)(bit >> 3);
             unsigned shift = (unsigned)(bit & 7);
-            uint64_t v = load_le64(in + byte) >> shift;
+            uint64_t v = bk_load_le64(in + byte) >> shift;
             if (shift + w > 64) v |= (uint64_t)in[byte + 8] << (64 - shift);
             out[i] = v & mask;
         }

@@ -12,6 +12,7 @@
  */
 #include <string.h>
 
+#include "base/endian.h"
 #include "base/mem.h"
 #include "parquet/reader_int.h"
 #include "store/store.h"
@@ -54,8 +55,7 @@ static bk_status open_common(pq_reader *r, const pq_reader_opts *opts, bk_error 
     if (memcmp(tail + 4, "PAR1", 4) != 0)
         return bk_error_set(err, BK_CORRUPT,
                             "parquet file \"%s\" is truncated (no PAR1 footer magic)", r->name);
-    uint32_t footer_len = (uint32_t)tail[0] | (uint32_t)tail[1] << 8 | (uint32_t)tail[2] << 16 |
-                          (uint32_t)tail[3] << 24;
+    uint32_t footer_len = bk_load_le32(tail);
     if (footer_len > r->size - 12)
         return bk_error_set(err, BK_CORRUPT,
                             "parquet file \"%s\": footer length %u exceeds the file size %zu",

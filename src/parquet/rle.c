@@ -27,23 +27,13 @@
  * that does not fit (a header over 32 bits, a truncated RLE value, a value wider
  * than the bit width, fewer values than requested) is BK_CORRUPT.
  */
+#include "base/endian.h"
 #include "parquet/encoding.h"
 
 #include <string.h>
 
 /* ---- byte access ---- */
 
-/* Unaligned little-endian 64-bit load; the caller guarantees 8 readable bytes. */
-static inline uint64_t load_le64(const uint8_t *p) {
-    uint64_t v;
-    memcpy(&v, p, sizeof v);
-#if defined(__BYTE_ORDER__) && defined(__ORDER_BIG_ENDIAN__)
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-#endif
-    return v;
-}
 
 int pq_bit_width(uint64_t max_value) {
 #if defined(__GNUC__) || defined(__clang__)
@@ -67,7 +57,7 @@ int pq_bit_width(uint64_t max_value) {
  * Reads up to byte (7*W)/8 + 7 < W + 8 from `in`.
  */
 #define UNPACK_ONE(T, W, J)                                                                        \
-    out[J] = (T)((load_le64(in + ((J) * (W)) / 8) >> (((J) * (W)) % 8)) & mask)
+    out[J] = (T)((bk_load_le64(in + ((J) * (W)) / 8) >> (((J) * (W)) % 8)) & mask)
 #define UNPACK8(T, W)                                                                              \
     do {                                                                                           \
         UNPACK_ONE(T, W, 0);                                                                       \
