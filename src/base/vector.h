@@ -95,4 +95,17 @@ bk_status bk_vector_format_value(const bk_vector *v, size_t row, struct bk_buf *
  */
 bk_vector *bk_vector_take(bk_arena *a, const bk_vector *v, const uint32_t *idx, size_t n);
 
+/*
+ * A new vector with the rows of parts[0], then parts[1], ... (n_parts >= 1, all of
+ * one type), in `a`.  String bytes are shared, not copied.  NULL on OOM.
+ */
+bk_vector *bk_vector_concat(bk_arena *a, bk_vector *const *parts, size_t n_parts);
+
+/*
+ * Compare row i of scalar vector a with row j of b (same type; both rows valid):
+ * negative, 0 or positive, in Spark's order (NaN is the largest number; strings
+ * bytewise).  Nested types compare equal (0).
+ */
+int bk_vector_compare(const bk_vector *a, size_t i, const bk_vector *b, size_t j);
+
 #endif
