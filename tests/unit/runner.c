@@ -64,8 +64,11 @@ const char *bk_test_tmpdir(void) {
     return mkdir(tmp_dir, 0700) == 0 ? tmp_dir : NULL;
 }
 
+/* Remove a tree; symbolic links are unlinked, never followed. */
 static void remove_tree(const char *path) {
-    DIR *d = opendir(path);
+    struct stat st;
+    if (lstat(path, &st) != 0) return;
+    DIR *d = S_ISDIR(st.st_mode) ? opendir(path) : NULL;
     if (d) {
         struct dirent *e;
         while ((e = readdir(d))) {

@@ -1,0 +1,120 @@
+/*
+ * checkpoint_read.c — reading checkpoints and JSON log files into action lists.
+ *
+ * A Parquet checkpoint (classic, a multi-part part, a V2 top-level file or a
+ * sidecar) is read row group by row group, projecting only the action columns;
+ * delta_actions_from_checkpoint turns the rows into actions.  A V2 checkpoint's
+ * sidecar actions name more Parquet files under _delta_log/_sidecars/, read the
+ * same way (PROTOCOL.md "V2 Spec", "Sidecar Files").
+ */
+#include <string.h>
+
+#include "delta/snapshot.h"
+#include "parquet/parquet.h"
+
+/* The top-level checkpoint columns that carry actions Bricks reads. */
+static const char *const action_columns[] = {
+    "add", "remove",         "metaData",           "protocol",
+    "txn", "domainMetadata", "checkpointMetadata", "sidecar"};
+enum { N_ACTION_COLUMNS = sizeof action_columns / sizeof action_columns[0] };
+
+/*
+ * An open checkpoint file.  The actions keep views into vectors whose types live
+ * in the reader, so the reader (and the mapping under it) stays open until the
+ * arena holding the actions goes.
+ */
+typedef struct open_part {
+    bk_cleanup cleanup;
+    store_obj *st;
+    store_map bytes;
+    pq_reader *reader;
+} open_part;
+
+static void close_part(void *arg) {
+    open_part *p = arg;
+    pq_reader_close(p->reader);
+    store_obj_unmap(p->st, &p->bytes);
+}
+
+/* Read one Parquet file of actions (checkpoint part or sidecar) at `key`. */
+static bk_status read_parquet_actions(bk_arena *a, store_obj *st, const char *key,
+                                      delta_action_list *out, bk_error *err) {
+    open_part *part = bk_arena_zalloc(a, sizeof *part);
+    if (!part) return bk_arena_oom(a, err);
+    store_map bytes;
+    BK_TRY(store_obj_map(st, key, &bytes, err));
+    pq_reader *r = NULL;
+    bk_status s = pq_reader_open_memory(bytes.data, bytes.size, key, NULL, &r, err);
+    if (s != BK_OK) {
+        store_obj_unmap(st, &bytes);
+        return s;
+    }
+    part->st = st;
+    part->bytes = bytes;
+    part->reader = r;
+    part->cleanup.fn = close_part;
+    part->cleanup.arg = part;
+    bk_arena_on_reset(a, &part->cleanup);
+    const bk_type *schema = pq_reader_schema(r);
+    uint32_t fields[N_ACTION_COLUMNS];
+    const char *names[N_ACTION_COLUMNS];
+    uint32_t n_fields = 0;
+    for (uint32_t f = 0; f < schema->n_children; f++) {
+        for (size_t k = 0; k < N_ACTION_COLUMNS; k++) {
+            if (strcmp(schema->field_names[f], action_columns[k]) == 0 &&
+                schema->children[f]->kind == BK_TYPE_STRUCT) {
+                fields[n_fields] = f;
+                names[n_fields++] = action_columns[k];
+            }
+        }
+    }
+    bk_vector *cols[N_ACTION_COLUMNS];
+    for (uint32_t rg = 0; s == BK_OK && rg < pq_reader_num_row_groups(r); rg++) {
+        s = pq_reader_read_row_group(r, a, rg, fields, n_fields, cols, err);
+        if (s != BK_OK) break;
+        size_t n_rows = n_fields ? cols[0]->n : 0;
+        s = delta_actions_from_checkpoint(a, key, cols, names, n_fields, n_rows, out, err);
+    }
+    return s;
+}
+
+bk_status delta_log_read_json(bk_arena *a, store_obj *st, const char *key, delta_action_list *out,
+                              bk_error *err) {
+    uint8_t *data;
+    size_t len;
+    BK_TRY(store_obj_get(a, st, key, &data, &len, err));
+    return delta_actions_parse_json(a, key, (const char *)data, len, out, err);
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+bk_status delta_checkpoint_read(bk_arena *a, store_obj *st, const delta_log_checkpoint *cp,
+                                delta_action_list *out, bk_error *err) {
+    size_t first = out->n;
+    for (uint32_t p = 0; p < cp->n_parts; p++) {
+        const char *key = cp->keys[p];
+        if (ends_with(key, ".json"))
+            BK_TRY(delta_log_read_json(a, st, key, out, err));
+        else
+            BK_TRY(read_parquet_actions(a, st, key, out, err));
+    }
+    /* Sidecars (V2 checkpoints); the list may grow while we walk it. */
+    size_t end = out->n;
+    for (size_t i = first; i < end; i++) {
+        if (out->items[i].kind != DELTA_ACTION_SIDECAR) continue;
+        const char *path = out->items[i].u.sidecar.path;
+        const char *key = strchr(path, ':') || path[0] == '/'
+                              ? NULL
+                              : bk_arena_printf(a, DELTA_LOG_DIR "_sidecars/%s", path);
+        if (!key)
+            return bk_error_set(err, BK_UNSUPPORTED,
+                                "checkpoint \"%s\" names sidecar \"%s\" outside _delta_log/"
+                                "_sidecars/, which Bricks does not read",
+                                cp->keys[0], path);
+        BK_TRY(read_parquet_actions(a, st, key, out, err));
+    }
+    return BK_OK;
+}
