@@ -54,7 +54,7 @@ static inline void bk_validity_set(uint8_t *validity, size_t row, bool valid) {
     if (valid)
         validity[row >> 3] |= (uint8_t)(1u << (row & 7));
     else
-        validity[row >> 3] &= (uint8_t)~(1u << (row & 7));
+        validity[row >> 3] &= (uint8_t) ~(1u << (row & 7));
 }
 
 /* Number of NULL rows. */
@@ -86,7 +86,6 @@ size_t bk_vector_null_count(const bk_vector *v);
 struct bk_buf;
 bk_status bk_vector_format_value(const bk_vector *v, size_t row, struct bk_buf *out) BK_MUST_USE;
 
-
 /*
  * A new vector holding rows idx[0..n) of v, in that order (rows may repeat).
  * Nested children are gathered too.  Values are copied by reference where they
@@ -100,6 +99,14 @@ bk_vector *bk_vector_take(bk_arena *a, const bk_vector *v, const uint32_t *idx, 
  * one type), in `a`.  String bytes are shared, not copied.  NULL on OOM.
  */
 bk_vector *bk_vector_concat(bk_arena *a, bk_vector *const *parts, size_t n_parts);
+
+/*
+ * Copy the bytes of every string and binary value in `v` (children included)
+ * into `a` and point the values at the copies, so `v` no longer depends on the
+ * memory its strings viewed.  `v` itself must be writable (e.g. fresh from
+ * bk_vector_take).  False on OOM.
+ */
+bool bk_vector_own_strings(bk_arena *a, bk_vector *v);
 
 /*
  * Compare row i of scalar vector a with row j of b (same type; both rows valid):

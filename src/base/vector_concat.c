@@ -65,3 +65,21 @@ bk_vector *bk_vector_concat(bk_arena *a, bk_vector *const *parts, size_t n_parts
     }
     return v;
 }
+
+bool bk_vector_own_strings(bk_arena *a, bk_vector *v) {
+    if (v->type->kind == BK_TYPE_STRING || v->type->kind == BK_TYPE_BINARY) {
+        bk_str *s = v->data;
+        size_t total = 0;
+        for (size_t i = 0; i < v->n; i++) total += s[i].len;
+        char *bytes = bk_arena_alloc(a, total ? total : 1);
+        if (!bytes) return false;
+        for (size_t i = 0; i < v->n; i++) {
+            if (s[i].len) memcpy(bytes, s[i].ptr, s[i].len);
+            s[i].ptr = bytes;
+            bytes += s[i].len;
+        }
+    }
+    for (uint32_t k = 0; k < v->type->n_children && v->children; k++)
+        if (!bk_vector_own_strings(a, v->children[k])) return false;
+    return true;
+}

@@ -164,7 +164,27 @@ bk_status cli_jsonl_next(cli_jsonl *j, bk_arena *a, size_t max_rows, bk_vector *
 
 /* ---- commands ---- */
 
+/* ---- rows_out.c: result rows as JSON lines or CSV ---- */
+
+typedef enum out_format { FORMAT_JSONL, FORMAT_CSV } out_format;
+
+/* The CSV header line (nothing for JSON lines). */
+bk_status cli_rows_header(bk_buf *out, out_format fmt, const char *const *names,
+                          uint32_t n_cols) BK_MUST_USE;
+/*
+ * Rows [0, n_rows) of `cols`: one JSON object per line keyed by `names`, or CSV
+ * records.  Flushes `out` to stdout as it grows.
+ */
+bk_status cli_rows_print(bk_buf *out, out_format fmt, const char *const *names,
+                         bk_vector *const *cols, uint32_t n_cols, size_t n_rows,
+                         bk_error *err) BK_MUST_USE;
+
+/* ---- commands ---- */
+
 int cli_cmd_parquet(int argc, char **argv);
+int cli_cmd_delta(int argc, char **argv);
+/* write, delete, vacuum, optimize, checkpoint; -1 when `sub` is none of them. */
+int cli_cmd_delta_change(const char *sub, int argc, char **argv);
 int cli_cmd_parquet_write(int argc, char **argv);
 
 #endif

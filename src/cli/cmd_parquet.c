@@ -86,8 +86,7 @@ static int read_option(int argc, char **argv, int *i, read_opts *o) {
 
 /* The positional FILE argument, or a usage error for a second one / a stray flag. */
 static int positional(const char *cmd, const char *arg, read_opts *o) {
-    if (arg[0] == '-' && arg[1] != '\0')
-        return cli_usage(cmd, "unknown option \"%s\"", arg);
+    if (arg[0] == '-' && arg[1] != '\0') return cli_usage(cmd, "unknown option \"%s\"", arg);
     if (o->path) return cli_usage(cmd, "unexpected argument \"%s\"", arg);
     o->path = arg;
     return CLI_EXIT_OK;
@@ -129,11 +128,11 @@ static const char *unit_name(pq_time_unit u) {
 static void annotation(const pq_schema_element *e, char *dst, size_t cap) {
     /* Logical types whose text is their name alone. */
     static const char *const simple[] = {
-        [PQ_LT_STRING] = "STRING", [PQ_LT_MAP] = "MAP",       [PQ_LT_LIST] = "LIST",
-        [PQ_LT_ENUM] = "ENUM",     [PQ_LT_DATE] = "DATE",     [PQ_LT_UNKNOWN] = "UNKNOWN",
-        [PQ_LT_JSON] = "JSON",     [PQ_LT_BSON] = "BSON",     [PQ_LT_UUID] = "UUID",
-        [PQ_LT_FLOAT16] = "FLOAT16", [PQ_LT_VARIANT] = "VARIANT",
-        [PQ_LT_GEOMETRY] = "GEOMETRY", [PQ_LT_GEOGRAPHY] = "GEOGRAPHY",
+        [PQ_LT_STRING] = "STRING",       [PQ_LT_MAP] = "MAP",         [PQ_LT_LIST] = "LIST",
+        [PQ_LT_ENUM] = "ENUM",           [PQ_LT_DATE] = "DATE",       [PQ_LT_UNKNOWN] = "UNKNOWN",
+        [PQ_LT_JSON] = "JSON",           [PQ_LT_BSON] = "BSON",       [PQ_LT_UUID] = "UUID",
+        [PQ_LT_FLOAT16] = "FLOAT16",     [PQ_LT_VARIANT] = "VARIANT", [PQ_LT_GEOMETRY] = "GEOMETRY",
+        [PQ_LT_GEOGRAPHY] = "GEOGRAPHY",
     };
     const pq_logical_type *lt = &e->logical;
     const char *utc = lt->is_adjusted_to_utc ? "true" : "false";
@@ -157,7 +156,7 @@ static void annotation(const pq_schema_element *e, char *dst, size_t cap) {
 
 /* The physical type as parquet-mr prints it in a schema ("int32", "binary"). */
 static const char *physical_lower(pq_physical t) {
-    static const char *const names[] = {"boolean", "int32", "int64", "int96",
+    static const char *const names[] = {"boolean", "int32",  "int64",  "int96",
                                         "float",   "double", "binary", "fixed_len_byte_array"};
     return (unsigned)t < BK_ARRAY_LEN(names) ? names[t] : "?";
 }
@@ -442,8 +441,8 @@ static bk_status print_stats(bk_buf *out, const pq_schema_element *leaf, const p
 
 /* Leaf schema elements in column-chunk order; *n receives their count. */
 static const pq_schema_element **collect_leaves(bk_arena *a, const pq_file_meta *m, uint32_t *n) {
-    const pq_schema_element **leaves = bk_arena_array(a, m->n_schema ? m->n_schema : 1,
-                                                      sizeof *leaves);
+    const pq_schema_element **leaves =
+        bk_arena_array(a, m->n_schema ? m->n_schema : 1, sizeof *leaves);
     *n = 0;
     if (!leaves) return NULL;
     for (uint32_t k = 1; k < m->n_schema; k++)
@@ -486,8 +485,8 @@ static bk_status print_meta(bk_buf *out, bk_arena *a, const char *path, pq_reade
     }
     for (uint32_t rg = 0; rg < m->n_row_groups; rg++) {
         const pq_row_group *g = &m->row_groups[rg];
-        BK_TRY(bk_buf_printf(out, "row group %u: %" PRId64 " rows, %" PRId64 " bytes",
-                             (unsigned)rg, g->num_rows, g->total_byte_size));
+        BK_TRY(bk_buf_printf(out, "row group %u: %" PRId64 " rows, %" PRId64 " bytes", (unsigned)rg,
+                             g->num_rows, g->total_byte_size));
         if (g->has_total_compressed_size)
             BK_TRY(bk_buf_printf(out, " (%" PRId64 " compressed)", g->total_compressed_size));
         BK_TRY(bk_buf_printf(out, "\n"));
@@ -496,8 +495,8 @@ static bk_status print_meta(bk_buf *out, bk_arena *a, const char *path, pq_reade
             const pq_column_meta *cm = &cc->meta;
             BK_TRY(bk_buf_printf(out, "  column %u ", (unsigned)c));
             if (!cc->has_meta_data) {
-                BK_TRY(bk_buf_printf(out, "(no metadata%s)\n",
-                                     cc->is_encrypted ? ", encrypted" : ""));
+                BK_TRY(
+                    bk_buf_printf(out, "(no metadata%s)\n", cc->is_encrypted ? ", encrypted" : ""));
                 continue;
             }
             bk_buf name;
@@ -505,8 +504,8 @@ static bk_status print_meta(bk_buf *out, bk_arena *a, const char *path, pq_reade
             bk_status st = BK_OK;
             for (uint32_t p = 0; p < cm->n_path && st == BK_OK; p++) {
                 if (p) st = bk_buf_append_u8(&name, '.');
-                if (st == BK_OK) st = bk_buf_append(&name, cm->path_in_schema[p],
-                                                    strlen(cm->path_in_schema[p]));
+                if (st == BK_OK)
+                    st = bk_buf_append(&name, cm->path_in_schema[p], strlen(cm->path_in_schema[p]));
             }
             if (st == BK_OK) st = cli_json_string(out, (const char *)name.data, name.len);
             bk_buf_destroy(&name);
@@ -519,8 +518,8 @@ static bk_status print_meta(bk_buf *out, bk_arena *a, const char *path, pq_reade
                                  pq_codec_name(cm->codec)));
             BK_TRY(bk_buf_printf(out, "    encodings:"));
             for (uint32_t k = 0; k < cm->n_encodings; k++)
-                BK_TRY(bk_buf_printf(out, "%s %s", k ? "," : "",
-                                     pq_encoding_name(cm->encodings[k])));
+                BK_TRY(
+                    bk_buf_printf(out, "%s %s", k ? "," : "", pq_encoding_name(cm->encodings[k])));
             BK_TRY(bk_buf_printf(out, "\n"));
             if (cm->n_encoding_stats) {
                 BK_TRY(bk_buf_printf(out, "    pages:"));
@@ -593,8 +592,6 @@ static int cmd_meta(int argc, char **argv) {
 
 /* ---- cat ---- */
 
-typedef enum out_format { FORMAT_JSONL, FORMAT_CSV } out_format;
-
 /* Resolve "--columns a,b" against the schema into field indexes (in `a`). */
 static int resolve_columns(bk_arena *a, const bk_type *schema, const char *list, uint32_t **fields,
                            uint32_t *n_fields) {
@@ -621,47 +618,15 @@ static int resolve_columns(bk_arena *a, const bk_type *schema, const char *list,
     return CLI_EXIT_OK;
 }
 
-/* Print rows [0, n) of the decoded columns. */
-static bk_status print_rows(bk_buf *out, out_format fmt, const bk_type *schema,
-                            const uint32_t *fields, uint32_t n_fields, bk_vector **cols, size_t n,
-                            bk_error *err) {
-    for (size_t row = 0; row < n; row++) {
-        if (fmt == FORMAT_JSONL) {
-            BK_TRY(bk_buf_append_u8(out, '{'));
-            for (uint32_t k = 0; k < n_fields; k++) {
-                const char *name = schema->field_names[fields[k]];
-                if (k) BK_TRY(bk_buf_append_u8(out, ','));
-                BK_TRY(cli_json_string(out, name, strlen(name)));
-                BK_TRY(bk_buf_append_u8(out, ':'));
-                BK_TRY(cli_json_value(out, cols[k], row));
-            }
-            BK_TRY(bk_buf_append(out, "}\n", 2));
-        } else {
-            for (uint32_t k = 0; k < n_fields; k++) {
-                if (k) BK_TRY(bk_buf_append_u8(out, ','));
-                BK_TRY(cli_csv_value(out, cols[k], row));
-            }
-            BK_TRY(bk_buf_append(out, "\r\n", 2));
-        }
-        BK_TRY(cli_flush(out, OUT_FLUSH_BYTES, err));
-    }
-    return BK_OK;
-}
-
 static bk_status cat_rows(pq_reader *r, bk_arena *a, out_format fmt, const uint32_t *fields,
                           uint32_t n_fields, int64_t limit, bk_buf *out, bk_error *err) {
     const bk_type *schema = pq_reader_schema(r);
     const pq_file_meta *m = pq_reader_meta(r);
-    if (fmt == FORMAT_CSV) {
-        for (uint32_t k = 0; k < n_fields; k++) {
-            const char *name = schema->field_names[fields[k]];
-            if (k) BK_TRY(bk_buf_append_u8(out, ','));
-            BK_TRY(cli_csv_string(out, name, strlen(name)));
-        }
-        BK_TRY(bk_buf_append(out, "\r\n", 2));
-    }
     bk_vector **cols = bk_arena_array(a, n_fields ? n_fields : 1, sizeof *cols);
-    if (!cols) return bk_arena_oom(a, err);
+    const char **names = bk_arena_array(a, n_fields ? n_fields : 1, sizeof *names);
+    if (!cols || !names) return bk_arena_oom(a, err);
+    for (uint32_t k = 0; k < n_fields; k++) names[k] = schema->field_names[fields[k]];
+    BK_TRY(cli_rows_header(out, fmt, names, n_fields));
     bk_arena *rg_arena = bk_arena_new(a, "parquet cat row group", 0);
     if (!rg_arena) return bk_arena_oom(a, err);
     int64_t printed = 0;
@@ -674,7 +639,7 @@ static bk_status cat_rows(pq_reader *r, bk_arena *a, out_format fmt, const uint3
             n = cols[0]->n;
         }
         if (limit >= 0 && (int64_t)n > limit - printed) n = (size_t)(limit - printed);
-        BK_TRY(print_rows(out, fmt, schema, fields, n_fields, cols, n, err));
+        BK_TRY(cli_rows_print(out, fmt, names, cols, n_fields, n, err));
         printed += (int64_t)n;
     }
     return cli_flush(out, 0, err);
@@ -712,8 +677,8 @@ static int cmd_cat(int argc, char **argv) {
             else if (strcmp(val, "csv") == 0)
                 fmt = FORMAT_CSV;
             else
-                return cli_usage("bricks parquet cat",
-                                 "--format: \"%s\" is not one of jsonl, csv", val);
+                return cli_usage("bricks parquet cat", "--format: \"%s\" is not one of jsonl, csv",
+                                 val);
         } else if ((m = cli_opt_value(argc, argv, &i, "--columns", &val)) != 0) {
             if (m < 0) return CLI_EXIT_USAGE;
             columns = val;

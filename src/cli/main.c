@@ -26,6 +26,9 @@ static const char usage[] =
     "  parquet meta FILE             row groups, column chunks, encodings, statistics\n"
     "  parquet cat FILE              print rows as JSON lines or CSV\n"
     "  parquet write …               write CSV or JSON lines as a Parquet file\n"
+    "  delta info PATH               a Delta table's version, protocol, schema and files\n"
+    "  delta history PATH            the table's commits, newest first\n"
+    "  delta cat PATH                print rows (--version N, --timestamp T for time travel)\n"
     "\n"
     "Not yet available:\n"
     "  serve                         the Databricks-compatible workspace server\n"
@@ -50,8 +53,9 @@ int main(int argc, char **argv) {
         printf("bricks %s\n", bricks_version());
         return CLI_EXIT_OK;
     }
-    if (strcmp(cmd, "parquet") == 0) {
-        int rc = cli_cmd_parquet(argc - 1, argv + 1);
+    if (strcmp(cmd, "parquet") == 0 || strcmp(cmd, "delta") == 0) {
+        int rc =
+            cmd[0] == 'p' ? cli_cmd_parquet(argc - 1, argv + 1) : cli_cmd_delta(argc - 1, argv + 1);
         if (fflush(stdout) != 0 && rc == CLI_EXIT_OK) rc = cli_fail("could not write output");
         return rc;
     }

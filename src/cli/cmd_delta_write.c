@@ -1,0 +1,465 @@
+/*
+ * cmd_delta_write.c — the `bricks delta` commands that change a table:
+ *
+ *   write PATH --from-jsonl IN [--schema "a INT, …"] [--mode append|overwrite]
+ *              [--partition-by a,b] [--property key=value]…
+ *   delete PATH --where "a = 1 AND b IN ('x', 'y')"
+ *   vacuum PATH [--dry-run] [--retain HOURS] [--no-retention-check]
+ *   optimize PATH [--zorder-by a,b]
+ *   checkpoint PATH
+ *
+ * `write` creates the table when PATH holds none (then --schema is required).
+ * `--where` takes a conjunction of `column op literal` with op one of = < <= > >=,
+ * `column IN (literal, …)`, `column IS [NOT] NULL`; literals are numbers,
+ * 'quoted text' (for strings, dates, timestamps, decimals), true, false.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "base/buf.h"
+#include "base/str.h"
+#include "cli/cli.h"
+#include "delta/commit.h"
+
+#define WRITE_BATCH_ROWS (1 << 20)
+#define MAX_LIST 64
+
+/* Split "a,b,c" into at most MAX_LIST trimmed names in `a`. */
+static uint32_t split_list(bk_arena *a, const char *text, const char **out) {
+    uint32_t n = 0;
+    const char *p = text;
+    while (*p && n < MAX_LIST) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        bk_str s = bk_str_trim(bk_str_make(p, len));
+        if (s.len) out[n++] = bk_str_dup(a, s);
+        if (!end) break;
+        p = end + 1;
+    }
+    return n;
+}
+
+/* ---- write ------------------------------------------------------------------------------ */
+
+static int cmd_write(int argc, char **argv) {
+    const char *cmd = "bricks delta write";
+    const char *path = NULL, *in = NULL, *schema_text = NULL, *mode = "append", *parts = NULL;
+    bk_arena *a = bk_arena_new(NULL, "delta write", 0);
+    if (!a) return cli_fail("out of memory");
+    const char *keys[MAX_LIST], *values[MAX_LIST];
+    uint32_t n_props = 0;
+    int rc = -1;
+    for (int i = 1; rc < 0 && i < argc; i++) {
+        const char *val;
+        int m;
+        if ((m = cli_opt_value(argc, argv, &i, "--from-jsonl", &val)) != 0) {
+            if (m < 0) rc = CLI_EXIT_USAGE;
+            in = val;
+        } else if ((m = cli_opt_value(argc, argv, &i, "--schema", &val)) != 0) {
+            if (m < 0) rc = CLI_EXIT_USAGE;
+            schema_text = val;
+        } else if ((m = cli_opt_value(argc, argv, &i, "--mode", &val)) != 0) {
+            if (m < 0) rc = CLI_EXIT_USAGE;
+            mode = val;
+            if (m > 0 && strcmp(mode, "append") != 0 && strcmp(mode, "overwrite") != 0)
+                rc = cli_usage(cmd, "--mode: \"%s\" is not append or overwrite", mode);
+        } else if ((m = cli_opt_value(argc, argv, &i, "--partition-by", &val)) != 0) {
+            if (m < 0) rc = CLI_EXIT_USAGE;
+            parts = val;
+        } else if ((m = cli_opt_value(argc, argv, &i, "--property", &val)) != 0) {
+            if (m < 0) rc = CLI_EXIT_USAGE;
+            const char *eq = m > 0 ? strchr(val, '=') : NULL;
+            if (m > 0 && (!eq || eq == val || n_props == MAX_LIST))
+                rc = cli_usage(cmd, "--property: \"%s\" is not key=value", val);
+            else if (m > 0) {
+                keys[n_props] = bk_arena_strndup(a, val, (size_t)(eq - val));
+                values[n_props++] = eq + 1;
+            }
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            rc = cli_usage(cmd, "unknown option \"%s\"", argv[i]);
+        } else if (path) {
+            rc = cli_usage(cmd, "unexpected argument \"%s\"", argv[i]);
+        } else {
+            path = argv[i];
+        }
+    }
+    if (rc < 0 && !path) rc = cli_usage(cmd, "missing PATH");
+    if (rc < 0 && !in) rc = cli_usage(cmd, "missing --from-jsonl IN");
+    bk_error err;
+    bk_error_clear(&err);
+    /* Create the table first when there is none. */
+    delta_snapshot *probe = NULL;
+    if (rc < 0 && delta_snapshot_open(path, NULL, &probe, &err) != BK_OK) {
+        if (err.code != BK_NOT_FOUND) {
+            rc = cli_report(&err);
+        } else if (!schema_text) {
+            rc = cli_usage(cmd, "no table at \"%s\": give --schema to create it", path);
+        } else {
+            bk_error_clear(&err);
+            char why[256];
+            char *ddl = bk_arena_printf(a, "STRUCT<%s>", schema_text);
+            const bk_type *t = ddl ? bk_type_parse(a, ddl, strlen(ddl), why, sizeof why) : NULL;
+            const char *pcols[MAX_LIST];
+            uint32_t n_parts = parts ? split_list(a, parts, pcols) : 0;
+            if (!t) {
+                rc = cli_usage(cmd, "--schema: %s", why);
+            } else {
+                delta_table_def def = {t, pcols, n_parts, keys, values, n_props, NULL, NULL};
+                if (delta_create_table(path, &def, &err) != BK_OK) rc = cli_report(&err);
+            }
+        }
+    }
+    delta_snapshot_free(probe);
+
+    delta_tx *tx = NULL;
+    if (rc < 0 && delta_tx_begin(path, &tx, &err) != BK_OK) rc = cli_report(&err);
+    FILE *f = NULL;
+    if (rc < 0) {
+        f = strcmp(in, "-") == 0 ? stdin : fopen(in, "r");
+        if (!f) rc = cli_fail("could not open \"%s\"", in);
+    }
+    cli_jsonl *j = NULL;
+    if (rc < 0) {
+        const delta_schema *schema = delta_snapshot_schema(delta_tx_snapshot(tx));
+        j = cli_jsonl_new(f, in, schema->type);
+        if (!j) rc = cli_fail("out of memory");
+        if (rc < 0 && strcmp(mode, "overwrite") == 0) {
+            delta_snapshot *s = delta_tx_snapshot(tx);
+            delta_tx_read_all(tx);
+            for (size_t i = 0; rc < 0 && i < delta_snapshot_num_files(s); i++)
+                if (delta_tx_remove(tx, delta_snapshot_file(s, i), true, &err) != BK_OK)
+                    rc = cli_report(&err);
+            if (rc < 0 &&
+                delta_tx_set_operation(tx, "WRITE", "{\"mode\":\"Overwrite\"}", &err) != BK_OK)
+                rc = cli_report(&err);
+        } else if (rc < 0 &&
+                   delta_tx_set_operation(tx, "WRITE", "{\"mode\":\"Append\"}", &err) != BK_OK) {
+            rc = cli_report(&err);
+        }
+    }
+    size_t rows_written = 0;
+    bk_arena *batch = rc < 0 ? bk_arena_new(NULL, "delta write batch", 0) : NULL;
+    if (rc < 0 && !batch) rc = cli_fail("out of memory");
+    while (rc < 0) {
+        const delta_schema *schema = delta_snapshot_schema(delta_tx_snapshot(tx));
+        bk_arena_reset(batch);
+        bk_vector **cols = bk_arena_array(batch, schema->n_fields + 1, sizeof *cols);
+        size_t n = 0;
+        if (!cols) {
+            rc = cli_fail("out of memory");
+            break;
+        }
+        if (cli_jsonl_next(j, batch, WRITE_BATCH_ROWS, cols, &n, &err) != BK_OK) {
+            rc = cli_report(&err);
+            break;
+        }
+        if (n == 0) break;
+        rows_written += n;
+        if (delta_tx_write(tx, cols, n, &err) != BK_OK) rc = cli_report(&err);
+    }
+    int64_t version = -1;
+    bool empty_append = strcmp(mode, "append") == 0 && rows_written == 0;
+    if (rc < 0 && empty_append) {
+        printf("no rows to append\n");
+        rc = CLI_EXIT_OK;
+    }
+    if (rc < 0 && delta_tx_commit(tx, &version, &err) != BK_OK) rc = cli_report(&err);
+    if (rc < 0) {
+        printf("committed version %lld\n", (long long)version);
+        rc = CLI_EXIT_OK;
+    }
+    bk_arena_free(batch);
+    cli_jsonl_free(j);
+    if (f && f != stdin) fclose(f);
+    delta_tx_free(tx);
+    bk_arena_free(a);
+    return rc;
+}
+
+/* ---- delete ----------------------------------------------------------------------------- */
+
+/* A tiny scanner for --where. */
+typedef struct where_lexer {
+    const char *p;
+} where_lexer;
+
+static void skip_space(where_lexer *lx) {
+    while (*lx->p == ' ' || *lx->p == '\t') lx->p++;
+}
+
+static bool accept_word(where_lexer *lx, const char *word) {
+    skip_space(lx);
+    size_t n = strlen(word);
+    if (strncasecmp(lx->p, word, n) != 0) return false;
+    char c = lx->p[n];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')
+        return false;
+    lx->p += n;
+    return true;
+}
+
+/* An identifier (or `quoted` identifier). */
+static bk_str read_ident(where_lexer *lx) {
+    skip_space(lx);
+    const char *s = lx->p;
+    if (*s == '`') {
+        const char *e = strchr(s + 1, '`');
+        if (!e) return bk_str_make(NULL, 0);
+        lx->p = e + 1;
+        return bk_str_make(s + 1, (size_t)(e - s - 1));
+    }
+    while ((*lx->p >= 'a' && *lx->p <= 'z') || (*lx->p >= 'A' && *lx->p <= 'Z') ||
+           (*lx->p >= '0' && *lx->p <= '9') || *lx->p == '_')
+        lx->p++;
+    return bk_str_make(s, (size_t)(lx->p - s));
+}
+
+/* A literal's text: 'quoted' ('' escapes a quote), or a bare token. */
+static bool read_literal(bk_arena *a, where_lexer *lx, bk_str *out) {
+    skip_space(lx);
+    if (*lx->p == '\'') {
+        bk_buf b;
+        bk_buf_init(&b);
+        const char *q = lx->p + 1;
+        for (;;) {
+            if (!*q) {
+                bk_buf_destroy(&b);
+                return false;
+            }
+            if (*q == '\'' && q[1] == '\'') {
+                bk_buf_put(&b, "'", 1);
+                q += 2;
+            } else if (*q == '\'') {
+                break;
+            } else {
+                bk_buf_put(&b, q, 1);
+                q++;
+            }
+        }
+        lx->p = q + 1;
+        out->ptr = bk_arena_strndup(a, b.len ? (const char *)b.data : "", b.len);
+        out->len = b.len;
+        bk_buf_destroy(&b);
+        return out->ptr != NULL;
+    }
+    const char *s = lx->p;
+    while (*lx->p && *lx->p != ' ' && *lx->p != ',' && *lx->p != ')') lx->p++;
+    *out = bk_str_make(s, (size_t)(lx->p - s));
+    return out->len > 0;
+}
+
+/* Parse --where into predicates on schema fields. */
+static int parse_where(bk_arena *a, const delta_schema *schema, const char *text,
+                       pq_predicate *preds, uint32_t *n_preds) {
+    const char *cmd = "bricks delta delete";
+    where_lexer lx = {text};
+    *n_preds = 0;
+    do {
+        if (*n_preds == MAX_LIST) return cli_usage(cmd, "--where: too many conditions");
+        bk_str name = read_ident(&lx);
+        char *cname = name.len ? bk_str_dup(a, name) : NULL;
+        const delta_field *f = cname ? delta_schema_find(schema, cname) : NULL;
+        if (!f) return cli_usage(cmd, "--where: no column \"%.*s\"", (int)name.len, name.ptr);
+        pq_predicate *p = &preds[(*n_preds)++];
+        p->field = (uint32_t)(f - schema->fields);
+        p->values = NULL;
+        if (accept_word(&lx, "IS")) {
+            p->op = accept_word(&lx, "NOT") ? PQ_PRED_IS_NOT_NULL : PQ_PRED_IS_NULL;
+            if (!accept_word(&lx, "NULL")) return cli_usage(cmd, "--where: expected NULL");
+            continue;
+        }
+        bk_str lits[MAX_LIST];
+        size_t n_lits = 0;
+        skip_space(&lx);
+        if (accept_word(&lx, "IN")) {
+            p->op = PQ_PRED_IN;
+            skip_space(&lx);
+            if (*lx.p != '(') return cli_usage(cmd, "--where: expected ( after IN");
+            lx.p++;
+            do {
+                if (n_lits == MAX_LIST || !read_literal(a, &lx, &lits[n_lits++]))
+                    return cli_usage(cmd, "--where: bad IN list");
+                skip_space(&lx);
+            } while (*lx.p == ',' && lx.p++);
+            if (*lx.p != ')') return cli_usage(cmd, "--where: expected ) after the IN list");
+            lx.p++;
+        } else {
+            static const struct {
+                const char *text;
+                pq_pred_op op;
+            } ops[] = {{"<=", PQ_PRED_LE},
+                       {">=", PQ_PRED_GE},
+                       {"=", PQ_PRED_EQ},
+                       {"<", PQ_PRED_LT},
+                       {">", PQ_PRED_GT}};
+            size_t k = 0;
+            while (k < 5 && strncmp(lx.p, ops[k].text, strlen(ops[k].text)) != 0) k++;
+            if (k == 5)
+                return cli_usage(cmd, "--where: expected = < <= > >= IN or IS after \"%s\"", cname);
+            p->op = ops[k].op;
+            lx.p += strlen(ops[k].text);
+            if (!read_literal(a, &lx, &lits[n_lits++]))
+                return cli_usage(cmd, "--where: missing value after \"%s\"", cname);
+        }
+        bk_vector *v = bk_vector_make(a, f->type, n_lits);
+        if (!v) return cli_fail("out of memory");
+        for (size_t i = 0; i < n_lits; i++) {
+            char why[160];
+            if (!cli_parse_into(a, v, i, lits[i].ptr, lits[i].len, false, why, sizeof why))
+                return cli_usage(cmd, "--where: column \"%s\": %s", f->name, why);
+        }
+        p->values = v;
+    } while (accept_word(&lx, "AND"));
+    skip_space(&lx);
+    if (*lx.p) return cli_usage(cmd, "--where: unexpected \"%s\" (only AND is supported)", lx.p);
+    return -1;
+}
+
+static int cmd_delete(int argc, char **argv) {
+    const char *cmd = "bricks delta delete";
+    const char *path = NULL, *where = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *val;
+        int m;
+        if ((m = cli_opt_value(argc, argv, &i, "--where", &val)) != 0) {
+            if (m < 0) return CLI_EXIT_USAGE;
+            where = val;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return cli_usage(cmd, "unknown option \"%s\"", argv[i]);
+        } else if (path) {
+            return cli_usage(cmd, "unexpected argument \"%s\"", argv[i]);
+        } else {
+            path = argv[i];
+        }
+    }
+    if (!path) return cli_usage(cmd, "missing PATH");
+    if (!where) return cli_usage(cmd, "missing --where (to empty the table, overwrite it)");
+    bk_error err;
+    bk_error_clear(&err);
+    delta_snapshot *s;
+    if (delta_snapshot_open(path, NULL, &s, &err) != BK_OK) return cli_report(&err);
+    bk_arena *a = bk_arena_new(NULL, "delta delete", 0);
+    pq_predicate preds[MAX_LIST];
+    uint32_t n_preds = 0;
+    int rc = a ? parse_where(a, delta_snapshot_schema(s), where, preds, &n_preds)
+               : cli_fail("out of memory");
+    delta_snapshot_free(s);
+    int64_t rows = 0, version = -1;
+    if (rc < 0 && delta_delete(path, preds, n_preds, where, &rows, &version, &err) != BK_OK)
+        rc = cli_report(&err);
+    if (rc < 0) {
+        if (version >= 0)
+            printf("deleted %lld rows, committed version %lld\n", (long long)rows,
+                   (long long)version);
+        else
+            printf("deleted 0 rows\n");
+        rc = CLI_EXIT_OK;
+    }
+    bk_arena_free(a);
+    return rc;
+}
+
+/* ---- vacuum, optimize, checkpoint --------------------------------------------------------- */
+
+static int cmd_vacuum(int argc, char **argv) {
+    const char *cmd = "bricks delta vacuum";
+    const char *path = NULL;
+    bool dry_run = false, check = true;
+    double hours = -1;
+    for (int i = 1; i < argc; i++) {
+        const char *val;
+        int m;
+        if (strcmp(argv[i], "--dry-run") == 0) {
+            dry_run = true;
+        } else if (strcmp(argv[i], "--no-retention-check") == 0) {
+            check = false;
+        } else if ((m = cli_opt_value(argc, argv, &i, "--retain", &val)) != 0) {
+            if (m < 0) return CLI_EXIT_USAGE;
+            if (!bk_parse_double(val, strlen(val), &hours) || hours < 0)
+                return cli_usage(cmd, "--retain: \"%s\" is not a number of hours", val);
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return cli_usage(cmd, "unknown option \"%s\"", argv[i]);
+        } else if (path) {
+            return cli_usage(cmd, "unexpected argument \"%s\"", argv[i]);
+        } else {
+            path = argv[i];
+        }
+    }
+    if (!path) return cli_usage(cmd, "missing PATH");
+    bk_arena *a = bk_arena_new(NULL, "delta vacuum", 0);
+    if (!a) return cli_fail("out of memory");
+    bk_error err;
+    bk_error_clear(&err);
+    const char **keys;
+    size_t n;
+    int rc = CLI_EXIT_OK;
+    if (delta_vacuum(path, hours, check, dry_run, a, &keys, &n, &err) != BK_OK) {
+        rc = cli_report(&err);
+    } else {
+        for (size_t i = 0; i < n; i++) printf("%s\n", keys[i]);
+        fprintf(stderr, "%s %zu files\n", dry_run ? "would delete" : "deleted", n);
+    }
+    bk_arena_free(a);
+    return rc;
+}
+
+static int cmd_optimize(int argc, char **argv) {
+    const char *cmd = "bricks delta optimize";
+    const char *path = NULL, *zorder = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *val;
+        int m;
+        if ((m = cli_opt_value(argc, argv, &i, "--zorder-by", &val)) != 0) {
+            if (m < 0) return CLI_EXIT_USAGE;
+            zorder = val;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return cli_usage(cmd, "unknown option \"%s\"", argv[i]);
+        } else if (path) {
+            return cli_usage(cmd, "unexpected argument \"%s\"", argv[i]);
+        } else {
+            path = argv[i];
+        }
+    }
+    if (!path) return cli_usage(cmd, "missing PATH");
+    bk_arena *a = bk_arena_new(NULL, "delta optimize", 0);
+    if (!a) return cli_fail("out of memory");
+    const char *cols[MAX_LIST];
+    uint32_t n = zorder ? split_list(a, zorder, cols) : 0;
+    bk_error err;
+    bk_error_clear(&err);
+    int64_t removed, added, version;
+    int rc = CLI_EXIT_OK;
+    if (delta_optimize(path, cols, n, &removed, &added, &version, &err) != BK_OK)
+        rc = cli_report(&err);
+    else if (version < 0)
+        printf("nothing to optimize\n");
+    else
+        printf("removed %lld files, added %lld, committed version %lld\n", (long long)removed,
+               (long long)added, (long long)version);
+    bk_arena_free(a);
+    return rc;
+}
+
+static int cmd_checkpoint(int argc, char **argv) {
+    if (argc != 2) return cli_usage("bricks delta checkpoint", "expected PATH");
+    bk_error err;
+    bk_error_clear(&err);
+    delta_snapshot *s;
+    if (delta_snapshot_open(argv[1], NULL, &s, &err) != BK_OK) return cli_report(&err);
+    int rc = CLI_EXIT_OK;
+    if (delta_checkpoint_write(s, &err) != BK_OK)
+        rc = cli_report(&err);
+    else
+        printf("checkpoint at version %lld\n", (long long)delta_snapshot_version(s));
+    delta_snapshot_free(s);
+    return rc;
+}
+
+int cli_cmd_delta_change(const char *sub, int argc, char **argv) {
+    if (strcmp(sub, "write") == 0) return cmd_write(argc, argv);
+    if (strcmp(sub, "delete") == 0) return cmd_delete(argc, argv);
+    if (strcmp(sub, "vacuum") == 0) return cmd_vacuum(argc, argv);
+    if (strcmp(sub, "optimize") == 0) return cmd_optimize(argc, argv);
+    if (strcmp(sub, "checkpoint") == 0) return cmd_checkpoint(argc, argv);
+    return -1;
+}
