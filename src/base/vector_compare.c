@@ -24,9 +24,9 @@ int bk_vector_compare(const bk_vector *a, size_t i, const bk_vector *b, size_t j
     case BK_TYPE_BOOLEAN:
     case BK_TYPE_TINYINT:
         return cmp_i64(a->type->kind == BK_TYPE_BOOLEAN ? ((const uint8_t *)a->data)[i]
-                                                         : ((const int8_t *)a->data)[i],
+                                                        : ((const int8_t *)a->data)[i],
                        b->type->kind == BK_TYPE_BOOLEAN ? ((const uint8_t *)b->data)[j]
-                                                         : ((const int8_t *)b->data)[j]);
+                                                        : ((const int8_t *)b->data)[j]);
     case BK_TYPE_SMALLINT:
         return cmp_i64(((const int16_t *)a->data)[i], ((const int16_t *)b->data)[j]);
     case BK_TYPE_INT:
