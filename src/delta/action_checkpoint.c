@@ -369,8 +369,9 @@ static bk_status read_file(cctx *c, const cp_col *col, size_t row, delta_file_ac
     const file_cols *fc = &col->f.file;
     const char *k = col->key;
     bool is_add = col->kind == DELTA_ACTION_ADD, has;
-    char field[64];
-#define F(name) (snprintf(field, sizeof field, "%s.%s", k, name), field)
+    /* Field names for messages, chosen without formatting (this runs per row). */
+#define F(name)                                                                                    \
+    (is_add ? "add." name : col->kind == DELTA_ACTION_CDC ? "cdc." name : "remove." name)
     BK_TRY(str_at(c, fc->path, row, F("path"), true, &f->path));
     f->path_decoded = delta_path_decode(c->a, f->path);
     if (!f->path_decoded) {
