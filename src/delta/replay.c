@@ -36,18 +36,36 @@ void delta_replay_destroy(delta_replay *r) {
     r->files = r->tombstones = r->txns = r->domains = NULL;
 }
 
-bk_status delta_file_key(bk_arena *a, const delta_file_action *f, const char **key, size_t *len,
-                         bk_error *err) {
-    size_t plen = strlen(f->path);
+/*
+ * The path that identifies a file: decoded, with a "file:" scheme dropped and
+ * the table root cut off absolute paths inside the table, so that "part-1",
+ * "/table/part-1" and "file:///table/part-1" are one file, as Spark canonicalizes
+ * them.
+ */
+static const char *canonical_path(const char *root_abs, const delta_file_action *f) {
+    const char *p = f->path_decoded ? f->path_decoded : f->path;
+    if (strncmp(p, "file://", 7) == 0)
+        p += 7;
+    else if (strncmp(p, "file:", 5) == 0)
+        p += 5;
+    size_t rl = root_abs ? strlen(root_abs) : 0;
+    if (p[0] == '/' && rl && strncmp(p, root_abs, rl) == 0 && p[rl] == '/') p += rl + 1;
+    return p;
+}
+
+bk_status delta_file_key(bk_arena *a, const char *root_abs, const delta_file_action *f,
+                         const char **key, size_t *len, bk_error *err) {
+    const char *path = canonical_path(root_abs, f);
+    size_t plen = strlen(path);
     if (!f->has_dv) {
-        *key = f->path;
+        *key = path;
         *len = plen;
         return BK_OK;
     }
     /* DV unique id: storageType + pathOrInlineDv, plus "@offset" when there is one. */
-    char *k = f->dv.has_offset ? bk_arena_printf(a, "%s%c%c%s@%d", f->path, 0, f->dv.storage_type,
+    char *k = f->dv.has_offset ? bk_arena_printf(a, "%s%c%c%s@%d", path, 0, f->dv.storage_type,
                                                  f->dv.path_or_inline_dv, f->dv.offset)
-                               : bk_arena_printf(a, "%s%c%c%s", f->path, 0, f->dv.storage_type,
+                               : bk_arena_printf(a, "%s%c%c%s", path, 0, f->dv.storage_type,
                                                  f->dv.path_or_inline_dv);
     if (!k) return bk_arena_oom(a, err);
     *key = k;
@@ -84,12 +102,12 @@ bk_status delta_replay_apply(delta_replay *r, const delta_action_list *acts, bk_
             r->metadata = &act->u.metadata;
             break;
         case DELTA_ACTION_ADD:
-            BK_TRY(delta_file_key(r->a, &act->u.file, &key, &len, err));
+            BK_TRY(delta_file_key(r->a, r->root_abs, &act->u.file, &key, &len, err));
             BK_TRY(map_put(r->files, key, len, &act->u.file, err));
             map_clear(r->tombstones, key, len);
             break;
         case DELTA_ACTION_REMOVE:
-            BK_TRY(delta_file_key(r->a, &act->u.file, &key, &len, err));
+            BK_TRY(delta_file_key(r->a, r->root_abs, &act->u.file, &key, &len, err));
             map_clear(r->files, key, len);
             BK_TRY(map_put(r->tombstones, key, len, &act->u.file, err));
             break;

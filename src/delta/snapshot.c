@@ -8,6 +8,8 @@
  * only when no route is left is the table unreadable.
  */
 #include <jansson.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
@@ -73,6 +75,7 @@ static bk_status parse_commits(delta_snapshot *s, const delta_log_plan *plan,
 static bk_status replay_plan(delta_snapshot *s, const delta_log_plan *plan, bk_error *err) {
     delta_replay r;
     BK_TRY(delta_replay_init(&r, s->arena, err));
+    r.root_abs = s->root_abs;
     bk_status st = BK_OK;
     if (plan->checkpoint) {
         delta_action_list acts = {0};
@@ -107,6 +110,15 @@ static bk_status load_version(delta_snapshot *s, int64_t version, bk_error *err)
         bk_log_warn("delta: checkpoint \"%s\" is unreadable (%s); trying an older one",
                     plan.checkpoint->keys[0], err->msg);
         bk_error_clear(err);
+        if (s->listed_from > 0) { /* older routes need the whole log */
+            BK_TRY(delta_log_list(s->arena, s->store, 0, &s->listing, err));
+            s->listed_from = 0;
+            n_skip = 0;
+            for (size_t i = 0; i < s->listing.n_checkpoints; i++)
+                if (s->listing.checkpoints[i].version == plan.checkpoint->version && n_skip < 8)
+                    skip[n_skip++] = &s->listing.checkpoints[i];
+            continue;
+        }
         skip[n_skip++] = plan.checkpoint;
     }
 }
@@ -222,6 +234,8 @@ bk_status delta_snapshot_open(const char *root, const delta_at *at, delta_snapsh
     }
     s->arena = a;
     s->root = bk_arena_strdup(a, root);
+    char abs[PATH_MAX];
+    s->root_abs = s->root && realpath(root, abs) ? bk_arena_strdup(a, abs) : s->root;
     bk_status st = s->root ? store_obj_open(root, &s->store, err) : bk_arena_oom(a, err);
 
     /* List from the _last_checkpoint hint when only the latest version is wanted. */
@@ -233,6 +247,7 @@ bk_status delta_snapshot_open(const char *root, const delta_at *at, delta_snapsh
         bool usable = st == BK_OK && s->listing.n_checkpoints > 0 &&
                       s->listing.checkpoints[0].version == hint;
         if (!usable) hint = -1;
+        s->listed_from = usable ? hint : 0;
     }
     if (st == BK_OK && hint <= 0) st = delta_log_list(a, s->store, 0, &s->listing, err);
     if (st == BK_OK && s->listing.latest < 0)
@@ -254,6 +269,7 @@ bk_status delta_snapshot_open(const char *root, const delta_at *at, delta_snapsh
         }
         bk_error_clear(err);
         st = delta_log_list(a, s->store, 0, &s->listing, err);
+        s->listed_from = 0;
     }
     int64_t version = s->listing.latest;
     if (st == BK_OK && at->kind == DELTA_AT_VERSION) version = at->version;

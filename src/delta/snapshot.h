@@ -22,7 +22,9 @@ struct delta_snapshot {
     bk_arena *arena; /* owns everything below */
     store_obj *store;
     const char *root;
+    const char *root_abs;      /* root made absolute (realpath), or root */
     delta_log_listing listing; /* the log as listed when the snapshot was opened */
+    int64_t listed_from;       /* the version the listing starts at (0: complete) */
     int64_t version;
     int64_t timestamp_ms;
     delta_protocol protocol;
@@ -45,10 +47,11 @@ struct delta_snapshot {
 
 typedef struct delta_replay {
     bk_arena *a;
-    bk_hmap *files;      /* (path, DV id) -> live add, or NULL once removed */
-    bk_hmap *tombstones; /* (path, DV id) -> remove, or NULL once re-added */
-    bk_hmap *txns;       /* appId -> delta_txn */
-    bk_hmap *domains;    /* domain -> delta_domain_metadata */
+    const char *root_abs; /* the table's absolute path, to canonicalize file paths */
+    bk_hmap *files;       /* (path, DV id) -> live add, or NULL once removed */
+    bk_hmap *tombstones;  /* (path, DV id) -> remove, or NULL once re-added */
+    bk_hmap *txns;        /* appId -> delta_txn */
+    bk_hmap *domains;     /* domain -> delta_domain_metadata */
     const delta_protocol *protocol;
     const delta_metadata *metadata;
     const delta_commit_info *commit_info; /* of the last commit applied */
@@ -62,8 +65,8 @@ bk_status delta_replay_apply(delta_replay *r, const delta_action_list *acts, bk_
 bk_status delta_replay_finish(delta_replay *r, delta_snapshot *s, bk_error *err);
 
 /* The reconciliation key of a file action: path, NUL, the DV's unique id. */
-bk_status delta_file_key(bk_arena *a, const delta_file_action *f, const char **key, size_t *len,
-                         bk_error *err);
+bk_status delta_file_key(bk_arena *a, const char *root_abs, const delta_file_action *f,
+                         const char **key, size_t *len, bk_error *err);
 
 /* ---- checkpoint_read.c ---- */
 
