@@ -325,6 +325,42 @@ bk_status delta_scan_file_rows(delta_snapshot *s, const delta_file_action *f,
     return scan_file(s, &none, fields, n_fields, NULL, fn, ctx, f, &stats, a, err);
 }
 
+/* Files scanned in parallel: one task per file, one arena and one stats per worker. */
+typedef struct parallel_scan {
+    delta_snapshot *s;
+    const delta_scan_opts *opts; /* with pool NULL: row groups stay on the file's worker */
+    const uint32_t *fields;
+    uint32_t n_fields;
+    delta_scan_fn fn;
+    void *ctx;
+    bk_arena **arenas;
+    delta_scan_stats *stats;
+    bk_error *errors; /* per worker: the first failure */
+    atomic_bool failed;
+} parallel_scan;
+
+/* Prune, then scan one file into the worker's arena and stats. */
+static bk_status scan_one(delta_snapshot *s, const delta_scan_opts *opts, const uint32_t *fields,
+                          uint32_t n_fields, delta_scan_fn fn, void *ctx, size_t i, bk_arena *a,
+                          delta_scan_stats *stats, bk_error *err) {
+    bk_arena_reset(a);
+    bool may = true;
+    BK_TRY(delta_file_may_match(a, s, s->files[i], opts->preds, opts->n_preds, &may, err));
+    if (!may) {
+        stats->files_skipped++;
+        return BK_OK;
+    }
+    return scan_file(s, opts, fields, n_fields, fn, NULL, ctx, s->files[i], stats, a, err);
+}
+
+static void scan_task(void *arg, size_t i, int worker) {
+    parallel_scan *ps = arg;
+    if (atomic_load(&ps->failed)) return;
+    if (scan_one(ps->s, ps->opts, ps->fields, ps->n_fields, ps->fn, ps->ctx, i, ps->arenas[worker],
+                 &ps->stats[worker], &ps->errors[worker]) != BK_OK)
+        atomic_store(&ps->failed, true);
+}
+
 bk_status delta_scan(delta_snapshot *s, const delta_scan_opts *opts, delta_scan_fn fn, void *ctx,
                      delta_scan_stats *stats, bk_error *err) {
     delta_scan_opts none = {0};
@@ -334,13 +370,24 @@ bk_status delta_scan(delta_snapshot *s, const delta_scan_opts *opts, delta_scan_
     memset(stats, 0, sizeof *stats);
     stats->files_total = s->n_files;
     uint32_t n_fields = opts->fields ? opts->n_fields : s->schema.n_fields;
+    /* Many files: one file per task across the pool.  Few: row groups in parallel. */
+    bool by_file = opts->pool && s->n_files > 1;
+    int workers = by_file ? bk_pool_size(opts->pool) : 1;
     bk_arena *scan_arena = bk_arena_new(NULL, "delta scan", 0);
-    bk_arena *file_arena = bk_arena_new(NULL, "delta scan file", 0);
     uint32_t *fields =
         scan_arena ? bk_arena_array(scan_arena, n_fields ? n_fields : 1, sizeof *fields) : NULL;
-    bk_status st = BK_OK;
-    if (!file_arena || !fields)
-        st = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory starting a Delta scan");
+    bk_arena **arenas =
+        scan_arena ? bk_arena_zalloc(scan_arena, (size_t)workers * sizeof *arenas) : NULL;
+    delta_scan_stats *wstats =
+        scan_arena ? bk_arena_zalloc(scan_arena, (size_t)workers * sizeof *wstats) : NULL;
+    bk_error *errors =
+        scan_arena ? bk_arena_zalloc(scan_arena, (size_t)workers * sizeof *errors) : NULL;
+    bk_status st = fields && arenas && wstats && errors
+                       ? BK_OK
+                       : bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory starting a Delta scan");
+    for (int w = 0; st == BK_OK && w < workers; w++)
+        if (!(arenas[w] = bk_arena_new(scan_arena, "delta scan file", 0)))
+            st = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory starting a Delta scan");
     for (uint32_t c = 0; st == BK_OK && c < n_fields; c++) {
         fields[c] = opts->fields ? opts->fields[c] : c;
         if (fields[c] >= s->schema.n_fields)
@@ -348,20 +395,24 @@ bk_status delta_scan(delta_snapshot *s, const delta_scan_opts *opts, delta_scan_
                               "scan column %u does not exist: the table has %u columns", fields[c],
                               s->schema.n_fields);
     }
-    for (size_t i = 0; st == BK_OK && i < s->n_files; i++) {
-        bk_arena_reset(file_arena);
-        bool may = true;
-        st =
-            delta_file_may_match(file_arena, s, s->files[i], opts->preds, opts->n_preds, &may, err);
-        if (st != BK_OK) break;
-        if (!may) {
-            stats->files_skipped++;
-            continue;
+    if (st == BK_OK && by_file) {
+        delta_scan_opts inner = *opts;
+        inner.pool = NULL;
+        parallel_scan ps = {s, &inner, fields, n_fields, fn, ctx, arenas, wstats, errors, false};
+        bk_pool_run(opts->pool, s->n_files, scan_task, &ps);
+        for (int w = 0; w < workers; w++) {
+            stats->files_skipped += wstats[w].files_skipped;
+            stats->rows_returned += wstats[w].rows_returned;
+            stats->rows_deleted += wstats[w].rows_deleted;
+            if (st == BK_OK && errors[w].code != BK_CODE_OK) {
+                *err = errors[w];
+                st = err->code;
+            }
         }
-        st = scan_file(s, opts, fields, n_fields, fn, NULL, ctx, s->files[i], stats, file_arena,
-                       err);
+    } else {
+        for (size_t i = 0; st == BK_OK && i < s->n_files; i++)
+            st = scan_one(s, opts, fields, n_fields, fn, ctx, i, arenas[0], stats, err);
     }
-    bk_arena_free(file_arena);
     bk_arena_free(scan_arena);
     return st;
 }
