@@ -7,6 +7,8 @@
 #   unit-asan         build/asan/unit_tests (ASan + UBSan)
 #   conformance       tests/conformance/parquet_conformance.py, release binary
 #   conformance-asan  the same files through the ASan + UBSan binary
+#   delta-golden      tests/conformance/delta_golden.py: the Delta golden tables, release binary
+#   delta-golden-asan the same tables through the ASan + UBSan binary
 #   interop           pytest tests/interop (pyarrow and duckdb read what we write,
 #                     and we read what they write)
 #
@@ -137,6 +139,10 @@ run_suite conformance counts "$PY" tests/conformance/parquet_conformance.py \
     --bin build/release/bricks --label conformance
 run_suite conformance-asan counts "$PY" tests/conformance/parquet_conformance.py \
     --bin build/asan/bricks --label conformance-asan
+run_suite delta-golden counts "$PY" tests/conformance/delta_golden.py \
+    --bricks build/release/bricks --label delta-golden
+run_suite delta-golden-asan counts "$PY" tests/conformance/delta_golden.py \
+    --bricks build/asan/bricks --label delta-golden-asan
 run_suite interop pytest "$PY" -m pytest tests/interop -q -p no:cacheprovider
 
 echo "$total_passed passed, $total_failed failed"
