@@ -179,6 +179,19 @@ bk_status cli_rows_print(bk_buf *out, out_format fmt, const char *const *names,
                          bk_vector *const *cols, uint32_t n_cols, size_t n_rows,
                          bk_error *err) BK_MUST_USE;
 
+/* ---- where.c: --where for the delta commands ---- */
+
+struct delta_schema;
+struct pq_predicate;
+/*
+ * Parse a conjunction of `col = < <= > >= literal`, `col IN (…)`, `col IS [NOT]
+ * NULL` into at most max_preds predicates on schema fields (values in `a`).
+ * Returns -1 on success, else the exit code after printing a usage error for `cmd`.
+ */
+int cli_parse_where(bk_arena *a, const char *cmd, const struct delta_schema *schema,
+                    const char *text, struct pq_predicate *preds, uint32_t max_preds,
+                    uint32_t *n_preds);
+
 /* ---- commands ---- */
 
 int cli_cmd_parquet(int argc, char **argv);

@@ -19,9 +19,11 @@ static const char delta_usage[] =
     "Commands:\n"
     "  info PATH [--version N] [--format text|json]   version, protocol, schema, files\n"
     "  history PATH [--format text|json]             the commits, newest first\n"
-    "  cat PATH [--version N | --timestamp T] [--limit N] [--format jsonl|csv]\n"
-    "                                                 print the rows\n"
-    "  scan PATH [--version N | --timestamp T]         decode every row on all cores, count\n"
+    "  cat PATH [--version N | --timestamp T] [--where COND] [--limit N] [--format jsonl|csv]\n"
+    "                                                 print the rows (COND: a = 1 AND b IN\n"
+    "                                                 ('x') AND c IS NOT NULL; skips files)\n"
+    "  scan PATH [--version N | --timestamp T] [--where COND]\n"
+    "                                                 decode every row on all cores, count\n"
     "  changes PATH --from N [--to M] [--limit N] [--format jsonl|csv]\n"
     "                                                 the change data feed of versions N..M\n"
     "  write PATH --from-jsonl IN [--schema \"a INT, …\"] [--mode append|overwrite]\n"
@@ -40,6 +42,7 @@ typedef struct delta_opts {
     delta_at at;
     int64_t limit;
     bool json;         /* info/history: --format json */
+    const char *where; /* cat/scan: --where */
     out_format format; /* cat */
 } delta_opts;
 
@@ -65,6 +68,9 @@ static int parse_opts(const char *cmd, int argc, char **argv, delta_opts *o) {
                 return cli_usage(cmd, "--timestamp: \"%s\": %s", val, why);
             o->at.kind = DELTA_AT_TIMESTAMP;
             o->at.timestamp_ms = micros >= 0 ? micros / 1000 : -((-micros + 999) / 1000);
+        } else if ((m = cli_opt_value(argc, argv, &i, "--where", &val)) != 0) {
+            if (m < 0) return CLI_EXIT_USAGE;
+            o->where = val;
         } else if ((m = cli_opt_value(argc, argv, &i, "--limit", &val)) != 0) {
             if (m < 0) return CLI_EXIT_USAGE;
             if (!cli_parse_count(val, &o->limit))
@@ -298,9 +304,19 @@ static int cmd_cat(int argc, char **argv) {
     const char **names = a ? bk_arena_array(a, schema->n_fields + 1, sizeof *names) : NULL;
     for (uint32_t i = 0; names && i < schema->n_fields; i++) names[i] = schema->fields[i].name;
     cs.names = names;
+    pq_predicate preds[64];
+    delta_scan_opts so = {.preds = preds, .filter_rows = true};
+    if (names && o.where) {
+        rc = cli_parse_where(a, "bricks delta cat", schema, o.where, preds, 64, &so.n_preds);
+        if (rc >= 0) {
+            bk_arena_free(a);
+            delta_snapshot_free(s);
+            return rc;
+        }
+    }
     bk_status st = names ? cli_rows_header(&cs.out, cs.format, names, cs.n_cols)
                          : bk_error_set(&err, BK_OUT_OF_MEMORY, "out of memory");
-    if (st == BK_OK && o.limit != 0) st = delta_scan(s, NULL, cat_batch, &cs, NULL, &err);
+    if (st == BK_OK && o.limit != 0) st = delta_scan(s, &so, cat_batch, &cs, NULL, &err);
     if (st == BK_OK) st = cli_flush(&cs.out, 0, &err);
     if (st != BK_OK && err.code == BK_CODE_OK) bk_error_set(&err, st, "out of memory");
     bk_buf_destroy(&cs.out);
@@ -333,10 +349,24 @@ static int cmd_scan(int argc, char **argv) {
     if (delta_snapshot_open(o.path, &o.at, &s, &err) != BK_OK) return cli_report(&err);
     double t1 = cli_now();
     bk_pool *pool = bk_pool_new(bk_cpu_count());
-    delta_scan_opts so = {.pool = pool};
+    pq_predicate preds[64];
+    delta_scan_opts so = {.pool = pool, .preds = preds, .filter_rows = true};
+    bk_arena *a = bk_arena_new(NULL, "delta scan", 0);
+    if (!a)
+        rc = cli_fail("out of memory");
+    else if (o.where)
+        rc = cli_parse_where(a, "bricks delta scan", delta_snapshot_schema(s), o.where, preds, 64,
+                             &so.n_preds);
+    if (rc >= 0) {
+        bk_arena_free(a);
+        bk_pool_free(pool);
+        delta_snapshot_free(s);
+        return rc;
+    }
     delta_scan_stats stats;
     bk_status st = delta_scan(s, &so, count_batch, NULL, &stats, &err);
     double t2 = cli_now();
+    bk_arena_free(a);
     bk_pool_free(pool);
     delta_snapshot_free(s);
     if (st != BK_OK) return cli_report(&err);

@@ -75,7 +75,9 @@ typedef struct delta_scan_opts {
     uint32_t n_fields;
     const pq_predicate *preds; /* conjunction on top-level fields (schema indexes); may be NULL */
     uint32_t n_preds;
-    bk_pool *pool; /* NULL = the calling thread */
+    bool filter_rows; /* also drop rows the predicates reject (their fields must be projected);
+                         otherwise predicates only skip files, row groups and pages */
+    bk_pool *pool;    /* NULL = the calling thread */
 } delta_scan_opts;
 
 /*

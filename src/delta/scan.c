@@ -38,6 +38,9 @@ typedef struct file_scan {
     out_column *out;
     const delta_dv *dv;      /* NULL: no deletion vector */
     const int64_t *rg_first; /* first row index of each row group */
+    const pq_predicate *filter;  /* rows must satisfy these (NULL: no row filter) */
+    uint32_t n_filter;
+    const int32_t *out_of_field; /* schema field -> output column, -1 if not projected */
     atomic_uint_fast64_t rows_returned, rows_deleted;
 } file_scan;
 
@@ -134,15 +137,30 @@ static bk_status on_row_group(void *ctx, uint32_t rg, bk_arena *a, bk_vector **f
         }
     }
     size_t kept = n_rows;
-    uint32_t *keep = NULL; /* surviving row positions when the DV deleted some */
-    if (fs->dv && n_rows) {
+    uint32_t *keep = NULL;    /* surviving row positions when the DV deleted some */
+    uint8_t *rejected = NULL; /* rows the row filter drops */
+    if (fs->n_filter && n_rows) {
+        uint32_t n_schema = fs->s->schema.n_fields;
+        bk_vector **by_field = bk_arena_zalloc(a, n_schema * sizeof *by_field);
+        uint8_t *match = bk_arena_array(a, n_rows, 1);
+        rejected = bk_arena_array(a, n_rows, 1);
+        if (!by_field || !match || !rejected) return bk_arena_oom(a, err);
+        for (uint32_t f = 0; f < n_schema; f++)
+            if (fs->out_of_field[f] >= 0) by_field[f] = cols[fs->out_of_field[f]];
+        BK_TRY(delta_predicates_eval(fs->filter, fs->n_filter, by_field, n_rows, match, err));
+        for (size_t i = 0; i < n_rows; i++) rejected[i] = !match[i];
+    }
+    if ((fs->dv || rejected) && n_rows) {
         uint8_t *deleted = bk_arena_zalloc(a, n_rows);
         keep = bk_arena_array(a, n_rows, sizeof *keep);
         if (!deleted || !keep) return bk_arena_oom(a, err);
-        delta_dv_mark(fs->dv, (uint64_t)fs->rg_first[rg], n_rows, deleted);
+        if (fs->dv) delta_dv_mark(fs->dv, (uint64_t)fs->rg_first[rg], n_rows, deleted);
+        size_t dv_deleted = 0;
+        for (size_t i = 0; i < n_rows; i++) dv_deleted += deleted[i];
         kept = 0;
         for (size_t i = 0; i < n_rows; i++)
-            if (!deleted[i]) keep[kept++] = (uint32_t)i;
+            if (!deleted[i] && !(rejected && rejected[i])) keep[kept++] = (uint32_t)i;
+        atomic_fetch_add(&fs->rows_deleted, dv_deleted);
         if (kept < n_rows) {
             for (uint32_t c = 0; c < fs->n_out; c++) {
                 cols[c] = bk_vector_take(a, cols[c], keep, kept);
@@ -151,7 +169,6 @@ static bk_status on_row_group(void *ctx, uint32_t rg, bk_arena *a, bk_vector **f
         }
     }
     atomic_fetch_add(&fs->rows_returned, kept);
-    atomic_fetch_add(&fs->rows_deleted, n_rows - kept);
     if (kept == 0) return BK_OK;
     if (!fs->rows_fn) return fs->fn(fs->ctx, a, cols, kept, err);
     int64_t *row_index = bk_arena_array(a, kept, sizeof *row_index);
@@ -248,6 +265,20 @@ static bk_status scan_file(delta_snapshot *s, const delta_scan_opts *opts, const
     atomic_init(&fs.rows_returned, 0);
     atomic_init(&fs.rows_deleted, 0);
     if (f->has_dv) BK_TRY(delta_dv_load(a, s->root, &f->dv, (delta_dv **)&fs.dv, err));
+    if (opts->filter_rows && opts->n_preds) {
+        int32_t *out_of_field = bk_arena_array(a, s->schema.n_fields, sizeof *out_of_field);
+        if (!out_of_field) return bk_arena_oom(a, err);
+        for (uint32_t k = 0; k < s->schema.n_fields; k++) out_of_field[k] = -1;
+        for (uint32_t c = 0; c < n_fields; c++) out_of_field[fields[c]] = (int32_t)c;
+        for (uint32_t p = 0; p < opts->n_preds; p++)
+            if (opts->preds[p].field >= s->schema.n_fields ||
+                out_of_field[opts->preds[p].field] < 0)
+                return bk_error_set(err, BK_INVALID_ARGUMENT,
+                                    "a row filter's column must be among the scanned columns");
+        fs.filter = opts->preds;
+        fs.n_filter = opts->n_preds;
+        fs.out_of_field = out_of_field;
+    }
     store_map bytes;
     bool local;
     pq_reader *r = NULL;

@@ -344,3 +344,33 @@ def test_change_data_files_for_rewrites(bricks, tmp_path):
     assert sorted(map(cdf_key, ours)) == want
     theirs = pa.table(deltalake.DeltaTable(path).load_cdf(starting_version=2).read_all())
     assert sorted(map(cdf_key, theirs.to_pylist())) == want
+
+
+def test_where_skips_files_by_partition_and_stats(bricks, tmp_path):
+    path = str(tmp_path / "t")
+    for c in range(3):
+        batch = [{"id": c * 100 + k, "p": "abc"[c], "s": "v%d" % k} for k in range(100)]
+        delta_write(bricks, path, batch, tmp_path, "--schema", "id INT, p STRING, s STRING",
+                    "--partition-by", "p")
+    out = bricks.run("delta", "scan", path, "--where", "p = 'b'").stdout.decode()
+    assert out.startswith("100 rows") and "3 files, 2 skipped" in out
+    out = bricks.run("delta", "scan", path, "--where", "id >= 250").stdout.decode()
+    assert out.startswith("50 rows") and "3 files, 2 skipped" in out
+    rows = bricks_rows(bricks, path, "--where", "id IN (5, 150, 299) AND s IS NOT NULL")
+    assert sorted(r["id"] for r in rows) == [5, 150, 299]
+    assert bricks_rows(bricks, path, "--where", "p = 'zz'") == []
+    p = bricks.run("delta", "cat", path, "--where", "id = 'x'", check=False)
+    assert p.returncode == 2 and b"id" in p.stderr
+
+
+def test_stats_and_indexed_columns(bricks, tmp_path):
+    path = str(tmp_path / "t")
+    rows = [{"a": k, "b": "x%d" % k, "c": k / 2} for k in range(10)]
+    delta_write(bricks, path, rows, tmp_path, "--schema", "a INT, b STRING, c DOUBLE",
+                "--property", "delta.dataSkippingNumIndexedCols=2")
+    adds = [json.loads(l)["add"] for l in
+            open(os.path.join(path, "_delta_log", "00000000000000000001.json")) if '"add"' in l]
+    stats = json.loads(adds[0]["stats"])
+    assert stats["numRecords"] == 10
+    assert stats["minValues"] == {"a": 0, "b": "x0"} and stats["maxValues"] == {"a": 9, "b": "x9"}
+    assert set(stats["nullCount"]) == {"a", "b"}
