@@ -27,7 +27,7 @@ static const char delta_usage[] =
     "  changes PATH --from N [--to M] [--limit N] [--format jsonl|csv]\n"
     "                                                 the change data feed of versions N..M\n"
     "  write PATH --from-jsonl IN [--schema \"a INT, …\"] [--mode append|overwrite]\n"
-    "             [--partition-by a,b] [--property key=value]…\n"
+    "             [--partition-by a,b] [--property key=value]… [--txn-app ID --txn-version N]\n"
     "                                                 append or overwrite (creates the table)\n"
     "  delete PATH --where \"a = 1 AND b IN ('x')\"       delete matching rows\n"
     "  vacuum PATH [--dry-run] [--retain HOURS] [--no-retention-check]\n"

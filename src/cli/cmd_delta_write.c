@@ -2,7 +2,7 @@
  * cmd_delta_write.c — the `bricks delta` commands that change a table:
  *
  *   write PATH --from-jsonl IN [--schema "a INT, …"] [--mode append|overwrite]
- *              [--partition-by a,b] [--property key=value]…
+ *              [--partition-by a,b] [--property key=value]… [--txn-app ID --txn-version N]
  *   delete PATH --where "a = 1 AND b IN ('x', 'y')"
  *   vacuum PATH [--dry-run] [--retain HOURS] [--no-retention-check]
  *   optimize PATH [--zorder-by a,b]
@@ -44,6 +44,8 @@ static uint32_t split_list(bk_arena *a, const char *text, const char **out) {
 static int cmd_write(int argc, char **argv) {
     const char *cmd = "bricks delta write";
     const char *path = NULL, *in = NULL, *schema_text = NULL, *mode = "append", *parts = NULL;
+    const char *txn_app = NULL;
+    int64_t txn_version = -1;
     bk_arena *a = bk_arena_new(NULL, "delta write", 0);
     if (!a) return cli_fail("out of memory");
     const char *keys[MAX_LIST], *values[MAX_LIST];
@@ -63,6 +65,13 @@ static int cmd_write(int argc, char **argv) {
             mode = val;
             if (m > 0 && strcmp(mode, "append") != 0 && strcmp(mode, "overwrite") != 0)
                 rc = cli_usage(cmd, "--mode: \"%s\" is not append or overwrite", mode);
+        } else if ((m = cli_opt_value(argc, argv, &i, "--txn-app", &val)) != 0) {
+            if (m < 0) rc = CLI_EXIT_USAGE;
+            txn_app = val;
+        } else if ((m = cli_opt_value(argc, argv, &i, "--txn-version", &val)) != 0) {
+            if (m < 0) rc = CLI_EXIT_USAGE;
+            if (m > 0 && !cli_parse_count(val, &txn_version))
+                rc = cli_usage(cmd, "--txn-version: \"%s\" is not a version", val);
         } else if ((m = cli_opt_value(argc, argv, &i, "--partition-by", &val)) != 0) {
             if (m < 0) rc = CLI_EXIT_USAGE;
             parts = val;
@@ -85,6 +94,8 @@ static int cmd_write(int argc, char **argv) {
     }
     if (rc < 0 && !path) rc = cli_usage(cmd, "missing PATH");
     if (rc < 0 && !in) rc = cli_usage(cmd, "missing --from-jsonl IN");
+    if (rc < 0 && (txn_app != NULL) != (txn_version >= 0))
+        rc = cli_usage(cmd, "--txn-app and --txn-version go together");
     bk_error err;
     bk_error_clear(&err);
     /* Create the table first when there is none. */
@@ -113,6 +124,16 @@ static int cmd_write(int argc, char **argv) {
 
     delta_tx *tx = NULL;
     if (rc < 0 && delta_tx_begin(path, &tx, &err) != BK_OK) rc = cli_report(&err);
+    /* Idempotent writes: a batch this application already committed is skipped. */
+    if (rc < 0 && txn_app) {
+        int64_t done = delta_snapshot_app_version(delta_tx_snapshot(tx), txn_app);
+        if (done >= txn_version) {
+            printf("already committed: %s has version %lld\n", txn_app, (long long)done);
+            rc = CLI_EXIT_OK;
+        } else if (delta_tx_set_app_version(tx, txn_app, txn_version, &err) != BK_OK) {
+            rc = cli_report(&err);
+        }
+    }
     FILE *f = NULL;
     if (rc < 0) {
         f = strcmp(in, "-") == 0 ? stdin : fopen(in, "r");

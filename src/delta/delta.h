@@ -67,6 +67,9 @@ const delta_file_action *delta_snapshot_file(const delta_snapshot *s, size_t i);
 const delta_commit_info *delta_snapshot_commit_info(const delta_snapshot *s);
 const char *delta_snapshot_root(const delta_snapshot *s);
 
+/* The latest txn version of application `app_id` in the snapshot, or -1 (idempotent writes). */
+int64_t delta_snapshot_app_version(const delta_snapshot *s, const char *app_id);
+
 /* numRecords from a file's stats (JSON or stats_parsed), or -1 when unknown. */
 int64_t delta_file_num_records(const delta_file_action *f);
 

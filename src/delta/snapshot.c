@@ -311,6 +311,12 @@ const delta_commit_info *delta_snapshot_commit_info(const delta_snapshot *s) {
 }
 const char *delta_snapshot_root(const delta_snapshot *s) { return s->root; }
 
+int64_t delta_snapshot_app_version(const delta_snapshot *s, const char *app_id) {
+    for (size_t i = 0; i < s->n_txns; i++)
+        if (strcmp(s->txns[i]->app_id, app_id) == 0) return s->txns[i]->version;
+    return -1;
+}
+
 int64_t delta_file_num_records(const delta_file_action *f) {
     if (f->stats_parsed) {
         const bk_vector *v = f->stats_parsed;

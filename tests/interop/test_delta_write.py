@@ -374,3 +374,34 @@ def test_stats_and_indexed_columns(bricks, tmp_path):
     assert stats["numRecords"] == 10
     assert stats["minValues"] == {"a": 0, "b": "x0"} and stats["maxValues"] == {"a": 9, "b": "x9"}
     assert set(stats["nullCount"]) == {"a", "b"}
+
+
+def test_idempotent_writes_with_txn(bricks, tmp_path):
+    path = str(tmp_path / "t")
+    delta_write(bricks, path, [{"a": 0}], tmp_path, "--schema", "a INT",
+                "--property", "delta.checkpointInterval=3")
+    for v in range(1, 6):
+        out = delta_write(bricks, path, [{"a": v}], tmp_path, "--txn-app", "etl",
+                          "--txn-version", v).stdout.decode()
+        assert "committed version" in out
+        again = delta_write(bricks, path, [{"a": v}], tmp_path, "--txn-app", "etl",
+                            "--txn-version", v).stdout.decode()
+        assert "already committed" in again
+    assert sorted(r["a"] for r in bricks_rows(bricks, path)) == list(range(6))
+    assert deltalake.DeltaTable(path).transaction_version("etl") == 5
+
+
+def test_log_cleanup_after_retention(bricks, tmp_path):
+    path = str(tmp_path / "t")
+    delta_write(bricks, path, [{"a": 0}], tmp_path, "--schema", "a INT",
+                "--property", "delta.checkpointInterval=3",
+                "--property", "delta.logRetentionDuration=interval 0 seconds")
+    for v in range(1, 7):
+        delta_write(bricks, path, [{"a": v}], tmp_path)
+    log = sorted(os.listdir(os.path.join(path, "_delta_log")))
+    assert "00000000000000000000.json" not in log  # cleaned up after the checkpoint at 6
+    assert "00000000000000000006.checkpoint.parquet" in log
+    assert sorted(r["a"] for r in bricks_rows(bricks, path)) == list(range(7))
+    p = bricks.run("delta", "cat", path, "--version", 2, check=False)
+    assert p.returncode == 1 and b"cleaned up" in p.stderr
+    assert canon(rs_rows(path)) == canon([{"a": v} for v in range(7)])
