@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh — build the fuzz targets, seed a corpus from ../shared, and fuzz for a while.
 #
-#     fuzz/run.sh [SECONDS] [TARGET]        default: 600 seconds, parquet_reader
+#     fuzz/run.sh [SECONDS] [TARGET]        default: 600 seconds, parquet_reader; or delta_log
 #
 # The seed corpus is built at fuzz time under build/fuzz/corpus/<target>/ from the
 # parquet-testing files (data/**/*.parquet up to 1 MiB, bad_data/*): test data is
@@ -37,6 +37,9 @@ parquet_reader)
                      \( -name '*.parquet' -o -name '*.parquet.encrypted' \) -size -1025k -print0)
         echo "run.sh: $n seed files from $src"
     fi
+    ;;
+delta_log)
+    bash fuzz/seed_delta_log.sh "$testdata" "$corpus"
     ;;
 *)
     echo "run.sh: unknown target $target" >&2

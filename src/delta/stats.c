@@ -102,6 +102,7 @@ static bk_i128 i128_from_i64(int64_t v) {
 static bool load_scalar(const bk_vector *v, size_t row, scalar *out) {
     if (!v || row >= v->n || !bk_vector_is_valid(v, row)) return false;
     const bk_type *t = v->type;
+    if (!v->data || bk_type_width(t) == 0) return false; /* nested and VOID: no scalar */
     const uint8_t *p = (const uint8_t *)v->data + row * bk_type_width(t);
     out->cls = class_of(t->kind);
     switch (t->kind) {
