@@ -31,7 +31,8 @@ typedef enum name_kind {
     NAME_CHECKPOINT_CLASSIC,
     NAME_CHECKPOINT_PART,
     NAME_CHECKPOINT_V2,
-    NAME_COMPACTION
+    NAME_COMPACTION,
+    NAME_CRC
 } name_kind;
 
 typedef struct parsed_name {
@@ -64,6 +65,8 @@ static parsed_name parse_log_name(const char *name) {
     r.version = v;
     if (strcmp(rest, "json") == 0) {
         r.kind = NAME_COMMIT;
+    } else if (strcmp(rest, "crc") == 0) {
+        r.kind = NAME_CRC;
     } else if (strcmp(rest, "checkpoint.parquet") == 0) {
         r.kind = NAME_CHECKPOINT_CLASSIC;
     } else if (rlen == 20 + 15 && strcmp(rest + 20, ".compacted.json") == 0) {
@@ -129,7 +132,7 @@ bk_status delta_log_list(bk_arena *a, store_obj *st, int64_t from_version, delta
     }
     if (s != BK_OK) return s;
 
-    size_t cap_commits = 0, cap_cps = 0, cap_comp = 0, n_groups = 0, cap_groups = 0;
+    size_t cap_commits = 0, cap_cps = 0, cap_comp = 0, cap_crcs = 0, n_groups = 0, cap_groups = 0;
     part_group *groups = NULL;
     for (size_t i = 0; i < n_entries; i++) {
         const char *key = entries[i].key;
@@ -138,6 +141,12 @@ bk_status delta_log_list(bk_arena *a, store_obj *st, int64_t from_version, delta
         parsed_name pn = parse_log_name(name);
         switch (pn.kind) {
         case NAME_OTHER:
+            break;
+        case NAME_CRC:
+            if (!grow(a, (void **)&out->crc_versions, out->n_crcs, &cap_crcs,
+                      sizeof *out->crc_versions))
+                return bk_arena_oom(a, err);
+            out->crc_versions[out->n_crcs++] = pn.version;
             break;
         case NAME_COMMIT:
             if (!grow(a, (void **)&out->commits, out->n_commits, &cap_commits,
@@ -239,6 +248,12 @@ static bool skipped(const delta_log_checkpoint *cp, const delta_log_checkpoint *
                     size_t n_skip) {
     for (size_t i = 0; i < n_skip; i++)
         if (skip[i] == cp) return true;
+    return false;
+}
+
+bool delta_log_has_crc(const delta_log_listing *l, int64_t version) {
+    for (size_t i = 0; i < l->n_crcs; i++)
+        if (l->crc_versions[i] == version) return true;
     return false;
 }
 

@@ -52,6 +52,8 @@ typedef struct delta_log_compaction {
 typedef struct delta_log_listing {
     delta_log_commit *commits; /* ascending version, no duplicates */
     size_t n_commits;
+    int64_t *crc_versions; /* versions with a <v>.crc checksum file, ascending */
+    size_t n_crcs;
     delta_log_checkpoint *checkpoints; /* complete ones only, ascending version */
     size_t n_checkpoints;
     delta_log_compaction *compactions; /* ascending `from` */
@@ -75,6 +77,9 @@ typedef struct delta_log_plan {
     const delta_log_checkpoint *checkpoint; /* NULL: replay commits from 0 */
     int64_t first_commit, last_commit;      /* commits to apply, inclusive; first > last if none */
 } delta_log_plan;
+
+/* Is there a <version>.crc file? */
+bool delta_log_has_crc(const delta_log_listing *l, int64_t version);
 
 /*
  * Choose the newest checkpoint at or below `version` from which every later commit

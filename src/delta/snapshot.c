@@ -9,6 +9,7 @@
  */
 #include <jansson.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +22,7 @@
 /* Commits parsed in parallel: one task per commit, one arena per worker. */
 typedef struct parse_job {
     delta_snapshot *s;
-    const delta_log_plan *plan;
+    const char **keys;        /* per task: a commit or a log compaction file */
     bk_arena **arenas;        /* per worker, children of the snapshot's arena */
     delta_action_list *lists; /* per commit */
     bk_error *errors;         /* per commit */
@@ -29,18 +30,16 @@ typedef struct parse_job {
 
 static void parse_commit_task(void *arg, size_t i, int worker) {
     parse_job *job = arg;
-    const delta_log_commit *c =
-        delta_log_find_commit(&job->s->listing, job->plan->first_commit + (int64_t)i);
-    delta_log_read_json(job->arenas[worker], job->s->store, c->key, &job->lists[i],
+    delta_log_read_json(job->arenas[worker], job->s->store, job->keys[i], &job->lists[i],
                         &job->errors[i]);
 }
 
 /* Below this many commits, parsing on this thread beats starting workers. */
 #define PARALLEL_PARSE_MIN_COMMITS 8
 
-/* Parse the plan's commits into lists[0..n), in parallel when there are many. */
-static bk_status parse_commits(delta_snapshot *s, const delta_log_plan *plan,
-                               delta_action_list *lists, size_t n, bk_error *err) {
+/* Parse the files `keys[0..n)` into lists[0..n), in parallel when there are many. */
+static bk_status parse_commits(delta_snapshot *s, const char **keys, delta_action_list *lists,
+                               size_t n, bk_error *err) {
     int threads = n >= PARALLEL_PARSE_MIN_COMMITS ? bk_cpu_count() : 1;
     bk_pool *pool = threads > 1 ? bk_pool_new(threads) : NULL;
     int workers = pool ? bk_pool_size(pool) : 1;
@@ -57,7 +56,7 @@ static bk_status parse_commits(delta_snapshot *s, const delta_log_plan *plan,
             return bk_arena_oom(s->arena, err);
         }
     }
-    parse_job job = {s, plan, arenas, lists, errors};
+    parse_job job = {s, keys, arenas, lists, errors};
     if (pool)
         bk_pool_run(pool, n, parse_commit_task, &job);
     else
@@ -82,12 +81,22 @@ static bk_status replay_plan(delta_snapshot *s, const delta_log_plan *plan, bk_e
         st = delta_checkpoint_read(s->arena, s->store, plan->checkpoint, &acts, err);
         if (st == BK_OK) st = delta_replay_apply(&r, &acts, err);
     }
-    size_t n = plan->last_commit >= plan->first_commit
-                   ? (size_t)(plan->last_commit - plan->first_commit + 1)
-                   : 0;
-    delta_action_list *lists = n ? bk_arena_zalloc(s->arena, n * sizeof *lists) : NULL;
-    if (st == BK_OK && n && !lists) st = bk_arena_oom(s->arena, err);
-    if (st == BK_OK && n) st = parse_commits(s, plan, lists, n, err);
+    /*
+     * The files to read: the commits.  Log compaction files (PROTOCOL.md: optional
+     * for readers) are listed but not used: replaying the commits is always right,
+     * and the one real example we have (krs-data/compacted-log-files-table) does not
+     * give the same state when read in place of its commits.
+     */
+    size_t cap = plan->last_commit >= plan->first_commit
+                     ? (size_t)(plan->last_commit - plan->first_commit + 1)
+                     : 0;
+    const char **keys = cap ? bk_arena_array(s->arena, cap, sizeof *keys) : NULL;
+    delta_action_list *lists = cap ? bk_arena_zalloc(s->arena, cap * sizeof *lists) : NULL;
+    if (st == BK_OK && cap && (!keys || !lists)) st = bk_arena_oom(s->arena, err);
+    size_t n = 0;
+    for (int64_t v = plan->first_commit; st == BK_OK && v <= plan->last_commit; v++)
+        keys[n++] = delta_log_find_commit(&s->listing, v)->key;
+    if (st == BK_OK && n) st = parse_commits(s, keys, lists, n, err);
     for (size_t i = 0; st == BK_OK && i < n; i++) st = delta_replay_apply(&r, &lists[i], err);
     if (st == BK_OK) {
         s->commit_info = plan->last_commit == s->version ? r.commit_info : NULL;
@@ -163,6 +172,40 @@ static bk_status interpret(delta_snapshot *s, bk_error *err) {
     bk_status st = delta_schema_parse(s->arena, schema, strlen(schema), &s->schema, err);
     if (st != BK_OK) bk_error_prefix(err, "Delta table \"%s\": ", s->root);
     return st;
+}
+
+/*
+ * A <version>.crc file (PROTOCOL.md "Version Checksum File") states the number
+ * of files and the table size at that version.  Readers need not use it; Bricks
+ * checks the replayed state against it and warns on a disagreement (a malformed
+ * checksum file is only warned about: it never makes a table unreadable).
+ */
+static void check_crc(delta_snapshot *s) {
+    if (!delta_log_has_crc(&s->listing, s->version)) return;
+    char key[64];
+    snprintf(key, sizeof key, DELTA_LOG_DIR "%020lld.crc", (long long)s->version);
+    uint8_t *data;
+    size_t len;
+    bk_error err;
+    bk_error_clear(&err);
+    if (store_obj_get(s->arena, s->store, key, &data, &len, &err) != BK_OK) return;
+    json_error_t jerr;
+    json_t *root = json_loadb((const char *)data, len, 0, &jerr);
+    json_t *files = root ? json_object_get(root, "numFiles") : NULL;
+    json_t *bytes = root ? json_object_get(root, "tableSizeBytes") : NULL;
+    if (!json_is_integer(files) || !json_is_integer(bytes)) {
+        bk_log_warn("delta: ignoring malformed checksum file %s", key);
+    } else {
+        int64_t total = 0;
+        for (size_t i = 0; i < s->n_files; i++)
+            total += s->files[i]->has_size ? s->files[i]->size : 0;
+        if ((size_t)json_integer_value(files) != s->n_files || json_integer_value(bytes) != total)
+            bk_log_warn("delta: %s says %lld files and %lld bytes, the log replays to %zu files "
+                        "and %lld bytes",
+                        key, (long long)json_integer_value(files),
+                        (long long)json_integer_value(bytes), s->n_files, (long long)total);
+    }
+    json_decref(root);
 }
 
 /* The commit time of the snapshot's own version. */
@@ -282,6 +325,7 @@ bk_status delta_snapshot_open(const char *root, const delta_at *at, delta_snapsh
     if (st == BK_OK) st = load_version(s, version, err);
     if (st == BK_OK) st = interpret(s, err);
     if (st == BK_OK) st = own_timestamp(s, err);
+    if (st == BK_OK) check_crc(s);
     if (st != BK_OK) {
         delta_snapshot_free(s);
         return st;
