@@ -171,6 +171,12 @@ bk_status delta_actions_from_checkpoint(bk_arena *a, const char *name, bk_vector
                                         const char *const *names, uint32_t n_cols, size_t n_rows,
                                         delta_action_list *out, bk_error *err);
 
+/*
+ * Copy `src` into `dst` with every string it points to copied into `a`
+ * (stats_parsed, a view into checkpoint vectors, is dropped).  BK_OUT_OF_MEMORY.
+ */
+bk_status delta_action_copy(bk_arena *a, const delta_action *src, delta_action *dst, bk_error *err);
+
 /* Append one action (grows the list in `a`). */
 bk_status delta_action_list_push(bk_arena *a, delta_action_list *l, const delta_action *act,
                                  bk_error *err);

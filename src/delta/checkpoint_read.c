@@ -68,13 +68,47 @@ static bk_status read_parquet_actions(bk_arena *a, store_obj *st, const char *ke
             }
         }
     }
-    bk_vector *cols[N_ACTION_COLUMNS];
+    /*
+     * One column at a time.  The add column is decoded into `a` and its actions
+     * keep viewing it; every other action column is decoded into a scratch arena,
+     * its (few) actions copied out, and the scratch memory reused for the next:
+     * mostly-NULL columns would otherwise stay in memory with the snapshot.
+     */
+    bk_arena *scratch = bk_arena_new(NULL, "checkpoint column", 0);
+    if (!scratch) return bk_arena_oom(a, err);
     for (uint32_t rg = 0; s == BK_OK && rg < pq_reader_num_row_groups(r); rg++) {
-        s = pq_reader_read_row_group(r, a, rg, fields, n_fields, cols, err);
-        if (s != BK_OK) break;
-        size_t n_rows = n_fields ? cols[0]->n : 0;
-        s = delta_actions_from_checkpoint(a, key, cols, names, n_fields, n_rows, out, err);
+        for (uint32_t k = 0; s == BK_OK && k < n_fields; k++) {
+            bool keep = strcmp(names[k], "add") == 0;
+            bk_arena *into = keep ? a : scratch;
+            bk_vector *col;
+            bk_arena_reset(scratch);
+            s = pq_reader_read_row_group(r, into, rg, &fields[k], 1, &col, err);
+            if (s != BK_OK) break;
+            if (keep) {
+                /* Room for one action per row at once, instead of doubling as it grows. */
+                if (out->cap - out->n < col->n) {
+                    delta_action *items = bk_arena_array(a, out->n + col->n, sizeof *items);
+                    if (!items) {
+                        s = bk_arena_oom(a, err);
+                        break;
+                    }
+                    if (out->n) memcpy(items, out->items, out->n * sizeof *items);
+                    out->items = items;
+                    out->cap = out->n + col->n;
+                }
+                s = delta_actions_from_checkpoint(a, key, &col, &names[k], 1, col->n, out, err);
+                continue;
+            }
+            delta_action_list tmp = {0};
+            s = delta_actions_from_checkpoint(scratch, key, &col, &names[k], 1, col->n, &tmp, err);
+            for (size_t i = 0; s == BK_OK && i < tmp.n; i++) {
+                delta_action copy;
+                s = delta_action_copy(a, &tmp.items[i], &copy, err);
+                if (s == BK_OK) s = delta_action_list_push(a, out, &copy, err);
+            }
+        }
     }
+    bk_arena_free(scratch);
     return s;
 }
 
