@@ -9,6 +9,7 @@
  * both as JSON lines and as a checkpoint written with pq_writer.
  */
 #include <dirent.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -651,6 +652,378 @@ BK_TEST(delta_action_parse_oom) {
         bk_arena_free(a);
     }
     ASSERT_TRUE(failures > 0);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Parsing JSON: the scanner against jansson.  The parser used to be jansson
+ * (json_loadb, then field lookups); it must accept and reject the same lines,
+ * give the same messages and re-serialise commitInfo to the same bytes.  These
+ * tests keep jansson on the side as the reference.
+ * ------------------------------------------------------------------------------------------- */
+
+/*
+ * jansson's verdict on text[0..len): true if it parses; otherwise the message
+ * our parser must give for it as line 1 of "f.json" goes to msg.
+ */
+static bool jansson_verdict(const char *text, size_t len, char *msg, size_t cap) {
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, 0, &jerr);
+    if (root) {
+        json_decref(root);
+        return true;
+    }
+    snprintf(msg, cap, "delta log \"f.json\": line 1: invalid JSON at column %d: %s", jerr.column,
+             jerr.text);
+    return false;
+}
+
+/*
+ * Parse text[0..len) (one line) from a heap copy of exactly len bytes (so that
+ * ASan sees any read past the end) and check the verdict and message against
+ * jansson's.
+ */
+static bool same_verdict(const char *text, size_t len, char *why, size_t cap) {
+    char want[600];
+    bool blank = strspn(text, " \t\r") >= len; /* a blank line holds no action: not an error */
+    bool ok = blank || jansson_verdict(text, len, want, sizeof want);
+    char *copy = bk_malloc(len ? len : 1);
+    if (len) memcpy(copy, text, len);
+    bk_arena *a = bk_arena_new(NULL, "t", 0);
+    delta_action_list l = {0};
+    bk_error err;
+    bk_error_clear(&err);
+    bk_status st = delta_actions_parse_json(a, "f.json", copy, len, &l, &err);
+    bool same = ok ? st == BK_OK : st == BK_CORRUPT && strcmp(err.msg, want) == 0;
+    if (!same)
+        snprintf(why, cap, "%.*s: jansson %s, we say %s", (int)BK_MIN(len, 120), text,
+                 ok ? "accepts" : want, st == BK_OK ? "OK" : err.msg);
+    bk_arena_free(a);
+    bk_free(copy);
+    return same;
+}
+
+#define ASSERT_SAME_VERDICT(text, len)                                                             \
+    do {                                                                                           \
+        char why_[1400];                                                                           \
+        if (!same_verdict(text, len, why_, sizeof why_)) {                                         \
+            bk_test_fail(__FILE__, __LINE__, "%s", why_);                                          \
+            return;                                                                                \
+        }                                                                                          \
+    } while (0)
+
+/* Lines of {"x": VALUE}: the value alone decides, so each is valid iff jansson says so. */
+BK_TEST(delta_action_parse_json_strictness) {
+    static const char *const values[] = {
+        /* literals and numbers */
+        "true", "false", "null", "tru", "nul", "truex", "nullnull", "True", "0", "-0", "01", "-01",
+        "1.", ".5", "+1", "-", "1e", "1e+", "1E-2", "1.5e300", "1e308", "1e309", "-1e309", "1e-400",
+        "123456789012345678901234567890.5", "9223372036854775807", "9223372036854775808",
+        "-9223372036854775808", "-9223372036854775809", "99999999999999999999", "00", "0x10", "NaN",
+        "Infinity", "1_000", "1 2",
+        /* strings */
+        "\"\"", "\"a\\\"b\"", "\"\\/\\b\\f\\n\\r\\t\\\\\"", "\"\\x\"", "\"\\u00e9\"", "\"\\u00E9\"",
+        "\"\\u0000\"", "\"\\u001f\"", "\"\\u12\"", "\"\\u12g4\"", "\"\\uD83D\\uDE00\"",
+        "\"\\uD83D\"", "\"\\uD83Dx\"", "\"\\uD83D\\n\"", "\"\\uD83D\\u0041\"", "\"\\uDE00\"",
+        "\"\\uD83D\\uD83D\"", "\"\\\"", "\"abc", "\"a\tb\"", "\"a\x01\"", "\"\x7f\"",
+        "\"\xc3\xa9\"", "\"\xc3\"", "\"\xc3x\"", "\"\xc0\xaf\"", "\"\xe0\x80\xaf\"",
+        "\"\xed\xa0\x80\"", "\"\xf4\x8f\xbf\xbf\"", "\"\xf4\x90\x80\x80\"", "\"\xf5\x80\x80\x80\"",
+        "\"\x80\"", "\"\xff\"", "\"\xe2\x82\xac\"", "\"\xf0\x9f\x98\x80\"", "\xc3\xa9",
+        /* containers */
+        "{}", "[]", "[1,]", "[,1]", "[1 2]", "{\"a\":1,}", "{\"a\" 1}", "{\"a\":}", "{1:2}",
+        "{\"a\":1,\"a\":2}", "[[[]]]", "[{\"a\":[{}]}]", "{", "[", "]", "}", "[1", "{\"a\"",
+        " [ 1 , 2 ] ", "\t{\r\"a\"\r:\t1 }", "'a'", "\"\\u0061\":1"};
+    char line[256];
+    for (size_t i = 0; i < BK_ARRAY_LEN(values); i++) {
+        int n = snprintf(line, sizeof line, "{\"x\":%s}", values[i]);
+        ASSERT_SAME_VERDICT(line, (size_t)n);
+    }
+    /* whole lines (syntax only: a line jansson accepts must hold no bad action) */
+    static const char *const lines[] = {"",
+                                        "{}",
+                                        "[1,{]",
+                                        "1",
+                                        "\"x\"",
+                                        "null",
+                                        "{} {}",
+                                        "{}x",
+                                        "{}  \r",
+                                        "{\"a\":1} ,",
+                                        "{\"add\":null}",
+                                        "{\"\\u0061dd\":null}",
+                                        "\xef\xbb\xbf{}"};
+    for (size_t i = 0; i < BK_ARRAY_LEN(lines); i++)
+        ASSERT_SAME_VERDICT(lines[i], strlen(lines[i]));
+    /* a valid array is valid JSON but not an action line */
+    bk_arena *a = bk_arena_new(NULL, "t", 0);
+    ASSERT_PARSE_FAILS(" [] ", "line 1: expected a JSON object, found an array");
+    ASSERT_PARSE_FAILS("{\"add\":5}", "line 1: add: expected an object, found integer 5");
+    bk_arena_free(a);
+}
+
+/* jansson swallows one NUL byte right after a number or a literal; so do we. */
+BK_TEST(delta_action_parse_json_nul_bytes) {
+    static const struct {
+        const char *text;
+        size_t len;
+    } cases[] = {
+        {"{\"x\":[1\0,2]}", 12}, {"{\"x\":[1\0\0,2]}", 13}, {"{\"x\":true\0}", 11},
+        {"{\"x\":\"a\"\0}", 10}, {"{\"x\":1.5\0}", 10},     {"{\"x\":[0\0]}", 10},
+        {"{\"x\":1}\0", 8},      {"{\0\"x\":1}", 8},        {"{\"x\":\"a\0\"}", 10},
+        {"{\"x\":-\0 1}", 10},   {"{\"x\":1\0x}", 9},       {"\0{}", 3},
+    };
+    for (size_t i = 0; i < BK_ARRAY_LEN(cases); i++)
+        ASSERT_SAME_VERDICT(cases[i].text, cases[i].len);
+    /* the value before the NUL is read as usual */
+    bk_arena *a = bk_arena_new(NULL, "t", 0);
+    const char text[] = "{\"txn\":{\"appId\":\"a\",\"version\":7\0}}";
+    delta_action_list l = {0};
+    bk_error err;
+    bk_error_clear(&err);
+    ASSERT_OK(delta_actions_parse_json(a, "f", text, sizeof text - 1, &l, &err), &err);
+    ASSERT_EQ(l.n, 1);
+    ASSERT_EQ(l.items[0].u.txn.version, 7);
+    bk_arena_free(a);
+}
+
+/* Nesting: jansson's limit is 2048 values deep (the top-level object is depth 1). */
+BK_TEST(delta_action_parse_json_depth) {
+    bk_arena *a = bk_arena_new(NULL, "t", 0);
+    for (size_t depth = 2040; depth <= 2052; depth++) {
+        for (int scalar = 0; scalar < 2; scalar++) {
+            /* {"x": [[[...(scalar? 1 : nothing)...]]]}: the object, then depth-1 values */
+            size_t n_arrays = scalar ? depth - 2 : depth - 1;
+            size_t len = 6 + 2 * n_arrays + (scalar ? 1 : 0) + 1;
+            char *text = bk_arena_alloc(a, len);
+            size_t k = 0;
+            memcpy(text, "{\"x\":", 5);
+            k = 5;
+            for (size_t i = 0; i < n_arrays; i++) text[k++] = '[';
+            if (scalar) text[k++] = '1';
+            for (size_t i = 0; i < n_arrays; i++) text[k++] = ']';
+            text[k++] = '}';
+            ASSERT_SAME_VERDICT(text, k);
+        }
+    }
+    /* deep commitInfo too: it is re-serialised recursively */
+    size_t n = 2040;
+    char *text = bk_arena_alloc(a, 2 * n + 32);
+    size_t k = (size_t)snprintf(text, 32, "{\"commitInfo\":{\"x\":");
+    for (size_t i = 0; i < n; i++) text[k++] = '[';
+    for (size_t i = 0; i < n; i++) text[k++] = ']';
+    text[k++] = '}';
+    text[k++] = '}';
+    ASSERT_SAME_VERDICT(text, k);
+    bk_arena_free(a);
+}
+
+/* Every prefix of some lines: no read past the end (ASan), same verdict as jansson. */
+BK_TEST(delta_action_parse_json_prefixes) {
+    static const char *const lines[] = {
+        "{\"add\":{\"path\":\"p=a%20b/f.parquet\",\"partitionValues\":{\"p\":\"a b\",\"q\":null},"
+        "\"size\":10,\"modificationTime\":20,\"dataChange\":false,\"stats\":\"{\\\"numRecords\\\""
+        ":3}\",\"tags\":{\"k\":\"\\u00e9\\uD83D\\uDE00\"},\"deletionVector\":{\"storageType\":"
+        "\"u\","
+        "\"pathOrInlineDv\":\"ab\",\"offset\":4,\"sizeInBytes\":40,\"cardinality\":6}}}",
+        "{\"commitInfo\":{\"timestamp\":1,\"n\":[1.5e3,-0,true,false,null,{}],\"s\":\"\\/\"}}",
+        "{\"metaData\":{\"id\":\"x\",\"format\":{\"provider\":\"parquet\"},\"partitionColumns\":"
+        "[\"a\",\"\xc3\xa9\"]}}"};
+    for (size_t i = 0; i < BK_ARRAY_LEN(lines); i++) {
+        size_t len = strlen(lines[i]);
+        for (size_t n = 0; n <= len; n++) ASSERT_SAME_VERDICT(lines[i], n);
+    }
+}
+
+/* The commitInfo object as jansson's json_dumpb(JSON_COMPACT) wrote it, in `a`; NULL if none. */
+static char *jansson_commit_info(bk_arena *a, const char *line, size_t len) {
+    json_t *root = json_loadb(line, len, 0, NULL);
+    json_t *ci = root ? json_object_get(root, "commitInfo") : NULL;
+    char *out = NULL;
+    if (ci && json_is_object(ci)) {
+        size_t n = json_dumpb(ci, NULL, 0, JSON_COMPACT);
+        out = bk_arena_alloc(a, n + 1);
+        json_dumpb(ci, out, n, JSON_COMPACT);
+        out[n] = '\0';
+    }
+    json_decref(root);
+    return out;
+}
+
+/* Our commitInfo.json of one line (parsed alone), or NULL when it has none. */
+static const char *our_commit_info(bk_arena *a, const char *line, size_t len, bk_error *err) {
+    delta_action_list l = {0};
+    bk_error_clear(err);
+    if (delta_actions_parse_json(a, "f.json", line, len, &l, err) != BK_OK) return "(error)";
+    for (size_t i = 0; i < l.n; i++)
+        if (l.items[i].kind == DELTA_ACTION_COMMIT_INFO) return l.items[i].u.commit_info.json;
+    return NULL;
+}
+
+/* Every commitInfo in the test data re-serialises to exactly jansson's bytes. */
+BK_TEST(delta_action_commit_info_matches_jansson_testdata) {
+    NEED_DATA();
+    bk_arena *a = bk_arena_new(NULL, "t", 0);
+    path_list files;
+    find_all(a, is_json_log, &files);
+    bk_error err;
+    size_t n_compared = 0, n_escaped = 0;
+    for (size_t i = 0; i < files.n; i++) {
+        size_t len;
+        char *text = slurp(a, files.items[i], &len);
+        ASSERT_TRUE(text != NULL);
+        for (size_t pos = 0; pos < len;) {
+            const char *nl = memchr(text + pos, '\n', len - pos);
+            size_t end = nl ? (size_t)(nl - text) : len;
+            const char *want = jansson_commit_info(a, text + pos, end - pos);
+            if (want) {
+                const char *got = our_commit_info(a, text + pos, end - pos, &err);
+                if (!got || strcmp(got, want) != 0)
+                    bk_test_fail(__FILE__, __LINE__,
+                                 "%s: commitInfo differs:\n  ours:    %s\n"
+                                 "  jansson: %s",
+                                 files.items[i], got ? got : "(none)", want);
+                ASSERT_STR_EQ(got, want);
+                n_compared++;
+                if (memchr(text + pos, '\\', end - pos)) n_escaped++;
+            }
+            pos = end + 1;
+        }
+    }
+    ASSERT_TRUE(n_compared > 600);
+    ASSERT_TRUE(n_escaped > 100);
+    bk_arena_free(a);
+}
+
+/* Numbers, escapes, whitespace and repeated keys in a commitInfo: jansson's bytes. */
+BK_TEST(delta_action_commit_info_matches_jansson_crafted) {
+    static const char *const objects[] = {
+        "{}",
+        " { } ",
+        "{\"a\" : 1 , \"b\" :\t[ 1 , { } , [ ] ] }",
+        "{\"n\":[0.1,1E5,1e5,-0.0,0.0,-0,1e-7,1.5e300,2.5,1e22,1e21,123456789012345678901234.5,"
+        "5e-324,1.7976931348623157e308,-9223372036854775808,9223372036854775807,100,1E+2]}",
+        "{\"s\":\"\\u00e9\\u00E9\\/\\u001f\\u001F\\u0007\\b\\f\\n\\r\\t\\\"\\\\\\u007f\\u0080\"}",
+        "{\"s\":\"\\uD83D\\uDE00 \\ud83d\\ude00 \xf0\x9f\x98\x80 \xc3\xa9 \\u2028\"}",
+        "{\"\\u0061\":1,\"a\":2}",
+        "{\"a\":1,\"b\":2,\"a\":3}",
+        "{\"a\":1,\"a\":2,\"a\":{\"x\":1}}",
+        "{\"a\":{\"x\":1,\"y\":2,\"x\":[3]},\"b\":[{\"k\":1,\"k\":2}],\"a\":{\"z\":0,\"z\":1}}",
+        "{\"k0\":0,\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5,\"k6\":6,\"k7\":7,\"k8\":8,"
+        "\"k9\":9,\"k10\":10,\"k11\":11,\"k12\":12,\"k13\":13,\"k14\":14,\"k15\":15,\"k16\":16,"
+        "\"k3\":33,\"k17\":17,\"k0\":{\"a\":[1,2,{\"b\":null,\"b\":true}]}}",
+        "{\"timestamp\":5,\"operation\":\"WRITE\",\"timestamp\":\"x\",\"operation\":\"MERGE\"}"};
+    bk_arena *a = bk_arena_new(NULL, "t", 0);
+    bk_error err;
+    for (size_t i = 0; i < BK_ARRAY_LEN(objects); i++) {
+        char *line = bk_arena_printf(a, "{\"commitInfo\":%s}", objects[i]);
+        const char *want = jansson_commit_info(a, line, strlen(line));
+        ASSERT_TRUE(want != NULL);
+        ASSERT_STR_EQ(our_commit_info(a, line, strlen(line), &err), want);
+    }
+    /* the last one: the fields come from the last occurrence of each key */
+    delta_action_list l;
+    ASSERT_OK(parse(a,
+                    "{\"commitInfo\":{\"timestamp\":5,\"operation\":\"WRITE\",\"timestamp\":6,"
+                    "\"operation\":\"MERGE\"}}",
+                    &l, &err),
+              &err);
+    ASSERT_TRUE(l.items[0].u.commit_info.has_timestamp && l.items[0].u.commit_info.timestamp == 6);
+    ASSERT_STR_EQ(l.items[0].u.commit_info.operation, "MERGE");
+    bk_arena_free(a);
+}
+
+/* A repeated key keeps its first position and its last value, at every level. */
+BK_TEST(delta_action_parse_duplicate_keys) {
+    bk_arena *a = bk_arena_new(NULL, "t", 0);
+    delta_action_list l;
+    bk_error err;
+    /* actions: txn first (its first position), with the second value; add dropped by null */
+    ASSERT_OK(parse(a,
+                    "{\"txn\":{\"appId\":\"a\",\"version\":1},\"add\":{\"path\":\"x\"},"
+                    "\"remove\":{\"path\":\"r\"},\"txn\":{\"appId\":\"b\",\"version\":2},"
+                    "\"add\":null}",
+                    &l, &err),
+              &err);
+    ASSERT_EQ(l.n, 2);
+    ASSERT_EQ(l.items[0].kind, DELTA_ACTION_TXN);
+    ASSERT_STR_EQ(l.items[0].u.txn.app_id, "b");
+    ASSERT_EQ(l.items[1].kind, DELTA_ACTION_REMOVE);
+    /* fields: a bad first value does not matter when a good one follows */
+    ASSERT_OK(parse(a, "{\"txn\":{\"appId\":5,\"version\":\"x\",\"appId\":\"ok\",\"version\":3}}",
+                    &l, &err),
+              &err);
+    ASSERT_STR_EQ(l.items[0].u.txn.app_id, "ok");
+    ASSERT_PARSE_FAILS("{\"txn\":{\"appId\":\"a\",\"version\":1,\"version\":null}}",
+                       "txn.version: required field is missing");
+    /* maps: first position, last value; errors in that order */
+    ASSERT_OK(parse(a,
+                    "{\"add\":{\"path\":\"x\",\"size\":1,\"partitionValues\":{\"p\":\"1\","
+                    "\"q\":\"2\",\"p\":null,\"q\":\"3\"}}}",
+                    &l, &err),
+              &err);
+    const delta_kv *pv = &l.items[0].u.file.partition_values;
+    ASSERT_EQ(pv->n, 2);
+    ASSERT_STR_EQ(pv->keys[0], "p");
+    ASSERT_TRUE(pv->values[0] == NULL);
+    ASSERT_STR_EQ(pv->keys[1], "q");
+    ASSERT_STR_EQ(pv->values[1], "3");
+    ASSERT_PARSE_FAILS("{\"add\":{\"path\":\"x\",\"size\":1,\"partitionValues\":{\"p\":\"1\","
+                       "\"q\":2,\"p\":3}}}",
+                       "add.partitionValues.p: expected a string or null, found integer 3");
+    /* a map big enough for the hash path, with repeats and escaped keys */
+    bk_buf b;
+    bk_buf_init(&b);
+    ASSERT_OK(bk_buf_printf(&b, "{\"metaData\":{\"id\":\"m\",\"configuration\":{"), NULL);
+    for (int i = 0; i < 40; i++)
+        ASSERT_OK(bk_buf_printf(&b, "%s\"k%d\":\"v%d\"", i ? "," : "", i % 25, i), NULL);
+    ASSERT_OK(bk_buf_printf(&b, ",\"\\u006b3\":null}}}"), NULL);
+    char *text = bk_arena_strndup(a, (const char *)b.data, b.len);
+    bk_buf_destroy(&b);
+    ASSERT_OK(parse(a, text, &l, &err), &err);
+    const delta_kv *conf = &l.items[0].u.metadata.configuration;
+    ASSERT_EQ(conf->n, 25);
+    for (uint32_t i = 0; i < 25; i++) {
+        char key[8], value[8];
+        snprintf(key, sizeof key, "k%u", i);
+        snprintf(value, sizeof value, "v%u", i < 15 ? i + 25 : i);
+        ASSERT_STR_EQ(conf->keys[i], key);
+        if (i == 3)
+            ASSERT_TRUE(conf->values[i] == NULL);
+        else
+            ASSERT_STR_EQ(conf->values[i], value);
+    }
+    bk_arena_free(a);
+}
+
+/* Escapes decode to UTF-8 wherever a string is read, keys and action names included. */
+BK_TEST(delta_action_parse_escapes) {
+    bk_arena *a = bk_arena_new(NULL, "t", 0);
+    delta_action_list l;
+    bk_error err;
+    ASSERT_OK(parse(a,
+                    "{\"\\u0061dd\":{\"p\\u0061th\":\"d\\u00e9j\\u00E0\\/x%20y\\uD83D\\uDE00\","
+                    "\"partitionValues\":{\"\\u00e9\":\"\\t\\\"\\\\\"},\"size\":1,\"stats\":"
+                    "\"{\\\"numRecords\\\":1}\"}}",
+                    &l, &err),
+              &err);
+    ASSERT_EQ(l.n, 1);
+    const delta_file_action *f = &l.items[0].u.file;
+    ASSERT_STR_EQ(f->path, "d\xc3\xa9j\xc3\xa0/x%20y\xf0\x9f\x98\x80");
+    ASSERT_STR_EQ(f->path_decoded, "d\xc3\xa9j\xc3\xa0/x y\xf0\x9f\x98\x80");
+    ASSERT_STR_EQ(f->partition_values.keys[0], "\xc3\xa9");
+    ASSERT_STR_EQ(f->partition_values.values[0], "\t\"\\");
+    ASSERT_STR_EQ(f->stats, "{\"numRecords\":1}");
+    /* a wrong-typed string value is shown decoded, cut at 40 bytes on a character boundary */
+    ASSERT_PARSE_FAILS("{\"txn\":{\"appId\":\"a\",\"version\":\"\\u00e9\\u00e9\\u00e9\\u00e9"
+                       "\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9"
+                       "\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9x\"}}",
+                       "txn.version: expected an integer, found string \"\xc3\xa9\xc3\xa9\xc3\xa9"
+                       "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                       "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9...\"");
+    ASSERT_PARSE_FAILS("{\"txn\":{\"appId\":\"a\",\"version\":1.5e3}}",
+                       "txn.version: expected an integer, found number 1500");
+    ASSERT_PARSE_FAILS("{\"txn\":{\"appId\":[],\"version\":1}}",
+                       "txn.appId: expected a string, found an array");
+    bk_arena_free(a);
 }
 
 /* ---------------------------------------------------------------------------------------------
