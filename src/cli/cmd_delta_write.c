@@ -199,24 +199,46 @@ static int cmd_write(int argc, char **argv) {
 
 /* ---- delete ----------------------------------------------------------------------------- */
 
+/*
+ * One option of a command: a flag (`set` becomes true) or an option with a value
+ * (`value` receives the text).
+ */
+typedef struct opt_spec {
+    const char *name;
+    const char **value; /* NULL for a flag */
+    bool *set;          /* flags */
+} opt_spec;
+
+/* Parse `cmd PATH [options]`; returns -1 when fine, else the exit code (usage printed). */
+static int parse_path_args(const char *cmd, int argc, char **argv, const opt_spec *specs,
+                           size_t n_specs, const char **path) {
+    *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        bool matched = false;
+        for (size_t k = 0; k < n_specs && !matched; k++) {
+            if (!specs[k].value) {
+                if (strcmp(argv[i], specs[k].name) == 0) *specs[k].set = matched = true;
+                continue;
+            }
+            int m = cli_opt_value(argc, argv, &i, specs[k].name, specs[k].value);
+            if (m < 0) return CLI_EXIT_USAGE;
+            matched = m > 0;
+        }
+        if (matched) continue;
+        if (argv[i][0] == '-' && argv[i][1])
+            return cli_usage(cmd, "unknown option \"%s\"", argv[i]);
+        if (*path) return cli_usage(cmd, "unexpected argument \"%s\"", argv[i]);
+        *path = argv[i];
+    }
+    return *path ? -1 : cli_usage(cmd, "missing PATH");
+}
+
 static int cmd_delete(int argc, char **argv) {
     const char *cmd = "bricks delta delete";
-    const char *path = NULL, *where = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *val;
-        int m;
-        if ((m = cli_opt_value(argc, argv, &i, "--where", &val)) != 0) {
-            if (m < 0) return CLI_EXIT_USAGE;
-            where = val;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return cli_usage(cmd, "unknown option \"%s\"", argv[i]);
-        } else if (path) {
-            return cli_usage(cmd, "unexpected argument \"%s\"", argv[i]);
-        } else {
-            path = argv[i];
-        }
-    }
-    if (!path) return cli_usage(cmd, "missing PATH");
+    const char *path, *where = NULL;
+    const opt_spec specs[] = {{"--where", &where, NULL}};
+    int prc = parse_path_args(cmd, argc, argv, specs, 1, &path);
+    if (prc >= 0) return prc;
     if (!where) return cli_usage(cmd, "missing --where (to empty the table, overwrite it)");
     bk_error err;
     bk_error_clear(&err);
@@ -247,29 +269,17 @@ static int cmd_delete(int argc, char **argv) {
 
 static int cmd_vacuum(int argc, char **argv) {
     const char *cmd = "bricks delta vacuum";
-    const char *path = NULL;
-    bool dry_run = false, check = true;
+    const char *path, *retain = NULL;
+    bool dry_run = false, no_check = false;
+    const opt_spec specs[] = {{"--dry-run", NULL, &dry_run},
+                              {"--no-retention-check", NULL, &no_check},
+                              {"--retain", &retain, NULL}};
+    int prc = parse_path_args(cmd, argc, argv, specs, 3, &path);
+    if (prc >= 0) return prc;
+    bool check = !no_check;
     double hours = -1;
-    for (int i = 1; i < argc; i++) {
-        const char *val;
-        int m;
-        if (strcmp(argv[i], "--dry-run") == 0) {
-            dry_run = true;
-        } else if (strcmp(argv[i], "--no-retention-check") == 0) {
-            check = false;
-        } else if ((m = cli_opt_value(argc, argv, &i, "--retain", &val)) != 0) {
-            if (m < 0) return CLI_EXIT_USAGE;
-            if (!bk_parse_double(val, strlen(val), &hours) || hours < 0)
-                return cli_usage(cmd, "--retain: \"%s\" is not a number of hours", val);
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return cli_usage(cmd, "unknown option \"%s\"", argv[i]);
-        } else if (path) {
-            return cli_usage(cmd, "unexpected argument \"%s\"", argv[i]);
-        } else {
-            path = argv[i];
-        }
-    }
-    if (!path) return cli_usage(cmd, "missing PATH");
+    if (retain && (!bk_parse_double(retain, strlen(retain), &hours) || hours < 0))
+        return cli_usage(cmd, "--retain: \"%s\" is not a number of hours", retain);
     bk_arena *a = bk_arena_new(NULL, "delta vacuum", 0);
     if (!a) return cli_fail("out of memory");
     bk_error err;
@@ -289,22 +299,10 @@ static int cmd_vacuum(int argc, char **argv) {
 
 static int cmd_optimize(int argc, char **argv) {
     const char *cmd = "bricks delta optimize";
-    const char *path = NULL, *zorder = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *val;
-        int m;
-        if ((m = cli_opt_value(argc, argv, &i, "--zorder-by", &val)) != 0) {
-            if (m < 0) return CLI_EXIT_USAGE;
-            zorder = val;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return cli_usage(cmd, "unknown option \"%s\"", argv[i]);
-        } else if (path) {
-            return cli_usage(cmd, "unexpected argument \"%s\"", argv[i]);
-        } else {
-            path = argv[i];
-        }
-    }
-    if (!path) return cli_usage(cmd, "missing PATH");
+    const char *path, *zorder = NULL;
+    const opt_spec specs[] = {{"--zorder-by", &zorder, NULL}};
+    int prc = parse_path_args(cmd, argc, argv, specs, 1, &path);
+    if (prc >= 0) return prc;
     bk_arena *a = bk_arena_new(NULL, "delta optimize", 0);
     if (!a) return cli_fail("out of memory");
     const char *cols[MAX_LIST];

@@ -10,6 +10,7 @@
  * line is always valid JSON.  Optional fields are written only when present.
  */
 #include "delta/action.h"
+#include "delta/json.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -67,7 +68,6 @@ static void str(jw *w, const char *s, const char *field) {
         w->bad_why = "is missing";
         return;
     }
-    static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s), start = 0;
     lit(w, "\"");
@@ -89,37 +89,8 @@ static void str(jw *w, const char *s, const char *field) {
             continue;
         }
         raw(w, s + start, i - start);
-        char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
-        size_t esc_len = 2;
-        switch (c) {
-        case '"':
-            esc[1] = '"';
-            break;
-        case '\\':
-            esc[1] = '\\';
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            memcpy(esc + 1, "u00", 3);
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            esc_len = 6;
-            break;
-        }
+        char esc[6];
+        size_t esc_len = delta_json_escape_byte(c, esc);
         raw(w, esc, esc_len);
         start = ++i;
     }

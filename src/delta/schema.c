@@ -29,6 +29,8 @@
  */
 #include "delta/schema.h"
 
+#include "delta/json.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -449,7 +451,6 @@ bk_status delta_schema_from_type(bk_arena *a, const bk_type *type, delta_schema 
  * ------------------------------------------------------------------------------------------- */
 
 bk_status delta_json_append_string(bk_buf *out, const char *s, size_t len) {
-    static const char hex[] = "0123456789abcdef";
     BK_TRY(bk_buf_reserve(out, len + 2));
     bk_buf_put(out, "\"", 1);
     size_t run = 0; /* bytes at s[run_start..) not yet copied */
@@ -461,35 +462,8 @@ bk_status delta_json_append_string(bk_buf *out, const char *s, size_t len) {
             continue;
         }
         BK_TRY(bk_buf_append(out, s + run_start, run));
-        char esc[6] = {'\\', 0, 0, 0, 0, 0};
-        size_t n = 2;
-        switch (ch) {
-        case '"':
-            esc[1] = '"';
-            break;
-        case '\\':
-            esc[1] = '\\';
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[ch >> 4], esc[5] = hex[ch & 15];
-            n = 6;
-            break;
-        }
+        char esc[6];
+        size_t n = delta_json_escape_byte(ch, esc);
         BK_TRY(bk_buf_append(out, esc, n));
         run_start = i + 1;
         run = 0;

@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/hash.h"
 #include "delta/delta.h"
+#include "delta/json.h"
 #include "delta/log.h"
 #include "store/objstore.h"
 
@@ -98,12 +99,6 @@ bool delta_protocol_has_writer_feature(const delta_protocol *p, const char *feat
  */
 bk_status delta_commit_timestamps(bk_arena *a, store_obj *st, const delta_log_listing *l,
                                   int64_t ict_from_version, int64_t **out, bk_error *err);
-
-/* ---- jsonbuf.c ---- */
-
-struct json_t;
-/* Append `value` as compact JSON (keys in insertion order); BK_OUT_OF_MEMORY on failure. */
-bk_status delta_json_append(bk_buf *out, const struct json_t *value);
 
 /* ---- retention.c ---- */
 
