@@ -20,6 +20,7 @@
 #include "base/mem.h"
 #include "delta/action.h"
 #include "parquet/parquet.h"
+#include "store/store.h"
 #include "test.h"
 
 /* ---------------------------------------------------------------------------------------------
@@ -41,20 +42,12 @@ static bk_status parse(bk_arena *a, const char *text, delta_action_list *l, bk_e
     return delta_actions_parse_json(a, "00000000000000000001.json", text, strlen(text), l, err);
 }
 
-/* Read a whole file into the arena (NUL-terminated). */
+/* A whole file in the arena, NUL-terminated; NULL when it cannot be read. */
 static char *slurp(bk_arena *a, const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = n >= 0 ? bk_arena_alloc(a, (size_t)n + 1) : NULL;
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) buf = NULL;
-    fclose(f);
-    if (!buf) return NULL;
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
+    uint8_t *data;
+    bk_error err;
+    bk_error_clear(&err);
+    return store_read_file(a, path, &data, len, &err) == BK_OK ? (char *)data : NULL;
 }
 
 /* A growing list of file paths found under the test data. */

@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "delta/partition.h"
 #include "delta/schema.h"
+#include "store/store.h"
 #include "test.h"
 
 /* ---------------------------------------------------------------------------------------------
@@ -335,19 +336,12 @@ typedef struct corpus {
     char first_failure[600];
 } corpus;
 
+/* A whole file in the arena, NUL-terminated; NULL when it cannot be read. */
 static char *slurp(bk_arena *a, const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = n >= 0 ? bk_arena_alloc(a, (size_t)n + 1) : NULL;
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) buf = NULL;
-    fclose(f);
-    if (!buf) return NULL;
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
+    uint8_t *data;
+    bk_error err;
+    bk_error_clear(&err);
+    return store_read_file(a, path, &data, len, &err) == BK_OK ? (char *)data : NULL;
 }
 
 static void check_values(corpus *c, const char *path, json_t *values) {

@@ -16,6 +16,7 @@
 
 #include "base/buf.h"
 #include "delta/schema.h"
+#include "store/store.h"
 #include "test.h"
 
 /* ---------------------------------------------------------------------------------------------
@@ -416,20 +417,12 @@ static void check_schema_string(corpus *c, const char *path, const char *text) {
     if (!again || strcmp(again, json) != 0) note_failure(c, path, "to_json is not stable");
 }
 
-/* Read a whole file into the arena (NUL-terminated); NULL on failure. */
+/* A whole file in the arena, NUL-terminated; NULL when it cannot be read. */
 static char *slurp(bk_arena *a, const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = n >= 0 ? bk_arena_alloc(a, (size_t)n + 1) : NULL;
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) buf = NULL;
-    fclose(f);
-    if (!buf) return NULL;
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
+    uint8_t *data;
+    bk_error err;
+    bk_error_clear(&err);
+    return store_read_file(a, path, &data, len, &err) == BK_OK ? (char *)data : NULL;
 }
 
 static void scan_log_file(corpus *c, const char *path) {

@@ -20,6 +20,7 @@
 #include "delta/partition.h"
 #include "delta/stats.h"
 #include "parquet/parquet.h"
+#include "store/store.h"
 #include "test.h"
 
 /* ---------------------------------------------------------------------------------------------
@@ -732,19 +733,12 @@ BK_TEST(delta_stats_write_physical_names_round_trip) {
  * Against the test data
  * ------------------------------------------------------------------------------------------- */
 
+/* A whole file in the arena, NUL-terminated; NULL when it cannot be read. */
 static char *slurp(bk_arena *a, const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = n >= 0 ? bk_arena_alloc(a, (size_t)n + 1) : NULL;
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) buf = NULL;
-    fclose(f);
-    if (!buf) return NULL;
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
+    uint8_t *data;
+    bk_error err;
+    bk_error_clear(&err);
+    return store_read_file(a, path, &data, len, &err) == BK_OK ? (char *)data : NULL;
 }
 
 /* Calls fn(ctx, action) for each line's add/remove, with the table's latest metaData. */
