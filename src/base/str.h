@@ -58,4 +58,7 @@ bool bk_parse_i32(const char *s, size_t len, int32_t *out);
 bool bk_parse_u64(const char *s, size_t len, uint64_t *out);
 bool bk_parse_double(const char *s, size_t len, double *out);
 
+/* Write code point `cp` (<= 0x10FFFF) as UTF-8 at dst (room for 4); returns the bytes. */
+size_t bk_utf8_put(uint32_t cp, char *dst);
+
 #endif

@@ -462,30 +462,6 @@ bool delta_jscan_fields(delta_jscan *s, uint32_t depth, const delta_jname *names
  * Decoding scanned values
  * ------------------------------------------------------------------------------------------- */
 
-/* `cp` (a Unicode scalar value) as UTF-8 into dst; returns the byte count. */
-static size_t utf8_put(uint32_t cp, char *dst) {
-    if (cp < 0x80) {
-        dst[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        dst[0] = (char)(0xC0 | (cp >> 6));
-        dst[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        dst[0] = (char)(0xE0 | (cp >> 12));
-        dst[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        dst[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    dst[0] = (char)(0xF0 | (cp >> 18));
-    dst[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    dst[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    dst[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /*
  * Decode the escape after the backslash at *pp (validated text ending at
  * `end`) into dst; returns the byte count (0 only for text that was not
@@ -529,7 +505,7 @@ static size_t unescape_one(const char **pp, const char *end, char *dst) {
         }
     }
     *pp = p;
-    return utf8_put((uint32_t)cp, dst);
+    return bk_utf8_put((uint32_t)cp, dst);
 }
 
 size_t delta_jscan_unescape(const delta_jval *v, char *dst) {

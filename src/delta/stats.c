@@ -394,29 +394,6 @@ static bool jlit(jreader *r, const char *word) {
     return true;
 }
 
-static size_t put_utf8(char *dst, uint32_t cp) {
-    if (cp < 0x80) {
-        dst[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        dst[0] = (char)(0xC0 | (cp >> 6));
-        dst[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        dst[0] = (char)(0xE0 | (cp >> 12));
-        dst[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        dst[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    dst[0] = (char)(0xF0 | (cp >> 18));
-    dst[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    dst[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    dst[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 static bool jhex4(jreader *r, uint32_t *out) {
     if (r->len - r->pos < 4) return false;
     uint32_t v = 0;
@@ -494,7 +471,7 @@ static bool jstring(jreader *r, bk_str *out) {
                     r->pos = save;
             }
             if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD; /* a lone surrogate */
-            n += put_utf8(buf + n, cp);
+            n += bk_utf8_put(cp, buf + n);
             break;
         }
         default:
