@@ -39,7 +39,7 @@
 typedef struct pq_reader pq_reader;
 
 typedef struct pq_reader_opts {
-    bool skip_checksums; /* do not verify page CRCs (default: verify when present) */
+    bool skip_checksums;   /* do not verify page CRCs (default: verify when present) */
     size_t max_page_bytes; /* refuse pages larger than this uncompressed (0 = 1 GiB) */
 } pq_reader_opts;
 
@@ -127,19 +127,33 @@ bk_status pq_scan(pq_reader *r, const pq_scan_opts *opts, pq_scan_fn fn, void *c
 
 typedef struct pq_writer pq_writer;
 
+/*
+ * Parquet field ids to write (SchemaElement.field_id; Delta column mapping "id"),
+ * a tree shaped like the schema: the root and every STRUCT node have one child per
+ * field, an ARRAY node one (the element), a MAP node two (key, value).  Nodes
+ * without has_id write no id; a NULL tree writes none.
+ */
+typedef struct pq_field_ids {
+    bool has_id;
+    int32_t id;
+    uint32_t n_children;
+    const struct pq_field_ids *children;
+} pq_field_ids;
+
 typedef struct pq_writer_opts {
-    pq_codec codec;          /* taken literally; pq_writer_opts_default sets SNAPPY */
-    int compression_level;   /* 0 = codec default */
-    int64_t row_group_rows;  /* flush a row group after this many rows (default 1,048,576) */
-    size_t row_group_bytes;  /* ... or this many buffered bytes (default 128 MiB) */
-    size_t page_bytes;       /* target uncompressed data page size (default 1 MiB) */
-    size_t page_rows;        /* at most this many rows per page (default 20,000) */
-    bool no_dictionary;      /* never dictionary-encode */
-    size_t dictionary_bytes; /* fall back to PLAIN beyond this dictionary size (1 MiB) */
-    bool no_statistics;      /* omit min/max/null_count */
-    bool no_page_index;      /* omit ColumnIndex/OffsetIndex */
-    bool no_checksums;       /* omit page CRCs */
-    bool data_page_v2;       /* write DATA_PAGE_V2 instead of v1 */
+    pq_codec codec;                /* taken literally; pq_writer_opts_default sets SNAPPY */
+    int compression_level;         /* 0 = codec default */
+    int64_t row_group_rows;        /* flush a row group after this many rows (default 1,048,576) */
+    size_t row_group_bytes;        /* ... or this many buffered bytes (default 128 MiB) */
+    size_t page_bytes;             /* target uncompressed data page size (default 1 MiB) */
+    size_t page_rows;              /* at most this many rows per page (default 20,000) */
+    bool no_dictionary;            /* never dictionary-encode */
+    size_t dictionary_bytes;       /* fall back to PLAIN beyond this dictionary size (1 MiB) */
+    bool no_statistics;            /* omit min/max/null_count */
+    bool no_page_index;            /* omit ColumnIndex/OffsetIndex */
+    bool no_checksums;             /* omit page CRCs */
+    bool data_page_v2;             /* write DATA_PAGE_V2 instead of v1 */
+    const pq_field_ids *field_ids; /* NULL: no field ids */
     const pq_key_value *key_value; /* footer key-value metadata */
     uint32_t n_key_value;
     bk_pool *pool; /* shred and encode top-level columns in parallel (NULL = this thread) */

@@ -207,7 +207,7 @@ static bool leaf_type(const bk_type *t, pq_schema_element *e, pq_wr_leaf_desc *d
 }
 
 static bk_status add_field(build_ctx *c, const char *name, const bk_type *t, bool required,
-                           uint16_t def, uint16_t rep, uint32_t depth);
+                           uint16_t def, uint16_t rep, uint32_t depth, const pq_field_ids *ids);
 
 /* Record the leaf at the current path: its descriptor with a copy of the path program. */
 static bk_status add_leaf(build_ctx *c, const bk_type *t, pq_schema_element *e, uint16_t def,
@@ -234,12 +234,13 @@ static bk_status add_leaf(build_ctx *c, const bk_type *t, pq_schema_element *e, 
 /* The REPEAT step plus the repeated group `name` of a LIST or MAP. */
 static bk_status add_repeated_child(build_ctx *c, const char *group, const char *child_name,
                                     const bk_type *child, uint32_t child_idx, bool child_required,
-                                    uint16_t def, uint16_t rep, uint32_t depth) {
+                                    uint16_t def, uint16_t rep, uint32_t depth,
+                                    const pq_field_ids *ids) {
     uint32_t mark = c->n_steps;
-    BK_TRY(push_step(c, (pq_wr_step){.op = PQ_WR_REPEAT, .def = def, .rep = rep,
-                                     .child = child_idx}));
+    BK_TRY(
+        push_step(c, (pq_wr_step){.op = PQ_WR_REPEAT, .def = def, .rep = rep, .child = child_idx}));
     c->names[c->n_names++] = group;
-    BK_TRY(add_field(c, child_name, child, child_required, def, rep, depth + 1));
+    BK_TRY(add_field(c, child_name, child, child_required, def, rep, depth + 1, ids));
     c->n_names--;
     c->n_steps = mark;
     return BK_OK;
@@ -249,8 +250,13 @@ static bk_status add_repeated_child(build_ctx *c, const char *group, const char 
  * Add field `name` of type t whose parent sits at levels (def, rep): its elements,
  * its leaves, and for each leaf the steps from the parent's vector.
  */
+/* The id node of child k of `ids`, or NULL. */
+static const pq_field_ids *id_child(const pq_field_ids *ids, uint32_t k) {
+    return ids && k < ids->n_children ? &ids->children[k] : NULL;
+}
+
 static bk_status add_field(build_ctx *c, const char *name, const bk_type *t, bool required,
-                           uint16_t def, uint16_t rep, uint32_t depth) {
+                           uint16_t def, uint16_t rep, uint32_t depth, const pq_field_ids *ids) {
     if (depth > MAX_DEPTH || def >= UINT16_MAX - 3 || rep >= UINT16_MAX - 1)
         return bk_error_set(c->err, BK_INVALID_ARGUMENT,
                             "parquet file \"%s\": field \"%s\" is nested too deeply", c->file,
@@ -265,6 +271,10 @@ static bk_status add_field(build_ctx *c, const char *name, const bk_type *t, boo
     }
     BK_TRY(push_step(c, check));
     pq_schema_element *e = add_element(c, name, required ? PQ_REQUIRED : PQ_OPTIONAL);
+    if (e && ids && ids->has_id) {
+        e->has_field_id = true;
+        e->field_id = ids->id;
+    }
 
     switch (t->kind) {
     case BK_TYPE_STRUCT:
@@ -280,7 +290,8 @@ static bk_status add_field(build_ctx *c, const char *name, const bk_type *t, boo
             bool req = t->field_nullable && !t->field_nullable[k];
             uint32_t m2 = c->n_steps;
             BK_TRY(push_step(c, (pq_wr_step){.op = PQ_WR_FIELD, .child = k}));
-            BK_TRY(add_field(c, t->field_names[k], t->children[k], req, my_def, rep, depth + 1));
+            BK_TRY(add_field(c, t->field_names[k], t->children[k], req, my_def, rep, depth + 1,
+                             id_child(ids, k)));
             c->n_steps = m2;
         }
         break;
@@ -292,7 +303,8 @@ static bk_status add_field(build_ctx *c, const char *name, const bk_type *t, boo
         }
         if (add_element(c, "list", PQ_REPEATED) && c->el) c->el[c->n_el - 1].num_children = 1;
         BK_TRY(add_repeated_child(c, "list", "element", t->children[0], 0, false,
-                                  (uint16_t)(my_def + 1), (uint16_t)(rep + 1), depth));
+                                  (uint16_t)(my_def + 1), (uint16_t)(rep + 1), depth,
+                                  id_child(ids, 0)));
         break;
     case BK_TYPE_MAP: {
         if (e) {
@@ -300,12 +312,12 @@ static bk_status add_field(build_ctx *c, const char *name, const bk_type *t, boo
             e->logical.kind = PQ_LT_MAP;
             e->converted = PQ_CT_MAP;
         }
-        if (add_element(c, "key_value", PQ_REPEATED) && c->el)
-            c->el[c->n_el - 1].num_children = 2;
+        if (add_element(c, "key_value", PQ_REPEATED) && c->el) c->el[c->n_el - 1].num_children = 2;
         uint16_t d2 = (uint16_t)(my_def + 1), r2 = (uint16_t)(rep + 1);
-        BK_TRY(add_repeated_child(c, "key_value", "key", t->children[0], 0, true, d2, r2, depth));
-        BK_TRY(add_repeated_child(c, "key_value", "value", t->children[1], 1, false, d2, r2,
-                                  depth));
+        BK_TRY(add_repeated_child(c, "key_value", "key", t->children[0], 0, true, d2, r2, depth,
+                                  id_child(ids, 0)));
+        BK_TRY(add_repeated_child(c, "key_value", "value", t->children[1], 1, false, d2, r2, depth,
+                                  id_child(ids, 1)));
         break;
     }
     default:
@@ -331,7 +343,8 @@ static bk_status add_field(build_ctx *c, const char *name, const bk_type *t, boo
  * so that the element and leaf arrays are allocated once, at their exact size, and
  * unsupported types are reported before anything is allocated for them.
  */
-static bk_status walk(build_ctx *c, const bk_type *schema, uint32_t *first_leaf) {
+static bk_status walk(build_ctx *c, const bk_type *schema, const pq_field_ids *ids,
+                      uint32_t *first_leaf) {
     pq_schema_element *root = add_element(c, "schema", PQ_REQUIRED);
     if (root) {
         root->has_repetition = false;
@@ -341,21 +354,22 @@ static bk_status walk(build_ctx *c, const bk_type *schema, uint32_t *first_leaf)
         if (first_leaf) first_leaf[k] = c->n_leaves;
         c->column = k;
         bool req = schema->field_nullable && !schema->field_nullable[k];
-        BK_TRY(add_field(c, schema->field_names[k], schema->children[k], req, 0, 0, 1));
+        BK_TRY(add_field(c, schema->field_names[k], schema->children[k], req, 0, 0, 1,
+                         id_child(ids, k)));
     }
     if (first_leaf) first_leaf[schema->n_children] = c->n_leaves;
     return BK_OK;
 }
 
 bk_status pq_wr_schema_build(bk_arena *a, const char *file, const bk_type *schema,
-                             pq_wr_schema *out, bk_error *err) {
+                             const pq_field_ids *ids, pq_wr_schema *out, bk_error *err) {
     if (!schema || schema->kind != BK_TYPE_STRUCT)
         return bk_error_set(err, BK_INVALID_ARGUMENT,
                             "parquet file \"%s\": the schema must be a STRUCT", file);
     build_ctx c = {.a = a, .file = file, .err = err};
     c.names = bk_arena_array(a, MAX_DEPTH * 3 + 8, sizeof *c.names);
     if (!c.names) return oom(&c);
-    BK_TRY(walk(&c, schema, NULL)); /* count, and find unsupported types */
+    BK_TRY(walk(&c, schema, ids, NULL)); /* count, and find unsupported types */
 
     uint32_t n_el = c.n_el, n_leaves = c.n_leaves;
     c.el = bk_arena_array(a, n_el, sizeof *c.el);
@@ -364,7 +378,7 @@ bk_status pq_wr_schema_build(bk_arena *a, const char *file, const bk_type *schem
     if (!c.el || !c.leaves || !first_leaf) return oom(&c);
     c.n_el = c.n_leaves = 0;
     c.n_steps = c.n_names = 0;
-    BK_TRY(walk(&c, schema, first_leaf));
+    BK_TRY(walk(&c, schema, ids, first_leaf));
 
     out->n_elements = n_el;
     out->elements = c.el;

@@ -9,8 +9,10 @@
  *     the first byte compared as signed, the rest unsigned;
  *   - BYTE_ARRAY (strings, binary): unsigned bytewise, a prefix before its
  *     extensions;
- *   - FLOAT/DOUBLE: NaN never enters min/max; a page or chunk whose values are all
- *     NaN has no min/max; a zero min is written as -0.0 and a zero max as +0.0;
+ *   - FLOAT/DOUBLE: NaN never enters min/max, and a chunk that holds any NaN gets
+ *     no min/max and no ColumnIndex at all: the spec excludes NaN from bounds, but
+ *     parquet-mr (inside Spark) skips on such bounds and would lose the NaN rows;
+ *     a zero min is written as -0.0 and a zero max as +0.0;
  *   - BOOLEAN: false < true.
  * Values are in their PLAIN encoding without a length prefix.  The deprecated
  * min/max fields (signed order only) are not written.
@@ -44,42 +46,45 @@ static inline int bytes_cmp(const uint8_t *a, size_t alen, const uint8_t *b, siz
 }
 
 /* Generic min/max loop over integers of type T; GET(i) yields the value index. */
-#define MINMAX_INT(T, GET)                                                                        \
-    do {                                                                                          \
-        const T *v = (const T *)(const void *)base;                                               \
-        T lo = v[GET(0)], hi = lo;                                                                \
-        for (size_t i = 1; i < n; i++) {                                                          \
-            T x = v[GET(i)];                                                                      \
-            lo = x < lo ? x : lo;                                                                 \
-            hi = x > hi ? x : hi;                                                                 \
-        }                                                                                         \
-        memcpy(out->min_buf, &lo, sizeof lo);                                                     \
-        memcpy(out->max_buf, &hi, sizeof hi);                                                     \
-        has = true;                                                                               \
+#define MINMAX_INT(T, GET)                                                                         \
+    do {                                                                                           \
+        const T *v = (const T *)(const void *)base;                                                \
+        T lo = v[GET(0)], hi = lo;                                                                 \
+        for (size_t i = 1; i < n; i++) {                                                           \
+            T x = v[GET(i)];                                                                       \
+            lo = x < lo ? x : lo;                                                                  \
+            hi = x > hi ? x : hi;                                                                  \
+        }                                                                                          \
+        memcpy(out->min_buf, &lo, sizeof lo);                                                      \
+        memcpy(out->max_buf, &hi, sizeof hi);                                                      \
+        has = true;                                                                                \
     } while (0)
 
 /* Same for floats: NaN skipped; zeros normalised afterwards. */
-#define MINMAX_FLOAT(T, GET)                                                                      \
-    do {                                                                                          \
-        const T *v = (const T *)(const void *)base;                                               \
-        T lo = 0, hi = 0;                                                                         \
-        for (size_t i = 0; i < n; i++) {                                                          \
-            T x = v[GET(i)];                                                                      \
-            if (isnan(x)) continue;                                                               \
-            if (!has) {                                                                           \
-                lo = hi = x;                                                                      \
-                has = true;                                                                       \
-            } else {                                                                              \
-                lo = x < lo ? x : lo;                                                             \
-                hi = x > hi ? x : hi;                                                             \
-            }                                                                                     \
-        }                                                                                         \
-        if (has) {                                                                                \
-            if (lo == 0) lo = -(T)0.0;                                                            \
-            if (hi == 0) hi = (T)0.0;                                                             \
-            memcpy(out->min_buf, &lo, sizeof lo);                                                 \
-            memcpy(out->max_buf, &hi, sizeof hi);                                                 \
-        }                                                                                         \
+#define MINMAX_FLOAT(T, GET)                                                                       \
+    do {                                                                                           \
+        const T *v = (const T *)(const void *)base;                                                \
+        T lo = 0, hi = 0;                                                                          \
+        for (size_t i = 0; i < n; i++) {                                                           \
+            T x = v[GET(i)];                                                                       \
+            if (isnan(x)) {                                                                        \
+                out->has_nan = true;                                                               \
+                continue;                                                                          \
+            }                                                                                      \
+            if (!has) {                                                                            \
+                lo = hi = x;                                                                       \
+                has = true;                                                                        \
+            } else {                                                                               \
+                lo = x < lo ? x : lo;                                                              \
+                hi = x > hi ? x : hi;                                                              \
+            }                                                                                      \
+        }                                                                                          \
+        if (has) {                                                                                 \
+            if (lo == 0) lo = -(T)0.0;                                                             \
+            if (hi == 0) hi = (T)0.0;                                                              \
+            memcpy(out->min_buf, &lo, sizeof lo);                                                  \
+            memcpy(out->max_buf, &hi, sizeof hi);                                                  \
+        }                                                                                          \
     } while (0)
 
 #define GET_SEL(i) sel[i]
@@ -89,6 +94,7 @@ void pq_wr_minmax_fixed(pq_wr_order ord, const uint8_t *base, size_t width, cons
                         size_t n, pq_wr_minmax *out) {
     bool has = false;
     out->has = false;
+    out->has_nan = false;
     if (n == 0) return;
     switch (ord) {
     case PQ_WR_ORD_BOOL: {
@@ -152,6 +158,7 @@ void pq_wr_minmax_fixed(pq_wr_order ord, const uint8_t *base, size_t width, cons
 void pq_wr_minmax_var(const uint8_t *base, const size_t *offs, const uint32_t *sel, size_t n,
                       pq_wr_minmax *out) {
     out->has = false;
+    out->has_nan = false;
     if (n == 0) return;
     const uint8_t *lo = NULL, *hi = NULL;
     uint32_t lo_len = 0, hi_len = 0;
@@ -180,8 +187,7 @@ void pq_wr_minmax_var(const uint8_t *base, const size_t *offs, const uint32_t *s
     out->max_len = hi_len;
 }
 
-int pq_wr_stat_cmp(pq_wr_order ord, const uint8_t *a, size_t alen, const uint8_t *b,
-                   size_t blen) {
+int pq_wr_stat_cmp(pq_wr_order ord, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen) {
     switch (ord) {
     case PQ_WR_ORD_BOOL:
         return (int)a[0] - (int)b[0];
@@ -229,8 +235,7 @@ static size_t utf8_cut(const uint8_t *v, size_t len, size_t limit) {
     return cut;
 }
 
-bool pq_wr_truncate_max(const uint8_t *v, size_t len, size_t limit, uint8_t *buf,
-                        size_t *out_len) {
+bool pq_wr_truncate_max(const uint8_t *v, size_t len, size_t limit, uint8_t *buf, size_t *out_len) {
     if (len <= limit) return false;
     size_t cut = utf8_cut(v, len, limit);
     /* Increment the last ASCII byte of the prefix (< 0x7F), dropping what follows. */
@@ -257,6 +262,7 @@ static bk_status set_buf(bk_buf *b, const uint8_t *p, size_t n) {
 }
 
 bk_status pq_wr_chunk_stats_add(pq_wr_chunk_stats *cs, pq_wr_order ord, const pq_wr_minmax *mm) {
+    if (mm->has_nan) cs->has_nan = true;
     if (!mm->has) return BK_OK;
     if (!cs->has_minmax) {
         BK_TRY(set_buf(&cs->min, mm->min, mm->min_len));
@@ -276,7 +282,7 @@ bk_status pq_wr_chunk_stats_finish(bk_arena *a, const pq_wr_chunk_stats *cs, pq_
     memset(st, 0, sizeof *st);
     st->has_null_count = true;
     st->null_count = cs->null_count;
-    if (!cs->has_minmax) return BK_OK;
+    if (!cs->has_minmax || cs->has_nan) return BK_OK;
     const uint8_t *min = cs->min.data, *max = cs->max.data;
     size_t min_len = cs->min.len, max_len = cs->max.len;
     bool min_exact = true, max_exact = true;

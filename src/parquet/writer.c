@@ -44,12 +44,12 @@
 #endif
 
 struct pq_writer {
-    char *path;             /* heap copy */
-    int fd;                 /* -1 once closed */
-    int64_t pos;            /* bytes written so far */
-    bk_arena *arena;        /* schema, footer metadata: lives until close */
-    pq_wr_ctx ctx;          /* path and options with defaults applied */
-    const bk_type *type;    /* the schema STRUCT */
+    char *path;          /* heap copy */
+    int fd;              /* -1 once closed */
+    int64_t pos;         /* bytes written so far */
+    bk_arena *arena;     /* schema, footer metadata: lives until close */
+    pq_wr_ctx ctx;       /* path and options with defaults applied */
+    const bk_type *type; /* the schema STRUCT */
     pq_wr_schema schema;
     pq_wr_leaf *leaves;     /* schema.n_leaves */
     pq_wr_scratch *scratch; /* schema.n_columns: one per top-level column (thread-safe) */
@@ -175,8 +175,8 @@ static bk_status copy_key_values(pq_writer *w, bk_error *err) {
         w->kv[k].value = "";
         w->kv[k].value_len = 0;
         if (src->value) {
-            w->kv[k].value = bk_arena_memdup(w->arena, src->value, src->value_len ? src->value_len
-                                                                                   : 1);
+            w->kv[k].value =
+                bk_arena_memdup(w->arena, src->value, src->value_len ? src->value_len : 1);
             w->kv[k].value_len = src->value_len;
             if (!w->kv[k].value) return writer_oom(w, err);
         }
@@ -188,8 +188,7 @@ static bk_status copy_key_values(pq_writer *w, bk_error *err) {
 bk_status pq_writer_open(const char *path, const bk_type *schema, const pq_writer_opts *opts,
                          pq_writer **out, bk_error *err) {
     pq_writer *w = bk_calloc(1, sizeof *w);
-    if (!w)
-        return bk_error_set(err, BK_OUT_OF_MEMORY, "parquet file \"%s\": out of memory", path);
+    if (!w) return bk_error_set(err, BK_OUT_OF_MEMORY, "parquet file \"%s\": out of memory", path);
     w->fd = -1;
     w->path = bk_strdup(path);
     w->arena = bk_arena_new(NULL, "parquet writer", 0);
@@ -216,7 +215,7 @@ bk_status pq_writer_open(const char *path, const bk_type *schema, const pq_write
                           path, pq_codec_name(w->ctx.opts.codec));
         goto fail;
     }
-    st = pq_wr_schema_build(w->arena, w->path, schema, &w->schema, err);
+    st = pq_wr_schema_build(w->arena, w->path, schema, w->ctx.opts.field_ids, &w->schema, err);
     if (st != BK_OK) goto fail;
     st = copy_key_values(w, err);
     if (st != BK_OK) goto fail;
@@ -303,8 +302,8 @@ static bk_status validate(pq_writer *w, bk_vector *const *cols, size_t n_rows, b
     for (uint32_t k = 0; k < w->schema.n_leaves; k++) {
         const pq_wr_leaf_desc *d = &w->schema.leaves[k];
         if (!d->has_reqchk || !needs_required_check(d, cols[d->column])) continue;
-        BK_TRY(pq_wr_check_required(&w->ctx, d, &w->scratch[d->column], cols[d->column], n_rows,
-                                    err));
+        BK_TRY(
+            pq_wr_check_required(&w->ctx, d, &w->scratch[d->column], cols[d->column], n_rows, err));
     }
     return BK_OK;
 }
@@ -429,8 +428,7 @@ static bk_status write_dict_page(pq_writer *w, pq_wr_leaf *l, int64_t *uncompres
         bk_status st = pq_compress(o->codec, o->compression_level, body, body_len, &w->tmp2, err);
         if (st != BK_OK) {
             if (st == BK_OUT_OF_MEMORY && err->code == BK_CODE_OK) return writer_oom(w, err);
-            bk_error_prefix(err, "parquet file \"%s\": column \"%s\"", w->path,
-                            l->desc->dotted);
+            bk_error_prefix(err, "parquet file \"%s\": column \"%s\"", w->path, l->desc->dotted);
             return st;
         }
         body = w->tmp2.data;
@@ -498,7 +496,7 @@ static bk_status chunk_page_index(pq_writer *w, const pq_wr_leaf *l, int64_t dat
     cc->offset_index_offset = (int64_t)at;
     cc->offset_index_length = (int32_t)(w->oi.len - at);
 
-    if (w->ctx.opts.no_statistics) return BK_OK;
+    if (w->ctx.opts.no_statistics || l->stats.has_nan) return BK_OK;
     bool written;
     at = w->ci.len;
     if (pq_wr_column_index_encode(pages, n, l->desc->order, &w->ci, &written) != BK_OK)
@@ -652,8 +650,14 @@ static bk_status write_footer(pq_writer *w, bk_error *err) {
         return bk_error_set(err, BK_LIMIT_EXCEEDED, "parquet file \"%s\": footer too large",
                             w->path);
     uint32_t len = (uint32_t)w->tmp.len;
-    uint8_t tail[8] = {(uint8_t)len, (uint8_t)(len >> 8), (uint8_t)(len >> 16),
-                       (uint8_t)(len >> 24), 'P', 'A', 'R', '1'};
+    uint8_t tail[8] = {(uint8_t)len,
+                       (uint8_t)(len >> 8),
+                       (uint8_t)(len >> 16),
+                       (uint8_t)(len >> 24),
+                       'P',
+                       'A',
+                       'R',
+                       '1'};
     if (bk_buf_append(&w->tmp, tail, sizeof tail) != BK_OK) return writer_oom(w, err);
     return out_write(w, w->tmp.data, w->tmp.len, err);
 }

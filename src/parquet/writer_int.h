@@ -73,12 +73,12 @@ typedef enum pq_wr_vkind {
 
 /* The sort order of a leaf's statistics (TYPE_ORDER as the format defines it per type). */
 typedef enum pq_wr_order {
-    PQ_WR_ORD_BOOL,  /* false < true */
-    PQ_WR_ORD_I32,   /* signed */
-    PQ_WR_ORD_I64,   /* signed */
-    PQ_WR_ORD_F32,   /* IEEE, NaN ignored, -0.0 min / +0.0 max */
+    PQ_WR_ORD_BOOL, /* false < true */
+    PQ_WR_ORD_I32,  /* signed */
+    PQ_WR_ORD_I64,  /* signed */
+    PQ_WR_ORD_F32,  /* IEEE, NaN ignored, -0.0 min / +0.0 max */
     PQ_WR_ORD_F64,
-    PQ_WR_ORD_BYTES, /* unsigned bytewise, shorter prefix first */
+    PQ_WR_ORD_BYTES,      /* unsigned bytewise, shorter prefix first */
     PQ_WR_ORD_FLBA_SIGNED /* big-endian two's complement of a fixed width (decimals) */
 } pq_wr_order;
 
@@ -107,17 +107,17 @@ typedef struct pq_wr_step {
 } pq_wr_step;
 
 typedef struct pq_wr_leaf_desc {
-    uint32_t column;         /* top-level field it belongs to */
-    const char *dotted;      /* "a.list.element.b", for messages */
-    const char **path;       /* path_in_schema */
+    uint32_t column;    /* top-level field it belongs to */
+    const char *dotted; /* "a.list.element.b", for messages */
+    const char **path;  /* path_in_schema */
     uint32_t n_path;
     pq_physical physical;
-    int32_t type_length;     /* FIXED_LEN_BYTE_ARRAY width, else 0 */
+    int32_t type_length; /* FIXED_LEN_BYTE_ARRAY width, else 0 */
     pq_wr_vkind vkind;
     pq_wr_order order;
-    size_t width;            /* bytes per physical value (0 for BYTE_ARRAY, 1 for BOOLEAN) */
+    size_t width; /* bytes per physical value (0 for BYTE_ARRAY, 1 for BOOLEAN) */
     uint16_t max_def, max_rep;
-    bool has_reqchk;         /* the path has REQCHK steps (validation needed) */
+    bool has_reqchk; /* the path has REQCHK steps (validation needed) */
     uint32_t n_steps;
     pq_wr_step *steps;
 } pq_wr_leaf_desc;
@@ -126,19 +126,20 @@ typedef struct pq_wr_schema {
     uint32_t n_elements;
     pq_schema_element *elements; /* depth-first, root first */
     uint32_t n_leaves;
-    pq_wr_leaf_desc *leaves;     /* in schema (depth-first) order */
-    uint32_t n_columns;          /* top-level fields */
-    uint32_t *first_leaf;        /* n_columns + 1 entries: leaves of column k are
+    pq_wr_leaf_desc *leaves; /* in schema (depth-first) order */
+    uint32_t n_columns;      /* top-level fields */
+    uint32_t *first_leaf;    /* n_columns + 1 entries: leaves of column k are
                                     [first_leaf[k], first_leaf[k+1]) */
 } pq_wr_schema;
 
 /*
- * Build the Parquet schema for `schema` (a STRUCT) in `a`.  BK_UNSUPPORTED naming
+ * Build the Parquet schema for `schema` (a STRUCT) in `a`, with the field ids of
+ * `ids` (may be NULL).  BK_UNSUPPORTED naming
  * the field for VOID or TIME; BK_INVALID_ARGUMENT for a non-STRUCT schema or a
  * nesting too deep for 16-bit levels.
  */
 bk_status pq_wr_schema_build(bk_arena *a, const char *file, const bk_type *schema,
-                             pq_wr_schema *out, bk_error *err);
+                             const pq_field_ids *ids, pq_wr_schema *out, bk_error *err);
 
 /* ---- dictionary (write_dict.c) ---- */
 
@@ -151,10 +152,10 @@ bk_status pq_wr_schema_build(bk_arena *a, const char *file, const bk_type *schem
  */
 typedef struct pq_wr_dict {
     pq_physical physical;
-    size_t width;      /* fixed value width; 0 for BYTE_ARRAY */
-    uint32_t n;        /* entries */
-    bk_buf plain;      /* PLAIN encoding of entries 0..n-1 */
-    size_t *offs;      /* BYTE_ARRAY: offset in `plain` of entry i's 4-byte length */
+    size_t width; /* fixed value width; 0 for BYTE_ARRAY */
+    uint32_t n;   /* entries */
+    bk_buf plain; /* PLAIN encoding of entries 0..n-1 */
+    size_t *offs; /* BYTE_ARRAY: offset in `plain` of entry i's 4-byte length */
     size_t offs_cap;
     uint32_t *slot_idx; /* entry index + 1; 0 = empty slot */
     uint64_t *slot_key; /* 4/8-byte values: the value bits; else the hash */
@@ -178,8 +179,9 @@ static inline size_t pq_wr_dict_bytes(const pq_wr_dict *d) { return d->plain.len
 
 /* Min/max as PLAIN-encoded bytes without length prefix (statistics encoding). */
 typedef struct pq_wr_minmax {
-    bool has;                  /* false: no non-null, non-NaN value */
-    const uint8_t *min, *max;  /* views valid until the source data changes */
+    bool has;                 /* false: no non-null, non-NaN value */
+    bool has_nan;             /* FLOAT/DOUBLE: some value is NaN */
+    const uint8_t *min, *max; /* views valid until the source data changes */
     size_t min_len, max_len;
     uint8_t min_buf[16], max_buf[16]; /* storage for fixed-width results */
 } pq_wr_minmax;
@@ -197,8 +199,7 @@ void pq_wr_minmax_fixed(pq_wr_order ord, const uint8_t *base, size_t width, cons
 void pq_wr_minmax_var(const uint8_t *base, const size_t *offs, const uint32_t *sel, size_t n,
                       pq_wr_minmax *out);
 /* Compare two statistics values of order `ord` (<0, 0, >0). */
-int pq_wr_stat_cmp(pq_wr_order ord, const uint8_t *a, size_t alen, const uint8_t *b,
-                   size_t blen);
+int pq_wr_stat_cmp(pq_wr_order ord, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 
 /*
  * Bounds for a byte-array value cut to at most `limit` bytes, on a UTF-8 character
@@ -208,8 +209,7 @@ int pq_wr_stat_cmp(pq_wr_order ord, const uint8_t *a, size_t alen, const uint8_t
  * exists; *out_len is the new length.
  */
 bool pq_wr_truncate_min(const uint8_t *v, size_t len, size_t limit, size_t *out_len);
-bool pq_wr_truncate_max(const uint8_t *v, size_t len, size_t limit, uint8_t *buf,
-                        size_t *out_len);
+bool pq_wr_truncate_max(const uint8_t *v, size_t len, size_t limit, uint8_t *buf, size_t *out_len);
 
 /* One data page, as the page index and chunk statistics need it. */
 typedef struct pq_wr_page {
@@ -226,7 +226,8 @@ typedef struct pq_wr_page {
 typedef struct pq_wr_chunk_stats {
     int64_t null_count;
     bool has_minmax;
-    bk_buf min, max;    /* full values */
+    bool has_nan;    /* a page held NaN: no min/max for the chunk, no ColumnIndex */
+    bk_buf min, max; /* full values */
 } pq_wr_chunk_stats;
 
 /* Fold one page's min/max into the chunk; BK_OUT_OF_MEMORY only. */
@@ -268,17 +269,17 @@ typedef struct pq_wr_leaf {
 
     /* column chunk of the current row group */
     pq_wr_dict dict;
-    bool dict_used;         /* some page is RLE_DICTIONARY */
+    bool dict_used; /* some page is RLE_DICTIONARY */
     int n_plain_pages, n_dict_pages;
-    bk_buf pages;           /* encoded data pages (headers + bodies) */
-    pq_wr_array page_list;  /* pq_wr_page */
-    bk_arena *page_arena;   /* min/max bytes of page_list; reset per row group */
+    bk_buf pages;          /* encoded data pages (headers + bodies) */
+    pq_wr_array page_list; /* pq_wr_page */
+    bk_arena *page_arena;  /* min/max bytes of page_list; reset per row group */
     pq_wr_chunk_stats stats;
-    int64_t chunk_levels;   /* num_values of the chunk */
+    int64_t chunk_levels; /* num_values of the chunk */
     int64_t chunk_rows;
-    int64_t uncompressed;   /* sum of header + uncompressed body sizes of data pages */
-    uint32_t page_serial;   /* for unique-index marks */
-    pq_wr_array marks;      /* uint32_t per dictionary entry: last page that used it */
+    int64_t uncompressed; /* sum of header + uncompressed body sizes of data pages */
+    uint32_t page_serial; /* for unique-index marks */
+    pq_wr_array marks;    /* uint32_t per dictionary entry: last page that used it */
 } pq_wr_leaf;
 
 /* Scratch buffers of one top-level column's worker (one per column: thread-safe). */
@@ -310,8 +311,7 @@ bk_status pq_wr_shred_column(const pq_wr_ctx *ctx, pq_wr_leaf *leaves, uint32_t 
                              pq_wr_scratch *s, const bk_vector *vec, size_t r0, size_t r1,
                              bk_error *err);
 /* Turn whatever is pending in the leaf into a page (no-op when nothing is). */
-bk_status pq_wr_finish_page(const pq_wr_ctx *ctx, pq_wr_leaf *l, pq_wr_scratch *s,
-                            bk_error *err);
+bk_status pq_wr_finish_page(const pq_wr_ctx *ctx, pq_wr_leaf *l, pq_wr_scratch *s, bk_error *err);
 /* Bytes this leaf holds for the current row group (encoded pages + dict + pending). */
 size_t pq_wr_leaf_buffered(const pq_wr_leaf *l);
 /* Forget the column chunk after it was written; ready for the next row group. */
