@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "base/buf.h"
@@ -31,6 +32,10 @@ bk_status delta_tx_begin(const char *root, delta_tx **out, bk_error *err) {
     *out = NULL;
     delta_snapshot *s;
     BK_TRY(delta_snapshot_open(root, NULL, &s, err));
+    if (delta_protocol_check_write(s, err) != BK_OK) {
+        delta_snapshot_free(s);
+        return err->code;
+    }
     bk_arena *a = bk_arena_new(NULL, "delta transaction", 0);
     delta_tx *tx = a ? bk_arena_zalloc(a, sizeof *tx) : NULL;
     if (!tx) {
@@ -230,6 +235,21 @@ static bk_status check_winner(delta_tx *tx, int64_t version, const delta_action_
     return BK_OK;
 }
 
+/* delta.appendOnly tables accept no removal of data (DELETE, UPDATE, overwrite). */
+static bk_status check_append_only(const delta_tx *tx, bk_error *err) {
+    bool found;
+    const char *v = delta_kv_get(&tx->snap->metadata.configuration, "delta.appendOnly", &found);
+    if (!v || strcasecmp(v, "true") != 0) return BK_OK;
+    for (size_t i = 0; i < tx->actions.n; i++)
+        if (tx->actions.items[i].kind == DELTA_ACTION_REMOVE &&
+            tx->actions.items[i].u.file.data_change)
+            return bk_error_set(err, BK_INVALID_ARGUMENT,
+                                "the Delta table is append-only (delta.appendOnly = true): "
+                                "%s would remove data",
+                                tx->operation);
+    return BK_OK;
+}
+
 /* ---- commit ----------------------------------------------------------------------------- */
 
 static int64_t checkpoint_interval(const delta_snapshot *s) {
@@ -241,8 +261,14 @@ static int64_t checkpoint_interval(const delta_snapshot *s) {
 }
 
 /* After commit `version`: a checkpoint when the interval says so (failure only warns). */
-static void maybe_checkpoint(const char *root, int64_t version, int64_t interval) {
+static void maybe_checkpoint(const char *root, int64_t version, int64_t interval,
+                             bool v2_checkpoints) {
     if (version == 0 || version % interval != 0) return;
+    if (v2_checkpoints) { /* such tables need V2 checkpoints, which Bricks reads only */
+        bk_log_info("delta: no checkpoint at version %lld: the table uses v2Checkpoint",
+                    (long long)version);
+        return;
+    }
     bk_error err;
     bk_error_clear(&err);
     delta_snapshot *s;
@@ -271,6 +297,7 @@ bk_status delta_tx_commit(delta_tx *tx, int64_t *version_out, bk_error *err) {
     if (tx->done)
         return bk_error_set(err, BK_INVALID_ARGUMENT, "transaction already committed or failed");
     tx->done = true;
+    BK_TRY(check_append_only(tx, err));
     delta_snapshot *s = tx->snap;
     int64_t version = s->version + 1;
     int64_t prev_ts = s->timestamp_ms;
@@ -309,6 +336,7 @@ bk_status delta_tx_commit(delta_tx *tx, int64_t *version_out, bk_error *err) {
                             "gave up committing after %d concurrent commits", COMMIT_MAX_ATTEMPTS);
     if (st != BK_OK) return st;
     if (version_out) *version_out = version;
-    maybe_checkpoint(s->root, version, checkpoint_interval(s));
+    maybe_checkpoint(s->root, version, checkpoint_interval(s),
+                     delta_protocol_has_writer_feature(&s->protocol, "v2Checkpoint"));
     return BK_OK;
 }

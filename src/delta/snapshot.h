@@ -86,6 +86,13 @@ bk_status delta_log_read_json(bk_arena *a, store_obj *st, const char *key, delta
 
 /* BK_UNSUPPORTED naming the features when Bricks cannot read a table with `p`. */
 bk_status delta_protocol_check_read(const delta_protocol *p, bk_error *err);
+/*
+ * BK_UNSUPPORTED naming the reason when Bricks must not write to the table: a
+ * writer version or feature it does not implement, or features in use whose
+ * rules it does not enforce (CHECK constraints, invariants, generated and
+ * identity columns).
+ */
+bk_status delta_protocol_check_write(const delta_snapshot *s, bk_error *err);
 /* True when `p` lists `feature` among its reader (or writer) features. */
 bool delta_protocol_has_reader_feature(const delta_protocol *p, const char *feature);
 bool delta_protocol_has_writer_feature(const delta_protocol *p, const char *feature);

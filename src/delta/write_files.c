@@ -52,6 +52,21 @@ static const bk_type *physical_type(bk_arena *a, const delta_field *f, bool mapp
     }
 }
 
+/* The Parquet field ids of field `f` and everything under it (column mapping). */
+static bool field_ids(bk_arena *a, const delta_field *f, pq_field_ids *out) {
+    out->has_id = f->has_id;
+    out->id = f->id;
+    out->n_children = f->n_children;
+    out->children = NULL;
+    if (!f->n_children) return true;
+    pq_field_ids *kids = bk_arena_zalloc(a, f->n_children * sizeof *kids);
+    if (!kids) return false;
+    for (uint32_t k = 0; k < f->n_children; k++)
+        if (!field_ids(a, &f->children[k], &kids[k])) return false;
+    out->children = kids;
+    return true;
+}
+
 /* The vector `v` relabelled with the physical type (same buffers). */
 static bk_vector *relabel(bk_arena *a, const bk_vector *v, const bk_type *t) {
     bk_vector *r = bk_arena_alloc(a, sizeof *r);
@@ -75,6 +90,7 @@ typedef struct column_split {
     uint32_t *part, *data; /* schema indexes */
     delta_schema data_schema;
     const bk_type *file_type; /* STRUCT of the data columns as stored (+ _change_type) */
+    pq_field_ids ids;         /* column mapping: the data columns' field ids */
     const char *cdc_type;     /* change data file: every row's _change_type; else NULL */
 } column_split;
 
@@ -120,6 +136,13 @@ static bk_status split_columns(bk_arena *a, const delta_snapshot *s, const char 
         nullable[n_stored++] = true;
     }
     cs->file_type = bk_type_make_struct(a, n_stored, names, types, nullable);
+    if (mapped) {
+        pq_field_ids *kids = bk_arena_zalloc(a, (cs->n_data + 1) * sizeof *kids);
+        if (!kids) return bk_arena_oom(a, err);
+        for (uint32_t k = 0; k < cs->n_data; k++)
+            if (!field_ids(a, &fields[k], &kids[k])) return bk_arena_oom(a, err);
+        cs->ids = (pq_field_ids){false, 0, cs->n_data, kids};
+    }
     cs->data_schema.n_fields = cs->n_data;
     cs->data_schema.fields = fields;
     cs->data_schema.type = bk_type_make_struct(a, cs->n_data, lnames, logical, nullable);
@@ -145,6 +168,7 @@ static bk_status partition_dir(bk_arena *a, const delta_snapshot *s, const colum
         bk_buf_clear(&text);
         st = delta_partition_value_format(cols[cs->part[p]], row, &text, &is_null);
         if (st != BK_OK) break;
+        if (text.len == 0) is_null = true; /* "" is NULL in partition values (Spark, Hive) */
         if (is_null && !f->nullable) {
             st = bk_error_set(err, BK_INVALID_ARGUMENT,
                               "NOT NULL partition column \"%s\" got a NULL value", f->name);
@@ -209,6 +233,7 @@ static bk_status write_group(delta_tx *tx, const column_split *cs, bk_vector *co
 
     pq_writer_opts po;
     pq_writer_opts_default(&po);
+    if (s->mapping != DELTA_MAPPING_NONE) po.field_ids = &cs->ids;
     pq_writer *w;
     BK_TRY(pq_writer_open(local, cs->file_type, &po, &w, err));
     bk_status st = pq_writer_write(w, stored, n, err);

@@ -405,3 +405,52 @@ def test_log_cleanup_after_retention(bricks, tmp_path):
     p = bricks.run("delta", "cat", path, "--version", 2, check=False)
     assert p.returncode == 1 and b"cleaned up" in p.stderr
     assert canon(rs_rows(path)) == canon([{"a": v} for v in range(7)])
+
+
+def test_column_mapping_id_writes_parquet_field_ids(bricks, tmp_path):
+    import pyarrow.parquet as pq
+    path = str(tmp_path / "t")
+    delta_write(bricks, path, [{"a": 1, "st": {"x": 2}}], tmp_path, "--schema",
+                "a INT, st STRUCT<x: INT>", "--property", "delta.columnMapping.mode=id")
+    info = json.loads(bricks.run("delta", "info", path, "--format", "json").stdout)
+    ids = {f["metadata"]["delta.columnMapping.physicalName"]: f["metadata"]["delta.columnMapping.id"]
+           for f in info["schema"]["fields"]}
+    data = [os.path.join(d, f) for d, _, fs in os.walk(path) for f in fs if f.endswith(".parquet")]
+    schema = pq.read_schema(data[0])
+    for field in schema:
+        assert int(field.metadata[b"PARQUET:field_id"]) == ids[field.name]
+    assert bricks_rows(bricks, path) == [{"a": 1, "st": {"x": 2}}]
+
+
+def test_writes_refused_where_rules_are_not_enforced(bricks, tmp_path):
+    import pyarrow as pa
+    path = str(tmp_path / "c")
+    deltalake.write_deltalake(path, pa.table({"id": pa.array([1, 2], pa.int64())}))
+    deltalake.DeltaTable(path).alter.add_constraint({"positive": "id > 0"})
+    src = tmp_path / "neg.jsonl"
+    src.write_text('{"id": -1}\n')
+    p = bricks.run("delta", "write", path, "--from-jsonl", src, check=False)
+    assert p.returncode == 1 and b"positive" in p.stderr
+    assert sorted(r["id"] for r in bricks_rows(bricks, path)) == [1, 2]
+
+    path = str(tmp_path / "a")
+    delta_write(bricks, path, [{"id": 1}], tmp_path, "--schema", "id INT",
+                "--property", "delta.appendOnly=true")
+    p = bricks.run("delta", "delete", path, "--where", "id = 1", check=False)
+    assert p.returncode == 1 and b"append-only" in p.stderr
+    delta_write(bricks, path, [{"id": 2}], tmp_path)  # appends still work
+    assert sorted(r["id"] for r in bricks_rows(bricks, path)) == [1, 2]
+
+
+def test_nan_and_empty_partition_values_as_spark_expects(bricks, tmp_path):
+    import pyarrow.parquet as pq
+    path = str(tmp_path / "n")
+    delta_write(bricks, path, [{"d": "NaN"}, {"d": 1.5}], tmp_path, "--schema", "d DOUBLE")
+    data = [os.path.join(d, f) for d, _, fs in os.walk(path) for f in fs if f.endswith(".parquet")]
+    stats = pq.ParquetFile(data[0]).metadata.row_group(0).column(0).statistics
+    assert stats is None or not stats.has_min_max  # parquet-mr would skip NaN rows on them
+    path = str(tmp_path / "e")
+    delta_write(bricks, path, [{"id": 1, "p": ""}], tmp_path, "--schema", "id INT, p STRING",
+                "--partition-by", "p")
+    log = open(os.path.join(path, "_delta_log", "00000000000000000001.json")).read()
+    assert '"partitionValues":{"p":null}' in log
