@@ -11,6 +11,7 @@ untimed warm-up run of each (so the log is in the page cache for everyone):
                       process: snapshot load (list, checkpoint, commits, replay) plus
                       the file count, bytes and records it sums from the adds' stats
     bricks --version  `bricks --version`: process start and exit alone, to subtract
+    delta-rs open     deltalake.DeltaTable(PATH) alone, in-process
     delta-rs files    deltalake.DeltaTable(PATH) + .file_uris(), in-process
     delta-rs adds     the same + .get_add_actions(flatten=True) (stats parsed, as
                       `info` needs them for num_records)
@@ -66,6 +67,14 @@ def rs_files(path, want_files):
     return elapsed
 
 
+def rs_open(path, want_files):
+    """DeltaTable(PATH) alone: the snapshot load, nothing materialised for Python."""
+    del want_files
+    t0 = time.perf_counter()
+    deltalake.DeltaTable(path).version()
+    return time.perf_counter() - t0
+
+
 def rs_adds(path, want_files):
     t0 = time.perf_counter()
     n = deltalake.DeltaTable(path).get_add_actions(flatten=True).num_rows
@@ -100,6 +109,7 @@ def main():
         path = os.path.join(args.dir, case)
         timers = [("bricks info", lambda: bricks_info(args.bin, path, want)),
                   ("bricks --version", version),
+                  ("delta-rs open", lambda: rs_open(path, want)),
                   ("delta-rs files", lambda: rs_files(path, want)),
                   ("delta-rs adds", lambda: rs_adds(path, want))]
         times = {name: [] for name, _ in timers}
@@ -113,6 +123,9 @@ def main():
                                                  statistics.median(times[name])))
         med = {name: statistics.median(v) for name, v in times.items()}
         net = med["bricks info"] - med["bricks --version"]
+        best = min(med["delta-rs open"], med["delta-rs files"], med["delta-rs adds"])
+        print("%-11s ratio bricks info / fastest delta-rs (medians): %.2fx"
+              % (case, med["bricks info"] / best), flush=True)
         print("%-11s ratio bricks/delta-rs (medians): %.2fx vs files, %.2fx vs adds; "
               "without process start %.2fx, %.2fx"
               % (case, med["bricks info"] / med["delta-rs files"],

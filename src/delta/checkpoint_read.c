@@ -36,6 +36,38 @@ static void close_part(void *arg) {
     store_obj_unmap(p->st, &p->bytes);
 }
 
+/* The field of each action column that every action of its kind has. */
+static const char *key_field(const char *column) {
+    if (strcmp(column, "add") == 0 || strcmp(column, "remove") == 0 ||
+        strcmp(column, "sidecar") == 0)
+        return "path";
+    if (strcmp(column, "txn") == 0) return "appId";
+    if (strcmp(column, "domainMetadata") == 0) return "domain";
+    if (strcmp(column, "checkpointMetadata") == 0) return "version";
+    return NULL; /* metaData and protocol: one row, never skipped */
+}
+
+/*
+ * True when row group `rg` holds no action of column `column`: its key field
+ * (which every such action has) is NULL in every row, by the chunk statistics.
+ * Such columns (e.g. "remove" in a checkpoint without tombstones) are not decoded.
+ */
+static bool column_empty(const pq_file_meta *m, uint32_t rg, const char *column) {
+    const char *field = key_field(column);
+    if (!field) return false;
+    const pq_row_group *g = &m->row_groups[rg];
+    for (uint32_t c = 0; c < g->n_columns; c++) {
+        const pq_column_chunk *cc = &g->columns[c];
+        const pq_column_meta *cm = &cc->meta;
+        if (!cc->has_meta_data || cm->n_path != 2 || strcmp(cm->path_in_schema[0], column) != 0 ||
+            strcmp(cm->path_in_schema[1], field) != 0)
+            continue;
+        return cm->has_statistics && cm->statistics.has_null_count &&
+               cm->statistics.null_count == g->num_rows && cm->num_values == g->num_rows;
+    }
+    return false;
+}
+
 /* Read one Parquet file of actions (checkpoint part or sidecar) at `key`. */
 static bk_status read_parquet_actions(bk_arena *a, store_obj *st, const char *key,
                                       delta_action_list *out, bk_error *err) {
@@ -78,6 +110,7 @@ static bk_status read_parquet_actions(bk_arena *a, store_obj *st, const char *ke
     if (!scratch) return bk_arena_oom(a, err);
     for (uint32_t rg = 0; s == BK_OK && rg < pq_reader_num_row_groups(r); rg++) {
         for (uint32_t k = 0; s == BK_OK && k < n_fields; k++) {
+            if (column_empty(pq_reader_meta(r), rg, names[k])) continue;
             bool keep = strcmp(names[k], "add") == 0;
             bk_arena *into = keep ? a : scratch;
             bk_vector *col;
