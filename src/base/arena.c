@@ -4,7 +4,9 @@
  * An arena owns a singly linked list of blocks.  Small requests are carved from
  * the current block; a request larger than a quarter of the block size gets a
  * block of its own, so huge column buffers do not waste the tail of a block.
- * Block sizes double from 4 KiB up to 1 MiB, so a short-lived arena stays small.
+ * Block sizes double from 4 KiB up to 2 MiB, so a short-lived arena stays small.
+ * Blocks of 2 MiB and more are mapped with huge pages (bk_alloc_pages): a big
+ * arena then takes one page fault per 2 MiB it fills, not one per 4 KiB.
  *
  * A reset keeps up to SPARE_LIMIT bytes of blocks on a spare list and reuses
  * them before asking the heap again.  Scans reset their arenas once per row
@@ -22,13 +24,14 @@
 
 #define ALIGN 16
 #define MIN_BLOCK (4u << 10)
-#define MAX_BLOCK (1u << 20)
+#define MAX_BLOCK (2u << 20)
 #define SPARE_LIMIT ((size_t)64 << 20)
 
 typedef struct block {
     struct block *next;
     size_t cap;  /* usable bytes after the header */
     size_t used; /* bytes handed out */
+    bool mapped; /* from bk_alloc_pages (else bk_malloc) */
     /* followed by 16-byte aligned payload */
 } block;
 
@@ -39,8 +42,8 @@ struct bk_arena {
     bk_arena *parent;
     bk_arena *first_child; /* children, linked through next_sibling */
     bk_arena *next_sibling;
-    block *blocks;     /* current block first */
-    block *spare;      /* blocks kept by reset for reuse (counted in used) */
+    block *blocks; /* current block first */
+    block *spare;  /* blocks kept by reset for reuse (counted in used) */
     size_t spare_bytes;
     size_t next_block; /* size of the next small block */
     size_t used;       /* bytes held in blocks (headers included) */
@@ -75,12 +78,39 @@ static void charge(bk_arena *a, size_t n, bool add) {
     for (bk_arena *p = a; p; p = p->parent) p->used = add ? p->used + n : p->used - n;
 }
 
+/* Blocks this large (header included) are mapped with huge pages. */
+#define MAPPED_MIN (MAX_BLOCK - MAX_BLOCK / 8)
+
+/* Bytes a block with `cap` usable bytes takes (mapped ones round up to 2 MiB); 0 if too big. */
+static size_t block_bytes(size_t cap) {
+    if (cap > SIZE_MAX - BK_PAGES_ALIGN - BLOCK_HEADER) return 0;
+    size_t total = BLOCK_HEADER + cap;
+    return total >= MAPPED_MIN ? bk_pages_size(total) : total;
+}
+
+/* A new block of `bytes` (from block_bytes) in all; NULL on OOM. */
+static block *block_new(size_t bytes) {
+    bool mapped = bytes >= MAPPED_MIN;
+    block *b = mapped ? bk_alloc_pages(bytes) : bk_malloc(bytes);
+    if (!b) return NULL;
+    b->mapped = mapped;
+    b->cap = bytes - BLOCK_HEADER;
+    return b;
+}
+
+static void block_free(block *b) {
+    if (b->mapped)
+        bk_free_pages(b, BLOCK_HEADER + b->cap);
+    else
+        bk_free(b);
+}
+
 static void free_spare(bk_arena *a) {
     while (a->spare) {
         block *b = a->spare;
         a->spare = b->next;
         charge(a, BLOCK_HEADER + b->cap, false);
-        bk_free(b);
+        block_free(b);
     }
     a->spare_bytes = 0;
 }
@@ -102,21 +132,21 @@ static block *take_spare(bk_arena *a, size_t cap) {
 BK_NOINLINE static void *alloc_slow(bk_arena *a, size_t n) {
     size_t cap;
     bool dedicated = n > a->next_block / 4;
-    cap = dedicated ? n : a->next_block;
+    cap = dedicated ? n : a->next_block - BLOCK_HEADER;
     block *b = a->spare ? take_spare(a, cap) : NULL;
     if (!b && a->spare && !within_limits(a, cap + BLOCK_HEADER)) free_spare(a);
     if (!b) {
-        if (cap > SIZE_MAX - BLOCK_HEADER || !within_limits(a, cap + BLOCK_HEADER)) {
+        size_t bytes = block_bytes(cap);
+        if (bytes == 0 || !within_limits(a, bytes)) {
             a->failed = true;
             return NULL;
         }
-        b = bk_malloc(BLOCK_HEADER + cap);
+        b = block_new(bytes);
         if (!b) {
             a->failed = true;
             return NULL;
         }
-        b->cap = cap;
-        charge(a, BLOCK_HEADER + cap, true);
+        charge(a, BLOCK_HEADER + b->cap, true);
     }
     b->used = n;
     if (dedicated && a->blocks) {
@@ -218,7 +248,7 @@ void bk_arena_reset(bk_arena *a) {
             a->spare_bytes += BLOCK_HEADER + b->cap;
         } else {
             charge(a, BLOCK_HEADER + b->cap, false);
-            bk_free(b);
+            block_free(b);
         }
         b = next;
     }

@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define HEADER 16
 
@@ -75,6 +76,38 @@ char *bk_strdup(const char *s) {
     char *d = bk_malloc(n);
     if (d) memcpy(d, s, n);
     return d;
+}
+
+size_t bk_pages_size(size_t n) {
+    if (n > SIZE_MAX - BK_PAGES_ALIGN) return 0;
+    return (n + BK_PAGES_ALIGN - 1) & ~(BK_PAGES_ALIGN - 1);
+}
+
+void *bk_alloc_pages(size_t n) {
+    size_t size = bk_pages_size(n);
+    if (size == 0 || size > SIZE_MAX - BK_PAGES_ALIGN || should_fail()) return NULL;
+    /* Map one alignment unit more than needed, then cut off the unaligned ends. */
+    size_t span = size + BK_PAGES_ALIGN;
+    unsigned char *raw =
+        mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) return NULL;
+    uintptr_t start = ((uintptr_t)raw + BK_PAGES_ALIGN - 1) & ~(uintptr_t)(BK_PAGES_ALIGN - 1);
+    unsigned char *p = (unsigned char *)start;
+    if (p > raw) munmap(raw, (size_t)(p - raw));
+    size_t tail = (size_t)(raw + span - (p + size));
+    if (tail) munmap(p + size, tail);
+#ifdef MADV_HUGEPAGE
+    madvise(p, size, MADV_HUGEPAGE); /* a hint: without THP the pages are just smaller */
+#endif
+    atomic_fetch_add(&live_bytes, (int64_t)size);
+    return p;
+}
+
+void bk_free_pages(void *p, size_t n) {
+    if (!p) return;
+    size_t size = bk_pages_size(n);
+    munmap(p, size);
+    atomic_fetch_sub(&live_bytes, (int64_t)size);
 }
 
 int64_t bk_mem_live_bytes(void) { return atomic_load(&live_bytes); }

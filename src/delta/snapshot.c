@@ -374,10 +374,14 @@ int64_t delta_file_num_records(const delta_file_action *f) {
     }
     if (!f->stats) return -1;
     /* numRecords is a top-level integer; finding it needs no full JSON parse
-     * (this runs once per file for DESCRIBE DETAIL-style totals). */
-    const char *p = strstr(f->stats, "\"numRecords\"");
+     * (this runs once per file for DESCRIBE DETAIL-style totals).  Writers put
+     * it first, so look there before searching. */
+    static const char key[] = "\"numRecords\"";
+    const char *p = f->stats;
+    while (*p == ' ' || *p == '{') p++;
+    if (strncmp(p, key, sizeof key - 1) != 0) p = strstr(f->stats, key);
     if (!p) return -1;
-    p += strlen("\"numRecords\"");
+    p += sizeof key - 1;
     while (*p == ' ' || *p == ':') p++;
     size_t len = 0;
     while (p[len] >= '0' && p[len] <= '9') len++;

@@ -69,14 +69,17 @@ static bk_status slot_validity(asm_ctx *c, const uint32_t *slots, size_t n, int1
     return BK_OK;
 }
 
-/* Scatter dense values into a vector of n slots, NULL where def < max_def. */
+/* Scatter dense values into a vector of n slots, zero bytes where def < max_def (NULL). */
 #define SCATTER(T)                                                                                 \
     do {                                                                                           \
         T *dst = v->data;                                                                          \
         const T *src = (const T *)c->col->values + c->values_used;                                 \
+        const T zero = {0};                                                                        \
         size_t k = 0;                                                                              \
         for (size_t i = 0; i < n; i++) {                                                           \
-            if (def[slots ? slots[i] : i] == max) dst[i] = src[k++];                               \
+            bool has = def[slots ? slots[i] : i] == max;                                           \
+            dst[i] = has ? src[k] : zero;                                                          \
+            k += has;                                                                              \
         }                                                                                          \
         c->values_used += k;                                                                       \
     } while (0)
@@ -105,7 +108,7 @@ static bk_status build_leaf(asm_ctx *c, const pq_field *f, const uint32_t *slots
         c->values_used += n;
         return BK_OK;
     }
-    v->data = bk_arena_zalloc(c->a, n * width);
+    v->data = bk_arena_array(c->a, n, width); /* SCATTER writes every slot */
     if (!v->data) return bk_arena_oom(c->a, c->err);
     size_t n_valid = n - bk_vector_null_count(v);
     if (available < n_valid) return disagree(c, f);
