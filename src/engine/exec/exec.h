@@ -1,0 +1,265 @@
+/*
+ * exec.h — the executor: chunks of vectors, expressions, physical plans, running them.
+ *
+ * The planner (engine/plan) hands the executor a tree of exec_nodes whose
+ * expressions are already bound: every column is an index into the child's
+ * output, every function a kernel with its argument and result types fixed.
+ * Nothing here looks at names or SQL text.
+ *
+ * Data moves as exec_chunks: up to EXEC_CHUNK_ROWS rows, one bk_vector per
+ * column.  Execution is push-based and morsel-driven (DuckDB's model): a plan is
+ * cut into pipelines at the operators that must see all their input before
+ * producing output (aggregation, sort, the build side of a join, limits); each
+ * pipeline runs a source (a scan, or the materialized output of an earlier
+ * pipeline) in parallel over the pool, pushes every chunk through its streaming
+ * operators (filter, project, join probe) and into its sink, one local state per
+ * worker; the sink combines the local states when the source is exhausted.
+ *
+ *     exec_ctx ctx = {.pool = pool, .ansi = true, ...};
+ *     exec_table *rows;
+ *     exec_run(&ctx, plan, &rows, &err);      every row of the result, in `ctx.arena`
+ *
+ * Memory: plan nodes, expressions and results live in the query arena
+ * (ctx->arena); workers allocate per-chunk scratch in their own arenas, reset
+ * after every chunk.  Sinks copy what they keep.
+ */
+#ifndef BRICKS_ENGINE_EXEC_EXEC_H
+#define BRICKS_ENGINE_EXEC_EXEC_H
+
+#include <stdatomic.h>
+
+#include "base/arena.h"
+#include "base/error.h"
+#include "base/thread.h"
+#include "base/types.h"
+#include "base/vector.h"
+
+#define EXEC_CHUNK_ROWS 2048
+
+/* ---- chunks and materialized tables ---- */
+
+typedef struct exec_chunk {
+    size_t n;        /* rows */
+    uint32_t n_cols; /* columns */
+    bk_vector **cols;
+} exec_chunk;
+
+/*
+ * Rows kept in memory: a list of chunks in `arena`.  The schema is a STRUCT
+ * whose fields name and type the columns.
+ */
+typedef struct exec_table {
+    const bk_type *schema;
+    bk_arena *arena;
+    size_t n_rows;
+    size_t n_chunks, cap;
+    exec_chunk *chunks;
+} exec_table;
+
+/* An empty table for `schema` whose chunks live in `a`.  NULL on OOM. */
+exec_table *exec_table_make(bk_arena *a, const bk_type *schema);
+/*
+ * Append the rows of `c` (or only rows sel[0..n_sel) when sel is not NULL),
+ * copying values and string bytes into the table's arena.
+ */
+bk_status exec_table_append(exec_table *t, const exec_chunk *c, const uint32_t *sel, size_t n_sel,
+                            bk_error *err);
+/* Move every chunk of `src` to the end of `dst` (same schema; src's memory must outlive dst). */
+bk_status exec_table_move(exec_table *dst, exec_table *src, bk_error *err);
+/* All rows of column `col` as one vector (in `a`; shares the table's bytes). */
+bk_vector *exec_table_column(bk_arena *a, const exec_table *t, uint32_t col);
+
+/*
+ * Rows [off, off+n) of `v` as a vector in `a`: a view for flat types and
+ * structs, a copy for arrays and maps (whose offsets must start at 0).
+ */
+bk_vector *exec_vector_slice(bk_arena *a, const bk_vector *v, size_t off, size_t n);
+
+/* ---- the query context ---- */
+
+typedef struct exec_ctx {
+    bk_arena *arena;     /* the query's: plans, results */
+    bk_pool *pool;       /* NULL: run on the calling thread */
+    bool ansi;           /* spark.sql.ansi.enabled */
+    size_t memory_limit; /* bytes for operator state (0: none) */
+    atomic_bool cancel;  /* set from any thread: the query stops with BK_CANCELLED */
+} exec_ctx;
+
+/* BK_CANCELLED, filled in err, when the query was cancelled; else BK_OK. */
+bk_status exec_check_cancel(exec_ctx *ctx, bk_error *err);
+
+/* ---- expressions ---- */
+
+typedef struct exec_expr exec_expr;
+
+/* What a kernel gets besides its arguments. */
+typedef struct exec_call {
+    const exec_expr *expr; /* the call: its type, its constant state */
+    exec_ctx *ctx;
+    bk_arena *a; /* scratch for the result (the worker's chunk arena) */
+} exec_call;
+
+/*
+ * A vectorized function: args[0..n_args) each hold n rows; *out gets n rows of
+ * expr->type allocated in call->a.  Errors (DIVIDE_BY_ZERO, ...) name the value.
+ */
+typedef bk_status (*exec_kernel)(const exec_call *call, bk_vector *const *args, size_t n,
+                                 bk_vector **out, bk_error *err);
+
+typedef enum exec_expr_kind {
+    EXEC_EXPR_COLUMN, /* input column `column` */
+    EXEC_EXPR_CONST,  /* `value`: a vector of one row */
+    EXEC_EXPR_CALL,   /* kernel(args) */
+    EXEC_EXPR_AND,    /* three-valued AND of args */
+    EXEC_EXPR_OR,     /* three-valued OR of args */
+    EXEC_EXPR_CASE,   /* args: cond1, then1, cond2, then2, ..., [else]: evaluated lazily */
+} exec_expr_kind;
+
+struct exec_expr {
+    exec_expr_kind kind;
+    const bk_type *type;
+    uint32_t column;       /* COLUMN */
+    const bk_vector *value; /* CONST */
+    exec_kernel kernel;    /* CALL */
+    const char *name;      /* CALL: the function's name, for EXPLAIN and errors */
+    void *state;           /* CALL: what the binder prepared (a compiled pattern, ...) */
+    bool has_else;         /* CASE */
+    bool lazy;             /* CALL: args may raise errors only for rows it uses (COALESCE...) */
+    uint32_t n_args;
+    exec_expr **args;
+};
+
+exec_expr *exec_expr_column(bk_arena *a, uint32_t column, const bk_type *type);
+exec_expr *exec_expr_const(bk_arena *a, const bk_vector *value);
+exec_expr *exec_expr_call(bk_arena *a, const char *name, exec_kernel kernel, const bk_type *type,
+                          exec_expr **args, uint32_t n_args);
+
+/*
+ * Evaluate `e` over the rows of `in`; the result has in->n rows in call->a (or
+ * is one of in's own vectors, for a column reference).
+ */
+bk_status exec_eval(exec_ctx *ctx, bk_arena *a, const exec_expr *e, const exec_chunk *in,
+                    bk_vector **out, bk_error *err);
+
+/* Rows of `in` for which the BOOLEAN `pred` is true, as indexes into sel (n_sel). */
+bk_status exec_eval_filter(exec_ctx *ctx, bk_arena *a, const exec_expr *pred, const exec_chunk *in,
+                           uint32_t *sel, size_t *n_sel, bk_error *err);
+
+/* Render `e` for EXPLAIN ("(#0 + 1)"); `names` may name the input columns. */
+struct bk_buf;
+bk_status exec_expr_format(const exec_expr *e, const char *const *names, struct bk_buf *out);
+
+/* ---- physical plans ---- */
+
+typedef enum exec_node_kind {
+    EXEC_NODE_VALUES,    /* rows of a materialized table */
+    EXEC_NODE_RANGE,     /* range(start, end, step): one BIGINT column "id" */
+    EXEC_NODE_PARQUET,   /* a Parquet file */
+    EXEC_NODE_DELTA,     /* a Delta table snapshot */
+    EXEC_NODE_FILTER,    /* child rows where pred is true */
+    EXEC_NODE_PROJECT,   /* exprs over child rows */
+    EXEC_NODE_AGGREGATE, /* GROUP BY keys, aggregates */
+    EXEC_NODE_JOIN,      /* hash join: child is the probe side, right the build side */
+    EXEC_NODE_SORT,      /* ORDER BY, with an optional limit (top-N) */
+    EXEC_NODE_LIMIT,     /* LIMIT / OFFSET */
+    EXEC_NODE_UNION,     /* UNION ALL of children */
+} exec_node_kind;
+
+typedef struct exec_sort_key {
+    uint32_t column;
+    bool descending;
+    bool nulls_first;
+} exec_sort_key;
+
+typedef enum exec_agg_kind {
+    EXEC_AGG_COUNT_STAR,
+    EXEC_AGG_COUNT,
+    EXEC_AGG_SUM,
+    EXEC_AGG_AVG,
+    EXEC_AGG_MIN,
+    EXEC_AGG_MAX,
+} exec_agg_kind;
+
+typedef struct exec_agg {
+    exec_agg_kind kind;
+    uint32_t column;     /* the input column (not for COUNT_STAR) */
+    const bk_type *type; /* result type */
+    bool distinct;
+} exec_agg;
+
+typedef enum exec_join_kind {
+    EXEC_JOIN_INNER,
+    EXEC_JOIN_LEFT,  /* every probe row; build columns NULL when unmatched */
+    EXEC_JOIN_SEMI,  /* probe rows with a match */
+    EXEC_JOIN_ANTI,  /* probe rows without a match */
+    EXEC_JOIN_RIGHT, /* every build row */
+    EXEC_JOIN_FULL,
+} exec_join_kind;
+
+typedef struct exec_node exec_node;
+
+struct exec_node {
+    exec_node_kind kind;
+    const bk_type *schema; /* the output: a STRUCT, one field per column */
+    exec_node *child;      /* the input (probe side of a join) */
+    exec_node *right;      /* JOIN: the build side */
+    exec_node **children;  /* UNION */
+    uint32_t n_children;
+    union {
+        struct {
+            exec_table *table;
+        } values;
+        struct {
+            int64_t start, end, step;
+        } range;
+        struct {
+            const char *path;
+            const uint32_t *fields; /* projected file columns */
+            uint32_t n_fields;
+        } parquet;
+        struct {
+            void *snapshot; /* delta_snapshot *, opened by the planner */
+            const uint32_t *fields;
+            uint32_t n_fields;
+        } delta;
+        struct {
+            exec_expr *pred;
+        } filter;
+        struct {
+            exec_expr **exprs;
+            uint32_t n_exprs;
+        } project;
+        struct {
+            const uint32_t *keys; /* group-by columns of the child */
+            uint32_t n_keys;
+            const exec_agg *aggs;
+            uint32_t n_aggs;
+        } agg;
+        struct {
+            exec_join_kind kind;
+            const uint32_t *probe_keys, *build_keys;
+            uint32_t n_keys;
+            exec_expr *extra; /* non-equi condition over probe ++ build columns, or NULL */
+        } join;
+        struct {
+            const exec_sort_key *keys;
+            uint32_t n_keys;
+            int64_t limit; /* < 0: none */
+        } sort;
+        struct {
+            int64_t limit; /* < 0: none */
+            int64_t offset;
+        } limit;
+    } u;
+    /* EXPLAIN ANALYZE */
+    _Atomic uint64_t rows_out;
+    _Atomic int64_t ns;
+};
+
+exec_node *exec_node_make(bk_arena *a, exec_node_kind kind, const bk_type *schema,
+                          exec_node *child);
+
+/* Run `plan` to the end; every result row in *out (in ctx->arena). */
+bk_status exec_run(exec_ctx *ctx, exec_node *plan, exec_table **out, bk_error *err);
+
+#endif

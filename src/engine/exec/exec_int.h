@@ -1,0 +1,92 @@
+/*
+ * exec_int.h — the executor's internal model: workers, sinks, streaming operators.
+ * Private to src/engine/exec/.
+ *
+ * A pipeline is a source, a list of streaming operators and a sink.  Each pool
+ * worker that takes part gets an exec_worker holding its arenas and one local
+ * state per operator and for the sink, so the hot path takes no lock.
+ */
+#ifndef BRICKS_ENGINE_EXEC_EXEC_INT_H
+#define BRICKS_ENGINE_EXEC_EXEC_INT_H
+
+#include "base/buf.h"
+#include "base/hash.h"
+#include "engine/exec/exec.h"
+
+typedef struct exec_sink exec_sink;
+typedef struct exec_stream exec_stream;
+
+typedef struct exec_worker {
+    bk_arena *arena;   /* lives as long as the pipeline: local states */
+    bk_arena *scratch; /* reset after every chunk */
+    void **op_local;   /* per streaming operator */
+    void *sink_local;
+    uint64_t morsel; /* order key of the chunk being pushed (source order) */
+    bk_buf keybuf;   /* scratch for serialized keys */
+} exec_worker;
+
+/* A pipeline breaker: consumes chunks from many workers, then produces a table. */
+struct exec_sink {
+    exec_node *node;
+    exec_ctx *ctx;
+    void *state;
+    bk_mutex *lock;
+    atomic_bool full; /* the sink needs no more input (a reached LIMIT) */
+    bk_status (*local_new)(exec_sink *s, exec_worker *w, void **local, bk_error *err);
+    bk_status (*consume)(exec_sink *s, exec_worker *w, void *local, const exec_chunk *c,
+                         bk_error *err);
+    /* Merge a worker's local state into the sink; called once per worker, serially. */
+    bk_status (*combine)(exec_sink *s, exec_worker *w, void *local, bk_error *err);
+    bk_status (*finish)(exec_sink *s, exec_table **out, bk_error *err);
+    void (*destroy)(exec_sink *s); /* may be NULL */
+};
+
+/* A streaming operator: one chunk in, one chunk out (possibly empty or larger). */
+struct exec_stream {
+    exec_node *node;
+    exec_ctx *ctx;
+    void *state; /* e.g. the join's hash table */
+    bk_status (*execute)(exec_stream *op, exec_worker *w, const exec_chunk *in, exec_chunk *out,
+                         bk_error *err);
+    void (*destroy)(exec_stream *op); /* may be NULL */
+};
+
+/* Sinks (op_collect.c, op_agg.c, op_sort.c). */
+bk_status exec_collect_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *err);
+bk_status exec_limit_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *err);
+bk_status exec_agg_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *err);
+bk_status exec_sort_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *err);
+
+/*
+ * Streaming operators (pipeline.c: filter, project; op_join.c: the probe of a
+ * hash join over `build`, the materialized build side).
+ */
+bk_status exec_join_probe(exec_ctx *ctx, exec_node *node, exec_table *build, exec_stream *op,
+                          bk_error *err);
+/* FULL joins: the build rows no probe row matched, with NULL probe columns (after the probe). */
+bk_status exec_join_unmatched(exec_stream *op, bk_arena *a, exec_chunk *out, bk_error *err);
+
+/* Materialize `node`'s output (running whatever pipelines it needs). */
+bk_status exec_materialize(exec_ctx *ctx, exec_node *node, exec_table **out, bk_error *err);
+
+/* ---- row keys (keys.c): hashing and comparing GROUP BY / join keys ---- */
+
+/*
+ * Serialize row `row` of key columns cols[0..n) into `buf` (cleared first): per
+ * column a NULL flag, then the value (fixed width, or length + bytes).  Equal
+ * keys give equal bytes: -0.0 is written as 0.0 and every NaN the same.  Returns
+ * 1, or 0 when a key is NULL and `null_is_key` is false (such rows never join),
+ * or -1 when `buf` cannot grow.
+ */
+int exec_key_serialize(bk_vector *const *cols, uint32_t n, size_t row, bool null_is_key,
+                       bk_buf *buf);
+/* True when every key type can be serialized (no nested types yet). */
+bool exec_key_types_ok(bk_vector *const *cols, uint32_t n);
+/*
+ * Decode serialized keys back into vectors: keys[g] for g in [0, n_rows) into
+ * out[0..n_cols) of `types`, allocated in `a` (string bytes copied).
+ */
+bk_status exec_key_decode(bk_arena *a, const bk_type *const *types, uint32_t n_cols,
+                          const bk_str *keys, size_t n_rows, bk_vector **out, bk_error *err);
+
+#endif

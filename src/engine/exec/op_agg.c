@@ -1,0 +1,376 @@
+/*
+ * op_agg.c — the hash aggregate sink: GROUP BY keys with COUNT, SUM, AVG, MIN, MAX.
+ *
+ * Two phases, as in every parallel engine: each worker aggregates the chunks it
+ * sees into its own hash table (no locks), then the tables are merged into one
+ * when the input ends.  Keys are serialized rows (keys.c) in a bk_hmap, which
+ * numbers groups in insertion order; each aggregate keeps an array of slots
+ * indexed by that number.
+ *
+ * Semantics (Spark's): COUNT(*) counts rows, COUNT(x) non-NULL values; SUM of
+ * integers is BIGINT (ARITHMETIC_OVERFLOW in ANSI mode, wrapping otherwise), of
+ * FLOAT/DOUBLE a DOUBLE; AVG is a DOUBLE; SUM, AVG, MIN and MAX of no values are
+ * NULL; an aggregate without GROUP BY returns one row even for empty input.
+ */
+#include <string.h>
+
+#include "base/mem.h"
+#include "base/str.h"
+#include "engine/exec/exec_int.h"
+#include "engine/exec/fn_common.h"
+
+typedef struct slot {
+    int64_t count; /* rows (COUNT_STAR) or non-NULL values seen */
+    union {
+        int64_t i;
+        double d;
+        bk_i128 w;
+        bk_str s;
+        uint8_t raw[16];
+    } v;
+    bool has; /* v holds a value (SUM/MIN/MAX) */
+} slot;
+
+typedef struct agg_table {
+    bk_hmap *map;
+    slot **slots; /* per aggregate: cap slots */
+    size_t cap;
+    bk_arena *strings; /* MIN/MAX string values */
+} agg_table;
+
+typedef struct agg_state {
+    agg_table global;
+    uint32_t n_keys, n_aggs;
+    const exec_agg *aggs;
+} agg_state;
+
+static void table_free(agg_table *t, uint32_t n_aggs) {
+    bk_hmap_free(t->map);
+    t->map = NULL;
+    if (t->slots)
+        for (uint32_t k = 0; k < n_aggs; k++) bk_free(t->slots[k]);
+    bk_free(t->slots);
+    t->slots = NULL;
+}
+
+static bk_status table_init(agg_table *t, uint32_t n_aggs, bk_arena *strings, bk_error *err) {
+    memset(t, 0, sizeof *t);
+    t->map = bk_hmap_new(true);
+    t->slots = bk_calloc(n_aggs ? n_aggs : 1, sizeof *t->slots);
+    t->strings = strings;
+    if (!t->map || !t->slots)
+        return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
+    return BK_OK;
+}
+
+/* Room for `groups` groups in every slot array (new slots zeroed). */
+static bk_status table_reserve(agg_table *t, uint32_t n_aggs, size_t groups, bk_error *err) {
+    if (groups <= t->cap) return BK_OK;
+    size_t cap = t->cap ? t->cap * 2 : 1024;
+    while (cap < groups) cap *= 2;
+    for (uint32_t k = 0; k < n_aggs; k++) {
+        slot *s = bk_realloc(t->slots[k], cap * sizeof *s);
+        if (!s) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
+        memset(s + t->cap, 0, (cap - t->cap) * sizeof *s);
+        t->slots[k] = s;
+    }
+    t->cap = cap;
+    return BK_OK;
+}
+
+static bk_status check_memory(exec_sink *sk, const agg_table *t, uint32_t n_aggs, bk_error *err) {
+    size_t limit = sk->ctx->memory_limit;
+    if (!limit) return BK_OK;
+    size_t used = bk_hmap_memory(t->map) + t->cap * n_aggs * sizeof(slot);
+    if (used <= limit) return BK_OK;
+    return bk_error_set(err, BK_OUT_OF_MEMORY,
+                        "the hash aggregate needs more than the query memory limit of %zu bytes "
+                        "(%zu groups so far); raise bricks.memory_limit or group by fewer keys",
+                        limit, bk_hmap_count(t->map));
+}
+
+/* Fold one value into a slot. */
+static bk_status fold(exec_sink *sk, agg_table *t, const exec_agg *agg, slot *s,
+                      const bk_vector *v, size_t row, bk_error *err) {
+    switch (agg->kind) {
+    case EXEC_AGG_COUNT_STAR:
+    case EXEC_AGG_COUNT:
+        s->count++;
+        return BK_OK;
+    case EXEC_AGG_SUM:
+    case EXEC_AGG_AVG:
+        s->count++;
+        switch (v->type->kind) {
+        case BK_TYPE_TINYINT:
+        case BK_TYPE_SMALLINT:
+        case BK_TYPE_INT:
+        case BK_TYPE_BIGINT: {
+            int64_t x = v->type->kind == BK_TYPE_BIGINT     ? ((const int64_t *)v->data)[row]
+                        : v->type->kind == BK_TYPE_INT      ? ((const int32_t *)v->data)[row]
+                        : v->type->kind == BK_TYPE_SMALLINT ? ((const int16_t *)v->data)[row]
+                                                            : ((const int8_t *)v->data)[row];
+            if (agg->kind == EXEC_AGG_AVG) {
+                s->v.d += (double)x;
+            } else if (__builtin_add_overflow(s->v.i, x, &s->v.i) && sk->ctx->ansi) {
+                return exec_fn_overflow(err, "long", "try_sum");
+            }
+            break;
+        }
+        case BK_TYPE_FLOAT:
+            s->v.d += ((const float *)v->data)[row];
+            break;
+        case BK_TYPE_DOUBLE:
+            s->v.d += ((const double *)v->data)[row];
+            break;
+        default:
+            return bk_error_set(err, BK_INTERNAL, "sum/avg of kind %d is not bound",
+                                (int)v->type->kind);
+        }
+        s->has = true;
+        return BK_OK;
+    case EXEC_AGG_MIN:
+    case EXEC_AGG_MAX: {
+        s->count++;
+        bool better = !s->has;
+        if (!better) {
+            /* compare the slot's value (as a one-row vector) with row `row` */
+            bk_vector cur = *v;
+            cur.n = 1;
+            cur.validity = NULL;
+            cur.data = s->v.raw;
+            int c = bk_vector_compare(v, row, &cur, 0);
+            better = agg->kind == EXEC_AGG_MIN ? c < 0 : c > 0;
+        }
+        if (!better) return BK_OK;
+        size_t w = bk_type_width(v->type);
+        memcpy(s->v.raw, (const uint8_t *)v->data + row * w, w);
+        if (v->type->kind == BK_TYPE_STRING || v->type->kind == BK_TYPE_BINARY) {
+            bk_str str = s->v.s;
+            char *copy = bk_arena_memdup(t->strings, str.ptr, str.len ? str.len : 1);
+            if (!copy) return bk_arena_oom(t->strings, err);
+            s->v.s.ptr = copy;
+        }
+        s->has = true;
+        return BK_OK;
+    }
+    }
+    return BK_OK;
+}
+
+/* Fold slot `from` of another table into `into`. */
+static bk_status merge(exec_sink *sk, agg_table *t, const exec_agg *agg, const bk_type *in_type,
+                       slot *into, const slot *from, bk_error *err) {
+    if (agg->kind == EXEC_AGG_COUNT || agg->kind == EXEC_AGG_COUNT_STAR) {
+        into->count += from->count;
+        return BK_OK;
+    }
+    if (!from->has) return BK_OK;
+    if (agg->kind == EXEC_AGG_SUM || agg->kind == EXEC_AGG_AVG) {
+        into->count += from->count;
+        bool integral = agg->kind == EXEC_AGG_SUM && in_type->kind != BK_TYPE_FLOAT &&
+                        in_type->kind != BK_TYPE_DOUBLE;
+        if (!integral)
+            into->v.d += from->v.d;
+        else if (__builtin_add_overflow(into->v.i, from->v.i, &into->v.i) && sk->ctx->ansi)
+            return exec_fn_overflow(err, "long", "try_sum");
+        into->has = true;
+        return BK_OK;
+    }
+    /* MIN / MAX: fold the other slot's value as a one-row vector */
+    bk_vector one = {.type = in_type, .n = 1, .data = (void *)from->v.raw};
+    return fold(sk, t, agg, into, &one, 0, err);
+}
+
+typedef struct agg_local {
+    agg_table table;
+    uint32_t n_aggs;
+    bk_cleanup cleanup; /* frees the table if the query stops before combining */
+} agg_local;
+
+static void local_cleanup(void *arg) {
+    agg_local *l = arg;
+    table_free(&l->table, l->n_aggs);
+}
+
+static bk_status agg_local_new(exec_sink *s, exec_worker *w, void **local, bk_error *err) {
+    agg_state *st = s->state;
+    agg_local *l = bk_arena_zalloc(w->arena, sizeof *l);
+    if (!l) return bk_arena_oom(w->arena, err);
+    l->n_aggs = st->n_aggs;
+    l->cleanup.fn = local_cleanup;
+    l->cleanup.arg = l;
+    bk_arena_on_reset(w->arena, &l->cleanup);
+    BK_TRY(table_init(&l->table, st->n_aggs, w->arena, err));
+    *local = l;
+    return BK_OK;
+}
+
+static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const exec_chunk *c,
+                             bk_error *err) {
+    agg_state *st = s->state;
+    agg_table *t = &((agg_local *)local)->table;
+    size_t n = c->n;
+    uint32_t *gid = bk_arena_array(w->scratch, n ? n : 1, sizeof *gid);
+    bk_vector **keys = bk_arena_array(w->scratch, st->n_keys ? st->n_keys : 1, sizeof *keys);
+    if (!gid || !keys) return bk_arena_oom(w->scratch, err);
+    const uint32_t *key_cols = s->node->u.agg.keys;
+    for (uint32_t k = 0; k < st->n_keys; k++) keys[k] = c->cols[key_cols[k]];
+    for (size_t i = 0; i < n; i++) {
+        if (exec_key_serialize(keys, st->n_keys, i, true, &w->keybuf) < 0)
+            return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
+        size_t idx;
+        if (bk_hmap_insert(t->map, w->keybuf.data, w->keybuf.len, &idx, NULL) != BK_OK)
+            return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
+        gid[i] = (uint32_t)idx;
+    }
+    BK_TRY(table_reserve(t, st->n_aggs, bk_hmap_count(t->map), err));
+    BK_TRY(check_memory(s, t, st->n_aggs, err));
+    for (uint32_t k = 0; k < st->n_aggs; k++) {
+        const exec_agg *agg = &st->aggs[k];
+        slot *slots = t->slots[k];
+        if (agg->kind == EXEC_AGG_COUNT_STAR) {
+            for (size_t i = 0; i < n; i++) slots[gid[i]].count++;
+            continue;
+        }
+        const bk_vector *v = c->cols[agg->column];
+        for (size_t i = 0; i < n; i++) {
+            if (!bk_vector_is_valid(v, i)) continue;
+            BK_TRY(fold(s, t, agg, &slots[gid[i]], v, i, err));
+        }
+    }
+    return BK_OK;
+}
+
+static const bk_type *input_type(const exec_sink *s, uint32_t k) {
+    const exec_agg *agg = &((agg_state *)s->state)->aggs[k];
+    if (agg->kind == EXEC_AGG_COUNT_STAR) return bk_type_scalar(BK_TYPE_BIGINT);
+    return s->node->child->schema->children[agg->column];
+}
+
+static bk_status agg_combine(exec_sink *s, exec_worker *w, void *local, bk_error *err) {
+    (void)w;
+    agg_state *st = s->state;
+    agg_table *from = &((agg_local *)local)->table;
+    agg_table *into = &st->global;
+    size_t n = bk_hmap_count(from->map);
+    bk_status rc = BK_OK;
+    for (size_t g = 0; g < n && rc == BK_OK; g++) {
+        bk_str key = bk_hmap_key(from->map, g);
+        size_t idx;
+        if (bk_hmap_insert(into->map, key.ptr, key.len, &idx, NULL) != BK_OK) {
+            rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
+            break;
+        }
+        rc = table_reserve(into, st->n_aggs, idx + 1, err);
+        for (uint32_t k = 0; k < st->n_aggs && rc == BK_OK; k++)
+            rc = merge(s, into, &st->aggs[k], input_type(s, k), &into->slots[k][idx],
+                       &from->slots[k][g], err);
+    }
+    if (rc == BK_OK) rc = check_memory(s, into, st->n_aggs, err);
+    table_free(from, st->n_aggs);
+    return rc;
+}
+
+/* The result of aggregate k for groups [first, first+n) into a vector. */
+static bk_status result_column(exec_sink *s, uint32_t k, const slot *slots, size_t n,
+                               bk_vector **out, bk_error *err) {
+    agg_state *st = s->state;
+    const exec_agg *agg = &st->aggs[k];
+    bk_arena *a = s->ctx->arena;
+    bk_vector *v = bk_vector_make(a, agg->type, n);
+    if (!v) return bk_arena_oom(a, err);
+    for (size_t g = 0; g < n; g++) {
+        const slot *sl = &slots[g];
+        if (agg->kind == EXEC_AGG_COUNT || agg->kind == EXEC_AGG_COUNT_STAR) {
+            ((int64_t *)v->data)[g] = sl->count;
+            continue;
+        }
+        if (!sl->has) {
+            BK_TRY(exec_fn_set_null(a, v, g, err));
+            continue;
+        }
+        if (agg->kind == EXEC_AGG_AVG) {
+            ((double *)v->data)[g] = sl->v.d / (double)sl->count;
+        } else if (agg->kind == EXEC_AGG_SUM) {
+            if (agg->type->kind == BK_TYPE_DOUBLE)
+                ((double *)v->data)[g] = sl->v.d;
+            else
+                ((int64_t *)v->data)[g] = sl->v.i;
+        } else {
+            size_t w = bk_type_width(agg->type);
+            memcpy((uint8_t *)v->data + g * w, sl->v.raw, w);
+        }
+    }
+    if (agg->kind == EXEC_AGG_MIN || agg->kind == EXEC_AGG_MAX) {
+        if (!bk_vector_own_strings(a, v)) return bk_arena_oom(a, err);
+    }
+    *out = v;
+    return BK_OK;
+}
+
+static bk_status agg_finish(exec_sink *s, exec_table **out, bk_error *err) {
+    agg_state *st = s->state;
+    agg_table *t = &st->global;
+    bk_arena *a = s->ctx->arena;
+    size_t n_groups = bk_hmap_count(t->map);
+    if (n_groups == 0 && st->n_keys == 0) {
+        /* a global aggregate over no rows: one row of empty states */
+        size_t idx;
+        if (bk_hmap_insert(t->map, "", 0, &idx, NULL) != BK_OK)
+            return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
+        BK_TRY(table_reserve(t, st->n_aggs, 1, err));
+        n_groups = 1;
+    }
+    exec_table *res = exec_table_make(a, s->node->schema);
+    if (!res) return bk_arena_oom(a, err);
+    uint32_t n_cols = st->n_keys + st->n_aggs;
+    const bk_type **key_types = bk_arena_array(a, st->n_keys ? st->n_keys : 1, sizeof *key_types);
+    bk_str *keys = bk_arena_array(a, EXEC_CHUNK_ROWS, sizeof *keys);
+    if (!key_types || !keys) return bk_arena_oom(a, err);
+    for (uint32_t k = 0; k < st->n_keys; k++) key_types[k] = s->node->schema->children[k];
+    for (size_t first = 0; first < n_groups; first += EXEC_CHUNK_ROWS) {
+        size_t n = BK_MIN((size_t)EXEC_CHUNK_ROWS, n_groups - first);
+        exec_chunk c = {.n = n, .n_cols = n_cols};
+        c.cols = bk_arena_array(a, n_cols ? n_cols : 1, sizeof *c.cols);
+        if (!c.cols) return bk_arena_oom(a, err);
+        for (size_t g = 0; g < n; g++) keys[g] = bk_hmap_key(t->map, first + g);
+        BK_TRY(exec_key_decode(a, key_types, st->n_keys, keys, n, c.cols, err));
+        for (uint32_t k = 0; k < st->n_aggs; k++)
+            BK_TRY(result_column(s, k, t->slots[k] + first, n, &c.cols[st->n_keys + k], err));
+        if (res->n_chunks == res->cap) {
+            size_t cap = res->cap ? res->cap * 2 : 16;
+            exec_chunk *chunks = bk_arena_array(a, cap, sizeof *chunks);
+            if (!chunks) return bk_arena_oom(a, err);
+            if (res->n_chunks) memcpy(chunks, res->chunks, res->n_chunks * sizeof *chunks);
+            res->chunks = chunks;
+            res->cap = cap;
+        }
+        res->chunks[res->n_chunks++] = c;
+        res->n_rows += n;
+    }
+    *out = res;
+    return BK_OK;
+}
+
+static void agg_destroy(exec_sink *s) {
+    agg_state *st = s->state;
+    table_free(&st->global, st->n_aggs);
+}
+
+bk_status exec_agg_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *err) {
+    agg_state *st = bk_arena_zalloc(ctx->arena, sizeof *st);
+    if (!st) return bk_arena_oom(ctx->arena, err);
+    st->n_keys = node->u.agg.n_keys;
+    st->n_aggs = node->u.agg.n_aggs;
+    st->aggs = node->u.agg.aggs;
+    BK_TRY(table_init(&st->global, st->n_aggs, ctx->arena, err));
+    s->node = node;
+    s->ctx = ctx;
+    s->state = st;
+    s->local_new = agg_local_new;
+    s->consume = agg_consume;
+    s->combine = agg_combine;
+    s->finish = agg_finish;
+    s->destroy = agg_destroy;
+    return BK_OK;
+}

@@ -1,0 +1,253 @@
+/*
+ * op_join.c — hash join: the build side in a hash table, the probe side streamed.
+ *
+ * The build side (node->right) is materialized first; its key columns are
+ * serialized per row (keys.c) into a bk_hmap numbering the distinct keys, and
+ * rows with equal keys are chained (head[key] -> next[row]).  Rows with a NULL
+ * key are left out: NULL never equals anything.  Probing serializes each probe
+ * row's keys, follows the chain and emits (probe row, build row) pairs; an
+ * extra non-equi condition is evaluated on the joined pairs before a pair
+ * counts as a match.
+ *
+ * Output columns: probe columns then build columns (INNER, LEFT, FULL), or
+ * probe columns only (SEMI, ANTI).  RIGHT joins are planned as LEFT joins with
+ * the sides swapped.  FULL joins mark build rows that matched (relaxed atomic
+ * stores from any worker); exec_join_unmatched emits the others at the end.
+ */
+#include <string.h>
+
+#include "engine/exec/exec_int.h"
+
+#define NO_ROW UINT32_MAX
+
+typedef struct join_state {
+    exec_table *build;
+    bk_vector **build_cols; /* whole columns */
+    uint32_t n_build_cols, n_probe_cols;
+    bk_hmap *map;
+    uint32_t *head; /* per distinct key: first build row */
+    uint32_t *next; /* per build row: next row with the same key */
+    _Atomic uint8_t *matched; /* FULL: per build row */
+    size_t n_build;
+} join_state;
+
+static void join_destroy(exec_stream *op) {
+    join_state *st = op->state;
+    bk_hmap_free(st->map);
+    st->map = NULL;
+}
+
+static bk_status build_table(exec_ctx *ctx, exec_node *node, join_state *st, bk_error *err) {
+    bk_arena *a = ctx->arena;
+    uint32_t n_cols = node->right->schema->n_children;
+    st->n_build_cols = n_cols;
+    st->build_cols = bk_arena_array(a, n_cols ? n_cols : 1, sizeof *st->build_cols);
+    if (!st->build_cols) return bk_arena_oom(a, err);
+    for (uint32_t k = 0; k < n_cols; k++) {
+        st->build_cols[k] = exec_table_column(a, st->build, k);
+        if (!st->build_cols[k]) return bk_arena_oom(a, err);
+    }
+    size_t n = st->build->n_rows;
+    if (n >= NO_ROW)
+        return bk_error_set(err, BK_LIMIT_EXCEEDED, "a join's build side has %zu rows, over the "
+                            "limit of 4294967294", n);
+    st->n_build = n;
+    uint32_t nk = node->u.join.n_keys;
+    bk_vector **keys = bk_arena_array(a, nk ? nk : 1, sizeof *keys);
+    st->next = bk_arena_array(a, n ? n : 1, sizeof *st->next);
+    st->head = bk_arena_array(a, n ? n : 1, sizeof *st->head);
+    st->map = bk_hmap_new(true);
+    if (!keys || !st->next || !st->head || !st->map) return bk_arena_oom(a, err);
+    if (node->u.join.kind == EXEC_JOIN_FULL) {
+        st->matched = bk_arena_zalloc(a, n ? n : 1);
+        if (!st->matched) return bk_arena_oom(a, err);
+    }
+    for (uint32_t k = 0; k < nk; k++) keys[k] = st->build_cols[node->u.join.build_keys[k]];
+    bk_buf buf;
+    bk_buf_init(&buf);
+    bk_status s = BK_OK;
+    size_t limit = ctx->memory_limit;
+    /* insert in reverse so that chains list rows in build order */
+    for (size_t r = n; r-- > 0;) {
+        st->next[r] = NO_ROW;
+        int got = exec_key_serialize(keys, nk, r, false, &buf);
+        if (got == 0) continue;
+        size_t idx;
+        bool inserted;
+        if (got < 0 || bk_hmap_insert(st->map, buf.data, buf.len, &idx, &inserted) != BK_OK) {
+            s = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory building a hash join");
+            break;
+        }
+        st->next[r] = inserted ? NO_ROW : st->head[idx];
+        st->head[idx] = (uint32_t)r;
+        if (limit && (r & 4095) == 0 && bk_hmap_memory(st->map) > limit) {
+            s = bk_error_set(err, BK_OUT_OF_MEMORY,
+                             "the build side of a hash join needs more than the query memory "
+                             "limit of %zu bytes; raise bricks.memory_limit",
+                             limit);
+            break;
+        }
+    }
+    bk_buf_destroy(&buf);
+    return s;
+}
+
+/* Growable pair lists in the worker's scratch arena. */
+typedef struct pairs {
+    uint32_t *probe, *build;
+    size_t n, cap;
+} pairs;
+
+static bool pairs_push(bk_arena *a, pairs *p, uint32_t pr, uint32_t br) {
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : EXEC_CHUNK_ROWS;
+        uint32_t *np = bk_arena_array(a, cap, sizeof *np), *nb = bk_arena_array(a, cap, sizeof *nb);
+        if (!np || !nb) return false;
+        if (p->n) {
+            memcpy(np, p->probe, p->n * sizeof *np);
+            memcpy(nb, p->build, p->n * sizeof *nb);
+        }
+        p->probe = np;
+        p->build = nb;
+        p->cap = cap;
+    }
+    p->probe[p->n] = pr;
+    p->build[p->n] = br;
+    p->n++;
+    return true;
+}
+
+/* Columns of `v` taken at idx, where NO_ROW gives NULL. */
+static bk_vector *take_or_null(bk_arena *a, const bk_vector *v, const uint32_t *idx, size_t n) {
+    bool any_null = false;
+    for (size_t i = 0; i < n && !any_null; i++) any_null = idx[i] == NO_ROW;
+    if (!any_null) return bk_vector_take(a, v, idx, n);
+    /* append one NULL row to v and point NO_ROW there */
+    bk_vector *null_row = bk_vector_make(a, v->type, 1);
+    if (!null_row || bk_vector_ensure_validity(a, null_row) != BK_OK) return NULL;
+    bk_validity_set(null_row->validity, 0, false);
+    bk_vector *parts[2] = {(bk_vector *)v, null_row};
+    bk_vector *both = bk_vector_concat(a, parts, 2);
+    uint32_t *fixed = bk_arena_array(a, n ? n : 1, sizeof *fixed);
+    if (!both || !fixed) return NULL;
+    for (size_t i = 0; i < n; i++) fixed[i] = idx[i] == NO_ROW ? (uint32_t)v->n : idx[i];
+    return bk_vector_take(a, both, fixed, n);
+}
+
+/* The joined chunk of probe columns at p->probe and build columns at p->build. */
+static bk_status joined(bk_arena *a, const join_state *st, const exec_chunk *in, const pairs *p,
+                        exec_chunk *out, bk_error *err) {
+    out->n = p->n;
+    out->n_cols = st->n_probe_cols + st->n_build_cols;
+    out->cols = bk_arena_array(a, out->n_cols ? out->n_cols : 1, sizeof *out->cols);
+    if (!out->cols) return bk_arena_oom(a, err);
+    for (uint32_t k = 0; k < st->n_probe_cols; k++) {
+        out->cols[k] = take_or_null(a, in->cols[k], p->probe, p->n);
+        if (!out->cols[k]) return bk_arena_oom(a, err);
+    }
+    for (uint32_t k = 0; k < st->n_build_cols; k++) {
+        out->cols[st->n_probe_cols + k] = take_or_null(a, st->build_cols[k], p->build, p->n);
+        if (!out->cols[st->n_probe_cols + k]) return bk_arena_oom(a, err);
+    }
+    return BK_OK;
+}
+
+static bk_status probe_execute(exec_stream *op, exec_worker *w, const exec_chunk *in,
+                               exec_chunk *out, bk_error *err) {
+    join_state *st = op->state;
+    const exec_node *node = op->node;
+    exec_join_kind kind = node->u.join.kind;
+    bk_arena *a = w->scratch;
+    uint32_t nk = node->u.join.n_keys;
+    bk_vector **keys = bk_arena_array(a, nk ? nk : 1, sizeof *keys);
+    uint8_t *hit = bk_arena_zalloc(a, in->n ? in->n : 1); /* probe row matched */
+    if (!keys || !hit) return bk_arena_oom(a, err);
+    for (uint32_t k = 0; k < nk; k++) keys[k] = in->cols[node->u.join.probe_keys[k]];
+    pairs p = {0};
+    for (size_t r = 0; r < in->n; r++) {
+        int got = exec_key_serialize(keys, nk, r, false, &w->keybuf);
+        if (got < 0) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory probing a hash join");
+        size_t idx;
+        if (got == 0 || st->n_build == 0 || !bk_hmap_find(st->map, w->keybuf.data, w->keybuf.len, &idx))
+            continue;
+        for (uint32_t b = st->head[idx]; b != NO_ROW; b = st->next[b]) {
+            if (!pairs_push(a, &p, (uint32_t)r, b)) return bk_arena_oom(a, err);
+            if (!node->u.join.extra && (kind == EXEC_JOIN_SEMI || kind == EXEC_JOIN_ANTI)) break;
+        }
+    }
+    /* keep the pairs the extra condition accepts */
+    if (node->u.join.extra && p.n) {
+        exec_chunk cand;
+        BK_TRY(joined(a, st, in, &p, &cand, err));
+        uint32_t *sel = bk_arena_array(a, p.n, sizeof *sel);
+        if (!sel) return bk_arena_oom(a, err);
+        size_t n_sel;
+        BK_TRY(exec_eval_filter(op->ctx, a, node->u.join.extra, &cand, sel, &n_sel, err));
+        for (size_t i = 0; i < n_sel; i++) {
+            p.probe[i] = p.probe[sel[i]];
+            p.build[i] = p.build[sel[i]];
+        }
+        p.n = n_sel;
+    }
+    for (size_t i = 0; i < p.n; i++) hit[p.probe[i]] = 1;
+    if (st->matched)
+        for (size_t i = 0; i < p.n; i++)
+            atomic_store_explicit(&st->matched[p.build[i]], 1, memory_order_relaxed);
+    if (kind == EXEC_JOIN_SEMI || kind == EXEC_JOIN_ANTI) {
+        uint32_t *sel = bk_arena_array(a, in->n ? in->n : 1, sizeof *sel);
+        if (!sel) return bk_arena_oom(a, err);
+        size_t n_sel = 0;
+        for (size_t r = 0; r < in->n; r++)
+            if (hit[r] == (kind == EXEC_JOIN_SEMI)) sel[n_sel++] = (uint32_t)r;
+        out->n = n_sel;
+        out->n_cols = in->n_cols;
+        out->cols = bk_arena_array(a, in->n_cols ? in->n_cols : 1, sizeof *out->cols);
+        if (!out->cols) return bk_arena_oom(a, err);
+        for (uint32_t k = 0; k < in->n_cols; k++) {
+            out->cols[k] = bk_vector_take(a, in->cols[k], sel, n_sel);
+            if (!out->cols[k]) return bk_arena_oom(a, err);
+        }
+        return BK_OK;
+    }
+    if (kind == EXEC_JOIN_LEFT || kind == EXEC_JOIN_FULL) {
+        /* unmatched probe rows, with NULL build columns, after the matched ones */
+        for (size_t r = 0; r < in->n; r++)
+            if (!hit[r] && !pairs_push(a, &p, (uint32_t)r, NO_ROW)) return bk_arena_oom(a, err);
+    }
+    return joined(a, st, in, &p, out, err);
+}
+
+bk_status exec_join_probe(exec_ctx *ctx, exec_node *node, exec_table *build, exec_stream *op,
+                          bk_error *err) {
+    join_state *st = bk_arena_zalloc(ctx->arena, sizeof *st);
+    if (!st) return bk_arena_oom(ctx->arena, err);
+    st->build = build;
+    st->n_probe_cols = node->child->schema->n_children;
+    op->node = node;
+    op->ctx = ctx;
+    op->state = st;
+    op->execute = probe_execute;
+    op->destroy = join_destroy;
+    bk_status s = build_table(ctx, node, st, err);
+    if (s != BK_OK) join_destroy(op);
+    return s;
+}
+
+bk_status exec_join_unmatched(exec_stream *op, bk_arena *a, exec_chunk *out, bk_error *err) {
+    join_state *st = op->state;
+    pairs p = {0};
+    for (size_t b = 0; b < st->n_build; b++)
+        if (!atomic_load_explicit(&st->matched[b], memory_order_relaxed) &&
+            !pairs_push(a, &p, NO_ROW, (uint32_t)b))
+            return bk_arena_oom(a, err);
+    /* probe columns are all NULL: take from empty-typed vectors of the probe schema */
+    const bk_type *probe_schema = op->node->child->schema;
+    exec_chunk none = {.n = 0, .n_cols = st->n_probe_cols};
+    none.cols = bk_arena_array(a, st->n_probe_cols ? st->n_probe_cols : 1, sizeof *none.cols);
+    if (!none.cols) return bk_arena_oom(a, err);
+    for (uint32_t k = 0; k < st->n_probe_cols; k++) {
+        none.cols[k] = bk_vector_make(a, probe_schema->children[k], 0);
+        if (!none.cols[k]) return bk_arena_oom(a, err);
+    }
+    return joined(a, st, &none, &p, out, err);
+}
