@@ -63,13 +63,12 @@ bool exec_cast_supported(const bk_type *from, const bk_type *to, bool ansi) {
         return true;
     }
     if (to->kind == BK_TYPE_STRING) return true; /* nested values print as text */
-    if (bk_type_is_nested(from) || bk_type_is_nested(to) || to->kind == BK_TYPE_VOID)
-        return false;
+    if (bk_type_is_nested(from) || bk_type_is_nested(to) || to->kind == BK_TYPE_VOID) return false;
     return scalar_castable(from->kind, to->kind, ansi);
 }
 
-bk_status exec_cast_check(const bk_type *from, const bk_type *to, bool ansi,
-                          const char *sql_expr, bk_error *err) {
+bk_status exec_cast_check(const bk_type *from, const bk_type *to, bool ansi, const char *sql_expr,
+                          bk_error *err) {
     if (exec_cast_supported(from, to, ansi)) return BK_OK;
     char src[256], dst[256], expr[600];
     cast_quoted_type(from, src, sizeof src);
@@ -251,7 +250,8 @@ static bk_status cast_struct(cast_ctx *c) {
     const bk_vector *in = c->in;
     bk_vector *out = c->out;
     const bk_type *to = out->type;
-    out->children = bk_arena_array(c->a, to->n_children ? to->n_children : 1, sizeof *out->children);
+    out->children =
+        bk_arena_array(c->a, to->n_children ? to->n_children : 1, sizeof *out->children);
     if (!out->children) return bk_arena_oom(c->a, c->err);
     for (uint32_t i = 0; i < to->n_children; i++) {
         BK_TRY(cast_rec(c->a, in->children[i], c->rows, c->rows ? c->n_rows : 0, to->children[i],
@@ -322,8 +322,8 @@ static bk_status dispatch(cast_ctx *c) {
     if (from == BK_TYPE_ARRAY || from == BK_TYPE_MAP) return cast_list(c);
     if (from == BK_TYPE_STRUCT) return cast_struct(c);
     if (from == BK_TYPE_STRING) return cast_from_string(c);
-    bool dt_from = from == BK_TYPE_DATE || from == BK_TYPE_TIMESTAMP ||
-                   from == BK_TYPE_TIMESTAMP_NTZ;
+    bool dt_from =
+        from == BK_TYPE_DATE || from == BK_TYPE_TIMESTAMP || from == BK_TYPE_TIMESTAMP_NTZ;
     bool dt_to = to == BK_TYPE_DATE || to == BK_TYPE_TIMESTAMP || to == BK_TYPE_TIMESTAMP_NTZ;
     if (dt_from || dt_to) return cast_datetime(c);
     return cast_numeric(c);

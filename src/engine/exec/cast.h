@@ -67,8 +67,8 @@ bool exec_cast_supported(const bk_type *from, const bk_type *to, bool ansi);
  * `sql_expr` is the expression's SQL text as Spark quotes it (e.g.
  * "\"CAST(x AS BINARY)\""); NULL renders "CAST(<from> AS <to>)" in quotes.
  */
-bk_status exec_cast_check(const bk_type *from, const bk_type *to, bool ansi,
-                          const char *sql_expr, bk_error *err) BK_MUST_USE;
+bk_status exec_cast_check(const bk_type *from, const bk_type *to, bool ansi, const char *sql_expr,
+                          bk_error *err) BK_MUST_USE;
 
 /*
  * Cast every row of `in` to `to`; *out gets a new vector with in->n rows.  A NULL

@@ -227,31 +227,51 @@ bk_status cast_datetime(cast_ctx *c) {
         return BK_UNSUPPORTED;
     case BK_TYPE_TIMESTAMP:
         switch (to) {
-        case BK_TYPE_DATE: return ts_to_date(c, false);
-        case BK_TYPE_TIMESTAMP_NTZ: return ts_to_ntz(c);
-        case BK_TYPE_BOOLEAN: return ts_to_bool(c);
-        case BK_TYPE_TINYINT: return ts_to_i8(c);
-        case BK_TYPE_SMALLINT: return ts_to_i16(c);
-        case BK_TYPE_INT: return ts_to_i32(c);
-        case BK_TYPE_BIGINT: return ts_to_i64(c);
-        case BK_TYPE_FLOAT: return ts_to_f32(c);
-        case BK_TYPE_DOUBLE: return ts_to_f64(c);
-        case BK_TYPE_DECIMAL: return cast_via(c, bk_type_scalar(BK_TYPE_DOUBLE));
-        default: return BK_UNSUPPORTED;
+        case BK_TYPE_DATE:
+            return ts_to_date(c, false);
+        case BK_TYPE_TIMESTAMP_NTZ:
+            return ts_to_ntz(c);
+        case BK_TYPE_BOOLEAN:
+            return ts_to_bool(c);
+        case BK_TYPE_TINYINT:
+            return ts_to_i8(c);
+        case BK_TYPE_SMALLINT:
+            return ts_to_i16(c);
+        case BK_TYPE_INT:
+            return ts_to_i32(c);
+        case BK_TYPE_BIGINT:
+            return ts_to_i64(c);
+        case BK_TYPE_FLOAT:
+            return ts_to_f32(c);
+        case BK_TYPE_DOUBLE:
+            return ts_to_f64(c);
+        case BK_TYPE_DECIMAL:
+            return cast_via(c, bk_type_scalar(BK_TYPE_DOUBLE));
+        default:
+            return BK_UNSUPPORTED;
         }
     default:
         break;
     }
     if (to != BK_TYPE_TIMESTAMP) return BK_UNSUPPORTED;
     switch (from) {
-    case BK_TYPE_BOOLEAN: return bool_to_ts(c);
-    case BK_TYPE_TINYINT: return i8_to_ts(c);
-    case BK_TYPE_SMALLINT: return i16_to_ts(c);
-    case BK_TYPE_INT: return i32_to_ts(c);
-    case BK_TYPE_BIGINT: return i64_to_ts(c);
-    case BK_TYPE_FLOAT: return cast_via(c, bk_type_scalar(BK_TYPE_DOUBLE));
-    case BK_TYPE_DOUBLE: return f64_to_ts(c);
-    case BK_TYPE_DECIMAL: return dec_to_ts(c);
-    default: return BK_UNSUPPORTED;
+    case BK_TYPE_BOOLEAN:
+        return bool_to_ts(c);
+    case BK_TYPE_TINYINT:
+        return i8_to_ts(c);
+    case BK_TYPE_SMALLINT:
+        return i16_to_ts(c);
+    case BK_TYPE_INT:
+        return i32_to_ts(c);
+    case BK_TYPE_BIGINT:
+        return i64_to_ts(c);
+    case BK_TYPE_FLOAT:
+        return cast_via(c, bk_type_scalar(BK_TYPE_DOUBLE));
+    case BK_TYPE_DOUBLE:
+        return f64_to_ts(c);
+    case BK_TYPE_DECIMAL:
+        return dec_to_ts(c);
+    default:
+        return BK_UNSUPPORTED;
     }
 }

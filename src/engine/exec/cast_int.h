@@ -24,9 +24,9 @@
 
 /* Why a value could not be cast; picks the error class. */
 typedef enum cast_fail {
-    CAST_FAIL_INVALID,   /* CAST_INVALID_INPUT: malformed text, NaN/Infinity to timestamp */
-    CAST_FAIL_OVERFLOW,  /* CAST_OVERFLOW: out of the target's range */
-    CAST_FAIL_DECIMAL,   /* NUMERIC_VALUE_OUT_OF_RANGE: c->bad_unscaled/bad_scale hold it */
+    CAST_FAIL_INVALID,      /* CAST_INVALID_INPUT: malformed text, NaN/Infinity to timestamp */
+    CAST_FAIL_OVERFLOW,     /* CAST_OVERFLOW: out of the target's range */
+    CAST_FAIL_DECIMAL,      /* NUMERIC_VALUE_OUT_OF_RANGE: c->bad_unscaled/bad_scale hold it */
     CAST_FAIL_LONG_OVERFLOW /* ARITHMETIC_OVERFLOW "long overflow" (µs arithmetic) */
 } cast_fail;
 
@@ -103,7 +103,7 @@ double cast_dec_to_double(bk_i128 v, int scale);
 void cast_quoted_type(const bk_type *t, char *dst, size_t cap);
 
 /* The kernel families; each returns BK_UNSUPPORTED when it has no kernel for the pair. */
-bk_status cast_numeric(cast_ctx *c);  /* BOOLEAN, integral, FLOAT, DOUBLE, DECIMAL */
+bk_status cast_numeric(cast_ctx *c); /* BOOLEAN, integral, FLOAT, DOUBLE, DECIMAL */
 bk_status cast_from_string(cast_ctx *c);
 bk_status cast_to_string(cast_ctx *c);
 bk_status cast_datetime(cast_ctx *c); /* DATE, TIMESTAMP, TIMESTAMP_NTZ with each other/numbers */

@@ -298,8 +298,8 @@ static bk_status f64_to_dec(cast_ctx *c) {
             CAST_BAD(c, row, CAST_FAIL_DECIMAL);
             continue;
         }
-        bool ok = from_scale < -BK_I128_MAX_POW10 ? false
-                  : bk_i128_rescale(v, from_scale, scale, &r);
+        bool ok =
+            from_scale < -BK_I128_MAX_POW10 ? false : bk_i128_rescale(v, from_scale, scale, &r);
         if (!ok) r = v;
         BK_TRY(put_checked(c, row, r, ok, v, from_scale));
     }
@@ -318,10 +318,18 @@ static bk_status int_to_binary(cast_ctx *c) {
     CAST_FOR_ROWS(c, row) {
         int64_t v = 0;
         switch (width) { /* loop-invariant: the compiler unswitches it */
-        case 1: v = ((const int8_t *)c->in->data)[row]; break;
-        case 2: v = ((const int16_t *)c->in->data)[row]; break;
-        case 4: v = ((const int32_t *)c->in->data)[row]; break;
-        default: v = ((const int64_t *)c->in->data)[row]; break;
+        case 1:
+            v = ((const int8_t *)c->in->data)[row];
+            break;
+        case 2:
+            v = ((const int16_t *)c->in->data)[row];
+            break;
+        case 4:
+            v = ((const int32_t *)c->in->data)[row];
+            break;
+        default:
+            v = ((const int64_t *)c->in->data)[row];
+            break;
         }
         uint8_t *p = bytes + row * width;
         for (size_t i = 0; i < width; i++) p[i] = (uint8_t)((uint64_t)v >> (8 * (width - 1 - i)));

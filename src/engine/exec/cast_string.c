@@ -124,9 +124,9 @@ STR_TO_INT(str_to_i64, int64_t, INT64_MIN, INT64_MAX)
 static bool real_text(bk_str s, char *dst, size_t cap) {
     static const struct {
         const char *word, *as;
-    } specials[] = {{"inf", "inf"},         {"+inf", "inf"},       {"infinity", "inf"},
-                    {"+infinity", "inf"},   {"-inf", "-inf"},      {"-infinity", "-inf"},
-                    {"nan", "nan"},         {"+nan", "nan"},       {"-nan", "nan"}};
+    } specials[] = {{"inf", "inf"},       {"+inf", "inf"},  {"infinity", "inf"},
+                    {"+infinity", "inf"}, {"-inf", "-inf"}, {"-infinity", "-inf"},
+                    {"nan", "nan"},       {"+nan", "nan"},  {"-nan", "nan"}};
     for (size_t i = 0; i < BK_ARRAY_LEN(specials); i++) {
         if (bk_str_ieq_cstr(s, specials[i].word)) {
             snprintf(dst, cap, "%s", specials[i].as);
@@ -263,20 +263,34 @@ static bk_status same_bytes(cast_ctx *c) {
 
 bk_status cast_from_string(cast_ctx *c) {
     switch (c->out->type->kind) {
-    case BK_TYPE_BOOLEAN: return str_to_bool(c);
-    case BK_TYPE_TINYINT: return str_to_i8(c);
-    case BK_TYPE_SMALLINT: return str_to_i16(c);
-    case BK_TYPE_INT: return str_to_i32(c);
-    case BK_TYPE_BIGINT: return str_to_i64(c);
-    case BK_TYPE_FLOAT: return str_to_real(c, true);
-    case BK_TYPE_DOUBLE: return str_to_real(c, false);
-    case BK_TYPE_DECIMAL: return str_to_dec(c);
-    case BK_TYPE_DATE: return str_to_date(c);
-    case BK_TYPE_TIMESTAMP: return str_to_timestamp(c, false);
-    case BK_TYPE_TIMESTAMP_NTZ: return str_to_timestamp(c, true);
-    case BK_TYPE_TIME: return str_to_time(c);
-    case BK_TYPE_BINARY: return same_bytes(c);
-    default: return BK_UNSUPPORTED;
+    case BK_TYPE_BOOLEAN:
+        return str_to_bool(c);
+    case BK_TYPE_TINYINT:
+        return str_to_i8(c);
+    case BK_TYPE_SMALLINT:
+        return str_to_i16(c);
+    case BK_TYPE_INT:
+        return str_to_i32(c);
+    case BK_TYPE_BIGINT:
+        return str_to_i64(c);
+    case BK_TYPE_FLOAT:
+        return str_to_real(c, true);
+    case BK_TYPE_DOUBLE:
+        return str_to_real(c, false);
+    case BK_TYPE_DECIMAL:
+        return str_to_dec(c);
+    case BK_TYPE_DATE:
+        return str_to_date(c);
+    case BK_TYPE_TIMESTAMP:
+        return str_to_timestamp(c, false);
+    case BK_TYPE_TIMESTAMP_NTZ:
+        return str_to_timestamp(c, true);
+    case BK_TYPE_TIME:
+        return str_to_time(c);
+    case BK_TYPE_BINARY:
+        return same_bytes(c);
+    default:
+        return BK_UNSUPPORTED;
     }
 }
 
@@ -328,7 +342,8 @@ bk_status cast_to_string(cast_ctx *c) {
     /* a row's text ends where the next active row's starts */
     size_t prev = SIZE_MAX;
     CAST_FOR_ROWS(c, row) {
-        if (prev != SIZE_MAX) dst[prev] = bk_str_make(bytes + starts[prev], starts[row] - starts[prev]);
+        if (prev != SIZE_MAX)
+            dst[prev] = bk_str_make(bytes + starts[prev], starts[row] - starts[prev]);
         prev = row;
     }
     if (prev != SIZE_MAX) dst[prev] = bk_str_make(bytes + starts[prev], b.len - starts[prev]);
