@@ -22,6 +22,14 @@ EXEC_KERNEL(exec_fn_remainder);  /* integers, FLOAT, DOUBLE */
 EXEC_KERNEL(exec_fn_int_divide); /* BIGINT DIV BIGINT */
 EXEC_KERNEL(exec_fn_negate);
 
+/* fn_decimal.c: DECIMAL operands of any precision/scale; the result type says the rest */
+EXEC_KERNEL(exec_fn_decimal_add);
+EXEC_KERNEL(exec_fn_decimal_subtract);
+EXEC_KERNEL(exec_fn_decimal_multiply);
+EXEC_KERNEL(exec_fn_decimal_divide);
+EXEC_KERNEL(exec_fn_decimal_remainder);
+EXEC_KERNEL(exec_fn_decimal_negate);
+
 /* fn_compare.c: operands of one type; BOOLEAN results */
 EXEC_KERNEL(exec_fn_eq);
 EXEC_KERNEL(exec_fn_ne);

@@ -14,6 +14,7 @@
  */
 #include <string.h>
 
+#include "base/i128.h"
 #include "base/mem.h"
 #include "base/str.h"
 #include "engine/exec/exec_int.h"
@@ -43,6 +44,13 @@ typedef struct agg_state {
     uint32_t n_keys, n_aggs;
     const exec_agg *aggs;
 } agg_state;
+
+/* The type aggregate k reads (BIGINT for COUNT(*)). */
+static const bk_type *input_type(const exec_sink *s, uint32_t k) {
+    const exec_agg *agg = &((agg_state *)s->state)->aggs[k];
+    if (agg->kind == EXEC_AGG_COUNT_STAR) return bk_type_scalar(BK_TYPE_BIGINT);
+    return s->node->child->schema->children[agg->column];
+}
 
 static void table_free(agg_table *t, uint32_t n_aggs) {
     bk_hmap_free(t->map);
@@ -116,6 +124,15 @@ static bk_status fold(exec_sink *sk, agg_table *t, const exec_agg *agg, slot *s,
             }
             break;
         }
+        case BK_TYPE_DECIMAL: {
+            bk_i128 x = v->type->precision <= BK_DECIMAL_INT64_MAX_PRECISION
+                            ? bk_i128_from_i64(((const int64_t *)v->data)[row])
+                            : ((const bk_i128 *)v->data)[row];
+            if (!bk_i128_add(s->v.w, x, &s->v.w))
+                return bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
+                                    "decimal sum overflow: the sum needs more than 38 digits");
+            break;
+        }
         case BK_TYPE_FLOAT:
             s->v.d += ((const float *)v->data)[row];
             break;
@@ -169,7 +186,11 @@ static bk_status merge(exec_sink *sk, agg_table *t, const exec_agg *agg, const b
         into->count += from->count;
         bool integral = agg->kind == EXEC_AGG_SUM && in_type->kind != BK_TYPE_FLOAT &&
                         in_type->kind != BK_TYPE_DOUBLE;
-        if (!integral)
+        if (in_type->kind == BK_TYPE_DECIMAL) {
+            if (!bk_i128_add(into->v.w, from->v.w, &into->v.w))
+                return bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
+                                    "decimal sum overflow: the sum needs more than 38 digits");
+        } else if (!integral)
             into->v.d += from->v.d;
         else if (__builtin_add_overflow(into->v.i, from->v.i, &into->v.i) && sk->ctx->ansi)
             return exec_fn_overflow(err, "long", "try_sum");
@@ -241,11 +262,6 @@ static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const ex
     return BK_OK;
 }
 
-static const bk_type *input_type(const exec_sink *s, uint32_t k) {
-    const exec_agg *agg = &((agg_state *)s->state)->aggs[k];
-    if (agg->kind == EXEC_AGG_COUNT_STAR) return bk_type_scalar(BK_TYPE_BIGINT);
-    return s->node->child->schema->children[agg->column];
-}
 
 static bk_status agg_combine(exec_sink *s, exec_worker *w, void *local, bk_error *err) {
     (void)w;
@@ -271,6 +287,42 @@ static bk_status agg_combine(exec_sink *s, exec_worker *w, void *local, bk_error
     return rc;
 }
 
+
+/*
+ * SUM or AVG of decimals into row g of v: the sum at the input scale, or the
+ * mean rounded half up to the result scale; out of the result precision is
+ * NUMERIC_VALUE_OUT_OF_RANGE in ANSI mode, else NULL (as Spark).
+ */
+static bk_status decimal_result(exec_sink *s, const exec_agg *agg, uint32_t k, const slot *sl,
+                                bk_vector *v, size_t g, bk_error *err) {
+    const bk_type *rt = agg->type;
+    int in_scale = input_type(s, k)->scale;
+    bk_i128 r = sl->v.w;
+    bool ok = true;
+    if (agg->kind == EXEC_AGG_AVG) {
+        bk_i128 num;
+        ok = bk_i128_mul_pow10(sl->v.w, rt->scale - in_scale, &num) &&
+             bk_i128_div_round(num, bk_i128_from_i64(sl->count), &r);
+    } else {
+        ok = bk_i128_rescale(sl->v.w, in_scale, rt->scale, &r);
+    }
+    ok = ok && bk_i128_fits_precision(r, rt->precision);
+    if (!ok) {
+        if (s->ctx->ansi)
+            return bk_error_set(err, BK_NUMERIC_VALUE_OUT_OF_RANGE,
+                                "The result cannot be represented as Decimal(%d, %d). If "
+                                "necessary set \"spark.sql.ansi.enabled\" to \"false\" to "
+                                "bypass this error, and return NULL instead.",
+                                rt->precision, rt->scale);
+        return exec_fn_set_null(s->ctx->arena, v, g, err);
+    }
+    if (rt->precision <= BK_DECIMAL_INT64_MAX_PRECISION)
+        ((int64_t *)v->data)[g] = bk_i128_low_i64(r);
+    else
+        ((bk_i128 *)v->data)[g] = r;
+    return BK_OK;
+}
+
 /* The result of aggregate k for groups [first, first+n) into a vector. */
 static bk_status result_column(exec_sink *s, uint32_t k, const slot *slots, size_t n,
                                bk_vector **out, bk_error *err) {
@@ -289,7 +341,10 @@ static bk_status result_column(exec_sink *s, uint32_t k, const slot *slots, size
             BK_TRY(exec_fn_set_null(a, v, g, err));
             continue;
         }
-        if (agg->kind == EXEC_AGG_AVG) {
+        if (agg->type->kind == BK_TYPE_DECIMAL && agg->kind != EXEC_AGG_MIN &&
+            agg->kind != EXEC_AGG_MAX) {
+            BK_TRY(decimal_result(s, agg, k, sl, v, g, err));
+        } else if (agg->kind == EXEC_AGG_AVG) {
             ((double *)v->data)[g] = sl->v.d / (double)sl->count;
         } else if (agg->kind == EXEC_AGG_SUM) {
             if (agg->type->kind == BK_TYPE_DOUBLE)

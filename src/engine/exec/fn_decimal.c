@@ -1,0 +1,134 @@
+/*
+ * fn_decimal.c — DECIMAL arithmetic: + - * / % with Spark's result types.
+ *
+ * The binder fixes the result type with Spark's DecimalPrecision rules
+ * (plan/coerce.c); the operands keep their own types.  The kernel reads both as
+ * 128-bit unscaled integers, brings them to a common scale, computes exactly
+ * and rounds HALF_UP to the result scale; a result with more digits than the
+ * result precision is NUMERIC_VALUE_OUT_OF_RANGE in ANSI mode and NULL
+ * otherwise, as in Spark.  Intermediates that do not fit in 128 bits (operands
+ * near 38 digits) are reported the same way; Spark would compute them with
+ * BigDecimal first.
+ */
+#include <string.h>
+
+#include "base/i128.h"
+#include "engine/exec/fn_common.h"
+#include "engine/exec/functions.h"
+
+static inline bk_i128 load(const bk_vector *v, size_t i) {
+    if (v->type->precision <= BK_DECIMAL_INT64_MAX_PRECISION)
+        return bk_i128_from_i64(((const int64_t *)v->data)[i]);
+    return ((const bk_i128 *)v->data)[i];
+}
+
+typedef enum dec_op { DEC_ADD, DEC_SUB, DEC_MUL, DEC_DIV, DEC_MOD } dec_op;
+
+/* One row: x (scale sx) op y (scale sy) at result scale rs; false when out of range. */
+static bool dec_row(dec_op op, bk_i128 x, int sx, bk_i128 y, int sy, int rs, bk_i128 *out,
+                    bool *div_zero) {
+    bk_i128 r;
+    switch (op) {
+    case DEC_ADD:
+    case DEC_SUB:
+    case DEC_MOD: {
+        int s = sx > sy ? sx : sy;
+        if (!bk_i128_rescale(x, sx, s, &x) || !bk_i128_rescale(y, sy, s, &y)) return false;
+        if (op == DEC_MOD) {
+            if (bk_i128_is_zero(y)) {
+                *div_zero = true;
+                return false;
+            }
+            bk_i128 q;
+            if (!bk_i128_divmod(x, y, &q, &r)) return false;
+        } else if (!(op == DEC_ADD ? bk_i128_add(x, y, &r) : bk_i128_sub(x, y, &r))) {
+            return false;
+        }
+        return bk_i128_rescale(r, s, rs, out);
+    }
+    case DEC_MUL:
+        if (!bk_i128_mul(x, y, &r)) return false;
+        return bk_i128_rescale(r, sx + sy, rs, out); /* rounds HALF_UP when rs is smaller */
+    case DEC_DIV: {
+        if (bk_i128_is_zero(y)) {
+            *div_zero = true;
+            return false;
+        }
+        /* x / y at scale rs = x * 10^(rs - sx + sy) / y, rounded half up */
+        int shift = rs - sx + sy;
+        bk_i128 num = x, den = y;
+        if (shift >= 0) {
+            if (!bk_i128_mul_pow10(x, shift, &num)) return false;
+        } else if (!bk_i128_mul_pow10(y, -shift, &den)) {
+            return false;
+        }
+        return bk_i128_div_round(num, den, out);
+    }
+    }
+    return false;
+}
+
+static bk_status dec_out_of_range(const bk_type *t, bk_error *err) {
+    return bk_error_set(err, BK_NUMERIC_VALUE_OUT_OF_RANGE,
+                        "The result cannot be represented as Decimal(%d, %d). If necessary set "
+                        "\"spark.sql.ansi.enabled\" to \"false\" to bypass this error, and return "
+                        "NULL instead.",
+                        t->precision, t->scale);
+}
+
+static bk_status dec_arith(const exec_call *call, dec_op op, bk_vector *const *args, size_t n,
+                           bk_vector **out, bk_error *err) {
+    const bk_type *rt = call->expr->type;
+    bk_vector *v;
+    BK_TRY(exec_fn_result(call, rt, args, 2, n, &v, err));
+    int sx = args[0]->type->scale, sy = args[1]->type->scale, rs = rt->scale;
+    bool narrow = rt->precision <= BK_DECIMAL_INT64_MAX_PRECISION;
+    for (size_t i = 0; i < n; i++) {
+        if (!bk_vector_is_valid(v, i)) continue;
+        bk_i128 r = {0, 0};
+        bool div_zero = false;
+        bool ok = dec_row(op, load(args[0], i), sx, load(args[1], i), sy, rs, &r, &div_zero) &&
+                  bk_i128_fits_precision(r, rt->precision);
+        if (!ok) {
+            if (call->ctx->ansi)
+                return div_zero ? exec_fn_divide_by_zero(err) : dec_out_of_range(rt, err);
+            BK_TRY(exec_fn_set_null(call->a, v, i, err));
+            r = (bk_i128){0, 0};
+        }
+        if (narrow)
+            ((int64_t *)v->data)[i] = bk_i128_low_i64(r);
+        else
+            ((bk_i128 *)v->data)[i] = r;
+    }
+    *out = v;
+    return BK_OK;
+}
+
+#define DEC_KERNEL(fn, op)                                                                         \
+    bk_status fn(const exec_call *call, bk_vector *const *args, size_t n, bk_vector **out,         \
+                 bk_error *err) {                                                                  \
+        return dec_arith(call, op, args, n, out, err);                                             \
+    }
+DEC_KERNEL(exec_fn_decimal_add, DEC_ADD)
+DEC_KERNEL(exec_fn_decimal_subtract, DEC_SUB)
+DEC_KERNEL(exec_fn_decimal_multiply, DEC_MUL)
+DEC_KERNEL(exec_fn_decimal_divide, DEC_DIV)
+DEC_KERNEL(exec_fn_decimal_remainder, DEC_MOD)
+
+bk_status exec_fn_decimal_negate(const exec_call *call, bk_vector *const *args, size_t n,
+                                 bk_vector **out, bk_error *err) {
+    const bk_type *rt = call->expr->type;
+    bk_vector *v;
+    BK_TRY(exec_fn_result(call, rt, args, 1, n, &v, err));
+    bool narrow = rt->precision <= BK_DECIMAL_INT64_MAX_PRECISION;
+    for (size_t i = 0; i < n; i++) {
+        bk_i128 r;
+        if (!bk_i128_neg(load(args[0], i), &r)) r = (bk_i128){0, 0}; /* cannot happen at 38 digits */
+        if (narrow)
+            ((int64_t *)v->data)[i] = bk_i128_low_i64(r);
+        else
+            ((bk_i128 *)v->data)[i] = r;
+    }
+    *out = v;
+    return BK_OK;
+}
