@@ -9,6 +9,25 @@
 
 #include "engine/exec/exec.h"
 
+/*
+ * A built-in function as the binder sees it.  `bind` gets the argument types
+ * (NULL literals are VOID) and says which type each argument must be cast to
+ * and what the result type is; it fails with DATATYPE_MISMATCH (naming the
+ * function, the argument and the type) when no overload fits.  `prepare`, when
+ * set, runs once on the bound expression (its constant arguments are
+ * EXEC_EXPR_CONST): e.g. to compile a regular expression into e->state, which
+ * kernels then only read (they run on several threads at once).
+ */
+typedef struct exec_fn_def {
+    const char *name; /* lower case */
+    int min_args;
+    int max_args; /* -1: any number */
+    bk_status (*bind)(bk_arena *a, const bk_type *const *args, uint32_t n_args,
+                      const bk_type **cast_to, const bk_type **result, bk_error *err);
+    exec_kernel kernel;
+    bk_status (*prepare)(bk_arena *a, exec_expr *e, bk_error *err);
+} exec_fn_def;
+
 #define EXEC_KERNEL(name)                                                                          \
     bk_status name(const exec_call *call, bk_vector *const *args, size_t n, bk_vector **out,       \
                    bk_error *err)
