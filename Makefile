@@ -14,7 +14,7 @@
 # B=DIR puts the build somewhere else (parallel builds of one tree must not share it).
 B ?= build
 
-PKGS     := libzstd snappy liblz4 zlib libbrotlidec libbrotlienc jansson
+PKGS     := libzstd snappy liblz4 zlib libbrotlidec libbrotlienc jansson libedit
 CC       ?= cc
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wold-style-definition -Wundef -Wwrite-strings -Wredundant-decls -Wformat=2 \
@@ -60,16 +60,20 @@ $(B)/$(1)/bricks: $(B)/$(1)/src/cli/main.o $(B)/$(1)/libbricks.a
 $(B)/$(1)/unit_tests: $$($(1)_TEST_OBJS) $(B)/$(1)/libbricks.a
 	$$(CC) $$($(1)_CFLAGS) $$($(1)_LDFLAGS) -o $$@ $$^ $$(LIBS)
 
--include $$($(1)_OBJS:.o=.d) $$($(1)_TEST_OBJS:.o=.d) $(B)/$(1)/src/cli/main.d
+$(B)/$(1)/slt_runner: $(B)/$(1)/tests/sql/slt_runner.o $(B)/$(1)/libbricks.a
+	$$(CC) $$($(1)_CFLAGS) $$($(1)_LDFLAGS) -o $$@ $$^ $$(LIBS)
+
+-include $$($(1)_OBJS:.o=.d) $$($(1)_TEST_OBJS:.o=.d) $(B)/$(1)/src/cli/main.d \
+         $(B)/$(1)/tests/sql/slt_runner.d
 endef
 
 $(eval $(call config_rules,release))
 $(eval $(call config_rules,debug))
 $(eval $(call config_rules,asan))
 
-release: $(B)/release/bricks $(B)/release/unit_tests
-debug: $(B)/debug/bricks $(B)/debug/unit_tests
-asan: $(B)/asan/bricks $(B)/asan/unit_tests
+release: $(B)/release/bricks $(B)/release/unit_tests $(B)/release/slt_runner
+debug: $(B)/debug/bricks $(B)/debug/unit_tests $(B)/debug/slt_runner
+asan: $(B)/asan/bricks $(B)/asan/unit_tests $(B)/asan/slt_runner
 
 setup:
 	@bash scripts/setup.sh

@@ -12,7 +12,7 @@ DEB_PACKAGES=(
     build-essential pkg-config clang llvm libclang-rt-dev
     libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev libbrotli-dev
     libjansson-dev libmicrohttpd-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev
-    libpcre2-dev libutf8proc-dev
+    libpcre2-dev libutf8proc-dev libedit-dev tzdata
     python3 python3-venv
 )
 

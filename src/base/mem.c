@@ -71,6 +71,8 @@ void bk_free(void *p) {
     free(base);
 }
 
+void bk_free_foreign(void *p) { free(p); }
+
 char *bk_strdup(const char *s) {
     size_t n = strlen(s) + 1;
     char *d = bk_malloc(n);

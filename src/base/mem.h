@@ -24,6 +24,8 @@ void *bk_calloc(size_t count, size_t n); /* zeroed; NULL on OOM or overflow */
 void *bk_realloc(void *p, size_t n);     /* like realloc; p unchanged on failure */
 void bk_free(void *p);                   /* bk_free(NULL) is a no-op */
 char *bk_strdup(const char *s);          /* caller frees with bk_free */
+/* Free memory a library allocated with plain malloc (e.g. libedit's readline()). */
+void bk_free_foreign(void *p);
 
 /*
  * Large blocks in a mapping of their own, aligned to 2 MiB, with transparent huge

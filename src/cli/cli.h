@@ -179,6 +179,27 @@ bk_status cli_rows_print(bk_buf *out, out_format fmt, const char *const *names,
                          bk_vector *const *cols, uint32_t n_cols, size_t n_rows,
                          bk_error *err) BK_MUST_USE;
 
+/* ---- table_out.c: query results in the shell's modes ---- */
+
+typedef enum cli_table_mode {
+    CLI_MODE_BOX,
+    CLI_MODE_CSV,
+    CLI_MODE_JSON,
+    CLI_MODE_TSV,
+    CLI_MODE_MARKDOWN
+} cli_table_mode;
+
+struct exec_table;
+/*
+ * Print every row of `t` (column names from its schema) in `mode`; in box mode
+ * at most `max_rows` rows (0 = all: the first and last halves, "…" between).
+ * Scratch text lives in `a`.
+ */
+bk_status cli_print_table(bk_arena *a, bk_buf *out, cli_table_mode mode,
+                          const struct exec_table *t, size_t max_rows) BK_MUST_USE;
+/* "box", "csv", "json", "tsv", "markdown". */
+bool cli_table_mode_parse(const char *s, cli_table_mode *out);
+
 /* ---- where.c: --where for the delta commands ---- */
 
 struct delta_schema;
@@ -196,6 +217,8 @@ int cli_parse_where(bk_arena *a, const char *cmd, const struct delta_schema *sch
 
 int cli_cmd_parquet(int argc, char **argv);
 int cli_cmd_delta(int argc, char **argv);
+/* cmd_sql.c: `bricks sql` */
+int cli_cmd_sql(int argc, char **argv);
 /* write, delete, vacuum, optimize, checkpoint; -1 when `sub` is none of them. */
 int cli_cmd_delta_change(const char *sub, int argc, char **argv);
 int cli_cmd_parquet_write(int argc, char **argv);

@@ -29,10 +29,10 @@ static const char usage[] =
     "  delta info PATH               a Delta table's version, protocol, schema and files\n"
     "  delta history PATH            the table's commits, newest first\n"
     "  delta cat PATH                print rows (--version N, --timestamp T for time travel)\n"
+    "  sql [-c SQL] [FILE]           the embedded SQL shell (Spark SQL)\n"
     "\n"
     "Not yet available:\n"
     "  serve                         the Databricks-compatible workspace server\n"
-    "  sql                           the embedded SQL shell\n"
     "\n"
     "Options:\n"
     "  -h, --help                    show this help (also: bricks COMMAND --help)\n"
@@ -59,7 +59,12 @@ int main(int argc, char **argv) {
         if (fflush(stdout) != 0 && rc == CLI_EXIT_OK) rc = cli_fail("could not write output");
         return rc;
     }
-    if (strcmp(cmd, "serve") == 0 || strcmp(cmd, "sql") == 0)
+    if (strcmp(cmd, "sql") == 0) {
+        int rc = cli_cmd_sql(argc - 1, argv + 1);
+        if (fflush(stdout) != 0 && rc == CLI_EXIT_OK) rc = cli_fail("could not write output");
+        return rc;
+    }
+    if (strcmp(cmd, "serve") == 0)
         return cli_usage("bricks", "\"%s\" is not available yet in this version", cmd);
     if (cmd[0] == '-') return cli_usage("bricks", "unknown option \"%s\"", cmd);
     return cli_usage("bricks", "unknown command \"%s\"", cmd);

@@ -45,9 +45,10 @@ BK_TEST(sql_parser_shapes) {
     bk_arena *a = bk_arena_new(NULL, "t", 0);
     bk_error err;
     sql_stmt_list l;
-    ASSERT_OK(parse(a, "SELECT a, b + 1 AS c FROM t WHERE a > 1 AND NOT b IS NULL "
-                       "GROUP BY a HAVING count(*) > 1 ORDER BY 1 DESC NULLS LAST LIMIT 10; "
-                       "SET spark.sql.ansi.enabled = false",
+    ASSERT_OK(parse(a,
+                    "SELECT a, b + 1 AS c FROM t WHERE a > 1 AND NOT b IS NULL "
+                    "GROUP BY a HAVING count(*) > 1 ORDER BY 1 DESC NULLS LAST LIMIT 10; "
+                    "SET spark.sql.ansi.enabled = false",
                     &l, &err),
               &err);
     ASSERT_EQ(l.n, 2);
@@ -77,8 +78,9 @@ BK_TEST(sql_parser_shapes) {
     ASSERT_TRUE(q->all);
     ASSERT_STR_EQ(q->right->setop, "INTERSECT");
     /* joins and a subquery */
-    ASSERT_OK(parse(a, "SELECT * FROM a LEFT JOIN b USING (k) JOIN (SELECT 1 x) s ON s.x = a.k "
-                       "WHERE a.k IN (SELECT k FROM c) AND EXISTS (SELECT 1)",
+    ASSERT_OK(parse(a,
+                    "SELECT * FROM a LEFT JOIN b USING (k) JOIN (SELECT 1 x) s ON s.x = a.k "
+                    "WHERE a.k IN (SELECT k FROM c) AND EXISTS (SELECT 1)",
                     &l, &err),
               &err);
     sql_from *f = l.items[0]->query->select->from;
@@ -107,8 +109,10 @@ BK_TEST(sql_parser_shapes) {
     ASSERT_STR_EQ(e->name.parts[0].text, "extract");
     ASSERT_OK(parse_expr(a, "count(DISTINCT x) FILTER (WHERE y > 0)", &e, &err), &err);
     ASSERT_TRUE(e->distinct && e->filter);
-    ASSERT_OK(parse_expr(a, "rank() OVER (PARTITION BY a ORDER BY b ROWS BETWEEN 1 "
-                                "PRECEDING AND CURRENT ROW)", &e, &err),
+    ASSERT_OK(parse_expr(a,
+                         "rank() OVER (PARTITION BY a ORDER BY b ROWS BETWEEN 1 "
+                         "PRECEDING AND CURRENT ROW)",
+                         &e, &err),
               &err);
     ASSERT_TRUE(e->over && e->over->n_partition == 1 && e->over->has_frame);
     bk_arena_free(a);

@@ -104,8 +104,8 @@ bk_vector *exec_vector_slice(bk_arena *a, const bk_vector *v, size_t off, size_t
     size_t width = bk_type_width(v->type);
     if (v->data && width) s->data = (uint8_t *)v->data + off * width;
     if (k == BK_TYPE_STRUCT) {
-        s->children = bk_arena_array(a, v->type->n_children ? v->type->n_children : 1,
-                                     sizeof *s->children);
+        s->children =
+            bk_arena_array(a, v->type->n_children ? v->type->n_children : 1, sizeof *s->children);
         if (!s->children) return NULL;
         for (uint32_t c = 0; c < v->type->n_children; c++) {
             s->children[c] = exec_vector_slice(a, v->children[c], off, n);

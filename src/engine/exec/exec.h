@@ -118,13 +118,13 @@ typedef enum exec_expr_kind {
 struct exec_expr {
     exec_expr_kind kind;
     const bk_type *type;
-    uint32_t column;       /* COLUMN */
+    uint32_t column;        /* COLUMN */
     const bk_vector *value; /* CONST */
-    exec_kernel kernel;    /* CALL */
-    const char *name;      /* CALL: the function's name, for EXPLAIN and errors */
-    void *state;           /* CALL: what the binder prepared (a compiled pattern, ...) */
-    bool has_else;         /* CASE */
-    bool lazy;             /* CALL: args may raise errors only for rows it uses (COALESCE...) */
+    exec_kernel kernel;     /* CALL */
+    const char *name;       /* CALL: the function's name, for EXPLAIN and errors */
+    void *state;            /* CALL: what the binder prepared (a compiled pattern, ...) */
+    bool has_else;          /* CASE */
+    bool lazy;              /* CALL: args may raise errors only for rows it uses (COALESCE...) */
     uint32_t n_args;
     exec_expr **args;
 };
@@ -240,6 +240,7 @@ struct exec_node {
             const uint32_t *probe_keys, *build_keys;
             uint32_t n_keys;
             exec_expr *extra; /* non-equi condition over probe ++ build columns, or NULL */
+            bool null_safe;   /* NULL keys match NULL keys (INTERSECT, EXCEPT, <=>) */
         } join;
         struct {
             const exec_sort_key *keys;

@@ -123,7 +123,8 @@ static bk_status eval_logic(exec_ctx *ctx, bk_arena *a, const exec_expr *e, cons
     size_t n = in->n;
     bk_vector *res = bk_vector_make(a, bk_type_scalar(BK_TYPE_BOOLEAN), n);
     uint32_t *undecided = bk_arena_array(a, n ? n : 1, sizeof *undecided);
-    if (!res || !undecided || bk_vector_ensure_validity(a, res) != BK_OK) return bk_arena_oom(a, err);
+    if (!res || !undecided || bk_vector_ensure_validity(a, res) != BK_OK)
+        return bk_arena_oom(a, err);
     uint8_t *val = res->data;
     /* state per row: value so far (1, 0, -1 NULL) */
     bk_vector *first;
@@ -233,7 +234,8 @@ bk_status exec_eval(exec_ctx *ctx, bk_arena *a, const exec_expr *e, const exec_c
         args = bk_arena_array(a, e->n_args, sizeof *args);
         if (!args) return bk_arena_oom(a, err);
     }
-    for (uint32_t k = 0; k < e->n_args; k++) BK_TRY(exec_eval(ctx, a, e->args[k], in, &args[k], err));
+    for (uint32_t k = 0; k < e->n_args; k++)
+        BK_TRY(exec_eval(ctx, a, e->args[k], in, &args[k], err));
     exec_call call = {.expr = e, .ctx = ctx, .a = a};
     return e->kernel(&call, args, in->n, out, err);
 }

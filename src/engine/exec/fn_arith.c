@@ -54,7 +54,10 @@ bk_status exec_fn_divide_by_zero(bk_error *err) {
 }
 
 static const char *int_word(bk_type_kind k) {
-    return k == BK_TYPE_BIGINT ? "long" : k == BK_TYPE_INT ? "integer" : k == BK_TYPE_SMALLINT ? "short" : "byte";
+    return k == BK_TYPE_BIGINT     ? "long"
+           : k == BK_TYPE_INT      ? "integer"
+           : k == BK_TYPE_SMALLINT ? "short"
+                                   : "byte";
 }
 
 typedef enum arith_op { OP_ADD, OP_SUB, OP_MUL } arith_op;
@@ -140,13 +143,13 @@ bk_status exec_fn_add(const exec_call *call, bk_vector *const *args, size_t n, b
     return arith(call, OP_ADD, args, n, out, err);
 }
 
-bk_status exec_fn_subtract(const exec_call *call, bk_vector *const *args, size_t n,
-                           bk_vector **out, bk_error *err) {
+bk_status exec_fn_subtract(const exec_call *call, bk_vector *const *args, size_t n, bk_vector **out,
+                           bk_error *err) {
     return arith(call, OP_SUB, args, n, out, err);
 }
 
-bk_status exec_fn_multiply(const exec_call *call, bk_vector *const *args, size_t n,
-                           bk_vector **out, bk_error *err) {
+bk_status exec_fn_multiply(const exec_call *call, bk_vector *const *args, size_t n, bk_vector **out,
+                           bk_error *err) {
     return arith(call, OP_MUL, args, n, out, err);
 }
 
@@ -190,7 +193,7 @@ bk_status exec_fn_divide(const exec_call *call, bk_vector *const *args, size_t n
                 continue;                                                                          \
             }                                                                                      \
             if (BK_UNLIKELY(y[i] == -1)) { /* MIN / -1 overflows in C */                           \
-                if (is_div && x[i] == (MINV) && call->ctx->ansi && bk_vector_is_valid(v, i))      \
+                if (is_div && x[i] == (MINV) && call->ctx->ansi && bk_vector_is_valid(v, i))       \
                     return exec_fn_overflow(err, "long", "try_divide");                            \
                 r[i] = is_div ? (RT)(0 - (uint64_t)x[i]) : 0;                                      \
                 continue;                                                                          \
@@ -223,8 +226,10 @@ static bk_status mod_or_div(const exec_call *call, bool is_div, bk_vector *const
     case BK_TYPE_DOUBLE: {
         bool is_float = kind == BK_TYPE_FLOAT;
         for (size_t i = 0; i < n; i++) {
-            double x = is_float ? ((const float *)args[0]->data)[i] : ((const double *)args[0]->data)[i];
-            double y = is_float ? ((const float *)args[1]->data)[i] : ((const double *)args[1]->data)[i];
+            double x =
+                is_float ? ((const float *)args[0]->data)[i] : ((const double *)args[0]->data)[i];
+            double y =
+                is_float ? ((const float *)args[1]->data)[i] : ((const double *)args[1]->data)[i];
             double r = 0;
             if (y == 0)
                 BK_TRY(zero_divisor(call, v, i, err));
@@ -266,7 +271,7 @@ bk_status exec_fn_negate(const exec_call *call, bk_vector *const *args, size_t n
         T *r = v->data;                                                                            \
         for (size_t i = 0; i < n; i++) {                                                           \
             if (BK_UNLIKELY(x[i] == (MINV)) && check && bk_vector_is_valid(v, i))                  \
-                return exec_fn_overflow(err, int_word(kind), "try_subtract");                     \
+                return exec_fn_overflow(err, int_word(kind), "try_subtract");                      \
             r[i] = (T)(0 - (uint64_t)x[i]);                                                        \
         }                                                                                          \
     } while (0)
@@ -287,8 +292,7 @@ bk_status exec_fn_negate(const exec_call *call, bk_vector *const *args, size_t n
         for (size_t i = 0; i < n; i++) ((float *)v->data)[i] = -((const float *)args[0]->data)[i];
         break;
     case BK_TYPE_DOUBLE:
-        for (size_t i = 0; i < n; i++)
-            ((double *)v->data)[i] = -((const double *)args[0]->data)[i];
+        for (size_t i = 0; i < n; i++) ((double *)v->data)[i] = -((const double *)args[0]->data)[i];
         break;
     default:
         return bk_error_set(err, BK_INTERNAL, "negation of %d is not bound", (int)kind);

@@ -123,7 +123,8 @@ bk_status exec_fn_decimal_negate(const exec_call *call, bk_vector *const *args, 
     bool narrow = rt->precision <= BK_DECIMAL_INT64_MAX_PRECISION;
     for (size_t i = 0; i < n; i++) {
         bk_i128 r;
-        if (!bk_i128_neg(load(args[0], i), &r)) r = (bk_i128){0, 0}; /* cannot happen at 38 digits */
+        if (!bk_i128_neg(load(args[0], i), &r))
+            r = (bk_i128){0, 0}; /* cannot happen at 38 digits */
         if (narrow)
             ((int64_t *)v->data)[i] = bk_i128_low_i64(r);
         else

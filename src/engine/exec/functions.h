@@ -61,4 +61,18 @@ EXEC_KERNEL(exec_fn_is_null);
 EXEC_KERNEL(exec_fn_is_not_null);
 EXEC_KERNEL(exec_fn_not);
 
+/* fn_in.c: x IN (constants) through a hash set the binder builds (expr->state) */
+typedef struct exec_in_set exec_in_set;
+bk_status exec_in_set_make(bk_arena *a, const bk_vector *values, exec_in_set **out, bk_error *err);
+EXEC_KERNEL(exec_fn_in_set);
+
+/* fn_cast.c: CAST / TRY_CAST to expr->type (expr->state: NULL, or (void *)1 for TRY_CAST) */
+EXEC_KERNEL(exec_fn_cast);
+
+/* fn_date_basic.c: date + months and days (interval literals), year/month/day of a DATE */
+EXEC_KERNEL(exec_fn_date_add_interval); /* args: DATE, INT months, INT days */
+EXEC_KERNEL(exec_fn_year);
+EXEC_KERNEL(exec_fn_month);
+EXEC_KERNEL(exec_fn_dayofmonth);
+
 #endif

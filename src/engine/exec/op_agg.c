@@ -98,8 +98,8 @@ static bk_status check_memory(exec_sink *sk, const agg_table *t, uint32_t n_aggs
 }
 
 /* Fold one value into a slot. */
-static bk_status fold(exec_sink *sk, agg_table *t, const exec_agg *agg, slot *s,
-                      const bk_vector *v, size_t row, bk_error *err) {
+static bk_status fold(exec_sink *sk, agg_table *t, const exec_agg *agg, slot *s, const bk_vector *v,
+                      size_t row, bk_error *err) {
     switch (agg->kind) {
     case EXEC_AGG_COUNT_STAR:
     case EXEC_AGG_COUNT:
@@ -262,7 +262,6 @@ static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const ex
     return BK_OK;
 }
 
-
 static bk_status agg_combine(exec_sink *s, exec_worker *w, void *local, bk_error *err) {
     (void)w;
     agg_state *st = s->state;
@@ -286,7 +285,6 @@ static bk_status agg_combine(exec_sink *s, exec_worker *w, void *local, bk_error
     table_free(from, st->n_aggs);
     return rc;
 }
-
 
 /*
  * SUM or AVG of decimals into row g of v: the sum at the input scale, or the

@@ -25,8 +25,8 @@ typedef struct join_state {
     bk_vector **build_cols; /* whole columns */
     uint32_t n_build_cols, n_probe_cols;
     bk_hmap *map;
-    uint32_t *head; /* per distinct key: first build row */
-    uint32_t *next; /* per build row: next row with the same key */
+    uint32_t *head;           /* per distinct key: first build row */
+    uint32_t *next;           /* per build row: next row with the same key */
     _Atomic uint8_t *matched; /* FULL: per build row */
     size_t n_build;
 } join_state;
@@ -49,8 +49,10 @@ static bk_status build_table(exec_ctx *ctx, exec_node *node, join_state *st, bk_
     }
     size_t n = st->build->n_rows;
     if (n >= NO_ROW)
-        return bk_error_set(err, BK_LIMIT_EXCEEDED, "a join's build side has %zu rows, over the "
-                            "limit of 4294967294", n);
+        return bk_error_set(err, BK_LIMIT_EXCEEDED,
+                            "a join's build side has %zu rows, over the "
+                            "limit of 4294967294",
+                            n);
     st->n_build = n;
     uint32_t nk = node->u.join.n_keys;
     bk_vector **keys = bk_arena_array(a, nk ? nk : 1, sizeof *keys);
@@ -70,7 +72,7 @@ static bk_status build_table(exec_ctx *ctx, exec_node *node, join_state *st, bk_
     /* insert in reverse so that chains list rows in build order */
     for (size_t r = n; r-- > 0;) {
         st->next[r] = NO_ROW;
-        int got = exec_key_serialize(keys, nk, r, false, &buf);
+        int got = exec_key_serialize(keys, nk, r, node->u.join.null_safe, &buf);
         if (got == 0) continue;
         size_t idx;
         bool inserted;
@@ -165,10 +167,12 @@ static bk_status probe_execute(exec_stream *op, exec_worker *w, const exec_chunk
     for (uint32_t k = 0; k < nk; k++) keys[k] = in->cols[node->u.join.probe_keys[k]];
     pairs p = {0};
     for (size_t r = 0; r < in->n; r++) {
-        int got = exec_key_serialize(keys, nk, r, false, &w->keybuf);
-        if (got < 0) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory probing a hash join");
+        int got = exec_key_serialize(keys, nk, r, node->u.join.null_safe, &w->keybuf);
+        if (got < 0)
+            return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory probing a hash join");
         size_t idx;
-        if (got == 0 || st->n_build == 0 || !bk_hmap_find(st->map, w->keybuf.data, w->keybuf.len, &idx))
+        if (got == 0 || st->n_build == 0 ||
+            !bk_hmap_find(st->map, w->keybuf.data, w->keybuf.len, &idx))
             continue;
         for (uint32_t b = st->head[idx]; b != NO_ROW; b = st->next[b]) {
             if (!pairs_push(a, &p, (uint32_t)r, b)) return bk_arena_oom(a, err);

@@ -134,8 +134,8 @@ static bk_status push(feed *f, const chain *ch, exec_worker *w, const exec_chunk
 
 /* Push a batch of any size in slices of EXEC_CHUNK_ROWS; `morsel` orders the batch. */
 static bk_status push_batch(feed *f, const chain *ch, exec_worker *w, exec_node *source,
-                            bk_vector *const *cols, uint32_t n_cols, size_t n_rows,
-                            uint64_t morsel, bk_error *err) {
+                            bk_vector *const *cols, uint32_t n_cols, size_t n_rows, uint64_t morsel,
+                            bk_error *err) {
     atomic_fetch_add_explicit(&source->rows_out, n_rows, memory_order_relaxed);
     for (size_t off = 0, slice = 0; off < n_rows; off += EXEC_CHUNK_ROWS, slice++) {
         size_t n = BK_MIN((size_t)EXEC_CHUNK_ROWS, n_rows - off);
@@ -370,7 +370,8 @@ static bk_status project_execute(exec_stream *op, exec_worker *w, const exec_chu
     out->cols = bk_arena_array(w->scratch, n_exprs ? n_exprs : 1, sizeof *out->cols);
     if (!out->cols) return bk_arena_oom(w->scratch, err);
     for (uint32_t k = 0; k < n_exprs; k++)
-        BK_TRY(exec_eval(op->ctx, w->scratch, op->node->u.project.exprs[k], in, &out->cols[k], err));
+        BK_TRY(
+            exec_eval(op->ctx, w->scratch, op->node->u.project.exprs[k], in, &out->cols[k], err));
     return BK_OK;
 }
 
@@ -532,8 +533,10 @@ bk_status exec_materialize(exec_ctx *ctx, exec_node *node, exec_table **out, bk_
     s = feed_init(ctx, &sink, &f, err);
     chain none = {0};
     if (s == BK_OK) s = run_into(&f, input, &none, err);
-    if (s == BK_OK) s = feed_finish(&f, out, err);
-    else if (atomic_load(&f.failed) && err) *err = f.err;
+    if (s == BK_OK)
+        s = feed_finish(&f, out, err);
+    else if (atomic_load(&f.failed) && err)
+        *err = f.err;
     feed_destroy(&f);
     if (sink.destroy) sink.destroy(&sink);
     bk_mutex_free(sink.lock);

@@ -70,13 +70,18 @@ typedef struct sql_window {
     struct sql_order *order;
     uint32_t n_order;
     bool has_frame;
-    bool range;                 /* RANGE (else ROWS) */
-    int start_kind, end_kind;   /* SQL_FRAME_* */
+    bool range;               /* RANGE (else ROWS) */
+    int start_kind, end_kind; /* SQL_FRAME_* */
     sql_expr *start_off, *end_off;
 } sql_window;
 
-enum { SQL_FRAME_UNBOUNDED_PRECEDING, SQL_FRAME_PRECEDING, SQL_FRAME_CURRENT_ROW,
-       SQL_FRAME_FOLLOWING, SQL_FRAME_UNBOUNDED_FOLLOWING };
+enum {
+    SQL_FRAME_UNBOUNDED_PRECEDING,
+    SQL_FRAME_PRECEDING,
+    SQL_FRAME_CURRENT_ROW,
+    SQL_FRAME_FOLLOWING,
+    SQL_FRAME_UNBOUNDED_FOLLOWING
+};
 
 struct sql_expr {
     sql_expr_kind kind;
@@ -98,10 +103,10 @@ struct sql_expr {
     sql_query *query;  /* IN_QUERY, EXISTS, SUBQUERY */
     /* FUNC */
     bool distinct;
-    bool star_arg;       /* count(*) */
-    bool ignore_nulls;   /* IGNORE NULLS */
-    sql_expr *filter;    /* FILTER (WHERE …) */
-    sql_window *over;    /* OVER (…) */
+    bool star_arg;     /* count(*) */
+    bool ignore_nulls; /* IGNORE NULLS */
+    sql_expr *filter;  /* FILTER (WHERE …) */
+    sql_window *over;  /* OVER (…) */
     struct sql_order *within_group;
     uint32_t n_within_group;
     /* STAR */
@@ -142,15 +147,15 @@ typedef struct sql_from sql_from;
 struct sql_from {
     sql_from_kind kind;
     sql_span span;
-    sql_name name;        /* TABLE; FUNCTION name */
-    sql_expr *version;    /* VERSION AS OF */
-    sql_expr *timestamp;  /* TIMESTAMP AS OF */
-    sql_query *query;     /* QUERY */
-    sql_expr **args;      /* FUNCTION args */
+    sql_name name;       /* TABLE; FUNCTION name */
+    sql_expr *version;   /* VERSION AS OF */
+    sql_expr *timestamp; /* TIMESTAMP AS OF */
+    sql_query *query;    /* QUERY */
+    sql_expr **args;     /* FUNCTION args */
     uint32_t n_args;
-    sql_expr ***rows;     /* VALUES: rows of n_cols expressions */
+    sql_expr ***rows; /* VALUES: rows of n_cols expressions */
     uint32_t n_rows, n_cols;
-    sql_ident *alias;     /* [AS] alias */
+    sql_ident *alias;       /* [AS] alias */
     sql_ident *col_aliases; /* alias(c1, c2) */
     uint32_t n_col_aliases;
     /* JOIN */
@@ -180,8 +185,14 @@ typedef struct sql_select_item {
     sql_ident *alias;
 } sql_select_item;
 
-typedef enum sql_group_kind { SQL_GROUP_NONE, SQL_GROUP_EXPRS, SQL_GROUP_ALL,
-                              SQL_GROUP_ROLLUP, SQL_GROUP_CUBE, SQL_GROUP_SETS } sql_group_kind;
+typedef enum sql_group_kind {
+    SQL_GROUP_NONE,
+    SQL_GROUP_EXPRS,
+    SQL_GROUP_ALL,
+    SQL_GROUP_ROLLUP,
+    SQL_GROUP_CUBE,
+    SQL_GROUP_SETS
+} sql_group_kind;
 
 typedef struct sql_named_window {
     sql_ident name;
@@ -234,7 +245,7 @@ struct sql_query {
     sql_order *order;
     uint32_t n_order;
     bool order_all;
-    sql_expr *limit;  /* NULL: none (LIMIT ALL too) */
+    sql_expr *limit; /* NULL: none (LIMIT ALL too) */
     sql_expr *offset;
 };
 
@@ -243,7 +254,7 @@ struct sql_query {
 typedef enum sql_stmt_kind {
     SQL_S_QUERY,
     SQL_S_EXPLAIN,
-    SQL_S_SET,        /* SET key = value; SET key; SET (all); SET TIME ZONE */
+    SQL_S_SET, /* SET key = value; SET key; SET (all); SET TIME ZONE */
     SQL_S_RESET,
     SQL_S_CREATE_VIEW,
     SQL_S_DROP_VIEW,
@@ -254,14 +265,14 @@ typedef struct sql_stmt sql_stmt;
 struct sql_stmt {
     sql_stmt_kind kind;
     sql_span span;
-    sql_query *query;      /* QUERY, CREATE_VIEW */
-    sql_stmt *inner;       /* EXPLAIN */
-    const char *mode;      /* EXPLAIN: "EXTENDED", "FORMATTED", "ANALYZE", or NULL */
-    const char *key;       /* SET / RESET; NULL: all */
-    const char *value;     /* SET value as written (trimmed); NULL: show */
-    sql_name name;         /* CREATE/DROP VIEW, USE */
+    sql_query *query;  /* QUERY, CREATE_VIEW */
+    sql_stmt *inner;   /* EXPLAIN */
+    const char *mode;  /* EXPLAIN: "EXTENDED", "FORMATTED", "ANALYZE", or NULL */
+    const char *key;   /* SET / RESET; NULL: all */
+    const char *value; /* SET value as written (trimmed); NULL: show */
+    sql_name name;     /* CREATE/DROP VIEW, USE */
     bool or_replace, temporary, global, if_exists, if_not_exists;
-    sql_ident *cols;       /* CREATE VIEW v (cols) */
+    sql_ident *cols; /* CREATE VIEW v (cols) */
     uint32_t n_cols;
 };
 

@@ -61,9 +61,9 @@ static int hex_digit(char c) {
 /* Skip whitespace and comments; an unclosed block comment is an error. */
 static bk_status skip_space(lexer *lx) {
     for (;;) {
-        while (lx->pos < lx->len && (lx->s[lx->pos] == ' ' || lx->s[lx->pos] == '\t' ||
-                                     lx->s[lx->pos] == '\n' || lx->s[lx->pos] == '\r' ||
-                                     lx->s[lx->pos] == '\f'))
+        while (lx->pos < lx->len &&
+               (lx->s[lx->pos] == ' ' || lx->s[lx->pos] == '\t' || lx->s[lx->pos] == '\n' ||
+                lx->s[lx->pos] == '\r' || lx->s[lx->pos] == '\f'))
             lx->pos++;
         if (lx->pos + 1 < lx->len && lx->s[lx->pos] == '-' && lx->s[lx->pos + 1] == '-') {
             while (lx->pos < lx->len && lx->s[lx->pos] != '\n') lx->pos++;
@@ -140,14 +140,30 @@ static bk_status lex_string(lexer *lx, bool raw, text_buf *b) {
             lx->pos += 2;
             char out = 0;
             switch (e) {
-            case 'n': out = '\n'; break;
-            case 't': out = '\t'; break;
-            case 'r': out = '\r'; break;
-            case 'b': out = '\b'; break;
-            case '0': out = '\0'; break;
-            case 'Z': out = 26; break;
-            case '%': if (!lite_put(b, "\\%", 2)) return bk_arena_oom(lx->a, lx->err); continue;
-            case '_': if (!lite_put(b, "\\_", 2)) return bk_arena_oom(lx->a, lx->err); continue;
+            case 'n':
+                out = '\n';
+                break;
+            case 't':
+                out = '\t';
+                break;
+            case 'r':
+                out = '\r';
+                break;
+            case 'b':
+                out = '\b';
+                break;
+            case '0':
+                out = '\0';
+                break;
+            case 'Z':
+                out = 26;
+                break;
+            case '%':
+                if (!lite_put(b, "\\%", 2)) return bk_arena_oom(lx->a, lx->err);
+                continue;
+            case '_':
+                if (!lite_put(b, "\\_", 2)) return bk_arena_oom(lx->a, lx->err);
+                continue;
             case 'u':
             case 'U': {
                 int digits = e == 'u' ? 4 : 8;
@@ -166,7 +182,9 @@ static bk_status lex_string(lexer *lx, bool raw, text_buf *b) {
                 out = e; /* not an escape after all: keep the letter */
                 break;
             }
-            default: out = e; break;
+            default:
+                out = e;
+                break;
             }
             if (!lite_put(b, &out, 1)) return bk_arena_oom(lx->a, lx->err);
             continue;
@@ -185,7 +203,8 @@ static bk_status lex_token(lexer *lx) {
     char c = s[start];
     sql_tok t = {.off = (uint32_t)start};
     /* strings (and adjacent strings), raw strings, binary literals */
-    bool raw = (c == 'r' || c == 'R') && start + 1 < lx->len && (s[start + 1] == '\'' || s[start + 1] == '"');
+    bool raw = (c == 'r' || c == 'R') && start + 1 < lx->len &&
+               (s[start + 1] == '\'' || s[start + 1] == '"');
     if (c == '\'' || c == '"' || raw) {
         text_buf b = {.a = lx->a};
         if (!lite_put(&b, "", 0)) return bk_arena_oom(lx->a, lx->err);
@@ -306,10 +325,10 @@ static bk_status lex_token(lexer *lx) {
         return push(lx, t);
     }
     /* operators, longest first */
-    static const char *const ops[] = {"<=>", "<>", "!=", "<=", ">=", "==", "||", "::", "->", "=>",
-                                      "<<", ">>",  "=",  "<",  ">",  "+",  "-",  "*",  "/",  "%",
-                                      "(",  ")",   ",",  ".",  ";",  "[",  "]",  "&",  "|",  "^",
-                                      "~",  "!",   ":",  "{",  "}"};
+    static const char *const ops[] = {"<=>", "<>", "!=", "<=", ">=", "==", "||", "::", "->",
+                                      "=>",  "<<", ">>", "=",  "<",  ">",  "+",  "-",  "*",
+                                      "/",   "%",  "(",  ")",  ",",  ".",  ";",  "[",  "]",
+                                      "&",   "|",  "^",  "~",  "!",  ":",  "{",  "}"};
     for (size_t k = 0; k < BK_ARRAY_LEN(ops); k++) {
         size_t n = strlen(ops[k]);
         if (start + n <= lx->len && memcmp(s + start, ops[k], n) == 0) {

@@ -15,12 +15,12 @@
 
 typedef enum sql_tok_kind {
     SQL_TOK_END,
-    SQL_TOK_IDENT,   /* word or `quoted identifier` (quoted: text is unescaped) */
-    SQL_TOK_STRING,  /* 'x' or "x": text is the value, escapes resolved, adjacent ones joined */
-    SQL_TOK_NUMBER,  /* 12, 1.5, 1e3, .5, with an optional suffix L S Y D F BD */
-    SQL_TOK_BINARY,  /* X'0A0B': text holds the hex digits */
-    SQL_TOK_PARAM,   /* ? or :name */
-    SQL_TOK_OP,      /* punctuation and operators: text is the operator */
+    SQL_TOK_IDENT,  /* word or `quoted identifier` (quoted: text is unescaped) */
+    SQL_TOK_STRING, /* 'x' or "x": text is the value, escapes resolved, adjacent ones joined */
+    SQL_TOK_NUMBER, /* 12, 1.5, 1e3, .5, with an optional suffix L S Y D F BD */
+    SQL_TOK_BINARY, /* X'0A0B': text holds the hex digits */
+    SQL_TOK_PARAM,  /* ? or :name */
+    SQL_TOK_OP,     /* punctuation and operators: text is the operator */
 } sql_tok_kind;
 
 typedef struct sql_tok {

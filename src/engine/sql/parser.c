@@ -2,7 +2,8 @@
  * parser.c — statements, queries and FROM clauses (recursive descent).
  *
  *     statement   query | EXPLAIN [mode] statement | SET … | RESET [key]
- *                 | CREATE [OR REPLACE] [GLOBAL] TEMP[ORARY] VIEW [IF NOT EXISTS] v [(cols)] AS query
+ *                 | CREATE [OR REPLACE] [GLOBAL] TEMP[ORARY] VIEW [IF NOT EXISTS] v [(cols)]
+ *                   AS query
  *                 | DROP VIEW [IF EXISTS] v
  *     query       [WITH cte, …] setexpr [ORDER BY …|ALL] [LIMIT n|ALL] [OFFSET n]
  *     setexpr     term ((UNION|EXCEPT|MINUS) [ALL|DISTINCT] term)*   INTERSECT binds tighter
@@ -103,12 +104,13 @@ bk_status p_push(parser *p, void ***items, uint32_t *n, uint32_t *cap, void *ite
 /* Words that end a clause: never taken as an alias or a bare column. */
 bool p_is_reserved(const sql_tok *t) {
     static const char *const words[] = {
-        "ALL",      "AND",    "ANTI",   "AS",        "BY",      "CASE",    "CROSS",   "DISTINCT",
-        "ELSE",     "END",    "EXCEPT", "FROM",      "FULL",    "GROUP",   "HAVING",  "IN",
-        "INNER",    "INTERSECT", "IS",  "JOIN",      "LATERAL", "LEFT",    "LIMIT",   "MINUS",
-        "NATURAL",  "NOT",    "OFFSET", "ON",        "OR",      "ORDER",   "OUTER",   "QUALIFY",
-        "RIGHT",    "SELECT", "SEMI",   "THEN",      "UNION",   "USING",   "WHEN",    "WHERE",
-        "WINDOW",   "WITH",   "CLUSTER", "DISTRIBUTE", "SORT",  "TABLESAMPLE", "PIVOT", "UNPIVOT"};
+        "ALL",      "AND",        "ANTI",  "AS",          "BY",    "CASE",   "CROSS",
+        "DISTINCT", "ELSE",       "END",   "EXCEPT",      "FROM",  "FULL",   "GROUP",
+        "HAVING",   "IN",         "INNER", "INTERSECT",   "IS",    "JOIN",   "LATERAL",
+        "LEFT",     "LIMIT",      "MINUS", "NATURAL",     "NOT",   "OFFSET", "ON",
+        "OR",       "ORDER",      "OUTER", "QUALIFY",     "RIGHT", "SELECT", "SEMI",
+        "THEN",     "UNION",      "USING", "WHEN",        "WHERE", "WINDOW", "WITH",
+        "CLUSTER",  "DISTRIBUTE", "SORT",  "TABLESAMPLE", "PIVOT", "UNPIVOT"};
     if (t->kind != SQL_TOK_IDENT || t->quoted) return false;
     for (size_t k = 0; k < BK_ARRAY_LEN(words); k++)
         if (bk_str_ieq(bk_str_make(t->text, t->text_len), bk_str_from_cstr(words[k]))) return true;
@@ -530,8 +532,8 @@ static bk_status select_core(parser *p, sql_select **out) {
         sql_select_item *it = bk_arena_zalloc(p->a, sizeof *it);
         if (!it) return p_oom(p);
         BK_TRY(p_expr(p, &it->expr));
-        if (it->expr->kind == SQL_E_STAR && p_is_kw(p, "EXCEPT") && p_peek_at(p, 1)->kind == SQL_TOK_OP &&
-            strcmp(p_peek_at(p, 1)->text, "(") == 0) {
+        if (it->expr->kind == SQL_E_STAR && p_is_kw(p, "EXCEPT") &&
+            p_peek_at(p, 1)->kind == SQL_TOK_OP && strcmp(p_peek_at(p, 1)->text, "(") == 0) {
             p->pos += 2;
             uint32_t ecap = 0;
             sql_name **names = NULL;
@@ -735,13 +737,12 @@ bk_status p_query(parser *p, sql_query **out) {
     if (p_accept_kw(p, "WITH")) s = with_clause(p, &ctes, &n_ctes);
     sql_query *q = NULL;
     if (s == BK_OK) s = set_expr(p, &q);
-    if (s == BK_OK && (n_ctes || p_is_kw(p, "ORDER") || p_is_kw(p, "LIMIT") ||
-                       p_is_kw(p, "OFFSET") || p_is_kw(p, "SORT") || p_is_kw(p, "CLUSTER") ||
-                       p_is_kw(p, "DISTRIBUTE"))) {
+    if (s == BK_OK &&
+        (n_ctes || p_is_kw(p, "ORDER") || p_is_kw(p, "LIMIT") || p_is_kw(p, "OFFSET") ||
+         p_is_kw(p, "SORT") || p_is_kw(p, "CLUSTER") || p_is_kw(p, "DISTRIBUTE"))) {
         /* ORDER BY / LIMIT bind to the whole set expression: a term that has its own
          * ((SELECT … LIMIT 1) ORDER BY x) becomes SELECT * FROM (term) */
-        if (q->n_order || q->order_all || q->limit || q->offset || q->n_ctes)
-            s = wrap_query(p, &q);
+        if (q->n_order || q->order_all || q->limit || q->offset || q->n_ctes) s = wrap_query(p, &q);
         if (s == BK_OK && (p_is_kw(p, "ORDER") || p_is_kw(p, "SORT")) && p_is_kw_at(p, 1, "BY")) {
             p->pos += 2;
             if (p_is_kw(p, "ALL") && !p_is_op_at_next_dot(p)) {
@@ -753,7 +754,8 @@ bk_status p_query(parser *p, sql_query **out) {
                     q->order->descending = true;
                 else
                     p_accept_kw(p, "ASC");
-                if (p_accept_kw(p, "NULLS")) q->order->nulls = p_accept_kw(p, "FIRST") ? 1 : (p_expect_kw(p, "LAST"), 2);
+                if (p_accept_kw(p, "NULLS"))
+                    q->order->nulls = p_accept_kw(p, "FIRST") ? 1 : (p_expect_kw(p, "LAST"), 2);
             } else {
                 s = p_order_list(p, &q->order, &q->n_order);
             }
@@ -815,7 +817,8 @@ static bk_status set_statement(parser *p, sql_stmt *st) {
     if (p->pos == end) return BK_OK; /* SET: list every setting */
     /* key up to '=', value to the end, both as written */
     size_t eq = p->pos;
-    while (eq < end && !(p->toks.items[eq].kind == SQL_TOK_OP && strcmp(p->toks.items[eq].text, "=") == 0))
+    while (eq < end &&
+           !(p->toks.items[eq].kind == SQL_TOK_OP && strcmp(p->toks.items[eq].text, "=") == 0))
         eq++;
     st->key = raw_text(p, p->pos, eq);
     if (!st->key) return p_oom(p);
@@ -950,8 +953,7 @@ bk_status sql_parse(bk_arena *a, const char *text, size_t len, sql_stmt_list *ou
     return BK_OK;
 }
 
-bk_status sql_parse_expr(bk_arena *a, const char *text, size_t len, sql_expr **out,
-                         bk_error *err) {
+bk_status sql_parse_expr(bk_arena *a, const char *text, size_t len, sql_expr **out, bk_error *err) {
     parser p;
     BK_TRY(parse_init(&p, a, text, len, err));
     BK_TRY(p_expr(&p, out));

@@ -173,8 +173,8 @@ bk_status p_window_spec(parser *p, sql_window **out) {
 
 /* YEAR, MONTHS, DAY, HOURS, ... (the units of interval literals). */
 static bool is_interval_unit(const sql_tok *t) {
-    static const char *const units[] = {"YEAR", "MONTH", "WEEK", "DAY", "HOUR", "MINUTE",
-                                        "SECOND", "MILLISECOND", "MICROSECOND"};
+    static const char *const units[] = {"YEAR",   "MONTH",  "WEEK",        "DAY",        "HOUR",
+                                        "MINUTE", "SECOND", "MILLISECOND", "MICROSECOND"};
     if (t->kind != SQL_TOK_IDENT || t->quoted) return false;
     for (size_t k = 0; k < BK_ARRAY_LEN(units); k++) {
         size_t n = strlen(units[k]);
@@ -270,7 +270,7 @@ static sql_expr *string_lit(parser *p, uint32_t start, const char *text) {
     return e;
 }
 
-/* EXTRACT, SUBSTRING FROM/FOR, TRIM, POSITION, OVERLAY: rewritten to calls. Returns 1 if handled. */
+/* EXTRACT, SUBSTRING FROM/FOR, TRIM, POSITION: rewritten to calls.  1 when handled. */
 static int special_function(parser *p, const char *kw, uint32_t start, sql_expr **out,
                             bk_status *st) {
     *st = BK_OK;
@@ -477,7 +477,8 @@ static bk_status primary(parser *p, sql_expr **out) {
     /* words */
     if (!t->quoted) {
         const char *w = t->text;
-        bool next_open = p_peek_at(p, 1)->kind == SQL_TOK_OP && strcmp(p_peek_at(p, 1)->text, "(") == 0;
+        bool next_open =
+            p_peek_at(p, 1)->kind == SQL_TOK_OP && strcmp(p_peek_at(p, 1)->text, "(") == 0;
         const sql_tok *n1 = p_peek_at(p, 1);
         if (bk_str_ieq_cstr(bk_str_from_cstr(w), "NULL")) {
             e = new_expr(p, SQL_E_NULL, start);
@@ -501,7 +502,7 @@ static bk_status primary(parser *p, sql_expr **out) {
             n1->kind == SQL_TOK_STRING) {
             e = new_expr(p, SQL_E_TYPED, start);
             if (!e) return p_oom(p);
-            e->type_name = p_is_kw(p, "DATE") ? "DATE"
+            e->type_name = p_is_kw(p, "DATE")            ? "DATE"
                            : p_is_kw(p, "TIMESTAMP_NTZ") ? "TIMESTAMP_NTZ"
                                                          : "TIMESTAMP";
             e->text = n1->text;
@@ -790,9 +791,9 @@ static bk_status predicate(parser *p, sql_expr **out) {
         }
         bool neg = false;
         size_t save = p->pos;
-        if (p_is_kw(p, "NOT") &&
-            (p_is_kw_at(p, 1, "BETWEEN") || p_is_kw_at(p, 1, "IN") || p_is_kw_at(p, 1, "LIKE") ||
-             p_is_kw_at(p, 1, "ILIKE") || p_is_kw_at(p, 1, "RLIKE") || p_is_kw_at(p, 1, "REGEXP"))) {
+        if (p_is_kw(p, "NOT") && (p_is_kw_at(p, 1, "BETWEEN") || p_is_kw_at(p, 1, "IN") ||
+                                  p_is_kw_at(p, 1, "LIKE") || p_is_kw_at(p, 1, "ILIKE") ||
+                                  p_is_kw_at(p, 1, "RLIKE") || p_is_kw_at(p, 1, "REGEXP"))) {
             neg = true;
             p->pos++;
         }
@@ -851,9 +852,8 @@ static bk_status predicate(parser *p, sql_expr **out) {
                 BK_TRY(p_expect_op(p, "("));
                 sql_expr *f = make_call(p, start, NULL, NULL, 0);
                 if (!f) return p_oom(p);
-                f->name.parts[0].text =
-                    bk_arena_printf(p->a, "%s_%s", e->op[0] == 'I' ? "ilike" : "like",
-                                    q[1] == 'L' ? "all" : "any");
+                f->name.parts[0].text = bk_arena_printf(
+                    p->a, "%s_%s", e->op[0] == 'I' ? "ilike" : "like", q[1] == 'L' ? "all" : "any");
                 uint32_t cap = 0;
                 BK_TRY(p_push(p, (void ***)&f->args, &f->n_args, &cap, l));
                 do {

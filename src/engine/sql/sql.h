@@ -26,7 +26,6 @@ typedef struct sql_stmt_list {
 bk_status sql_parse(bk_arena *a, const char *text, size_t len, sql_stmt_list *out, bk_error *err);
 
 /* Parse one expression (tests, tools). */
-bk_status sql_parse_expr(bk_arena *a, const char *text, size_t len, sql_expr **out,
-                         bk_error *err);
+bk_status sql_parse_expr(bk_arena *a, const char *text, size_t len, sql_expr **out, bk_error *err);
 
 #endif

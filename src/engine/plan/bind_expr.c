@@ -1,0 +1,1080 @@
+/*
+ * bind_expr.c — typing and resolving expressions.
+ *
+ * Literals get Spark's types (1 INT, 2147483648 BIGINT, 1.5 DECIMAL(2,1), 1e3
+ * DOUBLE, 'a' STRING, NULL VOID, DATE '…'); columns resolve by name, case-
+ * insensitively, optionally qualified; operators follow Spark's coercion
+ * (coerce.h) and get the kernel for their operand type; CASE, BETWEEN, IN and
+ * IS become the lazy CASE/AND/OR expressions of the executor.  Uncorrelated
+ * subqueries run here: a scalar one becomes a constant, IN (subquery) a hash
+ * set, EXISTS a boolean.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/dtparse.h"
+#include "base/i128.h"
+#include "base/str.h"
+#include "engine/exec/cast.h"
+#include "engine/exec/functions.h"
+#include "engine/plan/binder_int.h"
+#include "engine/plan/coerce.h"
+
+static const bk_type *T(bk_type_kind k) { return bk_type_scalar(k); }
+
+bk_status bind_error_at(binder *b, const sql_expr *e, bk_error *err) {
+    (void)b;
+    if (err && e && err->sql_pos < 0) err->sql_pos = (int)e->span.off;
+    return err ? err->code : BK_INTERNAL;
+}
+
+static bk_status error_at(binder *b, const sql_expr *e, bk_error *err, bk_code code,
+                          const char *fmt, const char *a1, const char *a2) {
+    bk_error_set(err, code, fmt, a1, a2);
+    return bind_error_at(b, e, err);
+}
+
+static const char *type_name(binder *b, const bk_type *t) {
+    char buf[256];
+    bk_type_format(t, buf, sizeof buf);
+    const char *s = bk_arena_strdup(b->a, buf);
+    return s ? s : "?";
+}
+
+/* The source text of e, for messages. */
+static const char *source(binder *b, const sql_expr *e) {
+    const char *s = bk_arena_strndup(b->a, b->text + e->span.off, e->span.len);
+    return s ? s : "?";
+}
+
+/*
+ * Text builders for messages and column names: a failure to grow (out of
+ * memory) only shortens the text, which the arena's own OOM then reports.
+ */
+static void pp_append(bk_buf *out, const void *s, size_t n) {
+    if (bk_buf_append(out, s, n) != BK_OK) return;
+}
+
+static void BK_PRINTF(2, 3) pp_printf(bk_buf *out, const char *fmt, ...) {
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n > 0) pp_append(out, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+/* ---- constants ---- */
+
+static exec_expr *const_of(binder *b, const bk_type *type, const void *value) {
+    bk_vector *v = bk_vector_make(b->a, type, 1);
+    if (!v) return NULL;
+    if (!value) {
+        if (bk_vector_ensure_validity(b->a, v) != BK_OK) return NULL;
+        bk_validity_set(v->validity, 0, false);
+    } else if (bk_type_width(type)) {
+        memcpy(v->data, value, bk_type_width(type));
+    }
+    return exec_expr_const(b->a, v);
+}
+
+static bk_status number_literal(binder *b, const sql_expr *e, exec_expr **out, bk_error *err) {
+    const char *t = e->text;
+    size_t len = e->text_len;
+    char suffix = 0;
+    bool bd = len > 2 && (t[len - 1] == 'D' || t[len - 1] == 'd') &&
+              (t[len - 2] == 'B' || t[len - 2] == 'b');
+    if (bd) {
+        len -= 2;
+    } else if (len > 1 && strchr("LlSsYyDdFf", t[len - 1])) {
+        suffix = (char)(t[len - 1] | 0x20);
+        len--;
+    }
+    bool frac = memchr(t, '.', len) != NULL;
+    bool expo = memchr(t, 'e', len) || memchr(t, 'E', len);
+    bk_status s = BK_OK;
+    if (suffix == 'd' || suffix == 'f' || (!bd && !suffix && expo)) {
+        double d;
+        if (!bk_parse_double(t, len, &d)) goto bad;
+        if (suffix == 'f') {
+            float f = (float)d;
+            *out = const_of(b, T(BK_TYPE_FLOAT), &f);
+        } else {
+            *out = const_of(b, T(BK_TYPE_DOUBLE), &d);
+        }
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    }
+    if (suffix == 'l' || suffix == 's' || suffix == 'y' || (!bd && !frac)) {
+        int64_t v;
+        if (!bk_parse_i64(t, len, &v)) {
+            if (suffix) goto out_of_range;
+            goto as_decimal; /* beyond BIGINT: a DECIMAL(n, 0) as Spark */
+        }
+        if (suffix == 's' && (v < INT16_MIN || v > INT16_MAX)) goto out_of_range;
+        if (suffix == 'y' && (v < INT8_MIN || v > INT8_MAX)) goto out_of_range;
+        if (suffix == 's') {
+            int16_t x = (int16_t)v;
+            *out = const_of(b, T(BK_TYPE_SMALLINT), &x);
+        } else if (suffix == 'y') {
+            int8_t x = (int8_t)v;
+            *out = const_of(b, T(BK_TYPE_TINYINT), &x);
+        } else if (!suffix && v >= INT32_MIN && v <= INT32_MAX) {
+            int32_t x = (int32_t)v;
+            *out = const_of(b, T(BK_TYPE_INT), &x);
+        } else {
+            *out = const_of(b, T(BK_TYPE_BIGINT), &v);
+        }
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    }
+as_decimal : {
+    bk_i128 unscaled;
+    int scale;
+    if (bk_i128_parse(t, len, &unscaled, &scale) != BK_I128_PARSE_OK) goto bad;
+    if (scale < 0) {
+        if (!bk_i128_mul_pow10(unscaled, -scale, &unscaled)) goto bad;
+        scale = 0;
+    }
+    int digits = bk_i128_digits(unscaled);
+    int precision = digits > scale ? digits : scale;
+    if (precision < 1) precision = 1;
+    if (precision > BK_DECIMAL_MAX_PRECISION) goto bad;
+    const bk_type *dt = bk_type_make_decimal(b->a, precision, scale);
+    if (!dt) return bk_arena_oom(b->a, err);
+    if (precision <= BK_DECIMAL_INT64_MAX_PRECISION) {
+        int64_t x = bk_i128_low_i64(unscaled);
+        *out = const_of(b, dt, &x);
+    } else {
+        *out = const_of(b, dt, &unscaled);
+    }
+    return *out ? BK_OK : bk_arena_oom(b->a, err);
+}
+out_of_range:
+    s = error_at(b, e, err, BK_INVALID_ARGUMENT,
+                 "[INVALID_NUMERIC_LITERAL_RANGE] Numeric literal %s is outside the valid range "
+                 "for its type.%s",
+                 source(b, e), "");
+    return s;
+bad:
+    return error_at(b, e, err, BK_PARSE_SYNTAX_ERROR,
+                    "Syntax error at or near '%s': not a valid number.%s", source(b, e), "");
+}
+
+static bk_status string_literal(binder *b, const sql_expr *e, exec_expr **out, bk_error *err) {
+    bk_str s = {e->text, e->text_len};
+    *out = const_of(b, T(BK_TYPE_STRING), &s);
+    return *out ? BK_OK : bk_arena_oom(b->a, err);
+}
+
+static bk_status typed_literal(binder *b, const sql_expr *e, exec_expr **out, bk_error *err) {
+    if (strcmp(e->type_name, "DATE") == 0) {
+        int32_t d;
+        if (!bk_dtparse_date(e->text, e->text_len, &d))
+            return error_at(b, e, err, BK_INVALID_ARGUMENT,
+                            "[INVALID_TYPED_LITERAL] The value of the typed literal \"DATE\" is "
+                            "invalid: '%s'.%s",
+                            e->text, "");
+        *out = const_of(b, T(BK_TYPE_DATE), &d);
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    }
+    bool ntz = strcmp(e->type_name, "TIMESTAMP_NTZ") == 0;
+    bk_dtparse_ts ts;
+    if (!bk_dtparse_timestamp(e->text, e->text_len, &ts))
+        return error_at(b, e, err, BK_INVALID_ARGUMENT,
+                        "[INVALID_TYPED_LITERAL] The value of the typed literal \"%s\" is invalid: "
+                        "'%s'.",
+                        e->type_name, e->text);
+    int64_t micros = ts.local_micros;
+    if (!ntz && ts.has_zone) micros -= (int64_t)ts.zone_offset * BK_MICROS_PER_SECOND;
+    *out = const_of(b, T(ntz ? BK_TYPE_TIMESTAMP_NTZ : BK_TYPE_TIMESTAMP), &micros);
+    return *out ? BK_OK : bk_arena_oom(b->a, err);
+}
+
+bk_status bind_const_value(binder *b, const exec_expr *e, bk_vector **out, bk_error *err) {
+    exec_chunk one = {.n = 1, .n_cols = 0};
+    exec_ctx *ctx = b->env->exec;
+    return exec_eval(ctx, b->a, e, &one, out, err);
+}
+
+/* ---- casts and operators ---- */
+
+bk_status bind_cast(binder *b, exec_expr *e, const bk_type *to, const sql_expr *at, exec_expr **out,
+                    bk_error *err) {
+    if (bk_type_equal(e->type, to)) {
+        *out = e;
+        return BK_OK;
+    }
+    if (exec_cast_check(e->type, to, b->env->ansi, at ? source(b, at) : NULL, err) != BK_OK)
+        return bind_error_at(b, at, err);
+    exec_expr **args = bk_arena_array(b->a, 1, sizeof *args);
+    if (!args) return bk_arena_oom(b->a, err);
+    args[0] = e;
+    *out = exec_expr_call(b->a, "cast", exec_fn_cast, to, args, 1);
+    if (!*out) return bk_arena_oom(b->a, err);
+    /* casting a constant: fold it now (errors then point at the literal) */
+    if (e->kind == EXEC_EXPR_CONST) {
+        bk_vector *v;
+        BK_TRY(bind_const_value(b, *out, &v, err));
+        *out = exec_expr_const(b->a, v);
+        if (!*out) return bk_arena_oom(b->a, err);
+    }
+    return BK_OK;
+}
+
+const bk_type *bind_common_type(binder *b, const bk_type *x, const bk_type *y) {
+    if (bk_type_equal(x, y)) return x;
+    const bk_type *t = plan_tightest_common_type(b->a, x, y, b->env->ansi);
+    if (!t) t = plan_wider_common_type(b->a, x, y, b->env->ansi);
+    return t;
+}
+
+static exec_expr *call2(binder *b, const char *name, exec_kernel k, const bk_type *type,
+                        exec_expr *x, exec_expr *y) {
+    exec_expr **args = bk_arena_array(b->a, 2, sizeof *args);
+    if (!args) return NULL;
+    args[0] = x;
+    args[1] = y;
+    return exec_expr_call(b->a, name, k, type, args, 2);
+}
+
+static exec_expr *call1(binder *b, const char *name, exec_kernel k, const bk_type *type,
+                        exec_expr *x) {
+    exec_expr **args = bk_arena_array(b->a, 1, sizeof *args);
+    if (!args) return NULL;
+    args[0] = x;
+    return exec_expr_call(b->a, name, k, type, args, 1);
+}
+
+static exec_expr *logic(binder *b, exec_expr_kind kind, exec_expr *x, exec_expr *y) {
+    exec_expr *e = bk_arena_zalloc(b->a, sizeof *e);
+    exec_expr **args = bk_arena_array(b->a, 2, sizeof *args);
+    if (!e || !args) return NULL;
+    e->kind = kind;
+    e->type = T(BK_TYPE_BOOLEAN);
+    args[0] = x;
+    args[1] = y;
+    e->args = args;
+    e->n_args = 2;
+    return e;
+}
+
+static bk_status need_boolean(binder *b, exec_expr **e, const sql_expr *at, const char *op,
+                              bk_error *err) {
+    if ((*e)->type->kind == BK_TYPE_BOOLEAN) return BK_OK;
+    if ((*e)->type->kind == BK_TYPE_VOID) return bind_cast(b, *e, T(BK_TYPE_BOOLEAN), at, e, err);
+    bk_error_set(err, BK_DATATYPE_MISMATCH,
+                 "[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] Cannot resolve \"%s\" due to data type "
+                 "mismatch: the %s operator needs BOOLEAN operands, not \"%s\".",
+                 source(b, at), op, type_name(b, (*e)->type));
+    return bind_error_at(b, at, err);
+}
+
+static bool is_numeric(const bk_type *t) {
+    return t->kind >= BK_TYPE_TINYINT && t->kind <= BK_TYPE_DECIMAL;
+}
+
+bk_status bind_binary(binder *b, const char *op, exec_expr *l, exec_expr *r, const sql_expr *at,
+                      exec_expr **out, bk_error *err) {
+    if (!strcmp(op, "AND") || !strcmp(op, "OR")) {
+        BK_TRY(need_boolean(b, &l, at, op, err));
+        BK_TRY(need_boolean(b, &r, at, op, err));
+        *out = logic(b, op[0] == 'A' ? EXEC_EXPR_AND : EXEC_EXPR_OR, l, r);
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    }
+    static const struct {
+        const char *op;
+        exec_kernel k;
+    } cmps[] = {{"=", exec_fn_eq},
+                {"<>", exec_fn_ne},
+                {"<", exec_fn_lt},
+                {"<=", exec_fn_le},
+                {">", exec_fn_gt},
+                {">=", exec_fn_ge},
+                {"<=>", exec_fn_eq_null_safe}};
+    for (size_t i = 0; i < BK_ARRAY_LEN(cmps); i++) {
+        if (strcmp(op, cmps[i].op) != 0) continue;
+        const bk_type *t = bind_common_type(b, l->type, r->type);
+        if (!t || bk_type_is_nested(t) != bk_type_is_nested(l->type)) {
+            bk_error_set(err, BK_DATATYPE_MISMATCH,
+                         "[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] Cannot resolve \"%s\" due to "
+                         "data type mismatch: the left and right operands of the binary operator "
+                         "have incompatible types (\"%s\" and \"%s\").",
+                         source(b, at), type_name(b, l->type), type_name(b, r->type));
+            return bind_error_at(b, at, err);
+        }
+        if (t->kind == BK_TYPE_VOID) t = T(BK_TYPE_BOOLEAN);
+        BK_TRY(bind_cast(b, l, t, at, &l, err));
+        BK_TRY(bind_cast(b, r, t, at, &r, err));
+        *out = call2(b, op, cmps[i].k, T(BK_TYPE_BOOLEAN), l, r);
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    }
+    plan_arith_op aop;
+    if (!strcmp(op, "+"))
+        aop = PLAN_ARITH_ADD;
+    else if (!strcmp(op, "-"))
+        aop = PLAN_ARITH_SUB;
+    else if (!strcmp(op, "*"))
+        aop = PLAN_ARITH_MUL;
+    else if (!strcmp(op, "/"))
+        aop = PLAN_ARITH_DIV;
+    else if (!strcmp(op, "%"))
+        aop = PLAN_ARITH_MOD;
+    else if (!strcmp(op, "DIV"))
+        aop = PLAN_ARITH_INTDIV;
+    else
+        return error_at(b, at, err, BK_UNSUPPORTED_FEATURE,
+                        "The feature is not supported: the operator %s (in \"%s\").", op,
+                        source(b, at));
+    plan_arith_types ty;
+    if (plan_arith_types_for(b->a, aop, l->type, r->type, b->env->ansi, true, &ty, err) != BK_OK)
+        return bind_error_at(b, at, err);
+    if (aop == PLAN_ARITH_INTDIV && ty.left->kind != BK_TYPE_DECIMAL)
+        ty.left = ty.right = T(BK_TYPE_BIGINT); /* the kernel divides BIGINTs */
+    BK_TRY(bind_cast(b, l, ty.left, at, &l, err));
+    BK_TRY(bind_cast(b, r, ty.right, at, &r, err));
+    exec_kernel k;
+    bool dec = ty.result->kind == BK_TYPE_DECIMAL;
+    switch (aop) {
+    case PLAN_ARITH_ADD:
+        k = dec ? exec_fn_decimal_add : exec_fn_add;
+        break;
+    case PLAN_ARITH_SUB:
+        k = dec ? exec_fn_decimal_subtract : exec_fn_subtract;
+        break;
+    case PLAN_ARITH_MUL:
+        k = dec ? exec_fn_decimal_multiply : exec_fn_multiply;
+        break;
+    case PLAN_ARITH_DIV:
+        k = dec ? exec_fn_decimal_divide : exec_fn_divide;
+        break;
+    case PLAN_ARITH_MOD:
+        k = dec ? exec_fn_decimal_remainder : exec_fn_remainder;
+        break;
+    default:
+        k = exec_fn_int_divide;
+        break;
+    }
+    *out = call2(b, op, k, ty.result, l, r);
+    return *out ? BK_OK : bk_arena_oom(b->a, err);
+}
+
+/* ---- columns ---- */
+
+static bool name_eq(const char *x, const char *y) {
+    return x && y && bk_str_ieq(bk_str_from_cstr(x), bk_str_from_cstr(y));
+}
+
+static bk_status resolve_column(bind_env *env, const sql_expr *e, const plan_scope *scope,
+                                exec_expr **out, bk_error *err) {
+    binder *b = env->b;
+    const sql_name *n = &e->name;
+    const char *col = n->parts[n->n - 1].text;
+    const char *qual = n->n >= 2 ? n->parts[n->n - 2].text : NULL;
+    int found = -1, matches = 0;
+    for (uint32_t i = 0; i < scope->n; i++) {
+        if (!name_eq(scope->cols[i].name, col)) continue;
+        if (qual && !name_eq(scope->cols[i].qualifier, qual)) continue;
+        if (found < 0) found = (int)i;
+        matches++;
+    }
+    if (matches > 1) {
+        bk_error_set(err, BK_AMBIGUOUS_REFERENCE,
+                     "Reference `%s` is ambiguous, could be: [`%s`.`%s`, ...].", col,
+                     scope->cols[found].qualifier ? scope->cols[found].qualifier : "", col);
+        return bind_error_at(b, e, err);
+    }
+    if (found < 0) {
+        /* UNRESOLVED_COLUMN.WITH_SUGGESTION: name what is there */
+        bk_buf sug;
+        bk_buf_init(&sug);
+        for (uint32_t i = 0; i < scope->n && i < 5; i++) {
+            if (i) pp_append(&sug, ", ", 2);
+            if (scope->cols[i].qualifier)
+                pp_printf(&sug, "`%s`.`%s`", scope->cols[i].qualifier, scope->cols[i].name);
+            else
+                pp_printf(&sug, "`%s`", scope->cols[i].name);
+        }
+        if (scope->n)
+            bk_error_set(err, BK_UNRESOLVED_COLUMN,
+                         "A column, variable, or function parameter with name `%s` cannot be "
+                         "resolved. Did you mean one of the following? [%.*s].",
+                         source(b, e), (int)sug.len, sug.len ? (const char *)sug.data : "");
+        else
+            bk_error_set(err, BK_UNRESOLVED_COLUMN,
+                         "A column, variable, or function parameter with name `%s` cannot be "
+                         "resolved.",
+                         source(b, e));
+        bk_buf_destroy(&sug);
+        return bind_error_at(b, e, err);
+    }
+    *out = exec_expr_column(b->a, (uint32_t)found, scope->cols[found].type);
+    return *out ? BK_OK : bk_arena_oom(b->a, err);
+}
+
+/* ---- aggregates ---- */
+
+static const char *const aggregate_names[] = {"count",    "sum",      "avg",   "mean", "min",
+                                              "max",      "count_if", "any",   "some", "every",
+                                              "bool_and", "bool_or",  "first", "last", "any_value"};
+
+bool bind_is_aggregate(const sql_expr *e) {
+    if (e->kind != SQL_E_FUNC || e->over || e->name.n != 1) return false;
+    for (size_t i = 0; i < BK_ARRAY_LEN(aggregate_names); i++)
+        if (name_eq(e->name.parts[0].text, aggregate_names[i])) return true;
+    return false;
+}
+
+bool bind_expr_equal(const exec_expr *x, const exec_expr *y) {
+    if (x->kind != y->kind || !bk_type_equal(x->type, y->type) || x->n_args != y->n_args)
+        return false;
+    switch (x->kind) {
+    case EXEC_EXPR_COLUMN:
+        return x->column == y->column;
+    case EXEC_EXPR_CONST:
+        return bk_vector_is_valid(x->value, 0) == bk_vector_is_valid(y->value, 0) &&
+               (!bk_vector_is_valid(x->value, 0) ||
+                bk_vector_compare(x->value, 0, y->value, 0) == 0);
+    case EXEC_EXPR_CALL:
+        if (x->kernel != y->kernel || x->state != y->state) return false;
+        break;
+    default:
+        if (x->has_else != y->has_else) return false;
+        break;
+    }
+    for (uint32_t i = 0; i < x->n_args; i++)
+        if (!bind_expr_equal(x->args[i], y->args[i])) return false;
+    return true;
+}
+
+/* An aggregate call in an aggregate context: the aggregate's output column. */
+static bk_status agg_column(bind_env *env, const sql_expr *e, exec_expr **out, bk_error *err) {
+    for (uint32_t i = 0; i < env->n_aggs; i++) {
+        if (env->aggs[i].call != e) continue;
+        *out = exec_expr_column(env->b->a, env->n_group + i, env->aggs[i].agg.type);
+        return *out ? BK_OK : bk_arena_oom(env->b->a, err);
+    }
+    return error_at(env->b, e, err, BK_INTERNAL, "aggregate \"%s\" was not collected%s",
+                    source(env->b, e), "");
+}
+
+static bool contains_aggregate(const sql_expr *e) {
+    if (!e) return false;
+    if (bind_is_aggregate(e)) return true;
+    for (uint32_t i = 0; i < e->n_args; i++)
+        if (contains_aggregate(e->args[i])) return true;
+    return contains_aggregate(e->operand) || contains_aggregate(e->else_);
+}
+
+/* ---- subqueries run while binding ---- */
+
+static bk_status run_subquery(binder *b, const sql_expr *e, exec_table **rows, const bk_type **type,
+                              bk_error *err) {
+    plan_rel rel;
+    bk_status s = bind_query(b, e->query, &rel, err);
+    if (s != BK_OK) {
+        if (err && err->code == BK_UNRESOLVED_COLUMN)
+            bk_error_detail(err, "correlated subqueries (referring to the outer query) are not "
+                                 "supported yet");
+        return s;
+    }
+    if (rel.scope.n != 1 && e->kind != SQL_E_EXISTS)
+        return error_at(b, e, err, BK_DATATYPE_MISMATCH,
+                        "[INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_"
+                        "COLUMN] Invalid subquery: Scalar subquery must return only one column, "
+                        "but got %s.%s",
+                        "more", "");
+    *type = rel.scope.n ? rel.scope.cols[0].type : NULL;
+    return exec_run(b->env->exec, rel.node, rows, err);
+}
+
+/* ---- the main switch ---- */
+
+static bk_status bind_args(bind_env *env, const sql_expr *e, exec_expr ***out, bk_error *err) {
+    *out = bk_arena_array(env->b->a, e->n_args ? e->n_args : 1, sizeof **out);
+    if (!*out) return bk_arena_oom(env->b->a, err);
+    for (uint32_t i = 0; i < e->n_args; i++) BK_TRY(bind_expr(env, e->args[i], &(*out)[i], err));
+    return BK_OK;
+}
+
+/* CASE over bound pairs: conds[i] -> vals[i], else_ (may be NULL). */
+static bk_status make_case(binder *b, exec_expr **conds, exec_expr **vals, uint32_t n,
+                           exec_expr *else_, const sql_expr *at, exec_expr **out, bk_error *err) {
+    const bk_type *t = else_ ? else_->type : vals[0]->type;
+    for (uint32_t i = 0; i < n; i++) {
+        t = bind_common_type(b, t, vals[i]->type);
+        if (!t)
+            return error_at(b, at, err, BK_DATATYPE_MISMATCH,
+                            "[DATATYPE_MISMATCH.DATA_DIFF_TYPES] Cannot resolve \"%s\" due to data "
+                            "type mismatch: the branches have different types.%s",
+                            source(b, at), "");
+    }
+    exec_expr *e = bk_arena_zalloc(b->a, sizeof *e);
+    if (!e) return bk_arena_oom(b->a, err);
+    e->kind = EXEC_EXPR_CASE;
+    e->type = t;
+    e->n_args = 2 * n + (else_ ? 1 : 0);
+    e->has_else = else_ != NULL;
+    e->args = bk_arena_array(b->a, e->n_args, sizeof *e->args);
+    if (!e->args) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < n; i++) {
+        BK_TRY(need_boolean(b, &conds[i], at, "WHEN", err));
+        e->args[2 * i] = conds[i];
+        BK_TRY(bind_cast(b, vals[i], t, at, &e->args[2 * i + 1], err));
+    }
+    if (else_) BK_TRY(bind_cast(b, else_, t, at, &e->args[e->n_args - 1], err));
+    *out = e;
+    return BK_OK;
+}
+
+static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out, bk_error *err) {
+    binder *b = env->b;
+    const char *name = e->name.parts[e->name.n - 1].text;
+    if (bind_is_aggregate(e)) {
+        if (env->aggs) return agg_column(env, e, out, err);
+        return error_at(b, e, err, BK_UNSUPPORTED_FEATURE,
+                        "[UNSUPPORTED_FEATURE] The feature is not supported: the aggregate \"%s\" "
+                        "here (aggregates belong in SELECT, HAVING or ORDER BY of an aggregate "
+                        "query).%s",
+                        source(b, e), "");
+    }
+    if (e->over)
+        return error_at(b, e, err, BK_UNSUPPORTED_FEATURE,
+                        "The feature is not supported: window functions (\"%s\") are not "
+                        "available yet.%s",
+                        source(b, e), "");
+    exec_expr **args;
+    BK_TRY(bind_args(env, e, &args, err));
+    uint32_t n = e->n_args;
+    if (name_eq(name, "coalesce") || name_eq(name, "nvl") || name_eq(name, "ifnull")) {
+        if (n == 0 || ((name_eq(name, "nvl") || name_eq(name, "ifnull")) && n != 2))
+            goto wrong_args;
+        /* CASE WHEN a IS NOT NULL THEN a WHEN b IS NOT NULL THEN b ... ELSE last END */
+        exec_expr **conds = bk_arena_array(b->a, n, sizeof *conds);
+        if (!conds) return bk_arena_oom(b->a, err);
+        for (uint32_t i = 0; i + 1 < n; i++) {
+            conds[i] = call1(b, "isnotnull", exec_fn_is_not_null, T(BK_TYPE_BOOLEAN), args[i]);
+            if (!conds[i]) return bk_arena_oom(b->a, err);
+        }
+        if (n == 1) {
+            *out = args[0];
+            return BK_OK;
+        }
+        return make_case(b, conds, args, n - 1, args[n - 1], e, out, err);
+    }
+    if (name_eq(name, "if") || name_eq(name, "iff")) {
+        if (n != 3) goto wrong_args;
+        return make_case(b, &args[0], &args[1], 1, args[2], e, out, err);
+    }
+    if (name_eq(name, "nullif")) {
+        if (n != 2) goto wrong_args;
+        exec_expr *eq;
+        BK_TRY(bind_binary(b, "=", args[0], args[1], e, &eq, err));
+        exec_expr *null = const_of(b, args[0]->type, NULL);
+        exec_expr * not_eq = call1(b, "not", exec_fn_not, T(BK_TYPE_BOOLEAN), eq);
+        if (!null || ! not_eq) return bk_arena_oom(b->a, err);
+        return make_case(b, & not_eq, &args[0], 1, null, e, out, err);
+    }
+    if (name_eq(name, "isnull") || name_eq(name, "isnotnull")) {
+        if (n != 1) goto wrong_args;
+        bool is = name_eq(name, "isnull");
+        *out = call1(b, is ? "isnull" : "isnotnull", is ? exec_fn_is_null : exec_fn_is_not_null,
+                     T(BK_TYPE_BOOLEAN), args[0]);
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    }
+    if (name_eq(name, "year") || name_eq(name, "month") || name_eq(name, "day") ||
+        name_eq(name, "dayofmonth") || name_eq(name, "extract") || name_eq(name, "date_part")) {
+        exec_expr *d = args[n - 1];
+        const char *field = name;
+        if (name_eq(name, "extract") || name_eq(name, "date_part")) {
+            if (n != 2 || e->args[0]->kind != SQL_E_STRING) goto wrong_args;
+            field = e->args[0]->text;
+        } else if (n != 1) {
+            goto wrong_args;
+        }
+        exec_kernel k =
+            name_eq(field, "year") || name_eq(field, "y") || name_eq(field, "years") ? exec_fn_year
+            : name_eq(field, "month") || name_eq(field, "mon")                       ? exec_fn_month
+            : name_eq(field, "day") || name_eq(field, "d") || name_eq(field, "dayofmonth")
+                ? exec_fn_dayofmonth
+                : NULL;
+        if (!k)
+            return error_at(b, e, err, BK_UNSUPPORTED_FEATURE,
+                            "The feature is not supported: the date field \"%s\" (in \"%s\").",
+                            field, source(b, e));
+        BK_TRY(bind_cast(b, d, T(BK_TYPE_DATE), e, &d, err));
+        *out = call1(b, field, k, T(BK_TYPE_INT), d);
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    }
+    return error_at(b, e, err, BK_UNRESOLVED_ROUTINE,
+                    "Cannot resolve routine `%s` on search path [`system`.`builtin`, "
+                    "`system`.`session`]%s.",
+                    name, "");
+wrong_args : {
+    char nargs[16];
+    snprintf(nargs, sizeof nargs, "%u", n);
+    return error_at(b, e, err, BK_WRONG_NUM_ARGS,
+                    "[WRONG_NUM_ARGS] The `%s` does not take %s parameters.", name, nargs);
+}
+}
+
+/* date ± INTERVAL literal: months and days from the literal's text. */
+static bk_status interval_parts(binder *b, const sql_expr *iv, int32_t *months, int32_t *days,
+                                bk_error *err) {
+    *months = *days = 0;
+    const char *s = iv->text;
+    size_t i = 0, len = iv->text_len;
+    while (i < len) {
+        while (i < len && s[i] == ' ') i++;
+        if (i >= len) break;
+        int64_t v;
+        size_t j = i;
+        bool neg = false;
+        if (s[j] == '-') {
+            neg = true;
+            j++;
+        }
+        bool quoted = j < len && s[j] == '\'';
+        if (quoted) j++;
+        size_t start = j;
+        while (j < len && s[j] >= '0' && s[j] <= '9') j++;
+        if (!bk_parse_i64(s + start, j - start, &v)) goto bad;
+        if (quoted) {
+            if (j >= len || s[j] != '\'') goto bad;
+            j++;
+        }
+        if (neg) v = -v;
+        while (j < len && s[j] == ' ') j++;
+        size_t u = j;
+        while (j < len && s[j] != ' ') j++;
+        bk_str unit = bk_str_make(s + u, j - u);
+        if (unit.len && (unit.ptr[unit.len - 1] == 's' || unit.ptr[unit.len - 1] == 'S'))
+            unit.len--;
+        if (bk_str_ieq_cstr(unit, "year"))
+            *months += (int32_t)(v * 12);
+        else if (bk_str_ieq_cstr(unit, "month"))
+            *months += (int32_t)v;
+        else if (bk_str_ieq_cstr(unit, "week"))
+            *days += (int32_t)(v * 7);
+        else if (bk_str_ieq_cstr(unit, "day"))
+            *days += (int32_t)v;
+        else
+            goto bad;
+        i = j;
+    }
+    return BK_OK;
+bad:
+    return error_at(b, iv, err, BK_UNSUPPORTED_FEATURE,
+                    "The feature is not supported: the interval %s (only year, month, week and "
+                    "day intervals added to dates in this version).%s",
+                    source(b, iv), "");
+}
+
+static bk_status bind_interval_add(bind_env *env, const sql_expr *e, exec_expr **out,
+                                   bk_error *err) {
+    binder *b = env->b;
+    exec_expr *d;
+    BK_TRY(bind_expr(env, e->args[0], &d, err));
+    int32_t months, days;
+    BK_TRY(interval_parts(b, e->args[1], &months, &days, err));
+    if (e->op[0] == '-') {
+        months = -months;
+        days = -days;
+    }
+    BK_TRY(bind_cast(b, d, T(BK_TYPE_DATE), e, &d, err));
+    exec_expr **args = bk_arena_array(b->a, 3, sizeof *args);
+    if (!args) return bk_arena_oom(b->a, err);
+    args[0] = d;
+    args[1] = const_of(b, T(BK_TYPE_INT), &months);
+    args[2] = const_of(b, T(BK_TYPE_INT), &days);
+    if (!args[1] || !args[2]) return bk_arena_oom(b->a, err);
+    *out = exec_expr_call(b->a, "date_add_interval", exec_fn_date_add_interval, T(BK_TYPE_DATE),
+                          args, 3);
+    if (!*out) return bk_arena_oom(b->a, err);
+    if (d->kind == EXEC_EXPR_CONST) { /* fold DATE '…' - INTERVAL '90' DAY */
+        bk_vector *v;
+        BK_TRY(bind_const_value(b, *out, &v, err));
+        *out = exec_expr_const(b->a, v);
+    }
+    return *out ? BK_OK : bk_arena_oom(b->a, err);
+}
+
+static bk_status bind_in_list(bind_env *env, const sql_expr *e, exec_expr **out, bk_error *err) {
+    binder *b = env->b;
+    exec_expr **args;
+    BK_TRY(bind_args(env, e, &args, err));
+    const bk_type *t = args[0]->type;
+    bool all_const = true;
+    for (uint32_t i = 1; i < e->n_args; i++) {
+        t = bind_common_type(b, t, args[i]->type);
+        if (!t)
+            return error_at(
+                b, e, err, BK_DATATYPE_MISMATCH,
+                "[DATATYPE_MISMATCH.DATA_DIFF_TYPES] Cannot resolve \"%s\" due to data "
+                "type mismatch: the IN list has values of types unlike the left side.%s",
+                source(b, e), "");
+        all_const &= args[i]->kind == EXEC_EXPR_CONST;
+    }
+    if (t->kind == BK_TYPE_VOID) t = T(BK_TYPE_BOOLEAN);
+    for (uint32_t i = 0; i < e->n_args; i++) BK_TRY(bind_cast(b, args[i], t, e, &args[i], err));
+    exec_expr *res = NULL;
+    if (all_const && !bk_type_is_nested(t)) {
+        /* a hash set of the constants */
+        bk_vector *vals = bk_vector_make(b->a, t, e->n_args - 1);
+        if (!vals) return bk_arena_oom(b->a, err);
+        bk_vector **parts = bk_arena_array(b->a, e->n_args - 1, sizeof *parts);
+        if (!parts) return bk_arena_oom(b->a, err);
+        for (uint32_t i = 1; i < e->n_args; i++) parts[i - 1] = (bk_vector *)args[i]->value;
+        vals = bk_vector_concat(b->a, parts, e->n_args - 1);
+        exec_in_set *set;
+        if (!vals) return bk_arena_oom(b->a, err);
+        BK_TRY(exec_in_set_make(b->a, vals, &set, err));
+        res = call1(b, "in", exec_fn_in_set, T(BK_TYPE_BOOLEAN), args[0]);
+        if (!res) return bk_arena_oom(b->a, err);
+        res->state = set;
+    } else {
+        for (uint32_t i = 1; i < e->n_args; i++) {
+            exec_expr *eq = call2(b, "=", exec_fn_eq, T(BK_TYPE_BOOLEAN), args[0], args[i]);
+            if (!eq) return bk_arena_oom(b->a, err);
+            res = res ? logic(b, EXEC_EXPR_OR, res, eq) : eq;
+            if (!res) return bk_arena_oom(b->a, err);
+        }
+    }
+    if (e->negated) res = call1(b, "not", exec_fn_not, T(BK_TYPE_BOOLEAN), res);
+    *out = res;
+    return res ? BK_OK : bk_arena_oom(b->a, err);
+}
+
+static bk_status bind_subquery_expr(bind_env *env, const sql_expr *e, exec_expr **out,
+                                    bk_error *err) {
+    binder *b = env->b;
+    exec_table *rows;
+    const bk_type *t = NULL;
+    BK_TRY(run_subquery(b, e, &rows, &t, err));
+    if (e->kind == SQL_E_EXISTS) {
+        uint8_t v = (rows->n_rows > 0) != e->negated;
+        *out = const_of(b, T(BK_TYPE_BOOLEAN), &v);
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    }
+    bk_vector *col = exec_table_column(b->a, rows, 0);
+    if (!col) return bk_arena_oom(b->a, err);
+    if (e->kind == SQL_E_SUBQUERY) {
+        if (rows->n_rows > 1)
+            return error_at(b, e, err, BK_SCALAR_SUBQUERY_TOO_MANY_ROWS,
+                            "More than one row returned by a subquery used as an expression.%s%s",
+                            "", "");
+        if (rows->n_rows == 0) {
+            *out = const_of(b, t, NULL);
+        } else {
+            bk_vector *one = bk_vector_take(b->a, col, (const uint32_t[]){0}, 1);
+            if (!one || !bk_vector_own_strings(b->a, one)) return bk_arena_oom(b->a, err);
+            *out = exec_expr_const(b->a, one);
+        }
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    }
+    /* x [NOT] IN (subquery): a hash set of its values */
+    exec_expr *x;
+    BK_TRY(bind_expr(env, e->args[0], &x, err));
+    const bk_type *ct = bind_common_type(b, x->type, t);
+    if (!ct)
+        return error_at(b, e, err, BK_DATATYPE_MISMATCH,
+                        "[DATATYPE_MISMATCH.DATA_DIFF_TYPES] Cannot resolve \"%s\" due to data "
+                        "type mismatch: the subquery's column has a type unlike the left side.%s",
+                        source(b, e), "");
+    BK_TRY(bind_cast(b, x, ct, e, &x, err));
+    if (!bk_type_equal(col->type, ct)) {
+        exec_cast_opts o = {.ansi = b->env->ansi};
+        BK_TRY(exec_cast(b->a, col, ct, &o, &col, err));
+    }
+    exec_in_set *set;
+    BK_TRY(exec_in_set_make(b->a, col, &set, err));
+    exec_expr *res = call1(b, "in", exec_fn_in_set, T(BK_TYPE_BOOLEAN), x);
+    if (!res) return bk_arena_oom(b->a, err);
+    res->state = set;
+    if (e->negated) res = call1(b, "not", exec_fn_not, T(BK_TYPE_BOOLEAN), res);
+    *out = res;
+    return res ? BK_OK : bk_arena_oom(b->a, err);
+}
+
+static bk_status bind_plain(bind_env *env, const sql_expr *e, exec_expr **out, bk_error *err) {
+    binder *b = env->b;
+    switch (e->kind) {
+    case SQL_E_NULL:
+        *out = const_of(b, T(BK_TYPE_VOID), NULL);
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    case SQL_E_BOOL: {
+        uint8_t v = e->b;
+        *out = const_of(b, T(BK_TYPE_BOOLEAN), &v);
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    }
+    case SQL_E_NUMBER:
+        return number_literal(b, e, out, err);
+    case SQL_E_STRING:
+        return string_literal(b, e, out, err);
+    case SQL_E_TYPED:
+        return typed_literal(b, e, out, err);
+    case SQL_E_COLUMN:
+        return resolve_column(env, e, env->scope, out, err);
+    case SQL_E_UNARY: {
+        exec_expr *x;
+        BK_TRY(bind_expr(env, e->args[0], &x, err));
+        if (!strcmp(e->op, "NOT")) {
+            BK_TRY(need_boolean(b, &x, e, "NOT", err));
+            *out = call1(b, "not", exec_fn_not, T(BK_TYPE_BOOLEAN), x);
+        } else if (!strcmp(e->op, "+")) {
+            *out = x;
+        } else if (!strcmp(e->op, "-")) {
+            if (x->type->kind == BK_TYPE_VOID || x->type->kind == BK_TYPE_STRING)
+                BK_TRY(bind_cast(b, x, T(BK_TYPE_DOUBLE), e, &x, err));
+            if (!is_numeric(x->type))
+                return error_at(b, e, err, BK_DATATYPE_MISMATCH,
+                                "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" "
+                                "due to data type mismatch: the operand of unary minus has type "
+                                "\"%s\".",
+                                source(b, e), type_name(b, x->type));
+            *out = call1(b, "negative",
+                         x->type->kind == BK_TYPE_DECIMAL ? exec_fn_decimal_negate : exec_fn_negate,
+                         x->type, x);
+        } else {
+            return error_at(b, e, err, BK_UNSUPPORTED_FEATURE,
+                            "The feature is not supported: the operator %s (in \"%s\").", e->op,
+                            source(b, e));
+        }
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    }
+    case SQL_E_BINARY_OP: {
+        if ((e->op[0] == '+' || e->op[0] == '-') && !e->op[1] && e->args[1]->kind == SQL_E_INTERVAL)
+            return bind_interval_add(env, e, out, err);
+        exec_expr *l, *r;
+        BK_TRY(bind_expr(env, e->args[0], &l, err));
+        BK_TRY(bind_expr(env, e->args[1], &r, err));
+        return bind_binary(b, e->op, l, r, e, out, err);
+    }
+    case SQL_E_CASE: {
+        uint32_t n = e->n_args / 2;
+        exec_expr **conds = bk_arena_array(b->a, n, sizeof *conds);
+        exec_expr **vals = bk_arena_array(b->a, n, sizeof *vals);
+        if (!conds || !vals) return bk_arena_oom(b->a, err);
+        exec_expr *operand = NULL, *else_ = NULL;
+        if (e->operand) BK_TRY(bind_expr(env, e->operand, &operand, err));
+        for (uint32_t i = 0; i < n; i++) {
+            BK_TRY(bind_expr(env, e->args[2 * i], &conds[i], err));
+            if (operand) BK_TRY(bind_binary(b, "=", operand, conds[i], e, &conds[i], err));
+            BK_TRY(bind_expr(env, e->args[2 * i + 1], &vals[i], err));
+        }
+        if (e->else_) BK_TRY(bind_expr(env, e->else_, &else_, err));
+        return make_case(b, conds, vals, n, else_, e, out, err);
+    }
+    case SQL_E_CAST: {
+        exec_expr *x;
+        BK_TRY(bind_expr(env, e->args[0], &x, err));
+        if (e->try_cast) {
+            if (exec_cast_check(x->type, e->type, true, source(b, e), err) != BK_OK)
+                return bind_error_at(b, e, err);
+            exec_expr **args = bk_arena_array(b->a, 1, sizeof *args);
+            if (!args) return bk_arena_oom(b->a, err);
+            args[0] = x;
+            *out = exec_expr_call(b->a, "try_cast", exec_fn_cast, e->type, args, 1);
+            if (!*out) return bk_arena_oom(b->a, err);
+            (*out)->state = (void *)1;
+            return BK_OK;
+        }
+        return bind_cast(b, x, e->type, e, out, err);
+    }
+    case SQL_E_IN:
+        return bind_in_list(env, e, out, err);
+    case SQL_E_IN_QUERY:
+    case SQL_E_EXISTS:
+    case SQL_E_SUBQUERY:
+        return bind_subquery_expr(env, e, out, err);
+    case SQL_E_BETWEEN: {
+        exec_expr *x, *lo, *hi, *ge, *le;
+        BK_TRY(bind_expr(env, e->args[0], &x, err));
+        BK_TRY(bind_expr(env, e->args[1], &lo, err));
+        BK_TRY(bind_expr(env, e->args[2], &hi, err));
+        BK_TRY(bind_binary(b, ">=", x, lo, e, &ge, err));
+        BK_TRY(bind_binary(b, "<=", x, hi, e, &le, err));
+        *out = logic(b, EXEC_EXPR_AND, ge, le);
+        if (*out && e->negated) *out = call1(b, "not", exec_fn_not, T(BK_TYPE_BOOLEAN), *out);
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    }
+    case SQL_E_IS: {
+        exec_expr *x;
+        BK_TRY(bind_expr(env, e->args[0], &x, err));
+        if (!strcmp(e->op, "NULL")) {
+            bool want_null = !e->negated;
+            *out = call1(b, want_null ? "isnull" : "isnotnull",
+                         want_null ? exec_fn_is_null : exec_fn_is_not_null, T(BK_TYPE_BOOLEAN), x);
+            return *out ? BK_OK : bk_arena_oom(b->a, err);
+        }
+        exec_expr *r;
+        if (!strcmp(e->op, "DISTINCT")) {
+            BK_TRY(bind_expr(env, e->args[1], &r, err));
+        } else {
+            uint8_t v = !strcmp(e->op, "TRUE");
+            r = const_of(b, T(BK_TYPE_BOOLEAN), &v);
+            if (!r) return bk_arena_oom(b->a, err);
+            BK_TRY(need_boolean(b, &x, e, "IS", err));
+        }
+        exec_expr *eq;
+        BK_TRY(bind_binary(b, "<=>", x, r, e, &eq, err));
+        bool negate = !strcmp(e->op, "DISTINCT") ? !e->negated : e->negated;
+        *out = negate ? call1(b, "not", exec_fn_not, T(BK_TYPE_BOOLEAN), eq) : eq;
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    }
+    case SQL_E_FUNC:
+        return bind_function(env, e, out, err);
+    case SQL_E_STAR:
+        return error_at(b, e, err, BK_INVALID_ARGUMENT,
+                        "[INVALID_USAGE_OF_STAR_OR_REGEX] Invalid usage of '*' in %s.%s",
+                        "an expression", "");
+    default:
+        return error_at(b, e, err, BK_UNSUPPORTED_FEATURE,
+                        "The feature is not supported: the expression \"%s\"%s.", source(b, e),
+                        " in this version");
+    }
+}
+
+bk_status bind_expr(bind_env *env, const sql_expr *e, exec_expr **out, bk_error *err) {
+    binder *b = env->b;
+    if (++b->depth > 400) {
+        b->depth--;
+        return error_at(b, e, err, BK_LIMIT_EXCEEDED, "the expression \"%s\" nests too deeply%s",
+                        source(b, e), "");
+    }
+    bk_status s;
+    if (env->aggs || env->group) {
+        /* aggregate context: a GROUP BY expression or an aggregate becomes a column */
+        if (bind_is_aggregate(e)) {
+            s = agg_column(env, e, out, err);
+            b->depth--;
+            return s;
+        }
+        if (!contains_aggregate(e) && e->kind != SQL_E_NULL && e->kind != SQL_E_NUMBER &&
+            e->kind != SQL_E_STRING && e->kind != SQL_E_BOOL && e->kind != SQL_E_TYPED) {
+            bind_env in = {.b = b, .scope = env->input};
+            exec_expr *plain;
+            bk_error tmp;
+            bk_error_clear(&tmp);
+            if (bind_expr(&in, e, &plain, &tmp) == BK_OK) {
+                for (uint32_t i = 0; i < env->n_group; i++) {
+                    if (bind_expr_equal(plain, env->group[i])) {
+                        *out = exec_expr_column(b->a, i, plain->type);
+                        b->depth--;
+                        return *out ? BK_OK : bk_arena_oom(b->a, err);
+                    }
+                }
+                if (e->kind == SQL_E_COLUMN) {
+                    b->depth--;
+                    return error_at(b, e, err, BK_MISSING_AGGREGATION,
+                                    "The non-aggregating expression \"%s\" is based on columns "
+                                    "which are not participating in the GROUP BY clause.%s",
+                                    source(b, e), "");
+                }
+            } else if (e->kind == SQL_E_COLUMN) {
+                if (err) *err = tmp;
+                b->depth--;
+                return tmp.code;
+            }
+        }
+    }
+    s = bind_plain(env, e, out, err);
+    b->depth--;
+    return s;
+}
+
+/* ---- names of unaliased columns, as Spark prints them ---- */
+
+static void pretty(binder *b, const sql_expr *e, bk_buf *out);
+
+static void pretty_args(binder *b, const sql_expr *e, bk_buf *out, uint32_t from) {
+    for (uint32_t i = from; i < e->n_args; i++) {
+        if (i > from) pp_append(out, ", ", 2);
+        pretty(b, e->args[i], out);
+    }
+}
+
+static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
+    switch (e->kind) {
+    case SQL_E_COLUMN:
+        pp_printf(out, "%s", e->name.parts[e->name.n - 1].text);
+        return;
+    case SQL_E_NULL:
+        pp_printf(out, "NULL");
+        return;
+    case SQL_E_BOOL:
+        pp_printf(out, e->b ? "true" : "false");
+        return;
+    case SQL_E_NUMBER: {
+        size_t len = e->text_len;
+        const char *t = e->text;
+        /* Spark prints 1L as 1, 1.5BD as 1.5 */
+        if (len > 2 && (t[len - 1] | 0x20) == 'd' && (t[len - 2] | 0x20) == 'b')
+            len -= 2;
+        else if (len > 1 && strchr("LlSsYy", t[len - 1]))
+            len--;
+        pp_printf(out, "%.*s", (int)len, t);
+        return;
+    }
+    case SQL_E_STRING:
+        pp_printf(out, "%.*s", (int)e->text_len, e->text);
+        return;
+    case SQL_E_TYPED:
+        pp_printf(out, "%s '%s'", e->type_name, e->text);
+        return;
+    case SQL_E_BINARY_OP:
+        pp_append(out, "(", 1);
+        pretty(b, e->args[0], out);
+        pp_printf(out, " %s ", e->op);
+        pretty(b, e->args[1], out);
+        pp_append(out, ")", 1);
+        return;
+    case SQL_E_UNARY:
+        if (!strcmp(e->op, "NOT")) {
+            pp_printf(out, "(NOT ");
+            pretty(b, e->args[0], out);
+            pp_append(out, ")", 1);
+        } else {
+            pp_printf(out, "%s", e->op);
+            pretty(b, e->args[0], out);
+        }
+        return;
+    case SQL_E_FUNC: {
+        const char *name = e->name.parts[e->name.n - 1].text;
+        char lower[64];
+        size_t n = strlen(name);
+        if (n >= sizeof lower) n = sizeof lower - 1;
+        for (size_t i = 0; i < n; i++)
+            lower[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
+        lower[n] = '\0';
+        pp_printf(out, "%s(%s", lower, e->distinct ? "DISTINCT " : "");
+        if (e->star_arg)
+            pp_append(out, "1", 1);
+        else
+            pretty_args(b, e, out, 0);
+        pp_append(out, ")", 1);
+        return;
+    }
+    case SQL_E_CAST: {
+        char t[128];
+        bk_type_format(e->type, t, sizeof t);
+        pp_printf(out, "CAST(");
+        pretty(b, e->args[0], out);
+        pp_printf(out, " AS %s)", t);
+        return;
+    }
+    default:
+        pp_printf(out, "%.*s", (int)e->span.len, b->text + e->span.off);
+        return;
+    }
+}
+
+const char *bind_auto_name(binder *b, const sql_expr *e) {
+    bk_buf out;
+    bk_buf_init(&out);
+    pretty(b, e, &out);
+    const char *s = bk_arena_strndup(b->a, out.len ? (const char *)out.data : "", out.len);
+    bk_buf_destroy(&out);
+    return s;
+}

@@ -1,0 +1,1578 @@
+/*
+ * bind_query.c — queries into plans: FROM, joins, WHERE, GROUP BY, SELECT,
+ * ORDER BY, LIMIT, set operations, VALUES, CTEs and views.
+ *
+ * Inner and cross joins (FROM a, b WHERE a.k = b.k as well as JOIN … ON) are
+ * planned together: the relations and every conjunct of ON and WHERE are
+ * collected, conjuncts on one relation are pushed below the joins, and the
+ * relations are joined greedily — the largest (by row estimate) is the probe
+ * side and each step adds the smallest relation connected to it by an
+ * equality, which becomes the build side of a hash join.  Outer, semi and anti
+ * joins keep their order.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/str.h"
+#include "delta/delta.h"
+#include "engine/exec/functions.h"
+#include "engine/plan/binder_int.h"
+#include "engine/sql/sql.h"
+#include "parquet/parquet.h"
+
+static const bk_type *T(bk_type_kind k) { return bk_type_scalar(k); }
+
+static const char *src_text(binder *b, sql_span s) {
+    const char *t = bk_arena_strndup(b->a, b->text + s.off, s.len);
+    return t ? t : "?";
+}
+
+static bk_status fail_at(binder *b, sql_span at, bk_error *err, bk_code code, const char *msg) {
+    (void)b;
+    bk_error_set(err, code, "%s", msg);
+    if (err && err->sql_pos < 0) err->sql_pos = (int)at.off;
+    return code;
+}
+
+static bool name_eq(const char *x, const char *y) {
+    return x && y && bk_str_ieq(bk_str_from_cstr(x), bk_str_from_cstr(y));
+}
+
+/* The STRUCT type naming the columns of a scope. */
+static const bk_type *scope_schema(binder *b, const plan_scope *s) {
+    const char **names = bk_arena_array(b->a, s->n ? s->n : 1, sizeof *names);
+    const bk_type **types = bk_arena_array(b->a, s->n ? s->n : 1, sizeof *types);
+    if (!names || !types) return NULL;
+    for (uint32_t i = 0; i < s->n; i++) {
+        names[i] = s->cols[i].name;
+        types[i] = s->cols[i].type;
+    }
+    return bk_type_make_struct(b->a, s->n, names, types, NULL);
+}
+
+static bk_status scope_make(binder *b, uint32_t n, plan_scope *out, bk_error *err) {
+    out->n = n;
+    out->cols = bk_arena_zalloc(b->a, (n ? n : 1) * sizeof *out->cols);
+    return out->cols ? BK_OK : bk_arena_oom(b->a, err);
+}
+
+/* A relation from a node whose schema names its columns, all qualified by `qual`. */
+static bk_status rel_from_node(binder *b, exec_node *node, const char *qual, plan_rel *out,
+                               bk_error *err) {
+    out->node = node;
+    BK_TRY(scope_make(b, node->schema->n_children, &out->scope, err));
+    for (uint32_t i = 0; i < out->scope.n; i++)
+        out->scope.cols[i] =
+            (plan_col){qual, node->schema->field_names[i], node->schema->children[i]};
+    return BK_OK;
+}
+
+/* PROJECT exprs over rel, naming the outputs; the scope keeps the given qualifiers. */
+static bk_status project(binder *b, plan_rel *rel, exec_expr **exprs, const plan_col *cols,
+                         uint32_t n, bk_error *err) {
+    plan_scope s;
+    BK_TRY(scope_make(b, n, &s, err));
+    for (uint32_t i = 0; i < n; i++) {
+        s.cols[i] = cols[i];
+        s.cols[i].type = exprs[i]->type;
+    }
+    exec_node *p = exec_node_make(b->a, EXEC_NODE_PROJECT, scope_schema(b, &s), rel->node);
+    if (!p || !p->schema) return bk_arena_oom(b->a, err);
+    p->u.project.exprs = exprs;
+    p->u.project.n_exprs = n;
+    rel->node = p;
+    rel->scope = s;
+    return BK_OK;
+}
+
+static bk_status filter(binder *b, plan_rel *rel, exec_expr *pred, bk_error *err) {
+    exec_node *f = exec_node_make(b->a, EXEC_NODE_FILTER, rel->node->schema, rel->node);
+    if (!f) return bk_arena_oom(b->a, err);
+    f->u.filter.pred = pred;
+    rel->node = f;
+    return BK_OK;
+}
+
+/* ---- sources ---- */
+
+static void free_snapshot(void *arg) { delta_snapshot_free(arg); }
+
+static void close_reader(void *arg) { pq_reader_close(arg); }
+
+/* delta.`/path` or parquet.`/path`. */
+static bk_status bind_path_table(binder *b, const sql_from *f, const char *format, const char *path,
+                                 plan_rel *out, bk_error *err) {
+    bool is_delta = name_eq(format, "delta");
+    exec_node *node;
+    if (is_delta) {
+        delta_at at = {DELTA_AT_LATEST, 0, 0};
+        if (f->version || f->timestamp) {
+            bind_env env = {.b = b, .scope = &(plan_scope){0}};
+            exec_expr *e;
+            BK_TRY(bind_expr(&env, f->version ? f->version : f->timestamp, &e, err));
+            const bk_type *want = f->version ? T(BK_TYPE_BIGINT) : T(BK_TYPE_TIMESTAMP);
+            BK_TRY(bind_cast(b, e, want, f->version ? f->version : f->timestamp, &e, err));
+            bk_vector *v;
+            BK_TRY(bind_const_value(b, e, &v, err));
+            if (!bk_vector_is_valid(v, 0))
+                return fail_at(b, f->span, err, BK_INVALID_ARGUMENT,
+                               "the time travel version or timestamp must not be NULL");
+            int64_t x = ((const int64_t *)v->data)[0];
+            at.kind = f->version ? DELTA_AT_VERSION : DELTA_AT_TIMESTAMP;
+            if (f->version)
+                at.version = x;
+            else
+                at.timestamp_ms = x / 1000;
+        }
+        delta_snapshot *snap;
+        bk_status s = delta_snapshot_open(path, &at, &snap, err);
+        if (s != BK_OK) {
+            if (err && err->sql_pos < 0) err->sql_pos = (int)f->span.off;
+            return s;
+        }
+        bk_cleanup *c = bk_arena_zalloc(b->a, sizeof *c);
+        if (!c) {
+            delta_snapshot_free(snap);
+            return bk_arena_oom(b->a, err);
+        }
+        c->fn = free_snapshot;
+        c->arg = snap;
+        bk_arena_on_reset(b->a, c);
+        const delta_schema *ds = delta_snapshot_schema(snap);
+        node = exec_node_make(b->a, EXEC_NODE_DELTA, ds->type, NULL);
+        if (!node) return bk_arena_oom(b->a, err);
+        node->u.delta.snapshot = snap;
+    } else {
+        if (f->version || f->timestamp)
+            return fail_at(b, f->span, err, BK_UNSUPPORTED_FEATURE,
+                           "The feature is not supported: time travel on a Parquet file.");
+        pq_reader *r;
+        bk_status s = pq_reader_open(path, NULL, &r, err);
+        if (s != BK_OK) {
+            if (err && err->sql_pos < 0) err->sql_pos = (int)f->span.off;
+            return s;
+        }
+        bk_cleanup *c = bk_arena_zalloc(b->a, sizeof *c);
+        if (!c) {
+            pq_reader_close(r);
+            return bk_arena_oom(b->a, err);
+        }
+        c->fn = close_reader;
+        c->arg = r;
+        bk_arena_on_reset(b->a, c);
+        node = exec_node_make(b->a, EXEC_NODE_PARQUET, pq_reader_schema(r), NULL);
+        if (!node) return bk_arena_oom(b->a, err);
+        node->u.parquet.path = bk_arena_strdup(b->a, path);
+        if (!node->u.parquet.path) return bk_arena_oom(b->a, err);
+    }
+    return rel_from_node(b, node, f->alias ? f->alias->text : format, out, err);
+}
+
+/* Apply alias(c1, c2, …) column names. */
+static bk_status rename_columns(binder *b, plan_rel *rel, const sql_ident *names, uint32_t n,
+                                sql_span at, bk_error *err) {
+    if (n == 0) return BK_OK;
+    if (n != rel->scope.n) {
+        char msg[256];
+        snprintf(msg, sizeof msg,
+                 "[ASSIGNMENT_ARITY_MISMATCH] The number of columns or variables assigned or "
+                 "aliased: %u does not match the number of source tables or columns: %u.",
+                 n, rel->scope.n);
+        return fail_at(b, at, err, BK_NUM_COLUMNS_MISMATCH, msg);
+    }
+    exec_expr **exprs = bk_arena_array(b->a, n, sizeof *exprs);
+    plan_col *cols = bk_arena_array(b->a, n, sizeof *cols);
+    if (!exprs || !cols) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < n; i++) {
+        exprs[i] = exec_expr_column(b->a, i, rel->scope.cols[i].type);
+        if (!exprs[i]) return bk_arena_oom(b->a, err);
+        cols[i] = rel->scope.cols[i];
+        cols[i].name = names[i].text;
+    }
+    return project(b, rel, exprs, cols, n, err);
+}
+
+static void requalify(plan_rel *rel, const char *qual) {
+    for (uint32_t i = 0; i < rel->scope.n; i++) rel->scope.cols[i].qualifier = qual;
+}
+
+static bk_status bind_values(binder *b, const sql_from *f, plan_rel *out, bk_error *err) {
+    uint32_t nc = f->n_cols;
+    exec_expr ***cells = bk_arena_array(b->a, f->n_rows, sizeof *cells);
+    const bk_type **types = bk_arena_zalloc(b->a, (nc ? nc : 1) * sizeof *types);
+    if (!cells || !types) return bk_arena_oom(b->a, err);
+    bind_env env = {.b = b, .scope = &(plan_scope){0}};
+    for (uint32_t r = 0; r < f->n_rows; r++) {
+        cells[r] = bk_arena_array(b->a, nc ? nc : 1, sizeof **cells);
+        if (!cells[r]) return bk_arena_oom(b->a, err);
+        for (uint32_t c = 0; c < nc; c++) {
+            BK_TRY(bind_expr(&env, f->rows[r][c], &cells[r][c], err));
+            const bk_type *t = cells[r][c]->type;
+            types[c] = r == 0 ? t : bind_common_type(b, types[c], t);
+            if (!types[c])
+                return fail_at(b, f->rows[r][c]->span, err, BK_DATATYPE_MISMATCH,
+                               "[INVALID_INLINE_TABLE.INCOMPATIBLE_TYPES_IN_INLINE_TABLE] Invalid "
+                               "inline table. Found incompatible types in the column of an "
+                               "inline table.");
+        }
+    }
+    const char **names = bk_arena_array(b->a, nc ? nc : 1, sizeof *names);
+    if (!names) return bk_arena_oom(b->a, err);
+    for (uint32_t c = 0; c < nc; c++) {
+        names[c] = bk_arena_printf(b->a, "col%u", c + 1);
+        if (!names[c]) return bk_arena_oom(b->a, err);
+        /* an all-NULL column stays VOID, as Spark types it */
+    }
+    const bk_type *schema = bk_type_make_struct(b->a, nc, names, types, NULL);
+    exec_table *t = schema ? exec_table_make(b->a, schema) : NULL;
+    if (!t) return bk_arena_oom(b->a, err);
+    exec_chunk ch = {.n = f->n_rows, .n_cols = nc};
+    ch.cols = bk_arena_array(b->a, nc ? nc : 1, sizeof *ch.cols);
+    if (!ch.cols) return bk_arena_oom(b->a, err);
+    for (uint32_t c = 0; c < nc; c++) {
+        bk_vector **parts = bk_arena_array(b->a, f->n_rows, sizeof *parts);
+        if (!parts) return bk_arena_oom(b->a, err);
+        for (uint32_t r = 0; r < f->n_rows; r++) {
+            exec_expr *e;
+            BK_TRY(bind_cast(b, cells[r][c], types[c], f->rows[r][c], &e, err));
+            BK_TRY(bind_const_value(b, e, &parts[r], err));
+        }
+        ch.cols[c] = bk_vector_concat(b->a, parts, f->n_rows);
+        if (!ch.cols[c]) return bk_arena_oom(b->a, err);
+    }
+    BK_TRY(exec_table_append(t, &ch, NULL, 0, err));
+    exec_node *node = exec_node_make(b->a, EXEC_NODE_VALUES, schema, NULL);
+    if (!node) return bk_arena_oom(b->a, err);
+    node->u.values.table = t;
+    BK_TRY(rel_from_node(b, node, f->alias ? f->alias->text : NULL, out, err));
+    return rename_columns(b, out, f->col_aliases, f->n_col_aliases, f->span, err);
+}
+
+/* A one-row, no-column relation (SELECT without FROM). */
+static bk_status one_row(binder *b, plan_rel *out, bk_error *err) {
+    const bk_type *schema = bk_type_make_struct(b->a, 0, NULL, NULL, NULL);
+    exec_table *t = schema ? exec_table_make(b->a, schema) : NULL;
+    if (!t) return bk_arena_oom(b->a, err);
+    exec_chunk ch = {.n = 1, .n_cols = 0, .cols = NULL};
+    t->chunks = bk_arena_array(b->a, 1, sizeof *t->chunks);
+    if (!t->chunks) return bk_arena_oom(b->a, err);
+    t->chunks[0] = ch;
+    t->n_chunks = t->cap = 1;
+    t->n_rows = 1;
+    exec_node *node = exec_node_make(b->a, EXEC_NODE_VALUES, schema, NULL);
+    if (!node) return bk_arena_oom(b->a, err);
+    node->u.values.table = t;
+    return rel_from_node(b, node, NULL, out, err);
+}
+
+static bk_status bind_table_function(binder *b, const sql_from *f, plan_rel *out, bk_error *err) {
+    const char *name = f->name.parts[f->name.n - 1].text;
+    if (!name_eq(name, "range") || f->n_args < 1 || f->n_args > 4)
+        return fail_at(b, f->span, err, BK_UNRESOLVED_ROUTINE,
+                       "[UNRESOLVED_ROUTINE] Cannot resolve the table-valued function; only "
+                       "range(end), range(start, end[, step]) exist in this version.");
+    int64_t v[3] = {0, 0, 1};
+    bind_env env = {.b = b, .scope = &(plan_scope){0}};
+    uint32_t n = f->n_args > 3 ? 3 : f->n_args;
+    for (uint32_t i = 0; i < n; i++) {
+        exec_expr *e;
+        BK_TRY(bind_expr(&env, f->args[i], &e, err));
+        BK_TRY(bind_cast(b, e, T(BK_TYPE_BIGINT), f->args[i], &e, err));
+        bk_vector *val;
+        BK_TRY(bind_const_value(b, e, &val, err));
+        if (!bk_vector_is_valid(val, 0))
+            return fail_at(b, f->args[i]->span, err, BK_INVALID_ARGUMENT,
+                           "range() arguments must not be NULL");
+        v[i] = ((const int64_t *)val->data)[0];
+    }
+    if (n == 1) {
+        v[1] = v[0];
+        v[0] = 0;
+    }
+    if (v[2] == 0)
+        return fail_at(b, f->span, err, BK_INVALID_ARGUMENT,
+                       "[FAILED_FUNCTION_CALL] range(): the step must not be 0.");
+    const char *names[] = {"id"};
+    const bk_type *types[] = {T(BK_TYPE_BIGINT)};
+    exec_node *node = exec_node_make(b->a, EXEC_NODE_RANGE,
+                                     bk_type_make_struct(b->a, 1, names, types, NULL), NULL);
+    if (!node || !node->schema) return bk_arena_oom(b->a, err);
+    node->u.range.start = v[0];
+    node->u.range.end = v[1];
+    node->u.range.step = v[2];
+    BK_TRY(rel_from_node(b, node, f->alias ? f->alias->text : NULL, out, err));
+    return rename_columns(b, out, f->col_aliases, f->n_col_aliases, f->span, err);
+}
+
+/* A name in FROM: a CTE, a temporary view, or format.`path`. */
+static bk_status bind_named(binder *b, const sql_from *f, plan_rel *out, bk_error *err) {
+    const sql_name *n = &f->name;
+    const char *last = n->parts[n->n - 1].text;
+    const char *qual = f->alias ? f->alias->text : last;
+    if (n->n == 2 && (name_eq(n->parts[0].text, "delta") || name_eq(n->parts[0].text, "parquet")) &&
+        n->parts[1].quoted)
+        return bind_path_table(b, f, n->parts[0].text, n->parts[1].text, out, err);
+    if (n->n == 1) {
+        for (cte_def *c = b->ctes; c; c = c->next) {
+            if (!name_eq(c->cte->name.text, last)) continue;
+            /* bind the CTE with the CTEs defined before it */
+            cte_def *saved = b->ctes;
+            b->ctes = c->next;
+            bk_status s = bind_query(b, c->cte->query, out, err);
+            b->ctes = saved;
+            if (s != BK_OK) return s;
+            if (c->cte->n_cols)
+                BK_TRY(rename_columns(b, out, c->cte->cols, c->cte->n_cols, f->span, err));
+            requalify(out, qual);
+            return BK_OK;
+        }
+        const char **cols = NULL;
+        uint32_t n_cols = 0;
+        const char *sql =
+            b->env->view_sql ? b->env->view_sql(b->env->session, last, &cols, &n_cols) : NULL;
+        if (sql) {
+            sql_stmt_list stmts;
+            bk_status s = sql_parse(b->a, sql, strlen(sql), &stmts, err);
+            if (s != BK_OK) return s;
+            binder vb = {.a = b->a, .env = b->env, .text = sql};
+            s = bind_query(&vb, stmts.items[0]->query, out, err);
+            if (s != BK_OK) {
+                if (err) err->sql_pos = (int)f->span.off; /* point at the view's name */
+                return s;
+            }
+            if (n_cols) {
+                sql_ident *ids = bk_arena_zalloc(b->a, n_cols * sizeof *ids);
+                if (!ids) return bk_arena_oom(b->a, err);
+                for (uint32_t i = 0; i < n_cols; i++) ids[i].text = cols[i];
+                BK_TRY(rename_columns(b, out, ids, n_cols, f->span, err));
+            }
+            requalify(out, qual);
+            return BK_OK;
+        }
+    }
+    char msg[512];
+    snprintf(msg, sizeof msg,
+             "The table or view `%s` cannot be found. Verify the spelling and correctness of the "
+             "schema and catalog.",
+             src_text(b, n->span));
+    return fail_at(b, f->span, err, BK_TABLE_OR_VIEW_NOT_FOUND, msg);
+}
+
+/* ---- joins ---- */
+
+static bk_status bind_from(binder *b, const sql_from *f, plan_rel *out, bk_error *err);
+
+/* Estimated rows of a plan (for join order): scans know, filters halve. */
+static double estimate_rows(const exec_node *n) {
+    switch (n->kind) {
+    case EXEC_NODE_VALUES:
+        return (double)n->u.values.table->n_rows;
+    case EXEC_NODE_RANGE:
+        return (double)((n->u.range.end - n->u.range.start) /
+                        (n->u.range.step ? n->u.range.step : 1));
+    case EXEC_NODE_DELTA: {
+        double rows = 0;
+        const delta_snapshot *s = n->u.delta.snapshot;
+        for (size_t i = 0; i < delta_snapshot_num_files(s); i++) {
+            int64_t r = delta_file_num_records(delta_snapshot_file(s, i));
+            rows += r >= 0 ? (double)r : 1000.0;
+        }
+        return rows;
+    }
+    case EXEC_NODE_PARQUET:
+        return 1e6; /* the reader is not kept open here; a big table */
+    case EXEC_NODE_FILTER:
+        return estimate_rows(n->child) * 0.3;
+    case EXEC_NODE_PROJECT:
+        return estimate_rows(n->child);
+    case EXEC_NODE_AGGREGATE:
+        return n->u.agg.n_keys ? estimate_rows(n->child) * 0.1 : 1;
+    case EXEC_NODE_JOIN:
+        return estimate_rows(n->child);
+    case EXEC_NODE_LIMIT:
+        return n->u.limit.limit >= 0 ? (double)n->u.limit.limit : estimate_rows(n->child);
+    default:
+        return n->child ? estimate_rows(n->child) : 1000;
+    }
+}
+
+/* Which of the relations (bit i = rels[i]) does e refer to?  Subqueries count as none. */
+static uint64_t refs_of(const sql_expr *e, const plan_rel *rels, uint32_t n_rels, bool *unknown) {
+    if (!e) return 0;
+    uint64_t m = 0;
+    if (e->kind == SQL_E_COLUMN) {
+        const sql_name *nm = &e->name;
+        const char *col = nm->parts[nm->n - 1].text;
+        const char *qual = nm->n >= 2 ? nm->parts[nm->n - 2].text : NULL;
+        int hits = 0;
+        for (uint32_t r = 0; r < n_rels; r++)
+            for (uint32_t i = 0; i < rels[r].scope.n; i++) {
+                const plan_col *c = &rels[r].scope.cols[i];
+                if (name_eq(c->name, col) && (!qual || name_eq(c->qualifier, qual))) {
+                    m |= (uint64_t)1 << r;
+                    hits++;
+                    break;
+                }
+            }
+        if (hits == 0) *unknown = true;
+        return m;
+    }
+    if (e->kind == SQL_E_IN_QUERY || e->kind == SQL_E_EXISTS || e->kind == SQL_E_SUBQUERY) {
+        for (uint32_t i = 0; i < e->n_args; i++) m |= refs_of(e->args[i], rels, n_rels, unknown);
+        return m;
+    }
+    for (uint32_t i = 0; i < e->n_args; i++) m |= refs_of(e->args[i], rels, n_rels, unknown);
+    m |= refs_of(e->operand, rels, n_rels, unknown);
+    m |= refs_of(e->else_, rels, n_rels, unknown);
+    m |= refs_of(e->filter, rels, n_rels, unknown);
+    return m;
+}
+
+/* Split AND chains into conjuncts. */
+static bk_status conjuncts(binder *b, const sql_expr *e, const sql_expr ***list, uint32_t *n,
+                           uint32_t *cap, bk_error *err) {
+    if (!e) return BK_OK;
+    if (e->kind == SQL_E_BINARY_OP && !strcmp(e->op, "AND")) {
+        BK_TRY(conjuncts(b, e->args[0], list, n, cap, err));
+        return conjuncts(b, e->args[1], list, n, cap, err);
+    }
+    if (*n == *cap) {
+        uint32_t c = *cap ? *cap * 2 : 8;
+        const sql_expr **l = bk_arena_array(b->a, c, sizeof *l);
+        if (!l) return bk_arena_oom(b->a, err);
+        if (*n) memcpy(l, *list, *n * sizeof *l);
+        *list = l;
+        *cap = c;
+    }
+    (*list)[(*n)++] = e;
+    return BK_OK;
+}
+
+/* Concatenated scope of probe then build. */
+static bk_status scope_concat(binder *b, const plan_scope *x, const plan_scope *y, plan_scope *out,
+                              bk_error *err) {
+    BK_TRY(scope_make(b, x->n + y->n, out, err));
+    if (x->n) memcpy(out->cols, x->cols, x->n * sizeof *x->cols);
+    if (y->n) memcpy(out->cols + x->n, y->cols, y->n * sizeof *y->cols);
+    return BK_OK;
+}
+
+/* Highest and lowest column index referenced by a bound expression. */
+static void col_range(const exec_expr *e, uint32_t *lo, uint32_t *hi) {
+    if (e->kind == EXEC_EXPR_COLUMN) {
+        if (e->column < *lo) *lo = e->column;
+        if (e->column > *hi) *hi = e->column;
+    }
+    for (uint32_t i = 0; i < e->n_args; i++) col_range(e->args[i], lo, hi);
+}
+
+/* A copy of e with column indexes shifted by -delta (for build-side key expressions). */
+static exec_expr *shift_cols(binder *b, const exec_expr *e, uint32_t delta) {
+    exec_expr *c = bk_arena_alloc(b->a, sizeof *c);
+    if (!c) return NULL;
+    *c = *e;
+    if (e->kind == EXEC_EXPR_COLUMN) c->column = e->column - delta;
+    if (e->n_args) {
+        c->args = bk_arena_array(b->a, e->n_args, sizeof *c->args);
+        if (!c->args) return NULL;
+        for (uint32_t i = 0; i < e->n_args; i++) {
+            c->args[i] = shift_cols(b, e->args[i], delta);
+            if (!c->args[i]) return NULL;
+        }
+    }
+    return c;
+}
+
+/* Append key expressions as columns of rel (when not plain columns); indexes into keys_out. */
+static bk_status key_columns(binder *b, plan_rel *rel, exec_expr **keys, uint32_t n, uint32_t **out,
+                             bk_error *err) {
+    *out = bk_arena_array(b->a, n ? n : 1, sizeof **out);
+    if (!*out) return bk_arena_oom(b->a, err);
+    uint32_t extra = 0;
+    for (uint32_t k = 0; k < n; k++) extra += keys[k]->kind != EXEC_EXPR_COLUMN;
+    if (extra == 0) {
+        for (uint32_t k = 0; k < n; k++) (*out)[k] = keys[k]->column;
+        return BK_OK;
+    }
+    uint32_t base = rel->scope.n, total = base + extra;
+    exec_expr **exprs = bk_arena_array(b->a, total, sizeof *exprs);
+    plan_col *cols = bk_arena_array(b->a, total, sizeof *cols);
+    if (!exprs || !cols) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < base; i++) {
+        exprs[i] = exec_expr_column(b->a, i, rel->scope.cols[i].type);
+        if (!exprs[i]) return bk_arena_oom(b->a, err);
+        cols[i] = rel->scope.cols[i];
+    }
+    uint32_t next = base;
+    for (uint32_t k = 0; k < n; k++) {
+        if (keys[k]->kind == EXEC_EXPR_COLUMN) {
+            (*out)[k] = keys[k]->column;
+            continue;
+        }
+        exprs[next] = keys[k];
+        cols[next] = (plan_col){NULL, "__join_key", keys[k]->type};
+        (*out)[k] = next++;
+    }
+    return project(b, rel, exprs, cols, total, err);
+}
+
+/*
+ * Join probe and build on the conjuncts given (all over their columns): equalities
+ * with one side in each become hash keys, the rest the extra condition.  The
+ * result's scope is probe ++ build (or probe alone for SEMI/ANTI).
+ */
+static bk_status make_join(binder *b, plan_rel *probe, plan_rel *build, exec_join_kind kind,
+                           const sql_expr **conds, uint32_t n_conds, bool null_safe, plan_rel *out,
+                           bk_error *err) {
+    plan_scope both;
+    BK_TRY(scope_concat(b, &probe->scope, &build->scope, &both, err));
+    bind_env env = {.b = b, .scope = &both};
+    uint32_t np = probe->scope.n;
+    exec_expr **pk = bk_arena_array(b->a, n_conds ? n_conds : 1, sizeof *pk);
+    exec_expr **bk = bk_arena_array(b->a, n_conds ? n_conds : 1, sizeof *bk);
+    exec_expr *extra = NULL;
+    if (!pk || !bk) return bk_arena_oom(b->a, err);
+    uint32_t nk = 0;
+    const sql_expr **rest = bk_arena_array(b->a, n_conds ? n_conds : 1, sizeof *rest);
+    uint32_t n_rest = 0;
+    if (!rest) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < n_conds; i++) {
+        const sql_expr *c = conds[i];
+        if (c->kind == SQL_E_BINARY_OP && (!strcmp(c->op, "=") || !strcmp(c->op, "<=>")) &&
+            (!strcmp(c->op, "=") || null_safe)) {
+            exec_expr *l, *r;
+            BK_TRY(bind_expr(&env, c->args[0], &l, err));
+            BK_TRY(bind_expr(&env, c->args[1], &r, err));
+            uint32_t llo = UINT32_MAX, lhi = 0, rlo = UINT32_MAX, rhi = 0;
+            col_range(l, &llo, &lhi);
+            col_range(r, &rlo, &rhi);
+            bool l_probe = llo != UINT32_MAX && lhi < np, l_build = llo != UINT32_MAX && llo >= np;
+            bool r_probe = rlo != UINT32_MAX && rhi < np, r_build = rlo != UINT32_MAX && rlo >= np;
+            if ((l_probe && r_build) || (l_build && r_probe)) {
+                exec_expr *pe = l_probe ? l : r, *be = l_probe ? r : l;
+                const bk_type *t = bind_common_type(b, pe->type, be->type);
+                if (t) {
+                    BK_TRY(bind_cast(b, pe, t, c, &pe, err));
+                    BK_TRY(bind_cast(b, be, t, c, &be, err));
+                    pk[nk] = pe;
+                    bk[nk] = shift_cols(b, be, np);
+                    if (!bk[nk]) return bk_arena_oom(b->a, err);
+                    nk++;
+                    continue;
+                }
+            }
+        }
+        rest[n_rest++] = c;
+    }
+    uint32_t *pcols, *bcols;
+    uint32_t np_before = probe->scope.n, nb_before = build->scope.n;
+    BK_TRY(key_columns(b, probe, pk, nk, &pcols, err));
+    BK_TRY(key_columns(b, build, bk, nk, &bcols, err));
+    /* the extra condition sees probe ++ build as they are now (with key columns) */
+    if (n_rest) {
+        plan_scope now;
+        BK_TRY(scope_concat(b, &probe->scope, &build->scope, &now, err));
+        bind_env env2 = {.b = b, .scope = &now};
+        for (uint32_t i = 0; i < n_rest; i++) {
+            exec_expr *c;
+            BK_TRY(bind_expr(&env2, rest[i], &c, err));
+            if (c->type->kind != BK_TYPE_BOOLEAN)
+                BK_TRY(bind_cast(b, c, T(BK_TYPE_BOOLEAN), rest[i], &c, err));
+            if (extra)
+                BK_TRY(bind_binary(b, "AND", extra, c, rest[i], &extra, err));
+            else
+                extra = c;
+        }
+    }
+    bool narrow = kind == EXEC_JOIN_SEMI || kind == EXEC_JOIN_ANTI;
+    plan_scope outs;
+    if (narrow)
+        outs = probe->scope;
+    else
+        BK_TRY(scope_concat(b, &probe->scope, &build->scope, &outs, err));
+    exec_node *j = exec_node_make(b->a, EXEC_NODE_JOIN, scope_schema(b, &outs), probe->node);
+    if (!j || !j->schema) return bk_arena_oom(b->a, err);
+    j->right = build->node;
+    j->u.join.kind = kind;
+    j->u.join.probe_keys = pcols;
+    j->u.join.build_keys = bcols;
+    j->u.join.n_keys = nk;
+    j->u.join.extra = extra;
+    j->u.join.null_safe = null_safe;
+    out->node = j;
+    out->scope = outs;
+    /* drop the key columns added for the join */
+    if (probe->scope.n != np_before || (!narrow && build->scope.n != nb_before)) {
+        uint32_t n_keep = np_before + (narrow ? 0 : nb_before);
+        exec_expr **exprs = bk_arena_array(b->a, n_keep ? n_keep : 1, sizeof *exprs);
+        plan_col *cols = bk_arena_array(b->a, n_keep ? n_keep : 1, sizeof *cols);
+        if (!exprs || !cols) return bk_arena_oom(b->a, err);
+        for (uint32_t i = 0; i < n_keep; i++) {
+            uint32_t src = i < np_before ? i : probe->scope.n + (i - np_before);
+            exprs[i] = exec_expr_column(b->a, src, outs.cols[src].type);
+            if (!exprs[i]) return bk_arena_oom(b->a, err);
+            cols[i] = outs.cols[src];
+        }
+        BK_TRY(project(b, out, exprs, cols, n_keep, err));
+    }
+    return BK_OK;
+}
+
+/* Collect the inner/cross join tree's leaves (other joins stay whole). */
+static bk_status flatten_inner(binder *b, const sql_from *f, const sql_from ***leaves, uint32_t *n,
+                               uint32_t *cap, const sql_expr ***conds, uint32_t *n_conds,
+                               uint32_t *ccap, bk_error *err) {
+    if (f->kind == SQL_FROM_JOIN && (f->join == SQL_JOIN_INNER || f->join == SQL_JOIN_CROSS) &&
+        !f->natural && f->n_using == 0 && !f->alias) {
+        BK_TRY(flatten_inner(b, f->left, leaves, n, cap, conds, n_conds, ccap, err));
+        BK_TRY(flatten_inner(b, f->right, leaves, n, cap, conds, n_conds, ccap, err));
+        return conjuncts(b, f->on, conds, n_conds, ccap, err);
+    }
+    if (*n == *cap) {
+        uint32_t c = *cap ? *cap * 2 : 8;
+        const sql_from **l = bk_arena_array(b->a, c, sizeof *l);
+        if (!l) return bk_arena_oom(b->a, err);
+        if (*n) memcpy(l, *leaves, *n * sizeof *l);
+        *leaves = l;
+        *cap = c;
+    }
+    (*leaves)[(*n)++] = f;
+    return BK_OK;
+}
+
+/*
+ * Plan inner joins of the leaves with the conjuncts `conds` (ON and WHERE).
+ * Conjuncts that could not be placed (they reference nothing we know, e.g. an
+ * outer column) are left to the caller in *left_over.
+ */
+static bk_status plan_inner(binder *b, const sql_from **leaves, uint32_t n_leaves,
+                            const sql_expr **conds, uint32_t n_conds, plan_rel *out,
+                            const sql_expr ***left_over, uint32_t *n_left_over, bk_error *err) {
+    if (n_leaves > 60)
+        return fail_at(b, leaves[0]->span, err, BK_UNSUPPORTED_FEATURE,
+                       "The feature is not supported: more than 60 relations in one FROM clause.");
+    plan_rel *rels = bk_arena_array(b->a, n_leaves, sizeof *rels);
+    uint64_t *masks = bk_arena_array(b->a, n_conds ? n_conds : 1, sizeof *masks);
+    bool *used = bk_arena_zalloc(b->a, n_conds ? n_conds : 1);
+    if (!rels || !masks || !used) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < n_leaves; i++) BK_TRY(bind_from(b, leaves[i], &rels[i], err));
+    *left_over = bk_arena_array(b->a, n_conds ? n_conds : 1, sizeof **left_over);
+    *n_left_over = 0;
+    if (!*left_over) return bk_arena_oom(b->a, err);
+    for (uint32_t c = 0; c < n_conds; c++) {
+        bool unknown = false;
+        masks[c] = refs_of(conds[c], rels, n_leaves, &unknown);
+        if (unknown) {
+            used[c] = true;
+            (*left_over)[(*n_left_over)++] = conds[c];
+        }
+    }
+    /* filters on one relation go below the joins */
+    for (uint32_t c = 0; c < n_conds; c++) {
+        if (used[c] || masks[c] == 0 || (masks[c] & (masks[c] - 1))) continue;
+        uint32_t r = (uint32_t)__builtin_ctzll(masks[c]);
+        bind_env env = {.b = b, .scope = &rels[r].scope};
+        exec_expr *pred;
+        BK_TRY(bind_expr(&env, conds[c], &pred, err));
+        if (pred->type->kind != BK_TYPE_BOOLEAN)
+            BK_TRY(bind_cast(b, pred, T(BK_TYPE_BOOLEAN), conds[c], &pred, err));
+        BK_TRY(filter(b, &rels[r], pred, err));
+        used[c] = true;
+    }
+    double *est = bk_arena_array(b->a, n_leaves, sizeof *est);
+    if (!est) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < n_leaves; i++) est[i] = estimate_rows(rels[i].node);
+    /* start from the largest relation */
+    uint32_t first = 0;
+    for (uint32_t i = 1; i < n_leaves; i++)
+        if (est[i] > est[first]) first = i;
+    uint64_t joined = (uint64_t)1 << first;
+    plan_rel cur = rels[first];
+    /* original position of each column of cur, to restore FROM order at the end */
+    uint32_t *order = bk_arena_array(b->a, n_leaves, sizeof *order);
+    if (!order) return bk_arena_oom(b->a, err);
+    uint32_t n_order = 0;
+    order[n_order++] = first;
+    for (uint32_t step = 1; step < n_leaves; step++) {
+        /* the smallest relation connected to what we have, else the smallest at all */
+        int pick = -1;
+        bool connected = false;
+        for (uint32_t i = 0; i < n_leaves; i++) {
+            if (joined & ((uint64_t)1 << i)) continue;
+            bool conn = false;
+            for (uint32_t c = 0; c < n_conds && !conn; c++)
+                conn = !used[c] && (masks[c] & ((uint64_t)1 << i)) && (masks[c] & joined) &&
+                       (masks[c] & ~(joined | ((uint64_t)1 << i))) == 0;
+            if (pick < 0 || (conn && !connected) || (conn == connected && est[i] < est[pick])) {
+                pick = (int)i;
+                connected = conn;
+            }
+        }
+        uint64_t now = joined | ((uint64_t)1 << pick);
+        const sql_expr **here = bk_arena_array(b->a, n_conds ? n_conds : 1, sizeof *here);
+        if (!here) return bk_arena_oom(b->a, err);
+        uint32_t n_here = 0;
+        for (uint32_t c = 0; c < n_conds; c++) {
+            if (used[c] || masks[c] == 0 || (masks[c] & ~now)) continue;
+            here[n_here++] = conds[c];
+            used[c] = true;
+        }
+        plan_rel next;
+        BK_TRY(make_join(b, &cur, &rels[pick], EXEC_JOIN_INNER, here, n_here, false, &next, err));
+        cur = next;
+        joined = now;
+        order[n_order++] = (uint32_t)pick;
+    }
+    /* conjuncts on no relation at all (constants, uncorrelated subqueries) */
+    for (uint32_t c = 0; c < n_conds; c++) {
+        if (used[c]) continue;
+        bind_env env = {.b = b, .scope = &cur.scope};
+        exec_expr *pred;
+        BK_TRY(bind_expr(&env, conds[c], &pred, err));
+        if (pred->type->kind != BK_TYPE_BOOLEAN)
+            BK_TRY(bind_cast(b, pred, T(BK_TYPE_BOOLEAN), conds[c], &pred, err));
+        BK_TRY(filter(b, &cur, pred, err));
+    }
+    /* restore the FROM order of columns (SELECT * must list them as written) */
+    bool in_order = true;
+    for (uint32_t i = 0; i < n_order; i++) in_order &= order[i] == i;
+    if (!in_order) {
+        uint32_t *offset = bk_arena_array(b->a, n_leaves, sizeof *offset);
+        if (!offset) return bk_arena_oom(b->a, err);
+        uint32_t pos = 0;
+        for (uint32_t i = 0; i < n_order; i++) {
+            offset[order[i]] = pos;
+            pos += rels[order[i]].scope.n;
+        }
+        exec_expr **exprs = bk_arena_array(b->a, pos ? pos : 1, sizeof *exprs);
+        plan_col *cols = bk_arena_array(b->a, pos ? pos : 1, sizeof *cols);
+        if (!exprs || !cols) return bk_arena_oom(b->a, err);
+        uint32_t k = 0;
+        for (uint32_t r = 0; r < n_leaves; r++)
+            for (uint32_t i = 0; i < rels[r].scope.n; i++, k++) {
+                uint32_t src = offset[r] + i;
+                exprs[k] = exec_expr_column(b->a, src, cur.scope.cols[src].type);
+                if (!exprs[k]) return bk_arena_oom(b->a, err);
+                cols[k] = cur.scope.cols[src];
+            }
+        BK_TRY(project(b, &cur, exprs, cols, pos, err));
+    }
+    *out = cur;
+    return BK_OK;
+}
+
+static bk_status bind_join(binder *b, const sql_from *f, plan_rel *out, bk_error *err) {
+    if (f->join == SQL_JOIN_INNER || f->join == SQL_JOIN_CROSS) {
+        if (!f->natural && f->n_using == 0) {
+            const sql_from **leaves = NULL;
+            const sql_expr **conds = NULL, **rest;
+            uint32_t n = 0, cap = 0, nc = 0, ccap = 0, n_rest;
+            BK_TRY(flatten_inner(b, f, &leaves, &n, &cap, &conds, &nc, &ccap, err));
+            BK_TRY(plan_inner(b, leaves, n, conds, nc, out, &rest, &n_rest, err));
+            if (n_rest) {
+                bind_env env = {.b = b, .scope = &out->scope};
+                exec_expr *pred;
+                BK_TRY(bind_expr(&env, rest[0], &pred, err)); /* reports the unresolved column */
+            }
+            return BK_OK;
+        }
+    }
+    plan_rel l, r;
+    BK_TRY(bind_from(b, f->left, &l, err));
+    BK_TRY(bind_from(b, f->right, &r, err));
+    const sql_expr **conds = NULL;
+    uint32_t nc = 0, ccap = 0;
+    BK_TRY(conjuncts(b, f->on, &conds, &nc, &ccap, err));
+    if (f->natural || f->n_using)
+        return fail_at(b, f->span, err, BK_UNSUPPORTED_FEATURE,
+                       "The feature is not supported: NATURAL and USING joins (write the ON "
+                       "condition) in this version.");
+    exec_join_kind kind;
+    switch (f->join) {
+    case SQL_JOIN_LEFT:
+        kind = EXEC_JOIN_LEFT;
+        break;
+    case SQL_JOIN_FULL:
+        kind = EXEC_JOIN_FULL;
+        break;
+    case SQL_JOIN_SEMI:
+        kind = EXEC_JOIN_SEMI;
+        break;
+    case SQL_JOIN_ANTI:
+        kind = EXEC_JOIN_ANTI;
+        break;
+    case SQL_JOIN_RIGHT: {
+        /* a LEFT join with the sides swapped, then the columns put back */
+        plan_rel j;
+        BK_TRY(make_join(b, &r, &l, EXEC_JOIN_LEFT, conds, nc, false, &j, err));
+        uint32_t n = j.scope.n, nr = r.scope.n;
+        exec_expr **exprs = bk_arena_array(b->a, n ? n : 1, sizeof *exprs);
+        plan_col *cols = bk_arena_array(b->a, n ? n : 1, sizeof *cols);
+        if (!exprs || !cols) return bk_arena_oom(b->a, err);
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t src = i < l.scope.n ? nr + i : i - l.scope.n;
+            exprs[i] = exec_expr_column(b->a, src, j.scope.cols[src].type);
+            if (!exprs[i]) return bk_arena_oom(b->a, err);
+            cols[i] = j.scope.cols[src];
+        }
+        BK_TRY(project(b, &j, exprs, cols, n, err));
+        *out = j;
+        return BK_OK;
+    }
+    default:
+        kind = EXEC_JOIN_INNER;
+        break;
+    }
+    return make_join(b, &l, &r, kind, conds, nc, false, out, err);
+}
+
+static bk_status bind_from(binder *b, const sql_from *f, plan_rel *out, bk_error *err) {
+    if (f->n_laterals)
+        return fail_at(b, f->span, err, BK_UNSUPPORTED_FEATURE,
+                       "The feature is not supported: LATERAL VIEW in this version.");
+    switch (f->kind) {
+    case SQL_FROM_TABLE:
+        return bind_named(b, f, out, err);
+    case SQL_FROM_QUERY:
+        BK_TRY(bind_query(b, f->query, out, err));
+        requalify(out, f->alias ? f->alias->text : NULL);
+        return rename_columns(b, out, f->col_aliases, f->n_col_aliases, f->span, err);
+    case SQL_FROM_VALUES:
+        return bind_values(b, f, out, err);
+    case SQL_FROM_FUNCTION:
+        return bind_table_function(b, f, out, err);
+    case SQL_FROM_JOIN:
+        BK_TRY(bind_join(b, f, out, err));
+        if (f->alias) requalify(out, f->alias->text);
+        return BK_OK;
+    }
+    return fail_at(b, f->span, err, BK_INTERNAL, "unknown FROM item");
+}
+
+/* ---- SELECT ---- */
+
+/* Collect the aggregate calls in e (not inside subqueries). */
+static bk_status collect_aggs(binder *b, const sql_expr *e, const sql_expr ***list, uint32_t *n,
+                              uint32_t *cap, bk_error *err) {
+    if (!e) return BK_OK;
+    if (bind_is_aggregate(e)) {
+        for (uint32_t i = 0; i < e->n_args; i++) {
+            const sql_expr **inner = NULL;
+            uint32_t ni = 0, ci = 0;
+            BK_TRY(collect_aggs(b, e->args[i], &inner, &ni, &ci, err));
+            if (ni)
+                return fail_at(b, inner[0]->span, err, BK_NESTED_AGGREGATE_FUNCTION,
+                               "It is not allowed to use an aggregate function in the argument "
+                               "of another aggregate function. Please use the inner aggregate "
+                               "function in a sub-query.");
+        }
+        if (*n == *cap) {
+            uint32_t c = *cap ? *cap * 2 : 8;
+            const sql_expr **l = bk_arena_array(b->a, c, sizeof *l);
+            if (!l) return bk_arena_oom(b->a, err);
+            if (*n) memcpy(l, *list, *n * sizeof *l);
+            *list = l;
+            *cap = c;
+        }
+        (*list)[(*n)++] = e;
+        return BK_OK;
+    }
+    if (e->kind == SQL_E_SUBQUERY || e->kind == SQL_E_EXISTS) return BK_OK;
+    for (uint32_t i = 0; i < e->n_args; i++) BK_TRY(collect_aggs(b, e->args[i], list, n, cap, err));
+    BK_TRY(collect_aggs(b, e->operand, list, n, cap, err));
+    return collect_aggs(b, e->else_, list, n, cap, err);
+}
+
+/* The exec_agg for an aggregate call whose argument is column `col` of type `t`. */
+static bk_status agg_spec(binder *b, const sql_expr *call, uint32_t col, const bk_type *t,
+                          exec_agg *out, bk_error *err) {
+    const char *name = call->name.parts[call->name.n - 1].text;
+    memset(out, 0, sizeof *out);
+    out->column = col;
+    out->distinct = call->distinct;
+    if (name_eq(name, "count")) {
+        out->kind = call->star_arg || call->n_args == 0 ? EXEC_AGG_COUNT_STAR : EXEC_AGG_COUNT;
+        out->type = T(BK_TYPE_BIGINT);
+        return BK_OK;
+    }
+    if (call->n_args != 1 || call->star_arg)
+        return fail_at(b, call->span, err, BK_WRONG_NUM_ARGS,
+                       "[WRONG_NUM_ARGS] The aggregate takes exactly one argument.");
+    if (name_eq(name, "min") || name_eq(name, "max")) {
+        out->kind = name_eq(name, "min") ? EXEC_AGG_MIN : EXEC_AGG_MAX;
+        out->type = t;
+        if (bk_type_is_nested(t))
+            return fail_at(b, call->span, err, BK_UNSUPPORTED_FEATURE,
+                           "The feature is not supported: min/max of nested values.");
+        return BK_OK;
+    }
+    bool sum = name_eq(name, "sum"), avg = name_eq(name, "avg") || name_eq(name, "mean");
+    if (!sum && !avg)
+        return fail_at(b, call->span, err, BK_UNSUPPORTED_FEATURE,
+                       "The feature is not supported: this aggregate function in this version.");
+    out->kind = sum ? EXEC_AGG_SUM : EXEC_AGG_AVG;
+    switch (t->kind) {
+    case BK_TYPE_TINYINT:
+    case BK_TYPE_SMALLINT:
+    case BK_TYPE_INT:
+    case BK_TYPE_BIGINT:
+    case BK_TYPE_VOID:
+        out->type = T(sum ? BK_TYPE_BIGINT : BK_TYPE_DOUBLE);
+        return BK_OK;
+    case BK_TYPE_FLOAT:
+    case BK_TYPE_DOUBLE:
+        out->type = T(BK_TYPE_DOUBLE);
+        return BK_OK;
+    case BK_TYPE_DECIMAL: {
+        int p = t->precision, s = t->scale;
+        out->type =
+            sum ? bk_type_make_decimal(b->a, p + 10 > 38 ? 38 : p + 10, s)
+                : bk_type_make_decimal(b->a, p + 4 > 38 ? 38 : p + 4, s + 4 > 38 ? 38 : s + 4);
+        return out->type ? BK_OK : bk_arena_oom(b->a, err);
+    }
+    default: {
+        char tn[64], msg[256];
+        bk_type_format(t, tn, sizeof tn);
+        snprintf(msg, sizeof msg,
+                 "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due to data "
+                 "type mismatch: the argument requires a numeric type, however it has the type "
+                 "\"%s\".",
+                 src_text(b, call->span), tn);
+        return fail_at(b, call->span, err, BK_DATATYPE_MISMATCH, msg);
+    }
+    }
+}
+
+/* GROUP BY 1 / GROUP BY alias: the select item's expression. */
+static const sql_expr *resolve_group_item(const sql_select *s, const sql_expr *g,
+                                          const plan_scope *input) {
+    if (g->kind == SQL_E_NUMBER) {
+        int64_t k;
+        if (bk_parse_i64(g->text, g->text_len, &k) && k >= 1 && k <= (int64_t)s->n_items)
+            return s->items[k - 1].expr;
+        return g;
+    }
+    if (g->kind == SQL_E_COLUMN && g->name.n == 1) {
+        /* an input column wins over an alias of the same name */
+        for (uint32_t i = 0; i < input->n; i++)
+            if (name_eq(input->cols[i].name, g->name.parts[0].text)) return g;
+        for (uint32_t i = 0; i < s->n_items; i++)
+            if (s->items[i].alias && name_eq(s->items[i].alias->text, g->name.parts[0].text))
+                return s->items[i].expr;
+    }
+    return g;
+}
+
+typedef struct select_out {
+    exec_expr **exprs;
+    plan_col *cols;
+    uint32_t n, cap;
+} select_out;
+
+static bk_status out_push(binder *b, select_out *o, exec_expr *e, const char *name,
+                          const char *qual, bk_error *err) {
+    if (o->n == o->cap) {
+        uint32_t c = o->cap ? o->cap * 2 : 16;
+        exec_expr **ne = bk_arena_array(b->a, c, sizeof *ne);
+        plan_col *nc = bk_arena_array(b->a, c, sizeof *nc);
+        if (!ne || !nc) return bk_arena_oom(b->a, err);
+        if (o->n) {
+            memcpy(ne, o->exprs, o->n * sizeof *ne);
+            memcpy(nc, o->cols, o->n * sizeof *nc);
+        }
+        o->exprs = ne;
+        o->cols = nc;
+        o->cap = c;
+    }
+    o->exprs[o->n] = e;
+    o->cols[o->n] = (plan_col){qual, name, e->type};
+    o->n++;
+    return BK_OK;
+}
+
+/* SELECT *, t.*, * EXCEPT (…) over the scope. */
+static bk_status expand_star(binder *b, const sql_expr *star, const plan_scope *scope,
+                             select_out *o, bk_error *err) {
+    const char *qual = star->name.n ? star->name.parts[star->name.n - 1].text : NULL;
+    uint32_t added = 0;
+    for (uint32_t i = 0; i < scope->n; i++) {
+        const plan_col *c = &scope->cols[i];
+        if (qual && !name_eq(c->qualifier, qual)) continue;
+        if (c->name && !strncmp(c->name, "__", 2)) continue;
+        bool excepted = false;
+        for (uint32_t k = 0; k < star->n_except && !excepted; k++)
+            excepted = name_eq(star->except[k].parts[star->except[k].n - 1].text, c->name);
+        added++;
+        if (excepted) continue;
+        exec_expr *e = exec_expr_column(b->a, i, c->type);
+        if (!e) return bk_arena_oom(b->a, err);
+        BK_TRY(out_push(b, o, e, c->name, c->qualifier, err));
+    }
+    if (qual && added == 0) {
+        char msg[256];
+        snprintf(msg, sizeof msg,
+                 "[CANNOT_RESOLVE_STAR_EXPAND] Cannot resolve %s.* given input columns.", qual);
+        return fail_at(b, star->span, err, BK_UNRESOLVED_COLUMN, msg);
+    }
+    return BK_OK;
+}
+
+static bk_status add_sort(binder *b, plan_rel *rel, exec_sort_key *keys, uint32_t n, int64_t limit,
+                          bk_error *err) {
+    exec_node *s = exec_node_make(b->a, EXEC_NODE_SORT, rel->node->schema, rel->node);
+    if (!s) return bk_arena_oom(b->a, err);
+    s->u.sort.keys = keys;
+    s->u.sort.n_keys = n;
+    s->u.sort.limit = limit;
+    rel->node = s;
+    return BK_OK;
+}
+
+/* A LIMIT/OFFSET value: a constant non-negative integer. */
+static bk_status limit_value(binder *b, const sql_expr *e, const char *what, int64_t *out,
+                             bk_error *err) {
+    bind_env env = {.b = b, .scope = &(plan_scope){0}};
+    exec_expr *x;
+    BK_TRY(bind_expr(&env, e, &x, err));
+    bk_status s = bind_cast(b, x, T(BK_TYPE_BIGINT), e, &x, err);
+    bk_vector *v = NULL;
+    if (s == BK_OK && x->kind == EXEC_EXPR_CONST) s = bind_const_value(b, x, &v, err);
+    if (s != BK_OK || !v || !bk_vector_is_valid(v, 0) || ((const int64_t *)v->data)[0] < 0) {
+        bk_error_clear(err);
+        char msg[256];
+        snprintf(msg, sizeof msg,
+                 "[INVALID_LIMIT_LIKE_EXPRESSION] The %s like expression \"%s\" is invalid: it "
+                 "must be a constant non-negative integer.",
+                 what, src_text(b, e->span));
+        return fail_at(b, e->span, err, BK_INVALID_ARGUMENT, msg);
+    }
+    *out = ((const int64_t *)v->data)[0];
+    return BK_OK;
+}
+
+static bk_status add_limit(binder *b, const sql_query *q, plan_rel *rel, bk_error *err) {
+    if (!q->limit && !q->offset) return BK_OK;
+    int64_t limit = -1, offset = 0;
+    if (q->limit) BK_TRY(limit_value(b, q->limit, "limit", &limit, err));
+    if (q->offset) BK_TRY(limit_value(b, q->offset, "offset", &offset, err));
+    /* a limit right above a sort becomes its top-N */
+    if (rel->node->kind == EXEC_NODE_SORT && offset == 0 && limit >= 0) {
+        rel->node->u.sort.limit = limit;
+        return BK_OK;
+    }
+    exec_node *l = exec_node_make(b->a, EXEC_NODE_LIMIT, rel->node->schema, rel->node);
+    if (!l) return bk_arena_oom(b->a, err);
+    l->u.limit.limit = limit;
+    l->u.limit.offset = offset;
+    rel->node = l;
+    return BK_OK;
+}
+
+static int nulls_first(const sql_order *o) {
+    return o->nulls == 1 || (o->nulls == 0 && !o->descending);
+}
+
+static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_error *err) {
+    const sql_select *s = q->select;
+    if (s->qualify || s->n_windows)
+        return fail_at(b, q->span, err, BK_UNSUPPORTED_FEATURE,
+                       "The feature is not supported: QUALIFY and WINDOW in this version.");
+    if (s->group_kind == SQL_GROUP_ROLLUP || s->group_kind == SQL_GROUP_CUBE ||
+        s->group_kind == SQL_GROUP_SETS)
+        return fail_at(b, q->span, err, BK_UNSUPPORTED_FEATURE,
+                       "The feature is not supported: ROLLUP, CUBE and GROUPING SETS in this "
+                       "version.");
+    plan_rel rel;
+    const sql_expr **left_over = NULL;
+    uint32_t n_left_over = 0;
+    if (!s->from) {
+        BK_TRY(one_row(b, &rel, err));
+        if (s->where) {
+            const sql_expr *w = s->where;
+            left_over = &w;
+            n_left_over = 1;
+        }
+    } else {
+        /* FROM and WHERE together, so that WHERE equalities become join keys */
+        const sql_from **leaves = NULL;
+        const sql_expr **conds = NULL;
+        uint32_t n = 0, cap = 0, nc = 0, ccap = 0;
+        BK_TRY(flatten_inner(b, s->from, &leaves, &n, &cap, &conds, &nc, &ccap, err));
+        BK_TRY(conjuncts(b, s->where, &conds, &nc, &ccap, err));
+        BK_TRY(plan_inner(b, leaves, n, conds, nc, &rel, &left_over, &n_left_over, err));
+    }
+    for (uint32_t i = 0; i < n_left_over; i++) {
+        bind_env env = {.b = b, .scope = &rel.scope};
+        exec_expr *pred;
+        BK_TRY(bind_expr(&env, left_over[i], &pred, err));
+        if (pred->type->kind != BK_TYPE_BOOLEAN)
+            BK_TRY(bind_cast(b, pred, T(BK_TYPE_BOOLEAN), left_over[i], &pred, err));
+        BK_TRY(filter(b, &rel, pred, err));
+    }
+    /* aggregates in SELECT, HAVING and ORDER BY */
+    const sql_expr **calls = NULL;
+    uint32_t n_calls = 0, calls_cap = 0;
+    for (uint32_t i = 0; i < s->n_items; i++)
+        BK_TRY(collect_aggs(b, s->items[i].expr, &calls, &n_calls, &calls_cap, err));
+    BK_TRY(collect_aggs(b, s->having, &calls, &n_calls, &calls_cap, err));
+    for (uint32_t i = 0; i < q->n_order; i++)
+        BK_TRY(collect_aggs(b, q->order[i].expr, &calls, &n_calls, &calls_cap, err));
+    bool aggregate = n_calls || s->group_kind != SQL_GROUP_NONE;
+    bind_env env = {.b = b, .scope = &rel.scope};
+    plan_scope agg_scope = {0};
+    plan_scope input = rel.scope;
+    if (aggregate) {
+        /* GROUP BY expressions */
+        uint32_t ng = 0;
+        exec_expr **group = NULL;
+        const sql_expr **gsrc = NULL;
+        if (s->group_kind == SQL_GROUP_ALL) {
+            /* every select item without an aggregate */
+            group = bk_arena_array(b->a, s->n_items ? s->n_items : 1, sizeof *group);
+            gsrc = bk_arena_array(b->a, s->n_items ? s->n_items : 1, sizeof *gsrc);
+            if (!group || !gsrc) return bk_arena_oom(b->a, err);
+            for (uint32_t i = 0; i < s->n_items; i++) {
+                const sql_expr **tmp = NULL;
+                uint32_t nt = 0, ct = 0;
+                BK_TRY(collect_aggs(b, s->items[i].expr, &tmp, &nt, &ct, err));
+                if (nt == 0) gsrc[ng++] = s->items[i].expr;
+            }
+        } else {
+            group = bk_arena_array(b->a, s->n_group ? s->n_group : 1, sizeof *group);
+            gsrc = bk_arena_array(b->a, s->n_group ? s->n_group : 1, sizeof *gsrc);
+            if (!group || !gsrc) return bk_arena_oom(b->a, err);
+            for (uint32_t i = 0; i < s->n_group; i++) {
+                const sql_expr *g = resolve_group_item(s, s->group[i], &rel.scope);
+                if (g->kind == SQL_E_NUMBER) {
+                    char msg[128];
+                    snprintf(msg, sizeof msg,
+                             "GROUP BY position %s is not in select list (valid range is [1, "
+                             "%u]).",
+                             g->text, s->n_items);
+                    return fail_at(b, g->span, err, BK_GROUP_BY_POS_OUT_OF_RANGE, msg);
+                }
+                gsrc[ng++] = g;
+            }
+        }
+        for (uint32_t i = 0; i < ng; i++) BK_TRY(bind_expr(&env, gsrc[i], &group[i], err));
+        /* pre-projection: group keys, then the aggregates' arguments */
+        agg_ref *aggs = bk_arena_zalloc(b->a, (n_calls ? n_calls : 1) * sizeof *aggs);
+        exec_expr **pre = bk_arena_array(b->a, ng + n_calls + 1, sizeof *pre);
+        plan_col *pre_cols = bk_arena_zalloc(b->a, (ng + n_calls + 1) * sizeof *pre_cols);
+        if (!aggs || !pre || !pre_cols) return bk_arena_oom(b->a, err);
+        uint32_t np = 0;
+        for (uint32_t i = 0; i < ng; i++) {
+            pre[np] = group[i];
+            pre_cols[np++] = (plan_col){NULL, bind_auto_name(b, gsrc[i]), group[i]->type};
+        }
+        bool any_distinct = false, all_distinct = true;
+        for (uint32_t k = 0; k < n_calls; k++) {
+            const sql_expr *c = calls[k];
+            aggs[k].call = c;
+            uint32_t col = 0;
+            const bk_type *t = T(BK_TYPE_BIGINT);
+            if (!c->star_arg && c->n_args >= 1) {
+                exec_expr *arg;
+                BK_TRY(bind_expr(&env, c->args[0], &arg, err));
+                if (c->filter) {
+                    /* agg(x) FILTER (WHERE p) = agg(CASE WHEN p THEN x END) */
+                    exec_expr *p;
+                    BK_TRY(bind_expr(&env, c->filter, &p, err));
+                    exec_expr *ce = bk_arena_zalloc(b->a, sizeof *ce);
+                    if (!ce) return bk_arena_oom(b->a, err);
+                    ce->kind = EXEC_EXPR_CASE;
+                    ce->type = arg->type;
+                    ce->n_args = 2;
+                    ce->args = bk_arena_array(b->a, 2, sizeof *ce->args);
+                    if (!ce->args) return bk_arena_oom(b->a, err);
+                    ce->args[0] = p;
+                    ce->args[1] = arg;
+                    arg = ce;
+                }
+                col = np;
+                t = arg->type;
+                pre[np] = arg;
+                pre_cols[np++] = (plan_col){NULL, "__agg_arg", arg->type};
+            } else if (c->filter) {
+                /* count(*) FILTER (WHERE p) = count(CASE WHEN p THEN 1 END) */
+                exec_expr *p;
+                BK_TRY(bind_expr(&env, c->filter, &p, err));
+                bk_vector *one = bk_vector_make(b->a, T(BK_TYPE_INT), 1);
+                exec_expr *ce = bk_arena_zalloc(b->a, sizeof *ce);
+                if (!one || !ce) return bk_arena_oom(b->a, err);
+                ((int32_t *)one->data)[0] = 1;
+                ce->kind = EXEC_EXPR_CASE;
+                ce->type = T(BK_TYPE_INT);
+                ce->n_args = 2;
+                ce->args = bk_arena_array(b->a, 2, sizeof *ce->args);
+                if (!ce->args) return bk_arena_oom(b->a, err);
+                ce->args[0] = p;
+                ce->args[1] = exec_expr_const(b->a, one);
+                col = np;
+                pre[np] = ce;
+                pre_cols[np++] = (plan_col){NULL, "__agg_arg", ce->type};
+            }
+            BK_TRY(agg_spec(b, c, col, t, &aggs[k].agg, err));
+            if (c->filter && aggs[k].agg.kind == EXEC_AGG_COUNT_STAR)
+                aggs[k].agg.kind = EXEC_AGG_COUNT;
+            any_distinct |= c->distinct;
+            all_distinct &= c->distinct;
+        }
+        if (np == 0) { /* count(*) alone: keep one column so the chunk has rows */
+            bk_vector *z = bk_vector_make(b->a, T(BK_TYPE_INT), 1);
+            if (!z) return bk_arena_oom(b->a, err);
+            pre[np] = exec_expr_const(b->a, z);
+            pre_cols[np++] = (plan_col){NULL, "__one", T(BK_TYPE_INT)};
+        }
+        BK_TRY(project(b, &rel, pre, pre_cols, np, err));
+        uint32_t *keys = bk_arena_array(b->a, ng ? ng : 1, sizeof *keys);
+        exec_agg *specs = bk_arena_array(b->a, n_calls ? n_calls : 1, sizeof *specs);
+        if (!keys || !specs) return bk_arena_oom(b->a, err);
+        for (uint32_t i = 0; i < ng; i++) keys[i] = i;
+        if (any_distinct) {
+            /* agg(DISTINCT x): group by the keys and x first, then aggregate */
+            uint32_t dcol = aggs[0].agg.column;
+            for (uint32_t k = 0; k < n_calls; k++)
+                if (!all_distinct || aggs[k].agg.column != dcol ||
+                    aggs[k].agg.kind == EXEC_AGG_COUNT_STAR)
+                    return fail_at(b, calls[k]->span, err, BK_UNSUPPORTED_FEATURE,
+                                   "The feature is not supported: DISTINCT aggregates mixed with "
+                                   "other aggregates or over different arguments, in this "
+                                   "version.");
+            uint32_t *dkeys = bk_arena_array(b->a, ng + 1, sizeof *dkeys);
+            if (!dkeys) return bk_arena_oom(b->a, err);
+            for (uint32_t i = 0; i < ng; i++) dkeys[i] = i;
+            dkeys[ng] = dcol;
+            plan_scope ds;
+            BK_TRY(scope_make(b, ng + 1, &ds, err));
+            for (uint32_t i = 0; i < ng; i++) ds.cols[i] = rel.scope.cols[i];
+            ds.cols[ng] = rel.scope.cols[dcol];
+            exec_node *d =
+                exec_node_make(b->a, EXEC_NODE_AGGREGATE, scope_schema(b, &ds), rel.node);
+            if (!d || !d->schema) return bk_arena_oom(b->a, err);
+            d->u.agg.keys = dkeys;
+            d->u.agg.n_keys = ng + 1;
+            rel.node = d;
+            rel.scope = ds;
+            for (uint32_t k = 0; k < n_calls; k++) aggs[k].agg.column = ng;
+        }
+        for (uint32_t k = 0; k < n_calls; k++) specs[k] = aggs[k].agg;
+        BK_TRY(scope_make(b, ng + n_calls, &agg_scope, err));
+        for (uint32_t i = 0; i < ng; i++) agg_scope.cols[i] = rel.scope.cols[i];
+        for (uint32_t k = 0; k < n_calls; k++)
+            agg_scope.cols[ng + k] = (plan_col){NULL, bind_auto_name(b, calls[k]), specs[k].type};
+        exec_node *g =
+            exec_node_make(b->a, EXEC_NODE_AGGREGATE, scope_schema(b, &agg_scope), rel.node);
+        if (!g || !g->schema) return bk_arena_oom(b->a, err);
+        g->u.agg.keys = keys;
+        g->u.agg.n_keys = ng;
+        g->u.agg.aggs = specs;
+        g->u.agg.n_aggs = n_calls;
+        rel.node = g;
+        rel.scope = agg_scope;
+        env = (bind_env){.b = b,
+                         .scope = &agg_scope,
+                         .input = &input,
+                         .group = group,
+                         .n_group = ng,
+                         .aggs = aggs,
+                         .n_aggs = n_calls};
+        if (ng == 0 && n_calls == 0) env.group = group; /* GROUP BY with no keys */
+        if (s->having) {
+            exec_expr *h;
+            BK_TRY(bind_expr(&env, s->having, &h, err));
+            if (h->type->kind != BK_TYPE_BOOLEAN)
+                BK_TRY(bind_cast(b, h, T(BK_TYPE_BOOLEAN), s->having, &h, err));
+            BK_TRY(filter(b, &rel, h, err));
+        }
+    } else if (s->having) {
+        return fail_at(b, s->having->span, err, BK_MISSING_AGGREGATION,
+                       "HAVING without GROUP BY or aggregates is not supported.");
+    }
+    /* the select list */
+    select_out o = {0};
+    for (uint32_t i = 0; i < s->n_items; i++) {
+        const sql_select_item *it = &s->items[i];
+        if (it->expr->kind == SQL_E_STAR) {
+            if (aggregate)
+                return fail_at(b, it->expr->span, err, BK_MISSING_AGGREGATION,
+                               "SELECT * in an aggregate query: list the GROUP BY columns.");
+            BK_TRY(expand_star(b, it->expr, &rel.scope, &o, err));
+            continue;
+        }
+        exec_expr *e;
+        BK_TRY(bind_expr(&env, it->expr, &e, err));
+        const char *name = it->alias ? it->alias->text : bind_auto_name(b, it->expr);
+        const char *qual = NULL;
+        if (!it->alias && e->kind == EXEC_EXPR_COLUMN && !aggregate)
+            qual = rel.scope.cols[e->column].qualifier;
+        BK_TRY(out_push(b, &o, e, name, qual, err));
+    }
+    uint32_t n_visible = o.n;
+    /* ORDER BY: ordinals, output aliases, output expressions, else hidden extra columns */
+    exec_sort_key *keys = NULL;
+    uint32_t n_keys = q->order_all ? n_visible : q->n_order;
+    if (n_keys) {
+        keys = bk_arena_zalloc(b->a, n_keys * sizeof *keys);
+        if (!keys) return bk_arena_oom(b->a, err);
+    }
+    for (uint32_t k = 0; q->order_all && k < n_visible; k++) {
+        keys[k].column = k;
+        keys[k].descending = q->order[0].descending;
+        keys[k].nulls_first = nulls_first(&q->order[0]);
+    }
+    for (uint32_t k = 0; !q->order_all && k < q->n_order; k++) {
+        const sql_order *ob = &q->order[k];
+        const sql_expr *oe = ob->expr;
+        int col = -1;
+        if (oe->kind == SQL_E_NUMBER) {
+            int64_t pos;
+            if (!bk_parse_i64(oe->text, oe->text_len, &pos) || pos < 1 ||
+                pos > (int64_t)n_visible) {
+                char msg[128];
+                snprintf(msg, sizeof msg,
+                         "ORDER BY position %s is not in select list (valid range is [1, %u]).",
+                         oe->text, n_visible);
+                return fail_at(b, oe->span, err, BK_ORDER_BY_POS_OUT_OF_RANGE, msg);
+            }
+            col = (int)pos - 1;
+        } else if (oe->kind == SQL_E_COLUMN && oe->name.n == 1) {
+            for (uint32_t i = 0; i < s->n_items && col < 0; i++)
+                if (s->items[i].alias && name_eq(s->items[i].alias->text, oe->name.parts[0].text))
+                    col = (int)i;
+        }
+        if (col < 0) {
+            exec_expr *e;
+            BK_TRY(bind_expr(&env, oe, &e, err));
+            for (uint32_t i = 0; i < o.n && col < 0; i++)
+                if (bind_expr_equal(e, o.exprs[i])) col = (int)i;
+            if (col < 0) {
+                col = (int)o.n;
+                BK_TRY(out_push(b, &o, e, "__order", NULL, err));
+            }
+        }
+        keys[k].column = (uint32_t)col;
+        keys[k].descending = ob->descending;
+        keys[k].nulls_first = nulls_first(ob);
+    }
+    BK_TRY(project(b, &rel, o.exprs, o.cols, o.n, err));
+    if (s->distinct) {
+        if (o.n != n_visible)
+            return fail_at(b, q->span, err, BK_UNSUPPORTED_FEATURE,
+                           "SELECT DISTINCT with ORDER BY on a column that is not selected.");
+        uint32_t *dk = bk_arena_array(b->a, o.n ? o.n : 1, sizeof *dk);
+        if (!dk) return bk_arena_oom(b->a, err);
+        for (uint32_t i = 0; i < o.n; i++) dk[i] = i;
+        exec_node *d = exec_node_make(b->a, EXEC_NODE_AGGREGATE, rel.node->schema, rel.node);
+        if (!d) return bk_arena_oom(b->a, err);
+        d->u.agg.keys = dk;
+        d->u.agg.n_keys = o.n;
+        rel.node = d;
+    }
+    if (n_keys) BK_TRY(add_sort(b, &rel, keys, n_keys, -1, err));
+    BK_TRY(add_limit(b, q, &rel, err));
+    if (o.n != n_visible) {
+        /* drop the hidden ORDER BY columns */
+        exec_expr **exprs = bk_arena_array(b->a, n_visible ? n_visible : 1, sizeof *exprs);
+        if (!exprs) return bk_arena_oom(b->a, err);
+        for (uint32_t i = 0; i < n_visible; i++) {
+            exprs[i] = exec_expr_column(b->a, i, o.cols[i].type);
+            if (!exprs[i]) return bk_arena_oom(b->a, err);
+        }
+        BK_TRY(project(b, &rel, exprs, o.cols, n_visible, err));
+    }
+    *out = rel;
+    return BK_OK;
+}
+
+/* ---- set operations ---- */
+
+/* Cast rel's columns to `types` (a projection when any differs). */
+static bk_status cast_columns(binder *b, plan_rel *rel, const bk_type **types, const sql_query *at,
+                              bk_error *err) {
+    bool same = true;
+    for (uint32_t i = 0; i < rel->scope.n; i++)
+        same &= bk_type_equal(rel->scope.cols[i].type, types[i]);
+    if (same) return BK_OK;
+    exec_expr **exprs = bk_arena_array(b->a, rel->scope.n, sizeof *exprs);
+    if (!exprs) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < rel->scope.n; i++) {
+        exec_expr *c = exec_expr_column(b->a, i, rel->scope.cols[i].type);
+        if (!c) return bk_arena_oom(b->a, err);
+        sql_expr fake = {.kind = SQL_E_COLUMN, .span = at->span};
+        BK_TRY(bind_cast(b, c, types[i], &fake, &exprs[i], err));
+    }
+    return project(b, rel, exprs, rel->scope.cols, rel->scope.n, err);
+}
+
+static bk_status distinct_rows(binder *b, plan_rel *rel, bk_error *err) {
+    uint32_t n = rel->scope.n;
+    uint32_t *keys = bk_arena_array(b->a, n ? n : 1, sizeof *keys);
+    if (!keys) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < n; i++) keys[i] = i;
+    exec_node *d = exec_node_make(b->a, EXEC_NODE_AGGREGATE, rel->node->schema, rel->node);
+    if (!d) return bk_arena_oom(b->a, err);
+    d->u.agg.keys = keys;
+    d->u.agg.n_keys = n;
+    rel->node = d;
+    return BK_OK;
+}
+
+static bk_status bind_setop(binder *b, const sql_query *q, plan_rel *out, bk_error *err) {
+    plan_rel l, r;
+    BK_TRY(bind_query(b, q->left, &l, err));
+    BK_TRY(bind_query(b, q->right, &r, err));
+    if (l.scope.n != r.scope.n) {
+        char msg[512];
+        snprintf(msg, sizeof msg,
+                 "%s can only be performed on inputs with the same number of columns, but the "
+                 "first input has %u columns and the second input has %u columns.",
+                 q->setop, l.scope.n, r.scope.n);
+        return fail_at(b, q->span, err, BK_NUM_COLUMNS_MISMATCH, msg);
+    }
+    uint32_t n = l.scope.n;
+    const bk_type **types = bk_arena_array(b->a, n ? n : 1, sizeof *types);
+    if (!types) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < n; i++) {
+        types[i] = bind_common_type(b, l.scope.cols[i].type, r.scope.cols[i].type);
+        if (!types[i]) {
+            char msg[512], t1[64], t2[64];
+            bk_type_format(l.scope.cols[i].type, t1, sizeof t1);
+            bk_type_format(r.scope.cols[i].type, t2, sizeof t2);
+            snprintf(msg, sizeof msg,
+                     "[INCOMPATIBLE_COLUMN_TYPE] %s can only be performed on tables with "
+                     "compatible column types. The %u column of the second table is \"%s\" type "
+                     "which is not compatible with \"%s\" at the same column of the first table.",
+                     q->setop, i + 1, t2, t1);
+            return fail_at(b, q->span, err, BK_DATATYPE_MISMATCH, msg);
+        }
+    }
+    BK_TRY(cast_columns(b, &l, types, q, err));
+    BK_TRY(cast_columns(b, &r, types, q, err));
+    for (uint32_t i = 0; i < n; i++) l.scope.cols[i].qualifier = NULL;
+    if (!strcmp(q->setop, "UNION")) {
+        exec_node *u = exec_node_make(b->a, EXEC_NODE_UNION, l.node->schema, NULL);
+        exec_node **kids = bk_arena_array(b->a, 2, sizeof *kids);
+        if (!u || !kids) return bk_arena_oom(b->a, err);
+        kids[0] = l.node;
+        kids[1] = r.node;
+        u->children = kids;
+        u->n_children = 2;
+        out->node = u;
+        out->scope = l.scope;
+        if (!q->all) BK_TRY(distinct_rows(b, out, err));
+        return BK_OK;
+    }
+    if (q->all)
+        return fail_at(b, q->span, err, BK_UNSUPPORTED_FEATURE,
+                       "The feature is not supported: INTERSECT ALL and EXCEPT ALL in this "
+                       "version.");
+    /* INTERSECT / EXCEPT (DISTINCT): a null-safe semi / anti join on every column */
+    BK_TRY(distinct_rows(b, &l, err));
+    exec_node *j = exec_node_make(b->a, EXEC_NODE_JOIN, l.node->schema, l.node);
+    uint32_t *keys = bk_arena_array(b->a, n ? n : 1, sizeof *keys);
+    if (!j || !keys) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < n; i++) keys[i] = i;
+    j->right = r.node;
+    j->u.join.kind = !strcmp(q->setop, "INTERSECT") ? EXEC_JOIN_SEMI : EXEC_JOIN_ANTI;
+    j->u.join.probe_keys = keys;
+    j->u.join.build_keys = keys;
+    j->u.join.n_keys = n;
+    j->u.join.null_safe = true;
+    out->node = j;
+    out->scope = l.scope;
+    return BK_OK;
+}
+
+/* ORDER BY / LIMIT on a set operation or VALUES: over its output columns. */
+static bk_status order_outputs(binder *b, const sql_query *q, plan_rel *rel, bk_error *err) {
+    uint32_t n = q->order_all ? rel->scope.n : q->n_order;
+    if (n) {
+        exec_sort_key *keys = bk_arena_zalloc(b->a, n * sizeof *keys);
+        if (!keys) return bk_arena_oom(b->a, err);
+        bind_env env = {.b = b, .scope = &rel->scope};
+        for (uint32_t k = 0; k < n; k++) {
+            const sql_order *ob = q->order_all ? &q->order[0] : &q->order[k];
+            uint32_t col = k;
+            if (!q->order_all) {
+                const sql_expr *oe = ob->expr;
+                int64_t pos;
+                if (oe->kind == SQL_E_NUMBER && bk_parse_i64(oe->text, oe->text_len, &pos) &&
+                    pos >= 1 && pos <= (int64_t)rel->scope.n) {
+                    col = (uint32_t)pos - 1;
+                } else {
+                    exec_expr *e;
+                    BK_TRY(bind_expr(&env, oe, &e, err));
+                    if (e->kind != EXEC_EXPR_COLUMN)
+                        return fail_at(b, oe->span, err, BK_UNSUPPORTED_FEATURE,
+                                       "The feature is not supported: ORDER BY an expression "
+                                       "over a set operation (use a column or its position).");
+                    col = e->column;
+                }
+            }
+            keys[k] = (exec_sort_key){col, ob->descending, nulls_first(ob)};
+        }
+        BK_TRY(add_sort(b, rel, keys, n, -1, err));
+    }
+    return add_limit(b, q, rel, err);
+}
+
+bk_status bind_query(binder *b, const sql_query *q, plan_rel *out, bk_error *err) {
+    if (++b->depth > 200) {
+        b->depth--;
+        return fail_at(b, q->span, err, BK_LIMIT_EXCEEDED, "the query nests too deeply");
+    }
+    cte_def *saved = b->ctes;
+    bk_status s = BK_OK;
+    for (uint32_t i = 0; i < q->n_ctes && s == BK_OK; i++) {
+        for (uint32_t j = 0; j < i; j++)
+            if (name_eq(q->ctes[j].name.text, q->ctes[i].name.text)) {
+                char msg[256];
+                snprintf(msg, sizeof msg, "CTE definition can't have duplicate names: `%s`.",
+                         q->ctes[i].name.text);
+                s = fail_at(b, q->ctes[i].name.span, err, BK_INVALID_ARGUMENT, msg);
+            }
+        cte_def *d = bk_arena_alloc(b->a, sizeof *d);
+        if (!d) {
+            s = bk_arena_oom(b->a, err);
+            break;
+        }
+        d->cte = &q->ctes[i];
+        d->next = b->ctes;
+        b->ctes = d;
+    }
+    if (s == BK_OK) {
+        switch (q->kind) {
+        case SQL_Q_SELECT:
+            s = bind_select(b, q, out, err);
+            break;
+        case SQL_Q_SETOP:
+            s = bind_setop(b, q, out, err);
+            if (s == BK_OK) s = order_outputs(b, q, out, err);
+            break;
+        case SQL_Q_VALUES:
+            s = bind_values(b, q->values, out, err);
+            if (s == BK_OK) s = order_outputs(b, q, out, err);
+            break;
+        case SQL_Q_TABLE: {
+            sql_from f = {.kind = SQL_FROM_TABLE, .span = q->span, .name = q->table};
+            s = bind_named(b, &f, out, err);
+            if (s == BK_OK) s = order_outputs(b, q, out, err);
+            break;
+        }
+        }
+    }
+    b->ctes = saved;
+    b->depth--;
+    return s;
+}
+
+bk_status plan_query(bk_arena *a, const plan_env *env, const char *text, const sql_query *q,
+                     exec_node **out, bk_error *err) {
+    binder b = {.a = a, .env = env, .text = text};
+    plan_rel rel;
+    BK_TRY(bind_query(&b, q, &rel, err));
+    /* the output names are the scope's (hidden helper columns are gone by now) */
+    *out = rel.node;
+    return BK_OK;
+}

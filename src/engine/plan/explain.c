@@ -1,0 +1,150 @@
+/*
+ * explain.c — EXPLAIN: the physical plan as text, one operator per line.
+ *
+ *     Sort [#0 DESC NULLS LAST]
+ *       Aggregate keys=[#0] aggs=[count(*), sum(#1)]
+ *         Filter (#1 > 15)
+ *           Scan parquet /data/t.parquet
+ *
+ * With ANALYZE each line ends with the rows the operator produced.
+ */
+#include <string.h>
+
+#include "base/buf.h"
+#include "delta/delta.h"
+#include "engine/plan/plan.h"
+
+static const char *agg_name(exec_agg_kind k) {
+    switch (k) {
+    case EXEC_AGG_COUNT_STAR:
+        return "count(*)";
+    case EXEC_AGG_COUNT:
+        return "count";
+    case EXEC_AGG_SUM:
+        return "sum";
+    case EXEC_AGG_AVG:
+        return "avg";
+    case EXEC_AGG_MIN:
+        return "min";
+    case EXEC_AGG_MAX:
+        return "max";
+    }
+    return "?";
+}
+
+static const char *join_name(exec_join_kind k) {
+    switch (k) {
+    case EXEC_JOIN_INNER:
+        return "Inner";
+    case EXEC_JOIN_LEFT:
+        return "LeftOuter";
+    case EXEC_JOIN_SEMI:
+        return "LeftSemi";
+    case EXEC_JOIN_ANTI:
+        return "LeftAnti";
+    case EXEC_JOIN_RIGHT:
+        return "RightOuter";
+    case EXEC_JOIN_FULL:
+        return "FullOuter";
+    }
+    return "?";
+}
+
+static bk_status node_text(const exec_node *n, int depth, bool analyze, bk_buf *out) {
+    for (int i = 0; i < depth; i++) BK_TRY(bk_buf_append(out, "  ", 2));
+    const char *const *names = n->child ? n->child->schema->field_names : NULL;
+    switch (n->kind) {
+    case EXEC_NODE_VALUES:
+        BK_TRY(bk_buf_printf(out, "LocalTableScan [%zu rows]", n->u.values.table->n_rows));
+        break;
+    case EXEC_NODE_RANGE:
+        BK_TRY(bk_buf_printf(out, "Range (%lld, %lld, step=%lld)", (long long)n->u.range.start,
+                             (long long)n->u.range.end, (long long)n->u.range.step));
+        break;
+    case EXEC_NODE_PARQUET:
+        BK_TRY(bk_buf_printf(out, "Scan parquet %s", n->u.parquet.path));
+        break;
+    case EXEC_NODE_DELTA:
+        BK_TRY(bk_buf_printf(out, "Scan delta %s (version %lld)",
+                             delta_snapshot_root(n->u.delta.snapshot),
+                             (long long)delta_snapshot_version(n->u.delta.snapshot)));
+        break;
+    case EXEC_NODE_FILTER:
+        BK_TRY(bk_buf_printf(out, "Filter "));
+        BK_TRY(exec_expr_format(n->u.filter.pred, names, out));
+        break;
+    case EXEC_NODE_PROJECT:
+        BK_TRY(bk_buf_printf(out, "Project ["));
+        for (uint32_t i = 0; i < n->u.project.n_exprs; i++) {
+            if (i) BK_TRY(bk_buf_printf(out, ", "));
+            BK_TRY(exec_expr_format(n->u.project.exprs[i], names, out));
+            BK_TRY(bk_buf_printf(out, " AS %s", n->schema->field_names[i]));
+        }
+        BK_TRY(bk_buf_printf(out, "]"));
+        break;
+    case EXEC_NODE_AGGREGATE:
+        BK_TRY(bk_buf_printf(out, "HashAggregate keys=["));
+        for (uint32_t i = 0; i < n->u.agg.n_keys; i++)
+            BK_TRY(bk_buf_printf(out, "%s%s", i ? ", " : "", names[n->u.agg.keys[i]]));
+        BK_TRY(bk_buf_printf(out, "] functions=["));
+        for (uint32_t i = 0; i < n->u.agg.n_aggs; i++) {
+            const exec_agg *g = &n->u.agg.aggs[i];
+            if (g->kind == EXEC_AGG_COUNT_STAR)
+                BK_TRY(bk_buf_printf(out, "%scount(*)", i ? ", " : ""));
+            else
+                BK_TRY(bk_buf_printf(out, "%s%s(%s)", i ? ", " : "", agg_name(g->kind),
+                                     names[g->column]));
+        }
+        BK_TRY(bk_buf_printf(out, "]"));
+        break;
+    case EXEC_NODE_JOIN:
+        BK_TRY(bk_buf_printf(out, "HashJoin %s keys=[", join_name(n->u.join.kind)));
+        for (uint32_t i = 0; i < n->u.join.n_keys; i++)
+            BK_TRY(bk_buf_printf(out, "%s%s = %s", i ? ", " : "", names[n->u.join.probe_keys[i]],
+                                 n->right->schema->field_names[n->u.join.build_keys[i]]));
+        BK_TRY(bk_buf_printf(out, "]%s", n->u.join.extra ? " with a condition" : ""));
+        break;
+    case EXEC_NODE_SORT:
+        BK_TRY(bk_buf_printf(out, "%s [", n->u.sort.limit >= 0 ? "TopN" : "Sort"));
+        for (uint32_t i = 0; i < n->u.sort.n_keys; i++) {
+            const exec_sort_key *k = &n->u.sort.keys[i];
+            BK_TRY(bk_buf_printf(out, "%s%s %s NULLS %s", i ? ", " : "", names[k->column],
+                                 k->descending ? "DESC" : "ASC",
+                                 k->nulls_first ? "FIRST" : "LAST"));
+        }
+        BK_TRY(bk_buf_printf(out, "]"));
+        if (n->u.sort.limit >= 0)
+            BK_TRY(bk_buf_printf(out, " limit=%lld", (long long)n->u.sort.limit));
+        break;
+    case EXEC_NODE_LIMIT:
+        BK_TRY(bk_buf_printf(out, "Limit %lld offset %lld", (long long)n->u.limit.limit,
+                             (long long)n->u.limit.offset));
+        break;
+    case EXEC_NODE_UNION:
+        BK_TRY(bk_buf_printf(out, "Union"));
+        break;
+    }
+    if (analyze) BK_TRY(bk_buf_printf(out, "  (rows=%llu)", (unsigned long long)n->rows_out));
+    BK_TRY(bk_buf_append(out, "\n", 1));
+    if (n->kind == EXEC_NODE_UNION)
+        for (uint32_t i = 0; i < n->n_children; i++)
+            BK_TRY(node_text(n->children[i], depth + 1, analyze, out));
+    if (n->child) BK_TRY(node_text(n->child, depth + 1, analyze, out));
+    if (n->right) BK_TRY(node_text(n->right, depth + 1, analyze, out));
+    return BK_OK;
+}
+
+bk_status plan_explain(bk_arena *a, const exec_node *plan, bool analyze, char **out,
+                       bk_error *err) {
+    bk_buf b;
+    bk_buf_init(&b);
+    bk_status s = node_text(plan, 0, analyze, &b);
+    if (s == BK_OK) {
+        *out = bk_arena_strndup(a, b.len ? (const char *)b.data : "", b.len);
+        if (!*out) s = bk_arena_oom(a, err);
+    } else {
+        s = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory rendering EXPLAIN");
+    }
+    bk_buf_destroy(&b);
+    return s;
+}

@@ -1,0 +1,39 @@
+/*
+ * plan.h — binding: from a parsed statement to an executable plan.
+ *
+ * The binder resolves names (columns, tables by path, temporary views, CTEs),
+ * types every expression with Spark's coercion rules (coerce.h), picks kernels
+ * for operators and functions, and builds the exec_node tree (engine/exec).
+ * Uncorrelated scalar subqueries are run while binding and become constants.
+ *
+ * Errors are Spark's analysis errors (TABLE_OR_VIEW_NOT_FOUND,
+ * UNRESOLVED_COLUMN, DATATYPE_MISMATCH, MISSING_AGGREGATION, ...) with
+ * err->sql_pos at the offending fragment.
+ */
+#ifndef BRICKS_ENGINE_PLAN_PLAN_H
+#define BRICKS_ENGINE_PLAN_PLAN_H
+
+#include "engine/exec/exec.h"
+#include "engine/sql/ast.h"
+
+/* What the binder asks of the session. */
+typedef struct plan_env {
+    void *session;
+    /* The SQL text of temporary view `name` (case-insensitive), or NULL. */
+    const char *(*view_sql)(void *session, const char *name, const char ***col_names,
+                            uint32_t *n_cols);
+    bool ansi;
+    exec_ctx *exec; /* for subqueries run while binding */
+} plan_env;
+
+/*
+ * Bind query `q` (text: its statement's SQL, for messages) into a plan whose
+ * output schema names the result columns.  Everything lives in `a`.
+ */
+bk_status plan_query(bk_arena *a, const plan_env *env, const char *text, const sql_query *q,
+                     exec_node **out, bk_error *err);
+
+/* Render a plan for EXPLAIN (one operator per line, children indented). */
+bk_status plan_explain(bk_arena *a, const exec_node *plan, bool analyze, char **out, bk_error *err);
+
+#endif
