@@ -7,6 +7,8 @@
 #   unit-asan         build/asan/unit_tests (ASan + UBSan)
 #   conformance       tests/conformance/parquet_conformance.py, release binary
 #   conformance-asan  the same files through the ASan + UBSan binary
+#   sql               build/release/slt_runner over tests/sql/*.test (SQL logic tests)
+#   sql-asan          the same files through the ASan + UBSan runner
 #   delta-golden      tests/conformance/delta_golden.py: the Delta golden tables, release binary
 #   delta-golden-asan the same tables through the ASan + UBSan binary
 #   interop           pytest tests/interop (pyarrow and duckdb read what we write,
@@ -135,6 +137,8 @@ echo "== suites"
 run_lint
 run_suite unit counts build/release/unit_tests
 run_suite unit-asan counts build/asan/unit_tests
+run_suite sql counts build/release/slt_runner tests/sql/*.test
+run_suite sql-asan counts build/asan/slt_runner tests/sql/*.test
 run_suite conformance counts "$PY" tests/conformance/parquet_conformance.py \
     --bin build/release/bricks --label conformance
 run_suite conformance-asan counts "$PY" tests/conformance/parquet_conformance.py \

@@ -521,9 +521,12 @@ static bk_status key_columns(binder *b, plan_rel *rel, exec_expr **keys, uint32_
  * with one side in each become hash keys, the rest the extra condition.  The
  * result's scope is probe ++ build (or probe alone for SEMI/ANTI).
  */
-static bk_status make_join(binder *b, plan_rel *probe, plan_rel *build, exec_join_kind kind,
-                           const sql_expr **conds, uint32_t n_conds, bool null_safe, plan_rel *out,
-                           bk_error *err) {
+static bk_status make_join(binder *b, const plan_rel *probe_in, const plan_rel *build_in,
+                           exec_join_kind kind, const sql_expr **conds, uint32_t n_conds,
+                           bool null_safe, plan_rel *out, bk_error *err) {
+    /* key columns are added to copies: the callers' relations stay as they were */
+    plan_rel probe_rel = *probe_in, build_rel = *build_in;
+    plan_rel *probe = &probe_rel, *build = &build_rel;
     plan_scope both;
     BK_TRY(scope_concat(b, &probe->scope, &build->scope, &both, err));
     bind_env env = {.b = b, .scope = &both};
@@ -1083,13 +1086,12 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
                        "The feature is not supported: ROLLUP, CUBE and GROUPING SETS in this "
                        "version.");
     plan_rel rel;
-    const sql_expr **left_over = NULL;
+    const sql_expr **left_over = NULL, *where = s->where;
     uint32_t n_left_over = 0;
     if (!s->from) {
         BK_TRY(one_row(b, &rel, err));
-        if (s->where) {
-            const sql_expr *w = s->where;
-            left_over = &w;
+        if (where) {
+            left_over = &where;
             n_left_over = 1;
         }
     } else {
