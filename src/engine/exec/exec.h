@@ -214,6 +214,7 @@ struct exec_node {
         } range;
         struct {
             const char *path;
+            void *reader; /* pq_reader *, open for the whole query (vectors' types live in it) */
             const uint32_t *fields; /* projected file columns */
             uint32_t n_fields;
         } parquet;

@@ -320,15 +320,28 @@ static bk_status scan_result(feed *f, bk_status s, bk_error *err) {
     return s;
 }
 
+static void close_reader(void *arg) { pq_reader_close(arg); }
+
+/*
+ * The vectors a scan produces point at types that live in the reader, and sinks
+ * keep those vectors: the reader stays open until the query arena goes.
+ */
 static bk_status run_parquet(feed *f, const chain *ch, exec_node *source, bk_error *err) {
-    pq_reader *r;
-    BK_TRY(pq_reader_open(source->u.parquet.path, NULL, &r, err));
+    pq_reader *r = source->u.parquet.reader;
+    if (!r) {
+        bk_cleanup *c = bk_arena_zalloc(f->ctx->arena, sizeof *c);
+        if (!c) return bk_arena_oom(f->ctx->arena, err);
+        BK_TRY(pq_reader_open(source->u.parquet.path, NULL, &r, err));
+        c->fn = close_reader;
+        c->arg = r;
+        bk_arena_on_reset(f->ctx->arena, c);
+        source->u.parquet.reader = r;
+    }
     scan_args sa = {.f = f, .ch = ch, .source = source};
     pq_scan_opts o = {.fields = source->u.parquet.fields,
                       .n_fields = source->u.parquet.n_fields,
                       .pool = f->ctx->pool};
     bk_status s = pq_scan(r, &o, parquet_cb, &sa, NULL, err);
-    pq_reader_close(r);
     return scan_result(f, s, err);
 }
 

@@ -162,6 +162,7 @@ static bk_status bind_path_table(binder *b, const sql_from *f, const char *forma
         bk_arena_on_reset(b->a, c);
         node = exec_node_make(b->a, EXEC_NODE_PARQUET, pq_reader_schema(r), NULL);
         if (!node) return bk_arena_oom(b->a, err);
+        node->u.parquet.reader = r;
         node->u.parquet.path = bk_arena_strdup(b->a, path);
         if (!node->u.parquet.path) return bk_arena_oom(b->a, err);
     }
