@@ -68,8 +68,8 @@ static bk_status rel_from_node(binder *b, exec_node *node, const char *qual, pla
 }
 
 /* PROJECT exprs over rel, naming the outputs; the scope keeps the given qualifiers. */
-static bk_status project(binder *b, plan_rel *rel, exec_expr **exprs, const plan_col *cols,
-                         uint32_t n, bk_error *err) {
+bk_status bind_project(binder *b, plan_rel *rel, exec_expr **exprs, const plan_col *cols,
+                       uint32_t n, bk_error *err) {
     plan_scope s;
     BK_TRY(scope_make(b, n, &s, err));
     for (uint32_t i = 0; i < n; i++) {
@@ -85,7 +85,7 @@ static bk_status project(binder *b, plan_rel *rel, exec_expr **exprs, const plan
     return BK_OK;
 }
 
-static bk_status filter(binder *b, plan_rel *rel, exec_expr *pred, bk_error *err) {
+bk_status bind_filter(binder *b, plan_rel *rel, exec_expr *pred, bk_error *err) {
     exec_node *f = exec_node_make(b->a, EXEC_NODE_FILTER, rel->node->schema, rel->node);
     if (!f) return bk_arena_oom(b->a, err);
     f->u.filter.pred = pred;
@@ -190,10 +190,10 @@ static bk_status rename_columns(binder *b, plan_rel *rel, const sql_ident *names
         cols[i] = rel->scope.cols[i];
         cols[i].name = names[i].text;
     }
-    return project(b, rel, exprs, cols, n, err);
+    return bind_project(b, rel, exprs, cols, n, err);
 }
 
-static void requalify(plan_rel *rel, const char *qual) {
+void bind_requalify(plan_rel *rel, const char *qual) {
     for (uint32_t i = 0; i < rel->scope.n; i++) rel->scope.cols[i].qualifier = qual;
 }
 
@@ -324,7 +324,7 @@ static bk_status bind_named(binder *b, const sql_from *f, plan_rel *out, bk_erro
             if (s != BK_OK) return s;
             if (c->cte->n_cols)
                 BK_TRY(rename_columns(b, out, c->cte->cols, c->cte->n_cols, f->span, err));
-            requalify(out, qual);
+            bind_requalify(out, qual);
             return BK_OK;
         }
         const char **cols = NULL;
@@ -347,7 +347,7 @@ static bk_status bind_named(binder *b, const sql_from *f, plan_rel *out, bk_erro
                 for (uint32_t i = 0; i < n_cols; i++) ids[i].text = cols[i];
                 BK_TRY(rename_columns(b, out, ids, n_cols, f->span, err));
             }
-            requalify(out, qual);
+            bind_requalify(out, qual);
             return BK_OK;
         }
     }
@@ -398,7 +398,7 @@ static double estimate_rows(const exec_node *n) {
 }
 
 /* Which of the relations (bit i = rels[i]) does e refer to?  Subqueries count as none. */
-static uint64_t refs_of(const sql_expr *e, const plan_rel *rels, uint32_t n_rels, bool *unknown) {
+uint64_t bind_refs_of(const sql_expr *e, const plan_rel *rels, uint32_t n_rels, bool *unknown) {
     if (!e) return 0;
     uint64_t m = 0;
     if (e->kind == SQL_E_COLUMN) {
@@ -419,23 +419,24 @@ static uint64_t refs_of(const sql_expr *e, const plan_rel *rels, uint32_t n_rels
         return m;
     }
     if (e->kind == SQL_E_IN_QUERY || e->kind == SQL_E_EXISTS || e->kind == SQL_E_SUBQUERY) {
-        for (uint32_t i = 0; i < e->n_args; i++) m |= refs_of(e->args[i], rels, n_rels, unknown);
+        for (uint32_t i = 0; i < e->n_args; i++)
+            m |= bind_refs_of(e->args[i], rels, n_rels, unknown);
         return m;
     }
-    for (uint32_t i = 0; i < e->n_args; i++) m |= refs_of(e->args[i], rels, n_rels, unknown);
-    m |= refs_of(e->operand, rels, n_rels, unknown);
-    m |= refs_of(e->else_, rels, n_rels, unknown);
-    m |= refs_of(e->filter, rels, n_rels, unknown);
+    for (uint32_t i = 0; i < e->n_args; i++) m |= bind_refs_of(e->args[i], rels, n_rels, unknown);
+    m |= bind_refs_of(e->operand, rels, n_rels, unknown);
+    m |= bind_refs_of(e->else_, rels, n_rels, unknown);
+    m |= bind_refs_of(e->filter, rels, n_rels, unknown);
     return m;
 }
 
 /* Split AND chains into conjuncts. */
-static bk_status conjuncts(binder *b, const sql_expr *e, const sql_expr ***list, uint32_t *n,
-                           uint32_t *cap, bk_error *err) {
+bk_status bind_conjuncts(binder *b, const sql_expr *e, const sql_expr ***list, uint32_t *n,
+                         uint32_t *cap, bk_error *err) {
     if (!e) return BK_OK;
     if (e->kind == SQL_E_BINARY_OP && !strcmp(e->op, "AND")) {
-        BK_TRY(conjuncts(b, e->args[0], list, n, cap, err));
-        return conjuncts(b, e->args[1], list, n, cap, err);
+        BK_TRY(bind_conjuncts(b, e->args[0], list, n, cap, err));
+        return bind_conjuncts(b, e->args[1], list, n, cap, err);
     }
     if (*n == *cap) {
         uint32_t c = *cap ? *cap * 2 : 8;
@@ -514,7 +515,7 @@ static bk_status key_columns(binder *b, plan_rel *rel, exec_expr **keys, uint32_
         cols[next] = (plan_col){NULL, "__join_key", keys[k]->type};
         (*out)[k] = next++;
     }
-    return project(b, rel, exprs, cols, total, err);
+    return bind_project(b, rel, exprs, cols, total, err);
 }
 
 /*
@@ -522,9 +523,9 @@ static bk_status key_columns(binder *b, plan_rel *rel, exec_expr **keys, uint32_
  * with one side in each become hash keys, the rest the extra condition.  The
  * result's scope is probe ++ build (or probe alone for SEMI/ANTI).
  */
-static bk_status make_join(binder *b, const plan_rel *probe_in, const plan_rel *build_in,
-                           exec_join_kind kind, const sql_expr **conds, uint32_t n_conds,
-                           bool null_safe, plan_rel *out, bk_error *err) {
+bk_status bind_make_join(binder *b, const plan_rel *probe_in, const plan_rel *build_in,
+                         exec_join_kind kind, const sql_expr **conds, uint32_t n_conds,
+                         bool null_safe, plan_rel *out, bk_error *err) {
     /* key columns are added to copies: the callers' relations stay as they were */
     plan_rel probe_rel = *probe_in, build_rel = *build_in;
     plan_rel *probe = &probe_rel, *build = &build_rel;
@@ -617,20 +618,20 @@ static bk_status make_join(binder *b, const plan_rel *probe_in, const plan_rel *
             if (!exprs[i]) return bk_arena_oom(b->a, err);
             cols[i] = outs.cols[src];
         }
-        BK_TRY(project(b, out, exprs, cols, n_keep, err));
+        BK_TRY(bind_project(b, out, exprs, cols, n_keep, err));
     }
     return BK_OK;
 }
 
 /* Collect the inner/cross join tree's leaves (other joins stay whole). */
-static bk_status flatten_inner(binder *b, const sql_from *f, const sql_from ***leaves, uint32_t *n,
-                               uint32_t *cap, const sql_expr ***conds, uint32_t *n_conds,
-                               uint32_t *ccap, bk_error *err) {
+bk_status bind_flatten_inner(binder *b, const sql_from *f, const sql_from ***leaves, uint32_t *n,
+                             uint32_t *cap, const sql_expr ***conds, uint32_t *n_conds,
+                             uint32_t *ccap, bk_error *err) {
     if (f->kind == SQL_FROM_JOIN && (f->join == SQL_JOIN_INNER || f->join == SQL_JOIN_CROSS) &&
         !f->natural && f->n_using == 0 && !f->alias) {
-        BK_TRY(flatten_inner(b, f->left, leaves, n, cap, conds, n_conds, ccap, err));
-        BK_TRY(flatten_inner(b, f->right, leaves, n, cap, conds, n_conds, ccap, err));
-        return conjuncts(b, f->on, conds, n_conds, ccap, err);
+        BK_TRY(bind_flatten_inner(b, f->left, leaves, n, cap, conds, n_conds, ccap, err));
+        BK_TRY(bind_flatten_inner(b, f->right, leaves, n, cap, conds, n_conds, ccap, err));
+        return bind_conjuncts(b, f->on, conds, n_conds, ccap, err);
     }
     if (*n == *cap) {
         uint32_t c = *cap ? *cap * 2 : 8;
@@ -649,9 +650,9 @@ static bk_status flatten_inner(binder *b, const sql_from *f, const sql_from ***l
  * Conjuncts that could not be placed (they reference nothing we know, e.g. an
  * outer column) are left to the caller in *left_over.
  */
-static bk_status plan_inner(binder *b, const sql_from **leaves, uint32_t n_leaves,
-                            const sql_expr **conds, uint32_t n_conds, plan_rel *out,
-                            const sql_expr ***left_over, uint32_t *n_left_over, bk_error *err) {
+bk_status bind_plan_inner(binder *b, const sql_from **leaves, uint32_t n_leaves,
+                          const sql_expr **conds, uint32_t n_conds, plan_rel *out,
+                          const sql_expr ***left_over, uint32_t *n_left_over, bk_error *err) {
     if (n_leaves > 60)
         return fail_at(b, leaves[0]->span, err, BK_UNSUPPORTED_FEATURE,
                        "The feature is not supported: more than 60 relations in one FROM clause.");
@@ -665,7 +666,7 @@ static bk_status plan_inner(binder *b, const sql_from **leaves, uint32_t n_leave
     if (!*left_over) return bk_arena_oom(b->a, err);
     for (uint32_t c = 0; c < n_conds; c++) {
         bool unknown = false;
-        masks[c] = refs_of(conds[c], rels, n_leaves, &unknown);
+        masks[c] = bind_refs_of(conds[c], rels, n_leaves, &unknown);
         if (unknown) {
             used[c] = true;
             (*left_over)[(*n_left_over)++] = conds[c];
@@ -680,7 +681,7 @@ static bk_status plan_inner(binder *b, const sql_from **leaves, uint32_t n_leave
         BK_TRY(bind_expr(&env, conds[c], &pred, err));
         if (pred->type->kind != BK_TYPE_BOOLEAN)
             BK_TRY(bind_cast(b, pred, T(BK_TYPE_BOOLEAN), conds[c], &pred, err));
-        BK_TRY(filter(b, &rels[r], pred, err));
+        BK_TRY(bind_filter(b, &rels[r], pred, err));
         used[c] = true;
     }
     double *est = bk_arena_array(b->a, n_leaves, sizeof *est);
@@ -722,7 +723,8 @@ static bk_status plan_inner(binder *b, const sql_from **leaves, uint32_t n_leave
             used[c] = true;
         }
         plan_rel next;
-        BK_TRY(make_join(b, &cur, &rels[pick], EXEC_JOIN_INNER, here, n_here, false, &next, err));
+        BK_TRY(
+            bind_make_join(b, &cur, &rels[pick], EXEC_JOIN_INNER, here, n_here, false, &next, err));
         cur = next;
         joined = now;
         order[n_order++] = (uint32_t)pick;
@@ -735,7 +737,7 @@ static bk_status plan_inner(binder *b, const sql_from **leaves, uint32_t n_leave
         BK_TRY(bind_expr(&env, conds[c], &pred, err));
         if (pred->type->kind != BK_TYPE_BOOLEAN)
             BK_TRY(bind_cast(b, pred, T(BK_TYPE_BOOLEAN), conds[c], &pred, err));
-        BK_TRY(filter(b, &cur, pred, err));
+        BK_TRY(bind_filter(b, &cur, pred, err));
     }
     /* restore the FROM order of columns (SELECT * must list them as written) */
     bool in_order = true;
@@ -759,7 +761,7 @@ static bk_status plan_inner(binder *b, const sql_from **leaves, uint32_t n_leave
                 if (!exprs[k]) return bk_arena_oom(b->a, err);
                 cols[k] = cur.scope.cols[src];
             }
-        BK_TRY(project(b, &cur, exprs, cols, pos, err));
+        BK_TRY(bind_project(b, &cur, exprs, cols, pos, err));
     }
     *out = cur;
     return BK_OK;
@@ -771,8 +773,8 @@ static bk_status bind_join(binder *b, const sql_from *f, plan_rel *out, bk_error
             const sql_from **leaves = NULL;
             const sql_expr **conds = NULL, **rest;
             uint32_t n = 0, cap = 0, nc = 0, ccap = 0, n_rest;
-            BK_TRY(flatten_inner(b, f, &leaves, &n, &cap, &conds, &nc, &ccap, err));
-            BK_TRY(plan_inner(b, leaves, n, conds, nc, out, &rest, &n_rest, err));
+            BK_TRY(bind_flatten_inner(b, f, &leaves, &n, &cap, &conds, &nc, &ccap, err));
+            BK_TRY(bind_plan_inner(b, leaves, n, conds, nc, out, &rest, &n_rest, err));
             if (n_rest) {
                 bind_env env = {.b = b, .scope = &out->scope};
                 exec_expr *pred;
@@ -786,7 +788,7 @@ static bk_status bind_join(binder *b, const sql_from *f, plan_rel *out, bk_error
     BK_TRY(bind_from(b, f->right, &r, err));
     const sql_expr **conds = NULL;
     uint32_t nc = 0, ccap = 0;
-    BK_TRY(conjuncts(b, f->on, &conds, &nc, &ccap, err));
+    BK_TRY(bind_conjuncts(b, f->on, &conds, &nc, &ccap, err));
     if (f->natural || f->n_using)
         return fail_at(b, f->span, err, BK_UNSUPPORTED_FEATURE,
                        "The feature is not supported: NATURAL and USING joins (write the ON "
@@ -808,7 +810,7 @@ static bk_status bind_join(binder *b, const sql_from *f, plan_rel *out, bk_error
     case SQL_JOIN_RIGHT: {
         /* a LEFT join with the sides swapped, then the columns put back */
         plan_rel j;
-        BK_TRY(make_join(b, &r, &l, EXEC_JOIN_LEFT, conds, nc, false, &j, err));
+        BK_TRY(bind_make_join(b, &r, &l, EXEC_JOIN_LEFT, conds, nc, false, &j, err));
         uint32_t n = j.scope.n, nr = r.scope.n;
         exec_expr **exprs = bk_arena_array(b->a, n ? n : 1, sizeof *exprs);
         plan_col *cols = bk_arena_array(b->a, n ? n : 1, sizeof *cols);
@@ -819,7 +821,7 @@ static bk_status bind_join(binder *b, const sql_from *f, plan_rel *out, bk_error
             if (!exprs[i]) return bk_arena_oom(b->a, err);
             cols[i] = j.scope.cols[src];
         }
-        BK_TRY(project(b, &j, exprs, cols, n, err));
+        BK_TRY(bind_project(b, &j, exprs, cols, n, err));
         *out = j;
         return BK_OK;
     }
@@ -827,7 +829,7 @@ static bk_status bind_join(binder *b, const sql_from *f, plan_rel *out, bk_error
         kind = EXEC_JOIN_INNER;
         break;
     }
-    return make_join(b, &l, &r, kind, conds, nc, false, out, err);
+    return bind_make_join(b, &l, &r, kind, conds, nc, false, out, err);
 }
 
 static bk_status bind_from(binder *b, const sql_from *f, plan_rel *out, bk_error *err) {
@@ -839,7 +841,7 @@ static bk_status bind_from(binder *b, const sql_from *f, plan_rel *out, bk_error
         return bind_named(b, f, out, err);
     case SQL_FROM_QUERY:
         BK_TRY(bind_query(b, f->query, out, err));
-        requalify(out, f->alias ? f->alias->text : NULL);
+        bind_requalify(out, f->alias ? f->alias->text : NULL);
         return rename_columns(b, out, f->col_aliases, f->n_col_aliases, f->span, err);
     case SQL_FROM_VALUES:
         return bind_values(b, f, out, err);
@@ -847,7 +849,7 @@ static bk_status bind_from(binder *b, const sql_from *f, plan_rel *out, bk_error
         return bind_table_function(b, f, out, err);
     case SQL_FROM_JOIN:
         BK_TRY(bind_join(b, f, out, err));
-        if (f->alias) requalify(out, f->alias->text);
+        if (f->alias) bind_requalify(out, f->alias->text);
         return BK_OK;
     }
     return fail_at(b, f->span, err, BK_INTERNAL, "unknown FROM item");
@@ -1100,9 +1102,20 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
         const sql_from **leaves = NULL;
         const sql_expr **conds = NULL;
         uint32_t n = 0, cap = 0, nc = 0, ccap = 0;
-        BK_TRY(flatten_inner(b, s->from, &leaves, &n, &cap, &conds, &nc, &ccap, err));
-        BK_TRY(conjuncts(b, s->where, &conds, &nc, &ccap, err));
-        BK_TRY(plan_inner(b, leaves, n, conds, nc, &rel, &left_over, &n_left_over, err));
+        BK_TRY(bind_flatten_inner(b, s->from, &leaves, &n, &cap, &conds, &nc, &ccap, err));
+        BK_TRY(bind_conjuncts(b, s->where, &conds, &nc, &ccap, err));
+        /* correlated subqueries become joins after the FROM is planned */
+        const sql_expr **correlated = bk_arena_array(b->a, nc ? nc : 1, sizeof *correlated);
+        if (!correlated) return bk_arena_oom(b->a, err);
+        uint32_t n_corr = 0, n_plain = 0;
+        for (uint32_t i = 0; i < nc; i++) {
+            if (bind_is_correlated(b, conds[i]))
+                correlated[n_corr++] = conds[i];
+            else
+                conds[n_plain++] = conds[i];
+        }
+        BK_TRY(bind_plan_inner(b, leaves, n, conds, n_plain, &rel, &left_over, &n_left_over, err));
+        for (uint32_t i = 0; i < n_corr; i++) BK_TRY(bind_correlated(b, &rel, correlated[i], err));
     }
     for (uint32_t i = 0; i < n_left_over; i++) {
         bind_env env = {.b = b, .scope = &rel.scope};
@@ -1110,7 +1123,7 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
         BK_TRY(bind_expr(&env, left_over[i], &pred, err));
         if (pred->type->kind != BK_TYPE_BOOLEAN)
             BK_TRY(bind_cast(b, pred, T(BK_TYPE_BOOLEAN), left_over[i], &pred, err));
-        BK_TRY(filter(b, &rel, pred, err));
+        BK_TRY(bind_filter(b, &rel, pred, err));
     }
     /* aggregates in SELECT, HAVING and ORDER BY */
     const sql_expr **calls = NULL;
@@ -1227,7 +1240,7 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
             pre[np] = exec_expr_const(b->a, z);
             pre_cols[np++] = (plan_col){NULL, "__one", T(BK_TYPE_INT)};
         }
-        BK_TRY(project(b, &rel, pre, pre_cols, np, err));
+        BK_TRY(bind_project(b, &rel, pre, pre_cols, np, err));
         uint32_t *keys = bk_arena_array(b->a, ng ? ng : 1, sizeof *keys);
         exec_agg *specs = bk_arena_array(b->a, n_calls ? n_calls : 1, sizeof *specs);
         if (!keys || !specs) return bk_arena_oom(b->a, err);
@@ -1286,7 +1299,7 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
             BK_TRY(bind_expr(&env, s->having, &h, err));
             if (h->type->kind != BK_TYPE_BOOLEAN)
                 BK_TRY(bind_cast(b, h, T(BK_TYPE_BOOLEAN), s->having, &h, err));
-            BK_TRY(filter(b, &rel, h, err));
+            BK_TRY(bind_filter(b, &rel, h, err));
         }
     } else if (s->having) {
         return fail_at(b, s->having->span, err, BK_MISSING_AGGREGATION,
@@ -1358,7 +1371,7 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
         keys[k].descending = ob->descending;
         keys[k].nulls_first = nulls_first(ob);
     }
-    BK_TRY(project(b, &rel, o.exprs, o.cols, o.n, err));
+    BK_TRY(bind_project(b, &rel, o.exprs, o.cols, o.n, err));
     if (s->distinct) {
         if (o.n != n_visible)
             return fail_at(b, q->span, err, BK_UNSUPPORTED_FEATURE,
@@ -1382,7 +1395,7 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
             exprs[i] = exec_expr_column(b->a, i, o.cols[i].type);
             if (!exprs[i]) return bk_arena_oom(b->a, err);
         }
-        BK_TRY(project(b, &rel, exprs, o.cols, n_visible, err));
+        BK_TRY(bind_project(b, &rel, exprs, o.cols, n_visible, err));
     }
     *out = rel;
     return BK_OK;
@@ -1405,7 +1418,7 @@ static bk_status cast_columns(binder *b, plan_rel *rel, const bk_type **types, c
         sql_expr fake = {.kind = SQL_E_COLUMN, .span = at->span};
         BK_TRY(bind_cast(b, c, types[i], &fake, &exprs[i], err));
     }
-    return project(b, rel, exprs, rel->scope.cols, rel->scope.n, err);
+    return bind_project(b, rel, exprs, rel->scope.cols, rel->scope.n, err);
 }
 
 static bk_status distinct_rows(binder *b, plan_rel *rel, bk_error *err) {

@@ -41,6 +41,7 @@ typedef struct binder {
     const char *text;
     cte_def *ctes;
     int depth;
+    uint32_t subquery_seq; /* names of decorrelated subqueries (__sq0, __sq1, ...) */
 } binder;
 
 /* One aggregate call found in a SELECT, with the column it becomes. */
@@ -85,5 +86,33 @@ bk_status bind_error_at(binder *b, const sql_expr *e, bk_error *err);
 
 /* bind_query.c */
 bk_status bind_query(binder *b, const sql_query *q, plan_rel *out, bk_error *err);
+/* PROJECT exprs over rel; the scope takes `cols` (names, qualifiers) with the exprs' types. */
+bk_status bind_project(binder *b, plan_rel *rel, exec_expr **exprs, const plan_col *cols,
+                       uint32_t n, bk_error *err);
+bk_status bind_filter(binder *b, plan_rel *rel, exec_expr *pred, bk_error *err);
+void bind_requalify(plan_rel *rel, const char *qual);
+/* Which relations (bit i) e's columns belong to; *unknown when one belongs to none. */
+uint64_t bind_refs_of(const sql_expr *e, const plan_rel *rels, uint32_t n_rels, bool *unknown);
+/* Append the conjuncts of an AND chain to a growable list. */
+bk_status bind_conjuncts(binder *b, const sql_expr *e, const sql_expr ***list, uint32_t *n,
+                         uint32_t *cap, bk_error *err);
+/* The leaves of an inner/cross join tree, and the ON conjuncts met on the way. */
+bk_status bind_flatten_inner(binder *b, const sql_from *f, const sql_from ***leaves, uint32_t *n,
+                             uint32_t *cap, const sql_expr ***conds, uint32_t *n_conds,
+                             uint32_t *ccap, bk_error *err);
+/* Inner joins of the leaves under the conjuncts; unplaceable conjuncts in *left_over. */
+bk_status bind_plan_inner(binder *b, const sql_from **leaves, uint32_t n_leaves,
+                          const sql_expr **conds, uint32_t n_conds, plan_rel *out,
+                          const sql_expr ***left_over, uint32_t *n_left_over, bk_error *err);
+/* A hash join of probe and build on conjuncts over their columns. */
+bk_status bind_make_join(binder *b, const plan_rel *probe, const plan_rel *build,
+                         exec_join_kind kind, const sql_expr **conds, uint32_t n_conds,
+                         bool null_safe, plan_rel *out, bk_error *err);
+
+/* bind_subquery.c: correlated subqueries in WHERE become joins */
+/* True when conjunct c holds a correlated EXISTS / IN / scalar subquery this file handles. */
+bool bind_is_correlated(binder *b, const sql_expr *c);
+/* Apply such a conjunct to rel: a semi/anti join, or a join with an aggregated derived table. */
+bk_status bind_correlated(binder *b, plan_rel *rel, const sql_expr *c, bk_error *err);
 
 #endif

@@ -1,0 +1,291 @@
+/*
+ * bind_subquery.c — correlated subqueries in WHERE, planned as joins.
+ *
+ * A subquery that names a column of the outer query cannot run on its own (the
+ * uncorrelated ones run while binding, bind_expr.c).  The shapes TPC-H and most
+ * reporting SQL use are rewritten the way Spark's optimizer does:
+ *
+ *   [NOT] EXISTS (SELECT … FROM F WHERE inner AND corr)
+ *       the outer rows SEMI (ANTI) JOIN F filtered by `inner`, on `corr`
+ *   x IN (SELECT e FROM F WHERE inner AND corr)
+ *       SEMI JOIN on corr AND x = e
+ *   lhs op (SELECT agg FROM F WHERE inner AND i1 = o1 AND …)     (op: = <> < <= > >=)
+ *       JOIN (SELECT i1 AS __k0, …, agg AS __v FROM F WHERE inner GROUP BY i1, …)
+ *       ON o1 = __k0 …, then the filter lhs op __v.  An inner join is right here:
+ *       an outer row without a group would compare with NULL, which is not true.
+ *
+ * `corr` are the subquery's conjuncts that name outer columns; `inner` the rest.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/plan/binder_int.h"
+
+static bk_status fail(binder *b, const sql_expr *at, bk_error *err, const char *msg) {
+    (void)b;
+    bk_error_set(err, BK_UNSUPPORTED_FEATURE, "The feature is not supported: %s", msg);
+    if (err && err->sql_pos < 0) err->sql_pos = (int)at->span.off;
+    return BK_UNSUPPORTED_FEATURE;
+}
+
+/* The subquery of a conjunct we handle, and how. */
+typedef enum corr_kind { CORR_NONE, CORR_EXISTS, CORR_NOT_EXISTS, CORR_IN, CORR_SCALAR } corr_kind;
+
+static corr_kind kind_of(const sql_expr *c, const sql_query **q, const sql_expr **lhs,
+                         const char **op, bool *sub_on_left) {
+    *lhs = NULL;
+    *op = NULL;
+    *sub_on_left = false;
+    if (c->kind == SQL_E_EXISTS) {
+        *q = c->query;
+        return c->negated ? CORR_NOT_EXISTS : CORR_EXISTS;
+    }
+    if (c->kind == SQL_E_UNARY && !strcmp(c->op, "NOT") && c->args[0]->kind == SQL_E_EXISTS) {
+        *q = c->args[0]->query;
+        return c->args[0]->negated ? CORR_EXISTS : CORR_NOT_EXISTS;
+    }
+    if (c->kind == SQL_E_IN_QUERY && !c->negated) {
+        *q = c->query;
+        *lhs = c->args[0];
+        return CORR_IN;
+    }
+    if (c->kind == SQL_E_BINARY_OP && c->n_args == 2) {
+        static const char *const cmp[] = {"=", "<>", "<", "<=", ">", ">="};
+        bool is_cmp = false;
+        for (size_t i = 0; i < BK_ARRAY_LEN(cmp); i++) is_cmp |= !strcmp(c->op, cmp[i]);
+        if (!is_cmp) return CORR_NONE;
+        int side = c->args[1]->kind == SQL_E_SUBQUERY   ? 1
+                   : c->args[0]->kind == SQL_E_SUBQUERY ? 0
+                                                        : -1;
+        if (side < 0) return CORR_NONE;
+        *q = c->args[side]->query;
+        *lhs = c->args[1 - side];
+        *op = c->op;
+        *sub_on_left = side == 0;
+        return CORR_SCALAR;
+    }
+    return CORR_NONE;
+}
+
+bool bind_is_correlated(binder *b, const sql_expr *c) {
+    const sql_query *q;
+    const sql_expr *lhs;
+    const char *op;
+    bool left;
+    if (kind_of(c, &q, &lhs, &op, &left) == CORR_NONE) return false;
+    /* correlated exactly when it does not bind on its own */
+    plan_rel tmp;
+    bk_error e;
+    bk_error_clear(&e);
+    e.sql_pos = -1;
+    return bind_query(b, q, &tmp, &e) != BK_OK && e.code == BK_UNRESOLVED_COLUMN;
+}
+
+/* A synthetic AST node; spans point at `at` for messages. */
+static sql_expr *node(binder *b, sql_expr_kind kind, const sql_expr *at) {
+    sql_expr *e = bk_arena_zalloc(b->a, sizeof *e);
+    if (e) {
+        e->kind = kind;
+        e->span = at->span;
+    }
+    return e;
+}
+
+static sql_expr *binop(binder *b, const char *op, sql_expr *l, sql_expr *r, const sql_expr *at) {
+    sql_expr *e = node(b, SQL_E_BINARY_OP, at);
+    sql_expr **args = bk_arena_array(b->a, 2, sizeof *args);
+    if (!e || !args) return NULL;
+    args[0] = l;
+    args[1] = r;
+    e->op = op;
+    e->args = args;
+    e->n_args = 2;
+    return e;
+}
+
+/* The column `qual`.`name` as an AST. */
+static sql_expr *colref(binder *b, const char *qual, const char *name, const sql_expr *at) {
+    sql_expr *e = node(b, SQL_E_COLUMN, at);
+    sql_ident *parts = bk_arena_zalloc(b->a, 2 * sizeof *parts);
+    if (!e || !parts) return NULL;
+    parts[0].text = qual;
+    parts[1].text = name;
+    e->name.parts = parts;
+    e->name.n = 2;
+    e->name.span = at->span;
+    return e;
+}
+
+/* The subquery's FROM bound alone, with its conjuncts split into inner and correlated. */
+typedef struct split {
+    plan_rel inner;        /* FROM, filtered by the inner conjuncts */
+    const sql_expr **corr; /* conjuncts that name outer columns */
+    uint32_t n_corr;
+    const sql_expr **inner_c; /* the inner conjuncts (for rebuilding a WHERE) */
+    uint32_t n_inner;
+} split;
+
+static bk_status split_subquery(binder *b, const sql_query *q, const sql_expr *at, split *out,
+                                bk_error *err) {
+    memset(out, 0, sizeof *out);
+    if (q->kind != SQL_Q_SELECT || !q->select->from || q->n_ctes || q->limit || q->offset ||
+        q->select->having || q->select->distinct)
+        return fail(b, at, err,
+                    "this shape of correlated subquery (it needs a plain SELECT … "
+                    "FROM … WHERE …).");
+    const sql_from **leaves = NULL;
+    const sql_expr **conds = NULL;
+    uint32_t n = 0, cap = 0, nc = 0, ccap = 0;
+    BK_TRY(bind_flatten_inner(b, q->select->from, &leaves, &n, &cap, &conds, &nc, &ccap, err));
+    BK_TRY(bind_conjuncts(b, q->select->where, &conds, &nc, &ccap, err));
+    BK_TRY(bind_plan_inner(b, leaves, n, conds, nc, &out->inner, &out->corr, &out->n_corr, err));
+    out->inner_c = bk_arena_array(b->a, nc ? nc : 1, sizeof *out->inner_c);
+    if (!out->inner_c) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < nc; i++) {
+        bool is_corr = false;
+        for (uint32_t k = 0; k < out->n_corr; k++) is_corr |= out->corr[k] == conds[i];
+        if (!is_corr) out->inner_c[out->n_inner++] = conds[i];
+    }
+    return BK_OK;
+}
+
+static bk_status semi_join(binder *b, plan_rel *rel, const sql_expr *c, corr_kind kind,
+                           const sql_query *q, const sql_expr *lhs, bk_error *err) {
+    split sp;
+    BK_TRY(split_subquery(b, q, c, &sp, err));
+    if (q->select->group_kind != SQL_GROUP_NONE)
+        return fail(b, c, err, "GROUP BY inside a correlated EXISTS or IN subquery.");
+    uint32_t n = sp.n_corr + (lhs ? 1 : 0);
+    const sql_expr **conds = bk_arena_array(b->a, n ? n : 1, sizeof *conds);
+    if (!conds) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < sp.n_corr; i++) conds[i] = sp.corr[i];
+    if (lhs) {
+        if (q->select->n_items != 1 || q->select->items[0].expr->kind == SQL_E_STAR)
+            return fail(b, c, err, "IN (subquery) with other than one column.");
+        conds[sp.n_corr] = binop(b, "=", (sql_expr *)lhs, q->select->items[0].expr, c);
+        if (!conds[sp.n_corr]) return bk_arena_oom(b->a, err);
+    }
+    plan_rel out;
+    BK_TRY(bind_make_join(b, rel, &sp.inner,
+                          kind == CORR_NOT_EXISTS ? EXEC_JOIN_ANTI : EXEC_JOIN_SEMI, conds, n,
+                          false, &out, err));
+    *rel = out;
+    return BK_OK;
+}
+
+static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const sql_query *q,
+                             const sql_expr *lhs, const char *op, bool sub_on_left, bk_error *err) {
+    const sql_select *s = q->select;
+    if (s->n_items != 1 || s->group_kind != SQL_GROUP_NONE)
+        return fail(b, c, err,
+                    "a correlated scalar subquery must be one aggregate without "
+                    "GROUP BY.");
+    split sp;
+    BK_TRY(split_subquery(b, q, c, &sp, err));
+    /* every correlated conjunct must be inner_expr = outer_expr */
+    sql_expr **keys_in = bk_arena_array(b->a, sp.n_corr ? sp.n_corr : 1, sizeof *keys_in);
+    sql_expr **keys_out = bk_arena_array(b->a, sp.n_corr ? sp.n_corr : 1, sizeof *keys_out);
+    if (!keys_in || !keys_out) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < sp.n_corr; i++) {
+        const sql_expr *k = sp.corr[i];
+        if (k->kind != SQL_E_BINARY_OP || strcmp(k->op, "=") != 0)
+            return fail(b, k, err, "a correlated condition other than an equality.");
+        bool u0 = false, u1 = false;
+        uint64_t m0 = bind_refs_of(k->args[0], &sp.inner, 1, &u0);
+        uint64_t m1 = bind_refs_of(k->args[1], &sp.inner, 1, &u1);
+        int inner_side = (!u0 && m0) ? 0 : (!u1 && m1) ? 1 : -1;
+        if (inner_side < 0 || (inner_side == 0 ? !u1 : !u0))
+            return fail(b, k, err,
+                        "a correlated equality must compare an inner with an outer "
+                        "column.");
+        keys_in[i] = k->args[inner_side];
+        keys_out[i] = k->args[1 - inner_side];
+    }
+    /* SELECT k0 AS __k0, …, agg AS __v FROM F WHERE inner GROUP BY k0, … */
+    char qual[32];
+    snprintf(qual, sizeof qual, "__sq%u", b->subquery_seq++);
+    const char *qname = bk_arena_strdup(b->a, qual);
+    sql_query *dq = bk_arena_zalloc(b->a, sizeof *dq);
+    sql_select *ds = bk_arena_zalloc(b->a, sizeof *ds);
+    sql_select_item *items = bk_arena_zalloc(b->a, (sp.n_corr + 1) * sizeof *items);
+    sql_ident *aliases = bk_arena_zalloc(b->a, (sp.n_corr + 1) * sizeof *aliases);
+    if (!qname || !dq || !ds || !items || !aliases) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < sp.n_corr; i++) {
+        aliases[i].text = bk_arena_printf(b->a, "__k%u", i);
+        if (!aliases[i].text) return bk_arena_oom(b->a, err);
+        items[i].expr = keys_in[i];
+        items[i].alias = &aliases[i];
+    }
+    aliases[sp.n_corr].text = "__v";
+    items[sp.n_corr].expr = s->items[0].expr;
+    items[sp.n_corr].alias = &aliases[sp.n_corr];
+    ds->items = items;
+    ds->n_items = sp.n_corr + 1;
+    ds->from = s->from;
+    sql_expr *where = NULL;
+    for (uint32_t i = 0; i < sp.n_inner; i++) {
+        where = where ? binop(b, "AND", where, (sql_expr *)sp.inner_c[i], c)
+                      : (sql_expr *)sp.inner_c[i];
+        if (!where) return bk_arena_oom(b->a, err);
+    }
+    ds->where = where;
+    ds->group_kind = sp.n_corr ? SQL_GROUP_EXPRS : SQL_GROUP_NONE;
+    ds->group = keys_in;
+    ds->n_group = sp.n_corr;
+    dq->kind = SQL_Q_SELECT;
+    dq->select = ds;
+    dq->span = q->span;
+    plan_rel derived;
+    BK_TRY(bind_query(b, dq, &derived, err));
+    bind_requalify(&derived, qname);
+    const sql_expr **conds = bk_arena_array(b->a, sp.n_corr ? sp.n_corr : 1, sizeof *conds);
+    if (!conds) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < sp.n_corr; i++) {
+        sql_expr *ref = colref(b, qname, aliases[i].text, c);
+        conds[i] = ref ? binop(b, "=", keys_out[i], ref, c) : NULL;
+        if (!conds[i]) return bk_arena_oom(b->a, err);
+    }
+    plan_rel joined;
+    BK_TRY(
+        bind_make_join(b, rel, &derived, EXEC_JOIN_INNER, conds, sp.n_corr, false, &joined, err));
+    /* the comparison, then back to the outer columns */
+    sql_expr *v = colref(b, qname, "__v", c);
+    sql_expr *cmp = v ? (sub_on_left ? binop(b, op, v, (sql_expr *)lhs, c)
+                                     : binop(b, op, (sql_expr *)lhs, v, c))
+                      : NULL;
+    if (!cmp) return bk_arena_oom(b->a, err);
+    bind_env env = {.b = b, .scope = &joined.scope};
+    exec_expr *pred;
+    BK_TRY(bind_expr(&env, cmp, &pred, err));
+    BK_TRY(bind_filter(b, &joined, pred, err));
+    uint32_t keep = rel->scope.n;
+    exec_expr **exprs = bk_arena_array(b->a, keep ? keep : 1, sizeof *exprs);
+    if (!exprs) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < keep; i++) {
+        exprs[i] = exec_expr_column(b->a, i, joined.scope.cols[i].type);
+        if (!exprs[i]) return bk_arena_oom(b->a, err);
+    }
+    BK_TRY(bind_project(b, &joined, exprs, joined.scope.cols, keep, err));
+    *rel = joined;
+    return BK_OK;
+}
+
+bk_status bind_correlated(binder *b, plan_rel *rel, const sql_expr *c, bk_error *err) {
+    const sql_query *q;
+    const sql_expr *lhs;
+    const char *op;
+    bool left;
+    switch (kind_of(c, &q, &lhs, &op, &left)) {
+    case CORR_EXISTS:
+        return semi_join(b, rel, c, CORR_EXISTS, q, NULL, err);
+    case CORR_NOT_EXISTS:
+        return semi_join(b, rel, c, CORR_NOT_EXISTS, q, NULL, err);
+    case CORR_IN:
+        return semi_join(b, rel, c, CORR_IN, q, lhs, err);
+    case CORR_SCALAR:
+        return scalar_join(b, rel, c, q, lhs, op, left, err);
+    case CORR_NONE:
+        break;
+    }
+    return fail(b, c, err, "this correlated subquery.");
+}
