@@ -13,7 +13,7 @@ DEB_PACKAGES=(
     libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev libbrotli-dev
     libjansson-dev libmicrohttpd-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev
     libpcre2-dev libutf8proc-dev
-    python3 python3-venv
+    python3 python3-venv tzdata
 )
 
 missing=()
