@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/mem.h"
 #include "base/str.h"
@@ -281,6 +282,16 @@ static bk_status run_drop_view(eng_session *s, const sql_stmt *st, bk_arena *a, 
     return e;
 }
 
+/* bricks.memory_limit, or 80% of the machine's memory when it is 0 (DESIGN §4). */
+static size_t memory_limit(const eng_session *s) {
+    int64_t limit = 0;
+    const char *ml = eng_setting(s, "bricks.memory_limit");
+    if (ml && bk_parse_i64(ml, strlen(ml), &limit) && limit > 0) return (size_t)limit;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return 0;
+    return (size_t)((double)pages * (double)page * 0.8);
+}
+
 static bk_status run_statement(eng_session *s, const sql_stmt *st, const char *text, bk_arena *a,
                                eng_result *r, bk_error *err) {
     exec_ctx *ctx = bk_arena_zalloc(a, sizeof *ctx);
@@ -288,9 +299,7 @@ static bk_status run_statement(eng_session *s, const sql_stmt *st, const char *t
     ctx->arena = a;
     ctx->pool = s->pool;
     ctx->ansi = key_eq(eng_setting(s, "spark.sql.ansi.enabled"), "true");
-    int64_t limit = 0;
-    const char *ml = eng_setting(s, "bricks.memory_limit");
-    if (ml && bk_parse_i64(ml, strlen(ml), &limit) && limit > 0) ctx->memory_limit = (size_t)limit;
+    ctx->memory_limit = memory_limit(s);
     plan_env env = {.session = s, .view_sql = view_sql, .ansi = ctx->ansi, .exec = ctx};
     bk_mutex_lock(s->lock);
     s->running = ctx;
@@ -374,7 +383,8 @@ bk_status eng_execute(eng_session *s, const char *sql, ptrdiff_t len, eng_result
     sql_stmt_list stmts;
     rc = text ? sql_parse(parse, text, n, &stmts, err) : bk_arena_oom(parse, err);
     for (uint32_t i = 0; rc == BK_OK && i < stmts.n; i++) {
-        bk_arena *a = bk_arena_new(parse, "sql statement", 0);
+        /* the statement's memory (its workers' arenas are children) stays under the limit */
+        bk_arena *a = bk_arena_new(parse, "query", memory_limit(s));
         eng_result *r = a ? bk_arena_zalloc(a, sizeof *r) : NULL;
         if (!r) {
             rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory running SQL");

@@ -60,7 +60,7 @@ static bk_status feed_init(exec_ctx *ctx, exec_sink *sink, feed *f, bk_error *er
         exec_worker *w = &f->workers[i];
         memset(w, 0, sizeof *w);
         w->arena = bk_arena_new(ctx->arena, "query worker", 0);
-        w->scratch = bk_arena_new(NULL, "chunk scratch", 0);
+        w->scratch = bk_arena_new(ctx->arena, "chunk scratch", 0); /* counts against the limit */
         bk_buf_init(&w->keybuf);
         if (!w->arena || !w->scratch) return bk_arena_oom(ctx->arena, err);
     }

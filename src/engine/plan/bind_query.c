@@ -431,12 +431,141 @@ uint64_t bind_refs_of(const sql_expr *e, const plan_rel *rels, uint32_t n_rels, 
 }
 
 /* Split AND chains into conjuncts. */
+/* Syntactic equality of two expressions (names case-insensitive; subqueries by identity). */
+static bool ast_equal(const sql_expr *x, const sql_expr *y) {
+    if (x == y) return true;
+    if (!x || !y || x->kind != y->kind || x->negated != y->negated || x->b != y->b ||
+        x->n_args != y->n_args || x->name.n != y->name.n || x->query != y->query ||
+        x->distinct != y->distinct || x->star_arg != y->star_arg || x->over || y->over)
+        return false;
+    if ((x->op || y->op) && (!x->op || !y->op || strcmp(x->op, y->op) != 0)) return false;
+    if (x->text_len != y->text_len || (x->text_len && memcmp(x->text, y->text, x->text_len) != 0))
+        return false;
+    if ((x->type_name || y->type_name) &&
+        (!x->type_name || !y->type_name || strcmp(x->type_name, y->type_name) != 0))
+        return false;
+    if ((x->type || y->type) && (!x->type || !y->type || !bk_type_equal(x->type, y->type)))
+        return false;
+    for (uint32_t i = 0; i < x->name.n; i++)
+        if (!name_eq(x->name.parts[i].text, y->name.parts[i].text)) return false;
+    for (uint32_t i = 0; i < x->n_args; i++)
+        if (!ast_equal(x->args[i], y->args[i])) return false;
+    return ast_equal(x->operand, y->operand) && ast_equal(x->else_, y->else_) &&
+           ast_equal(x->filter, y->filter);
+}
+
+static bk_status push_cond(binder *b, const sql_expr *e, const sql_expr ***list, uint32_t *n,
+                           uint32_t *cap, bk_error *err) {
+    if (*n == *cap) {
+        uint32_t c = *cap ? *cap * 2 : 8;
+        const sql_expr **l = bk_arena_array(b->a, c, sizeof *l);
+        if (!l) return bk_arena_oom(b->a, err);
+        if (*n) memcpy(l, *list, *n * sizeof *l);
+        *list = l;
+        *cap = c;
+    }
+    (*list)[(*n)++] = e;
+    return BK_OK;
+}
+
+static bk_status collect_or(binder *b, const sql_expr *e, const sql_expr ***list, uint32_t *n,
+                            uint32_t *cap, bk_error *err) {
+    if (e->kind == SQL_E_BINARY_OP && !strcmp(e->op, "OR")) {
+        BK_TRY(collect_or(b, e->args[0], list, n, cap, err));
+        return collect_or(b, e->args[1], list, n, cap, err);
+    }
+    return push_cond(b, e, list, n, cap, err);
+}
+
+/*
+ * (A AND B) OR (A AND C)  ->  A, (B OR C): conjuncts common to every branch of an OR
+ * are pulled out, so that a join condition repeated in each branch (TPC-H q19)
+ * becomes a hash-join key instead of a cross product.  Returns false when there is
+ * nothing in common (the OR is kept as it is).
+ */
+static bk_status factor_or(binder *b, const sql_expr *e, const sql_expr ***list, uint32_t *n,
+                           uint32_t *cap, bool *done, bk_error *err) {
+    *done = false;
+    const sql_expr **branches = NULL;
+    uint32_t nb = 0, cb = 0;
+    BK_TRY(collect_or(b, e, &branches, &nb, &cb, err));
+    const sql_expr ***terms = bk_arena_array(b->a, nb, sizeof *terms);
+    uint32_t *nt = bk_arena_zalloc(b->a, nb * sizeof *nt);
+    if (!terms || !nt) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < nb; i++) {
+        uint32_t c = 0;
+        terms[i] = NULL;
+        BK_TRY(bind_conjuncts(b, branches[i], &terms[i], &nt[i], &c, err));
+    }
+    bool **used = bk_arena_array(b->a, nb, sizeof *used);
+    if (!used) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < nb; i++) {
+        used[i] = bk_arena_zalloc(b->a, nt[i] ? nt[i] : 1);
+        if (!used[i]) return bk_arena_oom(b->a, err);
+    }
+    uint32_t common = 0;
+    for (uint32_t t = 0; t < nt[0]; t++) {
+        bool everywhere = true;
+        for (uint32_t i = 1; i < nb && everywhere; i++) {
+            bool found = false;
+            for (uint32_t k = 0; k < nt[i] && !found; k++)
+                if (!used[i][k] && ast_equal(terms[0][t], terms[i][k])) found = used[i][k] = true;
+            everywhere = found;
+        }
+        if (!everywhere) continue;
+        used[0][t] = true;
+        common++;
+        BK_TRY(push_cond(b, terms[0][t], list, n, cap, err));
+    }
+    if (!common) return BK_OK;
+    *done = true;
+    /* the OR of what is left of each branch; a branch with nothing left makes it true */
+    sql_expr *rest_or = NULL;
+    for (uint32_t i = 0; i < nb; i++) {
+        sql_expr *branch = NULL;
+        for (uint32_t k = 0; k < nt[i]; k++) {
+            if (used[i][k]) continue;
+            if (!branch) {
+                branch = (sql_expr *)terms[i][k];
+                continue;
+            }
+            sql_expr *and = bk_arena_zalloc(b->a, sizeof *and);
+            sql_expr **args = bk_arena_array(b->a, 2, sizeof *args);
+            if (!and || !args) return bk_arena_oom(b->a, err);
+            *and = (sql_expr){.kind = SQL_E_BINARY_OP, .span = e->span, .op = "AND", .args = args,
+                              .n_args = 2};
+            args[0] = branch;
+            args[1] = (sql_expr *)terms[i][k];
+            branch = and;
+        }
+        if (!branch) return BK_OK; /* (A) OR (A AND C) is just A */
+        if (!rest_or) {
+            rest_or = branch;
+            continue;
+        }
+        sql_expr *or = bk_arena_zalloc(b->a, sizeof *or);
+        sql_expr **args = bk_arena_array(b->a, 2, sizeof *args);
+        if (!or || !args) return bk_arena_oom(b->a, err);
+        *or = (sql_expr){.kind = SQL_E_BINARY_OP, .span = e->span, .op = "OR", .args = args,
+                         .n_args = 2};
+        args[0] = rest_or;
+        args[1] = branch;
+        rest_or = or;
+    }
+    return push_cond(b, rest_or, list, n, cap, err);
+}
+
 bk_status bind_conjuncts(binder *b, const sql_expr *e, const sql_expr ***list, uint32_t *n,
                          uint32_t *cap, bk_error *err) {
     if (!e) return BK_OK;
     if (e->kind == SQL_E_BINARY_OP && !strcmp(e->op, "AND")) {
         BK_TRY(bind_conjuncts(b, e->args[0], list, n, cap, err));
         return bind_conjuncts(b, e->args[1], list, n, cap, err);
+    }
+    if (e->kind == SQL_E_BINARY_OP && !strcmp(e->op, "OR")) {
+        bool done;
+        BK_TRY(factor_or(b, e, list, n, cap, &done, err));
+        if (done) return BK_OK;
     }
     if (*n == *cap) {
         uint32_t c = *cap ? *cap * 2 : 8;
