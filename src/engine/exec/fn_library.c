@@ -40,7 +40,10 @@ bk_status exec_fnlib_mismatch(bk_error *err, const char *fn, uint32_t i, const c
 bk_status exec_fnlib_expect(const char *fn, const bk_type *const *args, uint32_t i,
                             const bk_type *want, const bk_type **cast_to, bk_error *err) {
     const bk_type *t = args[i];
-    if (t->kind == BK_TYPE_VOID || bk_type_equal(t, want) || plan_implicit_cast_ok(t, want, true)) {
+    /* Spark's string functions also take BINARY where a STRING is expected */
+    bool bin_to_str = t->kind == BK_TYPE_BINARY && want->kind == BK_TYPE_STRING;
+    if (t->kind == BK_TYPE_VOID || bk_type_equal(t, want) || bin_to_str ||
+        plan_implicit_cast_ok(t, want, true)) {
         cast_to[i] = want;
         return BK_OK;
     }
@@ -88,6 +91,8 @@ const bk_type *exec_fnlib_common_type(bk_arena *a, const bk_type *const *args, u
 #define STRBUF_BLOCK 16384
 
 char *exec_strbuf_alloc(exec_strbuf *sb, size_t n) {
+    static char empty[1];
+    if (n == 0) return empty;
     if (n > sb->left) {
         if (n >= STRBUF_BLOCK / 4) return bk_arena_alloc(sb->a, n ? n : 1);
         sb->p = bk_arena_alloc(sb->a, STRBUF_BLOCK);

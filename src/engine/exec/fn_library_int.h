@@ -20,7 +20,8 @@
                    const bk_type **cast_to, const bk_type **result, bk_error *err)
 
 /*
- * Argument i of `fn` must become `want`: cast_to[i] = want when args[i] is
+ * Argument i of `fn` must become `want`: cast_to[i] = want when args[i] is BINARY
+ * and want STRING (Spark's string functions take BINARY too), or
  * VOID, equal, or implicitly castable (ANSI rules, plan_implicit_cast_ok);
  * else DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE naming the parameter.
  */
