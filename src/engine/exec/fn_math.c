@@ -176,7 +176,13 @@ static EXEC_BIND(bind_floor_ceil) {
 static inline double signum(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; }
 
 DOUBLE_FN(k_sqrt, sqrt(x))
-DOUBLE_FN(k_cbrt, cbrt(x))
+/* cbrt, exact on perfect cubes (glibc's cbrt(27) is 3.0000000000000004; Java's is 3.0). */
+static inline double exact_cbrt(double x) {
+    double r = cbrt(x), k = nearbyint(r);
+    return k * k * k == x ? k : r;
+}
+
+DOUBLE_FN(k_cbrt, exact_cbrt(x))
 DOUBLE_FN(k_exp, exp(x))
 DOUBLE_FN(k_expm1, expm1(x))
 DOUBLE_FN_NULL(k_ln, x <= 0, log(x))
