@@ -1113,7 +1113,7 @@ static EXEC_KERNEL(k_unhex) {
             int hi = k == 0 && odd ? 0 : hex_value((unsigned char)s.ptr[2 * k - odd]);
             int lo = hex_value((unsigned char)s.ptr[2 * k + 1 - odd]);
             ok = hi >= 0 && lo >= 0;
-            dst[k] = (char)(hi << 4 | lo);
+            if (ok) dst[k] = (char)(hi << 4 | lo);
         }
         if (!ok) {
             r[i] = bk_str_make("", 0);
