@@ -148,6 +148,8 @@ EXEC_KERNEL(exec_fnre_split);
 
 /* Compiles a constant pattern (and escape) into e->state. */
 bk_status exec_fnlike_prepare(bk_arena *a, exec_expr *e, bk_error *err);
+/* The same for ILIKE: the compiled pattern is lower-cased. */
+bk_status exec_fnlike_prepare_ci(bk_arena *a, exec_expr *e, bk_error *err);
 EXEC_BIND(exec_fnlike_bind); /* like/ilike(s, p[, escape]) -> BOOLEAN */
 EXEC_KERNEL(exec_fnlike_like);
 EXEC_KERNEL(exec_fnlike_ilike);

@@ -131,9 +131,7 @@ EXEC_BIND(exec_fnlike_bind) {
                                  err);
 }
 
-static bool is_ilike(const exec_expr *e) { return e->name && strcmp(e->name, "ilike") == 0; }
-
-bk_status exec_fnlike_prepare(bk_arena *a, exec_expr *e, bk_error *err) {
+static bk_status prepare(bk_arena *a, exec_expr *e, bool ci, bk_error *err) {
     if (!exec_fnlib_is_const(e, 1)) return BK_OK;
     if (e->n_args == 3 && !exec_fnlib_is_const(e, 2)) return BK_OK;
     const bk_vector *pv = e->args[1]->value;
@@ -146,9 +144,17 @@ bk_status exec_fnlike_prepare(bk_arena *a, exec_expr *e, bk_error *err) {
     }
     like_pat *p = bk_arena_zalloc(a, sizeof *p);
     if (!p) return bk_arena_oom(a, err);
-    BK_TRY(compile(a, ((const bk_str *)pv->data)[0], esc, is_ilike(e), p, err));
+    BK_TRY(compile(a, ((const bk_str *)pv->data)[0], esc, ci, p, err));
     e->state = p;
     return BK_OK;
+}
+
+bk_status exec_fnlike_prepare(bk_arena *a, exec_expr *e, bk_error *err) {
+    return prepare(a, e, false, err);
+}
+
+bk_status exec_fnlike_prepare_ci(bk_arena *a, exec_expr *e, bk_error *err) {
+    return prepare(a, e, true, err);
 }
 
 static bk_status like_kernel(const exec_call *call, bool ci, bk_vector *const *args, size_t n,

@@ -1203,7 +1203,7 @@ const exec_fn_def exec_fn_string_defs[] = {
     {"split", 2, 3, exec_fnre_bind_split, exec_fnre_split, exec_fnre_prepare},
     /* fn_like.c */
     {"like", 2, 3, exec_fnlike_bind, exec_fnlike_like, exec_fnlike_prepare},
-    {"ilike", 2, 3, exec_fnlike_bind, exec_fnlike_ilike, exec_fnlike_prepare},
+    {"ilike", 2, 3, exec_fnlike_bind, exec_fnlike_ilike, exec_fnlike_prepare_ci},
 };
 
 const size_t exec_fn_string_n = sizeof exec_fn_string_defs / sizeof exec_fn_string_defs[0];
