@@ -14,7 +14,8 @@
 # B=DIR puts the build somewhere else (parallel builds of one tree must not share it).
 B ?= build
 
-PKGS     := libzstd snappy liblz4 zlib libbrotlidec libbrotlienc jansson libedit
+PKGS     := libzstd snappy liblz4 zlib libbrotlidec libbrotlienc jansson libedit libpcre2-8 \
+            libutf8proc
 CC       ?= cc
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wold-style-definition -Wundef -Wwrite-strings -Wredundant-decls -Wformat=2 \
