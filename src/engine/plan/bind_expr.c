@@ -19,6 +19,7 @@
 #include "base/i128.h"
 #include "base/str.h"
 #include "engine/exec/cast.h"
+#include "engine/exec/fn_library.h"
 #include "engine/exec/functions.h"
 #include "engine/plan/binder_int.h"
 #include "engine/plan/coerce.h"
@@ -528,6 +529,54 @@ static bk_status make_case(binder *b, exec_expr **conds, exec_expr **vals, uint3
     return BK_OK;
 }
 
+/*
+ * A function of the library (fn_library.h) over bound arguments: its bind callback
+ * says the argument casts and the result type, prepare compiles constant arguments.
+ * *found is false when no function has that name.
+ */
+static bk_status bind_library_call(binder *b, const sql_expr *at, const char *name,
+                                   exec_expr **args, uint32_t n, bool *found, exec_expr **out,
+                                   bk_error *err) {
+    char lower[64];
+    size_t len = strlen(name);
+    *found = false;
+    if (len >= sizeof lower) return BK_OK;
+    for (size_t i = 0; i <= len; i++)
+        lower[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
+    const exec_fn_def *def = exec_fn_lookup(lower);
+    if (!def) return BK_OK;
+    *found = true;
+    if ((int)n < def->min_args || (def->max_args >= 0 && (int)n > def->max_args)) {
+        char want[32], got[16];
+        if (def->max_args < 0)
+            snprintf(want, sizeof want, "at least %d", def->min_args);
+        else if (def->min_args == def->max_args)
+            snprintf(want, sizeof want, "%d", def->min_args);
+        else
+            snprintf(want, sizeof want, "[%d, %d]", def->min_args, def->max_args);
+        snprintf(got, sizeof got, "%u", n);
+        bk_error_set(err, BK_WRONG_NUM_ARGS,
+                     "The `%s` requires %s parameters but the actual number is %s. Please, "
+                     "refer to 'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a "
+                     "fix.",
+                     lower, want, got);
+        return bind_error_at(b, at, err);
+    }
+    const bk_type **types = bk_arena_array(b->a, n ? n : 1, sizeof *types);
+    const bk_type **cast_to = bk_arena_zalloc(b->a, (n ? n : 1) * sizeof *cast_to);
+    if (!types || !cast_to) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < n; i++) types[i] = args[i]->type;
+    const bk_type *result = NULL;
+    if (def->bind(b->a, types, n, cast_to, &result, err) != BK_OK) return bind_error_at(b, at, err);
+    for (uint32_t i = 0; i < n; i++)
+        if (cast_to[i]) BK_TRY(bind_cast(b, args[i], cast_to[i], at, &args[i], err));
+    exec_expr *call = exec_expr_call(b->a, def->name, def->kernel, result, args, n);
+    if (!call) return bk_arena_oom(b->a, err);
+    if (def->prepare && def->prepare(b->a, call, err) != BK_OK) return bind_error_at(b, at, err);
+    *out = call;
+    return BK_OK;
+}
+
 static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out, bk_error *err) {
     binder *b = env->b;
     const char *name = e->name.parts[e->name.n - 1].text;
@@ -607,6 +656,9 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
         *out = call1(b, field, k, T(BK_TYPE_INT), d);
         return *out ? BK_OK : bk_arena_oom(b->a, err);
     }
+    bool found;
+    BK_TRY(bind_library_call(b, e, name, args, n, &found, out, err));
+    if (found) return BK_OK;
     return error_at(b, e, err, BK_UNRESOLVED_ROUTINE,
                     "Cannot resolve routine `%s` on search path [`system`.`builtin`, "
                     "`system`.`session`]%s.",
@@ -925,6 +977,20 @@ static bk_status bind_plain(bind_env *env, const sql_expr *e, exec_expr **out, b
     }
     case SQL_E_FUNC:
         return bind_function(env, e, out, err);
+    case SQL_E_LIKE: {
+        exec_expr **args;
+        BK_TRY(bind_args(env, e, &args, err));
+        const char *fn = !strcmp(e->op, "LIKE")    ? "like"
+                         : !strcmp(e->op, "ILIKE") ? "ilike"
+                                                   : "rlike";
+        bool found;
+        BK_TRY(bind_library_call(b, e, fn, args, e->n_args, &found, out, err));
+        if (!found)
+            return error_at(b, e, err, BK_UNRESOLVED_ROUTINE, "Cannot resolve routine `%s`.%s", fn,
+                            "");
+        if (e->negated) *out = call1(b, "not", exec_fn_not, T(BK_TYPE_BOOLEAN), *out);
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    }
     case SQL_E_STAR:
         return error_at(b, e, err, BK_INVALID_ARGUMENT,
                         "[INVALID_USAGE_OF_STAR_OR_REGEX] Invalid usage of '*' in %s.%s",
