@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh — build the fuzz targets, seed a corpus from ../shared, and fuzz for a while.
 #
-#     fuzz/run.sh [SECONDS] [TARGET]        default: 600 seconds, parquet_reader; or delta_log
+#     fuzz/run.sh [SECONDS] [TARGET]        default: 600 seconds, parquet_reader; or delta_log,
+#                                           sql_parser
 #
 # The seed corpus is built at fuzz time under build/fuzz/corpus/<target>/ from the
 # parquet-testing files (data/**/*.parquet up to 1 MiB, bad_data/*): test data is
@@ -40,6 +41,17 @@ parquet_reader)
     ;;
 delta_log)
     bash fuzz/seed_delta_log.sh "$testdata" "$corpus"
+    ;;
+sql_parser)
+    # one seed per statement of the TPC-H queries and the Spark SQL test inputs
+    n=0
+    for f in "$testdata"/tpch/queries/*.sql "$testdata"/spark-sql-tests/inputs/*.sql; do
+        [[ -f $f ]] || continue
+        sum=$(sha1sum "$f" | cut -c1-40)
+        [[ -e $corpus/$sum ]] || cp "$f" "$corpus/$sum"
+        n=$((n + 1))
+    done
+    echo "run.sh: $n seed files"
     ;;
 *)
     echo "run.sh: unknown target $target" >&2

@@ -1718,6 +1718,5 @@ bk_status plan_query(bk_arena *a, const plan_env *env, const char *text, const s
     plan_rel rel;
     BK_TRY(bind_query(&b, q, &rel, err));
     /* the output names are the scope's (hidden helper columns are gone by now) */
-    *out = rel.node;
-    return BK_OK;
+    return plan_prune(a, rel.node, out, err);
 }

@@ -33,6 +33,12 @@ typedef struct plan_env {
 bk_status plan_query(bk_arena *a, const plan_env *env, const char *text, const sql_query *q,
                      exec_node **out, bk_error *err);
 
+/*
+ * Column pruning (prune.c): a plan with the same output in which every operator
+ * and scan keeps only the columns used above it.  plan_query applies it.
+ */
+bk_status plan_prune(bk_arena *a, exec_node *plan, exec_node **out, bk_error *err);
+
 /* Render a plan for EXPLAIN (one operator per line, children indented). */
 bk_status plan_explain(bk_arena *a, const exec_node *plan, bool analyze, char **out, bk_error *err);
 
