@@ -64,7 +64,9 @@ static const bk_type *sub_schema(pruner *p, const bk_type *t, const bool *keep, 
 static exec_node *prune(pruner *p, exec_node *n, const bool *need, int32_t *map);
 
 static bool *bools(pruner *p, uint32_t n) { return bk_arena_zalloc(p->a, n ? n : 1); }
-static int32_t *ints(pruner *p, uint32_t n) { return bk_arena_array(p->a, n ? n : 1, sizeof(int32_t)); }
+static int32_t *ints(pruner *p, uint32_t n) {
+    return bk_arena_array(p->a, n ? n : 1, sizeof(int32_t));
+}
 
 static exec_node *copy_node(pruner *p, const exec_node *n) {
     exec_node *c = bk_arena_alloc(p->a, sizeof *c);
@@ -98,7 +100,8 @@ static exec_node *prune(pruner *p, exec_node *n, const bool *need, int32_t *map)
         exec_node *c = copy_node(p, n);
         uint32_t *fields = bk_arena_array(p->a, nout ? nout : 1, sizeof *fields);
         if (!c || !fields) return NULL;
-        const uint32_t *old = n->kind == EXEC_NODE_PARQUET ? n->u.parquet.fields : n->u.delta.fields;
+        const uint32_t *old =
+            n->kind == EXEC_NODE_PARQUET ? n->u.parquet.fields : n->u.delta.fields;
         uint32_t k = 0;
         for (uint32_t i = 0; i < nout; i++)
             if (need[i]) fields[k++] = old ? old[i] : i;
@@ -173,8 +176,8 @@ static exec_node *prune(pruner *p, exec_node *n, const bool *need, int32_t *map)
         if (!extra) return NULL;
         for (uint32_t k = 0; k < n->u.sort.n_keys; k++) extra[n->u.sort.keys[k].column] = true;
         exec_node *c = prune_passthrough(p, n, need, map, extra);
-        exec_sort_key *keys = bk_arena_array(p->a, n->u.sort.n_keys ? n->u.sort.n_keys : 1,
-                                             sizeof *keys);
+        exec_sort_key *keys =
+            bk_arena_array(p->a, n->u.sort.n_keys ? n->u.sort.n_keys : 1, sizeof *keys);
         if (!c || !keys) return NULL;
         for (uint32_t k = 0; k < n->u.sort.n_keys; k++) {
             keys[k] = n->u.sort.keys[k];
@@ -202,8 +205,10 @@ static exec_node *prune(pruner *p, exec_node *n, const bool *need, int32_t *map)
         for (uint32_t k = 0; k < n->u.agg.n_keys; k++) keys[k] = (uint32_t)cmap[n->u.agg.keys[k]];
         for (uint32_t k = 0; k < n->u.agg.n_aggs; k++) {
             aggs[k] = n->u.agg.aggs[k];
-            if (aggs[k].kind != EXEC_AGG_COUNT_STAR) aggs[k].column = (uint32_t)cmap[aggs[k].column];
-            else aggs[k].column = 0;
+            if (aggs[k].kind != EXEC_AGG_COUNT_STAR)
+                aggs[k].column = (uint32_t)cmap[aggs[k].column];
+            else
+                aggs[k].column = 0;
         }
         c->child = child;
         c->u.agg.keys = keys;

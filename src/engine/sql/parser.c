@@ -182,6 +182,34 @@ bk_status p_order_list(parser *p, sql_order **out, uint32_t *n) {
     return BK_OK;
 }
 
+/*
+ * ident (, ident)* into an arena array; `comments`: each may be followed by
+ * COMMENT 'text' (CREATE VIEW column lists), which is skipped.
+ */
+static bk_status ident_list(parser *p, bool comments, sql_ident **out, uint32_t *n) {
+    uint32_t cap = 0;
+    sql_ident **items = NULL;
+    *n = 0;
+    do {
+        sql_ident *c = bk_arena_alloc(p->a, sizeof *c);
+        if (!c) return p_oom(p);
+        BK_TRY(p_ident(p, c));
+        if (comments && p_accept_kw(p, "COMMENT") && p_peek(p)->kind == SQL_TOK_STRING) p->pos++;
+        BK_TRY(p_push(p, (void ***)&items, n, &cap, c));
+    } while (p_accept_op(p, ","));
+    *out = bk_arena_array(p->a, *n, sizeof **out);
+    if (!*out) return p_oom(p);
+    for (uint32_t i = 0; i < *n; i++) (*out)[i] = *items[i];
+    return BK_OK;
+}
+
+/* ( ident, … ) */
+static bk_status paren_ident_list(parser *p, bool comments, sql_ident **out, uint32_t *n) {
+    BK_TRY(p_expect_op(p, "("));
+    BK_TRY(ident_list(p, comments, out, n));
+    return p_expect_op(p, ")");
+}
+
 /* ---- FROM ---- */
 
 static bk_status relation(parser *p, sql_from **out);
@@ -193,20 +221,7 @@ static bk_status alias(parser *p, sql_from *f) {
     f->alias = bk_arena_alloc(p->a, sizeof *f->alias);
     if (!f->alias) return p_oom(p);
     BK_TRY(p_ident(p, f->alias));
-    if (p_accept_op(p, "(")) {
-        uint32_t cap = 0;
-        sql_ident **cols = NULL;
-        do {
-            sql_ident *c = bk_arena_alloc(p->a, sizeof *c);
-            if (!c) return p_oom(p);
-            BK_TRY(p_ident(p, c));
-            BK_TRY(p_push(p, (void ***)&cols, &f->n_col_aliases, &cap, c));
-        } while (p_accept_op(p, ","));
-        BK_TRY(p_expect_op(p, ")"));
-        f->col_aliases = bk_arena_array(p->a, f->n_col_aliases, sizeof *f->col_aliases);
-        if (!f->col_aliases) return p_oom(p);
-        for (uint32_t i = 0; i < f->n_col_aliases; i++) f->col_aliases[i] = *cols[i];
-    }
+    if (p_is_op(p, "(")) BK_TRY(paren_ident_list(p, false, &f->col_aliases, &f->n_col_aliases));
     return BK_OK;
 }
 
@@ -373,25 +388,7 @@ static bk_status relation(parser *p, sql_from **out) {
         if (p_accept_kw(p, "ON")) {
             s = p_expr(p, &j->on);
         } else if (p_accept_kw(p, "USING")) {
-            s = p_expect_op(p, "(");
-            uint32_t cap = 0;
-            sql_ident **cols = NULL;
-            while (s == BK_OK) {
-                sql_ident *c = bk_arena_alloc(p->a, sizeof *c);
-                if (!c) {
-                    s = p_oom(p);
-                    break;
-                }
-                s = p_ident(p, c);
-                if (s == BK_OK) s = p_push(p, (void ***)&cols, &j->n_using, &cap, c);
-                if (!p_accept_op(p, ",")) break;
-            }
-            if (s == BK_OK) s = p_expect_op(p, ")");
-            if (s == BK_OK) {
-                j->using_cols = bk_arena_array(p->a, j->n_using, sizeof *j->using_cols);
-                if (!j->using_cols) s = p_oom(p);
-                for (uint32_t i = 0; s == BK_OK && i < j->n_using; i++) j->using_cols[i] = *cols[i];
-            }
+            s = paren_ident_list(p, false, &j->using_cols, &j->n_using);
         }
         j->span = p_span_from(p, start);
         *out = j;
@@ -416,19 +413,7 @@ static bk_status lateral_views(parser *p, sql_from *f) {
             if (!l->alias) return p_oom(p);
             BK_TRY(p_ident(p, l->alias));
         }
-        if (p_accept_kw(p, "AS")) {
-            uint32_t ccap = 0;
-            sql_ident **cols = NULL;
-            do {
-                sql_ident *c = bk_arena_alloc(p->a, sizeof *c);
-                if (!c) return p_oom(p);
-                BK_TRY(p_ident(p, c));
-                BK_TRY(p_push(p, (void ***)&cols, &l->n_cols, &ccap, c));
-            } while (p_accept_op(p, ","));
-            l->cols = bk_arena_array(p->a, l->n_cols, sizeof *l->cols);
-            if (!l->cols) return p_oom(p);
-            for (uint32_t i = 0; i < l->n_cols; i++) l->cols[i] = *cols[i];
-        }
+        if (p_accept_kw(p, "AS")) BK_TRY(ident_list(p, false, &l->cols, &l->n_cols));
         BK_TRY(p_push(p, (void ***)&items, &f->n_laterals, &cap, l));
     }
     if (f->n_laterals) {
@@ -672,20 +657,7 @@ static bk_status with_clause(parser *p, sql_cte **ctes, uint32_t *n) {
         sql_cte *c = bk_arena_zalloc(p->a, sizeof *c);
         if (!c) return p_oom(p);
         BK_TRY(p_ident(p, &c->name));
-        if (p_accept_op(p, "(")) {
-            uint32_t ccap = 0;
-            sql_ident **cols = NULL;
-            do {
-                sql_ident *col = bk_arena_alloc(p->a, sizeof *col);
-                if (!col) return p_oom(p);
-                BK_TRY(p_ident(p, col));
-                BK_TRY(p_push(p, (void ***)&cols, &c->n_cols, &ccap, col));
-            } while (p_accept_op(p, ","));
-            BK_TRY(p_expect_op(p, ")"));
-            c->cols = bk_arena_array(p->a, c->n_cols, sizeof *c->cols);
-            if (!c->cols) return p_oom(p);
-            for (uint32_t i = 0; i < c->n_cols; i++) c->cols[i] = *cols[i];
-        }
+        if (p_is_op(p, "(")) BK_TRY(paren_ident_list(p, false, &c->cols, &c->n_cols));
         p_accept_kw(p, "AS");
         BK_TRY(p_expect_op(p, "("));
         BK_TRY(p_query(p, &c->query));
@@ -882,21 +854,7 @@ static bk_status statement(parser *p, sql_stmt **out) {
             st->if_not_exists = true;
         }
         BK_TRY(p_name(p, &st->name));
-        if (p_accept_op(p, "(")) {
-            uint32_t cap = 0;
-            sql_ident **cols = NULL;
-            do {
-                sql_ident *c = bk_arena_alloc(p->a, sizeof *c);
-                if (!c) return p_oom(p);
-                BK_TRY(p_ident(p, c));
-                if (p_accept_kw(p, "COMMENT") && p_peek(p)->kind == SQL_TOK_STRING) p->pos++;
-                BK_TRY(p_push(p, (void ***)&cols, &st->n_cols, &cap, c));
-            } while (p_accept_op(p, ","));
-            BK_TRY(p_expect_op(p, ")"));
-            st->cols = bk_arena_array(p->a, st->n_cols, sizeof *st->cols);
-            if (!st->cols) return p_oom(p);
-            for (uint32_t i = 0; i < st->n_cols; i++) st->cols[i] = *cols[i];
-        }
+        if (p_is_op(p, "(")) BK_TRY(paren_ident_list(p, true, &st->cols, &st->n_cols));
         BK_TRY(p_expect_kw(p, "AS"));
         BK_TRY(p_query(p, &st->query));
     } else if (p_is_kw(p, "DROP") && p_is_kw_at(p, 1, "VIEW")) {
