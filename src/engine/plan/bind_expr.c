@@ -570,6 +570,14 @@ static bk_status bind_library_call(binder *b, const sql_expr *at, const char *na
     if (def->bind(b->a, types, n, cast_to, &result, err) != BK_OK) return bind_error_at(b, at, err);
     for (uint32_t i = 0; i < n; i++)
         if (cast_to[i]) BK_TRY(bind_cast(b, args[i], cast_to[i], at, &args[i], err));
+    /* round(d, 2) on a DECIMAL: Spark's result type depends on the constant scale */
+    if (n == 2 && result && result->kind == BK_TYPE_DECIMAL && args[1]->kind == EXEC_EXPR_CONST &&
+        bk_vector_is_valid(args[1]->value, 0) && args[1]->type->kind == BK_TYPE_INT &&
+        (!strcmp(lower, "round") || !strcmp(lower, "bround"))) {
+        const bk_type *exact =
+            exec_fn_round_type(b->a, types[0], ((const int32_t *)args[1]->value->data)[0]);
+        if (exact) result = exact;
+    }
     exec_expr *call = exec_expr_call(b->a, def->name, def->kernel, result, args, n);
     if (!call) return bk_arena_oom(b->a, err);
     if (def->prepare && def->prepare(b->a, call, err) != BK_OK) return bind_error_at(b, at, err);
