@@ -225,6 +225,15 @@ void bk_arena_on_reset(bk_arena *a, bk_cleanup *cb) {
     a->cleanups = cb;
 }
 
+bool bk_arena_own(bk_arena *a, void (*fn)(void *arg), void *arg) {
+    bk_cleanup *c = bk_arena_zalloc(a, sizeof *c);
+    if (!c) return false;
+    c->fn = fn;
+    c->arg = arg;
+    bk_arena_on_reset(a, c);
+    return true;
+}
+
 static void unlink_from_parent(bk_arena *a) {
     if (!a->parent) return;
     bk_arena **pp = &a->parent->first_child;

@@ -44,6 +44,13 @@ char *bk_arena_printf(bk_arena *a, const char *fmt, ...) BK_PRINTF(2, 3);
 void bk_arena_on_reset(bk_arena *a, bk_cleanup *cb);
 
 /*
+ * Run fn(arg) when `a` is reset or freed, with the bookkeeping allocated in `a`
+ * (for resources an arena owns: open files, snapshots).  False on OOM, in which
+ * case nothing is registered and the caller still owns `arg`.
+ */
+bool bk_arena_own(bk_arena *a, void (*fn)(void *arg), void *arg);
+
+/*
  * Free every allocation and every child arena; the arena itself stays usable.
  * Up to 64 MiB of its blocks are kept for reuse until bk_arena_free.
  */

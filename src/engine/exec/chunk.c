@@ -17,7 +17,7 @@ exec_table *exec_table_make(bk_arena *a, const bk_type *schema) {
     return t;
 }
 
-static bk_status push_chunk(exec_table *t, const exec_chunk *c, bk_error *err) {
+bk_status exec_table_push(exec_table *t, const exec_chunk *c, bk_error *err) {
     if (t->n_chunks == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 16;
         exec_chunk *chunks = bk_arena_array(t->arena, cap, sizeof *chunks);
@@ -51,13 +51,43 @@ bk_status exec_table_append(exec_table *t, const exec_chunk *c, const uint32_t *
         if (!v || !bk_vector_own_strings(a, v)) return bk_arena_oom(a, err);
         copy.cols[k] = v;
     }
-    return push_chunk(t, &copy, err);
+    return exec_table_push(t, &copy, err);
 }
 
 bk_status exec_table_move(exec_table *dst, exec_table *src, bk_error *err) {
-    for (size_t i = 0; i < src->n_chunks; i++) BK_TRY(push_chunk(dst, &src->chunks[i], err));
+    for (size_t i = 0; i < src->n_chunks; i++) BK_TRY(exec_table_push(dst, &src->chunks[i], err));
     src->n_chunks = 0;
     src->n_rows = 0;
+    return BK_OK;
+}
+
+bk_status exec_table_slice(bk_arena *a, const exec_table *t, int64_t offset, int64_t limit,
+                           exec_table **out, bk_error *err) {
+    exec_table *r = exec_table_make(a, t->schema);
+    if (!r) return bk_arena_oom(a, err);
+    int64_t skip = offset, left = limit < 0 ? INT64_MAX : limit;
+    for (size_t i = 0; i < t->n_chunks && left > 0; i++) {
+        const exec_chunk *c = &t->chunks[i];
+        if (skip >= (int64_t)c->n) {
+            skip -= (int64_t)c->n;
+            continue;
+        }
+        size_t from = (size_t)skip, n = (size_t)BK_MIN((int64_t)c->n - skip, left);
+        skip = 0;
+        left -= (int64_t)n;
+        exec_chunk part = *c;
+        if (from || n != c->n) {
+            part.n = n;
+            part.cols = bk_arena_array(a, c->n_cols ? c->n_cols : 1, sizeof *part.cols);
+            if (!part.cols) return bk_arena_oom(a, err);
+            for (uint32_t k = 0; k < c->n_cols; k++) {
+                part.cols[k] = exec_vector_slice(a, c->cols[k], from, n);
+                if (!part.cols[k]) return bk_arena_oom(a, err);
+            }
+        }
+        BK_TRY(exec_table_push(r, &part, err));
+    }
+    *out = r;
     return BK_OK;
 }
 

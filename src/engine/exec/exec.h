@@ -64,6 +64,14 @@ exec_table *exec_table_make(bk_arena *a, const bk_type *schema);
  */
 bk_status exec_table_append(exec_table *t, const exec_chunk *c, const uint32_t *sel, size_t n_sel,
                             bk_error *err);
+/* Add chunk `c` as it is (no copy: its memory must outlive t). */
+bk_status exec_table_push(exec_table *t, const exec_chunk *c, bk_error *err);
+/*
+ * Rows [offset, offset + limit) of t (limit < 0: to the end) as a table in `a`
+ * whose chunks view t's (LIMIT / OFFSET).
+ */
+bk_status exec_table_slice(bk_arena *a, const exec_table *t, int64_t offset, int64_t limit,
+                           exec_table **out, bk_error *err);
 /* Move every chunk of `src` to the end of `dst` (same schema; src's memory must outlive dst). */
 bk_status exec_table_move(exec_table *dst, exec_table *src, bk_error *err);
 /* All rows of column `col` as one vector (in `a`; shares the table's bytes). */
@@ -214,7 +222,7 @@ struct exec_node {
         } range;
         struct {
             const char *path;
-            void *reader; /* pq_reader *, open for the whole query (vectors' types live in it) */
+            void *reader; /* pq_reader *, opened by the planner for the whole query */
             const uint32_t *fields; /* projected file columns */
             uint32_t n_fields;
         } parquet;

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "base/buf.h"
-#include "base/uuid.h"
 #include "base/str.h"
+#include "base/uuid.h"
 #include "base/vector.h"
 #include "engine/exec/fn_library_int.h"
 

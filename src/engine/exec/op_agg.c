@@ -390,16 +390,7 @@ static bk_status agg_finish(exec_sink *s, exec_table **out, bk_error *err) {
         BK_TRY(exec_key_decode(a, key_types, st->n_keys, keys, n, c.cols, err));
         for (uint32_t k = 0; k < st->n_aggs; k++)
             BK_TRY(result_column(s, k, t->slots[k] + first, n, &c.cols[st->n_keys + k], err));
-        if (res->n_chunks == res->cap) {
-            size_t cap = res->cap ? res->cap * 2 : 16;
-            exec_chunk *chunks = bk_arena_array(a, cap, sizeof *chunks);
-            if (!chunks) return bk_arena_oom(a, err);
-            if (res->n_chunks) memcpy(chunks, res->chunks, res->n_chunks * sizeof *chunks);
-            res->chunks = chunks;
-            res->cap = cap;
-        }
-        res->chunks[res->n_chunks++] = c;
-        res->n_rows += n;
+        BK_TRY(exec_table_push(res, &c, err));
     }
     *out = res;
     return BK_OK;

@@ -92,35 +92,12 @@ static bk_status collect_finish(exec_sink *s, exec_table **out, bk_error *err) {
     if (st->n > 1) qsort(st->items, st->n, sizeof *st->items, by_morsel);
     exec_table *t = exec_table_make(a, s->node->schema);
     if (!t) return bk_arena_oom(a, err);
-    t->chunks = bk_arena_array(a, st->n ? st->n : 1, sizeof *t->chunks);
-    if (!t->chunks) return bk_arena_oom(a, err);
-    t->cap = st->n;
-    int64_t skip = s->node->kind == EXEC_NODE_LIMIT ? s->node->u.limit.offset : 0;
-    int64_t left = st->want < 0 ? INT64_MAX : st->want - skip;
-    for (size_t i = 0; i < st->n && left > 0; i++) {
-        exec_chunk c = st->items[i].chunk;
-        if (skip >= (int64_t)c.n) {
-            skip -= (int64_t)c.n;
-            continue;
-        }
-        if (skip || (int64_t)c.n > left) {
-            size_t from = (size_t)skip, n = (size_t)BK_MIN((int64_t)c.n - skip, left);
-            exec_chunk part = {.n = n, .n_cols = c.n_cols};
-            part.cols = bk_arena_array(a, c.n_cols ? c.n_cols : 1, sizeof *part.cols);
-            if (!part.cols) return bk_arena_oom(a, err);
-            for (uint32_t k = 0; k < c.n_cols; k++) {
-                part.cols[k] = exec_vector_slice(a, c.cols[k], from, n);
-                if (!part.cols[k]) return bk_arena_oom(a, err);
-            }
-            c = part;
-            skip = 0;
-        }
-        left -= (int64_t)c.n;
-        t->chunks[t->n_chunks++] = c;
-        t->n_rows += c.n;
+    for (size_t i = 0; i < st->n; i++) BK_TRY(exec_table_push(t, &st->items[i].chunk, err));
+    if (s->node->kind != EXEC_NODE_LIMIT) {
+        *out = t;
+        return BK_OK;
     }
-    *out = t;
-    return BK_OK;
+    return exec_table_slice(a, t, s->node->u.limit.offset, s->node->u.limit.limit, out, err);
 }
 
 static bk_status sink_init(exec_ctx *ctx, exec_node *node, exec_sink *s, int64_t want,

@@ -320,23 +320,12 @@ static bk_status scan_result(feed *f, bk_status s, bk_error *err) {
     return s;
 }
 
-static void close_reader(void *arg) { pq_reader_close(arg); }
-
-/*
- * The vectors a scan produces point at types that live in the reader, and sinks
- * keep those vectors: the reader stays open until the query arena goes.
- */
+/* The planner opened the reader; it stays open with the query (vectors' types live in it). */
 static bk_status run_parquet(feed *f, const chain *ch, exec_node *source, bk_error *err) {
     pq_reader *r = source->u.parquet.reader;
-    if (!r) {
-        bk_cleanup *c = bk_arena_zalloc(f->ctx->arena, sizeof *c);
-        if (!c) return bk_arena_oom(f->ctx->arena, err);
-        BK_TRY(pq_reader_open(source->u.parquet.path, NULL, &r, err));
-        c->fn = close_reader;
-        c->arg = r;
-        bk_arena_on_reset(f->ctx->arena, c);
-        source->u.parquet.reader = r;
-    }
+    if (!r)
+        return bk_error_set(err, BK_INTERNAL, "Parquet scan of \"%s\" without an open reader",
+                            source->u.parquet.path);
     scan_args sa = {.f = f, .ch = ch, .source = source};
     pq_scan_opts o = {.fields = source->u.parquet.fields,
                       .n_fields = source->u.parquet.n_fields,
@@ -469,44 +458,6 @@ static bk_status run_into(feed *f, exec_node *node, const chain *above, bk_error
     return bk_error_set(err, BK_INTERNAL, "plan node kind %d cannot run", (int)node->kind);
 }
 
-/* LIMIT/OFFSET over a materialized (ordered) table: a slice of its rows. */
-static bk_status slice_table(exec_ctx *ctx, const exec_table *t, int64_t offset, int64_t limit,
-                             exec_table **out, bk_error *err) {
-    exec_table *r = exec_table_make(ctx->arena, t->schema);
-    if (!r) return bk_arena_oom(ctx->arena, err);
-    int64_t skip = offset, left = limit < 0 ? INT64_MAX : limit;
-    for (size_t i = 0; i < t->n_chunks && left > 0; i++) {
-        const exec_chunk *c = &t->chunks[i];
-        if (skip >= (int64_t)c->n) {
-            skip -= (int64_t)c->n;
-            continue;
-        }
-        size_t from = (size_t)skip, n = (size_t)BK_MIN((int64_t)c->n - skip, left);
-        skip = 0;
-        left -= (int64_t)n;
-        exec_chunk part = {.n = n, .n_cols = c->n_cols};
-        part.cols = bk_arena_array(ctx->arena, c->n_cols ? c->n_cols : 1, sizeof *part.cols);
-        if (!part.cols) return bk_arena_oom(ctx->arena, err);
-        for (uint32_t k = 0; k < c->n_cols; k++) {
-            part.cols[k] = exec_vector_slice(ctx->arena, c->cols[k], from, n);
-            if (!part.cols[k]) return bk_arena_oom(ctx->arena, err);
-        }
-        /* the slice shares the chunk's memory, which lives in ctx->arena too */
-        if (r->n_chunks == r->cap) {
-            size_t cap = r->cap ? r->cap * 2 : 16;
-            exec_chunk *chunks = bk_arena_array(ctx->arena, cap, sizeof *chunks);
-            if (!chunks) return bk_arena_oom(ctx->arena, err);
-            if (r->n_chunks) memcpy(chunks, r->chunks, r->n_chunks * sizeof *chunks);
-            r->chunks = chunks;
-            r->cap = cap;
-        }
-        r->chunks[r->n_chunks++] = part;
-        r->n_rows += n;
-    }
-    *out = r;
-    return BK_OK;
-}
-
 bk_status exec_materialize(exec_ctx *ctx, exec_node *node, exec_table **out, bk_error *err) {
     if (node->kind == EXEC_NODE_VALUES) {
         *out = node->u.values.table;
@@ -516,7 +467,8 @@ bk_status exec_materialize(exec_ctx *ctx, exec_node *node, exec_table **out, bk_
     if (node->kind == EXEC_NODE_LIMIT && is_breaker(node->child)) {
         exec_table *t;
         BK_TRY(exec_materialize(ctx, node->child, &t, err));
-        BK_TRY(slice_table(ctx, t, node->u.limit.offset, node->u.limit.limit, out, err));
+        BK_TRY(
+            exec_table_slice(ctx->arena, t, node->u.limit.offset, node->u.limit.limit, out, err));
         atomic_fetch_add(&node->rows_out, (*out)->n_rows);
         return BK_OK;
     }

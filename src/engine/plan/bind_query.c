@@ -130,14 +130,10 @@ static bk_status bind_path_table(binder *b, const sql_from *f, const char *forma
             if (err && err->sql_pos < 0) err->sql_pos = (int)f->span.off;
             return s;
         }
-        bk_cleanup *c = bk_arena_zalloc(b->a, sizeof *c);
-        if (!c) {
+        if (!bk_arena_own(b->a, free_snapshot, snap)) {
             delta_snapshot_free(snap);
             return bk_arena_oom(b->a, err);
         }
-        c->fn = free_snapshot;
-        c->arg = snap;
-        bk_arena_on_reset(b->a, c);
         const delta_schema *ds = delta_snapshot_schema(snap);
         node = exec_node_make(b->a, EXEC_NODE_DELTA, ds->type, NULL);
         if (!node) return bk_arena_oom(b->a, err);
@@ -152,14 +148,10 @@ static bk_status bind_path_table(binder *b, const sql_from *f, const char *forma
             if (err && err->sql_pos < 0) err->sql_pos = (int)f->span.off;
             return s;
         }
-        bk_cleanup *c = bk_arena_zalloc(b->a, sizeof *c);
-        if (!c) {
+        if (!bk_arena_own(b->a, close_reader, r)) {
             pq_reader_close(r);
             return bk_arena_oom(b->a, err);
         }
-        c->fn = close_reader;
-        c->arg = r;
-        bk_arena_on_reset(b->a, c);
         node = exec_node_make(b->a, EXEC_NODE_PARQUET, pq_reader_schema(r), NULL);
         if (!node) return bk_arena_oom(b->a, err);
         node->u.parquet.reader = r;
@@ -381,7 +373,7 @@ static double estimate_rows(const exec_node *n) {
         return rows;
     }
     case EXEC_NODE_PARQUET:
-        return 1e6; /* the reader is not kept open here; a big table */
+        return (double)pq_reader_num_rows(n->u.parquet.reader);
     case EXEC_NODE_FILTER:
         return estimate_rows(n->child) * 0.3;
     case EXEC_NODE_PROJECT:
@@ -532,8 +524,8 @@ static bk_status factor_or(binder *b, const sql_expr *e, const sql_expr ***list,
             sql_expr *and = bk_arena_zalloc(b->a, sizeof *and);
             sql_expr **args = bk_arena_array(b->a, 2, sizeof *args);
             if (!and || !args) return bk_arena_oom(b->a, err);
-            *and = (sql_expr){.kind = SQL_E_BINARY_OP, .span = e->span, .op = "AND", .args = args,
-                              .n_args = 2};
+            *and = (sql_expr){
+                .kind = SQL_E_BINARY_OP, .span = e->span, .op = "AND", .args = args, .n_args = 2};
             args[0] = branch;
             args[1] = (sql_expr *)terms[i][k];
             branch = and;
@@ -543,14 +535,14 @@ static bk_status factor_or(binder *b, const sql_expr *e, const sql_expr ***list,
             rest_or = branch;
             continue;
         }
-        sql_expr *or = bk_arena_zalloc(b->a, sizeof *or);
+        sql_expr * or = bk_arena_zalloc(b->a, sizeof * or);
         sql_expr **args = bk_arena_array(b->a, 2, sizeof *args);
-        if (!or || !args) return bk_arena_oom(b->a, err);
-        *or = (sql_expr){.kind = SQL_E_BINARY_OP, .span = e->span, .op = "OR", .args = args,
-                         .n_args = 2};
+        if (! or || !args) return bk_arena_oom(b->a, err);
+        * or = (sql_expr){
+                 .kind = SQL_E_BINARY_OP, .span = e->span, .op = "OR", .args = args, .n_args = 2};
         args[0] = rest_or;
         args[1] = branch;
-        rest_or = or;
+        rest_or = or ;
     }
     return push_cond(b, rest_or, list, n, cap, err);
 }

@@ -370,36 +370,19 @@ static bk_status primary(parser *p, sql_expr **out) {
     sql_expr *e;
     switch (t->kind) {
     case SQL_TOK_NUMBER:
-        e = new_expr(p, SQL_E_NUMBER, start);
-        if (!e) return p_oom(p);
-        e->text = t->text;
-        e->text_len = t->text_len;
-        p->pos++;
-        finish(p, e);
-        *out = e;
-        return BK_OK;
     case SQL_TOK_STRING:
-        e = new_expr(p, SQL_E_STRING, start);
-        if (!e) return p_oom(p);
-        e->text = t->text;
-        e->text_len = t->text_len;
-        p->pos++;
-        finish(p, e);
-        *out = e;
-        return BK_OK;
     case SQL_TOK_BINARY:
-        e = new_expr(p, SQL_E_BINARY, start);
+    case SQL_TOK_PARAM:
+        /* a literal (or parameter) is its token's text */
+        e = new_expr(p,
+                     t->kind == SQL_TOK_NUMBER   ? SQL_E_NUMBER
+                     : t->kind == SQL_TOK_STRING ? SQL_E_STRING
+                     : t->kind == SQL_TOK_BINARY ? SQL_E_BINARY
+                                                 : SQL_E_PARAM,
+                     start);
         if (!e) return p_oom(p);
         e->text = t->text;
         e->text_len = t->text_len;
-        p->pos++;
-        finish(p, e);
-        *out = e;
-        return BK_OK;
-    case SQL_TOK_PARAM:
-        e = new_expr(p, SQL_E_PARAM, start);
-        if (!e) return p_oom(p);
-        e->text = t->text;
         p->pos++;
         finish(p, e);
         *out = e;
