@@ -780,7 +780,8 @@ bk_status bind_plan_inner(binder *b, const sql_from **leaves, uint32_t n_leaves,
     plan_rel *rels = bk_arena_array(b->a, n_leaves, sizeof *rels);
     uint64_t *masks = bk_arena_array(b->a, n_conds ? n_conds : 1, sizeof *masks);
     bool *used = bk_arena_zalloc(b->a, n_conds ? n_conds : 1);
-    if (!rels || !masks || !used) return bk_arena_oom(b->a, err);
+    bool *equi = bk_arena_zalloc(b->a, n_conds ? n_conds : 1);
+    if (!rels || !masks || !used || !equi) return bk_arena_oom(b->a, err);
     for (uint32_t i = 0; i < n_leaves; i++) BK_TRY(bind_from(b, leaves[i], &rels[i], err));
     *left_over = bk_arena_array(b->a, n_conds ? n_conds : 1, sizeof **left_over);
     *n_left_over = 0;
@@ -788,6 +789,14 @@ bk_status bind_plan_inner(binder *b, const sql_from **leaves, uint32_t n_leaves,
     for (uint32_t c = 0; c < n_conds; c++) {
         bool unknown = false;
         masks[c] = bind_refs_of(conds[c], rels, n_leaves, &unknown);
+        /* an equality between two sides that name different relations can be a hash key */
+        const sql_expr *e = conds[c];
+        if (e->kind == SQL_E_BINARY_OP && !strcmp(e->op, "=")) {
+            bool u = false;
+            uint64_t l = bind_refs_of(e->args[0], rels, n_leaves, &u);
+            uint64_t r = bind_refs_of(e->args[1], rels, n_leaves, &u);
+            equi[c] = l && r && !(l & r);
+        }
         if (unknown) {
             used[c] = true;
             (*left_over)[(*n_left_over)++] = conds[c];
@@ -820,15 +829,16 @@ bk_status bind_plan_inner(binder *b, const sql_from **leaves, uint32_t n_leaves,
     uint32_t n_order = 0;
     order[n_order++] = first;
     for (uint32_t step = 1; step < n_leaves; step++) {
-        /* the smallest relation connected to what we have, else the smallest at all */
+        /* the smallest relation joined to what we have by an equality (a hash key),
+         * else the smallest at all */
         int pick = -1;
         bool connected = false;
         for (uint32_t i = 0; i < n_leaves; i++) {
             if (joined & ((uint64_t)1 << i)) continue;
             bool conn = false;
             for (uint32_t c = 0; c < n_conds && !conn; c++)
-                conn = !used[c] && (masks[c] & ((uint64_t)1 << i)) && (masks[c] & joined) &&
-                       (masks[c] & ~(joined | ((uint64_t)1 << i))) == 0;
+                conn = !used[c] && equi[c] && (masks[c] & ((uint64_t)1 << i)) &&
+                       (masks[c] & joined) && (masks[c] & ~(joined | ((uint64_t)1 << i))) == 0;
             if (pick < 0 || (conn && !connected) || (conn == connected && est[i] < est[pick])) {
                 pick = (int)i;
                 connected = conn;
