@@ -31,10 +31,12 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--bin", default=os.path.join(tpch.ROOT, "build", "release", "bricks"))
     ap.add_argument("--threads", type=int, default=os.cpu_count())
-    ap.add_argument("--queries", default="1-22")
+    ap.add_argument("--queries", default="1-22", help="a list of numbers and ranges: 1-5,9,18")
     args = ap.parse_args()
-    lo, _, hi = args.queries.partition("-")
-    queries = range(int(lo), int(hi or lo) + 1)
+    queries = []
+    for part in args.queries.split(","):
+        lo, _, hi = part.partition("-")
+        queries.extend(range(int(lo), int(hi or lo) + 1))
 
     data = os.path.join(args.dir, "sf" + args.sf)
     tpch.generate(args.sf, data)

@@ -89,4 +89,22 @@ bool exec_key_types_ok(bk_vector *const *cols, uint32_t n);
 bk_status exec_key_decode(bk_arena *a, const bk_type *const *types, uint32_t n_cols,
                           const bk_str *keys, size_t n_rows, bk_vector **out, bk_error *err);
 
+/* ---- join keys (key_hash.c): hashed and compared a column at a time ---- */
+
+/*
+ * Hash rows [0, n) of key columns cols[0..n_keys) into hash[0..n).  Equal keys
+ * hash alike (doubles normalized, NULL a fixed value).  has_null (may be NULL)
+ * receives 1 for the rows with a NULL key, 0 for the others.
+ */
+void exec_keys_hash(bk_vector *const *cols, uint32_t n_keys, size_t n, uint64_t *hash,
+                    uint8_t *has_null);
+/*
+ * Keep the candidate pairs (a_rows[i], b_rows[i]) whose keys are equal (a NULL
+ * equals a NULL only when null_safe): compacts both arrays in place, in order,
+ * and returns how many remain.  Both sides' key columns have the same types.
+ */
+size_t exec_keys_equal_filter(bk_vector *const *a_cols, bk_vector *const *b_cols,
+                              uint32_t n_keys, bool null_safe, uint32_t *a_rows,
+                              uint32_t *b_rows, size_t n);
+
 #endif

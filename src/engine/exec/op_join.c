@@ -2,12 +2,13 @@
  * op_join.c — hash join: the build side in a hash table, the probe side streamed.
  *
  * The build side (node->right) is materialized first; its key columns are
- * serialized per row (keys.c) into a bk_hmap numbering the distinct keys, and
- * rows with equal keys are chained (head[key] -> next[row]).  Rows with a NULL
- * key are left out: NULL never equals anything.  Probing serializes each probe
- * row's keys, follows the chain and emits (probe row, build row) pairs; an
- * extra non-equi condition is evaluated on the joined pairs before a pair
- * counts as a match.
+ * hashed a column at a time (key_hash.c) and its rows chained per bucket of an
+ * open hash table (buckets[hash & mask] -> next[row]), in build order.  Rows
+ * with a NULL key are left out: NULL never equals anything (unless the join is
+ * null-safe).  Probing hashes a chunk's keys, collects the build rows of each
+ * probe row's bucket whose hash is equal, and then drops the candidates whose
+ * key columns differ, one typed loop per key column.  An extra non-equi
+ * condition is evaluated on the surviving pairs before a pair counts as a match.
  *
  * Output columns: probe columns then build columns (INNER, LEFT, FULL), or
  * probe columns only (SEMI, ANTI).  RIGHT joins are planned as LEFT joins with
@@ -23,20 +24,21 @@
 typedef struct join_state {
     exec_table *build;
     bk_vector **build_cols; /* whole columns */
+    bk_vector **key_cols;   /* the build key columns (of build_cols) */
     uint32_t n_build_cols, n_probe_cols;
-    bk_hmap *map;
-    uint32_t *head;           /* per distinct key: first build row */
-    uint32_t *next;           /* per build row: next row with the same key */
+    uint32_t *buckets;        /* hash & mask -> first build row of the bucket, or NO_ROW */
+    uint64_t mask;
+    uint32_t *next;           /* per build row: the next row in its bucket */
+    uint64_t *hashes;         /* per build row: its key hash */
     _Atomic uint8_t *matched; /* FULL: per build row */
     size_t n_build;
 } join_state;
 
-static void join_destroy(exec_stream *op) {
-    join_state *st = op->state;
-    bk_hmap_free(st->map);
-    st->map = NULL;
-}
-
+/*
+ * Hash the build rows' keys (key_hash.c) and chain the rows of each bucket,
+ * in build order.  Rows with a NULL key stay out unless the join is null-safe.
+ * Everything lives in the query arena, whose limit bounds the table.
+ */
 static bk_status build_table(exec_ctx *ctx, exec_node *node, join_state *st, bk_error *err) {
     bk_arena *a = ctx->arena;
     uint32_t n_cols = node->right->schema->n_children;
@@ -48,50 +50,42 @@ static bk_status build_table(exec_ctx *ctx, exec_node *node, join_state *st, bk_
         if (!st->build_cols[k]) return bk_arena_oom(a, err);
     }
     size_t n = st->build->n_rows;
-    if (n >= NO_ROW)
+    if (n >= NO_ROW / 2)
         return bk_error_set(err, BK_LIMIT_EXCEEDED,
                             "a join's build side has %zu rows, over the "
-                            "limit of 4294967294",
+                            "limit of 2147483646",
                             n);
     st->n_build = n;
     uint32_t nk = node->u.join.n_keys;
-    bk_vector **keys = bk_arena_array(a, nk ? nk : 1, sizeof *keys);
+    st->key_cols = bk_arena_array(a, nk ? nk : 1, sizeof *st->key_cols);
+    if (!st->key_cols) return bk_arena_oom(a, err);
+    for (uint32_t k = 0; k < nk; k++) st->key_cols[k] = st->build_cols[node->u.join.build_keys[k]];
+    size_t n_buckets = 16;
+    while (n_buckets < 2 * n) n_buckets *= 2;
+    st->mask = n_buckets - 1;
     st->next = bk_arena_array(a, n ? n : 1, sizeof *st->next);
-    st->head = bk_arena_array(a, n ? n : 1, sizeof *st->head);
-    st->map = bk_hmap_new(true);
-    if (!keys || !st->next || !st->head || !st->map) return bk_arena_oom(a, err);
+    st->hashes = bk_arena_array(a, n ? n : 1, sizeof *st->hashes);
+    st->buckets = bk_arena_array(a, n_buckets, sizeof *st->buckets);
+    uint8_t *has_null = bk_arena_alloc(a, n ? n : 1);
+    if (!st->next || !st->hashes || !st->buckets || !has_null) return bk_arena_oom(a, err);
     if (node->u.join.kind == EXEC_JOIN_FULL) {
         st->matched = bk_arena_zalloc(a, n ? n : 1);
         if (!st->matched) return bk_arena_oom(a, err);
     }
-    for (uint32_t k = 0; k < nk; k++) keys[k] = st->build_cols[node->u.join.build_keys[k]];
-    bk_buf buf;
-    bk_buf_init(&buf);
-    bk_status s = BK_OK;
-    size_t limit = ctx->memory_limit;
-    /* insert in reverse so that chains list rows in build order */
+    exec_keys_hash(st->key_cols, nk, n, st->hashes, has_null);
+    memset(st->buckets, 0xFF, n_buckets * sizeof *st->buckets);
+    bool null_safe = node->u.join.null_safe;
+    /* insert in reverse so that each bucket lists its rows in build order */
     for (size_t r = n; r-- > 0;) {
-        st->next[r] = NO_ROW;
-        int got = exec_key_serialize(keys, nk, r, node->u.join.null_safe, &buf);
-        if (got == 0) continue;
-        size_t idx;
-        bool inserted;
-        if (got < 0 || bk_hmap_insert(st->map, buf.data, buf.len, &idx, &inserted) != BK_OK) {
-            s = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory building a hash join");
-            break;
+        if (has_null[r] && !null_safe) {
+            st->next[r] = NO_ROW;
+            continue;
         }
-        st->next[r] = inserted ? NO_ROW : st->head[idx];
-        st->head[idx] = (uint32_t)r;
-        if (limit && (r & 4095) == 0 && bk_hmap_memory(st->map) > limit) {
-            s = bk_error_set(err, BK_OUT_OF_MEMORY,
-                             "the build side of a hash join needs more than the query memory "
-                             "limit of %zu bytes; raise bricks.memory_limit",
-                             limit);
-            break;
-        }
+        uint32_t *head = &st->buckets[st->hashes[r] & st->mask];
+        st->next[r] = *head;
+        *head = (uint32_t)r;
     }
-    bk_buf_destroy(&buf);
-    return s;
+    return BK_OK;
 }
 
 /* Growable pair lists in the worker's scratch arena. */
@@ -163,21 +157,23 @@ static bk_status probe_execute(exec_stream *op, exec_worker *w, const exec_chunk
     uint32_t nk = node->u.join.n_keys;
     bk_vector **keys = bk_arena_array(a, nk ? nk : 1, sizeof *keys);
     uint8_t *hit = bk_arena_zalloc(a, in->n ? in->n : 1); /* probe row matched */
-    if (!keys || !hit) return bk_arena_oom(a, err);
+    uint64_t *hash = bk_arena_array(a, in->n ? in->n : 1, sizeof *hash);
+    uint8_t *has_null = bk_arena_alloc(a, in->n ? in->n : 1);
+    if (!keys || !hit || !hash || !has_null) return bk_arena_oom(a, err);
     for (uint32_t k = 0; k < nk; k++) keys[k] = in->cols[node->u.join.probe_keys[k]];
     pairs p = {0};
-    for (size_t r = 0; r < in->n; r++) {
-        int got = exec_key_serialize(keys, nk, r, node->u.join.null_safe, &w->keybuf);
-        if (got < 0)
-            return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory probing a hash join");
-        size_t idx;
-        if (got == 0 || st->n_build == 0 ||
-            !bk_hmap_find(st->map, w->keybuf.data, w->keybuf.len, &idx))
-            continue;
-        for (uint32_t b = st->head[idx]; b != NO_ROW; b = st->next[b]) {
-            if (!pairs_push(a, &p, (uint32_t)r, b)) return bk_arena_oom(a, err);
-            if (!node->u.join.extra && (kind == EXEC_JOIN_SEMI || kind == EXEC_JOIN_ANTI)) break;
+    if (st->n_build) {
+        /* candidates: the build rows in each probe row's bucket with its hash */
+        exec_keys_hash(keys, nk, in->n, hash, has_null);
+        bool null_safe = node->u.join.null_safe;
+        for (size_t r = 0; r < in->n; r++) {
+            if (has_null[r] && !null_safe) continue;
+            uint64_t h = hash[r];
+            for (uint32_t b = st->buckets[h & st->mask]; b != NO_ROW; b = st->next[b])
+                if (st->hashes[b] == h && !pairs_push(a, &p, (uint32_t)r, b))
+                    return bk_arena_oom(a, err);
         }
+        p.n = exec_keys_equal_filter(keys, st->key_cols, nk, null_safe, p.probe, p.build, p.n);
     }
     /* keep the pairs the extra condition accepts */
     if (node->u.join.extra && p.n) {
@@ -231,10 +227,7 @@ bk_status exec_join_probe(exec_ctx *ctx, exec_node *node, exec_table *build, exe
     op->ctx = ctx;
     op->state = st;
     op->execute = probe_execute;
-    op->destroy = join_destroy;
-    bk_status s = build_table(ctx, node, st, err);
-    if (s != BK_OK) join_destroy(op);
-    return s;
+    return build_table(ctx, node, st, err);
 }
 
 bk_status exec_join_unmatched(exec_stream *op, bk_arena *a, exec_chunk *out, bk_error *err) {
