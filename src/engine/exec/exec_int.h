@@ -89,6 +89,35 @@ bool exec_key_types_ok(bk_vector *const *cols, uint32_t n);
 bk_status exec_key_decode(bk_arena *a, const bk_type *const *types, uint32_t n_cols,
                           const bk_str *keys, size_t n_rows, bk_vector **out, bk_error *err);
 
+/* ---- GROUP BY keys (groups.c): a dense numbering of the distinct keys ---- */
+
+typedef struct exec_groups {
+    uint32_t n_keys;
+    bk_vector *vecs;  /* key columns of every group so far (heap arrays, n = count) */
+    bk_vector **keys; /* &vecs[k], to pass as columns */
+    size_t count, cap;
+    uint64_t *hashes; /* per group: exec_keys_hash of its key */
+    uint32_t *slots;  /* open addressing: group + 1, or 0 when empty */
+    size_t mask;      /* number of slots - 1 */
+    bk_arena *strings; /* bytes of string keys */
+} exec_groups;
+
+/* An empty table for keys of `types`; string key bytes go to `strings`. */
+bk_status exec_groups_init(exec_groups *g, const bk_type *const *types, uint32_t n_keys,
+                           bk_arena *strings, bk_error *err);
+void exec_groups_destroy(exec_groups *g); /* also of a zeroed or destroyed table */
+/*
+ * Find or add the keys of rows rows[0..n) (all rows [0, n) when rows is NULL) of
+ * key columns cols, whose hashes are hash[row]: gid[i] receives row i's group.
+ */
+bk_status exec_groups_insert(exec_groups *g, bk_vector *const *cols, const uint64_t *hash,
+                             const uint32_t *rows, size_t n, uint32_t *gid, bk_error *err);
+/* Bytes the table holds (without string bytes). */
+size_t exec_groups_memory(const exec_groups *g);
+/* The keys of groups [first, first+n) as new vectors in `a` (strings copied). */
+bk_status exec_groups_keys(bk_arena *a, const exec_groups *g, size_t first, size_t n,
+                           bk_vector **out, bk_error *err);
+
 /* ---- join keys (key_hash.c): hashed and compared a column at a time ---- */
 
 /*

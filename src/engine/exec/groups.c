@@ -1,0 +1,254 @@
+/*
+ * groups.c — the distinct GROUP BY keys of a hash aggregate, numbered densely.
+ *
+ * A group table keeps every distinct key it has seen as a row of typed key
+ * columns (heap arrays that double as they fill; string bytes copied into the
+ * table's arena) plus the key's hash, and finds keys through an open-addressing
+ * index (linear probing, load at most 1/2) of group numbers.  Callers hash a
+ * chunk's keys once with exec_keys_hash (key_hash.c) and pass the hashes in;
+ * the probe compares the stored hash first and the key columns only on a hash
+ * match.  NULL is a key value here (GROUP BY puts NULLs in one group).
+ *
+ * Groups are numbered 0, 1, 2… in order of first appearance and never move, so
+ * aggregate states can live in arrays indexed by group number.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "engine/exec/exec_int.h"
+
+#define MIN_SLOTS 64
+#define MIN_CAP 256
+
+static bk_status oom(bk_error *err) {
+    return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
+}
+
+bk_status exec_groups_init(exec_groups *g, const bk_type *const *types, uint32_t n_keys,
+                           bk_arena *strings, bk_error *err) {
+    memset(g, 0, sizeof *g);
+    g->n_keys = n_keys;
+    g->strings = strings;
+    g->keys = bk_calloc(n_keys ? n_keys : 1, sizeof *g->keys);
+    g->vecs = bk_calloc(n_keys ? n_keys : 1, sizeof *g->vecs);
+    g->slots = bk_calloc(MIN_SLOTS, sizeof *g->slots);
+    if (!g->keys || !g->vecs || !g->slots) {
+        exec_groups_destroy(g);
+        return oom(err);
+    }
+    g->mask = MIN_SLOTS - 1;
+    for (uint32_t k = 0; k < n_keys; k++) {
+        g->vecs[k].type = types[k];
+        g->keys[k] = &g->vecs[k];
+    }
+    return BK_OK;
+}
+
+void exec_groups_destroy(exec_groups *g) {
+    if (g->vecs)
+        for (uint32_t k = 0; k < g->n_keys; k++) {
+            bk_free(g->vecs[k].data);
+            bk_free(g->vecs[k].validity);
+        }
+    bk_free(g->vecs);
+    bk_free(g->keys);
+    bk_free(g->hashes);
+    bk_free(g->slots);
+    memset(g, 0, sizeof *g);
+}
+
+size_t exec_groups_memory(const exec_groups *g) {
+    size_t per_group = sizeof(uint64_t);
+    for (uint32_t k = 0; k < g->n_keys; k++) per_group += bk_type_width(g->vecs[k].type);
+    return g->cap * per_group + (g->mask + 1) * sizeof *g->slots;
+}
+
+/* Room for one more group in the key columns and the hashes. */
+static bk_status grow_columns(exec_groups *g, bk_error *err) {
+    size_t cap = g->cap ? g->cap * 2 : MIN_CAP;
+    uint64_t *h = bk_realloc(g->hashes, cap * sizeof *h);
+    if (!h) return oom(err);
+    g->hashes = h;
+    for (uint32_t k = 0; k < g->n_keys; k++) {
+        bk_vector *v = &g->vecs[k];
+        size_t w = bk_type_width(v->type);
+        if (w) {
+            void *d = bk_realloc(v->data, cap * w);
+            if (!d) return oom(err);
+            v->data = d;
+        }
+        uint8_t *valid = bk_realloc(v->validity, (cap + 7) / 8);
+        if (!valid) return oom(err);
+        memset(valid + (g->cap + 7) / 8, 0, (cap + 7) / 8 - (g->cap + 7) / 8);
+        v->validity = valid;
+    }
+    g->cap = cap;
+    return BK_OK;
+}
+
+/* Twice the slots, re-placed from the stored hashes. */
+static bk_status grow_slots(exec_groups *g, bk_error *err) {
+    size_t n_slots = (g->mask + 1) * 2;
+    uint32_t *slots = bk_calloc(n_slots, sizeof *slots);
+    if (!slots) return oom(err);
+    size_t mask = n_slots - 1;
+    for (size_t grp = 0; grp < g->count; grp++) {
+        size_t pos = g->hashes[grp] & mask;
+        while (slots[pos]) pos = (pos + 1) & mask;
+        slots[pos] = (uint32_t)grp + 1;
+    }
+    bk_free(g->slots);
+    g->slots = slots;
+    g->mask = mask;
+    return BK_OK;
+}
+
+static uint64_t double_bits(double d) {
+    if (d == 0) d = 0;
+    if (isnan(d)) d = NAN;
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+static uint32_t float_bits(float f) {
+    if (f == 0) f = 0;
+    if (isnan(f)) f = NAN;
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+/* Whether row r of cols has the key of stored group grp. */
+static bool same_key(const exec_groups *g, size_t grp, bk_vector *const *cols, size_t r) {
+    for (uint32_t k = 0; k < g->n_keys; k++) {
+        const bk_vector *s = &g->vecs[k], *v = cols[k];
+        bool sv = bk_vector_is_valid(s, grp), vv = bk_vector_is_valid(v, r);
+        if (sv != vv) return false;
+        if (!sv) continue;
+        switch (v->type->kind) {
+        case BK_TYPE_STRING:
+        case BK_TYPE_BINARY: {
+            bk_str a = ((const bk_str *)s->data)[grp], b = ((const bk_str *)v->data)[r];
+            if (a.len != b.len || memcmp(a.ptr, b.ptr, a.len)) return false;
+            continue;
+        }
+        case BK_TYPE_DOUBLE:
+            if (double_bits(((const double *)s->data)[grp]) !=
+                double_bits(((const double *)v->data)[r]))
+                return false;
+            continue;
+        case BK_TYPE_FLOAT:
+            if (float_bits(((const float *)s->data)[grp]) !=
+                float_bits(((const float *)v->data)[r]))
+                return false;
+            continue;
+        case BK_TYPE_VOID:
+            continue;
+        default:
+            break;
+        }
+        switch (bk_type_width(v->type)) {
+        case 1:
+            if (((const uint8_t *)s->data)[grp] != ((const uint8_t *)v->data)[r]) return false;
+            break;
+        case 2:
+            if (((const uint16_t *)s->data)[grp] != ((const uint16_t *)v->data)[r]) return false;
+            break;
+        case 4:
+            if (((const uint32_t *)s->data)[grp] != ((const uint32_t *)v->data)[r]) return false;
+            break;
+        case 8:
+            if (((const uint64_t *)s->data)[grp] != ((const uint64_t *)v->data)[r]) return false;
+            break;
+        default:
+            if (memcmp((const bk_i128 *)s->data + grp, (const bk_i128 *)v->data + r,
+                       sizeof(bk_i128)))
+                return false;
+            break;
+        }
+    }
+    return true;
+}
+
+/* Append row r of cols as group g->count. */
+static bk_status add_group(exec_groups *g, bk_vector *const *cols, size_t r, uint64_t hash,
+                           bk_error *err) {
+    if (g->count == g->cap) BK_TRY(grow_columns(g, err));
+    size_t grp = g->count;
+    g->hashes[grp] = hash;
+    for (uint32_t k = 0; k < g->n_keys; k++) {
+        bk_vector *s = &g->vecs[k];
+        const bk_vector *v = cols[k];
+        if (!bk_vector_is_valid(v, r) || v->type->kind == BK_TYPE_VOID) {
+            bk_validity_set(s->validity, grp, false);
+            continue;
+        }
+        bk_validity_set(s->validity, grp, true);
+        size_t w = bk_type_width(v->type);
+        if (v->type->kind == BK_TYPE_STRING || v->type->kind == BK_TYPE_BINARY) {
+            bk_str str = ((const bk_str *)v->data)[r];
+            char *copy = bk_arena_memdup(g->strings, str.ptr, str.len ? str.len : 1);
+            if (!copy) return oom(err);
+            ((bk_str *)s->data)[grp] = (bk_str){copy, str.len};
+        } else {
+            memcpy((uint8_t *)s->data + grp * w, (const uint8_t *)v->data + r * w, w);
+        }
+    }
+    g->count++;
+    for (uint32_t k = 0; k < g->n_keys; k++) g->vecs[k].n = g->count;
+    return BK_OK;
+}
+
+bk_status exec_groups_insert(exec_groups *g, bk_vector *const *cols, const uint64_t *hash,
+                             const uint32_t *rows, size_t n, uint32_t *gid, bk_error *err) {
+    if (g->count >= UINT32_MAX - 1)
+        return bk_error_set(err, BK_LIMIT_EXCEEDED,
+                            "a hash aggregate has more than 4294967294 groups");
+    for (size_t i = 0; i < n; i++) {
+        size_t r = rows ? rows[i] : i;
+        uint64_t h = hash[r];
+        size_t pos = h & g->mask;
+        for (;;) {
+            uint32_t s = g->slots[pos];
+            if (!s) {
+                if (2 * (g->count + 1) > g->mask + 1) {
+                    BK_TRY(grow_slots(g, err));
+                    pos = h & g->mask;
+                    while (g->slots[pos]) pos = (pos + 1) & g->mask;
+                }
+                BK_TRY(add_group(g, cols, r, h, err));
+                g->slots[pos] = (uint32_t)g->count;
+                gid[i] = (uint32_t)(g->count - 1);
+                break;
+            }
+            if (g->hashes[s - 1] == h && same_key(g, s - 1, cols, r)) {
+                gid[i] = s - 1;
+                break;
+            }
+            pos = (pos + 1) & g->mask;
+        }
+    }
+    return BK_OK;
+}
+
+bk_status exec_groups_keys(bk_arena *a, const exec_groups *g, size_t first, size_t n,
+                           bk_vector **out, bk_error *err) {
+    for (uint32_t k = 0; k < g->n_keys; k++) {
+        const bk_vector *s = &g->vecs[k];
+        bk_vector *v = bk_vector_make(a, s->type, n);
+        if (!v) return bk_arena_oom(a, err);
+        size_t w = bk_type_width(s->type);
+        if (w && n) memcpy(v->data, (const uint8_t *)s->data + first * w, n * w);
+        if (s->type->kind == BK_TYPE_STRING || s->type->kind == BK_TYPE_BINARY)
+            if (!bk_vector_own_strings(a, v)) return bk_arena_oom(a, err);
+        for (size_t i = 0; i < n; i++) {
+            if (bk_vector_is_valid(s, first + i)) continue;
+            if (bk_vector_ensure_validity(a, v) != BK_OK) return bk_arena_oom(a, err);
+            bk_validity_set(v->validity, i, false);
+        }
+        out[k] = v;
+    }
+    return BK_OK;
+}
