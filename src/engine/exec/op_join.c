@@ -113,21 +113,25 @@ static bool pairs_push(bk_arena *a, pairs *p, uint32_t pr, uint32_t br) {
     return true;
 }
 
-/* Columns of `v` taken at idx, where NO_ROW gives NULL. */
+/* Rows idx[0..n) of `v`, where NO_ROW gives NULL. */
 static bk_vector *take_or_null(bk_arena *a, const bk_vector *v, const uint32_t *idx, size_t n) {
-    bool any_null = false;
-    for (size_t i = 0; i < n && !any_null; i++) any_null = idx[i] == NO_ROW;
-    if (!any_null) return bk_vector_take(a, v, idx, n);
-    /* append one NULL row to v and point NO_ROW there */
-    bk_vector *null_row = bk_vector_make(a, v->type, 1);
-    if (!null_row || bk_vector_ensure_validity(a, null_row) != BK_OK) return NULL;
-    bk_validity_set(null_row->validity, 0, false);
-    bk_vector *parts[2] = {(bk_vector *)v, null_row};
-    bk_vector *both = bk_vector_concat(a, parts, 2);
-    uint32_t *fixed = bk_arena_array(a, n ? n : 1, sizeof *fixed);
-    if (!both || !fixed) return NULL;
-    for (size_t i = 0; i < n; i++) fixed[i] = idx[i] == NO_ROW ? (uint32_t)v->n : idx[i];
-    return bk_vector_take(a, both, fixed, n);
+    size_t n_null = 0;
+    for (size_t i = 0; i < n; i++) n_null += idx[i] == NO_ROW;
+    if (!n_null) return bk_vector_take(a, v, idx, n);
+    bk_vector *out;
+    if (v->n == 0) {
+        out = bk_vector_make(a, v->type, n);
+    } else {
+        /* take row 0 in place of the missing ones, then mark them NULL */
+        uint32_t *fixed = bk_arena_array(a, n ? n : 1, sizeof *fixed);
+        if (!fixed) return NULL;
+        for (size_t i = 0; i < n; i++) fixed[i] = idx[i] == NO_ROW ? 0 : idx[i];
+        out = bk_vector_take(a, v, fixed, n);
+    }
+    if (!out || bk_vector_ensure_validity(a, out) != BK_OK) return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (idx[i] == NO_ROW) bk_validity_set(out->validity, i, false);
+    return out;
 }
 
 /* The joined chunk of probe columns at p->probe and build columns at p->build. */

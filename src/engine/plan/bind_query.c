@@ -699,11 +699,23 @@ bk_status bind_make_join(binder *b, const plan_rel *probe_in, const plan_rel *bu
         plan_scope now;
         BK_TRY(scope_concat(b, &probe->scope, &build->scope, &now, err));
         bind_env env2 = {.b = b, .scope = &now};
+        /* LEFT, SEMI and ANTI joins: a condition on the build side alone only
+         * narrows the build rows, so it filters them before the join */
+        bool push_build = kind == EXEC_JOIN_LEFT || kind == EXEC_JOIN_SEMI || kind == EXEC_JOIN_ANTI;
+        uint32_t np_now = probe->scope.n;
         for (uint32_t i = 0; i < n_rest; i++) {
             exec_expr *c;
             BK_TRY(bind_expr(&env2, rest[i], &c, err));
             if (c->type->kind != BK_TYPE_BOOLEAN)
                 BK_TRY(bind_cast(b, c, T(BK_TYPE_BOOLEAN), rest[i], &c, err));
+            uint32_t lo = UINT32_MAX, hi = 0;
+            col_range(c, &lo, &hi);
+            if (push_build && lo != UINT32_MAX && lo >= np_now) {
+                exec_expr *shifted = shift_cols(b, c, np_now);
+                if (!shifted) return bk_arena_oom(b->a, err);
+                BK_TRY(bind_filter(b, build, shifted, err));
+                continue;
+            }
             if (extra)
                 BK_TRY(bind_binary(b, "AND", extra, c, rest[i], &extra, err));
             else
