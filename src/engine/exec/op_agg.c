@@ -3,10 +3,9 @@
  *
  * Two phases, as in every parallel engine: each worker aggregates the chunks it
  * sees into its own hash table (no locks), then the tables are merged into one
- * when the input ends.  Each worker's table is split into partitions by the
- * key hash (GROUP BY only), so that the merge runs one partition per task in
- * parallel.  Keys are hashed a column at a time and numbered by a group table
- * (groups.c); each aggregate keeps an array of slots indexed by group number.
+ * when the input ends.  Keys are serialized rows (keys.c) in a bk_hmap, which
+ * numbers groups in insertion order; each aggregate keeps an array of slots
+ * indexed by that number.
  *
  * Semantics (Spark's): COUNT(*) counts rows, COUNT(x) non-NULL values; SUM of
  * integers is BIGINT (ARITHMETIC_OVERFLOW in ANSI mode, wrapping otherwise), of
@@ -33,29 +32,17 @@ typedef struct slot {
     bool has; /* v holds a value (SUM/MIN/MAX) */
 } slot;
 
-#define AGG_PARTITIONS 16 /* per worker, with GROUP BY keys; a power of two */
-
 typedef struct agg_table {
-    exec_groups groups;
+    bk_hmap *map;
     slot **slots; /* per aggregate: cap slots */
     size_t cap;
-    bk_arena *strings; /* key bytes and MIN/MAX string values */
+    bk_arena *strings; /* MIN/MAX string values */
 } agg_table;
 
-/* One worker's tables: n_parts partitions by key hash. */
-typedef struct agg_local {
-    agg_table *parts;
-    uint32_t n_parts, n_aggs;
-    bk_cleanup cleanup; /* frees the tables when the query's arenas go */
-} agg_local;
-
 typedef struct agg_state {
-    uint32_t n_keys, n_aggs, n_parts;
+    agg_table global;
+    uint32_t n_keys, n_aggs;
     const exec_agg *aggs;
-    const bk_type **key_types;
-    agg_local **locals; /* every worker's, after combine */
-    uint32_t n_locals;
-    agg_local *empty; /* a global aggregate's table when no worker saw a row */
 } agg_state;
 
 /* The type aggregate k reads (BIGINT for COUNT(*)). */
@@ -66,19 +53,21 @@ static const bk_type *input_type(const exec_sink *s, uint32_t k) {
 }
 
 static void table_free(agg_table *t, uint32_t n_aggs) {
-    exec_groups_destroy(&t->groups);
+    bk_hmap_free(t->map);
+    t->map = NULL;
     if (t->slots)
         for (uint32_t k = 0; k < n_aggs; k++) bk_free(t->slots[k]);
     bk_free(t->slots);
     t->slots = NULL;
 }
 
-static bk_status table_init(agg_table *t, const agg_state *st, bk_arena *strings, bk_error *err) {
+static bk_status table_init(agg_table *t, uint32_t n_aggs, bk_arena *strings, bk_error *err) {
     memset(t, 0, sizeof *t);
+    t->map = bk_hmap_new(true);
+    t->slots = bk_calloc(n_aggs ? n_aggs : 1, sizeof *t->slots);
     t->strings = strings;
-    BK_TRY(exec_groups_init(&t->groups, st->key_types, st->n_keys, strings, err));
-    t->slots = bk_calloc(st->n_aggs ? st->n_aggs : 1, sizeof *t->slots);
-    if (!t->slots) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
+    if (!t->map || !t->slots)
+        return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
     return BK_OK;
 }
 
@@ -97,21 +86,15 @@ static bk_status table_reserve(agg_table *t, uint32_t n_aggs, size_t groups, bk_
     return BK_OK;
 }
 
-/* The heap memory of a worker's tables against the query's limit. */
-static bk_status check_memory(exec_sink *sk, const agg_local *l, bk_error *err) {
+static bk_status check_memory(exec_sink *sk, const agg_table *t, uint32_t n_aggs, bk_error *err) {
     size_t limit = sk->ctx->memory_limit;
     if (!limit) return BK_OK;
-    size_t used = 0, groups = 0;
-    for (uint32_t p = 0; p < l->n_parts; p++) {
-        used += exec_groups_memory(&l->parts[p].groups) +
-                l->parts[p].cap * l->n_aggs * sizeof(slot);
-        groups += l->parts[p].groups.count;
-    }
+    size_t used = bk_hmap_memory(t->map) + t->cap * n_aggs * sizeof(slot);
     if (used <= limit) return BK_OK;
     return bk_error_set(err, BK_OUT_OF_MEMORY,
                         "the hash aggregate needs more than the query memory limit of %zu bytes "
                         "(%zu groups so far); raise bricks.memory_limit or group by fewer keys",
-                        limit, groups);
+                        limit, bk_hmap_count(t->map));
 }
 
 /* Fold one value into a slot. */
@@ -219,45 +202,50 @@ static bk_status merge(exec_sink *sk, agg_table *t, const exec_agg *agg, const b
     return fold(sk, t, agg, into, &one, 0, err);
 }
 
+typedef struct agg_local {
+    agg_table table;
+    uint32_t n_aggs;
+    bk_cleanup cleanup; /* frees the table if the query stops before combining */
+} agg_local;
+
 static void local_cleanup(void *arg) {
     agg_local *l = arg;
-    for (uint32_t p = 0; p < l->n_parts; p++) table_free(&l->parts[p], l->n_aggs);
-}
-
-/* A worker's (or the empty global) tables, each partition with its own string arena. */
-static bk_status local_make(exec_sink *s, bk_arena *a, agg_local **out, bk_error *err) {
-    agg_state *st = s->state;
-    agg_local *l = bk_arena_zalloc(a, sizeof *l);
-    if (!l) return bk_arena_oom(a, err);
-    l->parts = bk_arena_zalloc(a, st->n_parts * sizeof *l->parts);
-    if (!l->parts) return bk_arena_oom(a, err);
-    l->n_aggs = st->n_aggs;
-    l->cleanup.fn = local_cleanup;
-    l->cleanup.arg = l;
-    bk_arena_on_reset(a, &l->cleanup);
-    for (uint32_t p = 0; p < st->n_parts; p++) {
-        bk_arena *strings = bk_arena_new(a, "aggregate strings", 0);
-        if (!strings) return bk_arena_oom(a, err);
-        l->n_parts = p + 1;
-        BK_TRY(table_init(&l->parts[p], st, strings, err));
-    }
-    *out = l;
-    return BK_OK;
+    table_free(&l->table, l->n_aggs);
 }
 
 static bk_status agg_local_new(exec_sink *s, exec_worker *w, void **local, bk_error *err) {
-    agg_local *l;
-    BK_TRY(local_make(s, w->arena, &l, err));
+    agg_state *st = s->state;
+    agg_local *l = bk_arena_zalloc(w->arena, sizeof *l);
+    if (!l) return bk_arena_oom(w->arena, err);
+    l->n_aggs = st->n_aggs;
+    l->cleanup.fn = local_cleanup;
+    l->cleanup.arg = l;
+    bk_arena_on_reset(w->arena, &l->cleanup);
+    BK_TRY(table_init(&l->table, st->n_aggs, w->arena, err));
     *local = l;
     return BK_OK;
 }
 
-/* Fold rows rows[0..n) (all rows when rows is NULL; gid[i] the group of the
- * i-th) of chunk c into table t. */
-static bk_status fold_rows(exec_sink *s, agg_table *t, const exec_chunk *c, const uint32_t *rows,
-                           const uint32_t *gid, size_t n, bk_error *err) {
+static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const exec_chunk *c,
+                             bk_error *err) {
     agg_state *st = s->state;
-    BK_TRY(table_reserve(t, st->n_aggs, t->groups.count, err));
+    agg_table *t = &((agg_local *)local)->table;
+    size_t n = c->n;
+    uint32_t *gid = bk_arena_array(w->scratch, n ? n : 1, sizeof *gid);
+    bk_vector **keys = bk_arena_array(w->scratch, st->n_keys ? st->n_keys : 1, sizeof *keys);
+    if (!gid || !keys) return bk_arena_oom(w->scratch, err);
+    const uint32_t *key_cols = s->node->u.agg.keys;
+    for (uint32_t k = 0; k < st->n_keys; k++) keys[k] = c->cols[key_cols[k]];
+    for (size_t i = 0; i < n; i++) {
+        if (exec_key_serialize(keys, st->n_keys, i, true, &w->keybuf) < 0)
+            return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
+        size_t idx;
+        if (bk_hmap_insert(t->map, w->keybuf.data, w->keybuf.len, &idx, NULL) != BK_OK)
+            return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
+        gid[i] = (uint32_t)idx;
+    }
+    BK_TRY(table_reserve(t, st->n_aggs, bk_hmap_count(t->map), err));
+    BK_TRY(check_memory(s, t, st->n_aggs, err));
     for (uint32_t k = 0; k < st->n_aggs; k++) {
         const exec_agg *agg = &st->aggs[k];
         slot *slots = t->slots[k];
@@ -267,114 +255,35 @@ static bk_status fold_rows(exec_sink *s, agg_table *t, const exec_chunk *c, cons
         }
         const bk_vector *v = c->cols[agg->column];
         for (size_t i = 0; i < n; i++) {
-            size_t row = rows ? rows[i] : i;
-            if (!bk_vector_is_valid(v, row)) continue;
-            BK_TRY(fold(s, t, agg, &slots[gid[i]], v, row, err));
+            if (!bk_vector_is_valid(v, i)) continue;
+            BK_TRY(fold(s, t, agg, &slots[gid[i]], v, i, err));
         }
     }
     return BK_OK;
 }
 
-static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const exec_chunk *c,
-                             bk_error *err) {
-    agg_state *st = s->state;
-    agg_local *l = local;
-    size_t n = c->n;
-    bk_arena *a = w->scratch;
-    uint32_t *gid = bk_arena_array(a, n ? n : 1, sizeof *gid);
-    uint64_t *hash = bk_arena_array(a, n ? n : 1, sizeof *hash);
-    bk_vector **keys = bk_arena_array(a, st->n_keys ? st->n_keys : 1, sizeof *keys);
-    if (!gid || !hash || !keys) return bk_arena_oom(a, err);
-    const uint32_t *key_cols = s->node->u.agg.keys;
-    for (uint32_t k = 0; k < st->n_keys; k++) keys[k] = c->cols[key_cols[k]];
-    exec_keys_hash(keys, st->n_keys, n, hash, NULL);
-    if (st->n_parts == 1) {
-        BK_TRY(exec_groups_insert(&l->parts[0].groups, keys, hash, NULL, n, gid, err));
-        BK_TRY(fold_rows(s, &l->parts[0], c, NULL, gid, n, err));
-        return check_memory(s, l, err);
-    }
-    /* scatter the rows by partition (the hash's top bits), then each partition in turn */
-    uint32_t *rows = bk_arena_array(a, n ? n : 1, sizeof *rows);
-    uint8_t *part = bk_arena_alloc(a, n ? n : 1);
-    if (!rows || !part) return bk_arena_oom(a, err);
-    size_t start[AGG_PARTITIONS + 1] = {0};
-    for (size_t i = 0; i < n; i++) {
-        part[i] = (uint8_t)(hash[i] >> 60);
-        start[part[i] + 1]++;
-    }
-    for (uint32_t p = 0; p < AGG_PARTITIONS; p++) start[p + 1] += start[p];
-    size_t fill[AGG_PARTITIONS];
-    memcpy(fill, start, sizeof fill);
-    for (size_t i = 0; i < n; i++) rows[fill[part[i]]++] = (uint32_t)i;
-    for (uint32_t p = 0; p < AGG_PARTITIONS; p++) {
-        size_t m = start[p + 1] - start[p];
-        if (!m) continue;
-        const uint32_t *pr = rows + start[p];
-        BK_TRY(exec_groups_insert(&l->parts[p].groups, keys, hash, pr, m, gid, err));
-        BK_TRY(fold_rows(s, &l->parts[p], c, pr, gid, m, err));
-    }
-    return check_memory(s, l, err);
-}
-
-/* Remember each worker's tables (called once per worker, serially); finish merges them. */
 static bk_status agg_combine(exec_sink *s, exec_worker *w, void *local, bk_error *err) {
     (void)w;
     agg_state *st = s->state;
-    agg_local **grown = bk_arena_array(s->ctx->arena, st->n_locals + 1, sizeof *grown);
-    if (!grown) return bk_arena_oom(s->ctx->arena, err);
-    if (st->n_locals) memcpy(grown, st->locals, st->n_locals * sizeof *grown);
-    grown[st->n_locals++] = local;
-    st->locals = grown;
-    return BK_OK;
-}
-
-/* Merge table `from` into `into` (the same partition of two workers). */
-static bk_status table_merge(exec_sink *s, agg_table *into, const agg_table *from, bk_error *err) {
-    agg_state *st = s->state;
-    size_t n = from->groups.count;
-    if (!n) return BK_OK;
-    uint32_t *map = bk_malloc(n * sizeof *map);
-    if (!map) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
-    bk_status rc = exec_groups_insert(&into->groups, from->groups.keys, from->groups.hashes, NULL,
-                                      n, map, err);
-    if (rc == BK_OK) rc = table_reserve(into, st->n_aggs, into->groups.count, err);
-    for (uint32_t k = 0; k < st->n_aggs && rc == BK_OK; k++) {
-        const bk_type *in_type = input_type(s, k);
-        for (size_t g = 0; g < n && rc == BK_OK; g++)
-            rc = merge(s, into, &st->aggs[k], in_type, &into->slots[k][map[g]],
+    agg_table *from = &((agg_local *)local)->table;
+    agg_table *into = &st->global;
+    size_t n = bk_hmap_count(from->map);
+    bk_status rc = BK_OK;
+    for (size_t g = 0; g < n && rc == BK_OK; g++) {
+        bk_str key = bk_hmap_key(from->map, g);
+        size_t idx;
+        if (bk_hmap_insert(into->map, key.ptr, key.len, &idx, NULL) != BK_OK) {
+            rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
+            break;
+        }
+        rc = table_reserve(into, st->n_aggs, idx + 1, err);
+        for (uint32_t k = 0; k < st->n_aggs && rc == BK_OK; k++)
+            rc = merge(s, into, &st->aggs[k], input_type(s, k), &into->slots[k][idx],
                        &from->slots[k][g], err);
     }
-    bk_free(map);
+    if (rc == BK_OK) rc = check_memory(s, into, st->n_aggs, err);
+    table_free(from, st->n_aggs);
     return rc;
-}
-
-typedef struct merge_job {
-    exec_sink *s;
-    bk_mutex *lock;
-    bk_status rc;
-    bk_error err;
-} merge_job;
-
-/* Partition p of every worker into worker 0's partition p (one task per partition). */
-static void merge_task(void *arg, size_t p, int worker) {
-    (void)worker;
-    merge_job *job = arg;
-    agg_state *st = job->s->state;
-    bk_error err;
-    bk_error_clear(&err);
-    bk_status rc = BK_OK;
-    for (uint32_t i = 1; i < st->n_locals && rc == BK_OK; i++) {
-        rc = table_merge(job->s, &st->locals[0]->parts[p], &st->locals[i]->parts[p], &err);
-        table_free(&st->locals[i]->parts[p], st->n_aggs);
-    }
-    if (rc != BK_OK) {
-        bk_mutex_lock(job->lock);
-        if (job->rc == BK_OK) {
-            job->rc = rc;
-            job->err = err;
-        }
-        bk_mutex_unlock(job->lock);
-    }
 }
 
 /*
@@ -454,51 +363,42 @@ static bk_status result_column(exec_sink *s, uint32_t k, const slot *slots, size
 
 static bk_status agg_finish(exec_sink *s, exec_table **out, bk_error *err) {
     agg_state *st = s->state;
+    agg_table *t = &st->global;
     bk_arena *a = s->ctx->arena;
-    if (st->n_locals > 1) {
-        merge_job job = {.s = s, .lock = bk_mutex_new(), .rc = BK_OK};
-        if (!job.lock)
-            return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
-        bk_error_clear(&job.err);
-        bk_pool_run(s->ctx->pool, st->n_parts, merge_task, &job);
-        bk_mutex_free(job.lock);
-        if (job.rc != BK_OK) {
-            *err = job.err;
-            return job.rc;
-        }
-    }
-    agg_local *l = st->n_locals ? st->locals[0] : NULL;
-    size_t total = 0;
-    for (uint32_t p = 0; l && p < l->n_parts; p++) total += l->parts[p].groups.count;
-    if (total == 0 && st->n_keys == 0) {
+    size_t n_groups = bk_hmap_count(t->map);
+    if (n_groups == 0 && st->n_keys == 0) {
         /* a global aggregate over no rows: one row of empty states */
-        if (!l) {
-            BK_TRY(local_make(s, a, &st->empty, err));
-            l = st->empty;
-        }
-        uint64_t h = 0;
-        uint32_t g;
-        BK_TRY(exec_groups_insert(&l->parts[0].groups, NULL, &h, NULL, 1, &g, err));
-        BK_TRY(table_reserve(&l->parts[0], st->n_aggs, 1, err));
+        size_t idx;
+        if (bk_hmap_insert(t->map, "", 0, &idx, NULL) != BK_OK)
+            return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
+        BK_TRY(table_reserve(t, st->n_aggs, 1, err));
+        n_groups = 1;
     }
     exec_table *res = exec_table_make(a, s->node->schema);
     if (!res) return bk_arena_oom(a, err);
     uint32_t n_cols = st->n_keys + st->n_aggs;
-    for (uint32_t p = 0; l && p < l->n_parts; p++) {
-        agg_table *t = &l->parts[p];
-        for (size_t first = 0; first < t->groups.count; first += EXEC_CHUNK_ROWS) {
-            size_t n = BK_MIN((size_t)EXEC_CHUNK_ROWS, t->groups.count - first);
-            exec_chunk c = {.n = n, .n_cols = n_cols};
-            c.cols = bk_arena_array(a, n_cols ? n_cols : 1, sizeof *c.cols);
-            if (!c.cols) return bk_arena_oom(a, err);
-            BK_TRY(exec_groups_keys(a, &t->groups, first, n, c.cols, err));
-            for (uint32_t k = 0; k < st->n_aggs; k++)
-                BK_TRY(result_column(s, k, t->slots[k] + first, n, &c.cols[st->n_keys + k], err));
-            BK_TRY(exec_table_push(res, &c, err));
-        }
+    const bk_type **key_types = bk_arena_array(a, st->n_keys ? st->n_keys : 1, sizeof *key_types);
+    bk_str *keys = bk_arena_array(a, EXEC_CHUNK_ROWS, sizeof *keys);
+    if (!key_types || !keys) return bk_arena_oom(a, err);
+    for (uint32_t k = 0; k < st->n_keys; k++) key_types[k] = s->node->schema->children[k];
+    for (size_t first = 0; first < n_groups; first += EXEC_CHUNK_ROWS) {
+        size_t n = BK_MIN((size_t)EXEC_CHUNK_ROWS, n_groups - first);
+        exec_chunk c = {.n = n, .n_cols = n_cols};
+        c.cols = bk_arena_array(a, n_cols ? n_cols : 1, sizeof *c.cols);
+        if (!c.cols) return bk_arena_oom(a, err);
+        for (size_t g = 0; g < n; g++) keys[g] = bk_hmap_key(t->map, first + g);
+        BK_TRY(exec_key_decode(a, key_types, st->n_keys, keys, n, c.cols, err));
+        for (uint32_t k = 0; k < st->n_aggs; k++)
+            BK_TRY(result_column(s, k, t->slots[k] + first, n, &c.cols[st->n_keys + k], err));
+        BK_TRY(exec_table_push(res, &c, err));
     }
     *out = res;
     return BK_OK;
+}
+
+static void agg_destroy(exec_sink *s) {
+    agg_state *st = s->state;
+    table_free(&st->global, st->n_aggs);
 }
 
 bk_status exec_agg_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *err) {
@@ -507,11 +407,7 @@ bk_status exec_agg_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *
     st->n_keys = node->u.agg.n_keys;
     st->n_aggs = node->u.agg.n_aggs;
     st->aggs = node->u.agg.aggs;
-    st->n_parts = st->n_keys ? AGG_PARTITIONS : 1;
-    st->key_types = bk_arena_array(ctx->arena, st->n_keys ? st->n_keys : 1, sizeof *st->key_types);
-    if (!st->key_types) return bk_arena_oom(ctx->arena, err);
-    for (uint32_t k = 0; k < st->n_keys; k++)
-        st->key_types[k] = node->child->schema->children[node->u.agg.keys[k]];
+    BK_TRY(table_init(&st->global, st->n_aggs, ctx->arena, err));
     s->node = node;
     s->ctx = ctx;
     s->state = st;
@@ -519,5 +415,6 @@ bk_status exec_agg_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *
     s->consume = agg_consume;
     s->combine = agg_combine;
     s->finish = agg_finish;
+    s->destroy = agg_destroy;
     return BK_OK;
 }
