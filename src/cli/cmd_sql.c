@@ -8,9 +8,14 @@
  * first error, printed as "[ERROR_CLASS] message" with the statement's line and
  * a caret under the offending fragment.  On a terminal it is interactive:
  * line editing and history (libedit), statements may span lines and end with
- * ';', and dot commands change the shell (.help lists them).
+ * ';', and dot commands change the shell (.help lists them).  A statement
+ * running longer than a second shows a progress line (elapsed time and rows
+ * read so far) on the terminal, erased when it ends; Ctrl-C then cancels the
+ * statement instead of ending the shell.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -147,13 +152,76 @@ static void print_error(const bk_error *err, const char *sql, size_t len) {
     if (err->detail[0]) fprintf(stderr, "%s\n", err->detail);
 }
 
+/* The progress line's thread: from one second on, redraws it every 100 ms. */
+typedef struct progress {
+    eng_session *session;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool done, shown;
+    double t0;
+} progress;
+
+static volatile sig_atomic_t interrupted; /* Ctrl-C while a statement runs */
+
+static void on_sigint(int sig) {
+    (void)sig;
+    interrupted = 1;
+}
+
+static void *progress_main(void *arg) {
+    progress *p = arg;
+    pthread_mutex_lock(&p->lock);
+    while (!p->done) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        long ns = until.tv_nsec + 100 * 1000000L;
+        until.tv_sec += ns / 1000000000L;
+        until.tv_nsec = ns % 1000000000L;
+        pthread_cond_timedwait(&p->wake, &p->lock, &until);
+        if (interrupted) eng_cancel(p->session); /* not from the handler: it takes a lock */
+        uint64_t rows;
+        if (p->done || cli_now() - p->t0 < 1.0 || !eng_progress(p->session, &rows)) continue;
+        fprintf(stderr, "\r\033[K[running %.1f s, %llu rows read] (Ctrl-C cancels)",
+                cli_now() - p->t0, (unsigned long long)rows);
+        fflush(stderr);
+        p->shown = true;
+    }
+    if (p->shown) fprintf(stderr, "\r\033[K");
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
 static bool run_statement(shell *sh, const char *sql, size_t len) {
     bk_error err;
     bk_error_clear(&err);
     eng_result *r = NULL;
     double t0 = cli_now();
+    progress p = {.session = sh->session, .t0 = t0};
+    pthread_t thread;
+    bool show = sh->interactive && isatty(STDERR_FILENO);
+    struct sigaction old_int;
+    if (show) {
+        pthread_mutex_init(&p.lock, NULL);
+        pthread_cond_init(&p.wake, NULL);
+        interrupted = 0;
+        struct sigaction sa = {.sa_handler = on_sigint};
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &old_int);
+        show = pthread_create(&thread, NULL, progress_main, &p) == 0;
+        if (!show) sigaction(SIGINT, &old_int, NULL);
+    }
     bk_status s = eng_execute(sh->session, sql, (ptrdiff_t)len, &r, &err);
     double elapsed = cli_now() - t0;
+    if (show) {
+        pthread_mutex_lock(&p.lock);
+        p.done = true;
+        pthread_cond_signal(&p.wake);
+        pthread_mutex_unlock(&p.lock);
+        pthread_join(thread, NULL);
+        sigaction(SIGINT, &old_int, NULL);
+        pthread_cond_destroy(&p.wake);
+        pthread_mutex_destroy(&p.lock);
+    }
     if (s != BK_OK) {
         print_error(&err, sql, len);
         return false;

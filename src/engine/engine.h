@@ -53,6 +53,12 @@ void eng_result_free(eng_result *r);
 /* Stop the running statement (any thread); harmless when none runs. */
 void eng_cancel(eng_session *s);
 
+/*
+ * Whether a statement is running in `s` now (any thread may ask), and if so the
+ * rows its scans have produced so far in *rows_read (for a progress line).
+ */
+bool eng_progress(eng_session *s, uint64_t *rows_read);
+
 /* A setting's current value as text ("true", "UTC", ...), or NULL when unset. */
 const char *eng_setting(const eng_session *s, const char *key);
 

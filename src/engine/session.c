@@ -77,6 +77,14 @@ void eng_cancel(eng_session *s) {
     bk_mutex_unlock(s->lock);
 }
 
+bool eng_progress(eng_session *s, uint64_t *rows_read) {
+    bk_mutex_lock(s->lock);
+    bool running = s->running != NULL;
+    if (running) *rows_read = atomic_load_explicit(&s->running->rows_read, memory_order_relaxed);
+    bk_mutex_unlock(s->lock);
+    return running;
+}
+
 void eng_result_free(eng_result *r) {
     if (r) bk_arena_free(r->arena);
 }

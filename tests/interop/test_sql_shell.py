@@ -103,3 +103,31 @@ def test_interactive_on_a_terminal(tmp_path):
         except OSError:
             pass
         os.close(fd)
+
+
+def test_progress_line_and_ctrl_c_cancel_on_a_terminal(tmp_path):
+    """A statement past one second shows the progress line; Ctrl-C cancels it, not the shell."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["HOME"] = str(tmp_path)
+        os.execv(BRICKS, [BRICKS, "sql"])
+    try:
+        _read_until(fd, b"bricks> ")
+        os.write(fd, b"SELECT count(*) FROM range(1000000000000) WHERE id % 7 = 3;\r")
+        screen = _read_until(fd, b"rows read]", timeout=20)
+        assert b"[running " in screen
+        os.write(fd, b"\x03")  # Ctrl-C
+        screen = _read_until(fd, b"bricks> ", timeout=20)
+        assert b"[OPERATION_CANCELED]" in screen
+        os.write(fd, b"SELECT 6 * 7 AS answer;\r")
+        screen = _read_until(fd, b"bricks> ")
+        assert b"42" in screen and b"running" not in screen  # quick: no progress line
+        os.write(fd, b".quit\r")
+        _, status = os.waitpid(pid, 0)
+        assert os.WEXITSTATUS(status) == 0
+    finally:
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+        os.close(fd)

@@ -91,6 +91,7 @@ typedef struct exec_ctx {
     bool ansi;           /* spark.sql.ansi.enabled */
     size_t memory_limit; /* bytes for operator state (0: none) */
     atomic_bool cancel;  /* set from any thread: the query stops with BK_CANCELLED */
+    _Atomic uint64_t rows_read; /* rows the sources produced so far (for progress lines) */
 } exec_ctx;
 
 /* BK_CANCELLED, filled in err, when the query was cancelled; else BK_OK. */

@@ -137,6 +137,7 @@ static bk_status push_batch(feed *f, const chain *ch, exec_worker *w, exec_node 
                             bk_vector *const *cols, uint32_t n_cols, size_t n_rows, uint64_t morsel,
                             bk_error *err) {
     atomic_fetch_add_explicit(&source->rows_out, n_rows, memory_order_relaxed);
+    atomic_fetch_add_explicit(&f->ctx->rows_read, n_rows, memory_order_relaxed);
     for (size_t off = 0, slice = 0; off < n_rows; off += EXEC_CHUNK_ROWS, slice++) {
         size_t n = BK_MIN((size_t)EXEC_CHUNK_ROWS, n_rows - off);
         exec_chunk c = {.n = n, .n_cols = n_cols};
