@@ -424,7 +424,7 @@ bool bind_is_aggregate(const sql_expr *e) {
     if (e->kind != SQL_E_FUNC || e->over || e->name.n != 1) return false;
     for (size_t i = 0; i < BK_ARRAY_LEN(aggregate_names); i++)
         if (name_eq(e->name.parts[0].text, aggregate_names[i])) return true;
-    return false;
+    return bind_agg_is_ext(e); /* bind_agg.c */
 }
 
 bool bind_expr_equal(const exec_expr *x, const exec_expr *y) {

@@ -109,6 +109,17 @@ bk_status bind_make_join(binder *b, const plan_rel *probe, const plan_rel *build
                          exec_join_kind kind, const sql_expr **conds, uint32_t n_conds,
                          bool null_safe, plan_rel *out, bk_error *err);
 
+/* bind_agg.c: the aggregates beyond count/sum/avg/min/max */
+/* True when `call` names one of them. */
+bool bind_agg_is_ext(const sql_expr *call);
+/*
+ * Bind such a call: its arguments against env's scope, appended to the
+ * pre-projection pre/pre_cols (at most two columns; *np advances), its
+ * exec_agg in *out (columns index the pre-projection).
+ */
+bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, plan_col *pre_cols,
+                       uint32_t *np, exec_agg *out, bk_error *err);
+
 /* bind_subquery.c: correlated subqueries in WHERE become joins */
 /* True when conjunct c holds a correlated EXISTS / IN / scalar subquery this file handles. */
 bool bind_is_correlated(binder *b, const sql_expr *c);
