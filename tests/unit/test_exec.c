@@ -110,10 +110,10 @@ BK_TEST(exec_aggregate_group_by_and_global) {
     bk_error err;
     exec_node *v = values(a, 2, 5, rows5);
     static const uint32_t keys[] = {0};
-    exec_agg aggs[] = {{EXEC_AGG_COUNT_STAR, 0, T(BK_TYPE_BIGINT), false},
-                       {EXEC_AGG_COUNT, 1, T(BK_TYPE_BIGINT), false},
-                       {EXEC_AGG_SUM, 1, T(BK_TYPE_BIGINT), false},
-                       {EXEC_AGG_MAX, 1, T(BK_TYPE_BIGINT), false}};
+    exec_agg aggs[] = {{.kind = EXEC_AGG_COUNT_STAR, .column = 0, .type = T(BK_TYPE_BIGINT)},
+                       {.kind = EXEC_AGG_COUNT, .column = 1, .type = T(BK_TYPE_BIGINT)},
+                       {.kind = EXEC_AGG_SUM, .column = 1, .type = T(BK_TYPE_BIGINT)},
+                       {.kind = EXEC_AGG_MAX, .column = 1, .type = T(BK_TYPE_BIGINT)}};
     exec_node *g = exec_node_make(a, EXEC_NODE_AGGREGATE, bigint_schema(a, 5), v);
     g->u.agg.keys = keys;
     g->u.agg.n_keys = 1;
@@ -238,10 +238,10 @@ BK_TEST(exec_range_union_limit_parallel) {
     exec_node *kids[] = {r1, r2};
     u->children = kids;
     u->n_children = 2;
-    exec_agg aggs[] = {{EXEC_AGG_COUNT_STAR, 0, T(BK_TYPE_BIGINT), false},
-                       {EXEC_AGG_SUM, 0, T(BK_TYPE_BIGINT), false},
-                       {EXEC_AGG_MIN, 0, T(BK_TYPE_BIGINT), false},
-                       {EXEC_AGG_AVG, 0, T(BK_TYPE_DOUBLE), false}};
+    exec_agg aggs[] = {{.kind = EXEC_AGG_COUNT_STAR, .column = 0, .type = T(BK_TYPE_BIGINT)},
+                       {.kind = EXEC_AGG_SUM, .column = 0, .type = T(BK_TYPE_BIGINT)},
+                       {.kind = EXEC_AGG_MIN, .column = 0, .type = T(BK_TYPE_BIGINT)},
+                       {.kind = EXEC_AGG_AVG, .column = 0, .type = T(BK_TYPE_DOUBLE)}};
     exec_node *g = exec_node_make(a, EXEC_NODE_AGGREGATE, bigint_schema(a, 4), u);
     g->u.agg.aggs = aggs;
     g->u.agg.n_aggs = 4;

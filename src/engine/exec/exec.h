@@ -187,6 +187,20 @@ typedef enum exec_agg_kind {
     EXEC_AGG_AVG,
     EXEC_AGG_MIN,
     EXEC_AGG_MAX,
+    /* agg_stats.c, agg_pick.c, agg_log.c, agg_hll.c (agg_int.h) */
+    EXEC_AGG_VAR_SAMP,     /* variance / var_samp: DOUBLE, NULL for n < 2 */
+    EXEC_AGG_VAR_POP,      /* var_pop */
+    EXEC_AGG_STDDEV_SAMP,  /* stddev / std / stddev_samp */
+    EXEC_AGG_STDDEV_POP,   /* stddev_pop */
+    EXEC_AGG_COUNT_IF,     /* rows where the BOOLEAN column is true */
+    EXEC_AGG_FIRST,        /* first / any_value in source order; ignore_nulls */
+    EXEC_AGG_LAST,         /* last in source order; ignore_nulls */
+    EXEC_AGG_MAX_BY,       /* column at the row with the largest column2 */
+    EXEC_AGG_MIN_BY,       /* column at the row with the smallest column2 */
+    EXEC_AGG_COLLECT_LIST, /* ARRAY of the non-NULL values in source order (+distinct: a set) */
+    EXEC_AGG_PERCENTILE,   /* exact, interpolated: DOUBLE or ARRAY<DOUBLE> (params) */
+    EXEC_AGG_PERCENTILE_APPROX, /* the value of rank ceil(p * n): the input type (or ARRAY) */
+    EXEC_AGG_APPROX_COUNT_DISTINCT, /* HyperLogLog++ sketch, BIGINT */
 } exec_agg_kind;
 
 typedef struct exec_agg {
@@ -194,7 +208,20 @@ typedef struct exec_agg {
     uint32_t column;     /* the input column (not for COUNT_STAR) */
     const bk_type *type; /* result type */
     bool distinct;
+    /* the kinds of agg_int.h */
+    uint32_t column2;      /* MAX_BY / MIN_BY: the ordering column; FIRST / LAST: the FILTER */
+    bool filtered;         /* FIRST / LAST: rows where column2 is NULL are skipped */
+    bool ignore_nulls;     /* FIRST / LAST */
+    const double *params;  /* PERCENTILE(_APPROX): the percentages */
+    uint32_t n_params;
+    bool params_array;     /* the percentages were an array: the result is an ARRAY */
+    double rsd;            /* APPROX_COUNT_DISTINCT: relative standard deviation */
 } exec_agg;
+
+/* The name EXPLAIN prints for an aggregate kind ("var_samp", ...); agg_ext.c. */
+const char *exec_agg_name(exec_agg_kind k);
+/* Whether the aggregate reads column2 as well (MAX_BY, MIN_BY, a filtered FIRST / LAST). */
+bool exec_agg_uses_column2(const exec_agg *agg);
 
 typedef enum exec_join_kind {
     EXEC_JOIN_INNER,

@@ -8,12 +8,14 @@
 
 #include "base/str.h"
 #include "engine/exec/fn_library_int.h"
+#include "engine/exec/fn_nested.h"
 #include "engine/plan/coerce.h"
 
 const exec_fn_def *exec_fn_lookup(const char *name) {
-    const exec_fn_def *tables[] = {exec_fn_string_defs, exec_fn_math_defs, exec_fn_misc_defs};
-    const size_t counts[] = {exec_fn_string_n, exec_fn_math_n, exec_fn_misc_n};
-    for (size_t t = 0; t < 3; t++)
+    const exec_fn_def *tables[] = {exec_fn_string_defs, exec_fn_math_defs, exec_fn_misc_defs,
+                                   exec_fn_nested_defs};
+    const size_t counts[] = {exec_fn_string_n, exec_fn_math_n, exec_fn_misc_n, exec_fn_nested_n};
+    for (size_t t = 0; t < BK_ARRAY_LEN(tables); t++)
         for (size_t i = 0; i < counts[t]; i++)
             if (strcmp(tables[t][i].name, name) == 0) return &tables[t][i];
     return NULL;

@@ -17,26 +17,18 @@
 #include "base/i128.h"
 #include "base/mem.h"
 #include "base/str.h"
-#include "engine/exec/exec_int.h"
+#include "engine/exec/agg_int.h"
 #include "engine/exec/fn_common.h"
 
-typedef struct slot {
-    int64_t count; /* rows (COUNT_STAR) or non-NULL values seen */
-    union {
-        int64_t i;
-        double d;
-        bk_i128 w;
-        bk_str s;
-        uint8_t raw[16];
-    } v;
-    bool has; /* v holds a value (SUM/MIN/MAX) */
-} slot;
+typedef agg_slot slot;
 
 typedef struct agg_table {
     bk_hmap *map;
     slot **slots; /* per aggregate: cap slots */
     size_t cap;
-    bk_arena *strings; /* MIN/MAX string values */
+    bk_arena *strings;  /* MIN/MAX string values */
+    agg_ext_store *ext; /* per aggregate: the state of the agg_int.h kinds */
+    bk_hmap **dsets;    /* per DISTINCT aggregate: [u32 group][value key] pairs seen, else NULL */
 } agg_table;
 
 typedef struct agg_state {
@@ -52,6 +44,16 @@ static const bk_type *input_type(const exec_sink *s, uint32_t k) {
     return s->node->child->schema->children[agg->column];
 }
 
+/* The type of aggregate k's column2 (MAX_BY / MIN_BY), else NULL. */
+static const bk_type *input_type2(const exec_sink *s, uint32_t k) {
+    const exec_agg *agg = &((agg_state *)s->state)->aggs[k];
+    if (!exec_agg_uses_column2(agg)) return NULL;
+    return s->node->child->schema->children[agg->column2];
+}
+
+/* DISTINCT is deduplicated here (the binder rewrites only the one-argument case). */
+static bool dedup(const exec_agg *agg) { return agg->distinct && agg->kind != EXEC_AGG_COUNT_STAR; }
+
 static void table_free(agg_table *t, uint32_t n_aggs) {
     bk_hmap_free(t->map);
     t->map = NULL;
@@ -59,15 +61,32 @@ static void table_free(agg_table *t, uint32_t n_aggs) {
         for (uint32_t k = 0; k < n_aggs; k++) bk_free(t->slots[k]);
     bk_free(t->slots);
     t->slots = NULL;
+    if (t->ext)
+        for (uint32_t k = 0; k < n_aggs; k++) bk_buf_destroy(&t->ext[k].log);
+    bk_free(t->ext);
+    t->ext = NULL;
+    if (t->dsets)
+        for (uint32_t k = 0; k < n_aggs; k++) bk_hmap_free(t->dsets[k]);
+    bk_free(t->dsets);
+    t->dsets = NULL;
 }
 
-static bk_status table_init(agg_table *t, uint32_t n_aggs, bk_arena *strings, bk_error *err) {
+static bk_status table_init(agg_table *t, uint32_t n_aggs, const exec_agg *aggs, bk_arena *strings,
+                            bk_error *err) {
     memset(t, 0, sizeof *t);
     t->map = bk_hmap_new(true);
     t->slots = bk_calloc(n_aggs ? n_aggs : 1, sizeof *t->slots);
+    t->ext = bk_calloc(n_aggs ? n_aggs : 1, sizeof *t->ext);
+    t->dsets = bk_calloc(n_aggs ? n_aggs : 1, sizeof *t->dsets);
     t->strings = strings;
-    if (!t->map || !t->slots)
+    if (!t->map || !t->slots || !t->ext || !t->dsets)
         return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
+    for (uint32_t k = 0; k < n_aggs; k++) {
+        t->ext[k].arena = strings;
+        bk_buf_init(&t->ext[k].log);
+        if (dedup(&aggs[k]) && !(t->dsets[k] = bk_hmap_new(true)))
+            return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
+    }
     return BK_OK;
 }
 
@@ -90,6 +109,10 @@ static bk_status check_memory(exec_sink *sk, const agg_table *t, uint32_t n_aggs
     size_t limit = sk->ctx->memory_limit;
     if (!limit) return BK_OK;
     size_t used = bk_hmap_memory(t->map) + t->cap * n_aggs * sizeof(slot);
+    for (uint32_t k = 0; k < n_aggs; k++) {
+        used += t->ext[k].log.cap;
+        if (t->dsets[k]) used += bk_hmap_memory(t->dsets[k]);
+    }
     if (used <= limit) return BK_OK;
     return bk_error_set(err, BK_OUT_OF_MEMORY,
                         "the hash aggregate needs more than the query memory limit of %zu bytes "
@@ -170,8 +193,10 @@ static bk_status fold(exec_sink *sk, agg_table *t, const exec_agg *agg, slot *s,
         s->has = true;
         return BK_OK;
     }
+    default: /* the agg_int.h kinds never come here (consume_column) */
+        return bk_error_set(err, BK_INTERNAL, "aggregate kind %d folded by op_agg",
+                            (int)agg->kind);
     }
-    return BK_OK;
 }
 
 /* Fold slot `from` of another table into `into`. */
@@ -202,6 +227,123 @@ static bk_status merge(exec_sink *sk, agg_table *t, const exec_agg *agg, const b
     return fold(sk, t, agg, into, &one, 0, err);
 }
 
+/*
+ * Fold rows [0, n) of v (v2: column2) into the slots of aggregate k at gid[i].
+ * orders: the rows' source-order keys (NULL: from morsel and the row number).
+ */
+static bk_status consume_column(exec_sink *s, agg_table *t, uint32_t k, const uint32_t *gid,
+                                size_t n, const bk_vector *v, const bk_vector *v2,
+                                uint64_t morsel, const uint64_t *orders, bk_buf *scratch,
+                                bk_error *err) {
+    const exec_agg *agg = &((agg_state *)s->state)->aggs[k];
+    slot *slots = t->slots[k];
+    if (agg->kind == EXEC_AGG_COUNT_STAR) {
+        for (size_t i = 0; i < n; i++) slots[gid[i]].count++;
+        return BK_OK;
+    }
+    if (exec_agg_is_ext(agg->kind))
+        return exec_agg_ext_consume(s->ctx, &t->ext[k], agg, slots, gid, n, v, v2, morsel, orders,
+                                    scratch, err);
+    for (size_t i = 0; i < n; i++) {
+        if (!bk_vector_is_valid(v, i)) continue;
+        BK_TRY(fold(s, t, agg, &slots[gid[i]], v, i, err));
+    }
+    return BK_OK;
+}
+
+/*
+ * DISTINCT, local phase: remember the (group, value) pairs of aggregate k; NULL
+ * values are skipped (DISTINCT aggregates ignore them).  Nothing is folded
+ * yet: a value two workers both saw must count once, so folding waits for the
+ * global set (distinct_merge).
+ */
+static bk_status distinct_insert(agg_table *t, uint32_t k, const uint32_t *gid, size_t n,
+                                 const bk_vector *v, bk_buf *buf, bk_error *err) {
+    bk_vector *cols[1] = {(bk_vector *)v};
+    for (size_t i = 0; i < n; i++) {
+        if (!bk_vector_is_valid(v, i)) continue;
+        if (exec_key_serialize(cols, 1, i, false, buf) < 0 || bk_buf_reserve(buf, 4) != BK_OK)
+            return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a DISTINCT aggregate");
+        memmove(buf->data + 4, buf->data, buf->len);
+        memcpy(buf->data, &gid[i], 4);
+        buf->len += 4;
+        size_t idx;
+        if (bk_hmap_insert(t->dsets[k], buf->data, buf->len, &idx, NULL) != BK_OK)
+            return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a DISTINCT aggregate");
+    }
+    return BK_OK;
+}
+
+/*
+ * DISTINCT, global phase: the pairs of a worker's set (groups renamed by gmap)
+ * that are new in the global set are folded into the global slots, in batches
+ * decoded back into vectors.
+ */
+static bk_status distinct_merge(exec_sink *s, agg_table *into, const agg_table *from, uint32_t k,
+                                const uint32_t *gmap, bk_error *err) {
+    const bk_type *t = input_type(s, k);
+    bk_hmap *dst = into->dsets[k];
+    const bk_hmap *src = from->dsets[k];
+    size_t n = bk_hmap_count(src);
+    bk_arena *scratch = bk_arena_new(s->ctx->arena, "distinct", 0);
+    bk_buf buf, keybuf;
+    bk_buf_init(&buf);
+    bk_buf_init(&keybuf);
+    size_t *idx = bk_malloc(EXEC_CHUNK_ROWS * sizeof *idx);
+    uint32_t *gid = bk_malloc(EXEC_CHUNK_ROWS * sizeof *gid);
+    bk_str *vals = bk_malloc(EXEC_CHUNK_ROWS * sizeof *vals);
+    uint64_t *orders = bk_malloc(EXEC_CHUNK_ROWS * sizeof *orders);
+    bk_status rc = BK_OK;
+    if (!scratch || !idx || !gid || !vals || !orders)
+        rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a DISTINCT aggregate");
+    size_t nb = 0;
+    for (size_t e = 0; rc == BK_OK && e <= n; e++) {
+        if (e < n) {
+            bk_str key = bk_hmap_key(src, e);
+            uint32_t g;
+            memcpy(&g, key.ptr, 4);
+            g = gmap[g];
+            bk_buf_clear(&buf);
+            if (bk_buf_append(&buf, &g, 4) != BK_OK ||
+                bk_buf_append(&buf, key.ptr + 4, key.len - 4) != BK_OK) {
+                rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a DISTINCT aggregate");
+                break;
+            }
+            bool fresh;
+            size_t at;
+            if (bk_hmap_insert(dst, buf.data, buf.len, &at, &fresh) != BK_OK) {
+                rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a DISTINCT aggregate");
+                break;
+            }
+            if (!fresh) continue;
+            idx[nb] = at;
+            gid[nb] = g;
+            orders[nb] = at;
+            nb++;
+        }
+        if (nb == EXEC_CHUNK_ROWS || (e == n && nb)) {
+            for (size_t i = 0; i < nb; i++) {
+                bk_str key = bk_hmap_key(dst, idx[i]);
+                vals[i] = (bk_str){key.ptr + 4, key.len - 4};
+            }
+            bk_vector *v;
+            rc = exec_key_decode(scratch, &t, 1, vals, nb, &v, err);
+            if (rc == BK_OK)
+                rc = consume_column(s, into, k, gid, nb, v, NULL, 0, orders, &keybuf, err);
+            bk_arena_reset(scratch);
+            nb = 0;
+        }
+    }
+    bk_free(idx);
+    bk_free(gid);
+    bk_free(vals);
+    bk_free(orders);
+    bk_buf_destroy(&buf);
+    bk_buf_destroy(&keybuf);
+    bk_arena_free(scratch);
+    return rc;
+}
+
 typedef struct agg_local {
     agg_table table;
     uint32_t n_aggs;
@@ -221,7 +363,7 @@ static bk_status agg_local_new(exec_sink *s, exec_worker *w, void **local, bk_er
     l->cleanup.fn = local_cleanup;
     l->cleanup.arg = l;
     bk_arena_on_reset(w->arena, &l->cleanup);
-    BK_TRY(table_init(&l->table, st->n_aggs, w->arena, err));
+    BK_TRY(table_init(&l->table, st->n_aggs, st->aggs, w->arena, err));
     *local = l;
     return BK_OK;
 }
@@ -248,16 +390,13 @@ static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const ex
     BK_TRY(check_memory(s, t, st->n_aggs, err));
     for (uint32_t k = 0; k < st->n_aggs; k++) {
         const exec_agg *agg = &st->aggs[k];
-        slot *slots = t->slots[k];
-        if (agg->kind == EXEC_AGG_COUNT_STAR) {
-            for (size_t i = 0; i < n; i++) slots[gid[i]].count++;
+        const bk_vector *v = agg->kind == EXEC_AGG_COUNT_STAR ? NULL : c->cols[agg->column];
+        if (dedup(agg)) {
+            BK_TRY(distinct_insert(t, k, gid, n, v, &w->keybuf, err));
             continue;
         }
-        const bk_vector *v = c->cols[agg->column];
-        for (size_t i = 0; i < n; i++) {
-            if (!bk_vector_is_valid(v, i)) continue;
-            BK_TRY(fold(s, t, agg, &slots[gid[i]], v, i, err));
-        }
+        const bk_vector *v2 = exec_agg_uses_column2(agg) ? c->cols[agg->column2] : NULL;
+        BK_TRY(consume_column(s, t, k, gid, n, v, v2, w->morsel, NULL, &w->keybuf, err));
     }
     return BK_OK;
 }
@@ -269,6 +408,8 @@ static bk_status agg_combine(exec_sink *s, exec_worker *w, void *local, bk_error
     agg_table *into = &st->global;
     size_t n = bk_hmap_count(from->map);
     bk_status rc = BK_OK;
+    uint32_t *gmap = bk_malloc((n ? n : 1) * sizeof *gmap);
+    if (!gmap) rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
     for (size_t g = 0; g < n && rc == BK_OK; g++) {
         bk_str key = bk_hmap_key(from->map, g);
         size_t idx;
@@ -276,11 +417,27 @@ static bk_status agg_combine(exec_sink *s, exec_worker *w, void *local, bk_error
             rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
             break;
         }
+        gmap[g] = (uint32_t)idx;
         rc = table_reserve(into, st->n_aggs, idx + 1, err);
-        for (uint32_t k = 0; k < st->n_aggs && rc == BK_OK; k++)
-            rc = merge(s, into, &st->aggs[k], input_type(s, k), &into->slots[k][idx],
-                       &from->slots[k][g], err);
+        for (uint32_t k = 0; k < st->n_aggs && rc == BK_OK; k++) {
+            const exec_agg *agg = &st->aggs[k];
+            if (dedup(agg)) continue; /* folded from the distinct set below */
+            if (exec_agg_is_ext(agg->kind))
+                rc = exec_agg_ext_merge(s->ctx, &into->ext[k], agg, input_type(s, k),
+                                        input_type2(s, k), &into->slots[k][idx],
+                                        &from->slots[k][g], err);
+            else
+                rc = merge(s, into, agg, input_type(s, k), &into->slots[k][idx],
+                           &from->slots[k][g], err);
+        }
     }
+    for (uint32_t k = 0; k < st->n_aggs && rc == BK_OK; k++) {
+        if (dedup(&st->aggs[k]))
+            rc = distinct_merge(s, into, from, k, gmap, err);
+        else if (exec_agg_is_log(st->aggs[k].kind))
+            rc = exec_agg_log_merge(&into->ext[k], &from->ext[k], gmap, err);
+    }
+    bk_free(gmap);
     if (rc == BK_OK) rc = check_memory(s, into, st->n_aggs, err);
     table_free(from, st->n_aggs);
     return rc;
@@ -381,6 +538,13 @@ static bk_status agg_finish(exec_sink *s, exec_table **out, bk_error *err) {
     bk_str *keys = bk_arena_array(a, EXEC_CHUNK_ROWS, sizeof *keys);
     if (!key_types || !keys) return bk_arena_oom(a, err);
     for (uint32_t k = 0; k < st->n_keys; k++) key_types[k] = s->node->schema->children[k];
+    /* the agg_int.h kinds give all groups' results at once */
+    bk_vector **ext_results = bk_arena_zalloc(a, (st->n_aggs ? st->n_aggs : 1) * sizeof *ext_results);
+    if (!ext_results) return bk_arena_oom(a, err);
+    for (uint32_t k = 0; k < st->n_aggs; k++)
+        if (exec_agg_is_ext(st->aggs[k].kind))
+            BK_TRY(exec_agg_ext_result(s->ctx, &st->aggs[k], input_type(s, k), &t->ext[k],
+                                       t->slots[k], n_groups, &ext_results[k], err));
     for (size_t first = 0; first < n_groups; first += EXEC_CHUNK_ROWS) {
         size_t n = BK_MIN((size_t)EXEC_CHUNK_ROWS, n_groups - first);
         exec_chunk c = {.n = n, .n_cols = n_cols};
@@ -388,8 +552,14 @@ static bk_status agg_finish(exec_sink *s, exec_table **out, bk_error *err) {
         if (!c.cols) return bk_arena_oom(a, err);
         for (size_t g = 0; g < n; g++) keys[g] = bk_hmap_key(t->map, first + g);
         BK_TRY(exec_key_decode(a, key_types, st->n_keys, keys, n, c.cols, err));
-        for (uint32_t k = 0; k < st->n_aggs; k++)
+        for (uint32_t k = 0; k < st->n_aggs; k++) {
+            if (ext_results[k]) {
+                c.cols[st->n_keys + k] = exec_vector_slice(a, ext_results[k], first, n);
+                if (!c.cols[st->n_keys + k]) return bk_arena_oom(a, err);
+                continue;
+            }
             BK_TRY(result_column(s, k, t->slots[k] + first, n, &c.cols[st->n_keys + k], err));
+        }
         BK_TRY(exec_table_push(res, &c, err));
     }
     *out = res;
@@ -407,7 +577,7 @@ bk_status exec_agg_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *
     st->n_keys = node->u.agg.n_keys;
     st->n_aggs = node->u.agg.n_aggs;
     st->aggs = node->u.agg.aggs;
-    BK_TRY(table_init(&st->global, st->n_aggs, ctx->arena, err));
+    BK_TRY(table_init(&st->global, st->n_aggs, st->aggs, ctx->arena, err));
     s->node = node;
     s->ctx = ctx;
     s->state = st;

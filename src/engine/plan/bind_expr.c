@@ -424,7 +424,7 @@ bool bind_is_aggregate(const sql_expr *e) {
     if (e->kind != SQL_E_FUNC || e->over || e->name.n != 1) return false;
     for (size_t i = 0; i < BK_ARRAY_LEN(aggregate_names); i++)
         if (name_eq(e->name.parts[0].text, aggregate_names[i])) return true;
-    return false;
+    return bind_agg_is_ext(e); /* bind_agg.c */
 }
 
 bool bind_expr_equal(const exec_expr *x, const exec_expr *y) {
@@ -665,6 +665,8 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
         return *out ? BK_OK : bk_arena_oom(b->a, err);
     }
     bool found;
+    BK_TRY(bind_nested_call(b, e, name, args, n, &found, out, err));
+    if (found) return BK_OK;
     BK_TRY(bind_library_call(b, e, name, args, n, &found, out, err));
     if (found) return BK_OK;
     return error_at(b, e, err, BK_UNRESOLVED_ROUTINE,
@@ -874,8 +876,18 @@ static bk_status bind_plain(bind_env *env, const sql_expr *e, exec_expr **out, b
         return string_literal(b, e, out, err);
     case SQL_E_TYPED:
         return typed_literal(b, e, out, err);
-    case SQL_E_COLUMN:
-        return resolve_column(env, e, env->scope, out, err);
+    case SQL_E_COLUMN: {
+        bk_status s = resolve_column(env, e, env->scope, out, err);
+        if (s == BK_UNRESOLVED_COLUMN && e->name.n >= 2 &&
+            bind_nested_column(env, e, out, err) == BK_OK) { /* s.field */
+            bk_error_clear(err);
+            return BK_OK;
+        }
+        return s;
+    }
+    case SQL_E_SUBSCRIPT:
+    case SQL_E_FIELD:
+        return bind_nested_access(env, e, out, err);
     case SQL_E_UNARY: {
         exec_expr *x;
         BK_TRY(bind_expr(env, e->args[0], &x, err));
@@ -1096,6 +1108,15 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
         return;
     case SQL_E_TYPED:
         pp_printf(out, "%s '%s'", e->type_name, e->text);
+        return;
+    case SQL_E_SUBSCRIPT: /* Spark: arr[0], m[a] */
+        pretty(b, e->args[0], out);
+        pp_append(out, "[", 1);
+        pretty(b, e->args[1], out);
+        pp_append(out, "]", 1);
+        return;
+    case SQL_E_FIELD: /* Spark names s.f after the field */
+        pp_printf(out, "%s", e->name.parts[0].text);
         return;
     case SQL_E_BINARY_OP:
         pp_append(out, "(", 1);

@@ -1316,8 +1316,8 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
         for (uint32_t i = 0; i < ng; i++) BK_TRY(bind_expr(&env, gsrc[i], &group[i], err));
         /* pre-projection: group keys, then the aggregates' arguments */
         agg_ref *aggs = bk_arena_zalloc(b->a, (n_calls ? n_calls : 1) * sizeof *aggs);
-        exec_expr **pre = bk_arena_array(b->a, ng + n_calls + 1, sizeof *pre);
-        plan_col *pre_cols = bk_arena_zalloc(b->a, (ng + n_calls + 1) * sizeof *pre_cols);
+        exec_expr **pre = bk_arena_array(b->a, ng + 2 * n_calls + 1, sizeof *pre);
+        plan_col *pre_cols = bk_arena_zalloc(b->a, (ng + 2 * n_calls + 1) * sizeof *pre_cols);
         if (!aggs || !pre || !pre_cols) return bk_arena_oom(b->a, err);
         uint32_t np = 0;
         for (uint32_t i = 0; i < ng; i++) {
@@ -1328,6 +1328,12 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
         for (uint32_t k = 0; k < n_calls; k++) {
             const sql_expr *c = calls[k];
             aggs[k].call = c;
+            if (bind_agg_is_ext(c)) { /* bind_agg.c */
+                BK_TRY(bind_agg_ext(&env, c, pre, pre_cols, &np, &aggs[k].agg, err));
+                any_distinct |= aggs[k].agg.distinct;
+                all_distinct &= aggs[k].agg.distinct;
+                continue;
+            }
             uint32_t col = 0;
             const bk_type *t = T(BK_TYPE_BIGINT);
             if (!c->star_arg && c->n_args >= 1) {
@@ -1388,16 +1394,15 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
         exec_agg *specs = bk_arena_array(b->a, n_calls ? n_calls : 1, sizeof *specs);
         if (!keys || !specs) return bk_arena_oom(b->a, err);
         for (uint32_t i = 0; i < ng; i++) keys[i] = i;
+        uint32_t dcol = n_calls ? aggs[0].agg.column : 0;
         if (any_distinct) {
             /* agg(DISTINCT x): group by the keys and x first, then aggregate */
-            uint32_t dcol = aggs[0].agg.column;
             for (uint32_t k = 0; k < n_calls; k++)
                 if (!all_distinct || aggs[k].agg.column != dcol ||
-                    aggs[k].agg.kind == EXEC_AGG_COUNT_STAR)
-                    return fail_at(b, calls[k]->span, err, BK_UNSUPPORTED_FEATURE,
-                                   "The feature is not supported: DISTINCT aggregates mixed with "
-                                   "other aggregates or over different arguments, in this "
-                                   "version.");
+                    aggs[k].agg.kind == EXEC_AGG_COUNT_STAR || aggs[k].agg.kind > EXEC_AGG_MAX)
+                    any_distinct = false; /* else op_agg.c deduplicates each DISTINCT aggregate */
+        }
+        if (any_distinct) {
             uint32_t *dkeys = bk_arena_array(b->a, ng + 1, sizeof *dkeys);
             if (!dkeys) return bk_arena_oom(b->a, err);
             for (uint32_t i = 0; i < ng; i++) dkeys[i] = i;
@@ -1413,7 +1418,10 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
             d->u.agg.n_keys = ng + 1;
             rel.node = d;
             rel.scope = ds;
-            for (uint32_t k = 0; k < n_calls; k++) aggs[k].agg.column = ng;
+            for (uint32_t k = 0; k < n_calls; k++) {
+                aggs[k].agg.column = ng;
+                aggs[k].agg.distinct = false;
+            }
         }
         for (uint32_t k = 0; k < n_calls; k++) specs[k] = aggs[k].agg;
         BK_TRY(scope_make(b, ng + n_calls, &agg_scope, err));

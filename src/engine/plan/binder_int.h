@@ -109,6 +109,28 @@ bk_status bind_make_join(binder *b, const plan_rel *probe, const plan_rel *build
                          exec_join_kind kind, const sql_expr **conds, uint32_t n_conds,
                          bool null_safe, plan_rel *out, bk_error *err);
 
+/* bind_agg.c: the aggregates beyond count/sum/avg/min/max */
+/* True when `call` names one of them. */
+bool bind_agg_is_ext(const sql_expr *call);
+/*
+ * Bind such a call: its arguments against env's scope, appended to the
+ * pre-projection pre/pre_cols (at most two columns; *np advances), its
+ * exec_agg in *out (columns index the pre-projection).
+ */
+bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, plan_col *pre_cols,
+                       uint32_t *np, exec_agg *out, bk_error *err);
+
+/* bind_nested.c: a[i], m[k], s.field, struct(...), named_struct(...) */
+bk_status bind_nested_access(bind_env *env, const sql_expr *e, exec_expr **out, bk_error *err);
+/*
+ * A column name `s.f[.g]` whose prefix names a STRUCT column: its field.
+ * BK_UNRESOLVED_COLUMN (err untouched) when no prefix does.
+ */
+bk_status bind_nested_column(bind_env *env, const sql_expr *e, exec_expr **out, bk_error *err);
+/* struct / named_struct over bound args; *found false for other names. */
+bk_status bind_nested_call(binder *b, const sql_expr *e, const char *name, exec_expr **args,
+                           uint32_t n, bool *found, exec_expr **out, bk_error *err);
+
 /* bind_subquery.c: correlated subqueries in WHERE become joins */
 /* True when conjunct c holds a correlated EXISTS / IN / scalar subquery this file handles. */
 bool bind_is_correlated(binder *b, const sql_expr *c);

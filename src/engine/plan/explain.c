@@ -28,8 +28,9 @@ static const char *agg_name(exec_agg_kind k) {
         return "min";
     case EXEC_AGG_MAX:
         return "max";
+    default:
+        return exec_agg_name(k);
     }
-    return "?";
 }
 
 static const char *join_name(exec_join_kind k) {

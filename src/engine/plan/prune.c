@@ -197,6 +197,9 @@ static exec_node *prune(pruner *p, exec_node *n, const bool *need, int32_t *map)
         for (uint32_t k = 0; k < n->u.agg.n_keys; k++) cneed[n->u.agg.keys[k]] = true;
         for (uint32_t k = 0; k < n->u.agg.n_aggs; k++)
             if (n->u.agg.aggs[k].kind != EXEC_AGG_COUNT_STAR) cneed[n->u.agg.aggs[k].column] = true;
+        for (uint32_t k = 0; k < n->u.agg.n_aggs; k++)
+            if (exec_agg_uses_column2(&n->u.agg.aggs[k]))
+                cneed[n->u.agg.aggs[k].column2] = true;
         exec_node *child = prune(p, n->child, cneed, cmap);
         exec_node *c = copy_node(p, n);
         uint32_t *keys = bk_arena_array(p->a, n->u.agg.n_keys ? n->u.agg.n_keys : 1, sizeof *keys);
@@ -209,6 +212,8 @@ static exec_node *prune(pruner *p, exec_node *n, const bool *need, int32_t *map)
                 aggs[k].column = (uint32_t)cmap[aggs[k].column];
             else
                 aggs[k].column = 0;
+            if (exec_agg_uses_column2(&aggs[k]))
+                aggs[k].column2 = (uint32_t)cmap[aggs[k].column2];
         }
         c->child = child;
         c->u.agg.keys = keys;
