@@ -120,6 +120,9 @@ bk_status exec_groups_keys(bk_arena *a, const exec_groups *g, size_t first, size
 
 /* ---- join keys (key_hash.c): hashed and compared a column at a time ---- */
 
+/* UNSUPPORTED_FEATURE naming `what` ("GROUP BY keys") when a key type is nested. */
+bk_status exec_keys_check(const bk_type *const *types, uint32_t n, const char *what,
+                          bk_error *err);
 /*
  * Hash rows [0, n) of key columns cols[0..n_keys) into hash[0..n).  Equal keys
  * hash alike (doubles normalized, NULL a fixed value).  has_null (may be NULL)

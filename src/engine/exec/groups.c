@@ -181,12 +181,13 @@ static bk_status add_group(exec_groups *g, bk_vector *const *cols, size_t r, uin
     for (uint32_t k = 0; k < g->n_keys; k++) {
         bk_vector *s = &g->vecs[k];
         const bk_vector *v = cols[k];
+        size_t w = bk_type_width(v->type);
         if (!bk_vector_is_valid(v, r) || v->type->kind == BK_TYPE_VOID) {
             bk_validity_set(s->validity, grp, false);
+            if (w) memset((uint8_t *)s->data + grp * w, 0, w); /* an empty string, a zero */
             continue;
         }
         bk_validity_set(s->validity, grp, true);
-        size_t w = bk_type_width(v->type);
         if (v->type->kind == BK_TYPE_STRING || v->type->kind == BK_TYPE_BINARY) {
             bk_str str = ((const bk_str *)v->data)[r];
             char *copy = bk_arena_memdup(g->strings, str.ptr, str.len ? str.len : 1);

@@ -22,6 +22,19 @@
 
 #define BLOCK 2048
 
+bk_status exec_keys_check(const bk_type *const *types, uint32_t n, const char *what,
+                          bk_error *err) {
+    for (uint32_t k = 0; k < n; k++) {
+        if (!bk_type_is_nested(types[k])) continue;
+        char name[128];
+        bk_type_format(types[k], name, sizeof name);
+        return bk_error_set(err, BK_UNSUPPORTED_FEATURE,
+                            "The feature is not supported: %s of type %s in this version.", what,
+                            name);
+    }
+    return BK_OK;
+}
+
 static uint64_t double_bits(double d) {
     if (d == 0) d = 0;
     if (isnan(d)) d = NAN;
@@ -43,8 +56,14 @@ static void hash_column(const bk_vector *v, size_t off, size_t n, uint64_t *out)
     switch (v->type->kind) {
     case BK_TYPE_STRING:
     case BK_TYPE_BINARY: {
+        /* a NULL slot's (ptr, len) may be anything: never read through it */
         const bk_str *s = (const bk_str *)v->data + off;
-        for (size_t r = 0; r < n; r++) out[r] = bk_hash_bytes(s[r].ptr, s[r].len, 0);
+        if (v->validity)
+            for (size_t r = 0; r < n; r++)
+                out[r] = bk_vector_is_valid(v, off + r) ? bk_hash_bytes(s[r].ptr, s[r].len, 0)
+                                                        : NULL_HASH;
+        else
+            for (size_t r = 0; r < n; r++) out[r] = bk_hash_bytes(s[r].ptr, s[r].len, 0);
         return;
     }
     case BK_TYPE_DOUBLE: {

@@ -3,9 +3,10 @@
  *
  * Two phases, as in every parallel engine: each worker aggregates the chunks it
  * sees into its own hash table (no locks), then the tables are merged into one
- * when the input ends.  Keys are serialized rows (keys.c) in a bk_hmap, which
- * numbers groups in insertion order; each aggregate keeps an array of slots
- * indexed by that number.
+ * when the input ends.  With GROUP BY keys each worker's table is split into
+ * partitions by key hash, so that the merge runs one partition per task in
+ * parallel.  Keys are hashed a column at a time and numbered by a group table
+ * (groups.c); each aggregate keeps an array of slots indexed by group number.
  *
  * Semantics (Spark's): COUNT(*) counts rows, COUNT(x) non-NULL values; SUM of
  * integers is BIGINT (ARITHMETIC_OVERFLOW in ANSI mode, wrapping otherwise), of
@@ -22,19 +23,31 @@
 
 typedef agg_slot slot;
 
+#define AGG_PARTITIONS 16 /* per worker, with GROUP BY keys; a power of two */
+
 typedef struct agg_table {
-    bk_hmap *map;
+    exec_groups groups;
     slot **slots; /* per aggregate: cap slots */
     size_t cap;
-    bk_arena *strings;  /* MIN/MAX string values */
+    bk_arena *strings;  /* this table's: key bytes, MIN/MAX string values, ext state */
     agg_ext_store *ext; /* per aggregate: the state of the agg_int.h kinds */
     bk_hmap **dsets;    /* per DISTINCT aggregate: [u32 group][value key] pairs seen, else NULL */
 } agg_table;
 
+/* One worker's tables: n_parts partitions by key hash, each with its own arena. */
+typedef struct agg_local {
+    agg_table *parts;
+    uint32_t n_parts, n_aggs;
+    bk_cleanup cleanup; /* frees the tables when the query's arenas go */
+} agg_local;
+
 typedef struct agg_state {
-    agg_table global;
-    uint32_t n_keys, n_aggs;
+    uint32_t n_keys, n_aggs, n_parts;
     const exec_agg *aggs;
+    const bk_type **key_types;
+    agg_local **locals; /* every worker's, after combine */
+    uint32_t n_locals;
+    agg_local *empty; /* a global aggregate's table when no worker saw a row */
 } agg_state;
 
 /* The type aggregate k reads (BIGINT for COUNT(*)). */
@@ -55,8 +68,7 @@ static const bk_type *input_type2(const exec_sink *s, uint32_t k) {
 static bool dedup(const exec_agg *agg) { return agg->distinct && agg->kind != EXEC_AGG_COUNT_STAR; }
 
 static void table_free(agg_table *t, uint32_t n_aggs) {
-    bk_hmap_free(t->map);
-    t->map = NULL;
+    exec_groups_destroy(&t->groups);
     if (t->slots)
         for (uint32_t k = 0; k < n_aggs; k++) bk_free(t->slots[k]);
     bk_free(t->slots);
@@ -71,20 +83,20 @@ static void table_free(agg_table *t, uint32_t n_aggs) {
     t->dsets = NULL;
 }
 
-static bk_status table_init(agg_table *t, uint32_t n_aggs, const exec_agg *aggs, bk_arena *strings,
-                            bk_error *err) {
+static bk_status table_init(agg_table *t, const agg_state *st, bk_arena *strings, bk_error *err) {
     memset(t, 0, sizeof *t);
-    t->map = bk_hmap_new(true);
+    uint32_t n_aggs = st->n_aggs;
+    BK_TRY(exec_groups_init(&t->groups, st->key_types, st->n_keys, strings, err));
     t->slots = bk_calloc(n_aggs ? n_aggs : 1, sizeof *t->slots);
     t->ext = bk_calloc(n_aggs ? n_aggs : 1, sizeof *t->ext);
     t->dsets = bk_calloc(n_aggs ? n_aggs : 1, sizeof *t->dsets);
     t->strings = strings;
-    if (!t->map || !t->slots || !t->ext || !t->dsets)
+    if (!t->slots || !t->ext || !t->dsets)
         return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
     for (uint32_t k = 0; k < n_aggs; k++) {
         t->ext[k].arena = strings;
         bk_buf_init(&t->ext[k].log);
-        if (dedup(&aggs[k]) && !(t->dsets[k] = bk_hmap_new(true)))
+        if (dedup(&st->aggs[k]) && !(t->dsets[k] = bk_hmap_new(true)))
             return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
     }
     return BK_OK;
@@ -105,19 +117,33 @@ static bk_status table_reserve(agg_table *t, uint32_t n_aggs, size_t groups, bk_
     return BK_OK;
 }
 
-static bk_status check_memory(exec_sink *sk, const agg_table *t, uint32_t n_aggs, bk_error *err) {
-    size_t limit = sk->ctx->memory_limit;
-    if (!limit) return BK_OK;
-    size_t used = bk_hmap_memory(t->map) + t->cap * n_aggs * sizeof(slot);
+/* Heap bytes of one table (its arena is counted by the arena limit). */
+static size_t table_memory(const agg_table *t, uint32_t n_aggs) {
+    size_t used = exec_groups_memory(&t->groups) + t->cap * n_aggs * sizeof(slot);
     for (uint32_t k = 0; k < n_aggs; k++) {
         used += t->ext[k].log.cap;
         if (t->dsets[k]) used += bk_hmap_memory(t->dsets[k]);
     }
-    if (used <= limit) return BK_OK;
+    return used;
+}
+
+/* `used` bytes (over `groups` groups) against the query's limit. */
+static bk_status check_memory(exec_sink *sk, size_t used, size_t groups, bk_error *err) {
+    size_t limit = sk->ctx->memory_limit;
+    if (!limit || used <= limit) return BK_OK;
     return bk_error_set(err, BK_OUT_OF_MEMORY,
                         "the hash aggregate needs more than the query memory limit of %zu bytes "
                         "(%zu groups so far); raise bricks.memory_limit or group by fewer keys",
-                        limit, bk_hmap_count(t->map));
+                        limit, groups);
+}
+
+static bk_status check_local_memory(exec_sink *sk, const agg_local *l, bk_error *err) {
+    size_t used = 0, groups = 0;
+    for (uint32_t p = 0; p < l->n_parts; p++) {
+        used += table_memory(&l->parts[p], l->n_aggs);
+        groups += l->parts[p].groups.count;
+    }
+    return check_memory(sk, used, groups, err);
 }
 
 /* Fold one value into a slot. */
@@ -285,7 +311,7 @@ static bk_status distinct_merge(exec_sink *s, agg_table *into, const agg_table *
     bk_hmap *dst = into->dsets[k];
     const bk_hmap *src = from->dsets[k];
     size_t n = bk_hmap_count(src);
-    bk_arena *scratch = bk_arena_new(s->ctx->arena, "distinct", 0);
+    bk_arena *scratch = bk_arena_new(into->strings, "distinct", 0); /* task-private */
     bk_buf buf, keybuf;
     bk_buf_init(&buf);
     bk_buf_init(&keybuf);
@@ -344,50 +370,48 @@ static bk_status distinct_merge(exec_sink *s, agg_table *into, const agg_table *
     return rc;
 }
 
-typedef struct agg_local {
-    agg_table table;
-    uint32_t n_aggs;
-    bk_cleanup cleanup; /* frees the table if the query stops before combining */
-} agg_local;
-
 static void local_cleanup(void *arg) {
     agg_local *l = arg;
-    table_free(&l->table, l->n_aggs);
+    for (uint32_t p = 0; p < l->n_parts; p++) table_free(&l->parts[p], l->n_aggs);
 }
 
-static bk_status agg_local_new(exec_sink *s, exec_worker *w, void **local, bk_error *err) {
+/* A worker's (or the empty global) tables, each partition with its own arena. */
+static bk_status local_make(exec_sink *s, bk_arena *a, agg_local **out, bk_error *err) {
     agg_state *st = s->state;
-    agg_local *l = bk_arena_zalloc(w->arena, sizeof *l);
-    if (!l) return bk_arena_oom(w->arena, err);
+    agg_local *l = bk_arena_zalloc(a, sizeof *l);
+    if (!l) return bk_arena_oom(a, err);
+    l->parts = bk_arena_zalloc(a, st->n_parts * sizeof *l->parts);
+    if (!l->parts) return bk_arena_oom(a, err);
     l->n_aggs = st->n_aggs;
     l->cleanup.fn = local_cleanup;
     l->cleanup.arg = l;
-    bk_arena_on_reset(w->arena, &l->cleanup);
-    BK_TRY(table_init(&l->table, st->n_aggs, st->aggs, w->arena, err));
+    bk_arena_on_reset(a, &l->cleanup);
+    for (uint32_t p = 0; p < st->n_parts; p++) {
+        bk_arena *strings = bk_arena_new(a, "aggregate state", 0);
+        if (!strings) return bk_arena_oom(a, err);
+        l->n_parts = p + 1;
+        BK_TRY(table_init(&l->parts[p], st, strings, err));
+    }
+    *out = l;
+    return BK_OK;
+}
+
+static bk_status agg_local_new(exec_sink *s, exec_worker *w, void **local, bk_error *err) {
+    agg_local *l;
+    BK_TRY(local_make(s, w->arena, &l, err));
     *local = l;
     return BK_OK;
 }
 
-static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const exec_chunk *c,
-                             bk_error *err) {
+/*
+ * Fold the n rows of chunk c, whose groups are gid[0..n), into table t.  orders:
+ * the rows' source-order keys (NULL: from the morsel and the row number).
+ */
+static bk_status consume_rows(exec_sink *s, exec_worker *w, agg_table *t, const exec_chunk *c,
+                              const uint32_t *gid, size_t n, const uint64_t *orders,
+                              bk_error *err) {
     agg_state *st = s->state;
-    agg_table *t = &((agg_local *)local)->table;
-    size_t n = c->n;
-    uint32_t *gid = bk_arena_array(w->scratch, n ? n : 1, sizeof *gid);
-    bk_vector **keys = bk_arena_array(w->scratch, st->n_keys ? st->n_keys : 1, sizeof *keys);
-    if (!gid || !keys) return bk_arena_oom(w->scratch, err);
-    const uint32_t *key_cols = s->node->u.agg.keys;
-    for (uint32_t k = 0; k < st->n_keys; k++) keys[k] = c->cols[key_cols[k]];
-    for (size_t i = 0; i < n; i++) {
-        if (exec_key_serialize(keys, st->n_keys, i, true, &w->keybuf) < 0)
-            return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
-        size_t idx;
-        if (bk_hmap_insert(t->map, w->keybuf.data, w->keybuf.len, &idx, NULL) != BK_OK)
-            return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
-        gid[i] = (uint32_t)idx;
-    }
-    BK_TRY(table_reserve(t, st->n_aggs, bk_hmap_count(t->map), err));
-    BK_TRY(check_memory(s, t, st->n_aggs, err));
+    BK_TRY(table_reserve(t, st->n_aggs, t->groups.count, err));
     for (uint32_t k = 0; k < st->n_aggs; k++) {
         const exec_agg *agg = &st->aggs[k];
         const bk_vector *v = agg->kind == EXEC_AGG_COUNT_STAR ? NULL : c->cols[agg->column];
@@ -396,38 +420,110 @@ static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const ex
             continue;
         }
         const bk_vector *v2 = exec_agg_uses_column2(agg) ? c->cols[agg->column2] : NULL;
-        BK_TRY(consume_column(s, t, k, gid, n, v, v2, w->morsel, NULL, &w->keybuf, err));
+        BK_TRY(consume_column(s, t, k, gid, n, v, v2, w->morsel, orders, &w->keybuf, err));
     }
     return BK_OK;
 }
 
+/* The rows rows[0..n) of the columns of c that aggregates read, as a chunk in a. */
+static bk_status gather(exec_sink *s, bk_arena *a, const exec_chunk *c, const uint32_t *rows,
+                        size_t n, exec_chunk *out, bk_error *err) {
+    agg_state *st = s->state;
+    out->n = n;
+    out->n_cols = c->n_cols;
+    out->cols = bk_arena_zalloc(a, (c->n_cols ? c->n_cols : 1) * sizeof *out->cols);
+    if (!out->cols) return bk_arena_oom(a, err);
+    for (uint32_t k = 0; k < st->n_aggs; k++) {
+        const exec_agg *agg = &st->aggs[k];
+        uint32_t cols[2] = {agg->column, agg->column2};
+        uint32_t m = agg->kind == EXEC_AGG_COUNT_STAR ? 0 : exec_agg_uses_column2(agg) ? 2 : 1;
+        for (uint32_t i = 0; i < m; i++) {
+            if (out->cols[cols[i]]) continue;
+            out->cols[cols[i]] = bk_vector_take(a, c->cols[cols[i]], rows, n);
+            if (!out->cols[cols[i]]) return bk_arena_oom(a, err);
+        }
+    }
+    return BK_OK;
+}
+
+static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const exec_chunk *c,
+                             bk_error *err) {
+    agg_state *st = s->state;
+    agg_local *l = local;
+    size_t n = c->n;
+    bk_arena *a = w->scratch;
+    uint32_t *gid = bk_arena_array(a, n ? n : 1, sizeof *gid);
+    uint64_t *hash = bk_arena_array(a, n ? n : 1, sizeof *hash);
+    bk_vector **keys = bk_arena_array(a, st->n_keys ? st->n_keys : 1, sizeof *keys);
+    if (!gid || !hash || !keys) return bk_arena_oom(a, err);
+    const uint32_t *key_cols = s->node->u.agg.keys;
+    for (uint32_t k = 0; k < st->n_keys; k++) keys[k] = c->cols[key_cols[k]];
+    exec_keys_hash(keys, st->n_keys, n, hash, NULL);
+    if (st->n_parts == 1) {
+        BK_TRY(exec_groups_insert(&l->parts[0].groups, keys, hash, NULL, n, gid, err));
+        BK_TRY(consume_rows(s, w, &l->parts[0], c, gid, n, NULL, err));
+        return check_local_memory(s, l, err);
+    }
+    /* scatter the rows by partition (the hash's top bits), then each partition in turn */
+    uint32_t *rows = bk_arena_array(a, n ? n : 1, sizeof *rows);
+    uint64_t *orders = bk_arena_array(a, n ? n : 1, sizeof *orders);
+    uint8_t *part = bk_arena_alloc(a, n ? n : 1);
+    if (!rows || !orders || !part) return bk_arena_oom(a, err);
+    size_t start[AGG_PARTITIONS + 1] = {0};
+    for (size_t i = 0; i < n; i++) {
+        part[i] = (uint8_t)(hash[i] >> 60);
+        start[part[i] + 1]++;
+    }
+    for (uint32_t p = 0; p < AGG_PARTITIONS; p++) start[p + 1] += start[p];
+    size_t fill[AGG_PARTITIONS];
+    memcpy(fill, start, sizeof fill);
+    for (size_t i = 0; i < n; i++) rows[fill[part[i]]++] = (uint32_t)i;
+    for (size_t i = 0; i < n; i++) orders[i] = exec_agg_order(w->morsel, rows[i]);
+    for (uint32_t p = 0; p < AGG_PARTITIONS; p++) {
+        size_t m = start[p + 1] - start[p];
+        if (!m) continue;
+        const uint32_t *pr = rows + start[p];
+        exec_chunk sub;
+        BK_TRY(exec_groups_insert(&l->parts[p].groups, keys, hash, pr, m, gid, err));
+        BK_TRY(gather(s, a, c, pr, m, &sub, err));
+        BK_TRY(consume_rows(s, w, &l->parts[p], &sub, gid, m, orders + start[p], err));
+    }
+    return check_local_memory(s, l, err);
+}
+
+/* Remember each worker's tables (called once per worker, serially); finish merges them. */
 static bk_status agg_combine(exec_sink *s, exec_worker *w, void *local, bk_error *err) {
     (void)w;
     agg_state *st = s->state;
-    agg_table *from = &((agg_local *)local)->table;
-    agg_table *into = &st->global;
-    size_t n = bk_hmap_count(from->map);
+    agg_local **grown = bk_arena_array(s->ctx->arena, st->n_locals + 1, sizeof *grown);
+    if (!grown) return bk_arena_oom(s->ctx->arena, err);
+    if (st->n_locals) memcpy(grown, st->locals, st->n_locals * sizeof *grown);
+    grown[st->n_locals++] = local;
+    st->locals = grown;
+    return BK_OK;
+}
+
+/* Merge table `from` into `into` (the same partition of two workers); frees `from`. */
+static bk_status table_merge(exec_sink *s, agg_table *into, agg_table *from, bk_error *err) {
+    agg_state *st = s->state;
+    size_t n = from->groups.count;
     bk_status rc = BK_OK;
     uint32_t *gmap = bk_malloc((n ? n : 1) * sizeof *gmap);
     if (!gmap) rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
-    for (size_t g = 0; g < n && rc == BK_OK; g++) {
-        bk_str key = bk_hmap_key(from->map, g);
-        size_t idx;
-        if (bk_hmap_insert(into->map, key.ptr, key.len, &idx, NULL) != BK_OK) {
-            rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
-            break;
-        }
-        gmap[g] = (uint32_t)idx;
-        rc = table_reserve(into, st->n_aggs, idx + 1, err);
-        for (uint32_t k = 0; k < st->n_aggs && rc == BK_OK; k++) {
-            const exec_agg *agg = &st->aggs[k];
-            if (dedup(agg)) continue; /* folded from the distinct set below */
+    if (rc == BK_OK && n)
+        rc = exec_groups_insert(&into->groups, from->groups.keys, from->groups.hashes, NULL, n,
+                                gmap, err);
+    if (rc == BK_OK) rc = table_reserve(into, st->n_aggs, into->groups.count, err);
+    for (uint32_t k = 0; k < st->n_aggs && rc == BK_OK; k++) {
+        const exec_agg *agg = &st->aggs[k];
+        if (dedup(agg)) continue; /* folded from the distinct set below */
+        for (size_t g = 0; g < n && rc == BK_OK; g++) {
             if (exec_agg_is_ext(agg->kind))
                 rc = exec_agg_ext_merge(s->ctx, &into->ext[k], agg, input_type(s, k),
-                                        input_type2(s, k), &into->slots[k][idx],
+                                        input_type2(s, k), &into->slots[k][gmap[g]],
                                         &from->slots[k][g], err);
             else
-                rc = merge(s, into, agg, input_type(s, k), &into->slots[k][idx],
+                rc = merge(s, into, agg, input_type(s, k), &into->slots[k][gmap[g]],
                            &from->slots[k][g], err);
         }
     }
@@ -438,9 +534,79 @@ static bk_status agg_combine(exec_sink *s, exec_worker *w, void *local, bk_error
             rc = exec_agg_log_merge(&into->ext[k], &from->ext[k], gmap, err);
     }
     bk_free(gmap);
-    if (rc == BK_OK) rc = check_memory(s, into, st->n_aggs, err);
+    if (rc == BK_OK)
+        rc = check_memory(s, table_memory(into, st->n_aggs), into->groups.count, err);
     table_free(from, st->n_aggs);
     return rc;
+}
+
+/*
+ * Fold the DISTINCT sets of table t into its own slots: the pairs a worker saw
+ * wait in its set until the merge (distinct_insert).  Runs on the final table
+ * before the other workers' tables are merged into it, so every pair folds once.
+ */
+static bk_status distinct_own(exec_sink *s, agg_table *t, bk_error *err) {
+    agg_state *st = s->state;
+    size_t n = t->groups.count;
+    bk_status rc = BK_OK;
+    uint32_t *ident = NULL;
+    bk_hmap **sets = bk_calloc(st->n_aggs ? st->n_aggs : 1, sizeof *sets);
+    if (!sets) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a DISTINCT aggregate");
+    agg_table own = {.dsets = sets};
+    for (uint32_t k = 0; k < st->n_aggs && rc == BK_OK; k++) {
+        if (!dedup(&st->aggs[k])) continue;
+        if (!ident) {
+            ident = bk_malloc((n ? n : 1) * sizeof *ident);
+            if (!ident) {
+                rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a DISTINCT aggregate");
+                break;
+            }
+            for (size_t g = 0; g < n; g++) ident[g] = (uint32_t)g;
+        }
+        sets[k] = t->dsets[k];
+        t->dsets[k] = bk_hmap_new(true);
+        if (!t->dsets[k])
+            rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a DISTINCT aggregate");
+        else
+            rc = distinct_merge(s, t, &own, k, ident, err);
+        bk_hmap_free(sets[k]);
+        sets[k] = NULL;
+    }
+    bk_free(ident);
+    bk_free(sets);
+    return rc;
+}
+
+typedef struct merge_job {
+    exec_sink *s;
+    bk_mutex *lock;
+    bk_status rc;
+    bk_error err;
+} merge_job;
+
+/* Partition p of every worker into worker 0's partition p (one task per partition),
+ * DISTINCT sets folded. */
+static void merge_task(void *arg, size_t p, int worker) {
+    (void)worker;
+    merge_job *job = arg;
+    agg_state *st = job->s->state;
+    bk_error err;
+    bk_error_clear(&err);
+    bk_status rc = distinct_own(job->s, &st->locals[0]->parts[p], &err);
+    for (uint32_t i = 1; i < st->n_locals; i++) {
+        if (rc == BK_OK)
+            rc = table_merge(job->s, &st->locals[0]->parts[p], &st->locals[i]->parts[p], &err);
+        else
+            table_free(&st->locals[i]->parts[p], st->n_aggs);
+    }
+    if (rc != BK_OK) {
+        bk_mutex_lock(job->lock);
+        if (job->rc == BK_OK) {
+            job->rc = rc;
+            job->err = err;
+        }
+        bk_mutex_unlock(job->lock);
+    }
 }
 
 /*
@@ -518,26 +684,12 @@ static bk_status result_column(exec_sink *s, uint32_t k, const slot *slots, size
     return BK_OK;
 }
 
-static bk_status agg_finish(exec_sink *s, exec_table **out, bk_error *err) {
+/* The result rows of table t appended to res. */
+static bk_status table_result(exec_sink *s, agg_table *t, exec_table *res, bk_error *err) {
     agg_state *st = s->state;
-    agg_table *t = &st->global;
     bk_arena *a = s->ctx->arena;
-    size_t n_groups = bk_hmap_count(t->map);
-    if (n_groups == 0 && st->n_keys == 0) {
-        /* a global aggregate over no rows: one row of empty states */
-        size_t idx;
-        if (bk_hmap_insert(t->map, "", 0, &idx, NULL) != BK_OK)
-            return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
-        BK_TRY(table_reserve(t, st->n_aggs, 1, err));
-        n_groups = 1;
-    }
-    exec_table *res = exec_table_make(a, s->node->schema);
-    if (!res) return bk_arena_oom(a, err);
+    size_t n_groups = t->groups.count;
     uint32_t n_cols = st->n_keys + st->n_aggs;
-    const bk_type **key_types = bk_arena_array(a, st->n_keys ? st->n_keys : 1, sizeof *key_types);
-    bk_str *keys = bk_arena_array(a, EXEC_CHUNK_ROWS, sizeof *keys);
-    if (!key_types || !keys) return bk_arena_oom(a, err);
-    for (uint32_t k = 0; k < st->n_keys; k++) key_types[k] = s->node->schema->children[k];
     /* the agg_int.h kinds give all groups' results at once */
     bk_vector **ext_results = bk_arena_zalloc(a, (st->n_aggs ? st->n_aggs : 1) * sizeof *ext_results);
     if (!ext_results) return bk_arena_oom(a, err);
@@ -550,8 +702,7 @@ static bk_status agg_finish(exec_sink *s, exec_table **out, bk_error *err) {
         exec_chunk c = {.n = n, .n_cols = n_cols};
         c.cols = bk_arena_array(a, n_cols ? n_cols : 1, sizeof *c.cols);
         if (!c.cols) return bk_arena_oom(a, err);
-        for (size_t g = 0; g < n; g++) keys[g] = bk_hmap_key(t->map, first + g);
-        BK_TRY(exec_key_decode(a, key_types, st->n_keys, keys, n, c.cols, err));
+        BK_TRY(exec_groups_keys(a, &t->groups, first, n, c.cols, err));
         for (uint32_t k = 0; k < st->n_aggs; k++) {
             if (ext_results[k]) {
                 c.cols[st->n_keys + k] = exec_vector_slice(a, ext_results[k], first, n);
@@ -562,13 +713,45 @@ static bk_status agg_finish(exec_sink *s, exec_table **out, bk_error *err) {
         }
         BK_TRY(exec_table_push(res, &c, err));
     }
-    *out = res;
     return BK_OK;
 }
 
-static void agg_destroy(exec_sink *s) {
+static bk_status agg_finish(exec_sink *s, exec_table **out, bk_error *err) {
     agg_state *st = s->state;
-    table_free(&st->global, st->n_aggs);
+    bk_arena *a = s->ctx->arena;
+    bool distinct = false;
+    for (uint32_t k = 0; k < st->n_aggs; k++) distinct |= dedup(&st->aggs[k]);
+    if (st->n_locals > 1 || (st->n_locals == 1 && distinct)) {
+        merge_job job = {.s = s, .lock = bk_mutex_new(), .rc = BK_OK};
+        if (!job.lock)
+            return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
+        bk_error_clear(&job.err);
+        bk_pool_run(s->ctx->pool, st->n_parts, merge_task, &job);
+        bk_mutex_free(job.lock);
+        if (job.rc != BK_OK) {
+            *err = job.err;
+            return job.rc;
+        }
+    }
+    agg_local *l = st->n_locals ? st->locals[0] : NULL;
+    size_t total = 0;
+    for (uint32_t p = 0; l && p < l->n_parts; p++) total += l->parts[p].groups.count;
+    if (total == 0 && st->n_keys == 0) {
+        /* a global aggregate over no rows: one row of empty states */
+        if (!l) {
+            BK_TRY(local_make(s, a, &st->empty, err));
+            l = st->empty;
+        }
+        uint64_t h = 0;
+        uint32_t g;
+        BK_TRY(exec_groups_insert(&l->parts[0].groups, NULL, &h, NULL, 1, &g, err));
+        BK_TRY(table_reserve(&l->parts[0], st->n_aggs, 1, err));
+    }
+    exec_table *res = exec_table_make(a, s->node->schema);
+    if (!res) return bk_arena_oom(a, err);
+    for (uint32_t p = 0; l && p < l->n_parts; p++) BK_TRY(table_result(s, &l->parts[p], res, err));
+    *out = res;
+    return BK_OK;
 }
 
 bk_status exec_agg_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *err) {
@@ -577,7 +760,13 @@ bk_status exec_agg_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *
     st->n_keys = node->u.agg.n_keys;
     st->n_aggs = node->u.agg.n_aggs;
     st->aggs = node->u.agg.aggs;
-    BK_TRY(table_init(&st->global, st->n_aggs, st->aggs, ctx->arena, err));
+    st->n_parts = st->n_keys ? AGG_PARTITIONS : 1;
+    st->key_types = bk_arena_array(ctx->arena, st->n_keys ? st->n_keys : 1, sizeof *st->key_types);
+    if (!st->key_types) return bk_arena_oom(ctx->arena, err);
+    for (uint32_t k = 0; k < st->n_keys; k++)
+        st->key_types[k] = node->child->schema->children[node->u.agg.keys[k]];
+    BK_TRY(exec_keys_check(st->key_types, st->n_keys, "GROUP BY, DISTINCT and set-operation keys",
+                           err));
     s->node = node;
     s->ctx = ctx;
     s->state = st;
@@ -585,6 +774,5 @@ bk_status exec_agg_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *
     s->consume = agg_consume;
     s->combine = agg_combine;
     s->finish = agg_finish;
-    s->destroy = agg_destroy;
     return BK_OK;
 }

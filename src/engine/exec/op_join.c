@@ -60,6 +60,10 @@ static bk_status build_table(exec_ctx *ctx, exec_node *node, join_state *st, bk_
     st->key_cols = bk_arena_array(a, nk ? nk : 1, sizeof *st->key_cols);
     if (!st->key_cols) return bk_arena_oom(a, err);
     for (uint32_t k = 0; k < nk; k++) st->key_cols[k] = st->build_cols[node->u.join.build_keys[k]];
+    const bk_type **key_types = bk_arena_array(a, nk ? nk : 1, sizeof *key_types);
+    if (!key_types) return bk_arena_oom(a, err);
+    for (uint32_t k = 0; k < nk; k++) key_types[k] = st->key_cols[k]->type;
+    BK_TRY(exec_keys_check(key_types, nk, "join, INTERSECT and EXCEPT keys", err));
     size_t n_buckets = 16;
     while (n_buckets < 2 * n) n_buckets *= 2;
     st->mask = n_buckets - 1;
