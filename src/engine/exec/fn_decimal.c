@@ -76,6 +76,47 @@ static bk_status dec_out_of_range(const bk_type *t, bk_error *err) {
                         t->precision, t->scale);
 }
 
+static const int64_t POW10[19] = {1,
+                                  10,
+                                  100,
+                                  1000,
+                                  10000,
+                                  100000,
+                                  1000000,
+                                  10000000,
+                                  100000000,
+                                  1000000000,
+                                  10000000000,
+                                  100000000000,
+                                  1000000000000,
+                                  10000000000000,
+                                  100000000000000,
+                                  1000000000000000,
+                                  10000000000000000,
+                                  100000000000000000,
+                                  1000000000000000000};
+
+/*
+ * One row of + - * on 64-bit operands whose exact result, at the result scale,
+ * needs no rounding (add/subtract at the larger scale, multiply at sx + sy):
+ * false when a step overflows 64 bits or the result has too many digits, and
+ * the caller then takes the 128-bit path.
+ */
+static inline bool dec_row_narrow(dec_op op, int64_t x, int64_t y, int64_t fx, int64_t fy,
+                                  int64_t limit, int64_t *out) {
+    int64_t r;
+    if (op == DEC_MUL) {
+        if (__builtin_mul_overflow(x, y, &r)) return false;
+    } else {
+        if (__builtin_mul_overflow(x, fx, &x) || __builtin_mul_overflow(y, fy, &y)) return false;
+        if (op == DEC_ADD ? __builtin_add_overflow(x, y, &r) : __builtin_sub_overflow(x, y, &r))
+            return false;
+    }
+    if (r >= limit || r <= -limit) return false;
+    *out = r;
+    return true;
+}
+
 static bk_status dec_arith(const exec_call *call, dec_op op, bk_vector *const *args, size_t n,
                            bk_vector **out, bk_error *err) {
     const bk_type *rt = call->expr->type;
@@ -83,8 +124,20 @@ static bk_status dec_arith(const exec_call *call, dec_op op, bk_vector *const *a
     BK_TRY(exec_fn_result(call, rt, args, 2, n, &v, err));
     int sx = args[0]->type->scale, sy = args[1]->type->scale, rs = rt->scale;
     bool narrow = rt->precision <= BK_DECIMAL_INT64_MAX_PRECISION;
+    /* the 64-bit path: narrow operands and result, and a result scale needing no rounding */
+    int s_common = sx > sy ? sx : sy;
+    bool fast = narrow && args[0]->type->precision <= BK_DECIMAL_INT64_MAX_PRECISION &&
+                args[1]->type->precision <= BK_DECIMAL_INT64_MAX_PRECISION &&
+                ((op == DEC_MUL && rs == sx + sy) ||
+                 ((op == DEC_ADD || op == DEC_SUB) && rs == s_common));
+    int64_t fx = fast && op != DEC_MUL ? POW10[s_common - sx] : 1;
+    int64_t fy = fast && op != DEC_MUL ? POW10[s_common - sy] : 1;
+    int64_t limit = narrow ? POW10[rt->precision] : 0;
+    const int64_t *xs = fast ? args[0]->data : NULL, *ys = fast ? args[1]->data : NULL;
     for (size_t i = 0; i < n; i++) {
-        if (!bk_vector_is_valid(v, i)) continue;
+        if (v->validity && !bk_vector_is_valid(v, i)) continue;
+        if (fast && dec_row_narrow(op, xs[i], ys[i], fx, fy, limit, (int64_t *)v->data + i))
+            continue;
         bk_i128 r = {0, 0};
         bool div_zero = false;
         bool ok = dec_row(op, load(args[0], i), sx, load(args[1], i), sy, rs, &r, &div_zero) &&
