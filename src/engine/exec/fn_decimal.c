@@ -76,35 +76,30 @@ static bk_status dec_out_of_range(const bk_type *t, bk_error *err) {
                         t->precision, t->scale);
 }
 
-static const int64_t POW10[19] = {1,
-                                  10,
-                                  100,
-                                  1000,
-                                  10000,
-                                  100000,
-                                  1000000,
-                                  10000000,
-                                  100000000,
-                                  1000000000,
-                                  10000000000,
-                                  100000000000,
-                                  1000000000000,
-                                  10000000000000,
-                                  100000000000000,
-                                  1000000000000000,
-                                  10000000000000000,
-                                  100000000000000000,
-                                  1000000000000000000};
+typedef __int128 wide; /* gcc and clang; delta/conform.c relies on it too */
+
+/* 10^k for k in [0, 38]. */
+static wide pow10_wide(int k) {
+    wide r = 1;
+    while (k-- > 0) r *= 10;
+    return r;
+}
+
+static inline wide load_wide(const bk_vector *v, size_t i) {
+    if (v->type->precision <= BK_DECIMAL_INT64_MAX_PRECISION) return ((const int64_t *)v->data)[i];
+    bk_i128 x = ((const bk_i128 *)v->data)[i];
+    return (wide)(((unsigned __int128)(uint64_t)x.hi << 64) | x.lo);
+}
 
 /*
- * One row of + - * on 64-bit operands whose exact result, at the result scale,
- * needs no rounding (add/subtract at the larger scale, multiply at sx + sy):
- * false when a step overflows 64 bits or the result has too many digits, and
- * the caller then takes the 128-bit path.
+ * One row of + - * whose exact result, at the result scale, needs no rounding
+ * (add/subtract at the larger scale, multiply at sx + sy), in 128-bit machine
+ * arithmetic: false when a step overflows or the result has too many digits,
+ * and the caller then takes the general path (which reports the error).
  */
-static inline bool dec_row_narrow(dec_op op, int64_t x, int64_t y, int64_t fx, int64_t fy,
-                                  int64_t limit, int64_t *out) {
-    int64_t r;
+static inline bool dec_row_fast(dec_op op, wide x, wide y, wide fx, wide fy, wide limit,
+                                wide *out) {
+    wide r;
     if (op == DEC_MUL) {
         if (__builtin_mul_overflow(x, y, &r)) return false;
     } else {
@@ -124,20 +119,25 @@ static bk_status dec_arith(const exec_call *call, dec_op op, bk_vector *const *a
     BK_TRY(exec_fn_result(call, rt, args, 2, n, &v, err));
     int sx = args[0]->type->scale, sy = args[1]->type->scale, rs = rt->scale;
     bool narrow = rt->precision <= BK_DECIMAL_INT64_MAX_PRECISION;
-    /* the 64-bit path: narrow operands and result, and a result scale needing no rounding */
+    /* the machine-arithmetic path: a result scale needing no rounding */
     int s_common = sx > sy ? sx : sy;
-    bool fast = narrow && args[0]->type->precision <= BK_DECIMAL_INT64_MAX_PRECISION &&
-                args[1]->type->precision <= BK_DECIMAL_INT64_MAX_PRECISION &&
-                ((op == DEC_MUL && rs == sx + sy) ||
-                 ((op == DEC_ADD || op == DEC_SUB) && rs == s_common));
-    int64_t fx = fast && op != DEC_MUL ? POW10[s_common - sx] : 1;
-    int64_t fy = fast && op != DEC_MUL ? POW10[s_common - sy] : 1;
-    int64_t limit = narrow ? POW10[rt->precision] : 0;
-    const int64_t *xs = fast ? args[0]->data : NULL, *ys = fast ? args[1]->data : NULL;
+    bool fast = (op == DEC_MUL && rs == sx + sy) ||
+                ((op == DEC_ADD || op == DEC_SUB) && rs == s_common);
+    wide fx = fast && op != DEC_MUL ? pow10_wide(s_common - sx) : 1;
+    wide fy = fast && op != DEC_MUL ? pow10_wide(s_common - sy) : 1;
+    wide limit = pow10_wide(rt->precision);
     for (size_t i = 0; i < n; i++) {
         if (v->validity && !bk_vector_is_valid(v, i)) continue;
-        if (fast && dec_row_narrow(op, xs[i], ys[i], fx, fy, limit, (int64_t *)v->data + i))
+        wide fr;
+        if (fast &&
+            dec_row_fast(op, load_wide(args[0], i), load_wide(args[1], i), fx, fy, limit, &fr)) {
+            if (narrow)
+                ((int64_t *)v->data)[i] = (int64_t)fr;
+            else
+                ((bk_i128 *)v->data)[i] =
+                    (bk_i128){(uint64_t)fr, (int64_t)((unsigned __int128)fr >> 64)};
             continue;
+        }
         bk_i128 r = {0, 0};
         bool div_zero = false;
         bool ok = dec_row(op, load(args[0], i), sx, load(args[1], i), sy, rs, &r, &div_zero) &&
