@@ -230,6 +230,11 @@ typedef enum exec_join_kind {
     EXEC_JOIN_ANTI,  /* probe rows without a match */
     EXEC_JOIN_RIGHT, /* every build row */
     EXEC_JOIN_FULL,
+    /* the build side's rows with a match (RIGHT_SEMI) or without one (RIGHT_ANTI),
+     * build columns only: a semi / anti join whose left side is the small one, so
+     * the big side streams as the probe instead of being hashed */
+    EXEC_JOIN_RIGHT_SEMI,
+    EXEC_JOIN_RIGHT_ANTI,
 } exec_join_kind;
 
 typedef struct exec_node exec_node;

@@ -63,8 +63,11 @@ bk_status exec_sort_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error 
  */
 bk_status exec_join_probe(exec_ctx *ctx, exec_node *node, exec_table *build, exec_stream *op,
                           bk_error *err);
-/* FULL joins: the build rows no probe row matched, with NULL probe columns (after the probe). */
-bk_status exec_join_unmatched(exec_stream *op, bk_arena *a, exec_chunk *out, bk_error *err);
+/*
+ * After the probe: FULL joins' build rows no probe row matched, with NULL probe
+ * columns; RIGHT_SEMI's matched and RIGHT_ANTI's unmatched build rows.
+ */
+bk_status exec_join_build_rows(exec_stream *op, bk_arena *a, exec_chunk *out, bk_error *err);
 
 /* Materialize `node`'s output (running whatever pipelines it needs). */
 bk_status exec_materialize(exec_ctx *ctx, exec_node *node, exec_table **out, bk_error *err);

@@ -12,8 +12,10 @@
  *
  * Output columns: probe columns then build columns (INNER, LEFT, FULL), or
  * probe columns only (SEMI, ANTI).  RIGHT joins are planned as LEFT joins with
- * the sides swapped.  FULL joins mark build rows that matched (relaxed atomic
- * stores from any worker); exec_join_unmatched emits the others at the end.
+ * the sides swapped.  FULL, RIGHT_SEMI and RIGHT_ANTI joins mark build rows
+ * that matched (relaxed atomic stores from any worker); exec_join_build_rows
+ * emits the unmatched (FULL, RIGHT_ANTI) or matched (RIGHT_SEMI) ones at the
+ * end.  The probe of a RIGHT_SEMI / RIGHT_ANTI join itself emits nothing.
  */
 #include <string.h>
 
@@ -30,7 +32,7 @@ typedef struct join_state {
     uint64_t mask;
     uint32_t *next;           /* per build row: the next row in its bucket */
     uint64_t *hashes;         /* per build row: its key hash */
-    _Atomic uint8_t *matched; /* FULL: per build row */
+    _Atomic uint8_t *matched; /* FULL, RIGHT_SEMI, RIGHT_ANTI: per build row */
     size_t n_build;
 } join_state;
 
@@ -72,7 +74,8 @@ static bk_status build_table(exec_ctx *ctx, exec_node *node, join_state *st, bk_
     st->buckets = bk_arena_array(a, n_buckets, sizeof *st->buckets);
     uint8_t *has_null = bk_arena_alloc(a, n ? n : 1);
     if (!st->next || !st->hashes || !st->buckets || !has_null) return bk_arena_oom(a, err);
-    if (node->u.join.kind == EXEC_JOIN_FULL) {
+    exec_join_kind kind = node->u.join.kind;
+    if (kind == EXEC_JOIN_FULL || kind == EXEC_JOIN_RIGHT_SEMI || kind == EXEC_JOIN_RIGHT_ANTI) {
         st->matched = bk_arena_zalloc(a, n ? n : 1);
         if (!st->matched) return bk_arena_oom(a, err);
     }
@@ -201,6 +204,18 @@ static bk_status probe_execute(exec_stream *op, exec_worker *w, const exec_chunk
     if (st->matched)
         for (size_t i = 0; i < p.n; i++)
             atomic_store_explicit(&st->matched[p.build[i]], 1, memory_order_relaxed);
+    if (kind == EXEC_JOIN_RIGHT_SEMI || kind == EXEC_JOIN_RIGHT_ANTI) {
+        /* nothing flows on now: the build rows go after the probe */
+        out->n = 0;
+        out->n_cols = st->n_build_cols;
+        out->cols = bk_arena_array(a, st->n_build_cols ? st->n_build_cols : 1, sizeof *out->cols);
+        if (!out->cols) return bk_arena_oom(a, err);
+        for (uint32_t k = 0; k < st->n_build_cols; k++) {
+            out->cols[k] = bk_vector_make(a, st->build_cols[k]->type, 0);
+            if (!out->cols[k]) return bk_arena_oom(a, err);
+        }
+        return BK_OK;
+    }
     if (kind == EXEC_JOIN_SEMI || kind == EXEC_JOIN_ANTI) {
         uint32_t *sel = bk_arena_array(a, in->n ? in->n : 1, sizeof *sel);
         if (!sel) return bk_arena_oom(a, err);
@@ -238,13 +253,26 @@ bk_status exec_join_probe(exec_ctx *ctx, exec_node *node, exec_table *build, exe
     return build_table(ctx, node, st, err);
 }
 
-bk_status exec_join_unmatched(exec_stream *op, bk_arena *a, exec_chunk *out, bk_error *err) {
+bk_status exec_join_build_rows(exec_stream *op, bk_arena *a, exec_chunk *out, bk_error *err) {
     join_state *st = op->state;
+    exec_join_kind kind = op->node->u.join.kind;
+    uint8_t want = kind == EXEC_JOIN_RIGHT_SEMI; /* the matched flag of the rows emitted */
     pairs p = {0};
     for (size_t b = 0; b < st->n_build; b++)
-        if (!atomic_load_explicit(&st->matched[b], memory_order_relaxed) &&
+        if (atomic_load_explicit(&st->matched[b], memory_order_relaxed) == want &&
             !pairs_push(a, &p, NO_ROW, (uint32_t)b))
             return bk_arena_oom(a, err);
+    if (kind != EXEC_JOIN_FULL) {
+        out->n = p.n;
+        out->n_cols = st->n_build_cols;
+        out->cols = bk_arena_array(a, st->n_build_cols ? st->n_build_cols : 1, sizeof *out->cols);
+        if (!out->cols) return bk_arena_oom(a, err);
+        for (uint32_t k = 0; k < st->n_build_cols; k++) {
+            out->cols[k] = bk_vector_take(a, st->build_cols[k], p.build, p.n);
+            if (!out->cols[k]) return bk_arena_oom(a, err);
+        }
+        return BK_OK;
+    }
     /* probe columns are all NULL: take from empty-typed vectors of the probe schema */
     const bk_type *probe_schema = op->node->child->schema;
     exec_chunk none = {.n = 0, .n_cols = st->n_probe_cols};

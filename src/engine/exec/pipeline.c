@@ -420,12 +420,14 @@ static bk_status run_into(feed *f, exec_node *node, const chain *above, bk_error
         chain ch;
         BK_TRY(chain_push_front(a, above, op, &ch, err));
         bk_status s = run_into(f, node->child, &ch, err);
-        if (s == BK_OK && node->u.join.kind == EXEC_JOIN_FULL) {
-            /* build rows that found no partner go on through the operators above */
+        exec_join_kind jk = node->u.join.kind;
+        if (s == BK_OK &&
+            (jk == EXEC_JOIN_FULL || jk == EXEC_JOIN_RIGHT_SEMI || jk == EXEC_JOIN_RIGHT_ANTI)) {
+            /* build rows that found no partner (or, RIGHT_SEMI, one) go on above */
             BK_TRY(worker_ready(f, 0, err));
             exec_worker *w = &f->workers[0];
             exec_chunk rest;
-            s = exec_join_unmatched(op, w->arena, &rest, err);
+            s = exec_join_build_rows(op, w->arena, &rest, err);
             if (s == BK_OK && rest.n) {
                 f->part++;
                 s = push_batch(f, above, w, node, rest.cols, rest.n_cols, rest.n, 0, err);

@@ -355,7 +355,28 @@ static bk_status bind_named(binder *b, const sql_from *f, plan_rel *out, bk_erro
 
 static bk_status bind_from(binder *b, const sql_from *f, plan_rel *out, bk_error *err);
 
-/* Estimated rows of a plan (for join order): scans know, filters halve. */
+static double estimate_rows(const exec_node *n);
+
+/* Rows of a plan before its filters (the denominator of a filter's selectivity). */
+static double unfiltered_rows(const exec_node *n) {
+    switch (n->kind) {
+    case EXEC_NODE_FILTER:
+    case EXEC_NODE_PROJECT:
+        return unfiltered_rows(n->child);
+    case EXEC_NODE_JOIN:
+        return n->u.join.kind == EXEC_JOIN_RIGHT_SEMI || n->u.join.kind == EXEC_JOIN_RIGHT_ANTI
+                   ? unfiltered_rows(n->right)
+                   : unfiltered_rows(n->child);
+    default:
+        return estimate_rows(n);
+    }
+}
+
+/*
+ * Estimated rows of a plan (for join order and sides): scans know, a filter
+ * keeps 30%, an inner join keeps the probe rows that the build side's filters
+ * let through (a foreign-key join to a filtered dimension).
+ */
 static double estimate_rows(const exec_node *n) {
     switch (n->kind) {
     case EXEC_NODE_VALUES:
@@ -380,8 +401,16 @@ static double estimate_rows(const exec_node *n) {
         return estimate_rows(n->child);
     case EXEC_NODE_AGGREGATE:
         return n->u.agg.n_keys ? estimate_rows(n->child) * 0.1 : 1;
-    case EXEC_NODE_JOIN:
-        return estimate_rows(n->child);
+    case EXEC_NODE_JOIN: {
+        if (n->u.join.kind == EXEC_JOIN_RIGHT_SEMI || n->u.join.kind == EXEC_JOIN_RIGHT_ANTI)
+            return estimate_rows(n->right); /* the rows come from the build side */
+        double rows = estimate_rows(n->child);
+        if (n->u.join.kind == EXEC_JOIN_INNER) {
+            double all = unfiltered_rows(n->right);
+            if (all > 0) rows *= BK_MIN(1.0, estimate_rows(n->right) / all);
+        }
+        return rows;
+    }
     case EXEC_NODE_LIMIT:
         return n->u.limit.limit >= 0 ? (double)n->u.limit.limit : estimate_rows(n->child);
     default:
@@ -606,6 +635,23 @@ static exec_expr *shift_cols(binder *b, const exec_expr *e, uint32_t delta) {
     return c;
 }
 
+/* A copy of e with column i renamed to[i]. */
+static exec_expr *remap_cols(binder *b, const exec_expr *e, const uint32_t *to) {
+    exec_expr *c = bk_arena_alloc(b->a, sizeof *c);
+    if (!c) return NULL;
+    *c = *e;
+    if (e->kind == EXEC_EXPR_COLUMN) c->column = to[e->column];
+    if (e->n_args) {
+        c->args = bk_arena_array(b->a, e->n_args, sizeof *c->args);
+        if (!c->args) return NULL;
+        for (uint32_t i = 0; i < e->n_args; i++) {
+            c->args[i] = remap_cols(b, e->args[i], to);
+            if (!c->args[i]) return NULL;
+        }
+    }
+    return c;
+}
+
 /* Append key expressions as columns of rel (when not plain columns); indexes into keys_out. */
 static bk_status key_columns(binder *b, plan_rel *rel, exec_expr **keys, uint32_t n, uint32_t **out,
                              bk_error *err) {
@@ -737,6 +783,23 @@ bk_status bind_make_join(binder *b, const plan_rel *probe_in, const plan_rel *bu
     j->u.join.n_keys = nk;
     j->u.join.extra = extra;
     j->u.join.null_safe = null_safe;
+    if (narrow && estimate_rows(build->node) > 2 * estimate_rows(probe->node)) {
+        /* the left side is the small one: hash it and stream the right side past it */
+        j->child = build->node;
+        j->right = probe->node;
+        j->u.join.kind = kind == EXEC_JOIN_SEMI ? EXEC_JOIN_RIGHT_SEMI : EXEC_JOIN_RIGHT_ANTI;
+        j->u.join.probe_keys = bcols;
+        j->u.join.build_keys = pcols;
+        if (extra) {
+            /* the condition's columns: left ++ right becomes right ++ left */
+            uint32_t nl = probe->scope.n, nr = build->scope.n;
+            uint32_t *to = bk_arena_array(b->a, nl + nr, sizeof *to);
+            if (!to) return bk_arena_oom(b->a, err);
+            for (uint32_t i = 0; i < nl + nr; i++) to[i] = i < nl ? nr + i : i - nl;
+            j->u.join.extra = remap_cols(b, extra, to);
+            if (!j->u.join.extra) return bk_arena_oom(b->a, err);
+        }
+    }
     out->node = j;
     out->scope = outs;
     /* drop the key columns added for the join */

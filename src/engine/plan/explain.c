@@ -47,6 +47,10 @@ static const char *join_name(exec_join_kind k) {
         return "RightOuter";
     case EXEC_JOIN_FULL:
         return "FullOuter";
+    case EXEC_JOIN_RIGHT_SEMI:
+        return "RightSemi";
+    case EXEC_JOIN_RIGHT_ANTI:
+        return "RightAnti";
     }
     return "?";
 }

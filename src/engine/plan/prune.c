@@ -224,12 +224,16 @@ static exec_node *prune(pruner *p, exec_node *n, const bool *need, int32_t *map)
     case EXEC_NODE_JOIN: {
         uint32_t np = n->child->schema->n_children, nb = n->right->schema->n_children;
         bool narrow = n->u.join.kind == EXEC_JOIN_SEMI || n->u.join.kind == EXEC_JOIN_ANTI;
+        bool build_only =
+            n->u.join.kind == EXEC_JOIN_RIGHT_SEMI || n->u.join.kind == EXEC_JOIN_RIGHT_ANTI;
         bool *pneed = bools(p, np), *bneed = bools(p, nb), *both = bools(p, np + nb);
         int32_t *pmap = ints(p, np), *bmap = ints(p, nb), *jmap = ints(p, np + nb);
         if (!pneed || !bneed || !both || !pmap || !bmap || !jmap) return NULL;
         for (uint32_t i = 0; i < nout; i++) {
             if (!need[i]) continue;
-            if (i < np)
+            if (build_only)
+                bneed[i] = true;
+            else if (i < np)
                 pneed[i] = true;
             else
                 bneed[i - np] = true;
@@ -271,6 +275,11 @@ static exec_node *prune(pruner *p, exec_node *n, const bool *need, int32_t *map)
         if (n->u.join.extra) {
             c->u.join.extra = remap(p, n->u.join.extra, jmap);
             if (!c->u.join.extra) return NULL;
+        }
+        if (build_only) { /* the output is the build side's columns */
+            c->schema = build->schema;
+            for (uint32_t i = 0; i < nout; i++) map[i] = bmap[i];
+            return c;
         }
         /* the output schema: probe columns, then (unless semi/anti) build columns */
         uint32_t n_new = np2 + (narrow ? 0 : build->schema->n_children);
