@@ -157,6 +157,64 @@ bk_status exec_fnlike_prepare_ci(bk_arena *a, exec_expr *e, bk_error *err) {
     return prepare(a, e, true, err);
 }
 
+/*
+ * A case-sensitive pattern without `_` as byte segments: literal runs (UTF-8)
+ * between `%`s, and whether the pattern is anchored at each end.  Such a pattern
+ * matches by memcmp at the anchored ends and memmem for the segments between —
+ * the leftmost match of each segment is always a right choice with only `%`.
+ */
+typedef struct like_segs {
+    bk_str *seg;
+    size_t n;
+    bool open_start, open_end; /* the pattern starts / ends with % */
+} like_segs;
+
+static bool segs_make(bk_arena *a, const like_pat *p, like_segs *out) {
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < p->n; i++)
+        if (p->toks[i].kind == TOK_ONE) return false;
+    out->seg = bk_arena_array(a, p->n + 1, sizeof *out->seg);
+    char *bytes = bk_arena_alloc(a, 4 * p->n + 1);
+    if (!out->seg || !bytes) return false;
+    out->open_start = p->n > 0 && p->toks[0].kind == TOK_ANY;
+    out->open_end = p->n > 0 && p->toks[p->n - 1].kind == TOK_ANY;
+    size_t i = 0;
+    while (i < p->n) {
+        while (i < p->n && p->toks[i].kind == TOK_ANY) i++;
+        if (i == p->n) break;
+        char *start = bytes;
+        while (i < p->n && p->toks[i].kind == TOK_LIT)
+            bytes += utf8proc_encode_char((utf8proc_int32_t)p->toks[i++].cp, (utf8proc_uint8_t *)bytes);
+        out->seg[out->n++] = (bk_str){start, (size_t)(bytes - start)};
+    }
+    return true;
+}
+
+static bool segs_match(const like_segs *g, bk_str s) {
+    const char *p = s.ptr, *end = s.ptr + s.len;
+    size_t first = 0, last = g->n;
+    if (g->n == 0) return g->open_start || s.len == 0; /* "%" or "" */
+    if (!g->open_start) {
+        bk_str a = g->seg[0];
+        if ((size_t)(end - p) < a.len || memcmp(p, a.ptr, a.len)) return false;
+        p += a.len;
+        first = 1;
+        if (g->n == 1 && !g->open_end) return p == end;
+    }
+    if (!g->open_end) {
+        bk_str z = g->seg[g->n - 1];
+        if ((size_t)(end - p) < z.len || memcmp(end - z.len, z.ptr, z.len)) return false;
+        end -= z.len;
+        last = g->n - 1;
+    }
+    for (size_t k = first; k < last; k++) {
+        const char *hit = memmem(p, (size_t)(end - p), g->seg[k].ptr, g->seg[k].len);
+        if (!hit) return false;
+        p = hit + g->seg[k].len;
+    }
+    return true;
+}
+
 static bk_status like_kernel(const exec_call *call, bool ci, bk_vector *const *args, size_t n,
                              bk_vector **out, bk_error *err) {
     uint32_t n_args = call->expr->n_args;
@@ -168,6 +226,13 @@ static bk_status like_kernel(const exec_call *call, bool ci, bk_vector *const *a
     like_pat scratch = {NULL, 0, 0};
     bk_str last_pat = {NULL, 0}, last_esc = {NULL, 0};
     bool have_last = false;
+    like_segs segs;
+    if (fixed && !ci && segs_make(call->a, fixed, &segs)) {
+        for (size_t i = 0; i < n; i++)
+            if (bk_vector_is_valid(v, i)) r[i] = segs_match(&segs, s[i]);
+        *out = v;
+        return BK_OK;
+    }
     for (size_t i = 0; i < n; i++) {
         if (!bk_vector_is_valid(v, i)) continue;
         const like_pat *p = fixed;
