@@ -58,13 +58,23 @@ static bk_vector *broadcast(bk_arena *a, const bk_vector *value, size_t n) {
 }
 
 /* The rows sel[0..n) of every column of `in`. */
-static bk_status chunk_take(bk_arena *a, const exec_chunk *in, const uint32_t *sel, size_t n,
-                            exec_chunk *out, bk_error *err) {
+/* Mark the input columns e reads (columns are only ever read through args). */
+static void mark_columns(const exec_expr *e, bool *used, uint32_t n_cols) {
+    if (e->kind == EXEC_EXPR_COLUMN && e->column < n_cols) used[e->column] = true;
+    for (uint32_t i = 0; i < e->n_args; i++) mark_columns(e->args[i], used, n_cols);
+}
+
+/* The rows sel[0..n) of the columns of `in` that e reads (the others stay NULL). */
+static bk_status chunk_take(bk_arena *a, const exec_expr *e, const exec_chunk *in,
+                            const uint32_t *sel, size_t n, exec_chunk *out, bk_error *err) {
     out->n = n;
     out->n_cols = in->n_cols;
-    out->cols = bk_arena_array(a, in->n_cols ? in->n_cols : 1, sizeof *out->cols);
-    if (!out->cols) return bk_arena_oom(a, err);
+    out->cols = bk_arena_zalloc(a, (in->n_cols ? in->n_cols : 1) * sizeof *out->cols);
+    bool *used = bk_arena_zalloc(a, in->n_cols ? in->n_cols : 1);
+    if (!out->cols || !used) return bk_arena_oom(a, err);
+    mark_columns(e, used, in->n_cols);
     for (uint32_t k = 0; k < in->n_cols; k++) {
+        if (!used[k]) continue;
         out->cols[k] = bk_vector_take(a, in->cols[k], sel, n);
         if (!out->cols[k]) return bk_arena_oom(a, err);
     }
@@ -112,7 +122,7 @@ static bk_status eval_on(exec_ctx *ctx, bk_arena *a, const exec_expr *e, const e
                          const uint32_t *sel, size_t n_sel, bk_vector **out, bk_error *err) {
     if (!sel) return exec_eval(ctx, a, e, in, out, err);
     exec_chunk sub;
-    BK_TRY(chunk_take(a, in, sel, n_sel, &sub, err));
+    BK_TRY(chunk_take(a, e, in, sel, n_sel, &sub, err));
     return exec_eval(ctx, a, e, &sub, out, err);
 }
 
