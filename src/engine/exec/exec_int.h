@@ -63,6 +63,8 @@ bk_status exec_sort_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error 
  */
 bk_status exec_join_probe(exec_ctx *ctx, exec_node *node, exec_table *build, exec_stream *op,
                           bk_error *err);
+/* op_expand.c: EXEC_NODE_EXPAND as a streaming operator. */
+bk_status exec_expand_stream(exec_ctx *ctx, exec_node *node, exec_stream *op, bk_error *err);
 /* FULL joins: the build rows no probe row matched, with NULL probe columns (after the probe). */
 bk_status exec_join_unmatched(exec_stream *op, bk_arena *a, exec_chunk *out, bk_error *err);
 
