@@ -991,6 +991,10 @@ static bk_status bind_from(binder *b, const sql_from *f, plan_rel *out, bk_error
     return fail_at(b, f->span, err, BK_INTERNAL, "unknown FROM item");
 }
 
+bk_status bind_from_item(binder *b, const sql_from *f, plan_rel *out, bk_error *err) {
+    return bind_from(b, f, out, err);
+}
+
 /* ---- SELECT ---- */
 
 /* Collect the aggregate calls in e (not inside subqueries). */

@@ -110,6 +110,8 @@ exec_expr *bind_const(binder *b, const bk_type *type, const void *value);
 
 /* bind_query.c */
 bk_status bind_query(binder *b, const sql_query *q, plan_rel *out, bk_error *err);
+/* A FROM item (table, subquery, join, …) as a relation. */
+bk_status bind_from_item(binder *b, const sql_from *f, plan_rel *out, bk_error *err);
 /* PROJECT exprs over rel; the scope takes `cols` (names, qualifiers) with the exprs' types. */
 bk_status bind_project(binder *b, plan_rel *rel, exec_expr **exprs, const plan_col *cols,
                        uint32_t n, bk_error *err);
