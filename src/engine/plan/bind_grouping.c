@@ -195,6 +195,28 @@ bk_status bind_grouping_expand(binder *b, bind_grouping *g, plan_rel *rel, agg_r
     return BK_OK;
 }
 
+const sql_expr *bind_column_outside_aggregate(const sql_expr *e) {
+    if (!e || bind_is_aggregate(e)) return NULL;
+    if (e->kind == SQL_E_COLUMN) return e;
+    if (e->kind == SQL_E_SUBQUERY || e->kind == SQL_E_EXISTS || e->kind == SQL_E_IN_QUERY)
+        return NULL;
+    for (uint32_t i = 0; i < e->n_args; i++) {
+        const sql_expr *c = bind_column_outside_aggregate(e->args[i]);
+        if (c) return c;
+    }
+    const sql_expr *c = bind_column_outside_aggregate(e->operand);
+    return c ? c : bind_column_outside_aggregate(e->else_);
+}
+
+bk_status bind_group_all_check(binder *b, const sql_select *s, bk_error *err) {
+    for (uint32_t i = 0; i < s->n_items; i++)
+        if (bind_column_outside_aggregate(s->items[i].expr))
+            return fail(b, s->items[i].expr, err, BK_UNRESOLVED_ALL_IN_GROUP_BY,
+                        "Cannot infer grouping columns for GROUP BY ALL based on the select "
+                        "clause. Please explicitly specify the grouping columns.");
+    return BK_OK;
+}
+
 bool bind_is_grouping_call(const sql_expr *e) {
     if (e->kind == SQL_E_COLUMN)
         return e->name.n == 1 && name_is(e->name.parts[0].text, "grouping__id");

@@ -204,20 +204,6 @@ static bk_status mark_refs(binder *b, const sql_expr *e, const plan_rel *rel, bo
     return mark_refs(b, e->filter, rel, used, err);
 }
 
-/* A column outside every aggregate call of a pivot aggregate (Spark: _LEGACY_ERROR_TEMP_1006). */
-static const sql_expr *bare_column(const sql_expr *e) {
-    if (!e || bind_is_aggregate(e)) return NULL;
-    if (e->kind == SQL_E_COLUMN) return e;
-    if (e->kind == SQL_E_SUBQUERY || e->kind == SQL_E_EXISTS || e->kind == SQL_E_IN_QUERY)
-        return NULL;
-    for (uint32_t i = 0; i < e->n_args; i++) {
-        const sql_expr *c = bare_column(e->args[i]);
-        if (c) return c;
-    }
-    const sql_expr *c = bare_column(e->operand);
-    return c ? c : bare_column(e->else_);
-}
-
 /* Can a pivot column of this type be compared (no maps, also not inside)? */
 static bool comparable(const bk_type *t) {
     if (t->kind == BK_TYPE_MAP) return false;
@@ -362,7 +348,7 @@ static bk_status bind_pivot_op(binder *b, const sql_from *f, plan_rel *out, bk_e
     }
     /* the aggregates: every column inside an aggregate call */
     for (uint32_t j = 0; j < na; j++) {
-        const sql_expr *bare = bare_column(pv->aggs[j].expr);
+        const sql_expr *bare = bind_column_outside_aggregate(pv->aggs[j].expr);
         if (bare) {
             snprintf(msg, sizeof msg,
                      "Aggregate expression required for pivot, but '%s' did not appear in any "

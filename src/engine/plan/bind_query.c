@@ -1297,6 +1297,7 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
                 BK_TRY(collect_aggs(b, s->items[i].expr, &tmp, &nt, &ct, err));
                 if (nt == 0) gsrc[ng++] = s->items[i].expr;
             }
+            if (ng == 0) BK_TRY(bind_group_all_check(b, s, err));
         } else {
             group = bk_arena_array(b->a, s->n_group ? s->n_group : 1, sizeof *group);
             gsrc = bk_arena_array(b->a, s->n_group ? s->n_group : 1, sizeof *gsrc);

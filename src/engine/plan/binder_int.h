@@ -159,6 +159,13 @@ bk_status bind_grouping_keys(bind_env *env, const sql_select *s, exec_expr ***gr
 bk_status bind_grouping_expand(binder *b, bind_grouping *g, plan_rel *rel, agg_ref *aggs,
                                uint32_t n_aggs, exec_expr **group, uint32_t *n_group,
                                bk_error *err);
+/* The first column reference of e outside its aggregate calls (and subqueries), or NULL. */
+const sql_expr *bind_column_outside_aggregate(const sql_expr *e);
+/*
+ * GROUP BY ALL found no grouping expressions (every item has an aggregate):
+ * UNRESOLVED_ALL_IN_GROUP_BY when an item still reads a column outside them.
+ */
+bk_status bind_group_all_check(binder *b, const sql_select *s, bk_error *err);
 /* Is e grouping(…), grouping_id(…) or the grouping__id column? */
 bool bind_is_grouping_call(const sql_expr *e);
 /* Bind such a call; UNSUPPORTED_GROUPING_EXPRESSION outside GROUPING SETS / ROLLUP / CUBE. */
