@@ -278,7 +278,7 @@ static bk_status pivot_value(binder *b, const sql_pivot *pv, const sql_select_it
             s = fail_at(b, part->span, err, BK_NON_LITERAL_PIVOT_VALUES, msg);
             break;
         }
-        if (!exec_cast_supported(x->type, pt, false)) {
+        if (!exec_cast_supported(x->type, pt, b->env->ansi)) {
             snprintf(msg, sizeof msg,
                      "Invalid pivot value '%s': value data type %s does not match pivot column "
                      "data type %s.",
