@@ -401,7 +401,8 @@ uint64_t bind_refs_of(const sql_expr *e, const plan_rel *rels, uint32_t n_rels, 
         for (uint32_t r = 0; r < n_rels; r++)
             for (uint32_t i = 0; i < rels[r].scope.n; i++) {
                 const plan_col *c = &rels[r].scope.cols[i];
-                if (name_eq(c->name, col) && (!qual || name_eq(c->qualifier, qual))) {
+                bool named = name_eq(c->name, col) || (qual && name_eq(bind_hidden_name(c), col));
+                if (named && (!qual || name_eq(c->qualifier, qual))) {
                     m |= (uint64_t)1 << r;
                     hits++;
                     break;

@@ -23,6 +23,8 @@
 
 /* More sets than this is a query nobody means (CUBE of 13 columns is 8192). */
 #define MAX_GROUPING_SETS 4096
+/* Expressions in all expanded sets of one statement together (memory stays small). */
+#define MAX_SET_SLOTS (1u << 20)
 
 /* A growable list of grouping sets plus the expressions they came from, in order. */
 typedef struct gsets {
@@ -35,9 +37,10 @@ typedef struct gsets {
 
 static bk_status too_many(parser *p, uint32_t start) {
     bk_status s = bk_error_set(p->err, BK_LIMIT_EXCEEDED,
-                               "GROUP BY expands to more than %d grouping sets; list the sets "
-                               "with GROUPING SETS instead of a large CUBE.",
-                               MAX_GROUPING_SETS);
+                               "GROUP BY expands to more than %d grouping sets (or %u "
+                               "expressions in them); list the sets with GROUPING SETS instead "
+                               "of a large CUBE or ROLLUP.",
+                               MAX_GROUPING_SETS, MAX_SET_SLOTS);
     if (p->err && p->err->sql_pos < 0) p->err->sql_pos = (int)start;
     return s;
 }
@@ -68,9 +71,10 @@ static bk_status add_flat(parser *p, gsets *g, sql_expr *const *e, uint32_t n) {
     return BK_OK;
 }
 
-/* x ++ y as a new expression array. */
+/* x ++ y as a new expression array (all of them together stay under MAX_SET_SLOTS). */
 static bk_status concat(parser *p, sql_expr **x, uint32_t nx, sql_expr **y, uint32_t ny,
                         sql_expr ***out) {
+    if ((p->group_slots += nx + ny) > MAX_SET_SLOTS) return too_many(p, p_peek(p)->off);
     *out = bk_arena_array(p->a, nx + ny ? nx + ny : 1, sizeof **out);
     if (!*out) return p_oom(p);
     if (nx) memcpy(*out, x, nx * sizeof **out);
@@ -119,6 +123,7 @@ static bk_status analytics(parser *p, gsets *out);
 
 /* ROLLUP / CUBE of the sets in `in`, into out. */
 static bk_status rollup_or_cube(parser *p, bool cube, const gsets *in, gsets *out) {
+    if (in->n >= MAX_GROUPING_SETS) return too_many(p, p_peek(p)->off);
     if (!cube) {
         /* the prefixes, longest first: (g1..gn), (g1..gn-1), …, () */
         for (uint32_t len = in->n + 1; len-- > 0;) {
@@ -235,31 +240,40 @@ bk_status p_group_by(parser *p, sql_select *s) {
         s->group_kind = SQL_GROUP_ALL;
         return BK_OK;
     }
-    gsets acc = {0};
-    BK_TRY(add_set(p, &acc, NULL, 0)); /* the empty product */
+    /* the elements first: a plain GROUP BY costs no set arithmetic */
+    gsets *els = NULL;
+    uint32_t n_els = 0, cap_els = 0, cap = 0;
     bool any_analytics = false;
-    uint32_t cap = 0;
+    gsets flat = {0};
     do {
-        gsets el = {0};
+        if (n_els == cap_els) {
+            uint32_t c = cap_els ? cap_els * 2 : 8;
+            gsets *grown = bk_arena_zalloc(p->a, c * sizeof *grown);
+            if (!grown) return p_oom(p);
+            if (n_els) memcpy(grown, els, n_els * sizeof *els);
+            els = grown;
+            cap_els = c;
+        }
+        gsets *el = &els[n_els++];
         if (at_analytics(p)) {
             any_analytics = true;
-            BK_TRY(analytics(p, &el));
-            BK_TRY(add_flat(p, &acc, el.flat, el.n_flat));
+            BK_TRY(analytics(p, el));
+            BK_TRY(add_flat(p, &flat, el->flat, el->n_flat));
         } else {
-            sql_expr *e;
-            BK_TRY(p_expr(p, &e));
             sql_expr **one = bk_arena_alloc(p->a, sizeof *one);
             if (!one) return p_oom(p);
-            one[0] = e;
-            BK_TRY(add_set(p, &el, one, 1));
-            BK_TRY(add_flat(p, &acc, one, 1));
-            BK_TRY(p_push(p, (void ***)&s->group, &s->n_group, &cap, e));
+            BK_TRY(p_expr(p, &one[0]));
+            BK_TRY(add_set(p, el, one, 1));
+            BK_TRY(add_flat(p, &flat, one, 1));
+            BK_TRY(p_push(p, (void ***)&s->group, &s->n_group, &cap, one[0]));
         }
-        BK_TRY(cross(p, &acc, &el));
     } while (p_accept_op(p, ","));
     if (any_analytics) {
-        s->group = acc.flat;
-        s->n_group = acc.n_flat;
+        gsets acc = {0};
+        BK_TRY(add_set(p, &acc, NULL, 0)); /* the empty product */
+        for (uint32_t i = 0; i < n_els; i++) BK_TRY(cross(p, &acc, &els[i]));
+        s->group = flat.flat;
+        s->n_group = flat.n_flat;
         return finish(p, s, &acc);
     }
     /* GROUP BY a, b  [WITH ROLLUP | WITH CUBE | GROUPING SETS (…)] */

@@ -17,6 +17,7 @@ typedef struct parser {
     size_t pos;
     int depth;
     bk_error *err;
+    uint32_t group_slots; /* parser_group.c: expressions in expanded grouping sets so far */
 } parser;
 
 static inline const sql_tok *p_peek(const parser *p) { return &p->toks.items[p->pos]; }
