@@ -74,7 +74,7 @@ static int key_index(bind_env *env, bind_grouping *g, const sql_expr *src, exec_
 static bk_status bind_key(bind_env *env, const sql_select *s, const sql_expr *e,
                           const sql_expr **src, exec_expr **out, bk_error *err) {
     const sql_expr *g = bind_resolve_group_item(s, e, env->scope);
-    if (g->kind == SQL_E_NUMBER) {
+    if (g->kind == SQL_E_NUMBER && g == e) { /* (an ordinal naming a literal item is fine) */
         char msg[160];
         snprintf(msg, sizeof msg,
                  "GROUP BY position %.*s is not in select list (valid range is [1, %u]).",
@@ -285,7 +285,8 @@ bk_status bind_grouping_call(bind_env *env, const sql_expr *e, exec_expr **out, 
     for (uint32_t i = 0; i < g->n_keys && idx < 0; i++)
         if (bind_expr_equal(a, g->keys[i])) idx = (int)i;
     if (idx < 0) {
-        snprintf(msg, sizeof msg, "Column of grouping (%.*s) can't be found in grouping columns %s.",
+        snprintf(msg, sizeof msg,
+                 "Column of grouping (%.*s) can't be found in grouping columns %s.",
                  (int)e->args[0]->span.len, b->text + e->args[0]->span.off, key_list(b, g));
         return fail(b, e, err, BK_GROUPING_COLUMN_MISMATCH, msg);
     }

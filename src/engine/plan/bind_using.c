@@ -213,7 +213,8 @@ bk_status bind_using_join(binder *b, const sql_from *f, const plan_rel *l_in, co
     uint32_t n_out = nl + nr + nk; /* at most: keys, others, hidden keys */
     exec_expr **exprs = bk_arena_array(b->a, n_out ? n_out : 1, sizeof *exprs);
     plan_col *cols = bk_arena_array(b->a, n_out ? n_out : 1, sizeof *cols);
-    bool *is_lkey = bk_arena_zalloc(b->a, nl ? nl : 1), *is_rkey = bk_arena_zalloc(b->a, nr ? nr : 1);
+    bool *is_lkey = bk_arena_zalloc(b->a, nl ? nl : 1);
+    bool *is_rkey = bk_arena_zalloc(b->a, nr ? nr : 1);
     if (!exprs || !cols || !is_lkey || !is_rkey) return bk_arena_oom(b->a, err);
     for (uint32_t k = 0; k < nk; k++) {
         is_lkey[lk[k]] = true;
