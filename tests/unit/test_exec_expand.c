@@ -122,13 +122,13 @@ BK_TEST(exec_expand_large_on_pool) {
     /* range(5000) through 3 projections, then counted: every chunk grows past 2048 rows */
     const char *names[] = {"id", "k"};
     const bk_type *types[] = {T(BK_TYPE_BIGINT), T(BK_TYPE_BIGINT)};
-    exec_node *r = exec_node_make(a, EXEC_NODE_RANGE, bk_type_make_struct(a, 1, names, types, NULL),
-                                  NULL);
+    exec_node *r =
+        exec_node_make(a, EXEC_NODE_RANGE, bk_type_make_struct(a, 1, names, types, NULL), NULL);
     r->u.range.start = 0;
     r->u.range.end = 5000;
     r->u.range.step = 1;
-    exec_node *x = exec_node_make(a, EXEC_NODE_EXPAND, bk_type_make_struct(a, 2, names, types, NULL),
-                                  r);
+    const bk_type *schema = bk_type_make_struct(a, 2, names, types, NULL);
+    exec_node *x = exec_node_make(a, EXEC_NODE_EXPAND, schema, r);
     exec_expr ***projs = bk_arena_array(a, 3, sizeof *projs);
     for (int64_t k = 0; k < 3; k++) {
         projs[k] = bk_arena_array(a, 2, sizeof **projs);

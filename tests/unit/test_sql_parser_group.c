@@ -98,7 +98,8 @@ BK_TEST(sql_parser_pivot) {
     ASSERT_EQ(f->pivot->n_values, 2);
     ASSERT_STR_EQ(f->pivot->values[0].alias->text, "p");
     s = select_of(a,
-                  "SELECT * FROM t UNPIVOT INCLUDE NULLS ((v1, v2) FOR n IN ((a, b) AS ab, (c, d)))",
+                  "SELECT * FROM t UNPIVOT INCLUDE NULLS "
+                  "((v1, v2) FOR n IN ((a, b) AS ab, (c, d)))",
                   &err);
     ASSERT_TRUE(s != NULL);
     f = s->from;
