@@ -217,6 +217,42 @@ bk_status bind_group_all_check(binder *b, const sql_select *s, bk_error *err) {
     return BK_OK;
 }
 
+/* Does an unqualified `name` name a visible column of the scope? */
+static bool in_scope(const plan_scope *sc, const char *name) {
+    for (uint32_t i = 0; i < sc->n; i++)
+        if (name_is(sc->cols[i].name, name)) return true;
+    return false;
+}
+
+/* e with the select aliases (not in `input`) replaced by their expressions; NULL on OOM. */
+static const sql_expr *subst_aliases(binder *b, const sql_select *s, const plan_scope *input,
+                                     const sql_expr *e, int depth) {
+    if (!e || depth > 64) return e;
+    if (e->kind == SQL_E_COLUMN && e->name.n == 1 && !in_scope(input, e->name.parts[0].text)) {
+        for (uint32_t i = 0; i < s->n_items; i++)
+            if (s->items[i].alias && name_is(s->items[i].alias->text, e->name.parts[0].text))
+                return s->items[i].expr;
+        return e;
+    }
+    if (e->kind == SQL_E_SUBQUERY || e->kind == SQL_E_EXISTS || e->kind == SQL_E_IN_QUERY ||
+        bind_is_aggregate(e) || e->n_args == 0)
+        return e;
+    sql_expr *c = bk_arena_alloc(b->a, sizeof *c);
+    sql_expr **args = bk_arena_array(b->a, e->n_args, sizeof *args);
+    if (!c || !args) return NULL;
+    *c = *e;
+    c->args = args;
+    for (uint32_t i = 0; i < e->n_args; i++)
+        if (!(args[i] = (sql_expr *)subst_aliases(b, s, input, e->args[i], depth + 1))) return NULL;
+    return c;
+}
+
+bk_status bind_having_aliases(binder *b, const sql_select *s, const plan_scope *input,
+                              const sql_expr **out, bk_error *err) {
+    *out = subst_aliases(b, s, input, s->having, 0);
+    return *out ? BK_OK : bk_arena_oom(b->a, err);
+}
+
 bool bind_is_grouping_call(const sql_expr *e) {
     if (e->kind == SQL_E_COLUMN)
         return e->name.n == 1 && name_is(e->name.parts[0].text, "grouping__id");

@@ -1445,7 +1445,9 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
         if (ng == 0 && n_calls == 0) env.group = group; /* GROUP BY with no keys */
         if (s->having) {
             exec_expr *h;
-            BK_TRY(bind_expr(&env, s->having, &h, err));
+            const sql_expr *having;
+            BK_TRY(bind_having_aliases(b, s, &input, &having, err));
+            BK_TRY(bind_expr(&env, having, &h, err));
             if (h->type->kind != BK_TYPE_BOOLEAN)
                 BK_TRY(bind_cast(b, h, T(BK_TYPE_BOOLEAN), s->having, &h, err));
             BK_TRY(bind_filter(b, &rel, h, err));

@@ -166,6 +166,13 @@ const sql_expr *bind_column_outside_aggregate(const sql_expr *e);
  * UNRESOLVED_ALL_IN_GROUP_BY when an item still reads a column outside them.
  */
 bk_status bind_group_all_check(binder *b, const sql_select *s, bk_error *err);
+/*
+ * HAVING may name a select item by its alias (`… count(*) AS n … HAVING n > 1`):
+ * s->having with every unqualified column that `input` lacks and an alias has
+ * replaced by that item's expression (its aggregates are the ones collected).
+ */
+bk_status bind_having_aliases(binder *b, const sql_select *s, const plan_scope *input,
+                              const sql_expr **out, bk_error *err);
 /* Is e grouping(…), grouping_id(…) or the grouping__id column? */
 bool bind_is_grouping_call(const sql_expr *e);
 /* Bind such a call; UNSUPPORTED_GROUPING_EXPRESSION outside GROUPING SETS / ROLLUP / CUBE. */
