@@ -103,6 +103,15 @@ static bk_status hide(binder *b, plan_col *c, bk_error *err) {
     return c->name ? BK_OK : bk_arena_oom(b->a, err);
 }
 
+/* Output column n of the final projection: column src of the join j as it is. */
+static bk_status put(binder *b, const plan_rel *j, uint32_t src, exec_expr **exprs, plan_col *cols,
+                     uint32_t *n, bk_error *err) {
+    exprs[*n] = exec_expr_column(b->a, src, j->scope.cols[src].type);
+    if (!exprs[*n]) return bk_arena_oom(b->a, err);
+    cols[(*n)++] = j->scope.cols[src];
+    return BK_OK;
+}
+
 /* coalesce(l, r) over bound columns, in their common type. */
 static bk_status coalesce(binder *b, exec_expr *l, exec_expr *r, const sql_from *f,
                           exec_expr **out, bk_error *err) {
@@ -221,12 +230,6 @@ bk_status bind_using_join(binder *b, const sql_from *f, const plan_rel *l_in, co
         is_rkey[rk[k]] = true;
     }
     uint32_t n = 0;
-#define PUT(side_at, i)                                                                            \
-    do {                                                                                           \
-        exprs[n] = exec_expr_column(b->a, (side_at) + (i), j.scope.cols[(side_at) + (i)].type);    \
-        if (!exprs[n]) return bk_arena_oom(b->a, err);                                             \
-        cols[n++] = j.scope.cols[(side_at) + (i)];                                                 \
-    } while (0)
     /* the keys */
     for (uint32_t k = 0; k < nk; k++) {
         if (f->join == SQL_JOIN_FULL) {
@@ -234,30 +237,30 @@ bk_status bind_using_join(binder *b, const sql_from *f, const plan_rel *l_in, co
             exec_expr *rc = exec_expr_column(b->a, r_at + (uint32_t)rk[k], rs->cols[rk[k]].type);
             if (!lc || !rc) return bk_arena_oom(b->a, err);
             BK_TRY(coalesce(b, lc, rc, f, &exprs[n], err));
-            cols[n++] = (plan_col){NULL, ls->cols[lk[k]].name, exprs[n - 1]->type};
+            cols[n] = (plan_col){NULL, ls->cols[lk[k]].name, exprs[n]->type};
+            n++;
         } else if (swapped) {
-            PUT(r_at, (uint32_t)rk[k]);
+            BK_TRY(put(b, &j, r_at + (uint32_t)rk[k], exprs, cols, &n, err));
         } else {
-            PUT(l_at, (uint32_t)lk[k]);
+            BK_TRY(put(b, &j, l_at + (uint32_t)lk[k], exprs, cols, &n, err));
         }
     }
     /* the other columns of each side */
     for (uint32_t i = 0; i < nl; i++)
-        if (!is_lkey[i]) PUT(l_at, i);
+        if (!is_lkey[i]) BK_TRY(put(b, &j, l_at + i, exprs, cols, &n, err));
     for (uint32_t i = 0; !narrow && i < nr; i++)
-        if (!is_rkey[i]) PUT(r_at, i);
+        if (!is_rkey[i]) BK_TRY(put(b, &j, r_at + i, exprs, cols, &n, err));
     /* the keys Spark hides: reachable as t.k only */
     bool hide_l = f->join == SQL_JOIN_FULL || swapped;
     bool hide_r = !narrow && (f->join == SQL_JOIN_FULL || !swapped);
     for (uint32_t k = 0; k < nk && hide_l; k++) {
-        PUT(l_at, (uint32_t)lk[k]);
+        BK_TRY(put(b, &j, l_at + (uint32_t)lk[k], exprs, cols, &n, err));
         BK_TRY(hide(b, &cols[n - 1], err));
     }
     for (uint32_t k = 0; k < nk && hide_r; k++) {
-        PUT(r_at, (uint32_t)rk[k]);
+        BK_TRY(put(b, &j, r_at + (uint32_t)rk[k], exprs, cols, &n, err));
         BK_TRY(hide(b, &cols[n - 1], err));
     }
-#undef PUT
     *out = j;
     return bind_project(b, out, exprs, cols, n, err);
 }
