@@ -1038,8 +1038,10 @@ bk_status bind_expr(bind_env *env, const sql_expr *e, exec_expr **out, bk_error 
             b->depth--;
             return s;
         }
-        if (!contains_aggregate(e) && e->kind != SQL_E_NULL && e->kind != SQL_E_NUMBER &&
-            e->kind != SQL_E_STRING && e->kind != SQL_E_BOOL && e->kind != SQL_E_TYPED) {
+        /* a literal is a key only under grouping sets, where a rolled-up key reads NULL */
+        bool literal = e->kind == SQL_E_NULL || e->kind == SQL_E_NUMBER ||
+                       e->kind == SQL_E_STRING || e->kind == SQL_E_BOOL || e->kind == SQL_E_TYPED;
+        if (!contains_aggregate(e) && (!literal || env->grouping)) {
             bind_env in = {.b = b, .scope = env->input};
             exec_expr *plain;
             bk_error tmp;
