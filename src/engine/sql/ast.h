@@ -220,7 +220,7 @@ typedef enum sql_group_kind {
     SQL_GROUP_NONE,
     SQL_GROUP_EXPRS,
     SQL_GROUP_ALL,
-    SQL_GROUP_ROLLUP,
+    SQL_GROUP_ROLLUP, /* not produced: the parser expands ROLLUP and CUBE into SETS */
     SQL_GROUP_CUBE,
     SQL_GROUP_SETS
 } sql_group_kind;
