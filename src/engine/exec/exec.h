@@ -172,6 +172,7 @@ typedef enum exec_node_kind {
     EXEC_NODE_SORT,      /* ORDER BY, with an optional limit (top-N) */
     EXEC_NODE_LIMIT,     /* LIMIT / OFFSET */
     EXEC_NODE_UNION,     /* UNION ALL of children */
+    EXEC_NODE_EXPAND,    /* each child row becomes several rows (grouping sets, unpivot) */
 } exec_node_kind;
 
 typedef struct exec_sort_key {
@@ -293,6 +294,18 @@ struct exec_node {
             int64_t limit; /* < 0: none */
             int64_t offset;
         } limit;
+        struct {
+            /*
+             * n_projections lists of schema->n_children expressions over the child:
+             * every input row gives one output row per list (all rows of list 0,
+             * then of list 1, … within a chunk).  With `repeat` (a BIGINT over the
+             * child; then n_projections == 1) a row is emitted `repeat` times
+             * instead, none when it is NULL or < 1 (INTERSECT ALL, EXCEPT ALL).
+             */
+            exec_expr ***projections;
+            uint32_t n_projections;
+            exec_expr *repeat;
+        } expand;
     } u;
     /* EXPLAIN ANALYZE */
     _Atomic uint64_t rows_out;

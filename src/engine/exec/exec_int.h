@@ -68,6 +68,8 @@ bk_status exec_join_probe(exec_ctx *ctx, exec_node *node, exec_table *build, exe
  * columns; RIGHT_SEMI's matched and RIGHT_ANTI's unmatched build rows.
  */
 bk_status exec_join_build_rows(exec_stream *op, bk_arena *a, exec_chunk *out, bk_error *err);
+/* op_expand.c: EXEC_NODE_EXPAND as a streaming operator. */
+bk_status exec_expand_stream(exec_ctx *ctx, exec_node *node, exec_stream *op, bk_error *err);
 
 /* Materialize `node`'s output (running whatever pipelines it needs). */
 bk_status exec_materialize(exec_ctx *ctx, exec_node *node, exec_table **out, bk_error *err);

@@ -436,6 +436,14 @@ static bk_status run_into(feed *f, exec_node *node, const chain *above, bk_error
         if (op->destroy) op->destroy(op);
         return s;
     }
+    case EXEC_NODE_EXPAND: {
+        exec_stream *op = bk_arena_zalloc(a, sizeof *op);
+        if (!op) return bk_arena_oom(a, err);
+        BK_TRY(exec_expand_stream(ctx, node, op, err));
+        chain ch;
+        BK_TRY(chain_push_front(a, above, op, &ch, err));
+        return run_into(f, node->child, &ch, err);
+    }
     case EXEC_NODE_UNION:
         for (uint32_t k = 0; k < node->n_children; k++) {
             f->part++;

@@ -380,6 +380,13 @@ static bk_status resolve_column(bind_env *env, const sql_expr *e, const plan_sco
         if (found < 0) found = (int)i;
         matches++;
     }
+    /* t.k may name a USING join's hidden key of t */
+    for (uint32_t i = 0; qual && found < 0 && i < scope->n; i++) {
+        if (!name_eq(bind_hidden_name(&scope->cols[i]), col)) continue;
+        if (!name_eq(scope->cols[i].qualifier, qual)) continue;
+        found = (int)i;
+        matches = 1;
+    }
     if (matches > 1) {
         bk_error_set(err, BK_AMBIGUOUS_REFERENCE,
                      "Reference `%s` is ambiguous, could be: [`%s`.`%s`, ...].", col,
@@ -588,6 +595,7 @@ static bk_status bind_library_call(binder *b, const sql_expr *at, const char *na
 static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out, bk_error *err) {
     binder *b = env->b;
     const char *name = e->name.parts[e->name.n - 1].text;
+    if (bind_is_grouping_call(e)) return bind_grouping_call(env, e, out, err);
     if (bind_is_aggregate(e)) {
         if (env->aggs) return agg_column(env, e, out, err);
         return error_at(b, e, err, BK_UNSUPPORTED_FEATURE,
@@ -1030,6 +1038,11 @@ bk_status bind_expr(bind_env *env, const sql_expr *e, exec_expr **out, bk_error 
                         source(b, e), "");
     }
     bk_status s;
+    if (env->grouping && e->kind == SQL_E_COLUMN && bind_is_grouping_call(e)) {
+        s = bind_grouping_call(env, e, out, err); /* the grouping__id column */
+        b->depth--;
+        return s;
+    }
     if (env->aggs || env->group) {
         /* aggregate context: a GROUP BY expression or an aggregate becomes a column */
         if (bind_is_aggregate(e)) {
@@ -1037,8 +1050,10 @@ bk_status bind_expr(bind_env *env, const sql_expr *e, exec_expr **out, bk_error 
             b->depth--;
             return s;
         }
-        if (!contains_aggregate(e) && e->kind != SQL_E_NULL && e->kind != SQL_E_NUMBER &&
-            e->kind != SQL_E_STRING && e->kind != SQL_E_BOOL && e->kind != SQL_E_TYPED) {
+        /* a literal is a key only under grouping sets, where a rolled-up key reads NULL */
+        bool literal = e->kind == SQL_E_NULL || e->kind == SQL_E_NUMBER ||
+                       e->kind == SQL_E_STRING || e->kind == SQL_E_BOOL || e->kind == SQL_E_TYPED;
+        if (!contains_aggregate(e) && (!literal || env->grouping)) {
             bind_env in = {.b = b, .scope = env->input};
             exec_expr *plain;
             bk_error tmp;
@@ -1172,4 +1187,8 @@ const char *bind_auto_name(binder *b, const sql_expr *e) {
     const char *s = bk_arena_strndup(b->a, out.len ? (const char *)out.data : "", out.len);
     bk_buf_destroy(&out);
     return s;
+}
+
+exec_expr *bind_const(binder *b, const bk_type *type, const void *value) {
+    return const_of(b, type, value);
 }

@@ -430,7 +430,8 @@ uint64_t bind_refs_of(const sql_expr *e, const plan_rel *rels, uint32_t n_rels, 
         for (uint32_t r = 0; r < n_rels; r++)
             for (uint32_t i = 0; i < rels[r].scope.n; i++) {
                 const plan_col *c = &rels[r].scope.cols[i];
-                if (name_eq(c->name, col) && (!qual || name_eq(c->qualifier, qual))) {
+                bool named = name_eq(c->name, col) || (qual && name_eq(bind_hidden_name(c), col));
+                if (named && (!qual || name_eq(c->qualifier, qual))) {
                     m |= (uint64_t)1 << r;
                     hits++;
                     break;
@@ -995,10 +996,7 @@ static bk_status bind_join(binder *b, const sql_from *f, plan_rel *out, bk_error
     const sql_expr **conds = NULL;
     uint32_t nc = 0, ccap = 0;
     BK_TRY(bind_conjuncts(b, f->on, &conds, &nc, &ccap, err));
-    if (f->natural || f->n_using)
-        return fail_at(b, f->span, err, BK_UNSUPPORTED_FEATURE,
-                       "The feature is not supported: NATURAL and USING joins (write the ON "
-                       "condition) in this version.");
+    if (f->natural || f->n_using) return bind_using_join(b, f, &l, &r, out, err);
     exec_join_kind kind;
     switch (f->join) {
     case SQL_JOIN_LEFT:
@@ -1039,6 +1037,11 @@ static bk_status bind_join(binder *b, const sql_from *f, plan_rel *out, bk_error
 }
 
 static bk_status bind_from(binder *b, const sql_from *f, plan_rel *out, bk_error *err) {
+    for (const bind_prebound *p = b->prebound; p; p = p->next)
+        if (p->from == f) {
+            *out = p->rel;
+            return BK_OK;
+        }
     if (f->n_laterals)
         return fail_at(b, f->span, err, BK_UNSUPPORTED_FEATURE,
                        "The feature is not supported: LATERAL VIEW in this version.");
@@ -1057,8 +1060,15 @@ static bk_status bind_from(binder *b, const sql_from *f, plan_rel *out, bk_error
         BK_TRY(bind_join(b, f, out, err));
         if (f->alias) bind_requalify(out, f->alias->text);
         return BK_OK;
+    case SQL_FROM_PIVOT:
+    case SQL_FROM_UNPIVOT:
+        return bind_pivot(b, f, out, err);
     }
     return fail_at(b, f->span, err, BK_INTERNAL, "unknown FROM item");
+}
+
+bk_status bind_from_item(binder *b, const sql_from *f, plan_rel *out, bk_error *err) {
+    return bind_from(b, f, out, err);
 }
 
 /* ---- SELECT ---- */
@@ -1156,8 +1166,8 @@ static bk_status agg_spec(binder *b, const sql_expr *call, uint32_t col, const b
 }
 
 /* GROUP BY 1 / GROUP BY alias: the select item's expression. */
-static const sql_expr *resolve_group_item(const sql_select *s, const sql_expr *g,
-                                          const plan_scope *input) {
+const sql_expr *bind_resolve_group_item(const sql_select *s, const sql_expr *g,
+                                        const plan_scope *input) {
     if (g->kind == SQL_E_NUMBER) {
         int64_t k;
         if (bk_parse_i64(g->text, g->text_len, &k) && k >= 1 && k <= (int64_t)s->n_items)
@@ -1207,18 +1217,24 @@ static bk_status expand_star(binder *b, const sql_expr *star, const plan_scope *
                              select_out *o, bk_error *err) {
     const char *qual = star->name.n ? star->name.parts[star->name.n - 1].text : NULL;
     uint32_t added = 0;
-    for (uint32_t i = 0; i < scope->n; i++) {
+    /* t.* lists t's hidden USING keys first, then its visible columns (Spark's order):
+     * step k < n looks at column k as a hidden one, step n + i at column i as a visible one */
+    for (uint32_t k = qual ? 0 : scope->n; k < 2 * scope->n; k++) {
+        uint32_t i = k < scope->n ? k : k - scope->n;
         const plan_col *c = &scope->cols[i];
+        const char *name = bind_hidden_name(c);
+        if ((name != NULL) != (k < scope->n)) continue;
+        if (!name) name = c->name;
         if (qual && !name_eq(c->qualifier, qual)) continue;
-        if (c->name && !strncmp(c->name, "__", 2)) continue;
+        if (name && !strncmp(name, "__", 2)) continue;
         bool excepted = false;
-        for (uint32_t k = 0; k < star->n_except && !excepted; k++)
-            excepted = name_eq(star->except[k].parts[star->except[k].n - 1].text, c->name);
+        for (uint32_t x = 0; x < star->n_except && !excepted; x++)
+            excepted = name_eq(star->except[x].parts[star->except[x].n - 1].text, name);
         added++;
         if (excepted) continue;
         exec_expr *e = exec_expr_column(b->a, i, c->type);
         if (!e) return bk_arena_oom(b->a, err);
-        BK_TRY(out_push(b, o, e, c->name, c->qualifier, err));
+        BK_TRY(out_push(b, o, e, name, c->qualifier, err));
     }
     if (qual && added == 0) {
         char msg[256];
@@ -1289,11 +1305,6 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
     if (s->qualify || s->n_windows)
         return fail_at(b, q->span, err, BK_UNSUPPORTED_FEATURE,
                        "The feature is not supported: QUALIFY and WINDOW in this version.");
-    if (s->group_kind == SQL_GROUP_ROLLUP || s->group_kind == SQL_GROUP_CUBE ||
-        s->group_kind == SQL_GROUP_SETS)
-        return fail_at(b, q->span, err, BK_UNSUPPORTED_FEATURE,
-                       "The feature is not supported: ROLLUP, CUBE and GROUPING SETS in this "
-                       "version.");
     plan_rel rel;
     const sql_expr **left_over = NULL, *where = s->where;
     uint32_t n_left_over = 0;
@@ -1343,12 +1354,15 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
     bind_env env = {.b = b, .scope = &rel.scope};
     plan_scope agg_scope = {0};
     plan_scope input = rel.scope;
+    bind_grouping *gsets = NULL;
     if (aggregate) {
         /* GROUP BY expressions */
         uint32_t ng = 0;
         exec_expr **group = NULL;
         const sql_expr **gsrc = NULL;
-        if (s->group_kind == SQL_GROUP_ALL) {
+        if (s->group_kind == SQL_GROUP_SETS) {
+            BK_TRY(bind_grouping_keys(&env, s, &group, &gsrc, &ng, &gsets, err));
+        } else if (s->group_kind == SQL_GROUP_ALL) {
             /* every select item without an aggregate */
             group = bk_arena_array(b->a, s->n_items ? s->n_items : 1, sizeof *group);
             gsrc = bk_arena_array(b->a, s->n_items ? s->n_items : 1, sizeof *gsrc);
@@ -1359,12 +1373,13 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
                 BK_TRY(collect_aggs(b, s->items[i].expr, &tmp, &nt, &ct, err));
                 if (nt == 0) gsrc[ng++] = s->items[i].expr;
             }
+            if (ng == 0) BK_TRY(bind_group_all_check(b, s, err));
         } else {
             group = bk_arena_array(b->a, s->n_group ? s->n_group : 1, sizeof *group);
             gsrc = bk_arena_array(b->a, s->n_group ? s->n_group : 1, sizeof *gsrc);
             if (!group || !gsrc) return bk_arena_oom(b->a, err);
             for (uint32_t i = 0; i < s->n_group; i++) {
-                const sql_expr *g = resolve_group_item(s, s->group[i], &rel.scope);
+                const sql_expr *g = bind_resolve_group_item(s, s->group[i], &rel.scope);
                 if (g->kind == SQL_E_NUMBER) {
                     char msg[128];
                     snprintf(msg, sizeof msg,
@@ -1376,7 +1391,8 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
                 gsrc[ng++] = g;
             }
         }
-        for (uint32_t i = 0; i < ng; i++) BK_TRY(bind_expr(&env, gsrc[i], &group[i], err));
+        for (uint32_t i = 0; i < ng && !gsets; i++)
+            BK_TRY(bind_expr(&env, gsrc[i], &group[i], err));
         /* pre-projection: group keys, then the aggregates' arguments */
         agg_ref *aggs = bk_arena_zalloc(b->a, (n_calls ? n_calls : 1) * sizeof *aggs);
         exec_expr **pre = bk_arena_array(b->a, ng + 2 * n_calls + 1, sizeof *pre);
@@ -1453,6 +1469,7 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
             pre_cols[np++] = (plan_col){NULL, "__one", T(BK_TYPE_INT)};
         }
         BK_TRY(bind_project(b, &rel, pre, pre_cols, np, err));
+        if (gsets) BK_TRY(bind_grouping_expand(b, gsets, &rel, aggs, n_calls, group, &ng, err));
         uint32_t *keys = bk_arena_array(b->a, ng ? ng : 1, sizeof *keys);
         exec_agg *specs = bk_arena_array(b->a, n_calls ? n_calls : 1, sizeof *specs);
         if (!keys || !specs) return bk_arena_oom(b->a, err);
@@ -1506,11 +1523,14 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
                          .group = group,
                          .n_group = ng,
                          .aggs = aggs,
-                         .n_aggs = n_calls};
+                         .n_aggs = n_calls,
+                         .grouping = gsets};
         if (ng == 0 && n_calls == 0) env.group = group; /* GROUP BY with no keys */
         if (s->having) {
             exec_expr *h;
-            BK_TRY(bind_expr(&env, s->having, &h, err));
+            const sql_expr *having;
+            BK_TRY(bind_having_aliases(b, s, &input, &having, err));
+            BK_TRY(bind_expr(&env, having, &h, err));
             if (h->type->kind != BK_TYPE_BOOLEAN)
                 BK_TRY(bind_cast(b, h, T(BK_TYPE_BOOLEAN), s->having, &h, err));
             BK_TRY(bind_filter(b, &rel, h, err));
@@ -1693,10 +1713,7 @@ static bk_status bind_setop(binder *b, const sql_query *q, plan_rel *out, bk_err
         if (!q->all) BK_TRY(distinct_rows(b, out, err));
         return BK_OK;
     }
-    if (q->all)
-        return fail_at(b, q->span, err, BK_UNSUPPORTED_FEATURE,
-                       "The feature is not supported: INTERSECT ALL and EXCEPT ALL in this "
-                       "version.");
+    if (q->all) return bind_setop_all(b, q, &l, &r, out, err);
     /* INTERSECT / EXCEPT (DISTINCT): a null-safe semi / anti join on every column */
     BK_TRY(distinct_rows(b, &l, err));
     exec_node *j = exec_node_make(b->a, EXEC_NODE_JOIN, l.node->schema, l.node);

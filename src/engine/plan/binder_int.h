@@ -19,6 +19,17 @@ typedef struct plan_col {
     const bk_type *type;
 } plan_col;
 
+/*
+ * A USING / NATURAL join keeps the other side's key columns in scope, hidden:
+ * their name starts with BIND_HIDDEN_MARK, so no unqualified reference and no
+ * `*` sees them, while `t.k` and `t.*` do (Spark's qualified-access-only
+ * columns).  bind_hidden_name gives such a column's real name, else NULL.
+ */
+#define BIND_HIDDEN_MARK '\x01'
+static inline const char *bind_hidden_name(const plan_col *c) {
+    return c->name && c->name[0] == BIND_HIDDEN_MARK ? c->name + 1 : NULL;
+}
+
 typedef struct plan_scope {
     plan_col *cols;
     uint32_t n;
@@ -35,6 +46,13 @@ typedef struct cte_def {
     struct cte_def *next;
 } cte_def;
 
+/* A FROM item already bound (PIVOT's rewrite binds a SELECT over its input). */
+typedef struct bind_prebound {
+    const struct sql_from *from;
+    plan_rel rel;
+    struct bind_prebound *next;
+} bind_prebound;
+
 typedef struct binder {
     bk_arena *a;
     const plan_env *env;
@@ -42,7 +60,10 @@ typedef struct binder {
     cte_def *ctes;
     int depth;
     uint32_t subquery_seq; /* names of decorrelated subqueries (__sq0, __sq1, ...) */
+    bind_prebound *prebound; /* bind_from returns these relations for their FROM items */
 } binder;
+
+typedef struct bind_grouping bind_grouping;
 
 /* One aggregate call found in a SELECT, with the column it becomes. */
 typedef struct agg_ref {
@@ -61,6 +82,7 @@ typedef struct bind_env {
     agg_ref *aggs;
     uint32_t n_aggs;
     bool allow_aggs; /* collecting: aggregate calls are allowed here */
+    const bind_grouping *grouping; /* GROUPING SETS: what grouping() / grouping_id() read */
 } bind_env;
 
 /* bind_expr.c */
@@ -83,9 +105,13 @@ bool bind_expr_equal(const exec_expr *x, const exec_expr *y);
 bk_status bind_const_value(binder *b, const exec_expr *e, bk_vector **out, bk_error *err);
 /* Set err's position to the fragment of `e`. */
 bk_status bind_error_at(binder *b, const sql_expr *e, bk_error *err);
+/* A constant of `type` (value NULL: the NULL of that type); NULL on OOM. */
+exec_expr *bind_const(binder *b, const bk_type *type, const void *value);
 
 /* bind_query.c */
 bk_status bind_query(binder *b, const sql_query *q, plan_rel *out, bk_error *err);
+/* A FROM item (table, subquery, join, …) as a relation. */
+bk_status bind_from_item(binder *b, const sql_from *f, plan_rel *out, bk_error *err);
 /* PROJECT exprs over rel; the scope takes `cols` (names, qualifiers) with the exprs' types. */
 bk_status bind_project(binder *b, plan_rel *rel, exec_expr **exprs, const plan_col *cols,
                        uint32_t n, bk_error *err);
@@ -130,6 +156,59 @@ bk_status bind_nested_column(bind_env *env, const sql_expr *e, exec_expr **out, 
 /* struct / named_struct over bound args; *found false for other names. */
 bk_status bind_nested_call(binder *b, const sql_expr *e, const char *name, exec_expr **args,
                            uint32_t n, bool *found, exec_expr **out, bk_error *err);
+/* GROUP BY 1 / GROUP BY alias: the select item's expression (else g itself). */
+const sql_expr *bind_resolve_group_item(const sql_select *s, const sql_expr *g,
+                                        const plan_scope *input);
+
+/* bind_grouping.c: GROUP BY GROUPING SETS / ROLLUP / CUBE */
+/*
+ * The grouping expressions of s (group_kind SETS) bound in `env` (the input
+ * scope), without duplicates, into group / gsrc (arena arrays with room for
+ * the two extra keys bind_grouping_expand adds); the sets become masks in *out.
+ */
+bk_status bind_grouping_keys(bind_env *env, const sql_select *s, exec_expr ***group,
+                             const sql_expr ***gsrc, uint32_t *n_group, bind_grouping **out,
+                             bk_error *err);
+/*
+ * Over rel = the pre-projection (the n_group keys, then aggregate arguments):
+ * an EXPAND with one copy of every row per grouping set (absent keys NULL) and
+ * the grouping id (and, when sets repeat, the set's position) as extra keys
+ * right after the keys.  Aggregate argument columns move up accordingly,
+ * *n_group grows by the extra keys, and group[] gets entries for them that no
+ * expression matches.
+ */
+bk_status bind_grouping_expand(binder *b, bind_grouping *g, plan_rel *rel, agg_ref *aggs,
+                               uint32_t n_aggs, exec_expr **group, uint32_t *n_group,
+                               bk_error *err);
+/* The first column reference of e outside its aggregate calls (and subqueries), or NULL. */
+const sql_expr *bind_column_outside_aggregate(const sql_expr *e);
+/*
+ * GROUP BY ALL found no grouping expressions (every item has an aggregate):
+ * UNRESOLVED_ALL_IN_GROUP_BY when an item still reads a column outside them.
+ */
+bk_status bind_group_all_check(binder *b, const sql_select *s, bk_error *err);
+/*
+ * HAVING may name a select item by its alias (`… count(*) AS n … HAVING n > 1`):
+ * s->having with every unqualified column that `input` lacks and an alias has
+ * replaced by that item's expression (its aggregates are the ones collected).
+ */
+bk_status bind_having_aliases(binder *b, const sql_select *s, const plan_scope *input,
+                              const sql_expr **out, bk_error *err);
+/* Is e grouping(…), grouping_id(…) or the grouping__id column? */
+bool bind_is_grouping_call(const sql_expr *e);
+/* Bind such a call; UNSUPPORTED_GROUPING_EXPRESSION outside GROUPING SETS / ROLLUP / CUBE. */
+bk_status bind_grouping_call(bind_env *env, const sql_expr *e, exec_expr **out, bk_error *err);
+
+/* bind_using.c: JOIN … USING (c, …) and NATURAL JOIN over bound sides */
+bk_status bind_using_join(binder *b, const sql_from *f, const plan_rel *l, const plan_rel *r,
+                          plan_rel *out, bk_error *err);
+
+/* bind_setop_all.c: INTERSECT ALL / EXCEPT ALL of two relations of the same columns and types */
+bk_status bind_setop_all(binder *b, const sql_query *q, const plan_rel *l, const plan_rel *r,
+                         plan_rel *out, bk_error *err);
+
+/* bind_pivot.c: a PIVOT or UNPIVOT FROM item */
+bk_status bind_pivot(binder *b, const sql_from *f, plan_rel *out, bk_error *err);
 
 /* bind_subquery.c: correlated subqueries in WHERE become joins */
 /* True when conjunct c holds a correlated EXISTS / IN / scalar subquery this file handles. */

@@ -128,6 +128,17 @@ static bk_status node_text(const exec_node *n, int depth, bool analyze, bk_buf *
     case EXEC_NODE_UNION:
         BK_TRY(bk_buf_printf(out, "Union"));
         break;
+    case EXEC_NODE_EXPAND:
+        if (n->u.expand.repeat) {
+            BK_TRY(bk_buf_printf(out, "ReplicateRows "));
+            BK_TRY(exec_expr_format(n->u.expand.repeat, names, out));
+            break;
+        }
+        BK_TRY(bk_buf_printf(out, "Expand [%u projections] [", n->u.expand.n_projections));
+        for (uint32_t i = 0; i < n->schema->n_children; i++)
+            BK_TRY(bk_buf_printf(out, "%s%s", i ? ", " : "", n->schema->field_names[i]));
+        BK_TRY(bk_buf_printf(out, "]"));
+        break;
     }
     if (analyze) BK_TRY(bk_buf_printf(out, "  (rows=%llu)", (unsigned long long)n->rows_out));
     BK_TRY(bk_buf_append(out, "\n", 1));

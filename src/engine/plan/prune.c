@@ -298,6 +298,36 @@ static exec_node *prune(pruner *p, exec_node *n, const bool *need, int32_t *map)
         for (uint32_t i = 0; i < nout; i++) map[i] = jmap[i];
         return c->schema ? c : NULL;
     }
+    case EXEC_NODE_EXPAND: {
+        /* the output stays whole; the input shrinks to what the projections read */
+        uint32_t cn = n->child->schema->n_children, np = n->u.expand.n_projections;
+        bool *cneed = bools(p, cn);
+        int32_t *cmap = ints(p, cn);
+        exec_expr ***projs = bk_arena_array(p->a, np ? np : 1, sizeof *projs);
+        if (!cneed || !cmap || !projs) return NULL;
+        for (uint32_t k = 0; k < np; k++)
+            for (uint32_t i = 0; i < nout; i++) expr_cols(n->u.expand.projections[k][i], cneed);
+        if (n->u.expand.repeat) expr_cols(n->u.expand.repeat, cneed);
+        exec_node *child = prune(p, n->child, cneed, cmap);
+        exec_node *c = copy_node(p, n);
+        if (!child || !c) return NULL;
+        for (uint32_t k = 0; k < np; k++) {
+            projs[k] = bk_arena_array(p->a, nout ? nout : 1, sizeof **projs);
+            if (!projs[k]) return NULL;
+            for (uint32_t i = 0; i < nout; i++) {
+                projs[k][i] = remap(p, n->u.expand.projections[k][i], cmap);
+                if (!projs[k][i]) return NULL;
+            }
+        }
+        if (n->u.expand.repeat) {
+            c->u.expand.repeat = remap(p, n->u.expand.repeat, cmap);
+            if (!c->u.expand.repeat) return NULL;
+        }
+        c->child = child;
+        c->u.expand.projections = projs;
+        for (uint32_t i = 0; i < nout; i++) map[i] = (int32_t)i;
+        return c;
+    }
     case EXEC_NODE_UNION: {
         /* every child keeps the same columns: prune each, then select them in order */
         exec_node *c = copy_node(p, n);

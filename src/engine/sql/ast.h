@@ -141,7 +141,36 @@ typedef enum sql_from_kind {
     SQL_FROM_JOIN,     /* left JOIN right ON/USING */
     SQL_FROM_FUNCTION, /* range(…), explode(…) */
     SQL_FROM_VALUES,   /* VALUES (…), (…) */
+    SQL_FROM_PIVOT,    /* left PIVOT (…): pivot */
+    SQL_FROM_UNPIVOT,  /* left UNPIVOT [INCLUDE|EXCLUDE NULLS] (…): pivot */
 } sql_from_kind;
+
+/* One IN item of UNPIVOT: a column, or (c1, c2, …) for several value columns. */
+typedef struct sql_unpivot_item {
+    sql_name *cols;
+    uint32_t n_cols;
+    sql_ident *alias; /* [AS] alias, or NULL */
+} sql_unpivot_item;
+
+/*
+ * PIVOT (agg [AS a], … FOR col | (c1, …) IN (v [AS a], …))  and
+ * UNPIVOT [INCLUDE|EXCLUDE NULLS] (value | (v1, …) FOR name IN (item, …)).
+ */
+typedef struct sql_pivot {
+    struct sql_select_item *aggs; /* PIVOT: the aggregates */
+    uint32_t n_aggs;
+    sql_ident *cols; /* PIVOT: the pivot column(s) */
+    uint32_t n_cols;
+    struct sql_select_item *values; /* PIVOT: IN values; (a, b) is a struct(…) call */
+    uint32_t n_values;
+    bool include_nulls;     /* UNPIVOT INCLUDE NULLS (default EXCLUDE) */
+    sql_ident *value_cols;  /* UNPIVOT: the value column names */
+    uint32_t n_value_cols;
+    sql_ident name_col;     /* UNPIVOT: the name column */
+    sql_unpivot_item *items; /* UNPIVOT: IN items */
+    uint32_t n_items;
+    sql_span span;
+} sql_pivot;
 
 typedef struct sql_from sql_from;
 struct sql_from {
@@ -165,6 +194,8 @@ struct sql_from {
     sql_expr *on;
     sql_ident *using_cols;
     uint32_t n_using;
+    /* PIVOT / UNPIVOT of `left` */
+    sql_pivot *pivot;
     /* LATERAL VIEW [OUTER] f(args) alias AS c1, c2 applied to this source */
     struct sql_lateral *laterals;
     uint32_t n_laterals;
@@ -189,7 +220,7 @@ typedef enum sql_group_kind {
     SQL_GROUP_NONE,
     SQL_GROUP_EXPRS,
     SQL_GROUP_ALL,
-    SQL_GROUP_ROLLUP,
+    SQL_GROUP_ROLLUP, /* not produced: the parser expands ROLLUP and CUBE into SETS */
     SQL_GROUP_CUBE,
     SQL_GROUP_SETS
 } sql_group_kind;
@@ -206,9 +237,15 @@ typedef struct sql_select {
     sql_from *from; /* NULL: SELECT without FROM; comma lists become CROSS joins */
     sql_expr *where;
     sql_group_kind group_kind;
+    /*
+     * EXPRS: the GROUP BY list.  SETS (every ROLLUP / CUBE / GROUPING SETS form,
+     * mixed ones included, already expanded by the parser): the grouping
+     * expressions — the user's list in `GROUP BY a, b GROUPING SETS (…)`, else
+     * every expression of the clause in order (duplicates allowed).
+     */
     sql_expr **group;
     uint32_t n_group;
-    /* GROUPING SETS: each set is a list of expressions */
+    /* GROUPING SETS: each set is a list of expressions (duplicate sets are kept) */
     sql_expr ***sets;
     uint32_t *set_sizes;
     uint32_t n_sets;

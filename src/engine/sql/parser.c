@@ -10,7 +10,8 @@
  *     term        SELECT … | VALUES … | TABLE t | ( query )
  *     select      SELECT [DISTINCT] items [FROM rels [LATERAL VIEW …]] [WHERE] [GROUP BY]
  *                 [HAVING] [WINDOW w AS (…), …] [QUALIFY]
- *     rels        rel (, rel)*      rel  primary (join primary [ON e | USING (c, …)])*
+ *     rels        rel (, rel)*      rel  primary (join primary [ON e | USING (c, …)] | pivot)*
+ *     pivot       PIVOT (…) | UNPIVOT […] (…)   (parser_pivot.c)
  *     primary     name [VERSION|TIMESTAMP AS OF x | @vN] | (query) | (rels) | VALUES … | f(args)
  *                 each with [AS] alias [(cols)]
  */
@@ -373,6 +374,10 @@ static bk_status relation(parser *p, sql_from **out) {
         sql_join_kind kind;
         bool natural;
         uint32_t start = (*out)->span.off;
+        if (p_is_kw(p, "PIVOT") || p_is_kw(p, "UNPIVOT")) {
+            s = p_pivot_clause(p, out);
+            continue;
+        }
         if (!join_kind(p, &kind, &natural)) break;
         sql_from *j = bk_arena_zalloc(p->a, sizeof *j);
         if (!j) {
@@ -385,7 +390,9 @@ static bk_status relation(parser *p, sql_from **out) {
         j->left = *out;
         s = primary_relation(p, &j->right);
         if (s != BK_OK) break;
-        if (p_accept_kw(p, "ON")) {
+        if (natural) {
+            /* NATURAL JOIN takes no ON / USING: they are a syntax error where they stand */
+        } else if (p_accept_kw(p, "ON")) {
             s = p_expr(p, &j->on);
         } else if (p_accept_kw(p, "USING")) {
             s = paren_ident_list(p, false, &j->using_cols, &j->n_using);
@@ -443,66 +450,6 @@ static bk_status from_clause(parser *p, sql_from **out) {
 
 /* ---- SELECT ---- */
 
-static bk_status expr_list(parser *p, sql_expr ***out, uint32_t *n) {
-    uint32_t cap = 0;
-    *out = NULL;
-    *n = 0;
-    do {
-        sql_expr *e;
-        BK_TRY(p_expr(p, &e));
-        BK_TRY(p_push(p, (void ***)out, n, &cap, e));
-    } while (p_accept_op(p, ","));
-    return BK_OK;
-}
-
-static bk_status group_by(parser *p, sql_select *s) {
-    if (p_accept_kw(p, "ALL")) {
-        s->group_kind = SQL_GROUP_ALL;
-        return BK_OK;
-    }
-    if ((p_is_kw(p, "ROLLUP") || p_is_kw(p, "CUBE")) && p_peek_at(p, 1)->kind == SQL_TOK_OP &&
-        strcmp(p_peek_at(p, 1)->text, "(") == 0) {
-        s->group_kind = p_is_kw(p, "ROLLUP") ? SQL_GROUP_ROLLUP : SQL_GROUP_CUBE;
-        p->pos += 2;
-        BK_TRY(expr_list(p, &s->group, &s->n_group));
-        return p_expect_op(p, ")");
-    }
-    if (p_is_kw(p, "GROUPING") && p_is_kw_at(p, 1, "SETS")) {
-        p->pos += 2;
-        s->group_kind = SQL_GROUP_SETS;
-        BK_TRY(p_expect_op(p, "("));
-        uint32_t cap = 0, scap = 0, n_sizes = 0;
-        uint32_t **sizes = NULL;
-        do {
-            sql_expr **set = NULL;
-            uint32_t n = 0;
-            if (p_accept_op(p, "(")) {
-                if (!p_is_op(p, ")")) BK_TRY(expr_list(p, &set, &n));
-                BK_TRY(p_expect_op(p, ")"));
-            } else {
-                BK_TRY(expr_list(p, &set, &n));
-            }
-            BK_TRY(p_push(p, (void ***)&s->sets, &s->n_sets, &cap, set));
-            uint32_t *size = bk_arena_alloc(p->a, sizeof *size);
-            if (!size) return p_oom(p);
-            *size = n;
-            BK_TRY(p_push(p, (void ***)&sizes, &n_sizes, &scap, size));
-        } while (p_accept_op(p, ","));
-        BK_TRY(p_expect_op(p, ")"));
-        s->set_sizes = bk_arena_array(p->a, s->n_sets ? s->n_sets : 1, sizeof *s->set_sizes);
-        if (!s->set_sizes) return p_oom(p);
-        for (uint32_t i = 0; i < s->n_sets; i++) s->set_sizes[i] = *sizes[i];
-        return BK_OK;
-    }
-    s->group_kind = SQL_GROUP_EXPRS;
-    BK_TRY(expr_list(p, &s->group, &s->n_group));
-    if (p_is_kw(p, "WITH") && (p_is_kw_at(p, 1, "ROLLUP") || p_is_kw_at(p, 1, "CUBE"))) {
-        s->group_kind = p_is_kw_at(p, 1, "ROLLUP") ? SQL_GROUP_ROLLUP : SQL_GROUP_CUBE;
-        p->pos += 2;
-    }
-    return BK_OK;
-}
-
 static bk_status select_core(parser *p, sql_select **out) {
     sql_select *s = bk_arena_zalloc(p->a, sizeof *s);
     if (!s) return p_oom(p);
@@ -554,7 +501,7 @@ static bk_status select_core(parser *p, sql_select **out) {
     if (p_accept_kw(p, "WHERE")) BK_TRY(p_expr(p, &s->where));
     if (p_is_kw(p, "GROUP") && p_is_kw_at(p, 1, "BY")) {
         p->pos += 2;
-        BK_TRY(group_by(p, s));
+        BK_TRY(p_group_by(p, s));
     }
     if (p_accept_kw(p, "HAVING")) BK_TRY(p_expr(p, &s->having));
     if (p_accept_kw(p, "WINDOW")) {

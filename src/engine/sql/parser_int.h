@@ -17,6 +17,7 @@ typedef struct parser {
     size_t pos;
     int depth;
     bk_error *err;
+    uint32_t group_slots; /* parser_group.c: expressions in expanded grouping sets so far */
 } parser;
 
 static inline const sql_tok *p_peek(const parser *p) { return &p->toks.items[p->pos]; }
@@ -57,5 +58,9 @@ bk_status p_type(parser *p, const bk_type **out, sql_span *span);
 bk_status p_query(parser *p, sql_query **out);
 bk_status p_order_list(parser *p, sql_order **out, uint32_t *n);
 bk_status p_window_spec(parser *p, sql_window **out);
+/* parser_group.c: the GROUP BY clause after GROUP BY (plain, ALL, ROLLUP, CUBE, GROUPING SETS). */
+bk_status p_group_by(parser *p, sql_select *s);
+/* parser_pivot.c: `rel PIVOT (…)` / `rel UNPIVOT (…)` at the current token, wrapping *rel. */
+bk_status p_pivot_clause(parser *p, sql_from **rel);
 
 #endif
