@@ -106,7 +106,7 @@ typedef struct long_query {
 static void *run_long(void *arg) {
     long_query *q = arg;
     bricks_result *r = NULL;
-    q->rc = bricks_exec(q->s, "SELECT count(*) FROM range(1000000) a, range(1000000) b", &r);
+    q->rc = bricks_exec(q->s, "SELECT count(*) FROM range(1000000000000) WHERE id % 7 = 3", &r);
     bricks_result_free(r);
     q->done = 1;
     return NULL;
