@@ -68,6 +68,9 @@ EXEC_KERNEL(exec_fn_in_set);
 
 /* fn_cast.c: CAST / TRY_CAST to expr->type (expr->state: NULL, or (void *)1 for TRY_CAST) */
 EXEC_KERNEL(exec_fn_cast);
+/* The session zone of ctx (UTC when it has none) as cast.h's exec_tz. */
+struct exec_tz;
+void exec_fn_cast_zone(const exec_ctx *ctx, struct exec_tz *out);
 
 /* fn_date_basic.c: date + months and days (interval literals), year/month/day of a DATE */
 EXEC_KERNEL(exec_fn_date_add_interval); /* args: DATE, INT months, INT days */

@@ -18,6 +18,7 @@
 #include "base/dtparse.h"
 #include "base/i128.h"
 #include "base/str.h"
+#include "base/tz.h"
 #include "engine/exec/cast.h"
 #include "engine/exec/fn_library.h"
 #include "engine/exec/functions.h"
@@ -188,7 +189,10 @@ static bk_status typed_literal(binder *b, const sql_expr *e, exec_expr **out, bk
                         "'%s'.",
                         e->type_name, e->text);
     int64_t micros = ts.local_micros;
-    if (!ntz && ts.has_zone) micros -= (int64_t)ts.zone_offset * BK_MICROS_PER_SECOND;
+    if (!ntz && ts.has_zone)
+        micros -= (int64_t)ts.zone_offset * BK_MICROS_PER_SECOND;
+    else if (!ntz && b->env->exec && b->env->exec->tz)
+        micros = bk_tz_local_to_utc(b->env->exec->tz, micros); /* the session zone's wall clock */
     *out = const_of(b, T(ntz ? BK_TYPE_TIMESTAMP_NTZ : BK_TYPE_TIMESTAMP), &micros);
     return *out ? BK_OK : bk_arena_oom(b->a, err);
 }
@@ -844,7 +848,9 @@ static bk_status bind_subquery_expr(bind_env *env, const sql_expr *e, exec_expr 
                         source(b, e), "");
     BK_TRY(bind_cast(b, x, ct, e, &x, err));
     if (!bk_type_equal(col->type, ct)) {
-        exec_cast_opts o = {.ansi = b->env->ansi};
+        exec_tz zone;
+        exec_fn_cast_zone(b->env->exec, &zone);
+        exec_cast_opts o = {.ansi = b->env->ansi, .tz = &zone};
         BK_TRY(exec_cast(b->a, col, ct, &o, &col, err));
     }
     exec_in_set *set;

@@ -55,13 +55,13 @@ bk_status p_type(parser *p, const bk_type **out, sql_span *span) {
     const sql_tok *first = p_peek(p);
     if (first->kind != SQL_TOK_IDENT) return p_syntax_error(p);
     uint32_t start = first->off;
-    if (p_is_kw(p, "INTERVAL")) {
-        bk_status s = bk_error_set(p->err, BK_UNSUPPORTED_FEATURE,
-                                   "The feature is not supported: INTERVAL types.");
-        if (p->err) p->err->sql_pos = (int)start;
-        return s;
-    }
+    bool is_interval = p_is_kw(p, "INTERVAL");
     p->pos++;
+    if (is_interval) {
+        /* INTERVAL field [TO field] */
+        if (p_peek(p)->kind == SQL_TOK_IDENT) p->pos++;
+        if (p_is_kw(p, "TO") && p_peek_at(p, 1)->kind == SQL_TOK_IDENT) p->pos += 2;
+    }
     int depth = 0;
     /* (p, s), <...> with nesting, and STRUCT field lists */
     if (p_is_op(p, "(")) {
