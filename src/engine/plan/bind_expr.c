@@ -644,29 +644,22 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
                      T(BK_TYPE_BOOLEAN), args[0]);
         return *out ? BK_OK : bk_arena_oom(b->a, err);
     }
-    if (name_eq(name, "year") || name_eq(name, "month") || name_eq(name, "day") ||
-        name_eq(name, "dayofmonth") || name_eq(name, "extract") || name_eq(name, "date_part")) {
-        exec_expr *d = args[n - 1];
-        const char *field = name;
-        if (name_eq(name, "extract") || name_eq(name, "date_part")) {
-            if (n != 2 || e->args[0]->kind != SQL_E_STRING) goto wrong_args;
-            field = e->args[0]->text;
-        } else if (n != 1) {
-            goto wrong_args;
-        }
-        exec_kernel k =
-            name_eq(field, "year") || name_eq(field, "y") || name_eq(field, "years") ? exec_fn_year
-            : name_eq(field, "month") || name_eq(field, "mon")                       ? exec_fn_month
-            : name_eq(field, "day") || name_eq(field, "d") || name_eq(field, "dayofmonth")
-                ? exec_fn_dayofmonth
-                : NULL;
-        if (!k)
-            return error_at(b, e, err, BK_UNSUPPORTED_FEATURE,
-                            "The feature is not supported: the date field \"%s\" (in \"%s\").",
-                            field, source(b, e));
-        BK_TRY(bind_cast(b, d, T(BK_TYPE_DATE), e, &d, err));
-        *out = call1(b, field, k, T(BK_TYPE_INT), d);
-        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    if (name_eq(name, "extract") || name_eq(name, "date_part") || name_eq(name, "datepart")) {
+        /* extract(field FROM x) / date_part('field', x): the field's own function */
+        if (n != 2) goto wrong_args;
+        if (e->args[0]->kind != SQL_E_STRING)
+            return error_at(b, e, err, BK_INVALID_ARGUMENT,
+                            "[INVALID_PARAMETER_VALUE] The value of parameter(s) `field` in `%s` "
+                            "is invalid: the field must be a string literal.%s",
+                            name, "");
+        bool second;
+        const char *fn = exec_fn_extract_name(e->args[0]->text, e->args[0]->text_len, &second);
+        if (!fn)
+            return error_at(b, e, err, BK_INVALID_EXTRACT_FIELD,
+                            "Cannot extract %s from %s.", e->args[0]->text,
+                            type_name(b, args[1]->type));
+        BK_TRY(bind_library_call(b, e, fn, &args[1], 1, &second, out, err));
+        return BK_OK;
     }
     bool found;
     BK_TRY(bind_library_call(b, e, name, args, n, &found, out, err));
