@@ -72,10 +72,17 @@ EXEC_KERNEL(exec_fn_cast);
 struct exec_tz;
 void exec_fn_cast_zone(const exec_ctx *ctx, struct exec_tz *out);
 
-/* fn_date_basic.c: date + months and days (interval literals), year/month/day of a DATE */
-EXEC_KERNEL(exec_fn_date_add_interval); /* args: DATE, INT months, INT days */
-EXEC_KERNEL(exec_fn_year);
-EXEC_KERNEL(exec_fn_month);
-EXEC_KERNEL(exec_fn_dayofmonth);
+/* fn_interval.c: datetime and interval arithmetic (operand types in its header comment) */
+EXEC_KERNEL(exec_fn_iv_date_add_months);
+EXEC_KERNEL(exec_fn_iv_date_add_days);
+EXEC_KERNEL(exec_fn_iv_ts_add_months);
+EXEC_KERNEL(exec_fn_iv_ts_add);
+EXEC_KERNEL(exec_fn_iv_ts_diff);
+EXEC_KERNEL(exec_fn_iv_date_diff);
+EXEC_KERNEL(exec_fn_iv_add);
+EXEC_KERNEL(exec_fn_iv_sub);
+EXEC_KERNEL(exec_fn_iv_mul);
+EXEC_KERNEL(exec_fn_iv_div);
+EXEC_KERNEL(exec_fn_iv_negate);
 
 #endif

@@ -315,6 +315,9 @@ bk_status bind_binary(binder *b, const char *op, exec_expr *l, exec_expr *r, con
         *out = call2(b, op, cmps[i].k, T(BK_TYPE_BOOLEAN), l, r);
         return *out ? BK_OK : bk_arena_oom(b->a, err);
     }
+    bool handled;
+    BK_TRY(bind_datetime_arith(b, op, l, r, at, &handled, out, err));
+    if (handled) return BK_OK;
     plan_arith_op aop;
     if (!strcmp(op, "+"))
         aop = PLAN_ARITH_ADD;
@@ -676,87 +679,6 @@ wrong_args : {
 }
 }
 
-/* date ± INTERVAL literal: months and days from the literal's text. */
-static bk_status interval_parts(binder *b, const sql_expr *iv, int32_t *months, int32_t *days,
-                                bk_error *err) {
-    *months = *days = 0;
-    const char *s = iv->text;
-    size_t i = 0, len = iv->text_len;
-    while (i < len) {
-        while (i < len && s[i] == ' ') i++;
-        if (i >= len) break;
-        int64_t v;
-        size_t j = i;
-        bool neg = false;
-        if (s[j] == '-') {
-            neg = true;
-            j++;
-        }
-        bool quoted = j < len && s[j] == '\'';
-        if (quoted) j++;
-        size_t start = j;
-        while (j < len && s[j] >= '0' && s[j] <= '9') j++;
-        if (!bk_parse_i64(s + start, j - start, &v)) goto bad;
-        if (quoted) {
-            if (j >= len || s[j] != '\'') goto bad;
-            j++;
-        }
-        if (neg) v = -v;
-        while (j < len && s[j] == ' ') j++;
-        size_t u = j;
-        while (j < len && s[j] != ' ') j++;
-        bk_str unit = bk_str_make(s + u, j - u);
-        if (unit.len && (unit.ptr[unit.len - 1] == 's' || unit.ptr[unit.len - 1] == 'S'))
-            unit.len--;
-        if (bk_str_ieq_cstr(unit, "year"))
-            *months += (int32_t)(v * 12);
-        else if (bk_str_ieq_cstr(unit, "month"))
-            *months += (int32_t)v;
-        else if (bk_str_ieq_cstr(unit, "week"))
-            *days += (int32_t)(v * 7);
-        else if (bk_str_ieq_cstr(unit, "day"))
-            *days += (int32_t)v;
-        else
-            goto bad;
-        i = j;
-    }
-    return BK_OK;
-bad:
-    return error_at(b, iv, err, BK_UNSUPPORTED_FEATURE,
-                    "The feature is not supported: the interval %s (only year, month, week and "
-                    "day intervals added to dates in this version).%s",
-                    source(b, iv), "");
-}
-
-static bk_status bind_interval_add(bind_env *env, const sql_expr *e, exec_expr **out,
-                                   bk_error *err) {
-    binder *b = env->b;
-    exec_expr *d;
-    BK_TRY(bind_expr(env, e->args[0], &d, err));
-    int32_t months, days;
-    BK_TRY(interval_parts(b, e->args[1], &months, &days, err));
-    if (e->op[0] == '-') {
-        months = -months;
-        days = -days;
-    }
-    BK_TRY(bind_cast(b, d, T(BK_TYPE_DATE), e, &d, err));
-    exec_expr **args = bk_arena_array(b->a, 3, sizeof *args);
-    if (!args) return bk_arena_oom(b->a, err);
-    args[0] = d;
-    args[1] = const_of(b, T(BK_TYPE_INT), &months);
-    args[2] = const_of(b, T(BK_TYPE_INT), &days);
-    if (!args[1] || !args[2]) return bk_arena_oom(b->a, err);
-    *out = exec_expr_call(b->a, "date_add_interval", exec_fn_date_add_interval, T(BK_TYPE_DATE),
-                          args, 3);
-    if (!*out) return bk_arena_oom(b->a, err);
-    if (d->kind == EXEC_EXPR_CONST) { /* fold DATE '…' - INTERVAL '90' DAY */
-        bk_vector *v;
-        BK_TRY(bind_const_value(b, *out, &v, err));
-        *out = exec_expr_const(b->a, v);
-    }
-    return *out ? BK_OK : bk_arena_oom(b->a, err);
-}
-
 static bk_status bind_in_list(bind_env *env, const sql_expr *e, exec_expr **out, bk_error *err) {
     binder *b = env->b;
     exec_expr **args;
@@ -873,6 +795,8 @@ static bk_status bind_plain(bind_env *env, const sql_expr *e, exec_expr **out, b
         return string_literal(b, e, out, err);
     case SQL_E_TYPED:
         return typed_literal(b, e, out, err);
+    case SQL_E_INTERVAL:
+        return bind_interval_literal(b, e, out, err);
     case SQL_E_COLUMN:
         return resolve_column(env, e, env->scope, out, err);
     case SQL_E_UNARY: {
@@ -883,6 +807,9 @@ static bk_status bind_plain(bind_env *env, const sql_expr *e, exec_expr **out, b
             *out = call1(b, "not", exec_fn_not, T(BK_TYPE_BOOLEAN), x);
         } else if (!strcmp(e->op, "+")) {
             *out = x;
+        } else if (!strcmp(e->op, "-") && (x->type->kind == BK_TYPE_INTERVAL_YM ||
+                                            x->type->kind == BK_TYPE_INTERVAL_DT)) {
+            return bind_interval_negate(b, x, e, out, err);
         } else if (!strcmp(e->op, "-")) {
             if (x->type->kind == BK_TYPE_VOID || x->type->kind == BK_TYPE_STRING)
                 BK_TRY(bind_cast(b, x, T(BK_TYPE_DOUBLE), e, &x, err));
@@ -903,8 +830,6 @@ static bk_status bind_plain(bind_env *env, const sql_expr *e, exec_expr **out, b
         return *out ? BK_OK : bk_arena_oom(b->a, err);
     }
     case SQL_E_BINARY_OP: {
-        if ((e->op[0] == '+' || e->op[0] == '-') && !e->op[1] && e->args[1]->kind == SQL_E_INTERVAL)
-            return bind_interval_add(env, e, out, err);
         exec_expr *l, *r;
         BK_TRY(bind_expr(env, e->args[0], &l, err));
         BK_TRY(bind_expr(env, e->args[1], &r, err));

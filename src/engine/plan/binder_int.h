@@ -84,6 +84,14 @@ bk_status bind_const_value(binder *b, const exec_expr *e, bk_vector **out, bk_er
 /* Set err's position to the fragment of `e`. */
 bk_status bind_error_at(binder *b, const sql_expr *e, bk_error *err);
 
+/* bind_interval.c: interval literals; date, timestamp and interval arithmetic */
+bk_status bind_interval_literal(binder *b, const sql_expr *e, exec_expr **out, bk_error *err);
+/* *handled = false when neither operand is a DATE, TIMESTAMP or interval (or op is not + - * /). */
+bk_status bind_datetime_arith(binder *b, const char *op, exec_expr *l, exec_expr *r,
+                              const sql_expr *at, bool *handled, exec_expr **out, bk_error *err);
+bk_status bind_interval_negate(binder *b, exec_expr *x, const sql_expr *at, exec_expr **out,
+                               bk_error *err);
+
 /* bind_query.c */
 bk_status bind_query(binder *b, const sql_query *q, plan_rel *out, bk_error *err);
 /* PROJECT exprs over rel; the scope takes `cols` (names, qualifiers) with the exprs' types. */
