@@ -47,7 +47,10 @@ static bk_status cell_text(bk_arena *a, const bk_vector *v, size_t row, const ch
                            size_t *width) {
     bk_buf b;
     bk_buf_init(&b);
-    bk_status s = bk_vector_format_value(v, row, &b);
+    /* TIMESTAMP in the session zone (cli_set_display_zone) */
+    bk_status s = v->type->kind == BK_TYPE_TIMESTAMP && bk_vector_is_valid(v, row)
+                      ? cli_text_value(&b, v, row)
+                      : bk_vector_format_value(v, row, &b);
     if (s == BK_OK) {
         /* control characters would break the table: show them as spaces */
         for (size_t i = 0; i < b.len; i++)
