@@ -8,7 +8,8 @@
  *   exec_fn_iv_date_add_days    DATE, INTERVAL_DT -> DATE      (whole days of an INTERVAL DAY)
  *   exec_fn_iv_ts_add_months    TIMESTAMP[_NTZ], INTERVAL_YM -> same (months on the session
  *                               zone's wall clock, then back to an instant)
- *   exec_fn_iv_ts_add           TIMESTAMP[_NTZ], INTERVAL_DT -> same (µs added)
+ *   exec_fn_iv_ts_add           TIMESTAMP[_NTZ], INTERVAL_DT -> same (whole days on the
+ *                               session zone's wall clock, the rest as µs)
  *   exec_fn_iv_ts_diff          TIMESTAMP[_NTZ] x2 -> INTERVAL_DT
  *   exec_fn_iv_date_diff        DATE x2 -> INTERVAL DAY
  *   exec_fn_iv_add / _sub       two intervals of one kind
@@ -116,6 +117,17 @@ static bk_status op_date_add_days(const exec_call *c, const iv_args *x, int64_t 
     return BK_OK;
 }
 
+/*
+ * The instant of wall-clock `local` in tz, as java.time's ZonedDateTime.plusDays /
+ * plusMonths resolve it: the offset the value had before (`prev`) when it is still
+ * valid there (an overlap keeps its side), else ZonedDateTime.ofLocal's rule.
+ */
+static int64_t resolve_local(const bk_tz *tz, int64_t local, int64_t prev_offset) {
+    int64_t u = local - prev_offset;
+    if (bk_tz_utc_offset(tz, u) == prev_offset) return u;
+    return bk_tz_local_to_utc(tz, local);
+}
+
 static bk_status op_ts_add_months(const exec_call *c, const iv_args *x, int64_t *o,
                                   bk_error *err) {
     const bk_tz *tz = zone(c);
@@ -128,13 +140,25 @@ static bk_status op_ts_add_months(const exec_call *c, const iv_args *x, int64_t 
     if (__builtin_mul_overflow((int64_t)d, BK_MICROS_PER_DAY, &r) ||
         __builtin_add_overflow(r, of_day, &r))
         return overflow(err, false);
-    *o = tz ? bk_tz_local_to_utc(tz, r) : r;
+    *o = tz ? resolve_local(tz, r, bk_tz_utc_offset(tz, x->a)) : r;
     return BK_OK;
 }
 
+/* DateTimeUtils.timestampAddDayTime: whole days on the wall clock, the rest as µs. */
 static bk_status op_ts_add(const exec_call *c, const iv_args *x, int64_t *o, bk_error *err) {
-    (void)c;
-    if (__builtin_add_overflow(x->a, x->b, o)) return overflow(err, false);
+    const bk_tz *tz = zone(c);
+    int64_t days = x->b / BK_MICROS_PER_DAY, rest = x->b - days * BK_MICROS_PER_DAY;
+    int64_t t = x->a;
+    if (tz && days != 0 && !bk_tz_is_fixed(tz)) {
+        int64_t prev = bk_tz_utc_offset(tz, t), local;
+        if (__builtin_add_overflow(t, prev, &local) ||
+            __builtin_add_overflow(local, days * BK_MICROS_PER_DAY, &local))
+            return overflow(err, false);
+        t = resolve_local(tz, local, prev);
+    } else if (__builtin_add_overflow(t, days * BK_MICROS_PER_DAY, &t)) {
+        return overflow(err, false);
+    }
+    if (__builtin_add_overflow(t, rest, o)) return overflow(err, false);
     return BK_OK;
 }
 
