@@ -207,7 +207,9 @@ bk_status bind_const_value(binder *b, const exec_expr *e, bk_vector **out, bk_er
 
 bk_status bind_cast(binder *b, exec_expr *e, const bk_type *to, const sql_expr *at, exec_expr **out,
                     bk_error *err) {
-    if (bk_type_equal(e->type, to)) {
+    /* (interval types of one kind are equal whatever their fields; the fields still matter) */
+    if (bk_type_equal(e->type, to) && e->type->precision == to->precision &&
+        e->type->scale == to->scale) {
         *out = e;
         return BK_OK;
     }
@@ -229,6 +231,9 @@ bk_status bind_cast(binder *b, exec_expr *e, const bk_type *to, const sql_expr *
 }
 
 const bk_type *bind_common_type(binder *b, const bk_type *x, const bk_type *y) {
+    if ((x->kind == BK_TYPE_INTERVAL_YM || x->kind == BK_TYPE_INTERVAL_DT) && x->kind == y->kind)
+        return bk_type_interval(x->kind, BK_MIN(x->precision, y->precision),
+                                BK_MAX(x->scale, y->scale)); /* INTERVAL HOUR, MINUTE: HOUR TO MINUTE */
     if (bk_type_equal(x, y)) return x;
     const bk_type *t = plan_tightest_common_type(b->a, x, y, b->env->ansi);
     if (!t) t = plan_wider_common_type(b->a, x, y, b->env->ansi);
