@@ -34,13 +34,15 @@ static const bk_type *T(bk_type_kind k) { return bk_type_scalar(k); }
 /*
  * spec: one letter per parameter (optional ones after '|'):
  *   D DATE   T TIMESTAMP (or TIMESTAMP_NTZ as is)   I INT   L BIGINT   S STRING
- *   B BOOLEAN   N DECIMAL(16,6) seconds   A DATE, TIMESTAMP or STRING as is (unix_timestamp)
+ *   B BOOLEAN   N DECIMAL(16,6) seconds   M DECIMAL(18,6) seconds
+ *   A DATE, TIMESTAMP or STRING as is (unix_timestamp)   Y INTERVAL_YM   Z INTERVAL_DT
  * result: a kind, or -1 for "the type of the T parameter".
  */
 static bk_status sig(const char *fn, const char *spec, int result_kind, const bk_type *const *args,
                      uint32_t n_args, const bk_type **cast_to, const bk_type **result,
                      bk_error *err) {
-    static bk_type dec16_6 = {.kind = BK_TYPE_DECIMAL, .precision = 16, .scale = 6};
+    static const bk_type dec16_6 = {.kind = BK_TYPE_DECIMAL, .precision = 16, .scale = 6};
+    static const bk_type dec18_6 = {.kind = BK_TYPE_DECIMAL, .precision = 18, .scale = 6};
     const bk_type *ts_type = T(BK_TYPE_TIMESTAMP);
     uint32_t k = 0;
     for (const char *p = spec; *p && k < n_args; p++) {
@@ -80,6 +82,21 @@ static bk_status sig(const char *fn, const char *spec, int result_kind, const bk
             if (kind != BK_TYPE_VOID && kind != BK_TYPE_STRING && !exec_fnlib_is_numeric(t))
                 return exec_fnlib_mismatch(err, fn, k, "\"DECIMAL(16,6)\"", t);
             cast_to[k] = &dec16_6;
+            break;
+        case 'M':
+            if (kind != BK_TYPE_VOID && kind != BK_TYPE_STRING && !exec_fnlib_is_numeric(t))
+                return exec_fnlib_mismatch(err, fn, k, "\"DECIMAL(18,6)\"", t);
+            cast_to[k] = &dec18_6;
+            break;
+        case 'Y':
+            if (kind != BK_TYPE_INTERVAL_YM && kind != BK_TYPE_VOID)
+                return exec_fnlib_mismatch(err, fn, k, "\"INTERVAL YEAR TO MONTH\"", t);
+            cast_to[k] = kind == BK_TYPE_VOID ? T(BK_TYPE_INTERVAL_YM) : t;
+            break;
+        case 'Z':
+            if (kind != BK_TYPE_INTERVAL_DT && kind != BK_TYPE_VOID)
+                return exec_fnlib_mismatch(err, fn, k, "\"INTERVAL DAY TO SECOND\"", t);
+            cast_to[k] = kind == BK_TYPE_VOID ? T(BK_TYPE_INTERVAL_DT) : t;
             break;
         }
         k++;
@@ -610,6 +627,97 @@ SIG(bind_date_format, "date_format", "TS", BK_TYPE_STRING)
 SIG(bind_from_unixtime, "from_unixtime", "L|S", BK_TYPE_STRING)
 SIG(bind_current_timezone, "current_timezone", "", BK_TYPE_STRING)
 
+/* ---- intervals: make_ym_interval, make_dt_interval, extract fields ---- */
+
+static bk_status iv_overflow(bk_error *err) {
+    return bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
+                        "integer overflow. If necessary set \"spark.sql.ansi.enabled\" to "
+                        "\"false\" to bypass this error.");
+}
+
+static bk_status op_make_ym(const exec_call *c, const dt_row *r, int64_t *o, bool *null,
+                            bk_error *err) {
+    (void)c, (void)null;
+    int64_t m;
+    if (__builtin_mul_overflow(r->x[0], 12, &m) || __builtin_add_overflow(m, r->x[1], &m) ||
+        m < INT32_MIN || m > INT32_MAX)
+        return iv_overflow(err);
+    *o = m;
+    return BK_OK;
+}
+
+static bk_status op_make_dt(const exec_call *c, const dt_row *r, int64_t *o, bool *null,
+                            bk_error *err) {
+    (void)c, (void)null;
+    int64_t us = 0, part;
+    static const int64_t unit[] = {BK_MICROS_PER_DAY, INT64_C(3600000000), INT64_C(60000000)};
+    for (int k = 0; k < 3; k++)
+        if (__builtin_mul_overflow(r->x[k], unit[k], &part) ||
+            __builtin_add_overflow(us, part, &us))
+            return bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
+                                "long overflow. If necessary set \"spark.sql.ansi.enabled\" to "
+                                "\"false\" to bypass this error.");
+    if (__builtin_add_overflow(us, r->x[3], &us)) /* the seconds, DECIMAL(18,6) unscaled */
+        return bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
+                            "long overflow. If necessary set \"spark.sql.ansi.enabled\" to "
+                            "\"false\" to bypass this error.");
+    *o = us;
+    return BK_OK;
+}
+
+/* extract(field FROM interval): Spark's ExtractANSIInterval* (truncating, sign kept). */
+static bk_status op_iv_field(const exec_call *c, const dt_row *r, int64_t *o, bool *null,
+                             bk_error *err) {
+    (void)null, (void)err;
+    const char *f = c->expr->name + 5; /* after "__iv_" */
+    int64_t v = r->x[0];
+    if (!strcmp(f, "year"))
+        *o = v / 12;
+    else if (!strcmp(f, "month"))
+        *o = v % 12;
+    else if (!strcmp(f, "day"))
+        *o = v / BK_MICROS_PER_DAY;
+    else if (!strcmp(f, "hour"))
+        *o = v % BK_MICROS_PER_DAY / INT64_C(3600000000);
+    else if (!strcmp(f, "minute"))
+        *o = v % INT64_C(3600000000) / INT64_C(60000000);
+    else
+        *o = v % INT64_C(60000000); /* second: DECIMAL(8,6) unscaled */
+    return BK_OK;
+}
+
+static EXEC_KERNEL(k_iv_field) {
+    const bk_type *rt = call->expr->type;
+    if (rt->kind != BK_TYPE_TINYINT) return run(call, args, n, out, err, op_iv_field);
+    /* compute into an INT vector, then narrow into a TINYINT one */
+    exec_expr tmp = *call->expr;
+    tmp.type = T(BK_TYPE_INT);
+    exec_call c2 = {.expr = &tmp, .ctx = call->ctx, .a = call->a};
+    bk_vector *wide;
+    BK_TRY(run(&c2, args, n, &wide, err, op_iv_field));
+    bk_vector *v = bk_vector_make(call->a, rt, n);
+    if (!v) return bk_arena_oom(call->a, err);
+    v->validity = wide->validity;
+    const int32_t *src = wide->data;
+    for (size_t i = 0; i < n; i++) ((int8_t *)v->data)[i] = (int8_t)src[i];
+    *out = v;
+    return BK_OK;
+}
+
+KERNEL(k_make_ym, op_make_ym)
+KERNEL(k_make_dt, op_make_dt)
+SIG(bind_make_ym, "make_ym_interval", "|II", BK_TYPE_INTERVAL_YM)
+SIG(bind_make_dt, "make_dt_interval", "|IIIM", BK_TYPE_INTERVAL_DT)
+SIG(bind_iv_ym_int, "extract", "Y", BK_TYPE_INT)
+SIG(bind_iv_ym_tiny, "extract", "Y", BK_TYPE_TINYINT)
+SIG(bind_iv_dt_int, "extract", "Z", BK_TYPE_INT)
+SIG(bind_iv_dt_tiny, "extract", "Z", BK_TYPE_TINYINT)
+static EXEC_BIND(bind_iv_second) {
+    BK_TRY(sig("extract", "Z", BK_TYPE_INT, args, n_args, cast_to, result, err));
+    *result = bk_type_make_decimal(a, 8, 6);
+    return *result ? BK_OK : bk_arena_oom(a, err);
+}
+
 /* ---- the table ---- */
 
 const exec_fn_def exec_fn_datetime_defs[] = {
@@ -667,14 +775,33 @@ const exec_fn_def exec_fn_datetime_defs[] = {
     {"to_unix_timestamp", 1, 2, bind_unix_timestamp, k_unix_timestamp, prep_unix_timestamp},
     {"date_format", 2, 2, bind_date_format, k_format, prep_format_1},
     {"from_unixtime", 1, 2, bind_from_unixtime, k_format, prep_format_1},
+    {"make_ym_interval", 0, 2, bind_make_ym, k_make_ym, NULL},
+    {"make_dt_interval", 0, 4, bind_make_dt, k_make_dt, NULL},
+    {"__iv_year", 1, 1, bind_iv_ym_int, k_iv_field, NULL},
+    {"__iv_month", 1, 1, bind_iv_ym_tiny, k_iv_field, NULL},
+    {"__iv_day", 1, 1, bind_iv_dt_int, k_iv_field, NULL},
+    {"__iv_hour", 1, 1, bind_iv_dt_tiny, k_iv_field, NULL},
+    {"__iv_minute", 1, 1, bind_iv_dt_tiny, k_iv_field, NULL},
+    {"__iv_second", 1, 1, bind_iv_second, k_iv_field, NULL},
 };
 const size_t exec_fn_datetime_n = BK_ARRAY_LEN(exec_fn_datetime_defs);
 
-const char *exec_fn_extract_name(const char *field, size_t len, bool *is_second) {
+const char *exec_fn_extract_name(const char *field, size_t len, const bk_type *source,
+                                 bool *is_second) {
     exec_dt_field f;
     bool time_field;
     *is_second = false;
     if (!exec_dt_field_parse(field, len, &f, &time_field)) return NULL;
+    if (source->kind == BK_TYPE_INTERVAL_YM)
+        return f == EXEC_DT_F_YEAR ? "__iv_year" : f == EXEC_DT_F_MONTH ? "__iv_month" : NULL;
+    if (source->kind == BK_TYPE_INTERVAL_DT) {
+        *is_second = f == EXEC_DT_F_SECOND;
+        return f == EXEC_DT_F_DAY      ? "__iv_day"
+               : f == EXEC_DT_F_HOUR   ? "__iv_hour"
+               : f == EXEC_DT_F_MINUTE ? "__iv_minute"
+               : f == EXEC_DT_F_SECOND ? "__iv_second"
+                                       : NULL;
+    }
     switch (f) {
     case EXEC_DT_F_YEAR:
         return "year";

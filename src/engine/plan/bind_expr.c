@@ -661,7 +661,8 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
                             "is invalid: the field must be a string literal.%s",
                             name, "");
         bool second;
-        const char *fn = exec_fn_extract_name(e->args[0]->text, e->args[0]->text_len, &second);
+        const char *fn = exec_fn_extract_name(e->args[0]->text, e->args[0]->text_len,
+                                              args[1]->type, &second);
         if (!fn)
             return error_at(b, e, err, BK_INVALID_EXTRACT_FIELD,
                             "Cannot extract %s from %s.", e->args[0]->text,

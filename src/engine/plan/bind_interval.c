@@ -60,6 +60,17 @@ bk_status bind_interval_literal(binder *b, const sql_expr *e, exec_expr **out, b
     const char *s = e->text;
     size_t len = e->text_len;
     char why[200] = "";
+    /* a sign before a quoted value applies to the whole literal: INTERVAL -'1-1' YEAR TO MONTH */
+    bool negate = false;
+    if (len && (s[0] == '-' || s[0] == '+')) {
+        size_t i = 1;
+        while (i < len && s[i] == ' ') i++;
+        if (i < len && s[i] == '\'') {
+            negate = s[0] == '-';
+            s += i;
+            len -= i;
+        }
+    }
     /* the qualified form: one quoted value, then `unit TO unit` */
     const char *q1 = memchr(s, '\'', len);
     const char *q2 = q1 ? memchr(q1 + 1, '\'', len - (size_t)(q1 + 1 - s)) : NULL;
@@ -109,6 +120,12 @@ bk_status bind_interval_literal(binder *b, const sql_expr *e, exec_expr **out, b
         }
         type = u.type;
         value = u.value;
+    }
+    if (negate) {
+        if (value == (type->kind == BK_TYPE_INTERVAL_YM ? INT32_MIN : INT64_MIN))
+            return fail_at(b, e, err, BK_INVALID_INTERVAL_FORMAT,
+                           "[INVALID_INTERVAL_FORMAT] the negated interval overflows", ".");
+        value = -value;
     }
     bk_vector *v = bk_vector_make(b->a, type, 1);
     if (!v) return bk_arena_oom(b->a, err);
