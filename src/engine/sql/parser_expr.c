@@ -503,8 +503,9 @@ static bk_status primary(parser *p, sql_expr **out) {
             p->pos++;
             size_t first = p->pos;
             for (;;) {
-                if ((p_is_op(p, "-") || p_is_op(p, "+")) &&
-                    (p_peek_at(p, 1)->kind == SQL_TOK_NUMBER ||
+                /* a sign: before a number, or before the first (quoted) value */
+                if ((p_is_op(p, "-") && p_peek_at(p, 1)->kind == SQL_TOK_NUMBER) ||
+                    (p->pos == first && (p_is_op(p, "-") || p_is_op(p, "+")) &&
                      p_peek_at(p, 1)->kind == SQL_TOK_STRING))
                     p->pos++;
                 if (p_peek(p)->kind != SQL_TOK_STRING && p_peek(p)->kind != SQL_TOK_NUMBER) break;
