@@ -504,7 +504,8 @@ static bk_status primary(parser *p, sql_expr **out) {
             size_t first = p->pos;
             for (;;) {
                 /* a sign: before a number, or before the first (quoted) value */
-                if ((p_is_op(p, "-") && p_peek_at(p, 1)->kind == SQL_TOK_NUMBER) ||
+                if ((p_is_op(p, "-") && p_peek_at(p, 1)->kind == SQL_TOK_NUMBER &&
+                     is_interval_unit(p_peek_at(p, 2))) ||
                     (p->pos == first && (p_is_op(p, "-") || p_is_op(p, "+")) &&
                      p_peek_at(p, 1)->kind == SQL_TOK_STRING))
                     p->pos++;
