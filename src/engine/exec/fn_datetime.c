@@ -36,6 +36,7 @@ static const bk_type *T(bk_type_kind k) { return bk_type_scalar(k); }
  *   D DATE   T TIMESTAMP (or TIMESTAMP_NTZ as is)   I INT   L BIGINT   S STRING
  *   B BOOLEAN   N DECIMAL(16,6) seconds   M DECIMAL(18,6) seconds
  *   A DATE, TIMESTAMP or STRING as is (unix_timestamp)   Y INTERVAL_YM   Z INTERVAL_DT
+ *   W TIMESTAMP_NTZ
  * result: a kind, or -1 for "the type of the T parameter".
  */
 static bk_status sig(const char *fn, const char *spec, int result_kind, const bk_type *const *args,
@@ -61,6 +62,10 @@ static bk_status sig(const char *fn, const char *spec, int result_kind, const bk
             if (!datetime) return exec_fnlib_mismatch(err, fn, k, "\"TIMESTAMP\"", t);
             cast_to[k] = kind == BK_TYPE_TIMESTAMP_NTZ ? t : T(BK_TYPE_TIMESTAMP);
             ts_type = cast_to[k];
+            break;
+        case 'W':
+            if (!datetime) return exec_fnlib_mismatch(err, fn, k, "\"TIMESTAMP_NTZ\"", t);
+            cast_to[k] = T(BK_TYPE_TIMESTAMP_NTZ);
             break;
         case 'A':
             if (!datetime) return exec_fnlib_mismatch(err, fn, k, "(\"STRING\" or \"DATE\" or \"TIMESTAMP\")", t);
@@ -452,6 +457,23 @@ static bk_status op_from_utc(const exec_call *c, const dt_row *r, int64_t *o, bo
                                                      : exec_dt_from_utc_timestamp(r->x[0], tz);
     return BK_OK;
 }
+/* convert_timezone([source, ]target, ntz): the wall clock ntz of source, seen in target. */
+static bk_status op_convert_timezone(const exec_call *c, const dt_row *r, int64_t *o, bool *null,
+                                     bk_error *err) {
+    (void)null;
+    const bk_tz *src = session_zone(c), *tgt;
+    uint32_t k = c->expr->n_args == 3 ? 1 : 0;
+    if (k) BK_TRY(bk_tz_open_n(r->s[0].ptr, r->s[0].len, &src, err));
+    BK_TRY(bk_tz_open_n(r->s[k].ptr, r->s[k].len, &tgt, err));
+    *o = exec_dt_convert_timezone(src, tgt, r->x[k + 1]);
+    return BK_OK;
+}
+static EXEC_BIND(bind_convert_timezone) {
+    (void)a;
+    return sig("convert_timezone", n_args == 3 ? "SSW" : "SW", BK_TYPE_TIMESTAMP_NTZ, args, n_args,
+               cast_to, result, err);
+}
+KERNEL(k_convert_timezone, op_convert_timezone)
 KERNEL(k_from_utc, op_from_utc)
 SIG(bind_from_utc, "from_utc_timestamp", "TS", BK_TYPE_TIMESTAMP)
 
@@ -718,6 +740,105 @@ static EXEC_BIND(bind_iv_second) {
     return *result ? BK_OK : bk_arena_oom(a, err);
 }
 
+/* ---- timestampadd / timestampdiff (the binder passes the unit as a string) ---- */
+
+static bool unit_is(const bk_str *u, const char *name) { return bk_str_ieq_cstr(*u, name); }
+
+/* DateTimeUtils.timestampAdd: time units as day-time µs, MONTH QUARTER YEAR as months. */
+static bk_status op_timestampadd(const exec_call *c, const dt_row *r, int64_t *o, bool *null,
+                                 bk_error *err) {
+    (void)null;
+    const bk_str *u = &r->s[0];
+    int64_t q = r->x[1], ts = r->x[2], months = 0, us = 0;
+    const bk_tz *tz = zone_of(c, 2);
+    static const struct {
+        const char *name;
+        int64_t us, months;
+    } units[] = {{"MICROSECOND", 1, 0},
+                 {"MILLISECOND", 1000, 0},
+                 {"SECOND", 1000000, 0},
+                 {"MINUTE", INT64_C(60000000), 0},
+                 {"HOUR", INT64_C(3600000000), 0},
+                 {"DAY", BK_MICROS_PER_DAY, 0},
+                 {"DAYOFYEAR", BK_MICROS_PER_DAY, 0},
+                 {"WEEK", 7 * BK_MICROS_PER_DAY, 0},
+                 {"MONTH", 0, 1},
+                 {"QUARTER", 0, 3},
+                 {"YEAR", 0, 12}};
+    for (size_t i = 0; i < BK_ARRAY_LEN(units); i++) {
+        if (!unit_is(u, units[i].name)) continue;
+        bool ovf = units[i].months ? __builtin_mul_overflow(q, units[i].months, &months)
+                                   : __builtin_mul_overflow(q, units[i].us, &us);
+        if (ovf)
+            return bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
+                                "long overflow. If necessary set \"spark.sql.ansi.enabled\" to "
+                                "\"false\" to bypass this error.");
+        return units[i].months ? exec_iv_timestamp_add_months(ts, months, tz, o, err)
+                               : exec_iv_timestamp_add(ts, us, tz, o, err);
+    }
+    return bk_error_set(err, BK_INVALID_DATETIME_UNIT, "unknown unit '%.*s'", (int)u->len, u->ptr);
+}
+
+/*
+ * DateTimeUtils.timestampDiff: ChronoUnit.between on the two wall-clock times (the
+ * session zone's; TIMESTAMP_NTZ as they are), truncated toward zero.
+ */
+static bk_status op_timestampdiff(const exec_call *c, const dt_row *r, int64_t *o, bool *null,
+                                  bk_error *err) {
+    (void)null;
+    const bk_str *u = &r->s[0];
+    const bk_tz *tz1 = zone_of(c, 1), *tz2 = zone_of(c, 2);
+    int64_t s = tz1 ? bk_tz_utc_to_local(tz1, r->x[1]) : r->x[1];
+    int64_t e = tz2 ? bk_tz_utc_to_local(tz2, r->x[2]) : r->x[2];
+    static const struct {
+        const char *name;
+        int64_t us;
+    } time_units[] = {{"MICROSECOND", 1},
+                      {"MILLISECOND", 1000},
+                      {"SECOND", 1000000},
+                      {"MINUTE", INT64_C(60000000)},
+                      {"HOUR", INT64_C(3600000000)},
+                      {"DAY", BK_MICROS_PER_DAY},
+                      {"WEEK", 7 * BK_MICROS_PER_DAY}};
+    for (size_t i = 0; i < BK_ARRAY_LEN(time_units); i++) {
+        if (!unit_is(u, time_units[i].name)) continue;
+        int64_t d;
+        if (__builtin_sub_overflow(e, s, &d)) { /* far apart: µs in 128 bits is overkill */
+            *o = (int64_t)(((double)e - (double)s) / (double)time_units[i].us);
+            return BK_OK;
+        }
+        *o = d / time_units[i].us;
+        return BK_OK;
+    }
+    int64_t sd, st, ed, et;
+    bk_micros_split(s, &sd, &st);
+    bk_micros_split(e, &ed, &et);
+    /* LocalDateTime.until: a partial last day does not count */
+    if (ed > sd && et < st)
+        ed--;
+    else if (ed < sd && et > st)
+        ed++;
+    int64_t y1, y2;
+    int m1, d1, m2, d2;
+    bk_civil_from_days(sd, &y1, &m1, &d1);
+    bk_civil_from_days(ed, &y2, &m2, &d2);
+    int64_t months = ((y2 * 12 + m2 - 1) * 32 + d2 - ((y1 * 12 + m1 - 1) * 32 + d1)) / 32;
+    if (unit_is(u, "MONTH"))
+        *o = months;
+    else if (unit_is(u, "QUARTER"))
+        *o = months / 3;
+    else if (unit_is(u, "YEAR"))
+        *o = months / 12;
+    else
+        return bk_error_set(err, BK_INVALID_DATETIME_UNIT, "unknown unit '%.*s'", (int)u->len,
+                            u->ptr);
+    return BK_OK;
+}
+KERNEL(k_timestampadd, op_timestampadd)
+KERNEL(k_timestampdiff, op_timestampdiff)
+SIG(bind_timestampadd, "timestampadd", "SLT", -1)
+SIG(bind_timestampdiff, "timestampdiff", "STT", BK_TYPE_BIGINT)
+
 /* ---- the table ---- */
 
 const exec_fn_def exec_fn_datetime_defs[] = {
@@ -764,17 +885,22 @@ const exec_fn_def exec_fn_datetime_defs[] = {
     {"unix_micros", 1, 1, bind_unix_seconds, k_unix_seconds, NULL},
     {"unix_date", 1, 1, bind_unix_date, k_same, NULL},
     {"date_from_unix_date", 1, 1, bind_date_from_unix_date, k_same, NULL},
+    {"convert_timezone", 2, 3, bind_convert_timezone, k_convert_timezone, NULL},
     {"from_utc_timestamp", 2, 2, bind_from_utc, k_from_utc, NULL},
     {"to_utc_timestamp", 2, 2, bind_from_utc, k_from_utc, NULL},
     {"to_timestamp", 1, 2, bind_to_timestamp, k_to_timestamp, prep_parse_1},
     {"try_to_timestamp", 1, 2, bind_to_timestamp, k_to_timestamp, prep_parse_1},
     {"to_timestamp_ntz", 1, 2, bind_to_timestamp_ntz, k_to_timestamp, prep_parse_1},
+    {"to_timestamp_ltz", 1, 2, bind_to_timestamp, k_to_timestamp, prep_parse_1},
+    {"date_diff", 2, 2, bind_datediff, k_datediff, NULL},
     {"to_date", 1, 2, bind_to_date, k_to_date, prep_parse_1},
     {"try_to_date", 1, 2, bind_to_date, k_to_date, prep_parse_1},
     {"unix_timestamp", 0, 2, bind_unix_timestamp, k_unix_timestamp, prep_unix_timestamp},
     {"to_unix_timestamp", 1, 2, bind_unix_timestamp, k_unix_timestamp, prep_unix_timestamp},
     {"date_format", 2, 2, bind_date_format, k_format, prep_format_1},
     {"from_unixtime", 1, 2, bind_from_unixtime, k_format, prep_format_1},
+    {"__timestampadd", 3, 3, bind_timestampadd, k_timestampadd, NULL},
+    {"__timestampdiff", 3, 3, bind_timestampdiff, k_timestampdiff, NULL},
     {"make_ym_interval", 0, 2, bind_make_ym, k_make_ym, NULL},
     {"make_dt_interval", 0, 4, bind_make_dt, k_make_dt, NULL},
     {"__iv_year", 1, 1, bind_iv_ym_int, k_iv_field, NULL},

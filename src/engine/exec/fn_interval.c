@@ -128,27 +128,32 @@ static int64_t resolve_local(const bk_tz *tz, int64_t local, int64_t prev_offset
     return bk_tz_local_to_utc(tz, local);
 }
 
-static bk_status op_ts_add_months(const exec_call *c, const iv_args *x, int64_t *o,
-                                  bk_error *err) {
-    const bk_tz *tz = zone(c);
-    int64_t local = tz ? bk_tz_utc_to_local(tz, x->a) : x->a, days, of_day;
+bk_status exec_iv_timestamp_add_months(int64_t ts, int64_t months, const bk_tz *tz,
+                                       int64_t *out, bk_error *err) {
+    int64_t local = tz ? bk_tz_utc_to_local(tz, ts) : ts, days, of_day;
     bk_micros_split(local, &days, &of_day);
-    if (days < INT32_MIN || days > INT32_MAX) return overflow(err, false);
+    if (days < INT32_MIN || days > INT32_MAX || months < INT32_MIN || months > INT32_MAX)
+        return overflow(err, false);
     int32_t d;
-    BK_TRY(exec_dt_add_months((int32_t)days, (int32_t)x->b, &d, err));
+    BK_TRY(exec_dt_add_months((int32_t)days, (int32_t)months, &d, err));
     int64_t r;
     if (__builtin_mul_overflow((int64_t)d, BK_MICROS_PER_DAY, &r) ||
         __builtin_add_overflow(r, of_day, &r))
         return overflow(err, false);
-    *o = tz ? resolve_local(tz, r, bk_tz_utc_offset(tz, x->a)) : r;
+    *out = tz ? resolve_local(tz, r, bk_tz_utc_offset(tz, ts)) : r;
     return BK_OK;
 }
 
+static bk_status op_ts_add_months(const exec_call *c, const iv_args *x, int64_t *o,
+                                  bk_error *err) {
+    return exec_iv_timestamp_add_months(x->a, x->b, zone(c), o, err);
+}
+
 /* DateTimeUtils.timestampAddDayTime: whole days on the wall clock, the rest as µs. */
-static bk_status op_ts_add(const exec_call *c, const iv_args *x, int64_t *o, bk_error *err) {
-    const bk_tz *tz = zone(c);
-    int64_t days = x->b / BK_MICROS_PER_DAY, rest = x->b - days * BK_MICROS_PER_DAY;
-    int64_t t = x->a;
+bk_status exec_iv_timestamp_add(int64_t ts, int64_t micros, const bk_tz *tz, int64_t *out,
+                                bk_error *err) {
+    int64_t days = micros / BK_MICROS_PER_DAY, rest = micros - days * BK_MICROS_PER_DAY;
+    int64_t t = ts;
     if (tz && days != 0 && !bk_tz_is_fixed(tz)) {
         int64_t prev = bk_tz_utc_offset(tz, t), local;
         if (__builtin_add_overflow(t, prev, &local) ||
@@ -158,8 +163,12 @@ static bk_status op_ts_add(const exec_call *c, const iv_args *x, int64_t *o, bk_
     } else if (__builtin_add_overflow(t, days * BK_MICROS_PER_DAY, &t)) {
         return overflow(err, false);
     }
-    if (__builtin_add_overflow(t, rest, o)) return overflow(err, false);
+    if (__builtin_add_overflow(t, rest, out)) return overflow(err, false);
     return BK_OK;
+}
+
+static bk_status op_ts_add(const exec_call *c, const iv_args *x, int64_t *o, bk_error *err) {
+    return exec_iv_timestamp_add(x->a, x->b, zone(c), o, err);
 }
 
 static bk_status op_ts_diff(const exec_call *c, const iv_args *x, int64_t *o, bk_error *err) {

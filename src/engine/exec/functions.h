@@ -84,5 +84,15 @@ EXEC_KERNEL(exec_fn_iv_sub);
 EXEC_KERNEL(exec_fn_iv_mul);
 EXEC_KERNEL(exec_fn_iv_div);
 EXEC_KERNEL(exec_fn_iv_negate);
+/*
+ * TIMESTAMP + day-time µs (whole days on tz's wall clock, DateTimeUtils.timestampAddDayTime)
+ * and + months (on the wall clock, the day clamped); tz NULL for TIMESTAMP_NTZ.
+ * ARITHMETIC_OVERFLOW past the int64 range.
+ */
+struct bk_tz;
+bk_status exec_iv_timestamp_add(int64_t ts, int64_t micros, const struct bk_tz *tz, int64_t *out,
+                                bk_error *err);
+bk_status exec_iv_timestamp_add_months(int64_t ts, int64_t months, const struct bk_tz *tz,
+                                       int64_t *out, bk_error *err);
 
 #endif

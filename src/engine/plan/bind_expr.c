@@ -546,9 +546,8 @@ static bk_status make_case(binder *b, exec_expr **conds, exec_expr **vals, uint3
  * says the argument casts and the result type, prepare compiles constant arguments.
  * *found is false when no function has that name.
  */
-static bk_status bind_library_call(binder *b, const sql_expr *at, const char *name,
-                                   exec_expr **args, uint32_t n, bool *found, exec_expr **out,
-                                   bk_error *err) {
+bk_status bind_library_call(binder *b, const sql_expr *at, const char *name, exec_expr **args,
+                            uint32_t n, bool *found, exec_expr **out, bk_error *err) {
     char lower[64];
     size_t len = strlen(name);
     *found = false;
@@ -613,6 +612,10 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
                         "The feature is not supported: window functions (\"%s\") are not "
                         "available yet.%s",
                         source(b, e), "");
+    /* timestampadd(HOUR, n, ts), datediff(DAY, a, b), ...: the unit is a bare word */
+    if (e->n_args == 3 && e->args[0]->kind == SQL_E_COLUMN && e->args[0]->name.n == 1 &&
+        bind_is_unit_function(name))
+        return bind_unit_function(env, e, name, out, err);
     exec_expr **args;
     BK_TRY(bind_args(env, e, &args, err));
     uint32_t n = e->n_args;

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "base/interval.h"
+#include "base/str.h"
 #include "engine/exec/fn_library.h"
 #include "engine/exec/functions.h"
 #include "engine/plan/binder_int.h"
@@ -273,4 +274,54 @@ bk_status bind_datetime_arith(binder *b, const char *op, exec_expr *l, exec_expr
         return call(b, "-", exec_fn_iv_ts_diff, T(BK_TYPE_INTERVAL_DT), l, r, out, err);
     }
     return mismatch(b, at, lt, rt, err);
+}
+
+/* ---- timestampadd / timestampdiff ---- */
+
+bool bind_is_unit_function(const char *name) {
+    static const char *const names[] = {"timestampadd", "timestampdiff", "dateadd", "datediff",
+                                        "date_add", "date_diff", "timestamp_diff"};
+    for (size_t i = 0; i < BK_ARRAY_LEN(names); i++)
+        if (bk_str_ieq_cstr(bk_str_from_cstr(name), names[i])) return true;
+    return false;
+}
+
+/*
+ * timestampadd(unit, n, ts) (also dateadd, date_add with three arguments) and
+ * timestampdiff(unit, start, end) (also datediff, date_diff, timestamp_diff): the unit
+ * word becomes a STRING constant of the library's __timestampadd / __timestampdiff.
+ */
+bk_status bind_unit_function(bind_env *env, const sql_expr *e, const char *name, exec_expr **out,
+                             bk_error *err) {
+    binder *b = env->b;
+    const char *unit = e->args[0]->name.parts[0].text;
+    bool add = bk_str_ieq_cstr(bk_str_from_cstr(name), "timestampadd") ||
+               bk_str_ieq_cstr(bk_str_from_cstr(name), "dateadd") ||
+               bk_str_ieq_cstr(bk_str_from_cstr(name), "date_add");
+    static const char *const units[] = {"YEAR",   "QUARTER", "MONTH",  "WEEK",
+                                        "DAY",    "DAYOFYEAR", "HOUR", "MINUTE",
+                                        "SECOND", "MILLISECOND", "MICROSECOND"};
+    bool known = false;
+    for (size_t i = 0; i < BK_ARRAY_LEN(units); i++)
+        known |= bk_str_ieq_cstr(bk_str_from_cstr(unit), units[i]);
+    if (!known || (!add && bk_str_ieq_cstr(bk_str_from_cstr(unit), "DAYOFYEAR"))) {
+        bk_error_set(err, BK_INVALID_DATETIME_UNIT,
+                     "The value of parameter(s) `unit` in `%s` is invalid: expects one of the "
+                     "units without quotes YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFYEAR, HOUR, "
+                     "MINUTE, SECOND, MILLISECOND, MICROSECOND, but got the string literal '%s'.",
+                     add ? "timestampadd" : "timestampdiff", unit);
+        return bind_error_at(b, e->args[0], err);
+    }
+    exec_expr **args = bk_arena_array(b->a, 3, sizeof *args);
+    if (!args) return bk_arena_oom(b->a, err);
+    bk_vector *u = bk_vector_make(b->a, T(BK_TYPE_STRING), 1);
+    if (!u) return bk_arena_oom(b->a, err);
+    ((bk_str *)u->data)[0] = bk_str_from_cstr(unit);
+    args[0] = exec_expr_const(b->a, u);
+    if (!args[0]) return bk_arena_oom(b->a, err);
+    BK_TRY(bind_expr(env, e->args[1], &args[1], err));
+    BK_TRY(bind_expr(env, e->args[2], &args[2], err));
+    bool found;
+    return bind_library_call(b, e, add ? "__timestampadd" : "__timestampdiff", args, 3, &found,
+                             out, err);
 }

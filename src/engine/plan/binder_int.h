@@ -84,7 +84,19 @@ bk_status bind_const_value(binder *b, const exec_expr *e, bk_vector **out, bk_er
 /* Set err's position to the fragment of `e`. */
 bk_status bind_error_at(binder *b, const sql_expr *e, bk_error *err);
 
+/*
+ * A function of the library (fn_library.h) over bound arguments: its bind callback
+ * says the argument casts and the result type.  *found is false when no function
+ * has that name.
+ */
+bk_status bind_library_call(binder *b, const sql_expr *at, const char *name, exec_expr **args,
+                            uint32_t n, bool *found, exec_expr **out, bk_error *err);
+
 /* bind_interval.c: interval literals; date, timestamp and interval arithmetic */
+/* timestampadd / timestampdiff and their aliases, whose first argument is a unit word. */
+bool bind_is_unit_function(const char *name);
+bk_status bind_unit_function(bind_env *env, const sql_expr *e, const char *name, exec_expr **out,
+                             bk_error *err);
 bk_status bind_interval_literal(binder *b, const sql_expr *e, exec_expr **out, bk_error *err);
 /* *handled = false when neither operand is a DATE, TIMESTAMP or interval (or op is not + - * /). */
 bk_status bind_datetime_arith(binder *b, const char *op, exec_expr *l, exec_expr *r,
