@@ -293,12 +293,12 @@ static bool plain_text(const bk_vector *v, size_t row, char *dst, size_t cap) {
     case BK_TYPE_DATE:
         bk_format_date(((const int32_t *)v->data)[row], dst, cap);
         return true;
-    case BK_TYPE_TIMESTAMP:
-        bk_format_timestamp_micros(display_zone ? bk_tz_utc_to_local(display_zone,
-                                                                     ((const int64_t *)v->data)[row])
-                                                : ((const int64_t *)v->data)[row],
-                                   dst, cap);
+    case BK_TYPE_TIMESTAMP: {
+        int64_t us = ((const int64_t *)v->data)[row];
+        bk_format_timestamp_micros(display_zone ? bk_tz_utc_to_local(display_zone, us) : us, dst,
+                                   cap);
         return true;
+    }
     case BK_TYPE_TIMESTAMP_NTZ:
         bk_format_timestamp_micros(((const int64_t *)v->data)[row], dst, cap);
         return true;

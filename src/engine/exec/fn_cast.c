@@ -20,6 +20,7 @@ bk_status exec_fn_cast(const exec_call *call, bk_vector *const *args, size_t n, 
     (void)n;
     exec_tz zone;
     exec_fn_cast_zone(call->ctx, &zone);
-    exec_cast_opts o = {.ansi = call->ctx->ansi, .try_cast = call->expr->state != NULL, .tz = &zone};
+    exec_cast_opts o = {
+        .ansi = call->ctx->ansi, .try_cast = call->expr->state != NULL, .tz = &zone};
     return exec_cast(call->a, args[0], call->expr->type, &o, out, err);
 }

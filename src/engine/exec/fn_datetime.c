@@ -68,7 +68,9 @@ static bk_status sig(const char *fn, const char *spec, int result_kind, const bk
             cast_to[k] = T(BK_TYPE_TIMESTAMP_NTZ);
             break;
         case 'A':
-            if (!datetime) return exec_fnlib_mismatch(err, fn, k, "(\"STRING\" or \"DATE\" or \"TIMESTAMP\")", t);
+            if (!datetime)
+                return exec_fnlib_mismatch(err, fn, k,
+                                           "(\"STRING\" or \"DATE\" or \"TIMESTAMP\")", t);
             cast_to[k] = kind == BK_TYPE_VOID ? T(BK_TYPE_STRING) : t;
             break;
         case 'I':

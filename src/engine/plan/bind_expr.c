@@ -231,9 +231,10 @@ bk_status bind_cast(binder *b, exec_expr *e, const bk_type *to, const sql_expr *
 }
 
 const bk_type *bind_common_type(binder *b, const bk_type *x, const bk_type *y) {
+    /* INTERVAL HOUR and INTERVAL MINUTE: INTERVAL HOUR TO MINUTE */
     if ((x->kind == BK_TYPE_INTERVAL_YM || x->kind == BK_TYPE_INTERVAL_DT) && x->kind == y->kind)
         return bk_type_interval(x->kind, BK_MIN(x->precision, y->precision),
-                                BK_MAX(x->scale, y->scale)); /* INTERVAL HOUR, MINUTE: HOUR TO MINUTE */
+                                BK_MAX(x->scale, y->scale));
     if (bk_type_equal(x, y)) return x;
     const bk_type *t = plan_tightest_common_type(b->a, x, y, b->env->ansi);
     if (!t) t = plan_wider_common_type(b->a, x, y, b->env->ansi);
