@@ -20,6 +20,7 @@
 #include "base/str.h"
 #include "base/tz.h"
 #include "engine/exec/cast.h"
+#include "engine/exec/datetime_fn.h"
 #include "engine/exec/fn_library.h"
 #include "engine/exec/functions.h"
 #include "engine/plan/binder_int.h"
@@ -171,6 +172,18 @@ static bk_status string_literal(binder *b, const sql_expr *e, exec_expr **out, b
 }
 
 static bk_status typed_literal(binder *b, const sql_expr *e, exec_expr **out, bk_error *err) {
+    /* DATE 'today', TIMESTAMP 'now', ...: in the session zone, at the statement's start */
+    int64_t special;
+    const exec_ctx *ctx = b->env->exec;
+    bk_type_kind kind = strcmp(e->type_name, "DATE") == 0            ? BK_TYPE_DATE
+                        : strcmp(e->type_name, "TIMESTAMP_NTZ") == 0 ? BK_TYPE_TIMESTAMP_NTZ
+                                                                     : BK_TYPE_TIMESTAMP;
+    if (ctx && exec_dt_special_value(e->text, e->text_len, kind, ctx->now_micros,
+                                     ctx->tz ? ctx->tz : bk_tz_utc(), &special)) {
+        int32_t d = (int32_t)special;
+        *out = const_of(b, T(kind), kind == BK_TYPE_DATE ? (const void *)&d : &special);
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    }
     if (strcmp(e->type_name, "DATE") == 0) {
         int32_t d;
         if (!bk_dtparse_date(e->text, e->text_len, &d))
