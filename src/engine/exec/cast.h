@@ -88,4 +88,11 @@ bk_status exec_cast_sel(bk_arena *a, const bk_vector *in, const uint32_t *sel, s
                         const bk_type *to, const exec_cast_opts *o, bk_vector **out,
                         bk_error *err) BK_MUST_USE;
 
+/*
+ * A timestamp text ending in a region zone ID after a space ("2024-01-01 10:00:00
+ * America/Los_Angeles"), which base/dtparse leaves to the tz database: the instant
+ * (or for ntz the wall clock as written).  False when the text is not of that form.
+ */
+bool exec_cast_timestamp_region(const char *s, size_t len, bool ntz, int64_t *out);
+
 #endif

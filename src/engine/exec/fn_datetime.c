@@ -220,6 +220,15 @@ static bk_status op_now(const exec_call *c, const dt_row *r, int64_t *o, bool *n
     *o = c->ctx->now_micros;
     return BK_OK;
 }
+/* localtimestamp(): the session zone's wall clock now, a TIMESTAMP_NTZ. */
+static bk_status op_localtimestamp(const exec_call *c, const dt_row *r, int64_t *o, bool *null,
+                                   bk_error *err) {
+    (void)r, (void)null, (void)err;
+    *o = bk_tz_utc_to_local(session_zone(c), c->ctx->now_micros);
+    return BK_OK;
+}
+KERNEL(k_localtimestamp, op_localtimestamp)
+SIG(bind_localtimestamp, "localtimestamp", "", BK_TYPE_TIMESTAMP_NTZ)
 KERNEL(k_current_date, op_current_date)
 KERNEL(k_now, op_now)
 SIG(bind_current_date, "current_date", "", BK_TYPE_DATE)
@@ -848,7 +857,7 @@ const exec_fn_def exec_fn_datetime_defs[] = {
     {"curdate", 0, 0, bind_current_date, k_current_date, NULL},
     {"current_timestamp", 0, 0, bind_now, k_now, NULL},
     {"now", 0, 0, bind_now, k_now, NULL},
-    {"localtimestamp", 0, 0, bind_now, k_now, NULL},
+    {"localtimestamp", 0, 0, bind_localtimestamp, k_localtimestamp, NULL},
     {"current_timezone", 0, 0, bind_current_timezone, k_format, NULL},
     {"date_add", 2, 2, bind_date_add, k_date_add, NULL},
     {"dateadd", 2, 2, bind_date_add, k_date_add, NULL},

@@ -196,6 +196,10 @@ static bk_status typed_literal(binder *b, const sql_expr *e, exec_expr **out, bk
     }
     bool ntz = strcmp(e->type_name, "TIMESTAMP_NTZ") == 0;
     bk_dtparse_ts ts;
+    if (exec_cast_timestamp_region(e->text, e->text_len, ntz, &special)) { /* '… Europe/Paris' */
+        *out = const_of(b, T(kind), &special);
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    }
     if (!bk_dtparse_timestamp(e->text, e->text_len, &ts))
         return error_at(b, e, err, BK_INVALID_ARGUMENT,
                         "[INVALID_TYPED_LITERAL] The value of the typed literal \"%s\" is invalid: "

@@ -574,7 +574,8 @@ static bk_status primary(parser *p, sql_expr **out) {
             return BK_OK;
         }
         if (!next_open && (p_is_kw(p, "CURRENT_DATE") || p_is_kw(p, "CURRENT_TIMESTAMP") ||
-                           p_is_kw(p, "CURRENT_USER") || p_is_kw(p, "CURRENT_TIMEZONE"))) {
+                           p_is_kw(p, "CURRENT_USER") || p_is_kw(p, "CURRENT_TIMEZONE") ||
+                           p_is_kw(p, "LOCALTIMESTAMP"))) {
             char *name = bk_arena_strdup(p->a, w);
             if (!name) return p_oom(p);
             for (char *c = name; *c; c++) *c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
