@@ -250,8 +250,10 @@ bk_status bind_datetime_arith(binder *b, const char *op, exec_expr *l, exec_expr
         if (sub) BK_TRY(bind_interval_negate(b, iv, at, &iv, err));
         return add_to_datetime(b, d, iv, at, out, err);
     }
-    /* DATE ± integral: date_add / date_sub */
-    if ((l_date && is_integral(rt)) || (r_date && is_integral(lt) && add)) {
+    /* DATE ± integral (or NULL): date_add / date_sub */
+    bool r_int = is_integral(rt) || rt->kind == BK_TYPE_VOID;
+    bool l_int = is_integral(lt) || lt->kind == BK_TYPE_VOID;
+    if ((l_date && r_int) || (r_date && l_int && add)) {
         exec_expr *d = l_date ? l : r, *n = l_date ? r : l;
         const exec_fn_def *def = exec_fn_lookup(sub ? "date_sub" : "date_add");
         BK_TRY(bind_cast(b, n, T(BK_TYPE_INT), at, &n, err));
