@@ -82,6 +82,10 @@ static bk_status interval_zone(bk_arena *a, char *text, char **out, bk_error *er
 }
 
 bk_status eng_session_zone(bk_arena *a, char *text, char **out, bk_error *err) {
+    if (!*text)
+        return bk_error_set(err, BK_PARSE_SYNTAX_ERROR,
+                            "Syntax error at or near end of input: SET TIME "
+                            "ZONE needs a zone, LOCAL or an interval.");
     if (bk_str_ieq_cstr(bk_str_from_cstr(text), "LOCAL")) {
         char buf[512];
         const char *z = local_zone(buf, sizeof buf);

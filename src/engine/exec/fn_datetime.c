@@ -633,7 +633,9 @@ static EXEC_KERNEL(k_format) {
         *out = v;
         return BK_OK;
     }
-    if (n_args < 2) {
+    if (n_args < 2 && call->expr->state) {
+        dflt = call->expr->state; /* dayname, monthname */
+    } else if (n_args < 2) {
         static const char d[] = "yyyy-MM-dd HH:mm:ss";
         BK_TRY(exec_dtfmt_compile(call->a, d, sizeof d - 1, false, &dflt, err));
     }
@@ -657,6 +659,16 @@ static EXEC_KERNEL(k_format) {
     return BK_OK;
 }
 SIG(bind_date_format, "date_format", "TS", BK_TYPE_STRING)
+SIG(bind_dayname, "dayname", "T", BK_TYPE_STRING)
+
+/* dayname(d) / monthname(d): date_format with 'EEE' / 'MMM' ("Mon", "Jan"). */
+static bk_status prep_name(bk_arena *a, exec_expr *e, bk_error *err) {
+    const char *p = !strcmp(e->name, "dayname") ? "EEE" : "MMM";
+    const exec_dtfmt *f;
+    BK_TRY(exec_dtfmt_compile(a, p, 3, false, &f, err));
+    e->state = (void *)f;
+    return BK_OK;
+}
 SIG(bind_from_unixtime, "from_unixtime", "L|S", BK_TYPE_STRING)
 SIG(bind_current_timezone, "current_timezone", "", BK_TYPE_STRING)
 
@@ -909,6 +921,8 @@ const exec_fn_def exec_fn_datetime_defs[] = {
     {"unix_timestamp", 0, 2, bind_unix_timestamp, k_unix_timestamp, prep_unix_timestamp},
     {"to_unix_timestamp", 1, 2, bind_unix_timestamp, k_unix_timestamp, prep_unix_timestamp},
     {"date_format", 2, 2, bind_date_format, k_format, prep_format_1},
+    {"dayname", 1, 1, bind_dayname, k_format, prep_name},
+    {"monthname", 1, 1, bind_dayname, k_format, prep_name},
     {"from_unixtime", 1, 2, bind_from_unixtime, k_format, prep_format_1},
     {"__timestampadd", 3, 3, bind_timestampadd, k_timestampadd, NULL},
     {"__timestampdiff", 3, 3, bind_timestampdiff, k_timestampdiff, NULL},

@@ -89,7 +89,7 @@ bk_status bind_interval_literal(binder *b, const sql_expr *e, exec_expr **out, b
         type = bk_type_parse(b->a, tt, strlen(tt), why, sizeof why);
         if (!type || !(type->kind == BK_TYPE_INTERVAL_YM || type->kind == BK_TYPE_INTERVAL_DT))
             return fail_at(b, e, err, BK_PARSE_SYNTAX_ERROR,
-                           "[PARSE_SYNTAX_ERROR] Syntax error at or near the interval fields: ",
+                           "Syntax error at or near the interval fields: ",
                            why);
         if (!bk_interval_parse_typed(type, q1 + 1, (size_t)(q2 - q1 - 1), &value, why,
                                      sizeof why)) {
@@ -125,7 +125,7 @@ bk_status bind_interval_literal(binder *b, const sql_expr *e, exec_expr **out, b
     if (negate) {
         if (value == (type->kind == BK_TYPE_INTERVAL_YM ? INT32_MIN : INT64_MIN))
             return fail_at(b, e, err, BK_INVALID_INTERVAL_FORMAT,
-                           "[INVALID_INTERVAL_FORMAT] the negated interval overflows", ".");
+                           "the negated interval overflows", ".");
         value = -value;
     }
     bk_vector *v = bk_vector_make(b->a, type, 1);
