@@ -525,26 +525,10 @@ static const char *hint_of(const exec_call *c, const char *dflt) {
     return dflt;
 }
 
-static bk_status cast_text(const exec_call *c, const dt_row *r, bk_type_kind to, int64_t *o,
-                           bk_error *err) {
-    /* to_date(s) / to_timestamp(s): CAST semantics, one value */
-    bk_vector *in = bk_vector_make(c->a, T(BK_TYPE_STRING), 1), *res;
-    if (!in) return bk_arena_oom(c->a, err);
-    ((bk_str *)in->data)[0] = r->s[0];
-    exec_tz zone;
-    exec_fn_cast_zone(c->ctx, &zone);
-    exec_cast_opts opts = {.ansi = true, .tz = &zone};
-    BK_TRY(exec_cast(c->a, in, T(to), &opts, &res, err));
-    *o = get(res, 0);
-    return BK_OK;
-}
-
 static bk_status op_to_timestamp(const exec_call *c, const dt_row *r, int64_t *o, bool *null,
                                  bk_error *err) {
     (void)null;
     bool ntz = c->expr->type->kind == BK_TYPE_TIMESTAMP_NTZ;
-    if (c->expr->n_args < 2)
-        return cast_text(c, r, ntz ? BK_TYPE_TIMESTAMP_NTZ : BK_TYPE_TIMESTAMP, o, err);
     const exec_dtfmt *f;
     BK_TRY(pattern(c, r, 1, true, &f, err));
     if (ntz) return exec_dtfmt_parse_ntz(f, r->s[0].ptr, r->s[0].len, "try_to_timestamp", o, err);
@@ -554,7 +538,6 @@ static bk_status op_to_timestamp(const exec_call *c, const dt_row *r, int64_t *o
 static bk_status op_to_date(const exec_call *c, const dt_row *r, int64_t *o, bool *null,
                             bk_error *err) {
     (void)null;
-    if (c->expr->n_args < 2) return cast_text(c, r, BK_TYPE_DATE, o, err);
     const exec_dtfmt *f;
     BK_TRY(pattern(c, r, 1, true, &f, err));
     int32_t d;
@@ -593,8 +576,22 @@ static bk_status op_unix_timestamp(const exec_call *c, const dt_row *r, int64_t 
     return exec_dt_unix_timestamp_parse(f, r->s[0].ptr, r->s[0].len, session_zone(c),
                                         "try_to_timestamp", o, err);
 }
-KERNEL(k_to_timestamp, op_to_timestamp)
-KERNEL(k_to_date, op_to_date)
+/* to_date(s) / to_timestamp(s) without a pattern: CAST over the whole vector. */
+static bk_status cast_all(const exec_call *call, bk_vector *const *args, bk_vector **out,
+                          bk_error *err) {
+    exec_tz zone;
+    exec_fn_cast_zone(call->ctx, &zone);
+    exec_cast_opts opts = {.ansi = call->ctx->ansi, .try_cast = is_try(call), .tz = &zone};
+    return exec_cast(call->a, args[0], call->expr->type, &opts, out, err);
+}
+static EXEC_KERNEL(k_to_timestamp) {
+    if (call->expr->n_args == 1) return cast_all(call, args, out, err);
+    return run(call, args, n, out, err, op_to_timestamp);
+}
+static EXEC_KERNEL(k_to_date) {
+    if (call->expr->n_args == 1) return cast_all(call, args, out, err);
+    return run(call, args, n, out, err, op_to_date);
+}
 KERNEL(k_unix_timestamp, op_unix_timestamp)
 SIG(bind_to_timestamp, "to_timestamp", "S|S", BK_TYPE_TIMESTAMP)
 SIG(bind_to_timestamp_ntz, "to_timestamp_ntz", "S|S", BK_TYPE_TIMESTAMP_NTZ)
