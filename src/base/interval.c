@@ -124,8 +124,10 @@ static bool fraction(cursor *c, uint64_t *us) {
     return true;
 }
 
+static bool is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; }
+
 static void skip_spaces(cursor *c) {
-    while (c->i < c->n && (c->s[c->i] == ' ' || c->s[c->i] == '\t')) c->i++;
+    while (c->i < c->n && is_space(c->s[c->i])) c->i++;
 }
 
 /* The body of a qualified literal: "[+|-]y-m", "[+|-]d h:m:s.f", ... for t. */
@@ -154,6 +156,8 @@ static bool parse_body(const bk_type *t, cursor *c, int64_t *out) {
         *out = neg ? -(int64_t)total : (int64_t)total;
         return true;
     }
+    /* a negative value may reach INT64_MIN: |INT64_MIN| = INT64_MAX + 1 */
+    uint64_t lim = (uint64_t)INT64_MAX + (neg ? 1 : 0);
     for (int f = start; f <= end; f++) {
         if (f != start && !eat(c, f == BK_IV_HOUR ? ' ' : ':')) return false;
         uint64_t v, frac = 0;
@@ -164,12 +168,12 @@ static bool parse_body(const bk_type *t, cursor *c, int64_t *out) {
         }
         if (f == BK_IV_SECOND && !fraction(c, &frac)) return false;
         uint64_t unit = (uint64_t)dt_unit_us[f];
-        if (v > (uint64_t)INT64_MAX / unit) return false;
+        if (v > lim / unit) return false;
         uint64_t add = v * unit + frac;
-        if (total > (uint64_t)INT64_MAX - add) return false;
+        if (add > lim - total) return false;
         total += add;
     }
-    *out = neg ? -(int64_t)total : (int64_t)total;
+    *out = !neg ? (int64_t)total : total > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)total;
     return true;
 }
 
@@ -247,7 +251,7 @@ bool bk_interval_parse_typed(const bk_type *t, const char *s, size_t len, int64_
                              size_t cap) {
     cursor c = {s, 0, len};
     skip_spaces(&c);
-    while (c.n > c.i && (s[c.n - 1] == ' ' || s[c.n - 1] == '\t')) c.n--;
+    while (c.n > c.i && is_space(s[c.n - 1])) c.n--;
     size_t save = c.i;
     const char *w;
     size_t wl;
@@ -343,10 +347,10 @@ bool bk_interval_parse_units(const char *s, size_t len, bk_interval_units *out, 
             int f = u == U_YEAR ? BK_IV_YEAR : BK_IV_MONTH;
             ym_lo = f < ym_lo ? f : ym_lo;
             ym_hi = f > ym_hi ? f : ym_hi;
-            uint64_t m = u == U_YEAR ? v * 12 : v;
-            if ((u == U_YEAR && v > (uint64_t)INT32_MAX) || m > (uint64_t)INT32_MAX) goto overflow;
-            months += neg ? -(int64_t)m : (int64_t)m;
-            if (months > INT32_MAX || months < INT32_MIN) goto overflow;
+            if (v > (uint64_t)INT32_MAX + 1) goto overflow;
+            int64_t m = u == U_YEAR ? (int64_t)v * 12 : (int64_t)v;
+            months += neg ? -m : m;
+            if (months > (INT64_C(1) << 40) || months < -(INT64_C(1) << 40)) goto overflow;
         } else {
             static const int64_t us[] = {0, 0, 7 * BK_MICROS_PER_DAY, BK_MICROS_PER_DAY, US_HOUR,
                                          US_MINUTE, BK_MICROS_PER_SECOND, 1000, 1};
@@ -372,6 +376,7 @@ bool bk_interval_parse_units(const char *s, size_t len, bk_interval_units *out, 
         return false;
     }
     if (ym_hi >= 0) {
+        if (months > INT32_MAX || months < INT32_MIN) goto overflow;
         out->type = bk_type_interval(BK_TYPE_INTERVAL_YM, ym_lo, ym_hi);
         out->value = months;
     } else {

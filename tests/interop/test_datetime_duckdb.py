@@ -5,7 +5,7 @@ Spark's semantics (which Bricks follows) and DuckDB's agree: calendar arithmetic
 field extraction, truncation, DST resolution of wall-clock times outside an
 overlap, epoch seconds.  Cases where they differ on purpose are not here (DuckDB
 resolves a DST overlap to the later offset, java.time to the earlier; DuckDB's
-timestamp difference is calendar-based, Spark's counts microseconds).
+timestamp difference is an interval of days and µs, Spark's a day-time interval).
 """
 
 import json

@@ -17,6 +17,7 @@
  * maps a field to one of these functions (some only reachable that way: their
  * names start with "__").
  */
+#include <math.h>
 #include <string.h>
 
 #include "base/clock.h"
@@ -418,7 +419,36 @@ SIG(bind_make_timestamp_ntz, "make_timestamp_ntz", "IIIIIN", BK_TYPE_TIMESTAMP_N
 
 static bk_status op_ts_seconds(const exec_call *c, const dt_row *r, int64_t *o, bool *null,
                                bk_error *err) {
-    (void)c, (void)null;
+    const bk_type *t = c->expr->args[0]->type;
+    if (t->kind == BK_TYPE_DECIMAL) {
+        int64_t v = r->x[0];
+        for (int s = t->scale; s > 6; s--) {
+            if (v % 10)
+                return bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
+                                    "Rounding necessary: timestamp_seconds of a value with more "
+                                    "than microsecond precision.");
+            v /= 10;
+        }
+        for (int s = t->scale; s < 6; s++)
+            if (__builtin_mul_overflow(v, 10, &v))
+                return bk_error_set(err, BK_DATETIME_OVERFLOW, "long overflow");
+        *o = v;
+        return BK_OK;
+    }
+    if (t->kind == BK_TYPE_DOUBLE) {
+        /* SecondsToTimestamp of a fraction: µs truncated; NaN and infinities are NULL */
+        double d;
+        memcpy(&d, &r->x[0], sizeof d);
+        double us = d * 1e6;
+        if (isnan(us) || isinf(us)) {
+            *null = true;
+            return BK_OK;
+        }
+        if (us >= 9.2233720368547758e18 || us < -9.2233720368547758e18)
+            return bk_error_set(err, BK_DATETIME_OVERFLOW, "long overflow");
+        *o = (int64_t)us;
+        return BK_OK;
+    }
     return exec_dt_timestamp_seconds(r->x[0], o, err);
 }
 static bk_status op_ts_millis(const exec_call *c, const dt_row *r, int64_t *o, bool *null,
@@ -452,7 +482,22 @@ KERNEL(k_ts_millis, op_ts_millis)
 KERNEL(k_ts_micros, op_ts_micros)
 KERNEL(k_unix_seconds, op_unix_seconds)
 KERNEL(k_same, op_same)
-SIG(bind_ts_from_long, "timestamp_seconds", "L", BK_TYPE_TIMESTAMP)
+SIG(bind_ts_from_long, "timestamp_millis", "L", BK_TYPE_TIMESTAMP)
+/* timestamp_seconds also takes fractions (DECIMAL, FLOAT, DOUBLE: through DOUBLE). */
+static EXEC_BIND(bind_ts_seconds) {
+    (void)a;
+    if (args[0]->kind == BK_TYPE_DECIMAL && args[0]->precision <= 18) {
+        cast_to[0] = args[0]; /* exactly: more than 6 fraction digits must be zeros */
+        *result = T(BK_TYPE_TIMESTAMP);
+        return BK_OK;
+    }
+    if (exec_fnlib_is_numeric(args[0]) && !exec_fnlib_is_integral(args[0])) {
+        cast_to[0] = T(BK_TYPE_DOUBLE);
+        *result = T(BK_TYPE_TIMESTAMP);
+        return BK_OK;
+    }
+    return sig("timestamp_seconds", "L", BK_TYPE_TIMESTAMP, args, n_args, cast_to, result, err);
+}
 SIG(bind_unix_seconds, "unix_seconds", "T", BK_TYPE_BIGINT)
 SIG(bind_unix_date, "unix_date", "D", BK_TYPE_INT)
 SIG(bind_date_from_unix_date, "date_from_unix_date", "I", BK_TYPE_DATE)
@@ -593,9 +638,40 @@ static EXEC_KERNEL(k_to_date) {
     return run(call, args, n, out, err, op_to_date);
 }
 KERNEL(k_unix_timestamp, op_unix_timestamp)
-SIG(bind_to_timestamp, "to_timestamp", "S|S", BK_TYPE_TIMESTAMP)
-SIG(bind_to_timestamp_ntz, "to_timestamp_ntz", "S|S", BK_TYPE_TIMESTAMP_NTZ)
-SIG(bind_to_date, "to_date", "S|S", BK_TYPE_DATE)
+/*
+ * to_timestamp(x) / to_date(x) / date(x) / timestamp(x) with one argument: a CAST, so
+ * numbers (seconds since the epoch, for TIMESTAMP), dates and timestamps stay as they
+ * are; with a pattern the text is parsed.
+ */
+static bk_status bind_parse(const char *fn, bk_type_kind to, const bk_type *const *args,
+                            uint32_t n_args, const bk_type **cast_to, const bk_type **result,
+                            bk_error *err) {
+    const bk_type *t = args[0];
+    bool castable = t->kind == BK_TYPE_DATE || t->kind == BK_TYPE_TIMESTAMP ||
+                    t->kind == BK_TYPE_TIMESTAMP_NTZ ||
+                    (to != BK_TYPE_DATE && exec_fnlib_is_numeric(t));
+    if (n_args == 1 && castable) {
+        if (!exec_cast_supported(t, T(to), true))
+            return exec_fnlib_mismatch(err, fn, 0, "\"STRING\"", t);
+        cast_to[0] = t;
+        *result = T(to);
+        return BK_OK;
+    }
+    return sig(fn, "S|S", to, args, n_args, cast_to, result, err);
+}
+static EXEC_BIND(bind_to_timestamp) {
+    (void)a;
+    return bind_parse("to_timestamp", BK_TYPE_TIMESTAMP, args, n_args, cast_to, result, err);
+}
+static EXEC_BIND(bind_to_timestamp_ntz) {
+    (void)a;
+    return bind_parse("to_timestamp_ntz", BK_TYPE_TIMESTAMP_NTZ, args, n_args, cast_to, result,
+                      err);
+}
+static EXEC_BIND(bind_to_date) {
+    (void)a;
+    return bind_parse("to_date", BK_TYPE_DATE, args, n_args, cast_to, result, err);
+}
 SIG(bind_unix_timestamp, "unix_timestamp", "A|S", BK_TYPE_BIGINT)
 
 /* unix_timestamp(s) without a pattern: 'yyyy-MM-dd HH:mm:ss'. */
@@ -672,9 +748,9 @@ SIG(bind_current_timezone, "current_timezone", "", BK_TYPE_STRING)
 /* ---- intervals: make_ym_interval, make_dt_interval, extract fields ---- */
 
 static bk_status iv_overflow(bk_error *err) {
-    return bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
-                        "integer overflow. If necessary set \"spark.sql.ansi.enabled\" to "
-                        "\"false\" to bypass this error.");
+    return bk_error_set(err, BK_INTERVAL_ARITHMETIC_OVERFLOW,
+                        "[INTERVAL_ARITHMETIC_OVERFLOW.WITHOUT_SUGGESTION] Integer overflow while "
+                        "operating with intervals.");
 }
 
 static bk_status op_make_ym(const exec_call *c, const dt_row *r, int64_t *o, bool *null,
@@ -696,13 +772,9 @@ static bk_status op_make_dt(const exec_call *c, const dt_row *r, int64_t *o, boo
     for (int k = 0; k < 3; k++)
         if (__builtin_mul_overflow(r->x[k], unit[k], &part) ||
             __builtin_add_overflow(us, part, &us))
-            return bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
-                                "long overflow. If necessary set \"spark.sql.ansi.enabled\" to "
-                                "\"false\" to bypass this error.");
+            return iv_overflow(err);
     if (__builtin_add_overflow(us, r->x[3], &us)) /* the seconds, DECIMAL(18,6) unscaled */
-        return bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
-                            "long overflow. If necessary set \"spark.sql.ansi.enabled\" to "
-                            "\"false\" to bypass this error.");
+        return iv_overflow(err);
     *o = us;
     return BK_OK;
 }
@@ -897,7 +969,7 @@ const exec_fn_def exec_fn_datetime_defs[] = {
     {"make_timestamp", 6, 7, bind_make_timestamp, k_make_timestamp, NULL},
     {"try_make_timestamp", 6, 7, bind_make_timestamp, k_make_timestamp, NULL},
     {"make_timestamp_ntz", 6, 6, bind_make_timestamp_ntz, k_make_timestamp, NULL},
-    {"timestamp_seconds", 1, 1, bind_ts_from_long, k_ts_seconds, NULL},
+    {"timestamp_seconds", 1, 1, bind_ts_seconds, k_ts_seconds, NULL},
     {"timestamp_millis", 1, 1, bind_ts_from_long, k_ts_millis, NULL},
     {"timestamp_micros", 1, 1, bind_ts_from_long, k_ts_micros, NULL},
     {"unix_seconds", 1, 1, bind_unix_seconds, k_unix_seconds, NULL},
@@ -914,6 +986,8 @@ const exec_fn_def exec_fn_datetime_defs[] = {
     {"to_timestamp_ltz", 1, 2, bind_to_timestamp, k_to_timestamp, prep_parse_1},
     {"date_diff", 2, 2, bind_datediff, k_datediff, NULL},
     {"to_date", 1, 2, bind_to_date, k_to_date, prep_parse_1},
+    {"date", 1, 1, bind_to_date, k_to_date, NULL},
+    {"timestamp", 1, 1, bind_to_timestamp, k_to_timestamp, NULL},
     {"try_to_date", 1, 2, bind_to_date, k_to_date, prep_parse_1},
     {"unix_timestamp", 0, 2, bind_unix_timestamp, k_unix_timestamp, prep_unix_timestamp},
     {"to_unix_timestamp", 1, 2, bind_unix_timestamp, k_unix_timestamp, prep_unix_timestamp},

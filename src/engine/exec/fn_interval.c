@@ -10,7 +10,7 @@
  *                               zone's wall clock, then back to an instant)
  *   exec_fn_iv_ts_add           TIMESTAMP[_NTZ], INTERVAL_DT -> same (whole days on the
  *                               session zone's wall clock, the rest as µs)
- *   exec_fn_iv_ts_diff          TIMESTAMP[_NTZ] x2 -> INTERVAL_DT
+ *   exec_fn_iv_ts_diff          TIMESTAMP[_NTZ] x2 -> INTERVAL_DT (of the wall-clock times)
  *   exec_fn_iv_date_diff        DATE x2 -> INTERVAL DAY
  *   exec_fn_iv_add / _sub       two intervals of one kind
  *   exec_fn_iv_mul / _div       interval and BIGINT or DOUBLE (rounded half up)
@@ -171,9 +171,12 @@ static bk_status op_ts_add(const exec_call *c, const iv_args *x, int64_t *o, bk_
     return exec_iv_timestamp_add(x->a, x->b, zone(c), o, err);
 }
 
+/* DateTimeUtils.subtractTimestamps: the difference of the two wall-clock times. */
 static bk_status op_ts_diff(const exec_call *c, const iv_args *x, int64_t *o, bk_error *err) {
-    (void)c;
-    if (__builtin_sub_overflow(x->a, x->b, o)) return overflow(err, false);
+    const bk_tz *tz = zone(c);
+    int64_t a = tz ? bk_tz_utc_to_local(tz, x->a) : x->a;
+    int64_t b = tz ? bk_tz_utc_to_local(tz, x->b) : x->b;
+    if (__builtin_sub_overflow(a, b, o)) return overflow(err, false);
     return BK_OK;
 }
 

@@ -248,10 +248,13 @@ bk_status bind_cast(binder *b, exec_expr *e, const bk_type *to, const sql_expr *
 }
 
 const bk_type *bind_common_type(binder *b, const bk_type *x, const bk_type *y) {
-    /* INTERVAL HOUR and INTERVAL MINUTE: INTERVAL HOUR TO MINUTE */
-    if ((x->kind == BK_TYPE_INTERVAL_YM || x->kind == BK_TYPE_INTERVAL_DT) && x->kind == y->kind)
+    /* INTERVAL HOUR and INTERVAL MINUTE: INTERVAL HOUR TO MINUTE; no other type mixes in */
+    bool xi = x->kind == BK_TYPE_INTERVAL_YM || x->kind == BK_TYPE_INTERVAL_DT;
+    bool yi = y->kind == BK_TYPE_INTERVAL_YM || y->kind == BK_TYPE_INTERVAL_DT;
+    if (xi && x->kind == y->kind)
         return bk_type_interval(x->kind, BK_MIN(x->precision, y->precision),
                                 BK_MAX(x->scale, y->scale));
+    if ((xi || yi) && x->kind != BK_TYPE_VOID && y->kind != BK_TYPE_VOID) return NULL;
     if (bk_type_equal(x, y)) return x;
     const bk_type *t = plan_tightest_common_type(b->a, x, y, b->env->ansi);
     if (!t) t = plan_wider_common_type(b->a, x, y, b->env->ansi);
@@ -631,8 +634,9 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
                         "available yet.%s",
                         source(b, e), "");
     /* timestampadd(HOUR, n, ts), datediff(DAY, a, b), ...: the unit is a bare word */
-    if (e->n_args == 3 && e->args[0]->kind == SQL_E_COLUMN && e->args[0]->name.n == 1 &&
-        bind_is_unit_function(name))
+    if (e->n_args == 3 && bind_is_unit_function(name) &&
+        ((e->args[0]->kind == SQL_E_COLUMN && e->args[0]->name.n == 1) ||
+         e->args[0]->kind == SQL_E_STRING))
         return bind_unit_function(env, e, name, out, err);
     exec_expr **args;
     BK_TRY(bind_args(env, e, &args, err));

@@ -15,8 +15,9 @@
  *                                              TO SECOND
  *   INTERVAL ± INTERVAL (one kind), INTERVAL * number, number * INTERVAL, INTERVAL / number,
  *   - INTERVAL
- * A STRING operand next to a DATE is cast to DATE, next to a TIMESTAMP to TIMESTAMP,
- * next to an interval in * and / to DOUBLE.  Anything else with an interval is
+ * A STRING operand next to a DATE is cast to DATE, next to a TIMESTAMP or a day-time
+ * interval to TIMESTAMP (next to a year-month one it is a mismatch), next to an
+ * interval in * and / to DOUBLE; NULL next to an interval takes its type.  Anything else with an interval is
  * DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES.
  */
 #include <stdio.h>
@@ -56,11 +57,73 @@ static bk_status fail_at(binder *b, const sql_expr *e, bk_error *err, bk_code co
 
 /* ---- literals ---- */
 
-/* The literal's text, split: its string or number values and unit words. */
+/* One piece of an interval literal's text: a quoted value (escapes done) or a word. */
+typedef struct iv_tok {
+    const char *text;
+    size_t len;
+    bool quoted;
+} iv_tok;
+
+#define IV_MAX_TOKS 64
+
+/* Split the literal's source text; false on an unclosed quote or too many pieces. */
+static bool iv_split(binder *b, const char *s, size_t len, iv_tok *toks, uint32_t *n) {
+    *n = 0;
+    size_t i = 0;
+    while (i < len) {
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+            i++;
+            continue;
+        }
+        if (*n >= IV_MAX_TOKS) return false;
+        iv_tok *t = &toks[(*n)++];
+        if (s[i] == '\'') {
+            char *buf = bk_arena_alloc(b->a, len + 1);
+            if (!buf) return false;
+            size_t k = 0;
+            for (i++; i < len && s[i] != '\''; i++) {
+                if (s[i] == '\\' && i + 1 < len) {
+                    char c = s[++i];
+                    buf[k++] = c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c;
+                } else {
+                    buf[k++] = s[i];
+                }
+            }
+            if (i >= len) return false;
+            i++;
+            buf[k] = '\0';
+            *t = (iv_tok){buf, k, true};
+        } else {
+            size_t j = i;
+            while (j < len && s[j] != ' ' && s[j] != '\t' && s[j] != '\'') j++;
+            *t = (iv_tok){s + i, j - i, false};
+            i = j;
+        }
+    }
+    return true;
+}
+
+static bool tok_is(const iv_tok *t, const char *w) {
+    return !t->quoted && bk_str_ieq_cstr(bk_str_make(t->text, t->len), w);
+}
+
+/* A quoted value of a unit list must be a plain number: [+|-] digits [. digits]. */
+static bool plain_number(const iv_tok *t) {
+    size_t i = 0, n = t->len, d = 0;
+    while (i < n && (t->text[i] == ' ' || t->text[i] == '\t')) i++;
+    if (i < n && (t->text[i] == '-' || t->text[i] == '+')) i++;
+    while (i < n && (t->text[i] == ' ' || t->text[i] == '\t')) i++;
+    for (; i < n && t->text[i] >= '0' && t->text[i] <= '9'; i++) d++;
+    if (i < n && t->text[i] == '.')
+        for (i++; i < n && t->text[i] >= '0' && t->text[i] <= '9'; i++) d++;
+    while (i < n && (t->text[i] == ' ' || t->text[i] == '\t')) i++;
+    return d > 0 && i == n;
+}
+
 bk_status bind_interval_literal(binder *b, const sql_expr *e, exec_expr **out, bk_error *err) {
     const char *s = e->text;
     size_t len = e->text_len;
-    char why[200] = "";
+    char why[200] = "", msg[700];
     /* a sign before a quoted value applies to the whole literal: INTERVAL -'1-1' YEAR TO MONTH */
     bool negate = false;
     if (len && (s[0] == '-' || s[0] == '+')) {
@@ -72,47 +135,81 @@ bk_status bind_interval_literal(binder *b, const sql_expr *e, exec_expr **out, b
             len -= i;
         }
     }
-    /* the qualified form: one quoted value, then `unit TO unit` */
-    const char *q1 = memchr(s, '\'', len);
-    const char *q2 = q1 ? memchr(q1 + 1, '\'', len - (size_t)(q1 + 1 - s)) : NULL;
-    bool to = false;
-    if (q2) {
-        for (const char *p = q2 + 1; p + 3 < s + len; p++)
-            if (p[0] == ' ' && (p[1] | 0x20) == 't' && (p[2] | 0x20) == 'o' && p[3] == ' ')
-                to = true;
-    }
+    iv_tok toks[IV_MAX_TOKS];
+    uint32_t n;
+    if (!iv_split(b, s, len, toks, &n) || n == 0)
+        return fail_at(b, e, err, BK_PARSE_SYNTAX_ERROR, "Syntax error in the interval literal.",
+                       "");
     int64_t value;
     const bk_type *type;
-    if (to) {
+    bool has_to = false;
+    for (uint32_t i = 0; i < n; i++) has_to |= tok_is(&toks[i], "TO");
+    if (has_to) {
+        /* the qualified form: exactly 'value' start TO end */
+        if (n != 4 || !toks[0].quoted || !tok_is(&toks[2], "TO") || toks[1].quoted ||
+            toks[3].quoted)
+            return fail_at(b, e, err, BK_INVALID_INTERVAL_FORMAT,
+                           "Can only have a single from-to unit in the interval literal syntax.",
+                           "");
         char tt[96];
-        snprintf(tt, sizeof tt, "INTERVAL%.*s", (int)(s + len - (q2 + 1)), q2 + 1);
+        snprintf(tt, sizeof tt, "INTERVAL %.*s TO %.*s", (int)BK_MIN(toks[1].len, 30),
+                 toks[1].text, (int)BK_MIN(toks[3].len, 30), toks[3].text);
         type = bk_type_parse(b->a, tt, strlen(tt), why, sizeof why);
-        if (!type || !(type->kind == BK_TYPE_INTERVAL_YM || type->kind == BK_TYPE_INTERVAL_DT))
-            return fail_at(b, e, err, BK_PARSE_SYNTAX_ERROR,
-                           "Syntax error at or near the interval fields: ",
-                           why);
-        if (!bk_interval_parse_typed(type, q1 + 1, (size_t)(q2 - q1 - 1), &value, why,
-                                     sizeof why)) {
-            char tn[64], msg[600];
+        if (!type || !(type->kind == BK_TYPE_INTERVAL_YM || type->kind == BK_TYPE_INTERVAL_DT)) {
+            snprintf(msg, sizeof msg,
+                     "[INVALID_INTERVAL_FORMAT.UNSUPPORTED_FROM_TO_EXPRESSION] From-to interval "
+                     "%.*s to %.*s is not supported.",
+                     (int)BK_MIN(toks[1].len, 30), toks[1].text, (int)BK_MIN(toks[3].len, 30),
+                     toks[3].text);
+            return fail_at(b, e, err, BK_INVALID_INTERVAL_FORMAT, msg, "");
+        }
+        /* the outer sign goes into the text, so -'178956970-8' reaches the minimum */
+        const iv_tok *v = &toks[0];
+        char *body = bk_arena_alloc(b->a, v->len + 2);
+        if (!body) return bk_arena_oom(b->a, err);
+        size_t i = 0;
+        while (i < v->len && (v->text[i] == ' ' || v->text[i] == '\t' || v->text[i] == '\n')) i++;
+        bool inner_neg = i < v->len && v->text[i] == '-';
+        if (i < v->len && (v->text[i] == '-' || v->text[i] == '+')) i++;
+        snprintf(body, v->len + 2, "%s%.*s", negate != inner_neg ? "-" : "", (int)(v->len - i),
+                 v->text + i);
+        if (!bk_interval_parse_typed(type, body, strlen(body), &value, why, sizeof why)) {
+            char tn[64];
             bk_type_format(type, tn, sizeof tn);
             snprintf(msg, sizeof msg,
                      "[INVALID_INTERVAL_FORMAT.UNMATCHED_FORMAT_STRING] Interval string does not "
                      "match the %s format of \"%s\" when cast to \"%s\": '%.*s' (%s).",
                      type->kind == BK_TYPE_INTERVAL_YM ? "year-month" : "day-time", tn, tn,
-                     (int)(q2 - q1 - 1), q1 + 1, why);
+                     (int)BK_MIN(v->len, 100), v->text, why);
             return fail_at(b, e, err, BK_INVALID_INTERVAL_FORMAT, msg, "");
         }
+        negate = false;
     } else {
-        /* a unit list: drop the quotes around values ('30' year '25' month) */
-        char *list = bk_arena_alloc(b->a, len + 1);
+        /* a unit list: 'text' alone, or value unit [value unit ...] */
+        bool lone = n == 1 && toks[0].quoted;
+        char *list = bk_arena_alloc(b->a, len + 2 * n + 1);
         if (!list) return bk_arena_oom(b->a, err);
         size_t k = 0;
-        for (size_t i = 0; i < len; i++)
-            if (s[i] != '\'') list[k++] = s[i];
+        for (uint32_t i = 0; i < n; i++) {
+            if (toks[i].quoted && !lone && !plain_number(&toks[i]))
+                return fail_at(b, e, err, BK_INVALID_INTERVAL_FORMAT,
+                               "[INVALID_INTERVAL_FORMAT] Interval string must be a number "
+                               "before a unit in a multi-unit interval literal: ",
+                               toks[i].text);
+            memcpy(list + k, toks[i].text, toks[i].len);
+            k += toks[i].len;
+            list[k++] = ' ';
+        }
         list[k] = '\0';
         bk_interval_units u;
         if (!bk_interval_parse_units(list, k, &u, why, sizeof why)) {
-            char msg[600];
+            if (lone) {
+                snprintf(msg, sizeof msg,
+                         "[INVALID_TYPED_LITERAL] The value of the typed literal \"INTERVAL\" is "
+                         "invalid: '%.*s' (%s).",
+                         (int)BK_MIN(toks[0].len, 100), toks[0].text, why);
+                return fail_at(b, e, err, BK_INVALID_ARGUMENT, msg, "");
+            }
             snprintf(msg, sizeof msg,
                      "[INVALID_INTERVAL_FORMAT.INTERVAL_PARSING] Error parsing interval 'INTERVAL "
                      "%s': %s.",
@@ -124,8 +221,8 @@ bk_status bind_interval_literal(binder *b, const sql_expr *e, exec_expr **out, b
     }
     if (negate) {
         if (value == (type->kind == BK_TYPE_INTERVAL_YM ? INT32_MIN : INT64_MIN))
-            return fail_at(b, e, err, BK_INVALID_INTERVAL_FORMAT,
-                           "the negated interval overflows", ".");
+            return fail_at(b, e, err, BK_INTERVAL_ARITHMETIC_OVERFLOW,
+                           "Integer overflow while negating the interval literal", ".");
         value = -value;
     }
     bk_vector *v = bk_vector_make(b->a, type, 1);
@@ -189,6 +286,10 @@ static const bk_type *wider_iv(const bk_type *x, const bk_type *y) {
 static bk_status add_to_datetime(binder *b, exec_expr *d, exec_expr *iv, const sql_expr *at,
                                  exec_expr **out, bk_error *err) {
     const bk_type *it = iv->type;
+    /* a STRING is read as a TIMESTAMP next to a day-time interval (TimeAdd's input types);
+     * next to a year-month interval it is a type mismatch, as in Spark */
+    if (d->type->kind == BK_TYPE_STRING && it->kind == BK_TYPE_INTERVAL_YM)
+        return mismatch(b, at, d->type, it, err);
     if (d->type->kind == BK_TYPE_STRING || d->type->kind == BK_TYPE_VOID)
         BK_TRY(bind_cast(b, d, T(BK_TYPE_TIMESTAMP), at, &d, err));
     if (d->type->kind == BK_TYPE_DATE) {
@@ -219,6 +320,14 @@ bk_status bind_datetime_arith(binder *b, const char *op, exec_expr *l, exec_expr
     if (!is_iv(lt) && !is_iv(rt) && !l_date && !r_date && !is_ts(lt) && !is_ts(rt)) return BK_OK;
     if (!add && !sub && !mul && !div) return BK_OK;
     *handled = true;
+    /* interval ± NULL: NULL of the interval's type */
+    if ((add || sub) && is_iv(lt) && rt->kind == BK_TYPE_VOID) {
+        BK_TRY(bind_cast(b, r, lt, at, &r, err));
+        rt = lt;
+    } else if ((add || sub) && is_iv(rt) && lt->kind == BK_TYPE_VOID) {
+        BK_TRY(bind_cast(b, l, rt, at, &l, err));
+        lt = rt;
+    }
     /* interval with interval */
     if (is_iv(lt) && is_iv(rt)) {
         if (lt->kind != rt->kind || !(add || sub)) return mismatch(b, at, lt, rt, err);
@@ -281,8 +390,9 @@ bk_status bind_datetime_arith(binder *b, const char *op, exec_expr *l, exec_expr
 /* ---- timestampadd / timestampdiff ---- */
 
 bool bind_is_unit_function(const char *name) {
-    static const char *const names[] = {"timestampadd", "timestampdiff", "dateadd", "datediff",
-                                        "date_add", "date_diff", "timestamp_diff"};
+    static const char *const names[] = {"timestampadd", "timestampdiff", "dateadd",
+                                        "datediff",     "date_add",      "date_diff",
+                                        "timestamp_diff", "timediff",    "timestamp_add"};
     for (size_t i = 0; i < BK_ARRAY_LEN(names); i++)
         if (bk_str_ieq_cstr(bk_str_from_cstr(name), names[i])) return true;
     return false;
@@ -296,8 +406,10 @@ bool bind_is_unit_function(const char *name) {
 bk_status bind_unit_function(bind_env *env, const sql_expr *e, const char *name, exec_expr **out,
                              bk_error *err) {
     binder *b = env->b;
-    const char *unit = e->args[0]->name.parts[0].text;
+    const sql_expr *ue = e->args[0];
+    const char *unit = ue->kind == SQL_E_STRING ? "" : ue->name.parts[0].text;
     bool add = bk_str_ieq_cstr(bk_str_from_cstr(name), "timestampadd") ||
+               bk_str_ieq_cstr(bk_str_from_cstr(name), "timestamp_add") ||
                bk_str_ieq_cstr(bk_str_from_cstr(name), "dateadd") ||
                bk_str_ieq_cstr(bk_str_from_cstr(name), "date_add");
     static const char *const units[] = {"YEAR",   "QUARTER", "MONTH",  "WEEK",
@@ -311,7 +423,8 @@ bk_status bind_unit_function(bind_env *env, const sql_expr *e, const char *name,
                      "The value of parameter(s) `unit` in `%s` is invalid: expects one of the "
                      "units without quotes YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFYEAR, HOUR, "
                      "MINUTE, SECOND, MILLISECOND, MICROSECOND, but got the string literal '%s'.",
-                     add ? "timestampadd" : "timestampdiff", unit);
+                     add ? "timestampadd" : "timestampdiff",
+                     ue->kind == SQL_E_STRING ? ue->text : unit);
         return bind_error_at(b, e->args[0], err);
     }
     exec_expr **args = bk_arena_array(b->a, 3, sizeof *args);
