@@ -17,8 +17,8 @@
  *   - INTERVAL
  * A STRING operand next to a DATE is cast to DATE, next to a TIMESTAMP or a day-time
  * interval to TIMESTAMP (next to a year-month one it is a mismatch), next to an
- * interval in * and / to DOUBLE; NULL next to an interval takes its type.  Anything else with an interval is
- * DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES.
+ * interval in * and / to DOUBLE; NULL next to an interval takes its type.  Anything
+ * else with an interval is DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES.
  */
 #include <stdio.h>
 #include <string.h>
