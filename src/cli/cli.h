@@ -90,6 +90,7 @@ bk_status cli_csv_string(bk_buf *out, const char *s, size_t len) BK_MUST_USE;
 /* TIMESTAMP values print as wall-clock times in tz (the session zone); NULL = UTC. */
 struct bk_tz;
 void cli_set_display_zone(const struct bk_tz *tz);
+const struct bk_tz *cli_display_zone(void);
 
 /*
  * The bare text of a scalar value (no JSON quoting): what a map key becomes and

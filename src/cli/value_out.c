@@ -262,6 +262,8 @@ static const bk_tz *display_zone;
 
 void cli_set_display_zone(const bk_tz *tz) { display_zone = tz; }
 
+const bk_tz *cli_display_zone(void) { return display_zone; }
+
 static bool plain_text(const bk_vector *v, size_t row, char *dst, size_t cap) {
     const bk_type *t = v->type;
     switch (t->kind) {

@@ -35,6 +35,7 @@
 #include "base/mem.h"
 #include "base/tz.h"
 #include "engine/engine.h"
+#include "engine/exec/cast.h"
 
 typedef struct lines {
     char **items;
@@ -67,6 +68,15 @@ static int cmp_str(const void *a, const void *b) {
 /* The rows of a result as tab-separated text lines. */
 /* A TIMESTAMP as the wall clock of the session zone, the way Spark shows it. */
 static bk_status format_cell(const bk_vector *v, size_t r, const bk_tz *tz, bk_buf *b) {
+    if (tz && bk_type_is_nested(v->type)) { /* TIMESTAMPs inside: the session zone too */
+        bk_arena *a = bk_arena_new(NULL, "slt cell", 0);
+        exec_tz zone;
+        exec_tz_from(tz, &zone);
+        const bk_vector *local = a ? exec_vector_localize(a, v, &zone) : NULL;
+        bk_status st = local ? bk_vector_format_value(local, r, b) : BK_OUT_OF_MEMORY;
+        bk_arena_free(a);
+        return st;
+    }
     if (v->type->kind != BK_TYPE_TIMESTAMP || !tz || !bk_vector_is_valid(v, r))
         return bk_vector_format_value(v, r, b);
     char text[64];

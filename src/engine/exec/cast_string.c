@@ -341,9 +341,17 @@ bk_status cast_to_string(cast_ctx *c) {
             if (st != BK_OK) break;
         }
     } else {
+        /* TIMESTAMPs inside ARRAY / MAP / STRUCT print in the session zone too */
+        const bk_vector *in = c->o->tz && bk_type_is_nested(c->in->type)
+                                  ? exec_vector_localize(c->a, c->in, c->o->tz)
+                                  : c->in;
+        if (!in) {
+            bk_buf_destroy(&b);
+            return bk_arena_oom(c->a, c->err);
+        }
         CAST_FOR_ROWS(c, row) {
             starts[row] = b.len;
-            st = bk_vector_format_value(c->in, row, &b);
+            st = bk_vector_format_value(in, row, &b);
             if (st != BK_OK) break;
         }
     }

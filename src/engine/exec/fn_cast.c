@@ -9,10 +9,14 @@
 static int64_t zone_offset(void *tz, int64_t utc) { return bk_tz_utc_offset(tz, utc); }
 static int64_t zone_local_to_utc(void *tz, int64_t local) { return bk_tz_local_to_utc(tz, local); }
 
-void exec_fn_cast_zone(const exec_ctx *ctx, exec_tz *out) {
-    out->tz = (void *)(ctx && ctx->tz ? ctx->tz : bk_tz_utc());
+void exec_tz_from(const bk_tz *tz, exec_tz *out) {
+    out->tz = (void *)(tz ? tz : bk_tz_utc());
     out->utc_offset_us = zone_offset;
     out->local_to_utc = zone_local_to_utc;
+}
+
+void exec_fn_cast_zone(const exec_ctx *ctx, exec_tz *out) {
+    exec_tz_from(ctx ? ctx->tz : NULL, out);
 }
 
 bk_status exec_fn_cast(const exec_call *call, bk_vector *const *args, size_t n, bk_vector **out,
