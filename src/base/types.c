@@ -35,7 +35,29 @@ static const bk_type scalar_types[BK_TYPE_KIND_COUNT] = {
     [BK_TYPE_TIMESTAMP] = {.kind = BK_TYPE_TIMESTAMP},
     [BK_TYPE_TIMESTAMP_NTZ] = {.kind = BK_TYPE_TIMESTAMP_NTZ},
     [BK_TYPE_TIME] = {.kind = BK_TYPE_TIME},
+    [BK_TYPE_INTERVAL_YM] = {.kind = BK_TYPE_INTERVAL_YM, .precision = BK_IV_YEAR,
+                             .scale = BK_IV_MONTH},
+    [BK_TYPE_INTERVAL_DT] = {.kind = BK_TYPE_INTERVAL_DT, .precision = BK_IV_DAY,
+                             .scale = BK_IV_SECOND},
 };
+
+/* Every INTERVAL start TO end: [start][end] (only start <= end is filled). */
+#define IV_YM(s, e) {.kind = BK_TYPE_INTERVAL_YM, .precision = (s), .scale = (e)}
+#define IV_DT(s, e) {.kind = BK_TYPE_INTERVAL_DT, .precision = (s), .scale = (e)}
+static const bk_type ym_types[2][2] = {{IV_YM(0, 0), IV_YM(0, 1)}, {IV_YM(1, 1), IV_YM(1, 1)}};
+static const bk_type dt_types[4][4] = {
+    {IV_DT(0, 0), IV_DT(0, 1), IV_DT(0, 2), IV_DT(0, 3)},
+    {IV_DT(1, 1), IV_DT(1, 1), IV_DT(1, 2), IV_DT(1, 3)},
+    {IV_DT(2, 2), IV_DT(2, 2), IV_DT(2, 2), IV_DT(2, 3)},
+    {IV_DT(3, 3), IV_DT(3, 3), IV_DT(3, 3), IV_DT(3, 3)},
+};
+
+const bk_type *bk_type_interval(bk_type_kind kind, int start, int end) {
+    if (start < 0 || end < start) return NULL;
+    if (kind == BK_TYPE_INTERVAL_YM && end <= BK_IV_MONTH) return &ym_types[start][end];
+    if (kind == BK_TYPE_INTERVAL_DT && end <= BK_IV_SECOND) return &dt_types[start][end];
+    return NULL;
+}
 
 static bool is_parameterized(bk_type_kind kind) {
     return kind == BK_TYPE_DECIMAL || kind == BK_TYPE_ARRAY || kind == BK_TYPE_MAP ||
@@ -126,12 +148,14 @@ size_t bk_type_width(const bk_type *t) {
     case BK_TYPE_INT:
     case BK_TYPE_FLOAT:
     case BK_TYPE_DATE:
+    case BK_TYPE_INTERVAL_YM:
         return 4;
     case BK_TYPE_BIGINT:
     case BK_TYPE_DOUBLE:
     case BK_TYPE_TIMESTAMP:
     case BK_TYPE_TIMESTAMP_NTZ:
     case BK_TYPE_TIME:
+    case BK_TYPE_INTERVAL_DT:
         return 8;
     case BK_TYPE_DECIMAL:
         return t->precision <= BK_DECIMAL_INT64_MAX_PRECISION ? sizeof(int64_t) : sizeof(bk_i128);
@@ -223,7 +247,12 @@ static const char *const kind_names[BK_TYPE_KIND_COUNT] = {
     [BK_TYPE_ARRAY] = "ARRAY",
     [BK_TYPE_MAP] = "MAP",
     [BK_TYPE_STRUCT] = "STRUCT",
+    [BK_TYPE_INTERVAL_YM] = "INTERVAL",
+    [BK_TYPE_INTERVAL_DT] = "INTERVAL",
 };
+
+static const char *const ym_fields[] = {"YEAR", "MONTH"};
+static const char *const dt_fields[] = {"DAY", "HOUR", "MINUTE", "SECOND"};
 
 static bool is_word_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -285,6 +314,17 @@ static void format_type(out_text *o, const bk_type *t) {
         }
         put_str(o, ">");
         return;
+    case BK_TYPE_INTERVAL_YM:
+    case BK_TYPE_INTERVAL_DT: {
+        const char *const *f = t->kind == BK_TYPE_INTERVAL_YM ? ym_fields : dt_fields;
+        put_str(o, "INTERVAL ");
+        put_str(o, f[t->precision]);
+        if (t->scale != t->precision) {
+            put_str(o, " TO ");
+            put_str(o, f[t->scale]);
+        }
+        return;
+    }
     default:
         put_str(o, kind_names[t->kind]);
         return;
@@ -581,6 +621,40 @@ static const bk_type *parse_struct(parser *p) {
     return t ? t : oom(p);
 }
 
+/* The field named by the current word in `names` (n of them), or -1. */
+static int interval_field(parser *p, const char *const *names, int n) {
+    for (int i = 0; i < n; i++)
+        if (tok_is(p, names[i])) return i;
+    return -1;
+}
+
+/* interval_type -> field [TO field], the fields YEAR/MONTH or DAY/HOUR/MINUTE/SECOND. */
+static const bk_type *parse_interval(parser *p) {
+    bk_type_kind kind = BK_TYPE_INTERVAL_YM;
+    int start = interval_field(p, ym_fields, 2), end;
+    if (start < 0) {
+        kind = BK_TYPE_INTERVAL_DT;
+        start = interval_field(p, dt_fields, 4);
+    }
+    if (start < 0) {
+        fail_expected(p, "an interval field (YEAR, MONTH, DAY, HOUR, MINUTE or SECOND)");
+        return NULL;
+    }
+    next_token(p);
+    end = start;
+    if (tok_is(p, "TO")) {
+        next_token(p);
+        end = kind == BK_TYPE_INTERVAL_YM ? interval_field(p, ym_fields, 2)
+                                          : interval_field(p, dt_fields, 4);
+        if (end <= start) {
+            fail(p, "\"%.*s%s\" is not a valid interval type", SHOW_TEXT(p));
+            return NULL;
+        }
+        next_token(p);
+    }
+    return bk_type_interval(kind, start, end);
+}
+
 /* A kind name or synonym, with no parameters. */
 static const struct {
     const char *name;
@@ -651,6 +725,9 @@ static const bk_type *parse_type(parser *p) {
     } else if (tok_is(p, "DECIMAL") || tok_is(p, "DEC") || tok_is(p, "NUMERIC")) {
         next_token(p);
         t = parse_decimal(p);
+    } else if (tok_is(p, "INTERVAL")) {
+        next_token(p);
+        t = parse_interval(p);
     } else if (tok_is(p, "VARCHAR")) {
         next_token(p);
         t = parse_char(p, true);

@@ -15,6 +15,11 @@
  *   DOUBLE             double                  DECIMAL p > 18  bk_i128  unscaled
  *   ARRAY  offsets[n+1] + child 0              MAP     offsets[n+1] + child 0 keys, 1 values
  *   STRUCT children only (data == NULL)        VOID    no data; every row is NULL
+ *   INTERVAL_YM        int32_t  months         INTERVAL_DT     int64_t  µs
+ *
+ * The ANSI interval types carry their fields (Spark's YearMonthIntervalType(start,
+ * end), DayTimeIntervalType(start, end)) in precision/scale; the fields only change
+ * how a value is written, so bk_type_equal ignores them.
  */
 #ifndef BRICKS_BASE_TYPES_H
 #define BRICKS_BASE_TYPES_H
@@ -42,6 +47,8 @@ typedef enum bk_type_kind {
     BK_TYPE_ARRAY,
     BK_TYPE_MAP,
     BK_TYPE_STRUCT,
+    BK_TYPE_INTERVAL_YM, /* INTERVAL YEAR [TO MONTH] / MONTH: int32 months */
+    BK_TYPE_INTERVAL_DT, /* INTERVAL DAY [TO HOUR|MINUTE|SECOND] ... SECOND: int64 µs */
     BK_TYPE_KIND_COUNT
 } bk_type_kind;
 
@@ -52,8 +59,8 @@ typedef struct bk_type bk_type;
 
 struct bk_type {
     bk_type_kind kind;
-    uint8_t precision;          /* DECIMAL only */
-    uint8_t scale;              /* DECIMAL only */
+    uint8_t precision;          /* DECIMAL only; INTERVAL_*: the start field (BK_IV_*) */
+    uint8_t scale;              /* DECIMAL only; INTERVAL_*: the end field */
     uint32_t n_children;        /* ARRAY 1, MAP 2 (key, value), STRUCT n fields */
     const bk_type **children;   /* n_children entries */
     const char **field_names;   /* STRUCT only: n_children names */
@@ -71,6 +78,17 @@ typedef struct bk_str {
     const char *ptr;
     size_t len;
 } bk_str;
+
+/* Interval fields: YEAR, MONTH (INTERVAL_YM); DAY, HOUR, MINUTE, SECOND (INTERVAL_DT). */
+enum { BK_IV_YEAR = 0, BK_IV_MONTH = 1 };
+enum { BK_IV_DAY = 0, BK_IV_HOUR = 1, BK_IV_MINUTE = 2, BK_IV_SECOND = 3 };
+
+/*
+ * The interval type INTERVAL start [TO end] (a static singleton); NULL when the
+ * fields are out of order or range.  bk_type_scalar gives YEAR TO MONTH and
+ * DAY TO SECOND.
+ */
+const bk_type *bk_type_interval(bk_type_kind kind, int start, int end);
 
 /* Static singletons for the kinds with no parameters (NULL for DECIMAL/ARRAY/MAP/STRUCT). */
 const bk_type *bk_type_scalar(bk_type_kind kind);

@@ -5,6 +5,7 @@
  * bk_vector_format_value is the one place that turns a value into text, the way
  * Spark's CAST(x AS STRING) does, so the CLI, error messages and tests agree.
  */
+#include "base/interval.h"
 #include "base/vector.h"
 
 #include <math.h>
@@ -359,6 +360,12 @@ static bk_status format_rec(const bk_vector *v, size_t row, bk_buf *out, bool ne
         return format_map(v, row, out);
     case BK_TYPE_STRUCT:
         return format_struct(v, row, out);
+    case BK_TYPE_INTERVAL_YM:
+        n = (int)bk_interval_format(v->type, ((const int32_t *)data)[row], tmp, sizeof tmp);
+        break;
+    case BK_TYPE_INTERVAL_DT:
+        n = (int)bk_interval_format(v->type, ((const int64_t *)data)[row], tmp, sizeof tmp);
+        break;
     case BK_TYPE_VOID:
     case BK_TYPE_KIND_COUNT:
         return BK_INTERNAL;

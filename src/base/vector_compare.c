@@ -31,11 +31,13 @@ int bk_vector_compare(const bk_vector *a, size_t i, const bk_vector *b, size_t j
         return cmp_i64(((const int16_t *)a->data)[i], ((const int16_t *)b->data)[j]);
     case BK_TYPE_INT:
     case BK_TYPE_DATE:
+    case BK_TYPE_INTERVAL_YM:
         return cmp_i64(((const int32_t *)a->data)[i], ((const int32_t *)b->data)[j]);
     case BK_TYPE_BIGINT:
     case BK_TYPE_TIMESTAMP:
     case BK_TYPE_TIMESTAMP_NTZ:
     case BK_TYPE_TIME:
+    case BK_TYPE_INTERVAL_DT:
         return cmp_i64(((const int64_t *)a->data)[i], ((const int64_t *)b->data)[j]);
     case BK_TYPE_FLOAT:
         return cmp_double(((const float *)a->data)[i], ((const float *)b->data)[j]);

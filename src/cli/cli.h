@@ -87,6 +87,11 @@ bk_status cli_csv_value(bk_buf *out, const bk_vector *v, size_t row) BK_MUST_USE
 /* Append `s` as one CSV field, quoted when needed (always when `len` is 0). */
 bk_status cli_csv_string(bk_buf *out, const char *s, size_t len) BK_MUST_USE;
 
+/* TIMESTAMP values print as wall-clock times in tz (the session zone); NULL = UTC. */
+struct bk_tz;
+void cli_set_display_zone(const struct bk_tz *tz);
+const struct bk_tz *cli_display_zone(void);
+
 /*
  * The bare text of a scalar value (no JSON quoting): what a map key becomes and
  * what `meta` prints for statistics.  Nested values give their JSON text.

@@ -226,6 +226,7 @@ static bool run_statement(shell *sh, const char *sql, size_t len) {
         print_error(&err, sql, len);
         return false;
     }
+    cli_set_display_zone(r->tz);
     bk_arena *scratch = bk_arena_new(NULL, "shell output", 0);
     bk_status ps = BK_OK;
     if (r->table && r->table->schema->n_children > 0 && scratch)

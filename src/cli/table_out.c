@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "engine/exec/cast.h"
 #include "engine/exec/exec.h"
 
 /* Display width of UTF-8 text: code points (wide characters count one). */
@@ -47,7 +48,10 @@ static bk_status cell_text(bk_arena *a, const bk_vector *v, size_t row, const ch
                            size_t *width) {
     bk_buf b;
     bk_buf_init(&b);
-    bk_status s = bk_vector_format_value(v, row, &b);
+    /* TIMESTAMP in the session zone (cli_set_display_zone) */
+    bk_status s = v->type->kind == BK_TYPE_TIMESTAMP && bk_vector_is_valid(v, row)
+                      ? cli_text_value(&b, v, row)
+                      : bk_vector_format_value(v, row, &b);
     if (s == BK_OK) {
         /* control characters would break the table: show them as spaces */
         for (size_t i = 0; i < b.len; i++)
@@ -245,8 +249,39 @@ static bk_status print_json(bk_buf *out, const char *const *names, const exec_ta
     return bk_buf_append(out, first ? "]\n" : "\n]\n", first ? 2 : 3);
 }
 
+/*
+ * t with the TIMESTAMPs inside nested columns turned into the display zone's wall
+ * clock (exec_vector_localize), so the formatter prints them as Spark does; t itself
+ * when there is no zone.  Top-level TIMESTAMPs are converted cell by cell.
+ */
+static bk_status localized(bk_arena *a, const exec_table *t, const exec_table **out) {
+    *out = t;
+    if (!cli_display_zone()) return BK_OK;
+    exec_tz zone;
+    exec_tz_from(cli_display_zone(), &zone);
+    exec_table *copy = exec_table_make(a, t->schema);
+    if (!copy) return BK_OUT_OF_MEMORY;
+    bk_error err;
+    bk_error_clear(&err);
+    for (size_t i = 0; i < t->n_chunks; i++) {
+        exec_chunk c = t->chunks[i];
+        c.cols = bk_arena_array(a, c.n_cols ? c.n_cols : 1, sizeof *c.cols);
+        if (!c.cols) return BK_OUT_OF_MEMORY;
+        for (uint32_t k = 0; k < c.n_cols; k++) {
+            const bk_vector *v = t->chunks[i].cols[k];
+            if (bk_type_is_nested(v->type)) v = exec_vector_localize(a, v, &zone);
+            if (!v) return BK_OUT_OF_MEMORY;
+            c.cols[k] = (bk_vector *)v;
+        }
+        if (exec_table_push(copy, &c, &err) != BK_OK) return BK_OUT_OF_MEMORY;
+    }
+    *out = copy;
+    return BK_OK;
+}
+
 bk_status cli_print_table(bk_arena *a, bk_buf *out, cli_table_mode mode, const exec_table *t,
                           size_t max_rows) {
+    BK_TRY(localized(a, t, &t));
     const char *const *names = t->schema->field_names;
     switch (mode) {
     case CLI_MODE_BOX:

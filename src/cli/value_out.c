@@ -27,6 +27,8 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/interval.h"
+#include "base/tz.h"
 
 /* ---- numbers ---- */
 
@@ -255,6 +257,13 @@ static void float_text(const bk_vector *v, size_t row, char *dst, size_t cap) {
  * The text of a non-NULL scalar row that needs no escaping (numbers, booleans,
  * decimals, dates and times) into dst.  Returns false for the other kinds.
  */
+/* The session zone TIMESTAMP values are shown in (cli_set_display_zone); NULL = UTC. */
+static const bk_tz *display_zone;
+
+void cli_set_display_zone(const bk_tz *tz) { display_zone = tz; }
+
+const bk_tz *cli_display_zone(void) { return display_zone; }
+
 static bool plain_text(const bk_vector *v, size_t row, char *dst, size_t cap) {
     const bk_type *t = v->type;
     switch (t->kind) {
@@ -286,9 +295,20 @@ static bool plain_text(const bk_vector *v, size_t row, char *dst, size_t cap) {
     case BK_TYPE_DATE:
         bk_format_date(((const int32_t *)v->data)[row], dst, cap);
         return true;
-    case BK_TYPE_TIMESTAMP:
+    case BK_TYPE_TIMESTAMP: {
+        int64_t us = ((const int64_t *)v->data)[row];
+        bk_format_timestamp_micros(display_zone ? bk_tz_utc_to_local(display_zone, us) : us, dst,
+                                   cap);
+        return true;
+    }
     case BK_TYPE_TIMESTAMP_NTZ:
         bk_format_timestamp_micros(((const int64_t *)v->data)[row], dst, cap);
+        return true;
+    case BK_TYPE_INTERVAL_YM:
+        bk_interval_format(t, ((const int32_t *)v->data)[row], dst, cap);
+        return true;
+    case BK_TYPE_INTERVAL_DT:
+        bk_interval_format(t, ((const int64_t *)v->data)[row], dst, cap);
         return true;
     case BK_TYPE_TIME:
         bk_format_time_micros(((const int64_t *)v->data)[row], dst, cap);
@@ -321,6 +341,8 @@ bk_status cli_json_value(bk_buf *out, const bk_vector *v, size_t row) {
     case BK_TYPE_TIMESTAMP:
     case BK_TYPE_TIMESTAMP_NTZ:
     case BK_TYPE_TIME:
+    case BK_TYPE_INTERVAL_YM:
+    case BK_TYPE_INTERVAL_DT:
         plain_text(v, row, text, sizeof text);
         BK_TRY(bk_buf_append_u8(out, '"'));
         BK_TRY(append_cstr(out, text));

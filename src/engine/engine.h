@@ -36,6 +36,8 @@ typedef struct eng_result {
     exec_table *table;     /* the rows; a command's result has no columns and no rows */
     const char *statement; /* "SELECT", "SET", "CREATE VIEW", ... */
     char *explain;         /* EXPLAIN's text, also in the table */
+    const struct bk_tz *tz; /* the session zone the statement ran in: TIMESTAMP values
+                               display as wall-clock times in it (base/tz.h) */
 } eng_result;
 
 bk_status eng_session_open(const eng_options *o, eng_session **out, bk_error *err);

@@ -10,10 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/mem.h"
 #include "base/str.h"
 #include "base/thread.h"
+#include "base/tz.h"
 #include "engine/engine.h"
+#include "engine/session_tz.h"
 #include "engine/plan/plan.h"
 #include "engine/sql/sql.h"
 
@@ -189,12 +192,8 @@ static bk_status run_set(eng_session *s, const sql_stmt *st, bk_arena *a, eng_re
                             "The value '%s' in the config \"spark.sql.ansi.enabled\" is invalid. "
                             "It must be true or false.",
                             value);
-    if (key_eq(key, "spark.sql.session.timeZone") && !key_eq(value, "UTC") && !key_eq(value, "Z") &&
-        !key_eq(value, "GMT") && !key_eq(value, "+00:00"))
-        return bk_error_set(err, BK_UNSUPPORTED_FEATURE,
-                            "The feature is not supported: session time zones other than UTC "
-                            "(\"%s\") in this version.",
-                            value);
+    if (key_eq(key, "spark.sql.session.timeZone"))
+        BK_TRY(eng_session_zone(s->arena, value, &value, err));
     if (key_eq(key, "bricks.memory_limit")) {
         int64_t n;
         if (!bk_parse_i64(value, strlen(value), &n) || n < 0)
@@ -308,6 +307,12 @@ static bk_status run_statement(eng_session *s, const sql_stmt *st, const char *t
     ctx->pool = s->pool;
     ctx->ansi = key_eq(eng_setting(s, "spark.sql.ansi.enabled"), "true");
     ctx->memory_limit = memory_limit(s);
+    ctx->now_micros = bk_now_micros();
+    const bk_tz *tz = bk_tz_utc();
+    if (bk_tz_open(eng_setting(s, "spark.sql.session.timeZone"), &tz, err) != BK_OK)
+        return bk_tz_conf_error(eng_setting(s, "spark.sql.session.timeZone"), err);
+    ctx->tz = tz;
+    r->tz = tz;
     plan_env env = {.session = s, .view_sql = view_sql, .ansi = ctx->ansi, .exec = ctx};
     bk_mutex_lock(s->lock);
     s->running = ctx;

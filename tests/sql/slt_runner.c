@@ -31,8 +31,11 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/mem.h"
+#include "base/tz.h"
 #include "engine/engine.h"
+#include "engine/exec/cast.h"
 
 typedef struct lines {
     char **items;
@@ -63,7 +66,26 @@ static int cmp_str(const void *a, const void *b) {
 }
 
 /* The rows of a result as tab-separated text lines. */
-static void render_rows(const exec_table *t, lines *out) {
+/* A TIMESTAMP as the wall clock of the session zone, the way Spark shows it. */
+static bk_status format_cell(const bk_vector *v, size_t r, const bk_tz *tz, bk_buf *b) {
+    if (tz && bk_type_is_nested(v->type)) { /* TIMESTAMPs inside: the session zone too */
+        bk_arena *a = bk_arena_new(NULL, "slt cell", 0);
+        exec_tz zone;
+        exec_tz_from(tz, &zone);
+        const bk_vector *local = a ? exec_vector_localize(a, v, &zone) : NULL;
+        bk_status st = local ? bk_vector_format_value(local, r, b) : BK_OUT_OF_MEMORY;
+        bk_arena_free(a);
+        return st;
+    }
+    if (v->type->kind != BK_TYPE_TIMESTAMP || !tz || !bk_vector_is_valid(v, r))
+        return bk_vector_format_value(v, r, b);
+    char text[64];
+    size_t n = bk_format_timestamp_micros(bk_tz_utc_to_local(tz, ((const int64_t *)v->data)[r]),
+                                          text, sizeof text);
+    return bk_buf_append(b, text, n < sizeof text ? n : sizeof text - 1);
+}
+
+static void render_rows(const exec_table *t, const bk_tz *tz, lines *out) {
     bk_buf b;
     bk_buf_init(&b);
     for (size_t i = 0; i < t->n_chunks; i++) {
@@ -73,7 +95,7 @@ static void render_rows(const exec_table *t, lines *out) {
             for (uint32_t k = 0; k < c->n_cols; k++) {
                 if (k && bk_buf_append_u8(&b, '\t') != BK_OK) exit(2);
                 size_t before = b.len;
-                if (bk_vector_format_value(c->cols[k], r, &b) != BK_OK) exit(2);
+                if (format_cell(c->cols[k], r, tz, &b) != BK_OK) exit(2);
                 if (b.len == before && bk_vector_is_valid(c->cols[k], r) &&
                     bk_buf_append(&b, "(empty)", 7) != BK_OK)
                     exit(2);
@@ -228,7 +250,7 @@ static void run_file(file_run *fr) {
             while (*p == ' ') p++;
             snprintf(mode, sizeof mode, "%s", p);
             lines got = {0};
-            render_rows(r->table, &got);
+            render_rows(r->table, r->tz, &got);
             uint32_t n_cols = r->table->schema->n_children;
             if (strlen(types) != n_cols) {
                 char a[32], b[32];

@@ -246,12 +246,33 @@ BK_TEST(types_parse_respects_len) {
     bk_arena_free(a);
 }
 
+BK_TEST(types_parse_intervals) {
+    bk_arena *a = bk_arena_new(NULL, "t", 0);
+    ASSERT_STR_EQ(reformat(a, "interval year to month"), "INTERVAL YEAR TO MONTH");
+    ASSERT_STR_EQ(reformat(a, "INTERVAL month"), "INTERVAL MONTH");
+    ASSERT_STR_EQ(reformat(a, "interval day to second"), "INTERVAL DAY TO SECOND");
+    ASSERT_STR_EQ(reformat(a, "interval hour to minute"), "INTERVAL HOUR TO MINUTE");
+    ASSERT_STR_EQ(reformat(a, "array<interval day>"), "ARRAY<INTERVAL DAY>");
+    ASSERT_EQ(bk_type_width(bk_type_scalar(BK_TYPE_INTERVAL_YM)), 4);
+    ASSERT_EQ(bk_type_width(bk_type_scalar(BK_TYPE_INTERVAL_DT)), 8);
+    ASSERT_TRUE(bk_type_interval(BK_TYPE_INTERVAL_DT, BK_IV_SECOND, BK_IV_DAY) == NULL);
+    ASSERT_TRUE(bk_type_equal(bk_type_interval(BK_TYPE_INTERVAL_DT, 0, 0),
+                              bk_type_interval(BK_TYPE_INTERVAL_DT, 1, 3)));
+    bk_arena_free(a);
+}
+
 BK_TEST(types_parse_errors) {
     bk_arena *a = bk_arena_new(NULL, "t", 0);
     ASSERT_STR_EQ(reformat(a, ""), "ERROR: empty data type");
     ASSERT_STR_EQ(reformat(a, "   "), "ERROR: empty data type");
     ASSERT_STR_EQ(reformat(a, "integr"), "ERROR: unsupported data type \"integr\"");
-    ASSERT_STR_EQ(reformat(a, "interval"), "ERROR: unsupported data type \"interval\"");
+    ASSERT_STR_EQ(reformat(a, "interval"),
+                  "ERROR: syntax error in data type \"interval\": expected an interval field "
+                  "(YEAR, MONTH, DAY, HOUR, MINUTE or SECOND) at end of input");
+    ASSERT_STR_EQ(reformat(a, "interval second to day"),
+                  "ERROR: \"interval second to day\" is not a valid interval type");
+    ASSERT_STR_EQ(reformat(a, "interval year to day"),
+                  "ERROR: \"interval year to day\" is not a valid interval type");
     ASSERT_STR_EQ(reformat(a, "array<int"),
                   "ERROR: syntax error in data type \"array<int\": expected \">\" at end of "
                   "input");

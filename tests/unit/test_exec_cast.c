@@ -336,8 +336,12 @@ BK_TEST(cast_string_to_datetime) {
                   "2024-01-02 04:34:05|2024-01-02 03:04:05|2024-01-02 02:04:05|"
                   "2024-01-02 00:00:00");
     ASSERT_STR_EQ(CAST(a, "STRING", "TIMESTAMP", &TRY, "2024-01-02 24:00:00", "2024-01-02 3",
-                       "2024-01-02 03:04:05 America/New_York", "2024-01-02 03:04:05+19:00"),
+                       "2024-01-02 03:04:05 America/Nowhere", "2024-01-02 03:04:05+19:00"),
                   "NULL|NULL|NULL|NULL");
+    /* a region zone ID after the time (from the tz database) */
+    ASSERT_STR_EQ(CAST(a, "STRING", "TIMESTAMP", &ANSI, "2024-01-02 03:04:05 America/New_York",
+                       "2024-07-02 03:04:05 America/New_York"),
+                  "2024-01-02 08:04:05|2024-07-02 07:04:05");
     /* TIMESTAMP_NTZ ignores a written zone */
     ASSERT_STR_EQ(CAST(a, "STRING", "TIMESTAMP_NTZ", &ANSI, "2024-01-02 03:04:05+08:00"),
                   "2024-01-02 03:04:05");

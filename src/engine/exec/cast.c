@@ -63,6 +63,8 @@ bool exec_cast_supported(const bk_type *from, const bk_type *to, bool ansi) {
         return true;
     }
     if (to->kind == BK_TYPE_STRING) return true; /* nested values print as text */
+    if (from->kind >= BK_TYPE_INTERVAL_YM || to->kind >= BK_TYPE_INTERVAL_YM)
+        return cast_interval_supported(from, to);
     if (bk_type_is_nested(from) || bk_type_is_nested(to) || to->kind == BK_TYPE_VOID) return false;
     return scalar_castable(from->kind, to->kind, ansi);
 }
@@ -321,6 +323,7 @@ static bk_status dispatch(cast_ctx *c) {
     if (to == BK_TYPE_STRING) return cast_to_string(c);
     if (from == BK_TYPE_ARRAY || from == BK_TYPE_MAP) return cast_list(c);
     if (from == BK_TYPE_STRUCT) return cast_struct(c);
+    if (from >= BK_TYPE_INTERVAL_YM || to >= BK_TYPE_INTERVAL_YM) return cast_interval(c);
     if (from == BK_TYPE_STRING) return cast_from_string(c);
     bool dt_from =
         from == BK_TYPE_DATE || from == BK_TYPE_TIMESTAMP || from == BK_TYPE_TIMESTAMP_NTZ;

@@ -88,4 +88,23 @@ bk_status exec_cast_sel(bk_arena *a, const bk_vector *in, const uint32_t *sel, s
                         const bk_type *to, const exec_cast_opts *o, bk_vector **out,
                         bk_error *err) BK_MUST_USE;
 
+/*
+ * v with every TIMESTAMP in it, nested ones too, turned into the wall-clock time of
+ * tz as a TIMESTAMP_NTZ, for display: bk_vector_format_value then prints what Spark
+ * shows in the session zone.  v itself when it holds no TIMESTAMP; else a copy in
+ * `a` sharing everything but the TIMESTAMP data.  NULL on OOM.
+ */
+const bk_vector *exec_vector_localize(bk_arena *a, const bk_vector *v, const exec_tz *tz);
+
+/* tz (base/tz.h; NULL = UTC) as the two callbacks of an exec_tz. */
+struct bk_tz;
+void exec_tz_from(const struct bk_tz *tz, exec_tz *out);
+
+/*
+ * A timestamp text ending in a region zone ID after a space ("2024-01-01 10:00:00
+ * America/Los_Angeles"), which base/dtparse leaves to the tz database: the instant
+ * (or for ntz the wall clock as written).  False when the text is not of that form.
+ */
+bool exec_cast_timestamp_region(const char *s, size_t len, bool ntz, int64_t *out);
+
 #endif

@@ -107,6 +107,9 @@ bk_status cast_numeric(cast_ctx *c); /* BOOLEAN, integral, FLOAT, DOUBLE, DECIMA
 bk_status cast_from_string(cast_ctx *c);
 bk_status cast_to_string(cast_ctx *c);
 bk_status cast_datetime(cast_ctx *c); /* DATE, TIMESTAMP, TIMESTAMP_NTZ with each other/numbers */
+/* cast_interval.c: the ANSI intervals with STRING and integral types */
+bool cast_interval_supported(const bk_type *from, const bk_type *to);
+bk_status cast_interval(cast_ctx *c);
 
 /* Cast the whole of `in` (active rows of c) through an intermediate type `via`. */
 bk_status cast_via(cast_ctx *c, const bk_type *via);

@@ -24,6 +24,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/dtparse.h"
+#include "base/tz.h"
 #include "base/str.h"
 #include "engine/exec/cast_int.h"
 
@@ -224,13 +225,31 @@ static bk_status str_to_date(cast_ctx *c) {
     return BK_OK;
 }
 
+bool exec_cast_timestamp_region(const char *s, size_t len, bool ntz, int64_t *out) {
+    while (len && (unsigned char)s[len - 1] <= ' ') len--;
+    size_t j = len;
+    while (j > 0 && s[j - 1] != ' ') j--;
+    if (j == 0 || j == len) return false;
+    bool letter = false;
+    for (size_t k = j; k < len; k++) letter |= (s[k] | 0x20) >= 'a' && (s[k] | 0x20) <= 'z';
+    bk_dtparse_ts ts;
+    const bk_tz *tz;
+    bk_error ignore;
+    if (!letter || !bk_dtparse_timestamp(s, j - 1, &ts) || ts.has_zone ||
+        bk_tz_open_n(s + j, len - j, &tz, &ignore) != BK_OK)
+        return false;
+    *out = ntz ? ts.local_micros : bk_tz_local_to_utc(tz, ts.local_micros);
+    return true;
+}
+
 static bk_status str_to_timestamp(cast_ctx *c, bool ntz) {
     const bk_str *src = c->in->data;
     int64_t *dst = c->out->data;
     CAST_FOR_ROWS(c, row) {
         bk_dtparse_ts ts;
         if (!bk_dtparse_timestamp(src[row].ptr, src[row].len, &ts)) {
-            CAST_BAD(c, row, CAST_FAIL_INVALID);
+            if (!exec_cast_timestamp_region(src[row].ptr, src[row].len, ntz, &dst[row]))
+                CAST_BAD(c, row, CAST_FAIL_INVALID);
             continue;
         }
         if (ntz)
@@ -322,9 +341,17 @@ bk_status cast_to_string(cast_ctx *c) {
             if (st != BK_OK) break;
         }
     } else {
+        /* TIMESTAMPs inside ARRAY / MAP / STRUCT print in the session zone too */
+        const bk_vector *in = c->o->tz && bk_type_is_nested(c->in->type)
+                                  ? exec_vector_localize(c->a, c->in, c->o->tz)
+                                  : c->in;
+        if (!in) {
+            bk_buf_destroy(&b);
+            return bk_arena_oom(c->a, c->err);
+        }
         CAST_FOR_ROWS(c, row) {
             starts[row] = b.len;
-            st = bk_vector_format_value(c->in, row, &b);
+            st = bk_vector_format_value(in, row, &b);
             if (st != BK_OK) break;
         }
     }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/types.h"
 
 #define MICROS_PER_MINUTE (60 * BK_MICROS_PER_SECOND)
 #define MICROS_PER_HOUR (60 * MICROS_PER_MINUTE)
@@ -492,4 +493,41 @@ int64_t exec_dt_convert_timezone(const bk_tz *src, const bk_tz *tgt, int64_t ntz
 
 int32_t exec_dt_current_date(int64_t now_micros, const bk_tz *tz) {
     return exec_dt_timestamp_to_date(now_micros, tz);
+}
+
+bool exec_dt_special_value(const char *s, size_t len, int kind, int64_t now_micros,
+                           const bk_tz *tz, int64_t *out) {
+    while (len && (*s == ' ' || *s == '\t')) s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
+    static const char *const words[] = {"epoch", "now", "today", "tomorrow", "yesterday"};
+    int w = -1;
+    for (int i = 0; i < 5; i++) {
+        size_t n = strlen(words[i]);
+        if (n != len) continue;
+        bool eq = true;
+        for (size_t k = 0; k < n; k++) eq &= (s[k] | 0x20) == words[i][k];
+        if (eq) w = i;
+    }
+    if (w < 0) return false;
+    if (w == 0) {
+        *out = 0;
+        return true;
+    }
+    int32_t today = exec_dt_current_date(now_micros, tz);
+    if (w == 1 && kind == BK_TYPE_TIMESTAMP) {
+        *out = now_micros;
+        return true;
+    }
+    if (w == 1 && kind == BK_TYPE_TIMESTAMP_NTZ) {
+        *out = tz ? bk_tz_utc_to_local(tz, now_micros) : now_micros;
+        return true;
+    }
+    int32_t day = today + (w == 3 ? 1 : w == 4 ? -1 : 0);
+    if (kind == BK_TYPE_DATE)
+        *out = day;
+    else if (kind == BK_TYPE_TIMESTAMP)
+        *out = exec_dt_date_to_timestamp(day, tz);
+    else
+        *out = (int64_t)day * BK_MICROS_PER_DAY;
+    return true;
 }

@@ -179,4 +179,14 @@ int64_t exec_dt_convert_timezone(const bk_tz *src, const bk_tz *tgt, int64_t ntz
 /* current_date in tz for the statement's start instant now_micros. */
 int32_t exec_dt_current_date(int64_t now_micros, const bk_tz *tz);
 
+/*
+ * Spark's special datetime values of typed literals (DateTimeUtils.convertSpecialDate /
+ * convertSpecialTimestamp), any case, spaces around: 'epoch', 'now', 'today',
+ * 'tomorrow', 'yesterday' ('now' is today for a DATE).  kind is BK_TYPE_DATE (days),
+ * BK_TYPE_TIMESTAMP (an instant; days start at midnight in tz) or BK_TYPE_TIMESTAMP_NTZ
+ * (the wall clock of tz).  False for any other text.
+ */
+bool exec_dt_special_value(const char *s, size_t len, int kind, int64_t now_micros,
+                           const bk_tz *tz, int64_t *out);
+
 #endif

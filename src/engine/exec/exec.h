@@ -92,6 +92,8 @@ typedef struct exec_ctx {
     size_t memory_limit; /* bytes for operator state (0: none) */
     atomic_bool cancel;  /* set from any thread: the query stops with BK_CANCELLED */
     _Atomic uint64_t rows_read; /* rows the sources produced so far (for progress lines) */
+    const struct bk_tz *tz; /* spark.sql.session.timeZone (base/tz.h); NULL = UTC */
+    int64_t now_micros;     /* the statement's start (current_timestamp), µs since the epoch */
 } exec_ctx;
 
 /* BK_CANCELLED, filled in err, when the query was cancelled; else BK_OK. */

@@ -90,12 +90,14 @@ static bk_status compare_rows(cmp_op op, const bk_vector *a0, const bk_vector *a
         break;
     case BK_TYPE_INT:
     case BK_TYPE_DATE:
+    case BK_TYPE_INTERVAL_YM:
         CMP_LOOP(int32_t, SCALAR_CMP);
         break;
     case BK_TYPE_BIGINT:
     case BK_TYPE_TIMESTAMP:
     case BK_TYPE_TIMESTAMP_NTZ:
     case BK_TYPE_TIME:
+    case BK_TYPE_INTERVAL_DT:
         CMP_LOOP(int64_t, SCALAR_CMP);
         break;
     case BK_TYPE_DECIMAL:

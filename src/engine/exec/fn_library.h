@@ -33,6 +33,18 @@ extern const size_t exec_fn_math_n;
 extern const exec_fn_def exec_fn_misc_defs[];
 extern const size_t exec_fn_misc_n;
 
+/* fn_datetime.c */
+extern const exec_fn_def exec_fn_datetime_defs[];
+extern const size_t exec_fn_datetime_n;
+/*
+ * The function that extract(field FROM x) / date_part('field', x) calls for a
+ * field name with Spark's synonyms (fn_datetime.c) and the source's type (intervals
+ * have YEAR, MONTH or DAY, HOUR, MINUTE, SECOND), or NULL for a field the source does
+ * not have.  *is_second: SECOND, whose result is DECIMAL(8,6).
+ */
+const char *exec_fn_extract_name(const char *field, size_t len, const bk_type *source,
+                                 bool *is_second);
+
 /* The definition named `name` (lower case, NUL-terminated) in any table, or NULL. */
 const exec_fn_def *exec_fn_lookup(const char *name);
 

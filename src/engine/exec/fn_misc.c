@@ -252,6 +252,13 @@ static bk_status type_text(const bk_type *t, bk_buf *b) {
             BK_TRY(type_text(t->children[k], b));
         }
         return bk_buf_printf(b, ">");
+    case BK_TYPE_INTERVAL_YM:
+    case BK_TYPE_INTERVAL_DT: { /* "interval day to second": the SQL spelling in lower case */
+        char text[64];
+        bk_type_format(t, text, sizeof text);
+        for (char *c = text; *c; c++) *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+        return bk_buf_printf(b, "%s", text);
+    }
     default:
         return bk_buf_printf(
             b, "%s", t->kind < BK_TYPE_KIND_COUNT && names[t->kind] ? names[t->kind] : "unknown");

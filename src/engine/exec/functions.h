@@ -68,11 +68,31 @@ EXEC_KERNEL(exec_fn_in_set);
 
 /* fn_cast.c: CAST / TRY_CAST to expr->type (expr->state: NULL, or (void *)1 for TRY_CAST) */
 EXEC_KERNEL(exec_fn_cast);
+/* The session zone of ctx (UTC when it has none) as cast.h's exec_tz. */
+struct exec_tz;
+void exec_fn_cast_zone(const exec_ctx *ctx, struct exec_tz *out);
 
-/* fn_date_basic.c: date + months and days (interval literals), year/month/day of a DATE */
-EXEC_KERNEL(exec_fn_date_add_interval); /* args: DATE, INT months, INT days */
-EXEC_KERNEL(exec_fn_year);
-EXEC_KERNEL(exec_fn_month);
-EXEC_KERNEL(exec_fn_dayofmonth);
+/* fn_interval.c: datetime and interval arithmetic (operand types in its header comment) */
+EXEC_KERNEL(exec_fn_iv_date_add_months);
+EXEC_KERNEL(exec_fn_iv_date_add_days);
+EXEC_KERNEL(exec_fn_iv_ts_add_months);
+EXEC_KERNEL(exec_fn_iv_ts_add);
+EXEC_KERNEL(exec_fn_iv_ts_diff);
+EXEC_KERNEL(exec_fn_iv_date_diff);
+EXEC_KERNEL(exec_fn_iv_add);
+EXEC_KERNEL(exec_fn_iv_sub);
+EXEC_KERNEL(exec_fn_iv_mul);
+EXEC_KERNEL(exec_fn_iv_div);
+EXEC_KERNEL(exec_fn_iv_negate);
+/*
+ * TIMESTAMP + day-time µs (whole days on tz's wall clock, DateTimeUtils.timestampAddDayTime)
+ * and + months (on the wall clock, the day clamped); tz NULL for TIMESTAMP_NTZ.
+ * ARITHMETIC_OVERFLOW past the int64 range.
+ */
+struct bk_tz;
+bk_status exec_iv_timestamp_add(int64_t ts, int64_t micros, const struct bk_tz *tz, int64_t *out,
+                                bk_error *err);
+bk_status exec_iv_timestamp_add_months(int64_t ts, int64_t months, const struct bk_tz *tz,
+                                       int64_t *out, bk_error *err);
 
 #endif

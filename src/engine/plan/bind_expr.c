@@ -18,7 +18,9 @@
 #include "base/dtparse.h"
 #include "base/i128.h"
 #include "base/str.h"
+#include "base/tz.h"
 #include "engine/exec/cast.h"
+#include "engine/exec/datetime_fn.h"
 #include "engine/exec/fn_library.h"
 #include "engine/exec/functions.h"
 #include "engine/plan/binder_int.h"
@@ -170,6 +172,18 @@ static bk_status string_literal(binder *b, const sql_expr *e, exec_expr **out, b
 }
 
 static bk_status typed_literal(binder *b, const sql_expr *e, exec_expr **out, bk_error *err) {
+    /* DATE 'today', TIMESTAMP 'now', ...: in the session zone, at the statement's start */
+    int64_t special;
+    const exec_ctx *ctx = b->env->exec;
+    bk_type_kind kind = strcmp(e->type_name, "DATE") == 0            ? BK_TYPE_DATE
+                        : strcmp(e->type_name, "TIMESTAMP_NTZ") == 0 ? BK_TYPE_TIMESTAMP_NTZ
+                                                                     : BK_TYPE_TIMESTAMP;
+    if (ctx && exec_dt_special_value(e->text, e->text_len, kind, ctx->now_micros,
+                                     ctx->tz ? ctx->tz : bk_tz_utc(), &special)) {
+        int32_t d = (int32_t)special;
+        *out = const_of(b, T(kind), kind == BK_TYPE_DATE ? (const void *)&d : &special);
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    }
     if (strcmp(e->type_name, "DATE") == 0) {
         int32_t d;
         if (!bk_dtparse_date(e->text, e->text_len, &d))
@@ -182,13 +196,20 @@ static bk_status typed_literal(binder *b, const sql_expr *e, exec_expr **out, bk
     }
     bool ntz = strcmp(e->type_name, "TIMESTAMP_NTZ") == 0;
     bk_dtparse_ts ts;
+    if (exec_cast_timestamp_region(e->text, e->text_len, ntz, &special)) { /* '… Europe/Paris' */
+        *out = const_of(b, T(kind), &special);
+        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    }
     if (!bk_dtparse_timestamp(e->text, e->text_len, &ts))
         return error_at(b, e, err, BK_INVALID_ARGUMENT,
                         "[INVALID_TYPED_LITERAL] The value of the typed literal \"%s\" is invalid: "
                         "'%s'.",
                         e->type_name, e->text);
     int64_t micros = ts.local_micros;
-    if (!ntz && ts.has_zone) micros -= (int64_t)ts.zone_offset * BK_MICROS_PER_SECOND;
+    if (!ntz && ts.has_zone)
+        micros -= (int64_t)ts.zone_offset * BK_MICROS_PER_SECOND;
+    else if (!ntz && b->env->exec && b->env->exec->tz)
+        micros = bk_tz_local_to_utc(b->env->exec->tz, micros); /* the session zone's wall clock */
     *out = const_of(b, T(ntz ? BK_TYPE_TIMESTAMP_NTZ : BK_TYPE_TIMESTAMP), &micros);
     return *out ? BK_OK : bk_arena_oom(b->a, err);
 }
@@ -203,7 +224,9 @@ bk_status bind_const_value(binder *b, const exec_expr *e, bk_vector **out, bk_er
 
 bk_status bind_cast(binder *b, exec_expr *e, const bk_type *to, const sql_expr *at, exec_expr **out,
                     bk_error *err) {
-    if (bk_type_equal(e->type, to)) {
+    /* (interval types of one kind are equal whatever their fields; the fields still matter) */
+    if (bk_type_equal(e->type, to) && e->type->precision == to->precision &&
+        e->type->scale == to->scale) {
         *out = e;
         return BK_OK;
     }
@@ -225,6 +248,13 @@ bk_status bind_cast(binder *b, exec_expr *e, const bk_type *to, const sql_expr *
 }
 
 const bk_type *bind_common_type(binder *b, const bk_type *x, const bk_type *y) {
+    /* INTERVAL HOUR and INTERVAL MINUTE: INTERVAL HOUR TO MINUTE; no other type mixes in */
+    bool xi = x->kind == BK_TYPE_INTERVAL_YM || x->kind == BK_TYPE_INTERVAL_DT;
+    bool yi = y->kind == BK_TYPE_INTERVAL_YM || y->kind == BK_TYPE_INTERVAL_DT;
+    if (xi && x->kind == y->kind)
+        return bk_type_interval(x->kind, BK_MIN(x->precision, y->precision),
+                                BK_MAX(x->scale, y->scale));
+    if ((xi || yi) && x->kind != BK_TYPE_VOID && y->kind != BK_TYPE_VOID) return NULL;
     if (bk_type_equal(x, y)) return x;
     const bk_type *t = plan_tightest_common_type(b->a, x, y, b->env->ansi);
     if (!t) t = plan_wider_common_type(b->a, x, y, b->env->ansi);
@@ -311,6 +341,9 @@ bk_status bind_binary(binder *b, const char *op, exec_expr *l, exec_expr *r, con
         *out = call2(b, op, cmps[i].k, T(BK_TYPE_BOOLEAN), l, r);
         return *out ? BK_OK : bk_arena_oom(b->a, err);
     }
+    bool handled;
+    BK_TRY(bind_datetime_arith(b, op, l, r, at, &handled, out, err));
+    if (handled) return BK_OK;
     plan_arith_op aop;
     if (!strcmp(op, "+"))
         aop = PLAN_ARITH_ADD;
@@ -541,9 +574,8 @@ static bk_status make_case(binder *b, exec_expr **conds, exec_expr **vals, uint3
  * says the argument casts and the result type, prepare compiles constant arguments.
  * *found is false when no function has that name.
  */
-static bk_status bind_library_call(binder *b, const sql_expr *at, const char *name,
-                                   exec_expr **args, uint32_t n, bool *found, exec_expr **out,
-                                   bk_error *err) {
+bk_status bind_library_call(binder *b, const sql_expr *at, const char *name, exec_expr **args,
+                            uint32_t n, bool *found, exec_expr **out, bk_error *err) {
     char lower[64];
     size_t len = strlen(name);
     *found = false;
@@ -609,6 +641,11 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
                         "The feature is not supported: window functions (\"%s\") are not "
                         "available yet.%s",
                         source(b, e), "");
+    /* timestampadd(HOUR, n, ts), datediff(DAY, a, b), ...: the unit is a bare word */
+    if (e->n_args == 3 && bind_is_unit_function(name) &&
+        ((e->args[0]->kind == SQL_E_COLUMN && e->args[0]->name.n == 1) ||
+         e->args[0]->kind == SQL_E_STRING))
+        return bind_unit_function(env, e, name, out, err);
     exec_expr **args;
     BK_TRY(bind_args(env, e, &args, err));
     uint32_t n = e->n_args;
@@ -648,29 +685,23 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
                      T(BK_TYPE_BOOLEAN), args[0]);
         return *out ? BK_OK : bk_arena_oom(b->a, err);
     }
-    if (name_eq(name, "year") || name_eq(name, "month") || name_eq(name, "day") ||
-        name_eq(name, "dayofmonth") || name_eq(name, "extract") || name_eq(name, "date_part")) {
-        exec_expr *d = args[n - 1];
-        const char *field = name;
-        if (name_eq(name, "extract") || name_eq(name, "date_part")) {
-            if (n != 2 || e->args[0]->kind != SQL_E_STRING) goto wrong_args;
-            field = e->args[0]->text;
-        } else if (n != 1) {
-            goto wrong_args;
-        }
-        exec_kernel k =
-            name_eq(field, "year") || name_eq(field, "y") || name_eq(field, "years") ? exec_fn_year
-            : name_eq(field, "month") || name_eq(field, "mon")                       ? exec_fn_month
-            : name_eq(field, "day") || name_eq(field, "d") || name_eq(field, "dayofmonth")
-                ? exec_fn_dayofmonth
-                : NULL;
-        if (!k)
-            return error_at(b, e, err, BK_UNSUPPORTED_FEATURE,
-                            "The feature is not supported: the date field \"%s\" (in \"%s\").",
-                            field, source(b, e));
-        BK_TRY(bind_cast(b, d, T(BK_TYPE_DATE), e, &d, err));
-        *out = call1(b, field, k, T(BK_TYPE_INT), d);
-        return *out ? BK_OK : bk_arena_oom(b->a, err);
+    if (name_eq(name, "extract") || name_eq(name, "date_part") || name_eq(name, "datepart")) {
+        /* extract(field FROM x) / date_part('field', x): the field's own function */
+        if (n != 2) goto wrong_args;
+        if (e->args[0]->kind != SQL_E_STRING)
+            return error_at(b, e, err, BK_INVALID_ARGUMENT,
+                            "[INVALID_PARAMETER_VALUE] The value of parameter(s) `field` in `%s` "
+                            "is invalid: the field must be a string literal.%s",
+                            name, "");
+        bool second;
+        const char *fn = exec_fn_extract_name(e->args[0]->text, e->args[0]->text_len,
+                                              args[1]->type, &second);
+        if (!fn)
+            return error_at(b, e, err, BK_INVALID_EXTRACT_FIELD,
+                            "Cannot extract %s from %s.", e->args[0]->text,
+                            type_name(b, args[1]->type));
+        BK_TRY(bind_library_call(b, e, fn, &args[1], 1, &second, out, err));
+        return BK_OK;
     }
     bool found;
     BK_TRY(bind_nested_call(b, e, name, args, n, &found, out, err));
@@ -687,87 +718,6 @@ wrong_args : {
     return error_at(b, e, err, BK_WRONG_NUM_ARGS,
                     "[WRONG_NUM_ARGS] The `%s` does not take %s parameters.", name, nargs);
 }
-}
-
-/* date ± INTERVAL literal: months and days from the literal's text. */
-static bk_status interval_parts(binder *b, const sql_expr *iv, int32_t *months, int32_t *days,
-                                bk_error *err) {
-    *months = *days = 0;
-    const char *s = iv->text;
-    size_t i = 0, len = iv->text_len;
-    while (i < len) {
-        while (i < len && s[i] == ' ') i++;
-        if (i >= len) break;
-        int64_t v;
-        size_t j = i;
-        bool neg = false;
-        if (s[j] == '-') {
-            neg = true;
-            j++;
-        }
-        bool quoted = j < len && s[j] == '\'';
-        if (quoted) j++;
-        size_t start = j;
-        while (j < len && s[j] >= '0' && s[j] <= '9') j++;
-        if (!bk_parse_i64(s + start, j - start, &v)) goto bad;
-        if (quoted) {
-            if (j >= len || s[j] != '\'') goto bad;
-            j++;
-        }
-        if (neg) v = -v;
-        while (j < len && s[j] == ' ') j++;
-        size_t u = j;
-        while (j < len && s[j] != ' ') j++;
-        bk_str unit = bk_str_make(s + u, j - u);
-        if (unit.len && (unit.ptr[unit.len - 1] == 's' || unit.ptr[unit.len - 1] == 'S'))
-            unit.len--;
-        if (bk_str_ieq_cstr(unit, "year"))
-            *months += (int32_t)(v * 12);
-        else if (bk_str_ieq_cstr(unit, "month"))
-            *months += (int32_t)v;
-        else if (bk_str_ieq_cstr(unit, "week"))
-            *days += (int32_t)(v * 7);
-        else if (bk_str_ieq_cstr(unit, "day"))
-            *days += (int32_t)v;
-        else
-            goto bad;
-        i = j;
-    }
-    return BK_OK;
-bad:
-    return error_at(b, iv, err, BK_UNSUPPORTED_FEATURE,
-                    "The feature is not supported: the interval %s (only year, month, week and "
-                    "day intervals added to dates in this version).%s",
-                    source(b, iv), "");
-}
-
-static bk_status bind_interval_add(bind_env *env, const sql_expr *e, exec_expr **out,
-                                   bk_error *err) {
-    binder *b = env->b;
-    exec_expr *d;
-    BK_TRY(bind_expr(env, e->args[0], &d, err));
-    int32_t months, days;
-    BK_TRY(interval_parts(b, e->args[1], &months, &days, err));
-    if (e->op[0] == '-') {
-        months = -months;
-        days = -days;
-    }
-    BK_TRY(bind_cast(b, d, T(BK_TYPE_DATE), e, &d, err));
-    exec_expr **args = bk_arena_array(b->a, 3, sizeof *args);
-    if (!args) return bk_arena_oom(b->a, err);
-    args[0] = d;
-    args[1] = const_of(b, T(BK_TYPE_INT), &months);
-    args[2] = const_of(b, T(BK_TYPE_INT), &days);
-    if (!args[1] || !args[2]) return bk_arena_oom(b->a, err);
-    *out = exec_expr_call(b->a, "date_add_interval", exec_fn_date_add_interval, T(BK_TYPE_DATE),
-                          args, 3);
-    if (!*out) return bk_arena_oom(b->a, err);
-    if (d->kind == EXEC_EXPR_CONST) { /* fold DATE '…' - INTERVAL '90' DAY */
-        bk_vector *v;
-        BK_TRY(bind_const_value(b, *out, &v, err));
-        *out = exec_expr_const(b->a, v);
-    }
-    return *out ? BK_OK : bk_arena_oom(b->a, err);
 }
 
 static bk_status bind_in_list(bind_env *env, const sql_expr *e, exec_expr **out, bk_error *err) {
@@ -854,7 +804,9 @@ static bk_status bind_subquery_expr(bind_env *env, const sql_expr *e, exec_expr 
                         source(b, e), "");
     BK_TRY(bind_cast(b, x, ct, e, &x, err));
     if (!bk_type_equal(col->type, ct)) {
-        exec_cast_opts o = {.ansi = b->env->ansi};
+        exec_tz zone;
+        exec_fn_cast_zone(b->env->exec, &zone);
+        exec_cast_opts o = {.ansi = b->env->ansi, .tz = &zone};
         BK_TRY(exec_cast(b->a, col, ct, &o, &col, err));
     }
     exec_in_set *set;
@@ -884,6 +836,8 @@ static bk_status bind_plain(bind_env *env, const sql_expr *e, exec_expr **out, b
         return string_literal(b, e, out, err);
     case SQL_E_TYPED:
         return typed_literal(b, e, out, err);
+    case SQL_E_INTERVAL:
+        return bind_interval_literal(b, e, out, err);
     case SQL_E_COLUMN: {
         bk_status s = resolve_column(env, e, env->scope, out, err);
         if (s == BK_UNRESOLVED_COLUMN && e->name.n >= 2 &&
@@ -904,6 +858,9 @@ static bk_status bind_plain(bind_env *env, const sql_expr *e, exec_expr **out, b
             *out = call1(b, "not", exec_fn_not, T(BK_TYPE_BOOLEAN), x);
         } else if (!strcmp(e->op, "+")) {
             *out = x;
+        } else if (!strcmp(e->op, "-") && (x->type->kind == BK_TYPE_INTERVAL_YM ||
+                                            x->type->kind == BK_TYPE_INTERVAL_DT)) {
+            return bind_interval_negate(b, x, e, out, err);
         } else if (!strcmp(e->op, "-")) {
             if (x->type->kind == BK_TYPE_VOID || x->type->kind == BK_TYPE_STRING)
                 BK_TRY(bind_cast(b, x, T(BK_TYPE_DOUBLE), e, &x, err));
@@ -924,8 +881,6 @@ static bk_status bind_plain(bind_env *env, const sql_expr *e, exec_expr **out, b
         return *out ? BK_OK : bk_arena_oom(b->a, err);
     }
     case SQL_E_BINARY_OP: {
-        if ((e->op[0] == '+' || e->op[0] == '-') && !e->op[1] && e->args[1]->kind == SQL_E_INTERVAL)
-            return bind_interval_add(env, e, out, err);
         exec_expr *l, *r;
         BK_TRY(bind_expr(env, e->args[0], &l, err));
         BK_TRY(bind_expr(env, e->args[1], &r, err));

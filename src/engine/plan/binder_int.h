@@ -108,6 +108,26 @@ bk_status bind_error_at(binder *b, const sql_expr *e, bk_error *err);
 /* A constant of `type` (value NULL: the NULL of that type); NULL on OOM. */
 exec_expr *bind_const(binder *b, const bk_type *type, const void *value);
 
+/*
+ * A function of the library (fn_library.h) over bound arguments: its bind callback
+ * says the argument casts and the result type.  *found is false when no function
+ * has that name.
+ */
+bk_status bind_library_call(binder *b, const sql_expr *at, const char *name, exec_expr **args,
+                            uint32_t n, bool *found, exec_expr **out, bk_error *err);
+
+/* bind_interval.c: interval literals; date, timestamp and interval arithmetic */
+/* timestampadd / timestampdiff and their aliases, whose first argument is a unit word. */
+bool bind_is_unit_function(const char *name);
+bk_status bind_unit_function(bind_env *env, const sql_expr *e, const char *name, exec_expr **out,
+                             bk_error *err);
+bk_status bind_interval_literal(binder *b, const sql_expr *e, exec_expr **out, bk_error *err);
+/* *handled = false when neither operand is a DATE, TIMESTAMP or interval (or op is not + - * /). */
+bk_status bind_datetime_arith(binder *b, const char *op, exec_expr *l, exec_expr *r,
+                              const sql_expr *at, bool *handled, exec_expr **out, bk_error *err);
+bk_status bind_interval_negate(binder *b, exec_expr *x, const sql_expr *at, exec_expr **out,
+                               bk_error *err);
+
 /* bind_query.c */
 bk_status bind_query(binder *b, const sql_query *q, plan_rel *out, bk_error *err);
 /* A FROM item (table, subquery, join, …) as a relation. */

@@ -55,13 +55,13 @@ bk_status p_type(parser *p, const bk_type **out, sql_span *span) {
     const sql_tok *first = p_peek(p);
     if (first->kind != SQL_TOK_IDENT) return p_syntax_error(p);
     uint32_t start = first->off;
-    if (p_is_kw(p, "INTERVAL")) {
-        bk_status s = bk_error_set(p->err, BK_UNSUPPORTED_FEATURE,
-                                   "The feature is not supported: INTERVAL types.");
-        if (p->err) p->err->sql_pos = (int)start;
-        return s;
-    }
+    bool is_interval = p_is_kw(p, "INTERVAL");
     p->pos++;
+    if (is_interval) {
+        /* INTERVAL field [TO field] */
+        if (p_peek(p)->kind == SQL_TOK_IDENT) p->pos++;
+        if (p_is_kw(p, "TO") && p_peek_at(p, 1)->kind == SQL_TOK_IDENT) p->pos += 2;
+    }
     int depth = 0;
     /* (p, s), <...> with nesting, and STRUCT field lists */
     if (p_is_op(p, "(")) {
@@ -503,7 +503,12 @@ static bk_status primary(parser *p, sql_expr **out) {
             p->pos++;
             size_t first = p->pos;
             for (;;) {
-                if (p_is_op(p, "-") && p_peek_at(p, 1)->kind == SQL_TOK_NUMBER) p->pos++;
+                /* a sign: before a number, or before the first (quoted) value */
+                if ((p_is_op(p, "-") && p_peek_at(p, 1)->kind == SQL_TOK_NUMBER &&
+                     is_interval_unit(p_peek_at(p, 2))) ||
+                    (p->pos == first && (p_is_op(p, "-") || p_is_op(p, "+")) &&
+                     p_peek_at(p, 1)->kind == SQL_TOK_STRING))
+                    p->pos++;
                 if (p_peek(p)->kind != SQL_TOK_STRING && p_peek(p)->kind != SQL_TOK_NUMBER) break;
                 p->pos++;
                 if (is_interval_unit(p_peek(p))) {
@@ -569,7 +574,8 @@ static bk_status primary(parser *p, sql_expr **out) {
             return BK_OK;
         }
         if (!next_open && (p_is_kw(p, "CURRENT_DATE") || p_is_kw(p, "CURRENT_TIMESTAMP") ||
-                           p_is_kw(p, "CURRENT_USER") || p_is_kw(p, "CURRENT_TIMEZONE"))) {
+                           p_is_kw(p, "CURRENT_USER") || p_is_kw(p, "CURRENT_TIMEZONE") ||
+                           p_is_kw(p, "LOCALTIMESTAMP"))) {
             char *name = bk_arena_strdup(p->a, w);
             if (!name) return p_oom(p);
             for (char *c = name; *c; c++) *c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
