@@ -420,11 +420,15 @@ static const char *const aggregate_names[] = {"count",    "sum",      "avg",   "
                                               "max",      "count_if", "any",   "some", "every",
                                               "bool_and", "bool_or",  "first", "last", "any_value"};
 
+bool bind_is_aggregate_name(const char *name) {
+    for (size_t i = 0; i < BK_ARRAY_LEN(aggregate_names); i++)
+        if (name_eq(name, aggregate_names[i])) return true;
+    return false;
+}
+
 bool bind_is_aggregate(const sql_expr *e) {
     if (e->kind != SQL_E_FUNC || e->over || e->name.n != 1) return false;
-    for (size_t i = 0; i < BK_ARRAY_LEN(aggregate_names); i++)
-        if (name_eq(e->name.parts[0].text, aggregate_names[i])) return true;
-    return false;
+    return bind_is_aggregate_name(e->name.parts[0].text);
 }
 
 bool bind_expr_equal(const exec_expr *x, const exec_expr *y) {
@@ -596,11 +600,8 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
                         "query).%s",
                         source(b, e), "");
     }
-    if (e->over)
-        return error_at(b, e, err, BK_UNSUPPORTED_FEATURE,
-                        "The feature is not supported: window functions (\"%s\") are not "
-                        "available yet.%s",
-                        source(b, e), "");
+    if (e->over) return bind_window_column(env, e, out, err);
+    if (bind_is_window_only(e)) return bind_window_without_over(b, e, err);
     exec_expr **args;
     BK_TRY(bind_args(env, e, &args, err));
     uint32_t n = e->n_args;
@@ -729,6 +730,11 @@ bad:
                     "The feature is not supported: the interval %s (only year, month, week and "
                     "day intervals added to dates in this version).%s",
                     source(b, iv), "");
+}
+
+bk_status bind_interval_parts(binder *b, const sql_expr *iv, int32_t *months, int32_t *days,
+                              bk_error *err) {
+    return interval_parts(b, iv, months, days, err);
 }
 
 static bk_status bind_interval_add(bind_env *env, const sql_expr *e, exec_expr **out,

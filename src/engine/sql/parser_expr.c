@@ -126,7 +126,7 @@ static bk_status frame_bound(parser *p, int *kind, sql_expr **off) {
     return BK_OK;
 }
 
-/* ( [w] [PARTITION BY …] [ORDER BY …] [ROWS|RANGE …] ), the '(' already read. */
+/* ( w ) or ( [PARTITION BY …] [ORDER BY …] [ROWS|RANGE …] ), the '(' already read. */
 bk_status p_window_spec(parser *p, sql_window **out) {
     sql_window *w = bk_arena_zalloc(p->a, sizeof *w);
     if (!w) return p_oom(p);
@@ -137,6 +137,10 @@ bk_status p_window_spec(parser *p, sql_window **out) {
         w->ref = bk_arena_zalloc(p->a, sizeof *w->ref);
         if (!w->ref) return p_oom(p);
         BK_TRY(p_ident(p, w->ref));
+        /* Spark's windowRef: (w) alone; a named window cannot be refined */
+        BK_TRY(p_expect_op(p, ")"));
+        *out = w;
+        return BK_OK;
     }
     if (p_accept_kw(p, "PARTITION") || p_accept_kw(p, "DISTRIBUTE")) {
         BK_TRY(p_expect_kw(p, "BY"));
