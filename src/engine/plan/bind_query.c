@@ -1286,6 +1286,7 @@ static bk_status bind_select_body(binder *b, const sql_query *q, plan_rel *out, 
     for (uint32_t i = 0; i < s->n_items; i++)
         BK_TRY(collect_aggs(b, s->items[i].expr, &calls, &n_calls, &calls_cap, err));
     BK_TRY(collect_aggs(b, s->having, &calls, &n_calls, &calls_cap, err));
+    BK_TRY(collect_aggs(b, s->qualify, &calls, &n_calls, &calls_cap, err));
     for (uint32_t i = 0; i < q->n_order; i++)
         BK_TRY(collect_aggs(b, q->order[i].expr, &calls, &n_calls, &calls_cap, err));
     bool aggregate = n_calls || s->group_kind != SQL_GROUP_NONE;
