@@ -135,14 +135,33 @@ static int row_cmp(const win_job *j, uint32_t x, uint32_t y) {
     return r ? r : order_cmp(j, x, y);
 }
 
+/*
+ * What the sort compares: rows through their vectors, or, when every key is a
+ * fixed-width number, positions through normalized keys (per key a NULL-rank
+ * word and an order-preserving unsigned word), compared word by word.
+ */
+typedef struct sorter {
+    const win_job *j;
+    const uint64_t *norm; /* NULL: compare rows */
+    uint32_t words;       /* per position */
+} sorter;
+
+static int item_cmp(const sorter *s, uint32_t x, uint32_t y) {
+    if (!s->norm) return row_cmp(s->j, x, y);
+    const uint64_t *a = s->norm + (size_t)x * s->words, *b = s->norm + (size_t)y * s->words;
+    for (uint32_t w = 0; w < s->words; w++)
+        if (a[w] != b[w]) return a[w] < b[w] ? -1 : 1;
+    return 0;
+}
+
 /* Stable merge sort of idx[0..n) using tmp[0..n). */
-static void merge_sort(const win_job *j, uint32_t *idx, uint32_t *tmp, size_t n) {
+static void merge_sort(const sorter *so, uint32_t *idx, uint32_t *tmp, size_t n) {
     if (n < 2) return;
     if (n <= 16) {
         for (size_t i = 1; i < n; i++) {
             uint32_t x = idx[i];
             size_t k = i;
-            while (k > 0 && row_cmp(j, idx[k - 1], x) > 0) {
+            while (k > 0 && item_cmp(so, idx[k - 1], x) > 0) {
                 idx[k] = idx[k - 1];
                 k--;
             }
@@ -151,14 +170,102 @@ static void merge_sort(const win_job *j, uint32_t *idx, uint32_t *tmp, size_t n)
         return;
     }
     size_t mid = n / 2;
-    merge_sort(j, idx, tmp, mid);
-    merge_sort(j, idx + mid, tmp + mid, n - mid);
-    if (row_cmp(j, idx[mid - 1], idx[mid]) <= 0) return;
+    merge_sort(so, idx, tmp, mid);
+    merge_sort(so, idx + mid, tmp + mid, n - mid);
+    if (item_cmp(so, idx[mid - 1], idx[mid]) <= 0) return;
     size_t a = 0, b = mid, k = 0;
-    while (a < mid && b < n) tmp[k++] = row_cmp(j, idx[b], idx[a]) < 0 ? idx[b++] : idx[a++];
+    while (a < mid && b < n) tmp[k++] = item_cmp(so, idx[b], idx[a]) < 0 ? idx[b++] : idx[a++];
     while (a < mid) tmp[k++] = idx[a++];
     while (b < n) tmp[k++] = idx[b++];
     memcpy(idx, tmp, n * sizeof *idx);
+}
+
+/* Can key values of this type be normalized to one order-preserving 64-bit word? */
+static bool normalizable(const bk_type *t) {
+    switch (t->kind) {
+    case BK_TYPE_BOOLEAN:
+    case BK_TYPE_TINYINT:
+    case BK_TYPE_SMALLINT:
+    case BK_TYPE_INT:
+    case BK_TYPE_BIGINT:
+    case BK_TYPE_DATE:
+    case BK_TYPE_TIMESTAMP:
+    case BK_TYPE_TIMESTAMP_NTZ:
+    case BK_TYPE_FLOAT:
+    case BK_TYPE_DOUBLE:
+        return true;
+    case BK_TYPE_DECIMAL:
+        return t->precision <= BK_DECIMAL_INT64_MAX_PRECISION;
+    default:
+        return false;
+    }
+}
+
+/* The order-preserving unsigned form of a valid value (Spark's order: -0.0 = 0.0, NaN last). */
+static uint64_t norm_value(const bk_vector *v, size_t r) {
+    int64_t x;
+    switch (v->type->kind) {
+    case BK_TYPE_BOOLEAN:
+        return ((const uint8_t *)v->data)[r];
+    case BK_TYPE_TINYINT:
+        x = ((const int8_t *)v->data)[r];
+        break;
+    case BK_TYPE_SMALLINT:
+        x = ((const int16_t *)v->data)[r];
+        break;
+    case BK_TYPE_INT:
+    case BK_TYPE_DATE:
+        x = ((const int32_t *)v->data)[r];
+        break;
+    case BK_TYPE_FLOAT:
+    case BK_TYPE_DOUBLE: {
+        double d = v->type->kind == BK_TYPE_FLOAT ? ((const float *)v->data)[r]
+                                                  : ((const double *)v->data)[r];
+        uint64_t bits;
+        if (d != d) return UINT64_MAX;
+        if (d == 0) d = 0.0;
+        memcpy(&bits, &d, sizeof bits);
+        return (bits >> 63) ? ~bits : bits | (1ull << 63);
+    }
+    default:
+        x = ((const int64_t *)v->data)[r];
+        break;
+    }
+    return (uint64_t)x ^ (1ull << 63);
+}
+
+/* Normalized keys of rows idx[0..m) (partition keys, then order keys), or NULL when not all fit. */
+static uint64_t *normalize_keys(const win_job *j, bk_arena *a, const uint32_t *idx, size_t m,
+                                uint32_t *words) {
+    const exec_node *n = j->node;
+    uint32_t np = n->u.window.n_partition, no = n->u.window.n_order;
+    for (uint32_t k = 0; k < np; k++)
+        if (!normalizable(j->cols[n->u.window.partition[k]]->type)) return NULL;
+    for (uint32_t k = 0; k < no; k++)
+        if (!normalizable(j->cols[n->u.window.order[k].column]->type)) return NULL;
+    uint32_t w = 2 * (np + no);
+    uint64_t *norm = bk_arena_array(a, m * w + 1, sizeof *norm);
+    if (!norm) return NULL;
+    for (uint32_t k = 0; k < np + no; k++) {
+        bool is_part = k < np;
+        const exec_sort_key *key = is_part ? NULL : &n->u.window.order[k - np];
+        const bk_vector *v = j->cols[is_part ? n->u.window.partition[k] : key->column];
+        uint64_t null_rank = is_part || key->nulls_first ? 0 : 1, valid_rank = 1 - null_rank;
+        for (size_t p = 0; p < m; p++) {
+            uint64_t *slot = norm + p * w + 2 * k;
+            uint32_t r = idx[p];
+            if (!bk_vector_is_valid(v, r)) {
+                slot[0] = null_rank;
+                slot[1] = 0;
+                continue;
+            }
+            uint64_t x = norm_value(v, r);
+            slot[0] = valid_rank;
+            slot[1] = key && key->descending ? ~x : x;
+        }
+    }
+    *words = w;
+    return norm;
 }
 
 /* ---- values ---- */
@@ -213,7 +320,22 @@ typedef struct bucket {
     double *dsum, *fsum;         /* m + 1: prefix sums of all / of the finite values */
     uint32_t *n_nan, *n_pinf, *n_ninf;
     uint32_t *deque;
+    const uint64_t *norm; /* normalized keys by sorted position, or NULL */
+    uint32_t words, part_words;
 } bucket;
+
+/* Do sorted positions p and q belong to one partition / one peer group? */
+static bool same_partition(const bucket *b, size_t p, size_t q) {
+    if (!b->norm) return part_cmp(b->j, b->idx[p], b->idx[q]) == 0;
+    return !memcmp(b->norm + p * b->words, b->norm + q * b->words,
+                   b->part_words * sizeof *b->norm);
+}
+
+static bool same_peers(const bucket *b, size_t p, size_t q) {
+    if (!b->norm) return order_cmp(b->j, b->idx[p], b->idx[q]) == 0;
+    return !memcmp(b->norm + p * b->words + b->part_words, b->norm + q * b->words + b->part_words,
+                   (b->words - b->part_words) * sizeof *b->norm);
+}
 
 static bk_status oom(bucket *b, bk_error *err) { return bk_arena_oom(b->a, err); }
 
@@ -597,7 +719,29 @@ static bk_status run_bucket(win_job *j, uint32_t bi, bk_error *err) {
     if (b.m == 0) return BK_OK;
     uint32_t *tmp = bk_arena_array(b.a, b.m, sizeof *tmp);
     if (!tmp) return oom(&b, err);
-    merge_sort(j, b.idx, tmp, b.m);
+    sorter so = {.j = j};
+    so.norm = normalize_keys(j, b.a, b.idx, b.m, &so.words);
+    if (so.norm) {
+        /* sort positions by their keys, then put rows and keys in that order */
+        uint32_t *pos = bk_arena_array(b.a, b.m, sizeof *pos);
+        uint64_t *sorted = bk_arena_array(b.a, b.m * so.words + 1, sizeof *sorted);
+        if (!pos || !sorted) return oom(&b, err);
+        for (size_t p = 0; p < b.m; p++) pos[p] = (uint32_t)p;
+        merge_sort(&so, pos, tmp, b.m);
+        for (size_t p = 0; p < b.m; p++) {
+            tmp[p] = b.idx[pos[p]];
+            memcpy(sorted + p * so.words, so.norm + (size_t)pos[p] * so.words,
+                   so.words * sizeof *sorted);
+        }
+        memcpy(b.idx, tmp, b.m * sizeof *tmp);
+        b.norm = sorted;
+        b.words = so.words;
+        b.part_words = 2 * node->u.window.n_partition;
+    } else if (bk_arena_failed(b.a)) {
+        return oom(&b, err);
+    } else {
+        merge_sort(&so, b.idx, tmp, b.m);
+    }
     BK_TRY(bucket_alloc(&b, err));
     bk_vector **res = bk_arena_array(b.a, n_fns ? n_fns : 1, sizeof *res);
     uint32_t **src = bk_arena_array(b.a, n_fns ? n_fns : 1, sizeof *src);
@@ -615,11 +759,11 @@ static bk_status run_bucket(win_job *j, uint32_t bi, bk_error *err) {
     size_t n_parts = 0;
     for (size_t ps = 0, pe; ps < b.m; ps = pe) {
         if ((++n_parts & 63) == 0) BK_TRY(exec_check_cancel(j->ctx, err));
-        for (pe = ps + 1; pe < b.m && part_cmp(j, b.idx[ps], b.idx[pe]) == 0; pe++) {
+        for (pe = ps + 1; pe < b.m && same_partition(&b, ps, pe); pe++) {
         }
         /* peer groups (rows equal in the order keys) */
         for (size_t p = ps, q; p < pe; p = q) {
-            for (q = p + 1; q < pe && order_cmp(j, b.idx[p], b.idx[q]) == 0; q++) {
+            for (q = p + 1; q < pe && same_peers(&b, p, q); q++) {
             }
             for (size_t r = p; r < q; r++) {
                 b.peer_lo[r] = (uint32_t)p;
