@@ -363,8 +363,9 @@ static size_t clamp_pos(int64_t x, size_t lo, size_t hi) {
 static void frame_bounds(bucket *b, const exec_win_frame *f, size_t ps, size_t pe) {
     const win_job *j = b->j;
     const exec_sort_key *key = j->node->u.window.n_order ? &j->node->u.window.order[0] : NULL;
-    bool offsets = f->range && (f->start == EXEC_FRAME_PRECEDING || f->start == EXEC_FRAME_FOLLOWING ||
-                                f->end == EXEC_FRAME_PRECEDING || f->end == EXEC_FRAME_FOLLOWING);
+    bool offsets = f->range &&
+                   (f->start == EXEC_FRAME_PRECEDING || f->start == EXEC_FRAME_FOLLOWING ||
+                    f->end == EXEC_FRAME_PRECEDING || f->end == EXEC_FRAME_FOLLOWING);
     const bk_vector *kv = offsets ? j->cols[f->key_col] : NULL;
     for (size_t p = ps; p < pe; p++) {
         size_t s, e;

@@ -1115,7 +1115,8 @@ static void pretty_window(binder *b, const sql_expr *e, const char *fn, bk_buf *
             if (i) pp_append(out, ", ", 2);
             pretty(b, o->expr, out);
             bool first = o->nulls == 1 || (o->nulls == 0 && !o->descending);
-            pp_printf(out, " %s NULLS %s", o->descending ? "DESC" : "ASC", first ? "FIRST" : "LAST");
+            pp_printf(out, " %s NULLS %s", o->descending ? "DESC" : "ASC",
+                      first ? "FIRST" : "LAST");
         }
         sep = " ";
     }

@@ -397,9 +397,8 @@ static bk_status frame_offset(wb *w, win_call *c, bool is_start, int64_t *signed
         BK_TRY(date_bound(b, k, 0, (int32_t)(minus ? -days : days), &bound, err));
         *signed_value = (double)(preceding ? -days : days);
     } else {
-        if (!bk_type_equal(offset->type, k->type) && offset->type->kind != BK_TYPE_DECIMAL &&
-            k->type->kind != BK_TYPE_DECIMAL)
-            BK_TRY(bind_cast(b, offset, k->type, off, &offset, err));
+        /* Spark casts the boundary to the key's type (WindowFrameCoercion) */
+        BK_TRY(bind_cast(b, offset, k->type, off, &offset, err));
         BK_TRY(bind_binary(b, minus ? "-" : "+", k, offset, off, &bound, err));
         bk_vector *fv;
         exec_expr *as_double;
@@ -488,7 +487,9 @@ static bk_status setup_frame(wb *w, win_call *c, bk_error *err) {
             continue;
         }
         int64_t r = rows[i];
-        *out[i] = r < 0 ? EXEC_FRAME_PRECEDING : r > 0 ? EXEC_FRAME_FOLLOWING : EXEC_FRAME_CURRENT_ROW;
+        *out[i] = r < 0   ? EXEC_FRAME_PRECEDING
+                  : r > 0 ? EXEC_FRAME_FOLLOWING
+                          : EXEC_FRAME_CURRENT_ROW;
         if (i == 0)
             f->start_off = r < 0 ? -r : r;
         else
@@ -563,7 +564,8 @@ static bk_status setup_fn(wb *w, win_call *c, bk_error *err) {
     }
     if (name_eq(name, "lag") || name_eq(name, "lead")) {
         fn->kind = EXEC_WIN_LAG;
-        if (e->n_args < 1 || e->n_args > 3 || e->star_arg) return wrong_args(w, e, "[1, 2, 3]", err);
+        if (e->n_args < 1 || e->n_args > 3 || e->star_arg)
+            return wrong_args(w, e, "[1, 2, 3]", err);
         BK_TRY(needs_order(w, c, err));
         if (c->w->has_frame)
             return werr(b, e->span, err, BK_WINDOW_FRAME_NOT_ALLOWED,
