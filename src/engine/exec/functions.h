@@ -75,4 +75,7 @@ EXEC_KERNEL(exec_fn_year);
 EXEC_KERNEL(exec_fn_month);
 EXEC_KERNEL(exec_fn_dayofmonth);
 
+/* fn_timestamp_add.c: TIMESTAMP(_NTZ) + BIGINT microseconds (a day-time interval), same type */
+EXEC_KERNEL(exec_fn_timestamp_add_micros);
+
 #endif

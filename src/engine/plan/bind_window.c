@@ -288,6 +288,121 @@ static const char *bound_text(int kind, const sql_expr *off, binder *b) {
     }
 }
 
+/* Microseconds in one `unit` (plural or not); 0 for anything else (YEAR, MONTH, ...). */
+static int64_t unit_micros(const char *u, size_t len) {
+    static const struct {
+        const char *name;
+        int64_t us;
+    } units[] = {{"week", 7 * 86400000000LL}, {"day", 86400000000LL},  {"hour", 3600000000LL},
+                 {"minute", 60000000LL},      {"second", 1000000LL},   {"millisecond", 1000LL},
+                 {"microsecond", 1LL}};
+    if (len > 1 && (u[len - 1] == 's' || u[len - 1] == 'S')) len--;
+    for (size_t i = 0; i < BK_ARRAY_LEN(units); i++)
+        if (bk_str_ieq(bk_str_make(u, len), bk_str_from_cstr(units[i].name))) return units[i].us;
+    return 0;
+}
+
+/* A number with an optional fraction (seconds) times `scale` microseconds. */
+static bool scaled(const char *s, size_t len, int64_t scale, int64_t *out) {
+    bool neg = len && s[0] == '-';
+    if (neg || (len && s[0] == '+')) {
+        s++;
+        len--;
+    }
+    size_t dot = 0;
+    while (dot < len && s[dot] != '.') dot++;
+    int64_t whole = 0, frac = 0;
+    if (dot == 0 || !bk_parse_i64(s, dot, &whole) || whole < 0) return false;
+    if (dot < len) { /* fraction digits, down to microseconds */
+        int64_t unit = scale;
+        for (size_t i = dot + 1; i < len; i++) {
+            if (s[i] < '0' || s[i] > '9') return false;
+            unit /= 10;
+            frac += (s[i] - '0') * unit;
+        }
+    }
+    if (__builtin_mul_overflow(whole, scale, &whole) || __builtin_add_overflow(whole, frac, out))
+        return false;
+    if (neg) *out = -*out;
+    return true;
+}
+
+/*
+ * A day-time INTERVAL literal's length in microseconds: "23 days 4 hours",
+ * "'5' DAY", "'1 2:3:4.001' DAY TO SECOND", "'10:30' HOUR TO MINUTE".  False for
+ * year-month intervals and anything else.
+ */
+static bool daytime_micros(const char *s, size_t len, int64_t *out) {
+    const char *tok[16];
+    size_t tlen[16], n = 0;
+    for (size_t i = 0; i < len && n < 16;) {
+        while (i < len && s[i] == ' ') i++;
+        if (i >= len) break;
+        size_t j = i;
+        while (j < len && s[j] != ' ' && s[j] != '\'') j++;
+        if (s[i] == '\'') { /* a quoted string is one token */
+            j = i + 1;
+            while (j < len && s[j] != '\'') j++;
+            if (j >= len) return false;
+            j++;
+        }
+        tok[n] = s + i;
+        tlen[n++] = j - i;
+        i = j;
+    }
+    *out = 0;
+    if (n == 4 && tok[0][0] == '\'' &&
+        bk_str_ieq(bk_str_make(tok[2], tlen[2]), bk_str_from_cstr("to"))) {
+        /* 'fields' FROM TO: fields from the larger unit down to the smaller */
+        static const int64_t us[] = {86400000000LL, 3600000000LL, 60000000LL, 1000000LL};
+        int from = -1, to = -1;
+        for (int k = 0; k < 4; k++) {
+            if (unit_micros(tok[1], tlen[1]) == us[k]) from = k;
+            if (unit_micros(tok[3], tlen[3]) == us[k]) to = k;
+        }
+        if (from < 0 || to <= from) return false;
+        const char *f = tok[0] + 1;
+        size_t fl = tlen[0] - 2;
+        bool neg = fl && f[0] == '-';
+        if (neg) {
+            f++;
+            fl--;
+        }
+        int64_t total = 0;
+        for (int k = from; k <= to; k++) {
+            size_t e = 0;
+            while (e < fl && f[e] != ' ' && f[e] != ':') e++;
+            int64_t part;
+            if (!scaled(f, e, us[k], &part) || part < 0 ||
+                __builtin_add_overflow(total, part, &total))
+                return false;
+            if (k < to) {
+                if (e >= fl) return false;
+                e++;
+            } else if (e != fl) {
+                return false;
+            }
+            f += e;
+            fl -= e;
+        }
+        *out = neg ? -total : total;
+        return true;
+    }
+    if (n == 0 || n % 2) return false;
+    for (size_t i = 0; i < n; i += 2) { /* number unit [number unit ...] */
+        const char *v = tok[i];
+        size_t vl = tlen[i];
+        if (v[0] == '\'') {
+            v++;
+            vl -= 2;
+        }
+        int64_t scale = unit_micros(tok[i + 1], tlen[i + 1]), part;
+        if (!scale || !scaled(v, vl, scale, &part) || __builtin_add_overflow(*out, part, out))
+            return false;
+    }
+    return true;
+}
+
 /* date_add_interval(key, months, days): a DATE key's RANGE bound. */
 static bk_status date_bound(binder *b, exec_expr *key, int32_t months, int32_t days,
                             exec_expr **out, bk_error *err) {
@@ -324,11 +439,27 @@ static bk_status frame_offset(wb *w, win_call *c, bool is_start, int64_t *signed
         const exec_sort_key *key = &c->order[0];
         exec_expr *k = w->pre[key->column];
         int32_t months, days;
-        if (k->type->kind == BK_TYPE_TIMESTAMP || k->type->kind == BK_TYPE_TIMESTAMP_NTZ)
-            return werr(b, off->span, err, BK_UNSUPPORTED_FEATURE,
-                        "The feature is not supported: interval offsets over a TIMESTAMP key in "
-                        "RANGE frames (\"%s\") in this version.",
-                        text_of(b, off->span));
+        bool minus = preceding != key->descending;
+        if (k->type->kind == BK_TYPE_TIMESTAMP || k->type->kind == BK_TYPE_TIMESTAMP_NTZ) {
+            int64_t us;
+            if (!daytime_micros(off->text, off->text_len, &us))
+                return werr(b, off->span, err, BK_UNSUPPORTED_FEATURE,
+                            "The feature is not supported: the interval %s in a RANGE frame over "
+                            "a timestamp (day-time intervals only, in this version).",
+                            text_of(b, off->span));
+            *signed_value = preceding ? -(double)us : (double)us;
+            bk_vector *uv = bk_vector_make(b->a, T(BK_TYPE_BIGINT), 1);
+            exec_expr **args = bk_arena_array(b->a, 2, sizeof *args);
+            if (!uv || !args) return bk_arena_oom(b->a, err);
+            ((int64_t *)uv->data)[0] = minus ? -us : us;
+            args[0] = k;
+            args[1] = exec_expr_const(b->a, uv);
+            exec_expr *bound = exec_expr_call(b->a, "timestamp_add", exec_fn_timestamp_add_micros,
+                                              k->type, args, 2);
+            if (!args[1] || !bound) return bk_arena_oom(b->a, err);
+            c->fn.frame.key_col = key->column;
+            return pre_add(w, bound, col, err);
+        }
         if (k->type->kind != BK_TYPE_DATE ||
             bind_interval_parts(b, off, &months, &days, err) != BK_OK) {
             bk_error_clear(err);
@@ -341,8 +472,7 @@ static bk_status frame_offset(wb *w, win_call *c, bool is_start, int64_t *signed
                         "the range frame.",
                         text_of(b, off->span), kn, text_of(b, off->span));
         }
-        bool minus = preceding != key->descending;
-        *signed_value = (preceding ? -1.0 : 1.0) * ((double)months * 31 + days);
+        *signed_value = (preceding ? -1.0 : 1.0) * ((double)months * 31 + days) * 86400e6;
         exec_expr *bound;
         BK_TRY(date_bound(b, k, minus ? -months : months, minus ? -days : days, &bound, err));
         c->fn.frame.key_col = key->column;
