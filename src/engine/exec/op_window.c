@@ -309,7 +309,8 @@ static void set_decimal(bk_vector *v, size_t p, bk_i128 x) {
 
 typedef struct bucket {
     win_job *j;
-    bk_arena *a;
+    bk_arena *a;       /* the output: result vectors, gathered chunks */
+    bk_arena *scratch; /* sort keys, frames, prefix sums: freed when the bucket is done */
     uint32_t *idx; /* sorted row ids */
     size_t m;
     uint32_t *peer_lo, *peer_hi; /* per position: its peer group [lo, hi) */
@@ -320,24 +321,28 @@ typedef struct bucket {
     double *dsum, *fsum;         /* m + 1: prefix sums of all / of the finite values */
     uint32_t *n_nan, *n_pinf, *n_ninf;
     uint32_t *deque;
-    const uint64_t *norm; /* normalized keys by sorted position, or NULL */
+    const uint64_t *norm; /* normalized keys (by original position), or NULL */
+    const uint32_t *pos;  /* sorted position -> original position (with norm) */
     uint32_t words, part_words;
 } bucket;
 
 /* Do sorted positions p and q belong to one partition / one peer group? */
 static bool same_partition(const bucket *b, size_t p, size_t q) {
     if (!b->norm) return part_cmp(b->j, b->idx[p], b->idx[q]) == 0;
-    return !memcmp(b->norm + p * b->words, b->norm + q * b->words,
+    return !memcmp(b->norm + (size_t)b->pos[p] * b->words, b->norm + (size_t)b->pos[q] * b->words,
                    b->part_words * sizeof *b->norm);
 }
 
 static bool same_peers(const bucket *b, size_t p, size_t q) {
     if (!b->norm) return order_cmp(b->j, b->idx[p], b->idx[q]) == 0;
-    return !memcmp(b->norm + p * b->words + b->part_words, b->norm + q * b->words + b->part_words,
-                   (b->words - b->part_words) * sizeof *b->norm);
+    size_t w = b->words, pw = b->part_words;
+    return !memcmp(b->norm + (size_t)b->pos[p] * w + pw, b->norm + (size_t)b->pos[q] * w + pw,
+                   (w - pw) * sizeof *b->norm);
 }
 
-static bk_status oom(bucket *b, bk_error *err) { return bk_arena_oom(b->a, err); }
+static bk_status oom(bucket *b, bk_error *err) {
+    return bk_arena_oom(b->scratch && bk_arena_failed(b->scratch) ? b->scratch : b->a, err);
+}
 
 /* First position q in [lo, hi) with cmp(key[q], bound[p]) >= 0 (strict: > 0), else hi. */
 static size_t range_search(const bucket *b, const exec_sort_key *key, const bk_vector *kv,
@@ -674,19 +679,19 @@ static bool uses_frame(const exec_win_fn *fn) {
 /* Scratch arrays of the bucket (m positions). */
 static bk_status bucket_alloc(bucket *b, bk_error *err) {
     size_t m1 = b->m + 1;
-    b->peer_lo = bk_arena_array(b->a, m1, sizeof *b->peer_lo);
-    b->peer_hi = bk_arena_array(b->a, m1, sizeof *b->peer_hi);
-    b->fs = bk_arena_array(b->a, m1, sizeof *b->fs);
-    b->fe = bk_arena_array(b->a, m1, sizeof *b->fe);
-    b->cnt = bk_arena_array(b->a, m1, sizeof *b->cnt);
-    b->nonnull = bk_arena_array(b->a, m1, sizeof *b->nonnull);
-    b->deque = bk_arena_array(b->a, m1, sizeof *b->deque);
-    if (!b->peer_lo || !b->peer_hi || !b->fs || !b->fe || !b->cnt || !b->nonnull || !b->deque)
+    b->peer_lo = bk_arena_array(b->scratch, m1, sizeof *b->peer_lo);
+    b->peer_hi = bk_arena_array(b->scratch, m1, sizeof *b->peer_hi);
+    b->fs = bk_arena_array(b->scratch, m1, sizeof *b->fs);
+    b->fe = bk_arena_array(b->scratch, m1, sizeof *b->fe);
+    b->cnt = bk_arena_array(b->scratch, m1, sizeof *b->cnt);
+    b->nonnull = bk_arena_array(b->scratch, m1, sizeof *b->nonnull);
+    if (!b->peer_lo || !b->peer_hi || !b->fs || !b->fe || !b->cnt || !b->nonnull)
         return oom(b, err);
     const exec_node *n = b->j->node;
-    bool exact = false, floating = false;
+    bool exact = false, floating = false, minmax = false;
     for (uint32_t f = 0; f < n->u.window.n_fns; f++) {
         const exec_win_fn *fn = &n->u.window.fns[f];
+        minmax |= fn->kind == EXEC_WIN_AGG && (fn->agg == EXEC_AGG_MIN || fn->agg == EXEC_AGG_MAX);
         if (fn->kind != EXEC_WIN_AGG || (fn->agg != EXEC_AGG_SUM && fn->agg != EXEC_AGG_AVG))
             continue;
         bk_type_kind k = b->j->cols[fn->arg]->type->kind;
@@ -695,50 +700,43 @@ static bk_status bucket_alloc(bucket *b, bk_error *err) {
         else
             exact = true;
     }
-    if (exact && !(b->isum = bk_arena_array(b->a, m1, sizeof *b->isum))) return oom(b, err);
+    if (minmax && !(b->deque = bk_arena_array(b->scratch, m1, sizeof *b->deque)))
+        return oom(b, err);
+    if (exact && !(b->isum = bk_arena_array(b->scratch, m1, sizeof *b->isum))) return oom(b, err);
     if (floating) {
-        b->dsum = bk_arena_array(b->a, m1, sizeof *b->dsum);
-        b->fsum = bk_arena_array(b->a, m1, sizeof *b->fsum);
-        b->n_nan = bk_arena_array(b->a, m1, sizeof *b->n_nan);
-        b->n_pinf = bk_arena_array(b->a, m1, sizeof *b->n_pinf);
-        b->n_ninf = bk_arena_array(b->a, m1, sizeof *b->n_ninf);
+        b->dsum = bk_arena_array(b->scratch, m1, sizeof *b->dsum);
+        b->fsum = bk_arena_array(b->scratch, m1, sizeof *b->fsum);
+        b->n_nan = bk_arena_array(b->scratch, m1, sizeof *b->n_nan);
+        b->n_pinf = bk_arena_array(b->scratch, m1, sizeof *b->n_pinf);
+        b->n_ninf = bk_arena_array(b->scratch, m1, sizeof *b->n_ninf);
         if (!b->dsum || !b->fsum || !b->n_nan || !b->n_pinf || !b->n_ninf) return oom(b, err);
     }
     return BK_OK;
 }
 
-/* Sort, evaluate and gather bucket `bi` into j->outs[bi]. */
-static bk_status run_bucket(win_job *j, uint32_t bi, bk_error *err) {
+/* Sort, evaluate and gather the rows of bucket b into `out`. */
+static bk_status eval_bucket(bucket *bp, exec_table *out, bk_error *err) {
+    bucket b = *bp;
+    win_job *j = b.j;
     const exec_node *node = j->node;
     uint32_t n_fns = node->u.window.n_fns, n_child = node->child->schema->n_children;
-    bucket b = {.j = j, .a = j->arenas[bi]};
-    b.m = j->bucket_start[bi + 1] - j->bucket_start[bi];
-    b.idx = j->bucket_rows + j->bucket_start[bi];
-    exec_table *out = exec_table_make(b.a, node->schema);
-    if (!out) return oom(&b, err);
-    j->outs[bi] = out;
-    if (b.m == 0) return BK_OK;
-    uint32_t *tmp = bk_arena_array(b.a, b.m, sizeof *tmp);
+    uint32_t *tmp = bk_arena_array(b.scratch, b.m, sizeof *tmp);
     if (!tmp) return oom(&b, err);
     sorter so = {.j = j};
-    so.norm = normalize_keys(j, b.a, b.idx, b.m, &so.words);
+    so.norm = normalize_keys(j, b.scratch, b.idx, b.m, &so.words);
     if (so.norm) {
-        /* sort positions by their keys, then put rows and keys in that order */
-        uint32_t *pos = bk_arena_array(b.a, b.m, sizeof *pos);
-        uint64_t *sorted = bk_arena_array(b.a, b.m * so.words + 1, sizeof *sorted);
-        if (!pos || !sorted) return oom(&b, err);
+        /* sort positions by their keys, then put the rows in that order */
+        uint32_t *pos = bk_arena_array(b.scratch, b.m, sizeof *pos);
+        if (!pos) return oom(&b, err);
         for (size_t p = 0; p < b.m; p++) pos[p] = (uint32_t)p;
         merge_sort(&so, pos, tmp, b.m);
-        for (size_t p = 0; p < b.m; p++) {
-            tmp[p] = b.idx[pos[p]];
-            memcpy(sorted + p * so.words, so.norm + (size_t)pos[p] * so.words,
-                   so.words * sizeof *sorted);
-        }
+        for (size_t p = 0; p < b.m; p++) tmp[p] = b.idx[pos[p]];
         memcpy(b.idx, tmp, b.m * sizeof *tmp);
-        b.norm = sorted;
+        b.norm = so.norm;
+        b.pos = pos;
         b.words = so.words;
         b.part_words = 2 * node->u.window.n_partition;
-    } else if (bk_arena_failed(b.a)) {
+    } else if (bk_arena_failed(b.scratch)) {
         return oom(&b, err);
     } else {
         merge_sort(&so, b.idx, tmp, b.m);
@@ -752,7 +750,7 @@ static bk_status run_bucket(win_job *j, uint32_t bi, bk_error *err) {
         res[f] = NULL;
         src[f] = NULL;
         if (needs_source(fn))
-            src[f] = bk_arena_array(b.a, b.m, sizeof *src[f]);
+            src[f] = bk_arena_array(b.scratch, b.m, sizeof *src[f]);
         else
             res[f] = bk_vector_make(b.a, fn->type, b.m);
         if (!src[f] && !res[f]) return oom(&b, err);
@@ -815,6 +813,22 @@ static bk_status run_bucket(win_job *j, uint32_t bi, bk_error *err) {
         BK_TRY(exec_table_push(out, &c, err));
     }
     return BK_OK;
+}
+
+/* Bucket `bi` into j->outs[bi]; its scratch arena lives only while it runs. */
+static bk_status run_bucket(win_job *j, uint32_t bi, bk_error *err) {
+    bucket b = {.j = j, .a = j->arenas[bi]};
+    b.m = j->bucket_start[bi + 1] - j->bucket_start[bi];
+    b.idx = j->bucket_rows + j->bucket_start[bi];
+    exec_table *out = exec_table_make(b.a, j->node->schema);
+    if (!out) return oom(&b, err);
+    j->outs[bi] = out;
+    if (b.m == 0) return BK_OK;
+    b.scratch = bk_arena_new(b.a, "window scratch", 0);
+    if (!b.scratch) return oom(&b, err);
+    bk_status s = eval_bucket(&b, out, err);
+    bk_arena_free(b.scratch);
+    return s;
 }
 
 static void bucket_task(void *arg, size_t i, int worker) {
