@@ -403,6 +403,29 @@ static bool daytime_micros(const char *s, size_t len, int64_t *out) {
     return true;
 }
 
+/* "'Y-M' YEAR TO MONTH" (optionally negative) as months; false for anything else. */
+static bool yearmonth(const char *s, size_t len, int32_t *months) {
+    const char *q = memchr(s, '\'', len);
+    const char *e = q ? memchr(q + 1, '\'', len - (size_t)(q + 1 - s)) : NULL;
+    if (!q || !e) return false;
+    bk_str rest = bk_str_trim(bk_str_make(e + 1, len - (size_t)(e + 1 - s)));
+    const char *f = q + 1;
+    size_t fl = (size_t)(e - f);
+    bool neg = fl && f[0] == '-';
+    if (neg) {
+        f++;
+        fl--;
+    }
+    const char *dash = memchr(f, '-', fl);
+    int32_t y, m;
+    if (!dash || !bk_parse_i32(f, (size_t)(dash - f), &y) ||
+        !bk_parse_i32(dash + 1, fl - (size_t)(dash + 1 - f), &m) || y < 0 || m < 0 || m > 11)
+        return false;
+    if (!bk_str_ieq(rest, bk_str_from_cstr("year to month")) || y > 178956970) return false;
+    *months = (neg ? -1 : 1) * (y * 12 + m);
+    return true;
+}
+
 /* date_add_interval(key, months, days): a DATE key's RANGE bound. */
 static bk_status date_bound(binder *b, exec_expr *key, int32_t months, int32_t days,
                             exec_expr **out, bk_error *err) {
@@ -460,8 +483,10 @@ static bk_status frame_offset(wb *w, win_call *c, bool is_start, int64_t *signed
             c->fn.frame.key_col = key->column;
             return pre_add(w, bound, col, err);
         }
-        if (k->type->kind != BK_TYPE_DATE ||
-            bind_interval_parts(b, off, &months, &days, err) != BK_OK) {
+        days = 0;
+        bool ym = k->type->kind == BK_TYPE_DATE && yearmonth(off->text, off->text_len, &months);
+        if (!ym && (k->type->kind != BK_TYPE_DATE ||
+                    bind_interval_parts(b, off, &months, &days, err) != BK_OK)) {
             bk_error_clear(err);
             char kn[64];
             bk_type_format(k->type, kn, sizeof kn);
