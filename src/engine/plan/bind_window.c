@@ -222,7 +222,11 @@ static bk_status collect(wb *w, const sql_expr *e, bk_error *err) {
     return collect(w, e->else_, err);
 }
 
-/* A constant of the window clause: bound without columns and folded. */
+/*
+ * A constant of a window call: bound without columns and folded.  `what`
+ * names a function argument (DATATYPE_MISMATCH.NON_FOLDABLE_INPUT when not
+ * constant); NULL means a frame bound (_LEGACY_ERROR_TEMP_0064).
+ */
 static bk_status fold(wb *w, const sql_expr *e, const char *what, bk_vector **out, bk_error *err) {
     bind_env env = {.b = w->b, .scope = &(plan_scope){0}};
     exec_expr *x;
@@ -232,8 +236,13 @@ static bk_status fold(wb *w, const sql_expr *e, const char *what, bk_vector **ou
     if (s == BK_OK && (*out)->type->kind == BK_TYPE_VOID) s = BK_INVALID_ARGUMENT;
     if (s != BK_OK) {
         bk_error_clear(err);
+        if (what) /* a function argument */
+            return werr(w->b, e->span, err, BK_DATATYPE_MISMATCH,
+                        "[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] Cannot resolve \"%s\" due to data "
+                        "type mismatch: %s must be a constant.",
+                        text_of(w->b, e->span), what);
         return werr(w->b, e->span, err, BK_FRAME_BOUND_NOT_LITERAL,
-                    "%s must be a literal: \"%s\".", what, text_of(w->b, e->span));
+                    "Frame bound value must be a literal: \"%s\".", text_of(w->b, e->span));
     }
     return BK_OK;
 }
@@ -504,7 +513,7 @@ static bk_status frame_offset(wb *w, win_call *c, bool is_start, int64_t *signed
         return pre_add(w, bound, col, err);
     }
     bk_vector *v;
-    BK_TRY(fold(w, off, "Frame bound value", &v, err));
+    BK_TRY(fold(w, off, NULL, &v, err));
     char tn[64];
     bk_type_format(v->type, tn, sizeof tn);
     if (!ws->range) {
