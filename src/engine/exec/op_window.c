@@ -51,6 +51,8 @@ typedef struct win_job {
     uint32_t *bucket_rows; /* row ids grouped by bucket */
     size_t *bucket_start;  /* n_buckets + 1 */
     bk_arena **arenas;     /* per bucket */
+    bk_arena **scratch;    /* per bucket, while it runs */
+    size_t wave;           /* the first bucket of the tasks running now */
     exec_table **outs;     /* per bucket */
     bk_mutex *lock;
     atomic_bool failed;
@@ -815,7 +817,7 @@ static bk_status eval_bucket(bucket *bp, exec_table *out, bk_error *err) {
     return BK_OK;
 }
 
-/* Bucket `bi` into j->outs[bi]; its scratch arena lives only while it runs. */
+/* Bucket `bi` into j->outs[bi]; its scratch arena (j->scratch[bi]) is freed by the caller. */
 static bk_status run_bucket(win_job *j, uint32_t bi, bk_error *err) {
     bucket b = {.j = j, .a = j->arenas[bi]};
     b.m = j->bucket_start[bi + 1] - j->bucket_start[bi];
@@ -824,11 +826,9 @@ static bk_status run_bucket(win_job *j, uint32_t bi, bk_error *err) {
     if (!out) return oom(&b, err);
     j->outs[bi] = out;
     if (b.m == 0) return BK_OK;
-    b.scratch = bk_arena_new(b.a, "window scratch", 0);
+    b.scratch = j->scratch[bi] = bk_arena_new(b.a, "window scratch", 0);
     if (!b.scratch) return oom(&b, err);
-    bk_status s = eval_bucket(&b, out, err);
-    bk_arena_free(b.scratch);
-    return s;
+    return eval_bucket(&b, out, err);
 }
 
 static void bucket_task(void *arg, size_t i, int worker) {
@@ -837,7 +837,7 @@ static void bucket_task(void *arg, size_t i, int worker) {
     if (atomic_load(&j->failed)) return;
     bk_error e;
     bk_error_clear(&e);
-    if (run_bucket(j, (uint32_t)i, &e) != BK_OK) job_fail(j, &e);
+    if (run_bucket(j, (uint32_t)(j->wave + i), &e) != BK_OK) job_fail(j, &e);
 }
 
 /* Bucket of every row in task i's range: a hash of the serialized partition key. */
@@ -902,7 +902,8 @@ static bk_status job_prepare(win_job *j, exec_table *in, bk_error *err) {
     j->bucket_start = bk_arena_zalloc(a, (j->n_buckets + 1) * sizeof *j->bucket_start);
     j->arenas = bk_arena_array(a, j->n_buckets, sizeof *j->arenas);
     j->outs = bk_arena_zalloc(a, j->n_buckets * sizeof *j->outs);
-    if (!j->bucket_rows || !j->bucket_start || !j->arenas || !j->outs)
+    j->scratch = bk_arena_zalloc(a, j->n_buckets * sizeof *j->scratch);
+    if (!j->bucket_rows || !j->bucket_start || !j->arenas || !j->outs || !j->scratch)
         return bk_arena_oom(a, err);
     for (uint32_t i = 0; i < j->n_buckets; i++)
         if (!(j->arenas[i] = bk_arena_new(a, "window bucket", 0))) return bk_arena_oom(a, err);
@@ -946,8 +947,18 @@ static bk_status win_finish(exec_sink *s, exec_table **out, bk_error *err) {
     j.lock = bk_mutex_new();
     if (!j.lock) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a window");
     bk_status rc = job_prepare(&j, st->rows, err);
-    if (rc == BK_OK) {
-        run_tasks(&j, j.n_buckets, bucket_task);
+    /*
+     * Buckets run in waves of one per worker; the main thread frees a wave's
+     * scratch arenas (arena accounting is not for concurrent frees), so the
+     * scratch of at most one wave is alive at a time.
+     */
+    size_t per_wave = j.ctx->pool ? (size_t)bk_pool_size(j.ctx->pool) : 1;
+    for (j.wave = 0; rc == BK_OK && j.wave < j.n_buckets; j.wave += per_wave) {
+        run_tasks(&j, BK_MIN(per_wave, j.n_buckets - j.wave), bucket_task);
+        for (size_t i = j.wave; i < BK_MIN(j.wave + per_wave, j.n_buckets); i++) {
+            bk_arena_free(j.scratch[i]);
+            j.scratch[i] = NULL;
+        }
         if (atomic_load(&j.failed)) {
             if (err) *err = j.err;
             rc = j.err.code;
