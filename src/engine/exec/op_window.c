@@ -159,6 +159,8 @@ static int item_cmp(const sorter *s, uint32_t x, uint32_t y) {
 /* Stable merge sort of idx[0..n) using tmp[0..n). */
 static void merge_sort(const sorter *so, uint32_t *idx, uint32_t *tmp, size_t n) {
     if (n < 2) return;
+    /* a cancelled query stops sorting (the caller checks the flag after the sort) */
+    if (n >= 65536 && atomic_load_explicit(&so->j->ctx->cancel, memory_order_relaxed)) return;
     if (n <= 16) {
         for (size_t i = 1; i < n; i++) {
             uint32_t x = idx[i];
@@ -743,6 +745,7 @@ static bk_status eval_bucket(bucket *bp, exec_table *out, bk_error *err) {
     } else {
         merge_sort(&so, b.idx, tmp, b.m);
     }
+    BK_TRY(exec_check_cancel(j->ctx, err));
     BK_TRY(bucket_alloc(&b, err));
     bk_vector **res = bk_arena_array(b.a, n_fns ? n_fns : 1, sizeof *res);
     uint32_t **src = bk_arena_array(b.a, n_fns ? n_fns : 1, sizeof *src);

@@ -705,13 +705,15 @@ static bk_status setup_fn(wb *w, win_call *c, bk_error *err) {
         if (e->n_args != want || e->star_arg) return wrong_args(w, e, want ? "1" : "0", err);
         BK_TRY(needs_order(w, c, err));
         const sql_window *ws = c->w;
+        /* Spark's required frames: ROWS (RANGE for cume_dist) UNBOUNDED PRECEDING .. CURRENT ROW */
+        bool range = fn->kind == EXEC_WIN_CUME_DIST;
         if (ws->has_frame &&
-            !(!ws->range && ws->start_kind == SQL_FRAME_UNBOUNDED_PRECEDING &&
+            !(ws->range == range && ws->start_kind == SQL_FRAME_UNBOUNDED_PRECEDING &&
               ws->end_kind == SQL_FRAME_CURRENT_ROW))
             return werr(b, e->span, err, BK_WINDOW_FRAME_MISMATCH,
-                        "Window Frame of %s must match the required frame ROWS BETWEEN "
+                        "Window Frame of %s must match the required frame %s BETWEEN "
                         "UNBOUNDED PRECEDING AND CURRENT ROW.",
-                        text_of(b, e->span));
+                        text_of(b, e->span), range ? "RANGE" : "ROWS");
         if (fn->kind == EXEC_WIN_NTILE) {
             BK_TRY(int_arg(w, e, e->args[0], &fn->n, err));
             if (fn->n <= 0)
