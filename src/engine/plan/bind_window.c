@@ -944,6 +944,16 @@ static bk_status subst_aliases(wb *w, const sql_select *s, const sql_expr *e,
     return BK_OK;
 }
 
+/* Do two functions of one window compute the same column? */
+static bool same_fn(const exec_win_fn *x, const exec_win_fn *y) {
+    const exec_win_frame *f = &x->frame, *g = &y->frame;
+    return x->kind == y->kind && x->agg == y->agg && x->arg == y->arg && x->dflt == y->dflt &&
+           x->n == y->n && x->ignore_nulls == y->ignore_nulls && bk_type_equal(x->type, y->type) &&
+           f->range == g->range && f->start == g->start && f->end == g->end &&
+           f->start_off == g->start_off && f->end_off == g->end_off &&
+           f->start_col == g->start_col && f->end_col == g->end_col && f->key_col == g->key_col;
+}
+
 /* The WINDOW node of the calls with spec `first` (all not yet placed), over rel. */
 static bk_status add_window_node(wb *w, plan_rel *rel, uint32_t first, bool *placed,
                                  bk_error *err) {
@@ -968,6 +978,12 @@ static bk_status add_window_node(wb *w, plan_rel *rel, uint32_t first, bool *pla
         win_call *c = &w->calls[i];
         if (placed[i] || !same_spec(spec, c)) continue;
         placed[i] = true;
+        uint32_t dup = 0;
+        while (dup < k && !same_fn(&fns[dup], &c->fn)) dup++;
+        if (dup < k) { /* the same call written twice (SELECT and QUALIFY): computed once */
+            c->column = n_child + dup;
+            continue;
+        }
         fns[k] = c->fn;
         c->column = n_child + k;
         names[n_child + k] = bk_arena_printf(b->a, "__w%u", i);
@@ -976,6 +992,7 @@ static bk_status add_window_node(wb *w, plan_rel *rel, uint32_t first, bool *pla
         cols[n_child + k] = (plan_col){NULL, names[n_child + k], c->fn.type};
         k++;
     }
+    n_out = n_child + k;
     const bk_type *schema = bk_type_make_struct(b->a, n_out, names, types, NULL);
     exec_node *node = schema ? exec_node_make(b->a, EXEC_NODE_WINDOW, schema, rel->node) : NULL;
     if (!node) return bk_arena_oom(b->a, err);
@@ -984,7 +1001,7 @@ static bk_status add_window_node(wb *w, plan_rel *rel, uint32_t first, bool *pla
     node->u.window.order = spec->order;
     node->u.window.n_order = spec->n_order;
     node->u.window.fns = fns;
-    node->u.window.n_fns = n_fns;
+    node->u.window.n_fns = k;
     rel->node = node;
     rel->scope.cols = cols;
     rel->scope.n = n_out;
