@@ -225,6 +225,11 @@ static bk_status function_call(parser *p, sql_expr *e) {
         BK_TRY(p_expr(p, &e->filter));
         BK_TRY(p_expect_op(p, ")"));
     }
+    /* nth_value(x, n) FROM FIRST (the SQL standard's default, the only one Spark has) */
+    if (e->name.n == 1 && bk_str_ieq_cstr(bk_str_from_cstr(e->name.parts[0].text), "nth_value") &&
+        p_is_kw(p, "FROM") && p_is_kw_at(p, 1, "FIRST") &&
+        (p_is_kw_at(p, 2, "OVER") || p_is_kw_at(p, 2, "IGNORE") || p_is_kw_at(p, 2, "RESPECT")))
+        p->pos += 2;
     if ((p_is_kw(p, "IGNORE") || p_is_kw(p, "RESPECT")) && p_is_kw_at(p, 1, "NULLS")) {
         e->ignore_nulls = p_is_kw(p, "IGNORE");
         p->pos += 2;
