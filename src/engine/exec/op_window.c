@@ -291,7 +291,7 @@ static bk_i128 exact_at(const bk_vector *v, size_t r) {
     case BK_TYPE_DECIMAL:
         if (v->type->precision > BK_DECIMAL_INT64_MAX_PRECISION)
             return ((const bk_i128 *)v->data)[r];
-        /* fall through */
+        return bk_i128_from_i64(((const int64_t *)v->data)[r]);
     default:
         return bk_i128_from_i64(((const int64_t *)v->data)[r]);
     }
