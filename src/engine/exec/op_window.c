@@ -238,25 +238,41 @@ static uint64_t norm_value(const bk_vector *v, size_t r) {
     return (uint64_t)x ^ (1ull << 63);
 }
 
-/* Normalized keys of rows idx[0..m) (partition keys, then order keys), or NULL when not all fit. */
+/*
+ * Normalized keys of rows idx[0..m) (partition keys, then order keys), or NULL
+ * when not all fit: per key a NULL-rank word (only for columns that have
+ * NULLs) and the value word.  *part_words: the words of the partition keys.
+ */
 static uint64_t *normalize_keys(const win_job *j, bk_arena *a, const uint32_t *idx, size_t m,
-                                uint32_t *words) {
+                                uint32_t *words, uint32_t *part_words) {
     const exec_node *n = j->node;
-    uint32_t np = n->u.window.n_partition, no = n->u.window.n_order;
-    for (uint32_t k = 0; k < np; k++)
-        if (!normalizable(j->cols[n->u.window.partition[k]]->type)) return NULL;
-    for (uint32_t k = 0; k < no; k++)
-        if (!normalizable(j->cols[n->u.window.order[k].column]->type)) return NULL;
-    uint32_t w = 2 * (np + no);
+    uint32_t np = n->u.window.n_partition, no = n->u.window.n_order, w = 0;
+    for (uint32_t k = 0; k < np + no; k++) {
+        const bk_vector *v =
+            j->cols[k < np ? n->u.window.partition[k] : n->u.window.order[k - np].column];
+        if (!normalizable(v->type)) return NULL;
+        w += v->validity ? 2 : 1;
+        if (k + 1 == np) *part_words = w;
+    }
+    if (np == 0) *part_words = 0;
     uint64_t *norm = bk_arena_array(a, m * w + 1, sizeof *norm);
     if (!norm) return NULL;
-    for (uint32_t k = 0; k < np + no; k++) {
+    for (uint32_t k = 0, at = 0; k < np + no; k++) {
         bool is_part = k < np;
         const exec_sort_key *key = is_part ? NULL : &n->u.window.order[k - np];
         const bk_vector *v = j->cols[is_part ? n->u.window.partition[k] : key->column];
+        bool desc = key && key->descending;
+        if (!v->validity) {
+            for (size_t p = 0; p < m; p++) {
+                uint64_t x = norm_value(v, idx[p]);
+                norm[p * w + at] = desc ? ~x : x;
+            }
+            at++;
+            continue;
+        }
         uint64_t null_rank = is_part || key->nulls_first ? 0 : 1, valid_rank = 1 - null_rank;
         for (size_t p = 0; p < m; p++) {
-            uint64_t *slot = norm + p * w + 2 * k;
+            uint64_t *slot = norm + p * w + at;
             uint32_t r = idx[p];
             if (!bk_vector_is_valid(v, r)) {
                 slot[0] = null_rank;
@@ -265,8 +281,9 @@ static uint64_t *normalize_keys(const win_job *j, bk_arena *a, const uint32_t *i
             }
             uint64_t x = norm_value(v, r);
             slot[0] = valid_rank;
-            slot[1] = key && key->descending ? ~x : x;
+            slot[1] = desc ? ~x : x;
         }
+        at += 2;
     }
     *words = w;
     return norm;
@@ -727,7 +744,8 @@ static bk_status eval_bucket(bucket *bp, exec_table *out, bk_error *err) {
     uint32_t *tmp = bk_arena_array(b.scratch, b.m, sizeof *tmp);
     if (!tmp) return oom(&b, err);
     sorter so = {.j = j};
-    so.norm = normalize_keys(j, b.scratch, b.idx, b.m, &so.words);
+    uint32_t part_words = 0;
+    so.norm = normalize_keys(j, b.scratch, b.idx, b.m, &so.words, &part_words);
     if (so.norm) {
         /* sort positions by their keys, then put the rows in that order */
         uint32_t *pos = bk_arena_array(b.scratch, b.m, sizeof *pos);
@@ -739,7 +757,7 @@ static bk_status eval_bucket(bucket *bp, exec_table *out, bk_error *err) {
         b.norm = so.norm;
         b.pos = pos;
         b.words = so.words;
-        b.part_words = 2 * node->u.window.n_partition;
+        b.part_words = part_words;
     } else if (bk_arena_failed(b.scratch)) {
         return oom(&b, err);
     } else {
