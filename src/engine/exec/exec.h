@@ -175,6 +175,7 @@ typedef enum exec_node_kind {
     EXEC_NODE_LIMIT,     /* LIMIT / OFFSET */
     EXEC_NODE_UNION,     /* UNION ALL of children */
     EXEC_NODE_EXPAND,    /* each child row becomes several rows (grouping sets, unpivot) */
+    EXEC_NODE_WINDOW,    /* child columns, then one column per window function */
 } exec_node_kind;
 
 typedef struct exec_sort_key {
@@ -239,6 +240,57 @@ typedef enum exec_join_kind {
     EXEC_JOIN_RIGHT_SEMI,
     EXEC_JOIN_RIGHT_ANTI,
 } exec_join_kind;
+
+/* ---- window functions (op_window.c) ---- */
+
+typedef enum exec_win_kind {
+    EXEC_WIN_ROW_NUMBER,   /* INT */
+    EXEC_WIN_RANK,         /* INT */
+    EXEC_WIN_DENSE_RANK,   /* INT */
+    EXEC_WIN_PERCENT_RANK, /* DOUBLE */
+    EXEC_WIN_CUME_DIST,    /* DOUBLE */
+    EXEC_WIN_NTILE,        /* INT: `n` buckets */
+    EXEC_WIN_LAG,          /* the row `n` rows before (lead: n < 0), else column `dflt` */
+    EXEC_WIN_FIRST_VALUE,  /* first (non-NULL when ignore_nulls) value of the frame */
+    EXEC_WIN_LAST_VALUE,
+    EXEC_WIN_NTH_VALUE,    /* the `n`-th (1-based) value of the frame */
+    EXEC_WIN_AGG,          /* aggregate `agg` over the frame */
+} exec_win_kind;
+
+/* Frame bounds, in the order of the SQL keywords. */
+typedef enum exec_frame_kind {
+    EXEC_FRAME_UNBOUNDED_PRECEDING,
+    EXEC_FRAME_PRECEDING,
+    EXEC_FRAME_CURRENT_ROW,
+    EXEC_FRAME_FOLLOWING,
+    EXEC_FRAME_UNBOUNDED_FOLLOWING,
+} exec_frame_kind;
+
+/*
+ * A frame: ROWS counts rows (offset = n rows); RANGE compares the single ORDER
+ * BY key with a per-row bound the planner computed into a child column
+ * (`*_col`: key - n or key + n, whichever precedes in the sort order for a
+ * PRECEDING start, ...), and CURRENT ROW means the row's peers.
+ */
+typedef struct exec_win_frame {
+    bool range;
+    exec_frame_kind start, end;
+    int64_t start_off, end_off; /* ROWS: rows before (PRECEDING) or after (FOLLOWING) */
+    uint32_t start_col, end_col; /* RANGE with an offset: the bound column */
+    uint32_t key_col;            /* RANGE with an offset: the key, as the bound columns' type */
+} exec_win_frame;
+
+typedef struct exec_win_fn {
+    exec_win_kind kind;
+    exec_agg_kind agg;   /* EXEC_WIN_AGG */
+    uint32_t arg;        /* the value column (not for ranking, COUNT_STAR) */
+    uint32_t dflt;       /* LAG: the default column (same type as arg) */
+    int64_t n;           /* LAG offset, NTILE buckets, NTH_VALUE position */
+    bool ignore_nulls;   /* LAG, FIRST/LAST/NTH_VALUE */
+    exec_win_frame frame;
+    const bk_type *type; /* result */
+    const char *name;    /* the call as written, for EXPLAIN */
+} exec_win_fn;
 
 typedef struct exec_node exec_node;
 
@@ -308,6 +360,14 @@ struct exec_node {
             uint32_t n_projections;
             exec_expr *repeat;
         } expand;
+        struct {
+            const uint32_t *partition; /* PARTITION BY columns of the child */
+            uint32_t n_partition;
+            const exec_sort_key *order; /* ORDER BY within a partition */
+            uint32_t n_order;
+            const exec_win_fn *fns; /* one output column each, after the child's */
+            uint32_t n_fns;
+        } window;
     } u;
     /* EXPLAIN ANALYZE */
     _Atomic uint64_t rows_out;

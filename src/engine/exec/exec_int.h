@@ -56,6 +56,8 @@ bk_status exec_collect_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_err
 bk_status exec_limit_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *err);
 bk_status exec_agg_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *err);
 bk_status exec_sort_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *err);
+/* op_window.c: window functions (EXEC_NODE_WINDOW) */
+bk_status exec_window_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *err);
 
 /*
  * Streaming operators (pipeline.c: filter, project; op_join.c: the probe of a

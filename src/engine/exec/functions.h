@@ -95,4 +95,5 @@ bk_status exec_iv_timestamp_add(int64_t ts, int64_t micros, const struct bk_tz *
 bk_status exec_iv_timestamp_add_months(int64_t ts, int64_t months, const struct bk_tz *tz,
                                        int64_t *out, bk_error *err);
 
+
 #endif

@@ -392,7 +392,7 @@ static bk_status chain_push_front(bk_arena *a, const chain *above, exec_stream *
 
 static bool is_breaker(const exec_node *n) {
     return n->kind == EXEC_NODE_AGGREGATE || n->kind == EXEC_NODE_SORT ||
-           n->kind == EXEC_NODE_LIMIT;
+           n->kind == EXEC_NODE_LIMIT || n->kind == EXEC_NODE_WINDOW;
 }
 
 /* Run `node`'s rows through `above` into f's sink. */
@@ -460,7 +460,8 @@ static bk_status run_into(feed *f, exec_node *node, const chain *above, bk_error
         return run_delta(f, above, node, err);
     case EXEC_NODE_AGGREGATE:
     case EXEC_NODE_SORT:
-    case EXEC_NODE_LIMIT: {
+    case EXEC_NODE_LIMIT:
+    case EXEC_NODE_WINDOW: {
         exec_table *t;
         BK_TRY(exec_materialize(ctx, node, &t, err));
         return run_table(f, above, node, t);
@@ -496,6 +497,9 @@ bk_status exec_materialize(exec_ctx *ctx, exec_node *node, exec_table **out, bk_
         break;
     case EXEC_NODE_LIMIT:
         s = exec_limit_sink(ctx, node, &sink, err);
+        break;
+    case EXEC_NODE_WINDOW:
+        s = exec_window_sink(ctx, node, &sink, err);
         break;
     default:
         s = exec_collect_sink(ctx, node, &sink, err);

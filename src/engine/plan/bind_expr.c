@@ -460,11 +460,15 @@ static const char *const aggregate_names[] = {"count",    "sum",      "avg",   "
                                               "max",      "count_if", "any",   "some", "every",
                                               "bool_and", "bool_or",  "first", "last", "any_value"};
 
+bool bind_is_aggregate_name(const char *name) {
+    for (size_t i = 0; i < BK_ARRAY_LEN(aggregate_names); i++)
+        if (name_eq(name, aggregate_names[i])) return true;
+    return false;
+}
+
 bool bind_is_aggregate(const sql_expr *e) {
     if (e->kind != SQL_E_FUNC || e->over || e->name.n != 1) return false;
-    for (size_t i = 0; i < BK_ARRAY_LEN(aggregate_names); i++)
-        if (name_eq(e->name.parts[0].text, aggregate_names[i])) return true;
-    return bind_agg_is_ext(e); /* bind_agg.c */
+    return bind_is_aggregate_name(e->name.parts[0].text) || bind_agg_is_ext(e); /* bind_agg.c */
 }
 
 bool bind_expr_equal(const exec_expr *x, const exec_expr *y) {
@@ -636,11 +640,8 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
                         "query).%s",
                         source(b, e), "");
     }
-    if (e->over)
-        return error_at(b, e, err, BK_UNSUPPORTED_FEATURE,
-                        "The feature is not supported: window functions (\"%s\") are not "
-                        "available yet.%s",
-                        source(b, e), "");
+    if (e->over) return bind_window_column(env, e, out, err);
+    if (bind_is_window_only(e)) return bind_window_without_over(b, e, err);
     /* timestampadd(HOUR, n, ts), datediff(DAY, a, b), ...: the unit is a bare word */
     if (e->n_args == 3 && bind_is_unit_function(name) &&
         ((e->args[0]->kind == SQL_E_COLUMN && e->args[0]->name.n == 1) ||
@@ -1051,6 +1052,77 @@ static void pretty_args(binder *b, const sql_expr *e, bk_buf *out, uint32_t from
     }
 }
 
+static const char *pretty_bound(binder *b, int kind, const sql_expr *off, char *buf, size_t cap) {
+    switch (kind) {
+    case SQL_FRAME_UNBOUNDED_PRECEDING:
+        return "UNBOUNDED PRECEDING";
+    case SQL_FRAME_UNBOUNDED_FOLLOWING:
+        return "UNBOUNDED FOLLOWING";
+    case SQL_FRAME_CURRENT_ROW:
+        return "CURRENT ROW";
+    default:
+        snprintf(buf, cap, "%.*s %s", off ? (int)off->span.len : 1,
+                 off ? b->text + off->span.off : "?",
+                 kind == SQL_FRAME_PRECEDING ? "PRECEDING" : "FOLLOWING");
+        return buf;
+    }
+}
+
+/*
+ * " OVER (PARTITION BY … ORDER BY … ASC NULLS FIRST <frame>)" as Spark names a
+ * window column: named windows resolved, NULL order and the frame spelled out.
+ */
+static void pretty_window(binder *b, const sql_expr *e, const char *fn, bk_buf *out) {
+    const sql_window *w = NULL;
+    if (bind_window_resolve(b, e, &w, NULL) != BK_OK || !w) return;
+    pp_printf(out, " OVER (");
+    const char *sep = "";
+    if (w->n_partition) {
+        pp_printf(out, "PARTITION BY ");
+        for (uint32_t i = 0; i < w->n_partition; i++) {
+            if (i) pp_append(out, ", ", 2);
+            pretty(b, w->partition[i], out);
+        }
+        sep = " ";
+    }
+    if (w->n_order) {
+        pp_printf(out, "%sORDER BY ", sep);
+        for (uint32_t i = 0; i < w->n_order; i++) {
+            const sql_order *o = &w->order[i];
+            if (i) pp_append(out, ", ", 2);
+            pretty(b, o->expr, out);
+            bool first = o->nulls == 1 || (o->nulls == 0 && !o->descending);
+            pp_printf(out, " %s NULLS %s", o->descending ? "DESC" : "ASC",
+                      first ? "FIRST" : "LAST");
+        }
+        sep = " ";
+    }
+    char sb[96], eb[96];
+    if (w->has_frame) {
+        pp_printf(out, "%s%s BETWEEN %s AND %s", sep, w->range ? "RANGE" : "ROWS",
+                  pretty_bound(b, w->start_kind, w->start_off, sb, sizeof sb),
+                  pretty_bound(b, w->end_kind, w->end_off, eb, sizeof eb));
+    } else if (!strcmp(fn, "lag") || !strcmp(fn, "lead")) {
+        const char *n = "1";
+        int len = 1;
+        if (e->n_args >= 2) {
+            n = b->text + e->args[1]->span.off;
+            len = (int)e->args[1]->span.len;
+        }
+        const char *neg = !strcmp(fn, "lag") ? "-" : "";
+        pp_printf(out, "%sROWS BETWEEN %s%.*s FOLLOWING AND %s%.*s FOLLOWING", sep, neg, len, n,
+                  neg, len, n);
+    } else if (!strcmp(fn, "row_number") || !strcmp(fn, "rank") || !strcmp(fn, "dense_rank") ||
+               !strcmp(fn, "percent_rank") || !strcmp(fn, "ntile")) {
+        pp_printf(out, "%sROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW", sep);
+    } else if (w->n_order) {
+        pp_printf(out, "%sRANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW", sep);
+    } else {
+        pp_printf(out, "%sROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING", sep);
+    }
+    pp_append(out, ")", 1);
+}
+
 static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
     switch (e->kind) {
     case SQL_E_COLUMN:
@@ -1119,6 +1191,7 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
         else
             pretty_args(b, e, out, 0);
         pp_append(out, ")", 1);
+        if (e->over) pretty_window(b, e, lower, out);
         return;
     }
     case SQL_E_CAST: {

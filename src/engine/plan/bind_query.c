@@ -1073,12 +1073,24 @@ bk_status bind_from_item(binder *b, const sql_from *f, plan_rel *out, bk_error *
 
 /* ---- SELECT ---- */
 
+static bool contains_window(const sql_expr *e) {
+    if (!e) return false;
+    if (e->kind == SQL_E_FUNC && e->over) return true;
+    for (uint32_t i = 0; i < e->n_args; i++)
+        if (contains_window(e->args[i])) return true;
+    return contains_window(e->operand) || contains_window(e->else_);
+}
+
 /* Collect the aggregate calls in e (not inside subqueries). */
 static bk_status collect_aggs(binder *b, const sql_expr *e, const sql_expr ***list, uint32_t *n,
                               uint32_t *cap, bk_error *err) {
     if (!e) return BK_OK;
     if (bind_is_aggregate(e)) {
         for (uint32_t i = 0; i < e->n_args; i++) {
+            if (contains_window(e->args[i]))
+                return fail_at(b, e->args[i]->span, err, BK_WINDOW_IN_AGGREGATE,
+                               "It is not allowed to use a window function inside an aggregate "
+                               "function. Please use the inner window function in a sub-query.");
             const sql_expr **inner = NULL;
             uint32_t ni = 0, ci = 0;
             BK_TRY(collect_aggs(b, e->args[i], &inner, &ni, &ci, err));
@@ -1100,6 +1112,15 @@ static bk_status collect_aggs(binder *b, const sql_expr *e, const sql_expr ***li
         return BK_OK;
     }
     if (e->kind == SQL_E_SUBQUERY || e->kind == SQL_E_EXISTS) return BK_OK;
+    if (e->kind == SQL_E_FUNC && e->over) {
+        /* aggregates in a window's PARTITION BY / ORDER BY (after GROUP BY) */
+        const sql_window *w;
+        BK_TRY(bind_window_resolve(b, e, &w, err));
+        for (uint32_t i = 0; i < w->n_partition; i++)
+            BK_TRY(collect_aggs(b, w->partition[i], list, n, cap, err));
+        for (uint32_t i = 0; i < w->n_order; i++)
+            BK_TRY(collect_aggs(b, w->order[i].expr, list, n, cap, err));
+    }
     for (uint32_t i = 0; i < e->n_args; i++) BK_TRY(collect_aggs(b, e->args[i], list, n, cap, err));
     BK_TRY(collect_aggs(b, e->operand, list, n, cap, err));
     return collect_aggs(b, e->else_, list, n, cap, err);
@@ -1163,6 +1184,11 @@ static bk_status agg_spec(binder *b, const sql_expr *call, uint32_t col, const b
         return fail_at(b, call->span, err, BK_DATATYPE_MISMATCH, msg);
     }
     }
+}
+
+bk_status bind_agg_spec(binder *b, const sql_expr *call, uint32_t col, const bk_type *t,
+                        exec_agg *out, bk_error *err) {
+    return agg_spec(b, call, col, t, out, err);
 }
 
 /* GROUP BY 1 / GROUP BY alias: the select item's expression. */
@@ -1300,11 +1326,9 @@ static int nulls_first(const sql_order *o) {
     return o->nulls == 1 || (o->nulls == 0 && !o->descending);
 }
 
-static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_error *err) {
+static bk_status bind_select_body(binder *b, const sql_query *q, plan_rel *out, bk_error *err) {
     const sql_select *s = q->select;
-    if (s->qualify || s->n_windows)
-        return fail_at(b, q->span, err, BK_UNSUPPORTED_FEATURE,
-                       "The feature is not supported: QUALIFY and WINDOW in this version.");
+    BK_TRY(bind_check_windows(b, s, err));
     plan_rel rel;
     const sql_expr **left_over = NULL, *where = s->where;
     uint32_t n_left_over = 0;
@@ -1348,6 +1372,7 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
     for (uint32_t i = 0; i < s->n_items; i++)
         BK_TRY(collect_aggs(b, s->items[i].expr, &calls, &n_calls, &calls_cap, err));
     BK_TRY(collect_aggs(b, s->having, &calls, &n_calls, &calls_cap, err));
+    BK_TRY(collect_aggs(b, s->qualify, &calls, &n_calls, &calls_cap, err));
     for (uint32_t i = 0; i < q->n_order; i++)
         BK_TRY(collect_aggs(b, q->order[i].expr, &calls, &n_calls, &calls_cap, err));
     bool aggregate = n_calls || s->group_kind != SQL_GROUP_NONE;
@@ -1539,6 +1564,8 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
         return fail_at(b, s->having->span, err, BK_MISSING_AGGREGATION,
                        "HAVING without GROUP BY or aggregates is not supported.");
     }
+    /* window functions (and QUALIFY) over the rows, or the groups */
+    BK_TRY(bind_windows(b, q, &rel, &env, err));
     /* the select list */
     select_out o = {0};
     for (uint32_t i = 0; i < s->n_items; i++) {
@@ -1633,6 +1660,15 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
     }
     *out = rel;
     return BK_OK;
+}
+
+/* A SELECT, with its WINDOW clause in force while it is bound. */
+static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_error *err) {
+    const sql_select *outer = b->select;
+    b->select = q->select;
+    bk_status s = bind_select_body(b, q, out, err);
+    b->select = outer;
+    return s;
 }
 
 /* ---- set operations ---- */

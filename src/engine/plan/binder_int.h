@@ -61,6 +61,7 @@ typedef struct binder {
     int depth;
     uint32_t subquery_seq; /* names of decorrelated subqueries (__sq0, __sq1, ...) */
     bind_prebound *prebound; /* bind_from returns these relations for their FROM items */
+    const sql_select *select; /* the SELECT being bound: its WINDOW clause names windows */
 } binder;
 
 typedef struct bind_grouping bind_grouping;
@@ -70,6 +71,13 @@ typedef struct agg_ref {
     const sql_expr *call;
     exec_agg agg;
 } agg_ref;
+
+/* A window call of a SELECT and the column of the window node that computes it. */
+typedef struct win_ref {
+    const sql_expr *call;
+    uint32_t column;
+    const bk_type *type;
+} win_ref;
 
 /* How expressions are bound: against a scope, optionally in an aggregate context. */
 typedef struct bind_env {
@@ -83,6 +91,9 @@ typedef struct bind_env {
     uint32_t n_aggs;
     bool allow_aggs; /* collecting: aggregate calls are allowed here */
     const bind_grouping *grouping; /* GROUPING SETS: what grouping() / grouping_id() read */
+    /* after the windows were planned: where each window call's result is */
+    const win_ref *wins;
+    uint32_t n_wins;
 } bind_env;
 
 /* bind_expr.c */
@@ -97,6 +108,8 @@ bk_status bind_binary(binder *b, const char *op, exec_expr *l, exec_expr *r, con
 const bk_type *bind_common_type(binder *b, const bk_type *x, const bk_type *y);
 /* Is this call an aggregate function (and not a window)? */
 bool bind_is_aggregate(const sql_expr *e);
+/* Is `name` one of the aggregate functions bind_is_aggregate knows? */
+bool bind_is_aggregate_name(const char *name);
 /* Spark's name for an unaliased select item: `a`, `(a + 1)`, `count(1)`. */
 const char *bind_auto_name(binder *b, const sql_expr *e);
 /* Structural equality of bound expressions (GROUP BY matching). */
@@ -229,6 +242,27 @@ bk_status bind_setop_all(binder *b, const sql_query *q, const plan_rel *l, const
 
 /* bind_pivot.c: a PIVOT or UNPIVOT FROM item */
 bk_status bind_pivot(binder *b, const sql_from *f, plan_rel *out, bk_error *err);
+/* The exec_agg (kind, result type) for aggregate call `call` over column col of type t. */
+bk_status bind_agg_spec(binder *b, const sql_expr *call, uint32_t col, const bk_type *t,
+                        exec_agg *out, bk_error *err);
+
+/* bind_window.c: window functions, the WINDOW clause, QUALIFY */
+/*
+ * Plan the window calls of q's SELECT list, QUALIFY and ORDER BY over rel
+ * (after GROUP BY / HAVING; env binds in that context), apply QUALIFY, and
+ * set env->wins.  Without window calls: nothing, or the QUALIFY error.
+ */
+bk_status bind_windows(binder *b, const sql_query *q, plan_rel *rel, bind_env *env, bk_error *err);
+/* A window call bound after bind_windows: its column; an error where windows are not allowed. */
+bk_status bind_window_column(bind_env *env, const sql_expr *e, exec_expr **out, bk_error *err);
+/* The window a call's OVER names or spells (WINDOW clause references followed). */
+bk_status bind_window_resolve(binder *b, const sql_expr *call, const sql_window **out,
+                              bk_error *err);
+/* Spark's checks before binding: repeated WINDOW names; windows in WHERE, GROUP BY, HAVING. */
+bk_status bind_check_windows(binder *b, const sql_select *s, bk_error *err);
+/* row_number, rank, lag, ...: functions that exist only with OVER. */
+bool bind_is_window_only(const sql_expr *e);
+bk_status bind_window_without_over(binder *b, const sql_expr *e, bk_error *err);
 
 /* bind_subquery.c: correlated subqueries in WHERE become joins */
 /* True when conjunct c holds a correlated EXISTS / IN / scalar subquery this file handles. */

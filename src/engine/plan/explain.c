@@ -55,6 +55,25 @@ static const char *join_name(exec_join_kind k) {
     return "?";
 }
 
+/* Window [f AS col, ...] partition=[...] order=[...] */
+static bk_status window_text(const exec_node *n, const char *const *names, bk_buf *out) {
+    uint32_t n_child = n->child->schema->n_children;
+    BK_TRY(bk_buf_printf(out, "Window ["));
+    for (uint32_t i = 0; i < n->u.window.n_fns; i++)
+        BK_TRY(bk_buf_printf(out, "%s%s AS %s", i ? ", " : "", n->u.window.fns[i].name,
+                             n->schema->field_names[n_child + i]));
+    BK_TRY(bk_buf_printf(out, "] partition=["));
+    for (uint32_t i = 0; i < n->u.window.n_partition; i++)
+        BK_TRY(bk_buf_printf(out, "%s%s", i ? ", " : "", names[n->u.window.partition[i]]));
+    BK_TRY(bk_buf_printf(out, "] order=["));
+    for (uint32_t i = 0; i < n->u.window.n_order; i++) {
+        const exec_sort_key *k = &n->u.window.order[i];
+        BK_TRY(bk_buf_printf(out, "%s%s %s NULLS %s", i ? ", " : "", names[k->column],
+                             k->descending ? "DESC" : "ASC", k->nulls_first ? "FIRST" : "LAST"));
+    }
+    return bk_buf_printf(out, "]");
+}
+
 static bk_status node_text(const exec_node *n, int depth, bool analyze, bk_buf *out) {
     for (int i = 0; i < depth; i++) BK_TRY(bk_buf_append(out, "  ", 2));
     const char *const *names = n->child ? n->child->schema->field_names : NULL;
@@ -138,6 +157,9 @@ static bk_status node_text(const exec_node *n, int depth, bool analyze, bk_buf *
         for (uint32_t i = 0; i < n->schema->n_children; i++)
             BK_TRY(bk_buf_printf(out, "%s%s", i ? ", " : "", n->schema->field_names[i]));
         BK_TRY(bk_buf_printf(out, "]"));
+        break;
+    case EXEC_NODE_WINDOW:
+        BK_TRY(window_text(n, names, out));
         break;
     }
     if (analyze) BK_TRY(bk_buf_printf(out, "  (rows=%llu)", (unsigned long long)n->rows_out));

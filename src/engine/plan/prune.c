@@ -92,6 +92,77 @@ static exec_node *prune_passthrough(pruner *p, exec_node *n, const bool *need, i
     return c;
 }
 
+/*
+ * A window keeps every function; the child keeps the passed-through columns
+ * needed above and what the functions read (keys, arguments, defaults, bounds).
+ */
+static exec_node *prune_window(pruner *p, exec_node *n, const bool *need, int32_t *map) {
+    uint32_t cn = n->child->schema->n_children, nf = n->u.window.n_fns;
+    bool *cneed = bools(p, cn);
+    int32_t *cmap = ints(p, cn);
+    if (!cneed || !cmap) return NULL;
+    for (uint32_t i = 0; i < cn; i++) cneed[i] = need[i];
+    for (uint32_t k = 0; k < n->u.window.n_partition; k++) cneed[n->u.window.partition[k]] = true;
+    for (uint32_t k = 0; k < n->u.window.n_order; k++) cneed[n->u.window.order[k].column] = true;
+    for (uint32_t k = 0; k < nf; k++) {
+        const exec_win_fn *f = &n->u.window.fns[k];
+        bool reads_arg = f->kind >= EXEC_WIN_LAG &&
+                         !(f->kind == EXEC_WIN_AGG && f->agg == EXEC_AGG_COUNT_STAR);
+        if (reads_arg) cneed[f->arg] = true;
+        if (f->kind == EXEC_WIN_LAG) cneed[f->dflt] = true;
+        if (f->frame.range && (f->frame.start == EXEC_FRAME_PRECEDING ||
+                               f->frame.start == EXEC_FRAME_FOLLOWING))
+            cneed[f->frame.start_col] = true;
+        if (f->frame.range &&
+            (f->frame.end == EXEC_FRAME_PRECEDING || f->frame.end == EXEC_FRAME_FOLLOWING))
+            cneed[f->frame.end_col] = true;
+        if (f->frame.range) cneed[f->frame.key_col] = true;
+    }
+    exec_node *child = prune(p, n->child, cneed, cmap);
+    exec_node *c = copy_node(p, n);
+    uint32_t *part = bk_arena_array(p->a, n->u.window.n_partition + 1, sizeof *part);
+    exec_sort_key *order = bk_arena_array(p->a, n->u.window.n_order + 1, sizeof *order);
+    exec_win_fn *fns = bk_arena_array(p->a, nf + 1, sizeof *fns);
+    if (!child || !c || !part || !order || !fns) return NULL;
+    for (uint32_t k = 0; k < n->u.window.n_partition; k++)
+        part[k] = (uint32_t)cmap[n->u.window.partition[k]];
+    for (uint32_t k = 0; k < n->u.window.n_order; k++) {
+        order[k] = n->u.window.order[k];
+        order[k].column = (uint32_t)cmap[order[k].column];
+    }
+    for (uint32_t k = 0; k < nf; k++) {
+        exec_win_fn *f = &fns[k];
+        *f = n->u.window.fns[k];
+        if (cmap[f->arg] >= 0) f->arg = (uint32_t)cmap[f->arg];
+        if (f->kind == EXEC_WIN_LAG) f->dflt = (uint32_t)cmap[f->dflt];
+        if (f->frame.range && cmap[f->frame.start_col] >= 0)
+            f->frame.start_col = (uint32_t)cmap[f->frame.start_col];
+        if (f->frame.range && cmap[f->frame.end_col] >= 0)
+            f->frame.end_col = (uint32_t)cmap[f->frame.end_col];
+        if (f->frame.range) f->frame.key_col = (uint32_t)cmap[f->frame.key_col];
+    }
+    uint32_t ncn = child->schema->n_children;
+    const char **names = bk_arena_array(p->a, ncn + nf + 1, sizeof *names);
+    const bk_type **types = bk_arena_array(p->a, ncn + nf + 1, sizeof *types);
+    if (!names || !types) return NULL;
+    for (uint32_t i = 0; i < ncn; i++) {
+        names[i] = child->schema->field_names[i];
+        types[i] = child->schema->children[i];
+    }
+    for (uint32_t k = 0; k < nf; k++) {
+        names[ncn + k] = n->schema->field_names[cn + k];
+        types[ncn + k] = n->schema->children[cn + k];
+    }
+    c->child = child;
+    c->u.window.partition = part;
+    c->u.window.order = order;
+    c->u.window.fns = fns;
+    c->schema = bk_type_make_struct(p->a, ncn + nf, names, types, NULL);
+    for (uint32_t i = 0; i < cn; i++) map[i] = cmap[i];
+    for (uint32_t k = 0; k < nf; k++) map[cn + k] = (int32_t)(ncn + k);
+    return c->schema ? c : NULL;
+}
+
 static exec_node *prune(pruner *p, exec_node *n, const bool *need, int32_t *map) {
     uint32_t nout = n->schema->n_children;
     switch (n->kind) {
@@ -328,6 +399,8 @@ static exec_node *prune(pruner *p, exec_node *n, const bool *need, int32_t *map)
         for (uint32_t i = 0; i < nout; i++) map[i] = (int32_t)i;
         return c;
     }
+    case EXEC_NODE_WINDOW:
+        return prune_window(p, n, need, map);
     case EXEC_NODE_UNION: {
         /* every child keeps the same columns: prune each, then select them in order */
         exec_node *c = copy_node(p, n);

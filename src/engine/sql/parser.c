@@ -504,6 +504,8 @@ static bk_status select_core(parser *p, sql_select **out) {
         BK_TRY(p_group_by(p, s));
     }
     if (p_accept_kw(p, "HAVING")) BK_TRY(p_expr(p, &s->having));
+    /* Databricks writes QUALIFY before WINDOW, Spark's grammar WINDOW first: take both */
+    if (p_accept_kw(p, "QUALIFY")) BK_TRY(p_expr(p, &s->qualify));
     if (p_accept_kw(p, "WINDOW")) {
         uint32_t wcap = 0;
         sql_named_window **ws = NULL;
@@ -512,15 +514,22 @@ static bk_status select_core(parser *p, sql_select **out) {
             if (!w) return p_oom(p);
             BK_TRY(p_ident(p, &w->name));
             BK_TRY(p_expect_kw(p, "AS"));
-            BK_TRY(p_expect_op(p, "("));
-            BK_TRY(p_window_spec(p, &w->window));
+            if (p_accept_op(p, "(")) {
+                BK_TRY(p_window_spec(p, &w->window));
+            } else { /* WINDOW w2 AS w1 */
+                w->window = bk_arena_zalloc(p->a, sizeof *w->window);
+                if (!w->window) return p_oom(p);
+                w->window->ref = bk_arena_zalloc(p->a, sizeof *w->window->ref);
+                if (!w->window->ref) return p_oom(p);
+                BK_TRY(p_ident(p, w->window->ref));
+            }
             BK_TRY(p_push(p, (void ***)&ws, &s->n_windows, &wcap, w));
         } while (p_accept_op(p, ","));
         s->windows = bk_arena_array(p->a, s->n_windows, sizeof *s->windows);
         if (!s->windows) return p_oom(p);
         for (uint32_t i = 0; i < s->n_windows; i++) s->windows[i] = *ws[i];
     }
-    if (p_accept_kw(p, "QUALIFY")) BK_TRY(p_expr(p, &s->qualify));
+    if (!s->qualify && p_accept_kw(p, "QUALIFY")) BK_TRY(p_expr(p, &s->qualify));
     *out = s;
     return BK_OK;
 }

@@ -126,19 +126,34 @@ static bk_status frame_bound(parser *p, int *kind, sql_expr **off) {
     return BK_OK;
 }
 
-/* ( [w] [PARTITION BY …] [ORDER BY …] [ROWS|RANGE …] ), the '(' already read. */
+/* ( w ) or ( [CLUSTER BY … | [PARTITION BY …] [ORDER BY …]] [ROWS|RANGE …] ), '(' read. */
 bk_status p_window_spec(parser *p, sql_window **out) {
     sql_window *w = bk_arena_zalloc(p->a, sizeof *w);
     if (!w) return p_oom(p);
+    bool cluster = false;
     const sql_tok *t = p_peek(p);
     if (t->kind == SQL_TOK_IDENT && !p_is_kw(p, "PARTITION") && !p_is_kw(p, "ORDER") &&
         !p_is_kw(p, "ROWS") && !p_is_kw(p, "RANGE") && !p_is_kw(p, "DISTRIBUTE") &&
-        !p_is_kw(p, "SORT")) {
+        !p_is_kw(p, "SORT") && !p_is_kw(p, "CLUSTER")) {
         w->ref = bk_arena_zalloc(p->a, sizeof *w->ref);
         if (!w->ref) return p_oom(p);
         BK_TRY(p_ident(p, w->ref));
+        /* Spark's windowRef: (w) alone; a named window cannot be refined */
+        BK_TRY(p_expect_op(p, ")"));
+        *out = w;
+        return BK_OK;
     }
-    if (p_accept_kw(p, "PARTITION") || p_accept_kw(p, "DISTRIBUTE")) {
+    if (p_is_kw(p, "CLUSTER") && p_is_kw_at(p, 1, "BY")) {
+        /* CLUSTER BY k: PARTITION BY k, and no ORDER BY may follow (Spark's grammar) */
+        p->pos += 2;
+        uint32_t cap = 0;
+        do {
+            sql_expr *e;
+            BK_TRY(p_expr(p, &e));
+            BK_TRY(p_push(p, (void ***)&w->partition, &w->n_partition, &cap, e));
+        } while (p_accept_op(p, ","));
+        cluster = true;
+    } else if (p_accept_kw(p, "PARTITION") || p_accept_kw(p, "DISTRIBUTE")) {
         BK_TRY(p_expect_kw(p, "BY"));
         uint32_t cap = 0;
         do {
@@ -147,7 +162,7 @@ bk_status p_window_spec(parser *p, sql_window **out) {
             BK_TRY(p_push(p, (void ***)&w->partition, &w->n_partition, &cap, e));
         } while (p_accept_op(p, ","));
     }
-    if (p_accept_kw(p, "ORDER") || p_accept_kw(p, "SORT")) {
+    if (!cluster && (p_accept_kw(p, "ORDER") || p_accept_kw(p, "SORT"))) {
         BK_TRY(p_expect_kw(p, "BY"));
         BK_TRY(p_order_list(p, &w->order, &w->n_order));
     }
@@ -221,6 +236,11 @@ static bk_status function_call(parser *p, sql_expr *e) {
         BK_TRY(p_expr(p, &e->filter));
         BK_TRY(p_expect_op(p, ")"));
     }
+    /* nth_value(x, n) FROM FIRST (the SQL standard's default, the only one Spark has) */
+    if (e->name.n == 1 && bk_str_ieq_cstr(bk_str_from_cstr(e->name.parts[0].text), "nth_value") &&
+        p_is_kw(p, "FROM") && p_is_kw_at(p, 1, "FIRST") &&
+        (p_is_kw_at(p, 2, "OVER") || p_is_kw_at(p, 2, "IGNORE") || p_is_kw_at(p, 2, "RESPECT")))
+        p->pos += 2;
     if ((p_is_kw(p, "IGNORE") || p_is_kw(p, "RESPECT")) && p_is_kw_at(p, 1, "NULLS")) {
         e->ignore_nulls = p_is_kw(p, "IGNORE");
         p->pos += 2;
