@@ -17,6 +17,7 @@
 #include "base/arena.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,7 +47,9 @@ struct bk_arena {
     block *spare;  /* blocks kept by reset for reuse (counted in used) */
     size_t spare_bytes;
     size_t next_block; /* size of the next small block */
-    size_t used;       /* bytes held in blocks (headers included) */
+    /* bytes held in blocks (headers included), this arena's and its descendants':
+     * children on other threads charge it concurrently, so it is atomic */
+    _Atomic size_t used;
     size_t limit;      /* 0 = unlimited */
     bool failed;
     bk_cleanup *cleanups;
@@ -69,13 +72,18 @@ bk_arena *bk_arena_new(bk_arena *parent, const char *name, size_t limit) {
 /* True when adding `n` bytes keeps this arena and all its ancestors within their limits. */
 static bool within_limits(const bk_arena *a, size_t n) {
     for (const bk_arena *p = a; p; p = p->parent) {
-        if (p->limit && p->used + n > p->limit) return false;
+        if (p->limit && atomic_load_explicit(&p->used, memory_order_relaxed) + n > p->limit)
+            return false;
     }
     return true;
 }
 
 static void charge(bk_arena *a, size_t n, bool add) {
-    for (bk_arena *p = a; p; p = p->parent) p->used = add ? p->used + n : p->used - n;
+    for (bk_arena *p = a; p; p = p->parent)
+        if (add)
+            atomic_fetch_add_explicit(&p->used, n, memory_order_relaxed);
+        else
+            atomic_fetch_sub_explicit(&p->used, n, memory_order_relaxed);
 }
 
 /* Blocks this large (header included) are mapped with huge pages. */
@@ -276,7 +284,9 @@ void bk_arena_free(bk_arena *a) {
 
 bool bk_arena_failed(const bk_arena *a) { return a->failed; }
 
-size_t bk_arena_used(const bk_arena *a) { return a->used; }
+size_t bk_arena_used(const bk_arena *a) {
+    return atomic_load_explicit(&a->used, memory_order_relaxed);
+}
 
 bk_status bk_arena_oom(const bk_arena *a, bk_error *err) {
     for (const bk_arena *p = a; p; p = p->parent) {

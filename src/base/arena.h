@@ -27,7 +27,12 @@ typedef struct bk_cleanup {
     struct bk_cleanup *next; /* set by bk_arena_on_reset */
 } bk_cleanup;
 
-/* New arena; `parent` may be NULL.  `name` (static string) appears in errors. NULL on OOM. */
+/*
+ * New arena; `parent` may be NULL.  `name` (static string) appears in errors. NULL on OOM.
+ * Children of one parent may allocate on different threads at once (the byte
+ * counts they charge up the chain are atomic), but creating and freeing the
+ * children of one parent is for one thread at a time.
+ */
 bk_arena *bk_arena_new(bk_arena *parent, const char *name, size_t limit);
 
 /* Memory aligned to 16 bytes; NULL on OOM or when the limit would be passed. */
