@@ -109,6 +109,63 @@ static bk_status token_delete(srv_request *req, srv_response *res, bk_error *err
     return svc_token_delete(&req->ctx, id, err);
 }
 
+/*
+ * The body of an update: {"token": {"comment": …}, "update_mask": "comment"}.  Only
+ * the comment can change ("*" means every updatable field); scopes are not
+ * modelled, so naming them is an error rather than a silent no-op.
+ */
+static bk_status update_args(srv_request *req, const char **comment, bk_error *err) {
+    json_t *body, *token = NULL;
+    BK_TRY(srv_json_body(req, &body, err));
+    const char *mask = NULL;
+    BK_TRY(srv_json_get_str(body, "update_mask", true, &mask, err));
+    token = json_object_get(body, "token");
+    if (!json_is_object(token))
+        return bk_error_set(err, BK_INVALID_ARGUMENT, "Missing required field: token");
+    bool wants_comment = false;
+    for (const char *p = mask; *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if ((len == 7 && memcmp(p, "comment", 7) == 0) || (len == 1 && *p == '*'))
+            wants_comment = true;
+        else
+            return bk_error_set(err, BK_INVALID_ARGUMENT,
+                                "Invalid update_mask \"%s\": only \"comment\" can be updated",
+                                mask);
+        p += len + (end ? 1 : 0);
+    }
+    if (!wants_comment)
+        return bk_error_set(err, BK_INVALID_ARGUMENT, "update_mask names no field to update");
+    *comment = NULL;
+    return srv_json_get_str(token, "comment", false, comment, err);
+}
+
+/* PATCH /api/2.0/token/{token_id}: the caller's own token. */
+static bk_status token_update(srv_request *req, srv_response *res, bk_error *err) {
+    (void)res;
+    const char *id = srv_path_param(req, "token_id"), *comment = NULL;
+    BK_TRY(update_args(req, &comment, err));
+    svc_token_info info;
+    BK_TRY(svc_token_get(&req->ctx, id, &info, err));
+    if (info.owner_id != req->caller.user_id)
+        return bk_error_set(err, BK_NOT_FOUND, "Token with id %s does not exist.", id);
+    return svc_token_set_comment(&req->ctx, id, comment, err);
+}
+
+/* PATCH /api/2.0/token-management/tokens/{token_id}: any token; replies TokenInfo. */
+static bk_status tm_update(srv_request *req, srv_response *res, bk_error *err) {
+    BK_TRY(svc_require_admin(&req->ctx, "update other users' tokens", err));
+    const char *id = srv_path_param(req, "token_id"), *comment = NULL;
+    BK_TRY(update_args(req, &comment, err));
+    BK_TRY(svc_token_set_comment(&req->ctx, id, comment, err));
+    svc_token_info info;
+    BK_TRY(svc_token_get(&req->ctx, id, &info, err));
+    srv_json j;
+    srv_json_init(&j, &res->body);
+    write_info(&j, req->env, &info);
+    return srv_json_status(&j, err);
+}
+
 /* GET /api/2.0/token-management/tokens[?created_by_id=&created_by_username=] */
 static bk_status tm_list(srv_request *req, srv_response *res, bk_error *err) {
     BK_TRY(svc_require_admin(&req->ctx, "list all tokens", err));
@@ -193,9 +250,11 @@ static const srv_route routes[] = {
     {"POST", "/api/2.0/token/create", token_create, 0, 0},
     {"GET", "/api/2.0/token/list", token_list, 0, 0},
     {"POST", "/api/2.0/token/delete", token_delete, 0, 0},
+    {"PATCH", "/api/2.0/token/{token_id}", token_update, 0, 0},
     {"GET", "/api/2.0/token-management/tokens", tm_list, 0, 0},
     {"GET", "/api/2.0/token-management/tokens/{token_id}", tm_get, 0, 0},
     {"DELETE", "/api/2.0/token-management/tokens/{token_id}", tm_delete, 0, 0},
+    {"PATCH", "/api/2.0/token-management/tokens/{token_id}", tm_update, 0, 0},
     {"POST", "/api/2.0/token-management/on-behalf-of/tokens", tm_create_obo, 0, 0},
 };
 

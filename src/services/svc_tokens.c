@@ -208,3 +208,19 @@ bk_status svc_token_delete(svc_ctx *ctx, const char *token_id, bk_error *err) {
     }
     return meta_run(s, err);
 }
+
+bk_status svc_token_set_comment(svc_ctx *ctx, const char *token_id, const char *comment,
+                                bk_error *err) {
+    svc_token_info info;
+    BK_TRY(svc_token_get(ctx, token_id, &info, err));
+    meta_stmt *s = meta_prepare(ctx->conn, "UPDATE tokens SET comment = ?2 WHERE token_id = ?1",
+                                err);
+    if (!s) return err->code;
+    bk_status st = meta_bind_text(s, 1, token_id, err);
+    if (st == BK_OK) st = meta_bind_text(s, 2, comment, err);
+    if (st != BK_OK) {
+        meta_done(s);
+        return st;
+    }
+    return meta_run(s, err);
+}

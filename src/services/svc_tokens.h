@@ -58,6 +58,10 @@ bk_status svc_token_list(svc_ctx *ctx, int64_t owner_id, int64_t created_by_id,
 /* One token's info.  Non-admins see only their own; others are BK_NOT_FOUND. */
 bk_status svc_token_get(svc_ctx *ctx, const char *token_id, svc_token_info *out, bk_error *err);
 
+/* Set a token's comment (NULL clears it).  Same visibility rule as svc_token_get. */
+bk_status svc_token_set_comment(svc_ctx *ctx, const char *token_id, const char *comment,
+                                bk_error *err);
+
 /* Revoke: the token stops working at once.  Same visibility rule as svc_token_get. */
 bk_status svc_token_delete(svc_ctx *ctx, const char *token_id, bk_error *err);
 

@@ -158,3 +158,31 @@ def test_tokens_survive_restart(server, w, make_user):
     infos = {x.token_id: x for x in again.tokens.list()}
     assert infos[t.token_info.token_id].comment == "persisted"
     assert infos[t.token_info.token_id].expiry_time == t.token_info.expiry_time
+
+
+def test_update_comment(w, user_client):
+    from databricks.sdk.common.types.fieldmask import FieldMask
+    from databricks.sdk.service.settings import PublicTokenInfo, TokenInfo
+    user, uc = user_client
+    t = uc.tokens.create(comment="old")
+    uc.tokens.update(t.token_info.token_id, PublicTokenInfo(comment="new"), FieldMask(["comment"]))
+    assert {x.token_id: x.comment for x in uc.tokens.list()}[t.token_info.token_id] == "new"
+    with pytest.raises(InvalidParameterValue):
+        uc.tokens.update(t.token_info.token_id, PublicTokenInfo(scopes=["x"]),
+                         FieldMask(["scopes"]))
+    # Another user's token is not found for a plain user; admins use token management.
+    admin_t = w.tokens.create(comment="admin's")
+    with pytest.raises(NotFound):
+        uc.tokens.update(admin_t.token_info.token_id, PublicTokenInfo(comment="x"),
+                         FieldMask(["comment"]))
+    with pytest.raises(PermissionDenied):
+        uc.token_management.update_token_management(
+            admin_t.token_info.token_id, TokenInfo(comment="x"), FieldMask(["comment"]))
+    info = w.token_management.update_token_management(
+        t.token_info.token_id, TokenInfo(comment="by admin"), FieldMask(["comment"]))
+    assert info.comment == "by admin" and info.owner_id == int(user.id)
+    assert w.token_management.get(admin_t.token_info.token_id).token_info.comment == "admin's"
+    with pytest.raises(NotFound):
+        w.token_management.update_token_management("0" * 64, TokenInfo(comment="x"),
+                                                   FieldMask(["comment"]))
+    w.tokens.delete(admin_t.token_info.token_id)
