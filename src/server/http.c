@@ -10,7 +10,12 @@
  *   3. on_request calls with upload data: append the body (or, past the limit,
  *      discard it so the client can still read a clean 413 instead of a reset).
  *   4. last on_request call: srv_dispatch, queue the response.
- *   5. on_completed: log one line (method, path, status, ms, user), free the arena.
+ *   5. on_completed: log one line (method, path, status, ms, user), free the arena
+ *      (and remove a spooled body file the handler did not keep).
+ *
+ * SRV_SPOOL_BODY routes get the body written to DIR/tmp/upload-XXXXXX instead of
+ * memory (fsynced before the handler runs); srv_response_file replies are sent
+ * from the file descriptor by MHD (sendfile where it can).
  *
  * Why drain instead of refusing early: an HTTP client that is still sending when
  * the server closes sees a connection reset, and the Databricks SDK retries those
@@ -19,13 +24,17 @@
 #include "server/srv.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,6 +67,10 @@ typedef struct conn_state {
     int status;        /* sent status, for the log */
     int64_t start_ns;
     char *raw_query;   /* in the arena */
+    int spool_fd;      /* SRV_SPOOL_BODY: the temporary file being written, or -1 */
+    char *spool_path;  /* its path (in the arena); removed in on_completed if still there */
+    size_t spooled;    /* bytes written to it */
+    bool io_error;     /* the spool file could not be created or written */
 } conn_state;
 
 void srv_config_default(srv_config *cfg) {
@@ -83,6 +96,7 @@ static void *uri_log(void *cls, const char *uri, struct MHD_Connection *conn) {
         return NULL;
     }
     bk_buf_init(&cs->body);
+    cs->spool_fd = -1;
     const char *q = uri ? strchr(uri, '?') : NULL;
     if (q) {
         const char *hash = strchr(q + 1, '#');
@@ -104,17 +118,59 @@ static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind, const cha
 
 static void free_body(void *p) { bk_free(p); }
 
+/* Create DIR/tmp/upload-XXXXXX for a spooled body. */
+static void open_spool(conn_state *cs) {
+    const char *dir = cs->srv->env->data_dir;
+    char *tmp_dir = bk_arena_printf(cs->req->arena, "%s/tmp", dir);
+    cs->spool_path = bk_arena_printf(cs->req->arena, "%s/tmp/upload-XXXXXX", dir);
+    if (!tmp_dir || !cs->spool_path) {
+        cs->oom = true;
+        return;
+    }
+    if (mkdir(tmp_dir, 0700) != 0 && errno != EEXIST) {
+        bk_log_error("could not create directory \"%s\": %s", tmp_dir, strerror(errno));
+        cs->io_error = true;
+        return;
+    }
+    cs->spool_fd = mkostemp(cs->spool_path, O_CLOEXEC);
+    if (cs->spool_fd < 0) {
+        bk_log_error("could not create upload file in \"%s\": %s", tmp_dir, strerror(errno));
+        cs->io_error = true;
+        cs->spool_path = NULL;
+    }
+}
+
+static void spool_write(conn_state *cs, const char *data, size_t n) {
+    while (n > 0) {
+        ssize_t w = write(cs->spool_fd, data, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            bk_log_error("could not write upload file \"%s\": %s", cs->spool_path,
+                         strerror(errno));
+            cs->io_error = true;
+            return;
+        }
+        data += w;
+        n -= (size_t)w;
+        cs->spooled += (size_t)w;
+    }
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *conn, conn_state *cs,
                                      srv_response *res) {
     bool is_head = strcmp(cs->req->method, "HEAD") == 0;
-    if (res->body.len == 0 && res->status >= 200 && res->status < 300 && res->status != 204 &&
+    if (res->file_fd < 0 && res->body.len == 0 && res->status >= 200 && res->status < 300 && res->status != 204 &&
         !is_head && strcmp(res->content_type, "application/json") == 0) {
         if (bk_buf_append(&res->body, "{}", 2) != BK_OK) cs->oom = true;
     }
     struct MHD_Response *r;
     size_t len = 0;
-    uint8_t *data = bk_buf_steal(&res->body, &len);
-    if (len > 0 && data) {
+    uint8_t *data = NULL;
+    if (res->file_fd >= 0) {
+        r = MHD_create_response_from_fd_at_offset64(res->file_len, res->file_fd,
+                                                    res->file_offset);
+        if (r) res->file_fd = -1; /* MHD closes it */
+    } else if ((data = bk_buf_steal(&res->body, &len)) != NULL && len > 0) {
         r = MHD_create_response_from_buffer_with_free_callback(len, data, free_body);
         if (!r) bk_free(data);
     } else {
@@ -171,8 +227,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 cs->bad_query = true;
         }
         cs->limit = srv->cfg.max_body;
-        if (!cs->oom && srv_route_match(req) && req->route->max_body)
-            cs->limit = req->route->max_body;
+        if (!cs->oom && srv_route_match(req)) {
+            if (req->route->max_body) cs->limit = req->route->max_body;
+            if (req->route->flags & SRV_SPOOL_BODY) open_spool(cs);
+        }
         const char *cl = srv_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
         uint64_t declared = 0;
         if (cl && bk_parse_u64(cl, strlen(cl), &declared) && declared > cs->limit)
@@ -183,13 +241,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (cs->too_large || cs->oom) return MHD_YES;
-        if (cs->body.len + n > cs->limit) {
+        if (cs->too_large || cs->oom || cs->io_error) return MHD_YES;
+        size_t have = cs->spool_fd >= 0 ? cs->spooled : cs->body.len;
+        if (have + n > cs->limit) {
             cs->too_large = true;
             bk_buf_destroy(&cs->body);
             return MHD_YES;
         }
-        if (bk_buf_append(&cs->body, upload_data, n) != BK_OK) cs->oom = true;
+        if (cs->spool_fd >= 0)
+            spool_write(cs, upload_data, n);
+        else if (bk_buf_append(&cs->body, upload_data, n) != BK_OK)
+            cs->oom = true;
         return MHD_YES;
     }
 
@@ -204,7 +266,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (cs->bad_query)
         return send_error(conn, cs, BK_MALFORMED_REQUEST,
                           "Malformed request: the query string has a bad %-escape.");
-    if (srv_request_set_body(req, cs->body.data ? (const char *)cs->body.data : "",
+    if (cs->io_error)
+        return send_error(conn, cs, BK_IO, "the server could not store the request body");
+    if (cs->spool_fd >= 0) {
+        /* Why fsync here: the handler may rename the file into place and acknowledge. */
+        if (fsync(cs->spool_fd) != 0 || close(cs->spool_fd) != 0) {
+            cs->spool_fd = -1;
+            return send_error(conn, cs, BK_IO, "the server could not store the request body");
+        }
+        cs->spool_fd = -1;
+        req->body_path = cs->spool_path;
+        req->body_len = cs->spooled;
+    }
+    if (!req->body_path &&
+        srv_request_set_body(req, cs->body.data ? (const char *)cs->body.data : "",
                              cs->body.len) != BK_OK)
         return send_error(conn, cs, BK_OUT_OF_MEMORY, "the server is out of memory");
     bk_buf_destroy(&cs->body);
@@ -234,6 +309,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                         req->method, req->path, cs->status, ms, user);
     }
     bk_buf_destroy(&cs->body);
+    if (cs->spool_fd >= 0) close(cs->spool_fd);
+    if (cs->spool_path) unlink(cs->spool_path); /* ENOENT when the handler kept it */
     srv_request_free(req);
     bk_free(cs);
     atomic_fetch_sub(&srv->in_flight, 1);

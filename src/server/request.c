@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "base/mem.h"
 #include "base/str.h"
@@ -40,10 +41,22 @@ void srv_response_init(srv_response *res) {
     memset(res, 0, sizeof *res);
     res->status = 200;
     res->content_type = "application/json";
+    res->file_fd = -1;
     bk_buf_init(&res->body);
 }
 
-void srv_response_destroy(srv_response *res) { bk_buf_destroy(&res->body); }
+void srv_response_destroy(srv_response *res) {
+    bk_buf_destroy(&res->body);
+    if (res->file_fd >= 0) close(res->file_fd);
+    res->file_fd = -1;
+}
+
+void srv_response_file(srv_response *res, int fd, uint64_t offset, uint64_t len) {
+    if (res->file_fd >= 0) close(res->file_fd);
+    res->file_fd = fd;
+    res->file_offset = offset;
+    res->file_len = len;
+}
 
 static bk_status add_param(bk_arena *a, srv_param **arr, size_t *n, size_t *cap, const char *key,
                            const char *value) {
@@ -216,6 +229,8 @@ void srv_render_error(srv_response *res, const bk_error *err, bool scim) {
     res->content_type = "application/json";
     res->n_headers = 0;
     bk_buf_clear(&res->body);
+    if (res->file_fd >= 0) close(res->file_fd);
+    res->file_fd = -1;
     srv_json j;
     srv_json_init(&j, &res->body);
     srv_json_obj(&j);
