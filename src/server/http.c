@@ -159,8 +159,9 @@ static void spool_write(conn_state *cs, const char *data, size_t n) {
 static enum MHD_Result send_response(struct MHD_Connection *conn, conn_state *cs,
                                      srv_response *res) {
     bool is_head = strcmp(cs->req->method, "HEAD") == 0;
-    if (res->file_fd < 0 && res->body.len == 0 && res->status >= 200 && res->status < 300 && res->status != 204 &&
-        !is_head && strcmp(res->content_type, "application/json") == 0) {
+    bool is_json = strcmp(res->content_type, "application/json") == 0;
+    if (res->file_fd < 0 && res->body.len == 0 && res->status >= 200 && res->status < 300 &&
+        res->status != 204 && !is_head && is_json) {
         if (bk_buf_append(&res->body, "{}", 2) != BK_OK) cs->oom = true;
     }
     struct MHD_Response *r;
