@@ -10,6 +10,7 @@
  */
 #include "services/svc_identity.h"
 
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -650,5 +651,92 @@ bk_status svc_is_member(svc_ctx *ctx, int64_t group_id, int64_t user_id, bool *o
     meta_done(s);
     if (rc != META_ROW && rc != META_DONE) return rc;
     *out = rc == META_ROW;
+    return BK_OK;
+}
+
+bk_status svc_group_find(svc_ctx *ctx, const char *display_name, int64_t *id, bk_error *err) {
+    meta_stmt *s = meta_prepare(
+        ctx->conn, "SELECT id FROM principals WHERE kind = 'group' AND display_name = ?1", err);
+    if (!s) return err->code;
+    bk_status st = meta_bind_text(s, 1, display_name, err);
+    int rc = st == BK_OK ? meta_step(s, err) : st;
+    if (rc == META_ROW) *id = meta_col_i64(s, 0);
+    meta_done(s);
+    if (rc == META_DONE)
+        return bk_error_set(err, BK_NOT_FOUND, "Group %s does not exist.", display_name);
+    return rc == META_ROW ? BK_OK : rc;
+}
+
+bk_status svc_principal_groups(svc_ctx *ctx, int64_t id, int64_t **out, size_t *n,
+                               bk_error *err) {
+    *out = NULL;
+    *n = 0;
+    /* UNION (not UNION ALL) stops at cycles: a group reached twice is not expanded again. */
+    meta_stmt *s = meta_prepare(ctx->conn,
+                                "WITH RECURSIVE up(g) AS ("
+                                "  SELECT group_id FROM group_members WHERE member_id = ?1"
+                                "  UNION SELECT m.group_id FROM group_members m JOIN up"
+                                "  ON m.member_id = up.g)"
+                                " SELECT g FROM up ORDER BY g",
+                                err);
+    if (!s) return err->code;
+    bk_status st = meta_bind_i64(s, 1, id, err);
+    size_t cap = 0;
+    int rc = st == BK_OK ? META_ROW : st;
+    while (rc == META_ROW && (rc = meta_step(s, err)) == META_ROW) {
+        if (*n == cap) {
+            size_t new_cap = cap ? cap * 2 : 8;
+            int64_t *grown = bk_arena_array(ctx->arena, new_cap, sizeof *grown);
+            if (!grown) {
+                rc = bk_arena_oom(ctx->arena, err);
+                break;
+            }
+            if (*n) memcpy(grown, *out, *n * sizeof *grown);
+            *out = grown;
+            cap = new_cap;
+        }
+        (*out)[(*n)++] = meta_col_i64(s, 0);
+    }
+    meta_done(s);
+    return rc == META_DONE ? BK_OK : rc;
+}
+
+/* Whether the JSON array text `list` holds an element {"value": name}. */
+static bool lists_entitlement(const char *list, const char *name) {
+    if (!list) return false;
+    json_t *arr = json_loads(list, 0, NULL);
+    bool found = false;
+    size_t i;
+    json_t *e;
+    json_array_foreach(arr, i, e) {
+        json_t *v = json_object_get(e, "value");
+        if (json_is_string(v) && strcmp(json_string_value(v), name) == 0) found = true;
+    }
+    json_decref(arr);
+    return found;
+}
+
+bk_status svc_user_has_entitlement(svc_ctx *ctx, int64_t user_id, const char *name, bool *out,
+                                   bk_error *err) {
+    *out = false;
+    int64_t *groups = NULL;
+    size_t n = 0;
+    BK_TRY(svc_principal_groups(ctx, user_id, &groups, &n, err));
+    for (size_t i = 0; i < n; i++) {
+        if (groups[i] == ctx->env->admins_group_id) {
+            *out = true;
+            return BK_OK;
+        }
+    }
+    meta_stmt *s = meta_prepare(ctx->conn, "SELECT entitlements FROM principals WHERE id = ?1",
+                                err);
+    if (!s) return err->code;
+    for (size_t i = 0; i <= n && !*out; i++) {
+        bk_status st = meta_bind_i64(s, 1, i < n ? groups[i] : user_id, err);
+        int rc = st == BK_OK ? meta_step(s, err) : st;
+        if (rc == META_ROW) *out = lists_entitlement(meta_col_text(s, 0), name);
+        meta_done(s);
+        if (rc != META_ROW && rc != META_DONE) return rc;
+    }
     return BK_OK;
 }

@@ -91,4 +91,24 @@ bk_status svc_is_member(svc_ctx *ctx, int64_t group_id, int64_t user_id, bool *o
 /* Find a user by userName (case-insensitive); BK_NOT_FOUND when there is none. */
 bk_status svc_user_find(svc_ctx *ctx, const char *user_name, int64_t *id, bk_error *err);
 
+/* Find a group by displayName (exact); BK_NOT_FOUND when there is none. */
+bk_status svc_group_find(svc_ctx *ctx, const char *display_name, int64_t *id, bk_error *err);
+
+/*
+ * Every group principal `id` belongs to, directly or through nested groups ("users"
+ * included for a user), in the arena, ascending.  For ACL checks: a grant to any of
+ * these groups applies to the principal.
+ */
+bk_status svc_principal_groups(svc_ctx *ctx, int64_t id, int64_t **out, size_t *n,
+                               bk_error *err);
+
+/*
+ * Whether user `user_id` has entitlement `name` ("allow-cluster-create",
+ * "databricks-sql-access", "workspace-access", …): admins have every entitlement;
+ * otherwise the user's own entitlements or those of any group it belongs to
+ * (transitively) count.
+ */
+bk_status svc_user_has_entitlement(svc_ctx *ctx, int64_t user_id, const char *name, bool *out,
+                                   bk_error *err);
+
 #endif

@@ -281,3 +281,54 @@ BK_TEST(svc_tokens_lifecycle) {
     ASSERT_EQ(n, 1); /* the admin's */
     teardown(&f);
 }
+
+BK_TEST(svc_transitive_groups_and_entitlements) {
+    fixture f;
+    ASSERT_TRUE(setup(&f));
+    svc_user in = {.user_name = "erin@example.com", .active = true};
+    svc_user *erin = NULL;
+    ASSERT_OK(svc_user_create(&f.ctx, &in, &erin, &f.err), errp(&f.err));
+    svc_ref m = {.id = erin->id};
+    svc_group team = {.display_name = "team", .members = &m, .n_members = 1};
+    svc_group *t = NULL;
+    ASSERT_OK(svc_group_create(&f.ctx, &team, &t, &f.err), errp(&f.err));
+    svc_ref sub = {.id = t->id};
+    svc_group org = {.display_name = "org", .members = &sub, .n_members = 1,
+                     .entitlements = "[{\"value\": \"allow-cluster-create\"}]"};
+    svc_group *o = NULL;
+    ASSERT_OK(svc_group_create(&f.ctx, &org, &o, &f.err), errp(&f.err));
+    int64_t found = 0;
+    ASSERT_OK(svc_group_find(&f.ctx, "org", &found, &f.err), errp(&f.err));
+    ASSERT_EQ(found, o->id);
+    bk_error_clear(&f.err);
+    ASSERT_FAILS(svc_group_find(&f.ctx, "ORG", &found, &f.err), BK_NOT_FOUND);
+    int64_t *ids = NULL;
+    size_t n = 0;
+    ASSERT_OK(svc_principal_groups(&f.ctx, erin->id, &ids, &n, &f.err), errp(&f.err));
+    ASSERT_EQ(n, 3); /* users, team, org */
+    bool has_users = false, has_team = false, has_org = false;
+    for (size_t i = 0; i < n; i++) {
+        has_users |= ids[i] == f.env->users_group_id;
+        has_team |= ids[i] == t->id;
+        has_org |= ids[i] == o->id;
+    }
+    ASSERT_TRUE(has_users && has_team && has_org);
+    bool ok = false;
+    ASSERT_OK(svc_user_has_entitlement(&f.ctx, erin->id, "allow-cluster-create", &ok, &f.err),
+              errp(&f.err));
+    ASSERT_TRUE(ok); /* inherited from org through team */
+    ASSERT_OK(svc_user_has_entitlement(&f.ctx, erin->id, "databricks-sql-access", &ok, &f.err),
+              errp(&f.err));
+    ASSERT_TRUE(!ok);
+    int64_t admin = 0;
+    ASSERT_OK(svc_user_find(&f.ctx, SVC_ADMIN_USER, &admin, &f.err), errp(&f.err));
+    ASSERT_OK(svc_user_has_entitlement(&f.ctx, admin, "anything", &ok, &f.err), errp(&f.err));
+    ASSERT_TRUE(ok);
+    /* A membership cycle terminates. */
+    svc_ref back = {.id = o->id};
+    svc_group team2 = {.display_name = "team", .members = (svc_ref[]){m, back}, .n_members = 2};
+    ASSERT_OK(svc_group_replace(&f.ctx, t->id, &team2, &f.err), errp(&f.err));
+    ASSERT_OK(svc_principal_groups(&f.ctx, erin->id, &ids, &n, &f.err), errp(&f.err));
+    ASSERT_EQ(n, 3);
+    teardown(&f);
+}
