@@ -9,6 +9,8 @@
  *                  (epoch ms and the acting user's name).
  *   group_members  (group_id, member_id): a member is a user or a group; deleting
  *                  either side deletes the row.
+ *                  A service principal is a 'user' row with application_id set
+ *                  (step 2): it holds tokens and joins groups like a user.
  *   tokens         only the BLAKE2b-256 hash of a token is stored; expiry_ms is -1
  *                  for "never".  Deleting the owner deletes their tokens.
  */
@@ -50,6 +52,10 @@ static const meta_migration steps[] = {
         "  created_by_id INTEGER,"
         "  created_by TEXT);"
         "CREATE INDEX tokens_owner ON tokens(owner_id);"},
+    /* Service principals are users with an applicationId (their userName is it too). */
+    {2, "ALTER TABLE principals ADD COLUMN application_id TEXT;"
+        "CREATE UNIQUE INDEX principals_application_id ON principals(application_id)"
+        "  WHERE application_id IS NOT NULL;"},
 };
 
 const meta_schema_group meta_schema_identity = {"identity", steps, BK_ARRAY_LEN(steps)};

@@ -1,6 +1,8 @@
 /*
  * api_scim.c — SCIM 2.0 identity endpoints under /api/2.0/preview/scim/v2:
- * Me, Users and Groups (create, get, list, replace, patch, delete).
+ * Me, Users, ServicePrincipals and Groups (create, get, list, replace, patch,
+ * delete).  A service principal is stored as a user whose userName is its
+ * applicationId (a UUID made on create when the client sends none).
  *
  * Each resource is rendered to its SCIM JSON form (jansson), which is also what
  * filters, projections and PATCH operate on; a PATCH is "render, apply the
@@ -18,6 +20,7 @@
 #include <strings.h>
 
 #include "base/str.h"
+#include "base/uuid.h"
 #include "server/apis.h"
 #include "server/json_in.h"
 #include "server/scim.h"
@@ -26,6 +29,7 @@
 #define SCIM_USER_SCHEMA "urn:ietf:params:scim:schemas:core:2.0:User"
 #define SCIM_USER_EXT_SCHEMA "urn:ietf:params:scim:schemas:extension:workspace:2.0:User"
 #define SCIM_GROUP_SCHEMA "urn:ietf:params:scim:schemas:core:2.0:Group"
+#define SCIM_SP_SCHEMA "urn:ietf:params:scim:schemas:core:2.0:ServicePrincipal"
 
 static void decref(void *p) { json_decref(p); }
 
@@ -236,6 +240,37 @@ static bk_status parse_user(bk_arena *a, json_t *o, svc_user *u, bk_error *err) 
     return get_refs(a, o, "groups", &u->groups, &u->n_groups, err);
 }
 
+static json_t *sp_json(const svc_env *env, const svc_user *u) {
+    json_t *o = json_object();
+    if (!o) return NULL;
+    json_object_set_new(o, "id", id_string(u->id));
+    set_opt_str(o, "applicationId", u->application_id);
+    set_opt_str(o, "displayName", u->display_name);
+    json_object_set_new(o, "active", json_boolean(u->active));
+    set_opt_str(o, "externalId", u->external_id);
+    json_object_set_new(o, "groups", ref_array(u->groups, u->n_groups, env->users_group_id, true));
+    json_t *ent = stored_array(u->entitlements);
+    if (ent) json_object_set_new(o, "entitlements", ent);
+    json_t *roles = stored_array(u->roles);
+    if (roles) json_object_set_new(o, "roles", roles);
+    json_t *schemas = json_array();
+    json_array_append_new(schemas, json_string(SCIM_SP_SCHEMA));
+    json_object_set_new(o, "schemas", schemas);
+    return o;
+}
+
+static bk_status parse_sp(bk_arena *a, json_t *o, svc_user *u, bk_error *err) {
+    memset(u, 0, sizeof *u);
+    u->active = true;
+    BK_TRY(get_str(o, "applicationId", &u->application_id, err));
+    BK_TRY(get_str(o, "displayName", &u->display_name, err));
+    BK_TRY(get_str(o, "externalId", &u->external_id, err));
+    BK_TRY(get_active(o, &u->active, err));
+    BK_TRY(get_multi(a, o, "entitlements", &u->entitlements, err));
+    BK_TRY(get_multi(a, o, "roles", &u->roles, err));
+    return get_refs(a, o, "groups", &u->groups, &u->n_groups, err);
+}
+
 static bk_status parse_group(bk_arena *a, json_t *o, svc_group *g, bk_error *err) {
     memset(g, 0, sizeof *g);
     BK_TRY(get_str(o, "displayName", &g->display_name, err));
@@ -264,19 +299,166 @@ static bk_status own(srv_request *req, json_t *v, bk_error *err) {
     return BK_OK;
 }
 
-static bk_status respond_user(srv_request *req, srv_response *res, const svc_user *u,
-                              bk_error *err) {
-    json_t *o = user_json(req->env, u);
-    BK_TRY(own(req, o, err));
-    return scim_resource_respond(req, res, o, err);
-}
-
 static bk_status respond_group(srv_request *req, srv_response *res, const svc_group *g,
                                bk_error *err) {
     json_t *o = group_json(g);
     BK_TRY(own(req, o, err));
     return scim_resource_respond(req, res, o, err);
 }
+
+/* ---- Users and service principals ---- */
+
+/*
+ * The two resource types share the handlers below: `sp` selects the service
+ * principal form (its JSON, its 404 for the other kind).
+ */
+
+static json_t *principal_json(const svc_env *env, const svc_user *u) {
+    return u->application_id ? sp_json(env, u) : user_json(env, u);
+}
+
+static bk_status parse_principal(srv_request *req, json_t *o, bool sp, svc_user *u,
+                                 bk_error *err) {
+    if (!sp) return parse_user(req->arena, o, u, err);
+    BK_TRY(parse_sp(req->arena, o, u, err));
+    return BK_OK;
+}
+
+/* The principal `id` of the kind the endpoint serves; the other kind is not found. */
+static bk_status get_kind(srv_request *req, int64_t id, bool sp, svc_user **out,
+                          bk_error *err) {
+    const char *label = sp ? "Service principal" : "User";
+    bk_status st = svc_user_get(&req->ctx, id, out, err);
+    if (st == BK_NOT_FOUND) {
+        bk_error_reset(err, BK_NOT_FOUND, "%s %lld does not exist.", label, (long long)id);
+        return st;
+    }
+    BK_TRY(st);
+    if (((*out)->application_id != NULL) != sp)
+        return bk_error_set(err, BK_NOT_FOUND, "%s %lld does not exist.", label, (long long)id);
+    return BK_OK;
+}
+
+static bk_status respond_principal(srv_request *req, srv_response *res, const svc_user *u,
+                                   bk_error *err) {
+    json_t *o = principal_json(req->env, u);
+    BK_TRY(own(req, o, err));
+    return scim_resource_respond(req, res, o, err);
+}
+
+static bk_status principal_create(srv_request *req, srv_response *res, bool sp, bk_error *err) {
+    json_t *body;
+    BK_TRY(srv_json_body(req, &body, err));
+    svc_user in;
+    BK_TRY(parse_principal(req, body, sp, &in, err));
+    if (sp && !in.application_id) {
+        char *uuid = bk_arena_alloc(req->arena, 37);
+        if (!uuid) return bk_arena_oom(req->arena, err);
+        bk_uuid_v4_text(uuid);
+        in.application_id = uuid;
+    }
+    if (sp) in.user_name = in.application_id;
+    svc_user *u = NULL;
+    BK_TRY(svc_user_create(&req->ctx, &in, &u, err));
+    res->status = 201;
+    return respond_principal(req, res, u, err);
+}
+
+static bk_status principal_get(srv_request *req, srv_response *res, bool sp, bk_error *err) {
+    int64_t id;
+    BK_TRY(path_id(req, sp ? "Service principal" : "User", &id, err));
+    svc_user *u = NULL;
+    BK_TRY(get_kind(req, id, sp, &u, err));
+    return respond_principal(req, res, u, err);
+}
+
+static bk_status principal_list(srv_request *req, srv_response *res, bool sp, bk_error *err) {
+    svc_user *users = NULL;
+    size_t n = 0;
+    BK_TRY(svc_user_list(&req->ctx, sp, &users, &n, err));
+    json_t *arr = json_array();
+    if (!arr) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory");
+    for (size_t i = 0; i < n; i++) json_array_append_new(arr, principal_json(req->env, &users[i]));
+    return scim_list_respond(req, res, arr, err);
+}
+
+/* Parse `o` as the new state of `old` and store it (PUT and the end of PATCH). */
+static bk_status principal_store(srv_request *req, srv_response *res, svc_user *old, json_t *o,
+                                 bk_error *err) {
+    bool sp = old->application_id != NULL;
+    svc_user in;
+    BK_TRY(parse_principal(req, o, sp, &in, err));
+    if (sp) {
+        if (!in.application_id) in.application_id = old->application_id;
+        if (strcmp(in.application_id, old->application_id) != 0)
+            return bk_error_set(err, BK_INVALID_ARGUMENT,
+                                "the applicationId of a service principal cannot change");
+        in.user_name = in.application_id;
+    }
+    BK_TRY(svc_user_replace(&req->ctx, old->id, &in, err));
+    svc_user *u = NULL;
+    BK_TRY(svc_user_get(&req->ctx, old->id, &u, err));
+    return respond_principal(req, res, u, err);
+}
+
+static bk_status principal_put(srv_request *req, srv_response *res, bool sp, bk_error *err) {
+    int64_t id;
+    BK_TRY(path_id(req, sp ? "Service principal" : "User", &id, err));
+    json_t *body;
+    BK_TRY(srv_json_body(req, &body, err));
+    BK_TRY(svc_require_admin(&req->ctx, sp ? "update service principals" : "update users", err));
+    svc_user *old = NULL;
+    BK_TRY(get_kind(req, id, sp, &old, err));
+    return principal_store(req, res, old, body, err);
+}
+
+static bk_status principal_patch(srv_request *req, srv_response *res, bool sp, bk_error *err) {
+    int64_t id;
+    BK_TRY(path_id(req, sp ? "Service principal" : "User", &id, err));
+    json_t *body;
+    BK_TRY(srv_json_body(req, &body, err));
+    BK_TRY(svc_require_admin(&req->ctx, sp ? "update service principals" : "update users", err));
+    svc_user *old = NULL;
+    BK_TRY(get_kind(req, id, sp, &old, err));
+    json_t *o = principal_json(req->env, old);
+    BK_TRY(own(req, o, err));
+    BK_TRY(scim_patch_apply(req->arena, o, body, err));
+    return principal_store(req, res, old, o, err);
+}
+
+static bk_status principal_delete(srv_request *req, srv_response *res, bool sp, bk_error *err) {
+    int64_t id;
+    BK_TRY(path_id(req, sp ? "Service principal" : "User", &id, err));
+    BK_TRY(svc_require_admin(&req->ctx, sp ? "delete service principals" : "delete users", err));
+    svc_user *old = NULL;
+    BK_TRY(get_kind(req, id, sp, &old, err));
+    BK_TRY(svc_user_delete(&req->ctx, id, err));
+    res->status = 204;
+    return BK_OK;
+}
+
+#define KIND_HANDLERS(prefix, sp)                                                                \
+    static bk_status prefix##_create(srv_request *req, srv_response *res, bk_error *err) {       \
+        return principal_create(req, res, sp, err);                                              \
+    }                                                                                            \
+    static bk_status prefix##_get(srv_request *req, srv_response *res, bk_error *err) {          \
+        return principal_get(req, res, sp, err);                                                 \
+    }                                                                                            \
+    static bk_status prefix##_list(srv_request *req, srv_response *res, bk_error *err) {         \
+        return principal_list(req, res, sp, err);                                                \
+    }                                                                                            \
+    static bk_status prefix##_put(srv_request *req, srv_response *res, bk_error *err) {          \
+        return principal_put(req, res, sp, err);                                                 \
+    }                                                                                            \
+    static bk_status prefix##_patch(srv_request *req, srv_response *res, bk_error *err) {        \
+        return principal_patch(req, res, sp, err);                                               \
+    }                                                                                            \
+    static bk_status prefix##_delete(srv_request *req, srv_response *res, bk_error *err) {       \
+        return principal_delete(req, res, sp, err);                                              \
+    }
+
+KIND_HANDLERS(user, false)
+KIND_HANDLERS(sp, true)
 
 /* ---- Me ---- */
 
@@ -285,77 +467,10 @@ static bk_status me(srv_request *req, srv_response *res, bk_error *err) {
     BK_TRY(svc_user_get(&req->ctx, req->caller.user_id, &u, err));
     char *org = bk_arena_printf(req->arena, "%" PRId64, req->env->workspace_id);
     if (org) srv_response_header(res, "X-Databricks-Org-Id", org);
-    return respond_user(req, res, u, err);
-}
-
-/* ---- Users ---- */
-
-static bk_status user_create(srv_request *req, srv_response *res, bk_error *err) {
-    json_t *body;
-    BK_TRY(srv_json_body(req, &body, err));
-    svc_user in;
-    BK_TRY(parse_user(req->arena, body, &in, err));
-    svc_user *u = NULL;
-    BK_TRY(svc_user_create(&req->ctx, &in, &u, err));
-    res->status = 201;
-    return respond_user(req, res, u, err);
-}
-
-static bk_status user_get(srv_request *req, srv_response *res, bk_error *err) {
-    int64_t id;
-    BK_TRY(path_id(req, "User", &id, err));
-    svc_user *u = NULL;
-    BK_TRY(svc_user_get(&req->ctx, id, &u, err));
-    return respond_user(req, res, u, err);
-}
-
-static bk_status user_list(srv_request *req, srv_response *res, bk_error *err) {
-    svc_user *users = NULL;
-    size_t n = 0;
-    BK_TRY(svc_user_list(&req->ctx, &users, &n, err));
-    json_t *arr = json_array();
-    if (!arr) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory");
-    for (size_t i = 0; i < n; i++) json_array_append_new(arr, user_json(req->env, &users[i]));
-    return scim_list_respond(req, res, arr, err);
-}
-
-static bk_status user_put(srv_request *req, srv_response *res, bk_error *err) {
-    int64_t id;
-    BK_TRY(path_id(req, "User", &id, err));
-    json_t *body;
-    BK_TRY(srv_json_body(req, &body, err));
-    svc_user in;
-    BK_TRY(parse_user(req->arena, body, &in, err));
-    BK_TRY(svc_user_replace(&req->ctx, id, &in, err));
-    svc_user *u = NULL;
-    BK_TRY(svc_user_get(&req->ctx, id, &u, err));
-    return respond_user(req, res, u, err);
-}
-
-static bk_status user_patch(srv_request *req, srv_response *res, bk_error *err) {
-    int64_t id;
-    BK_TRY(path_id(req, "User", &id, err));
-    json_t *body;
-    BK_TRY(srv_json_body(req, &body, err));
-    BK_TRY(svc_require_admin(&req->ctx, "update users", err));
-    svc_user *u = NULL;
-    BK_TRY(svc_user_get(&req->ctx, id, &u, err));
+    /* Always the User form: a service principal's userName is its applicationId. */
     json_t *o = user_json(req->env, u);
     BK_TRY(own(req, o, err));
-    BK_TRY(scim_patch_apply(req->arena, o, body, err));
-    svc_user in;
-    BK_TRY(parse_user(req->arena, o, &in, err));
-    BK_TRY(svc_user_replace(&req->ctx, id, &in, err));
-    BK_TRY(svc_user_get(&req->ctx, id, &u, err));
-    return respond_user(req, res, u, err);
-}
-
-static bk_status user_delete(srv_request *req, srv_response *res, bk_error *err) {
-    int64_t id;
-    BK_TRY(path_id(req, "User", &id, err));
-    BK_TRY(svc_user_delete(&req->ctx, id, err));
-    res->status = 204;
-    return BK_OK;
+    return scim_resource_respond(req, res, o, err);
 }
 
 /* ---- Groups ---- */
@@ -438,6 +553,12 @@ static const srv_route routes[] = {
     {"PUT", SCIM "/Users/{id}", user_put, SRV_SCIM, 0},
     {"PATCH", SCIM "/Users/{id}", user_patch, SRV_SCIM, 0},
     {"DELETE", SCIM "/Users/{id}", user_delete, SRV_SCIM, 0},
+    {"POST", SCIM "/ServicePrincipals", sp_create, SRV_SCIM, 0},
+    {"GET", SCIM "/ServicePrincipals", sp_list, SRV_SCIM, 0},
+    {"GET", SCIM "/ServicePrincipals/{id}", sp_get, SRV_SCIM, 0},
+    {"PUT", SCIM "/ServicePrincipals/{id}", sp_put, SRV_SCIM, 0},
+    {"PATCH", SCIM "/ServicePrincipals/{id}", sp_patch, SRV_SCIM, 0},
+    {"DELETE", SCIM "/ServicePrincipals/{id}", sp_delete, SRV_SCIM, 0},
     {"POST", SCIM "/Groups", group_create, SRV_SCIM, 0},
     {"GET", SCIM "/Groups", group_list, SRV_SCIM, 0},
     {"GET", SCIM "/Groups/{id}", group_get, SRV_SCIM, 0},

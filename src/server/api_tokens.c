@@ -8,9 +8,8 @@
  * owner_id, created_by_id, created_by_username and workspace_id.  Times are epoch ms.
  *
  * On-behalf-of tokens: Databricks issues them for service principals, named by
- * their application_id.  Bricks has no service principals yet, so application_id
- * names a user, by id or userName (an extension), which gives admins a way to mint
- * tokens for other users.
+ * their application_id.  Bricks accepts that, and also (an extension) a user's id
+ * or userName, which gives admins a way to mint tokens for other users.
  */
 #include <stdio.h>
 #include <string.h>

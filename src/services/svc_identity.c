@@ -21,7 +21,7 @@
 
 static const char user_cols[] =
     "id, user_name, display_name, given_name, family_name, external_id, active, emails,"
-    " entitlements, roles, created_ms, created_by, updated_ms, updated_by";
+    " entitlements, roles, created_ms, created_by, updated_ms, updated_by, application_id";
 static const char group_cols[] = "id, display_name, external_id, entitlements, roles,"
                                  " created_ms, created_by, updated_ms, updated_by";
 
@@ -223,9 +223,19 @@ static bk_status name_taken(svc_ctx *ctx, const char *kind, const char *name, in
 /* ---- users ---- */
 
 static bk_status user_insert(svc_ctx *ctx, const svc_user *in, int64_t *id, bk_error *err) {
+    if (in->application_id) {
+        BK_TRY(check_user_name(in->application_id, err));
+        if (!in->user_name || strcmp(in->user_name, in->application_id) != 0)
+            return bk_error_set(err, BK_INTERNAL,
+                                "a service principal's userName must be its applicationId");
+    }
     BK_TRY(check_user_name(in->user_name, err));
     bool taken = false;
     BK_TRY(name_taken(ctx, "user", in->user_name, 0, &taken, err));
+    if (taken && in->application_id)
+        return bk_error_set(err, BK_ALREADY_EXISTS,
+                            "Service principal with applicationId %s already exists.",
+                            in->application_id);
     if (taken)
         return bk_error_set(err, BK_ALREADY_EXISTS, "User with username %s already exists.",
                             in->user_name);
@@ -234,11 +244,13 @@ static bk_status user_insert(svc_ctx *ctx, const svc_user *in, int64_t *id, bk_e
         ctx->conn,
         "INSERT INTO principals(id, kind, user_name, display_name, given_name, family_name,"
         " external_id, active, emails, entitlements, roles, created_ms, created_by, updated_ms,"
-        " updated_by) VALUES (?1, 'user', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11, ?12)",
+        " updated_by, application_id)"
+        " VALUES (?1, 'user', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11, ?12, ?13)",
         err);
     if (!s) return err->code;
     bk_status st = meta_bind_i64(s, 1, *id, err);
     if (st == BK_OK) st = bind_user(s, in, svc_actor(ctx), svc_now_ms(), err);
+    if (st == BK_OK) st = meta_bind_text(s, 13, in->application_id, err);
     if (st != BK_OK) {
         meta_done(s);
         return st;
@@ -274,6 +286,7 @@ static void read_user(svc_ctx *ctx, meta_stmt *s, svc_user *u) {
     u->created_by = col_dup(ctx, s, 11);
     u->updated_ms = meta_col_i64(s, 12);
     u->updated_by = col_dup(ctx, s, 13);
+    u->application_id = col_dup(ctx, s, 14);
 }
 
 bk_status svc_user_get(svc_ctx *ctx, int64_t id, svc_user **out, bk_error *err) {
@@ -348,12 +361,15 @@ static bk_status load_edges(svc_ctx *ctx, edge **out, size_t *n, bk_error *err) 
     return rc == META_DONE ? BK_OK : rc;
 }
 
-bk_status svc_user_list(svc_ctx *ctx, svc_user **out, size_t *n, bk_error *err) {
+bk_status svc_user_list(svc_ctx *ctx, bool service_principals, svc_user **out, size_t *n,
+                        bk_error *err) {
     *out = NULL;
     *n = 0;
     char sql[512];
-    snprintf(sql, sizeof sql, "SELECT %s FROM principals WHERE kind = 'user' ORDER BY id",
-             user_cols);
+    snprintf(sql, sizeof sql,
+             "SELECT %s FROM principals WHERE kind = 'user' AND application_id IS %s NULL"
+             " ORDER BY id",
+             user_cols, service_principals ? "NOT" : "");
     meta_stmt *s = meta_prepare(ctx->conn, sql, err);
     if (!s) return err->code;
     size_t cap = 0;
@@ -397,6 +413,11 @@ bk_status svc_user_list(svc_ctx *ctx, svc_user **out, size_t *n, bk_error *err) 
 static bk_status user_update(svc_ctx *ctx, int64_t id, const svc_user *in, bk_error *err) {
     svc_user *old = NULL;
     BK_TRY(svc_user_get(ctx, id, &old, err));
+    if (old->application_id &&
+        (!in->user_name || strcmp(in->user_name, old->application_id) != 0))
+        return bk_error_set(err, BK_INVALID_ARGUMENT,
+                            "the applicationId of service principal %lld cannot change",
+                            (long long)id);
     BK_TRY(check_user_name(in->user_name, err));
     bool taken = false;
     BK_TRY(name_taken(ctx, "user", in->user_name, id, &taken, err));

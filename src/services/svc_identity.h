@@ -8,6 +8,10 @@
  * svc_principal_has_entitlement).  Names: a userName is unique among users ignoring
  * case; a group displayName is unique among groups.
  *
+ * Service principals are users with an applicationId (a UUID, also their userName):
+ * they join groups and hold tokens like users, but are listed separately
+ * (svc_user_list's `service_principals`) and have no e-mail or name.
+ *
  * Every user belongs to the group "users"; admins are the members of "admins".
  * Mutations require an admin caller (BK_PERMISSION_DENIED otherwise); reads are open
  * to every authenticated user, as in Databricks.  The last member of "admins" can be
@@ -27,7 +31,8 @@ typedef struct svc_ref {
 
 typedef struct svc_user {
     int64_t id;
-    const char *user_name;    /* required */
+    const char *user_name;      /* required (for a service principal: its application_id) */
+    const char *application_id; /* non-NULL: a service principal (immutable after create) */
     const char *display_name; /* NULL when not set */
     const char *given_name, *family_name, *external_id;
     bool active;
@@ -62,8 +67,9 @@ typedef struct svc_group {
 bk_status svc_user_create(svc_ctx *ctx, const svc_user *in, svc_user **out, bk_error *err);
 /* The user with `id`; BK_NOT_FOUND when there is none. */
 bk_status svc_user_get(svc_ctx *ctx, int64_t id, svc_user **out, bk_error *err);
-/* Every user, ordered by id, with their groups. */
-bk_status svc_user_list(svc_ctx *ctx, svc_user **out, size_t *n, bk_error *err);
+/* Every user (or every service principal), ordered by id, with their groups. */
+bk_status svc_user_list(svc_ctx *ctx, bool service_principals, svc_user **out, size_t *n,
+                        bk_error *err);
 /*
  * Replace every attribute of user `id` with `in` (SCIM PUT semantics: what `in`
  * leaves NULL is cleared; group membership becomes in->groups plus "users").

@@ -325,3 +325,72 @@ def test_obo_token_audit_fields(w, unique):
     info = w.token_management.get(obo.token_info.token_id).token_info
     assert info.created_by_username == "admin@bricks.local"
     assert info.owner_id == int(u.id)
+
+
+def test_service_principals(server, w, unique):
+    from conftest import client
+    name = unique("sp")
+    sp = w.service_principals.create(display_name=name)
+    assert sp.id and sp.application_id and len(sp.application_id) == 36
+    assert sp.active is True
+    got = w.service_principals.get(sp.id)
+    assert got.display_name == name and got.application_id == sp.application_id
+    # Listed as service principals, not as users; each endpoint 404s the other kind.
+    assert [x.id for x in w.service_principals.list(filter=f'displayName eq "{name}"')] == [sp.id]
+    assert [x.id for x in w.service_principals.list(
+        filter=f'applicationId eq "{sp.application_id}"')] == [sp.id]
+    assert list(w.users.list(filter=f'id eq "{sp.id}"')) == []
+    with pytest.raises(NotFound):
+        w.users.get(sp.id)
+    me = w.current_user.me()
+    with pytest.raises(NotFound):
+        w.service_principals.get(me.id)
+    # A chosen applicationId; duplicates are refused.
+    app_id = "0b2f4c1e-5a6d-4e7f-8a9b-0c1d2e3f4a5b"
+    fixed = w.service_principals.create(application_id=app_id, display_name=unique("sp"))
+    assert fixed.application_id == app_id
+    with pytest.raises(ResourceAlreadyExists):
+        w.service_principals.create(application_id=app_id)
+    # Patch and put.
+    w.service_principals.patch(sp.id, schemas=PATCH_SCHEMAS, operations=[
+        Patch(op=PatchOp.REPLACE, path="displayName", value=name + "-2"),
+        Patch(op=PatchOp.ADD, path="entitlements", value=[{"value": "allow-cluster-create"}])])
+    got = w.service_principals.get(sp.id)
+    assert got.display_name == name + "-2"
+    assert [e.value for e in got.entitlements] == ["allow-cluster-create"]
+    w.service_principals.update(sp.id, display_name=name + "-3")
+    got = w.service_principals.get(sp.id)
+    assert got.display_name == name + "-3" and got.application_id == sp.application_id
+    assert not got.entitlements
+    with pytest.raises(InvalidParameterValue):
+        w.service_principals.update(sp.id, application_id=app_id, display_name="steal")
+    # An on-behalf-of token for it, by applicationId, as in Databricks.
+    obo = w.token_management.create_obo_token(application_id=sp.application_id,
+                                              comment="automation", lifetime_seconds=600)
+    assert obo.token_info.owner_id == int(sp.id)
+    spc = client(server.host, obo.token_value)
+    assert spc.current_user.me().user_name == sp.application_id
+    with pytest.raises(PermissionDenied):
+        spc.users.create(user_name=f"{unique('nope')}@example.com")
+    # Group membership works for service principals too.
+    g = w.groups.create(display_name=unique("spg"), members=[ComplexValue(value=sp.id)])
+    assert [x.display for x in w.service_principals.get(sp.id).groups] == [g.display_name]
+    # Deleting it revokes its tokens.
+    w.service_principals.delete(sp.id)
+    with pytest.raises(NotFound):
+        w.service_principals.get(sp.id)
+    from databricks.sdk.errors import Unauthenticated
+    with pytest.raises(Unauthenticated):
+        spc.current_user.me()
+    with pytest.raises(NotFound):
+        w.service_principals.delete(me.id)
+
+
+def test_non_admin_cannot_manage_service_principals(w, user_client, unique):
+    _, uc = user_client
+    with pytest.raises(PermissionDenied):
+        uc.service_principals.create(display_name=unique("sp"))
+    sp = w.service_principals.create(display_name=unique("sp"))
+    with pytest.raises(PermissionDenied):
+        uc.service_principals.delete(sp.id)
+    assert uc.service_principals.get(sp.id).id == sp.id

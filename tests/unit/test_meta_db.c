@@ -24,7 +24,7 @@ BK_TEST(meta_open_migrates_and_reopens) {
     ASSERT_OK(meta_open(path, &db, &err), errp(&err));
     meta_conn *c = meta_conn_get(db, &err);
     ASSERT_TRUE(c != NULL);
-    ASSERT_EQ(meta_schema_version(c, "identity", &err), 1);
+    ASSERT_EQ(meta_schema_version(c, "identity", &err), 2);
     ASSERT_EQ(meta_schema_version(c, "no-such-group", &err), 0);
     /* The identity tables exist. */
     ASSERT_OK(meta_exec(c, "SELECT id, kind, user_name FROM principals LIMIT 0", &err),
@@ -34,7 +34,40 @@ BK_TEST(meta_open_migrates_and_reopens) {
     /* A second open applies nothing and keeps the version. */
     ASSERT_OK(meta_open(path, &db, &err), errp(&err));
     c = meta_conn_get(db, &err);
-    ASSERT_EQ(meta_schema_version(c, "identity", &err), 1);
+    ASSERT_EQ(meta_schema_version(c, "identity", &err), 2);
+    meta_conn_put(db, c);
+    meta_close(db);
+}
+
+BK_TEST(meta_upgrades_an_older_schema) {
+    char path[600];
+    db_path(path, sizeof path);
+    bk_error err;
+    bk_error_clear(&err);
+    meta_db *db = NULL;
+    ASSERT_OK(meta_open(path, &db, &err), errp(&err));
+    meta_conn *c = meta_conn_get(db, &err);
+    /* Turn the database back into identity version 1 (before application_id), with a row. */
+    ASSERT_OK(meta_exec(c,
+                        "DROP INDEX principals_application_id;"
+                        "ALTER TABLE principals DROP COLUMN application_id;"
+                        "INSERT INTO principals(id, kind, user_name, created_ms, updated_ms)"
+                        " VALUES (7, 'user', 'old@example.com', 0, 0);"
+                        "UPDATE meta_schema SET version = 1 WHERE grp = 'identity';",
+                        &err),
+              errp(&err));
+    meta_conn_put(db, c);
+    meta_close(db);
+    ASSERT_OK(meta_open(path, &db, &err), errp(&err));
+    c = meta_conn_get(db, &err);
+    ASSERT_EQ(meta_schema_version(c, "identity", &err), 2);
+    meta_stmt *s = meta_prepare(c, "SELECT user_name, application_id FROM principals WHERE id = 7",
+                                &err);
+    ASSERT_TRUE(s != NULL);
+    ASSERT_EQ(meta_step(s, &err), META_ROW);
+    ASSERT_STR_EQ(meta_col_text(s, 0), "old@example.com");
+    ASSERT_TRUE(meta_col_is_null(s, 1));
+    meta_done(s);
     meta_conn_put(db, c);
     meta_close(db);
 }

@@ -99,7 +99,7 @@ BK_TEST(svc_users_create_get_list_replace_delete) {
 
     svc_user *all = NULL;
     size_t n = 0;
-    ASSERT_OK(svc_user_list(&f.ctx, &all, &n, &f.err), errp(&f.err));
+    ASSERT_OK(svc_user_list(&f.ctx, false, &all, &n, &f.err), errp(&f.err));
     ASSERT_EQ(n, 2); /* the admin and Ann */
 
     svc_ref admins = {.id = f.env->admins_group_id, .is_group = true};
@@ -138,7 +138,7 @@ BK_TEST(svc_non_admin_cannot_mutate) {
     /* Reads are open. */
     svc_user *all = NULL;
     size_t n = 0;
-    ASSERT_OK(svc_user_list(&f.ctx, &all, &n, &f.err), errp(&f.err));
+    ASSERT_OK(svc_user_list(&f.ctx, false, &all, &n, &f.err), errp(&f.err));
     ASSERT_EQ(n, 2);
     teardown(&f);
 }
@@ -330,5 +330,38 @@ BK_TEST(svc_transitive_groups_and_entitlements) {
     ASSERT_OK(svc_group_replace(&f.ctx, t->id, &team2, &f.err), errp(&f.err));
     ASSERT_OK(svc_principal_groups(&f.ctx, erin->id, &ids, &n, &f.err), errp(&f.err));
     ASSERT_EQ(n, 3);
+    teardown(&f);
+}
+
+BK_TEST(svc_service_principals) {
+    fixture f;
+    ASSERT_TRUE(setup(&f));
+    const char *app = "9d7c5f3e-1a2b-4c3d-8e9f-0a1b2c3d4e5f";
+    svc_user in = {.user_name = app, .application_id = app, .display_name = "robot",
+                   .active = true};
+    svc_user *sp = NULL;
+    ASSERT_OK(svc_user_create(&f.ctx, &in, &sp, &f.err), errp(&f.err));
+    ASSERT_STR_EQ(sp->application_id, app);
+    svc_user *list = NULL;
+    size_t n = 0;
+    ASSERT_OK(svc_user_list(&f.ctx, true, &list, &n, &f.err), errp(&f.err));
+    ASSERT_EQ(n, 1);
+    ASSERT_EQ(list[0].id, sp->id);
+    ASSERT_OK(svc_user_list(&f.ctx, false, &list, &n, &f.err), errp(&f.err));
+    ASSERT_EQ(n, 1); /* only the admin */
+    bk_error_clear(&f.err);
+    ASSERT_FAILS(svc_user_create(&f.ctx, &in, NULL, &f.err), BK_ALREADY_EXISTS);
+    ASSERT_CONTAINS(f.err.msg, "Service principal");
+    /* The applicationId is fixed. */
+    svc_user moved = {.user_name = "other-app", .active = true};
+    bk_error_clear(&f.err);
+    ASSERT_FAILS(svc_user_replace(&f.ctx, sp->id, &moved, &f.err), BK_INVALID_ARGUMENT);
+    /* It holds tokens like a user. */
+    char text[SVC_TOKEN_TEXT_MAX];
+    svc_token_info info;
+    ASSERT_OK(svc_token_create(&f.ctx, sp->id, NULL, 0, text, &info, &f.err), errp(&f.err));
+    svc_principal who;
+    ASSERT_OK(svc_token_authenticate(&f.ctx, text, strlen(text), &who, &f.err), errp(&f.err));
+    ASSERT_STR_EQ(who.user_name, app);
     teardown(&f);
 }
