@@ -188,3 +188,27 @@ def test_sigkill_keeps_acknowledged_writes(server, w, unique):
     server.restart(sig=9)
     for user_id, name in zip(ids, names):
         assert w.users.get(user_id).user_name == name
+
+
+def test_concurrent_writers(server, w, unique):
+    # Many clients writing at once: every write succeeds (writers queue on the
+    # metastore's lock instead of failing) and every one is there afterwards.
+    from concurrent.futures import ThreadPoolExecutor
+    tag = unique("conc")
+
+    def work(k):
+        c = client(server.host, server.token)
+        ids = []
+        for i in range(15):
+            ids.append(c.users.create(user_name=f"{tag}-{k}-{i}@example.com").id)
+            c.tokens.create(comment=f"{tag}-{k}-{i}", lifetime_seconds=60)
+        return ids
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = [i for chunk in pool.map(work, range(8)) for i in chunk]
+    assert len(set(ids)) == 120
+    listed = {u.id for u in w.users.list(filter=f'userName sw "{tag}"', attributes="id")}
+    assert listed == set(ids)
+    comments = [t.comment for t in w.tokens.list() if t.comment and t.comment.startswith(tag)]
+    assert len(comments) == 120
+    assert "database is locked" not in server.log()
