@@ -106,7 +106,12 @@ static bk_status builtin_group(svc_ctx *ctx, const char *name, int64_t *id, bk_e
     meta_done(s);
     if (rc == META_ROW) return BK_OK;
     if (rc != META_DONE) return rc;
-    svc_group g = {.display_name = name};
+    /* As in Databricks, every user may use the workspace and Databricks SQL by default. */
+    bool everyone = strcmp(name, SVC_USERS_GROUP) == 0;
+    svc_group g = {.display_name = name,
+                   .entitlements = everyone ? "[{\"value\":\"workspace-access\"},"
+                                              "{\"value\":\"databricks-sql-access\"}]"
+                                            : NULL};
     svc_group *made = NULL;
     BK_TRY(svc_group_create(ctx, &g, &made, err));
     *id = made->id;

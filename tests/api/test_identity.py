@@ -394,3 +394,9 @@ def test_non_admin_cannot_manage_service_principals(w, user_client, unique):
     with pytest.raises(PermissionDenied):
         uc.service_principals.delete(sp.id)
     assert uc.service_principals.get(sp.id).id == sp.id
+
+
+def test_users_group_default_entitlements(w):
+    users = next(iter(w.groups.list(filter='displayName eq "users"')))
+    assert sorted(e.value for e in w.groups.get(users.id).entitlements) == [
+        "databricks-sql-access", "workspace-access"]

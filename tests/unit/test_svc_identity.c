@@ -319,6 +319,10 @@ BK_TEST(svc_transitive_groups_and_entitlements) {
     ASSERT_TRUE(ok); /* inherited from org through team */
     ASSERT_OK(svc_user_has_entitlement(&f.ctx, erin->id, "databricks-sql-access", &ok, &f.err),
               errp(&f.err));
+    ASSERT_TRUE(ok); /* every user has it through "users" */
+    ASSERT_OK(svc_user_has_entitlement(&f.ctx, erin->id, "allow-instance-pool-create", &ok,
+                                       &f.err),
+              errp(&f.err));
     ASSERT_TRUE(!ok);
     int64_t admin = 0;
     ASSERT_OK(svc_user_find(&f.ctx, SVC_ADMIN_USER, &admin, &f.err), errp(&f.err));
