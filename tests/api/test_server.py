@@ -212,3 +212,36 @@ def test_concurrent_writers(server, w, unique):
     comments = [t.comment for t in w.tokens.list() if t.comment and t.comment.startswith(tag)]
     assert len(comments) == 120
     assert "database is locked" not in server.log()
+
+
+def test_sigterm_lets_in_flight_requests_finish(server, w):
+    import signal
+    import socket
+    import time
+    hostport = server.host.split("//", 1)[1]
+    host, port = hostport.rsplit(":", 1)
+    body = json.dumps({"comment": "in flight at shutdown"}).encode()
+    s = socket.create_connection((host, int(port)), timeout=20)
+    s.sendall(b"POST /api/2.0/token/create HTTP/1.1\r\nHost: x\r\n"
+              b"Authorization: Bearer " + server.token.encode() + b"\r\n"
+              b"Content-Type: application/json\r\n"
+              b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body[:10])
+    time.sleep(0.3)
+    server.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    assert server.proc.poll() is None, "the server quit with a request in flight"
+    s.sendall(body[10:])
+    reply = b""
+    while b"\r\n\r\n" not in reply or not reply.rstrip().endswith(b"}"):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        reply += chunk
+    s.close()
+    assert reply.startswith(b"HTTP/1.1 200"), reply[:200]
+    assert b'"token_value":"dapi' in reply
+    assert server.proc.wait(timeout=20) == 0
+    # Bring the session's server back on the same port; the write is there.
+    server.proc = None
+    server.start(f"127.0.0.1:{port}", expect_token=False)
+    assert "in flight at shutdown" in [t.comment for t in w.tokens.list()]
