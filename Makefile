@@ -1,7 +1,7 @@
 # Bricks — top-level build (GNU make, non-recursive).
 #
 #   make            release build: $(B)/release/bricks
-#   make run        install what is missing, build, run `bricks`
+#   make run        install what is missing, build, run `bricks serve` (ARGS="--data DIR …")
 #   make test       install what is missing, build, run every test suite
 #   make debug      $(B)/debug (BK_DEBUG asserts on)
 #   make asan       $(B)/asan (-fsanitize=address,undefined)
@@ -15,7 +15,7 @@
 B ?= build
 
 PKGS     := libzstd snappy liblz4 zlib libbrotlidec libbrotlienc jansson libedit libpcre2-8 \
-            libutf8proc
+            libutf8proc libmicrohttpd libsodium sqlite3
 CC       ?= cc
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wold-style-definition -Wundef -Wwrite-strings -Wredundant-decls -Wformat=2 \
@@ -80,7 +80,7 @@ setup:
 	@bash scripts/setup.sh
 
 run: setup release
-	./build/release/bricks --help
+	./build/release/bricks serve $(ARGS)
 
 # Every suite; scripts/test.sh prints per-suite results and the final
 # "N passed, N failed" line, and exits non-zero on any failure.

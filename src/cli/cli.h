@@ -227,5 +227,7 @@ int cli_cmd_sql(int argc, char **argv);
 /* write, delete, vacuum, optimize, checkpoint; -1 when `sub` is none of them. */
 int cli_cmd_delta_change(const char *sub, int argc, char **argv);
 int cli_cmd_parquet_write(int argc, char **argv);
+/* cmd_serve.c: `bricks serve` */
+int cli_cmd_serve(int argc, char **argv);
 
 #endif

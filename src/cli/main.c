@@ -6,8 +6,7 @@
  *
  * main() only dispatches; every command parses its own flags.  Exit status: 0 on
  * success, 1 on a runtime error (a bad file, a bad value), 2 on a usage error (an
- * unknown command or flag, a missing argument).  `serve` and `sql` (DESIGN §1) are
- * listed as coming so that users who try them get a clear answer.
+ * unknown command or flag, a missing argument).
  */
 #include <stdio.h>
 #include <string.h>
@@ -30,9 +29,8 @@ static const char usage[] =
     "  delta history PATH            the table's commits, newest first\n"
     "  delta cat PATH                print rows (--version N, --timestamp T for time travel)\n"
     "  sql [-c SQL] [FILE]           the embedded SQL shell (Spark SQL)\n"
-    "\n"
-    "Not yet available:\n"
-    "  serve                         the Databricks-compatible workspace server\n"
+    "  serve [--data DIR] [--listen ADDR:PORT]\n"
+    "                                the Databricks-compatible workspace server\n"
     "\n"
     "Options:\n"
     "  -h, --help                    show this help (also: bricks COMMAND --help)\n"
@@ -64,8 +62,7 @@ int main(int argc, char **argv) {
         if (fflush(stdout) != 0 && rc == CLI_EXIT_OK) rc = cli_fail("could not write output");
         return rc;
     }
-    if (strcmp(cmd, "serve") == 0)
-        return cli_usage("bricks", "\"%s\" is not available yet in this version", cmd);
+    if (strcmp(cmd, "serve") == 0) return cli_cmd_serve(argc - 1, argv + 1);
     if (cmd[0] == '-') return cli_usage("bricks", "unknown option \"%s\"", cmd);
     return cli_usage("bricks", "unknown command \"%s\"", cmd);
 }

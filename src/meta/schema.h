@@ -1,0 +1,12 @@
+/*
+ * schema.h — the table groups of the metastore (one schema_<group>.c each), listed
+ * in migrate.c.  Append a declaration per new group.
+ */
+#ifndef BRICKS_META_SCHEMA_H
+#define BRICKS_META_SCHEMA_H
+
+#include "meta/meta.h"
+
+extern const meta_schema_group meta_schema_identity; /* users, groups, members, tokens */
+
+#endif

@@ -1,0 +1,14 @@
+/*
+ * apis.h — the route tables of the API files; router.c searches them in this order.
+ * Add one line per new server/api_<service>.c (and its entry in router.c).
+ */
+#ifndef BRICKS_SERVER_APIS_H
+#define BRICKS_SERVER_APIS_H
+
+#include "server/router.h"
+
+extern const srv_route_table srv_api_health; /* api_health.c: /health, config probe */
+extern const srv_route_table srv_api_scim;   /* api_scim.c: Me, Users, Groups */
+extern const srv_route_table srv_api_tokens; /* api_tokens.c: token, token-management */
+
+#endif

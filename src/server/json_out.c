@@ -1,0 +1,202 @@
+/*
+ * json_out.c — the streaming JSON writer (see json_out.h).
+ */
+#include "server/json_out.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+void srv_json_init(srv_json *j, bk_buf *out) {
+    memset(j, 0, sizeof *j);
+    j->out = out;
+}
+
+static void put(srv_json *j, const void *p, size_t n) {
+    if (!j->failed && bk_buf_append(j->out, p, n) != BK_OK) j->failed = true;
+}
+
+/* Before any value: the comma that separates it from the previous one. */
+static void before_value(srv_json *j) {
+    if (j->after_key) {
+        j->after_key = false;
+        return;
+    }
+    if (j->need_comma[j->depth]) put(j, ",", 1);
+    j->need_comma[j->depth] = true;
+}
+
+static void open_level(srv_json *j, char c) {
+    before_value(j);
+    put(j, &c, 1);
+    BK_ASSERT(j->depth < SRV_JSON_MAX_DEPTH);
+    if (j->depth < SRV_JSON_MAX_DEPTH) j->depth++;
+    j->need_comma[j->depth] = false;
+    j->closer[j->depth] = c == '{' ? '}' : ']';
+}
+
+void srv_json_obj(srv_json *j) { open_level(j, '{'); }
+void srv_json_arr(srv_json *j) { open_level(j, '['); }
+
+/* Closes whichever of { or [ is innermost. */
+void srv_json_end(srv_json *j) {
+    BK_ASSERT(j->depth > 0);
+    if (j->depth == 0) return;
+    char c = j->closer[j->depth];
+    j->depth--;
+    put(j, &c, 1);
+}
+
+static const char hex[] = "0123456789abcdef";
+
+/* Length of the valid UTF-8 sequence at s[0..len), or 0 when it is not valid. */
+static size_t utf8_seq(const unsigned char *s, size_t len) {
+    unsigned char c = s[0];
+    size_t n;
+    uint32_t cp;
+    if (c < 0x80) return 1;
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+        cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (n > len) return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return n;
+}
+
+static void put_string(srv_json *j, const char *s, size_t len) {
+    put(j, "\"", 1);
+    const unsigned char *p = (const unsigned char *)s;
+    size_t run = 0; /* bytes of p[i - run .. i) that need no escaping */
+    for (size_t i = 0; i < len;) {
+        unsigned char c = p[i];
+        const char *esc = NULL;
+        char ubuf[6];
+        size_t step = 1;
+        if (c == '"') {
+            esc = "\\\"";
+        } else if (c == '\\') {
+            esc = "\\\\";
+        } else if (c == '\n') {
+            esc = "\\n";
+        } else if (c == '\r') {
+            esc = "\\r";
+        } else if (c == '\t') {
+            esc = "\\t";
+        } else if (c < 0x20) {
+            memcpy(ubuf, "\\u00", 4);
+            ubuf[4] = hex[c >> 4];
+            ubuf[5] = hex[c & 15];
+        } else if (c >= 0x80) {
+            step = utf8_seq(p + i, len - i);
+            if (step == 0) esc = "\xef\xbf\xbd"; /* U+FFFD */
+        }
+        if (esc || c < 0x20) {
+            put(j, p + i - run, run);
+            run = 0;
+            if (esc)
+                put(j, esc, strlen(esc));
+            else
+                put(j, ubuf, 6);
+            i += step ? step : 1;
+            continue;
+        }
+        run += step;
+        i += step;
+    }
+    put(j, p + len - run, run);
+    put(j, "\"", 1);
+}
+
+void srv_json_key(srv_json *j, const char *key) {
+    before_value(j);
+    put_string(j, key, strlen(key));
+    put(j, ":", 1);
+    j->after_key = true;
+}
+
+void srv_json_strn(srv_json *j, const char *s, size_t len) {
+    before_value(j);
+    put_string(j, s, len);
+}
+
+void srv_json_str(srv_json *j, const char *s) {
+    if (!s) {
+        srv_json_null(j);
+        return;
+    }
+    srv_json_strn(j, s, strlen(s));
+}
+
+void srv_json_i64(srv_json *j, int64_t v) {
+    char buf[24];
+    int n = snprintf(buf, sizeof buf, "%" PRId64, v);
+    before_value(j);
+    put(j, buf, (size_t)n);
+}
+
+void srv_json_bool(srv_json *j, bool v) {
+    before_value(j);
+    put(j, v ? "true" : "false", v ? 4 : 5);
+}
+
+void srv_json_null(srv_json *j) {
+    before_value(j);
+    put(j, "null", 4);
+}
+
+void srv_json_raw(srv_json *j, const char *json) {
+    if (!json) {
+        srv_json_null(j);
+        return;
+    }
+    before_value(j);
+    put(j, json, strlen(json));
+}
+
+void srv_json_kv_str(srv_json *j, const char *key, const char *v) {
+    if (!v) return;
+    srv_json_key(j, key);
+    srv_json_str(j, v);
+}
+
+void srv_json_kv_raw(srv_json *j, const char *key, const char *json) {
+    if (!json) return;
+    srv_json_key(j, key);
+    srv_json_raw(j, json);
+}
+
+void srv_json_kv_i64(srv_json *j, const char *key, int64_t v) {
+    srv_json_key(j, key);
+    srv_json_i64(j, v);
+}
+
+void srv_json_kv_bool(srv_json *j, const char *key, bool v) {
+    srv_json_key(j, key);
+    srv_json_bool(j, v);
+}
+
+void srv_json_kv_id(srv_json *j, const char *key, int64_t v) {
+    char buf[24];
+    snprintf(buf, sizeof buf, "%" PRId64, v);
+    srv_json_kv_str(j, key, buf);
+}
+
+bk_status srv_json_status(const srv_json *j, bk_error *err) {
+    if (!j->failed) return BK_OK;
+    return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory while writing the response");
+}
