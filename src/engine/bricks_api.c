@@ -6,13 +6,13 @@
  * bricks_result wraps an eng_result (whose arena also holds the text values
  * bricks_value_text renders).  No engine type crosses the header.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "bricks.h"
 #include "engine/engine.h"
 #include "engine/exec/cast.h"
 #include "base/i128.h"
+#include "base/mem.h"
 #include "engine/sql/sql.h"
 
 struct bricks_db {
@@ -52,10 +52,10 @@ static void succeed(bricks_session *s) {
 bricks_status bricks_open(const char *dir, bricks_db **out) {
     if (!out) return BRICKS_MISUSE;
     *out = NULL;
-    bricks_db *db = calloc(1, sizeof *db);
+    bricks_db *db = bk_calloc(1, sizeof *db);
     if (!db) return BRICKS_NOMEM;
-    if (dir && !(db->dir = strdup(dir))) {
-        free(db);
+    if (dir && !(db->dir = bk_strdup(dir))) {
+        bk_free(db);
         return BRICKS_NOMEM;
     }
     *out = db;
@@ -64,19 +64,19 @@ bricks_status bricks_open(const char *dir, bricks_db **out) {
 
 void bricks_close(bricks_db *db) {
     if (!db) return;
-    free(db->dir);
-    free(db);
+    bk_free(db->dir);
+    bk_free(db);
 }
 
 bricks_status bricks_session_new(bricks_db *db, bricks_session **out) {
     if (!db || !out) return BRICKS_MISUSE;
     *out = NULL;
-    bricks_session *s = calloc(1, sizeof *s);
+    bricks_session *s = bk_calloc(1, sizeof *s);
     if (!s) return BRICKS_NOMEM;
     bk_error err;
     bk_error_clear(&err);
     if (eng_session_open(&(eng_options){.data_dir = db->dir}, &s->eng, &err) != BK_OK) {
-        free(s);
+        bk_free(s);
         return err.code == BK_OUT_OF_MEMORY ? BRICKS_NOMEM : BRICKS_ERROR;
     }
     bk_error_clear(&s->err);
@@ -87,7 +87,7 @@ bricks_status bricks_session_new(bricks_db *db, bricks_session **out) {
 void bricks_session_free(bricks_session *s) {
     if (!s) return;
     eng_session_close(s->eng);
-    free(s);
+    bk_free(s);
 }
 
 bricks_status bricks_prepare(bricks_session *s, const char *sql, bricks_stmt **out) {
@@ -101,9 +101,9 @@ bricks_status bricks_prepare(bricks_session *s, const char *sql, bricks_stmt **o
     bk_status rc = sql_parse(a, sql, strlen(sql), &parsed, &err);
     bk_arena_free(a);
     if (rc != BK_OK) return fail(s, &err);
-    bricks_stmt *st = calloc(1, sizeof *st);
-    if (!st || !(st->sql = strdup(sql))) {
-        free(st);
+    bricks_stmt *st = bk_calloc(1, sizeof *st);
+    if (!st || !(st->sql = bk_strdup(sql))) {
+        bk_free(st);
         return BRICKS_NOMEM;
     }
     st->s = s;
@@ -114,19 +114,19 @@ bricks_status bricks_prepare(bricks_session *s, const char *sql, bricks_stmt **o
 
 void bricks_stmt_free(bricks_stmt *st) {
     if (!st) return;
-    free(st->sql);
-    free(st);
+    bk_free(st->sql);
+    bk_free(st);
 }
 
 bricks_status bricks_execute(bricks_stmt *st, bricks_result **out) {
     if (!st || !out) return BRICKS_MISUSE;
     *out = NULL;
-    bricks_result *r = calloc(1, sizeof *r);
+    bricks_result *r = bk_calloc(1, sizeof *r);
     if (!r) return BRICKS_NOMEM;
     bk_error err;
     bk_error_clear(&err);
     if (eng_execute(st->s->eng, st->sql, -1, &r->eng, &err) != BK_OK) {
-        free(r);
+        bk_free(r);
         return fail(st->s, &err);
     }
     succeed(st->s);
@@ -146,7 +146,7 @@ bricks_status bricks_exec(bricks_session *s, const char *sql, bricks_result **ou
 void bricks_result_free(bricks_result *r) {
     if (!r) return;
     eng_result_free(r->eng);
-    free(r);
+    bk_free(r);
 }
 
 void bricks_cancel(bricks_session *s) {

@@ -184,7 +184,8 @@ static bool segs_make(bk_arena *a, const like_pat *p, like_segs *out) {
         if (i == p->n) break;
         char *start = bytes;
         while (i < p->n && p->toks[i].kind == TOK_LIT)
-            bytes += utf8proc_encode_char((utf8proc_int32_t)p->toks[i++].cp, (utf8proc_uint8_t *)bytes);
+            bytes += utf8proc_encode_char((utf8proc_int32_t)p->toks[i++].cp,
+                                          (utf8proc_uint8_t *)bytes);
         out->seg[out->n++] = (bk_str){start, (size_t)(bytes - start)};
     }
     return true;

@@ -265,9 +265,30 @@ static inline bool add_i64_to_i128(bk_i128 *acc, int64_t x) {
 }
 
 /* The typed loops of a fast path: `body` folds value x of row i into slot sl. */
-#define FOLD_LOOP(T, body)                                                                             do {                                                                                                   const T *x_ = v->data;                                                                             for (size_t i = 0; i < n; i++) {                                                                       if (v->validity && !bk_vector_is_valid(v, i)) continue;                                            slot *sl = &slots[gid[i]];                                                                         T x = x_[i];                                                                                       body;                                                                                          }                                                                                              } while (0)
+#define FOLD_LOOP(T, body)                                                                         \
+    do {                                                                                           \
+        const T *x_ = v->data;                                                                     \
+        for (size_t i = 0; i < n; i++) {                                                           \
+            if (v->validity && !bk_vector_is_valid(v, i)) continue;                                \
+            slot *sl = &slots[gid[i]];                                                             \
+            T x = x_[i];                                                                           \
+            body;                                                                                  \
+        }                                                                                          \
+    } while (0)
 
-#define MINMAX_LOOP(T)                                                                                 do {                                                                                                   bool is_min = agg->kind == EXEC_AGG_MIN;                                                           FOLD_LOOP(T, {                                                                                         T cur;                                                                                             memcpy(&cur, sl->v.raw, sizeof cur);                                                               sl->count++;                                                                                       if (!sl->has || (is_min ? x < cur : x > cur)) {                                                        memcpy(sl->v.raw, &x, sizeof x);                                                                   sl->has = true;                                                                                }                                                                                              });                                                                                            } while (0)
+#define MINMAX_LOOP(T)                                                                             \
+    do {                                                                                           \
+        bool is_min = agg->kind == EXEC_AGG_MIN;                                                   \
+        FOLD_LOOP(T, {                                                                             \
+            T cur;                                                                                 \
+            memcpy(&cur, sl->v.raw, sizeof cur);                                                   \
+            sl->count++;                                                                           \
+            if (!sl->has || (is_min ? x < cur : x > cur)) {                                        \
+                memcpy(sl->v.raw, &x, sizeof x);                                                   \
+                sl->has = true;                                                                    \
+            }                                                                                      \
+        });                                                                                        \
+    } while (0)
 
 /*
  * COUNT, SUM, AVG, MIN and MAX of the common types without a call per row;
@@ -278,7 +299,8 @@ static bool fold_fast(exec_sink *s, const exec_agg *agg, slot *slots, const uint
                       size_t n, const bk_vector *v, bk_status *rc, bk_error *err) {
     *rc = BK_OK;
     bk_type_kind kind = v->type->kind;
-    bool small_dec = kind == BK_TYPE_DECIMAL && v->type->precision <= BK_DECIMAL_INT64_MAX_PRECISION;
+    bool small_dec =
+        kind == BK_TYPE_DECIMAL && v->type->precision <= BK_DECIMAL_INT64_MAX_PRECISION;
     switch (agg->kind) {
     case EXEC_AGG_COUNT:
         for (size_t i = 0; i < n; i++)
@@ -782,7 +804,8 @@ static bk_status table_result(exec_sink *s, agg_table *t, exec_table *res, bk_er
     size_t n_groups = t->groups.count;
     uint32_t n_cols = st->n_keys + st->n_aggs;
     /* the agg_int.h kinds give all groups' results at once */
-    bk_vector **ext_results = bk_arena_zalloc(a, (st->n_aggs ? st->n_aggs : 1) * sizeof *ext_results);
+    bk_vector **ext_results =
+        bk_arena_zalloc(a, (st->n_aggs ? st->n_aggs : 1) * sizeof *ext_results);
     if (!ext_results) return bk_arena_oom(a, err);
     for (uint32_t k = 0; k < st->n_aggs; k++)
         if (exec_agg_is_ext(st->aggs[k].kind))

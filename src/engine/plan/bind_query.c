@@ -748,7 +748,8 @@ bk_status bind_make_join(binder *b, const plan_rel *probe_in, const plan_rel *bu
         bind_env env2 = {.b = b, .scope = &now};
         /* LEFT, SEMI and ANTI joins: a condition on the build side alone only
          * narrows the build rows, so it filters them before the join */
-        bool push_build = kind == EXEC_JOIN_LEFT || kind == EXEC_JOIN_SEMI || kind == EXEC_JOIN_ANTI;
+        bool push_build =
+            kind == EXEC_JOIN_LEFT || kind == EXEC_JOIN_SEMI || kind == EXEC_JOIN_ANTI;
         uint32_t np_now = probe->scope.n;
         for (uint32_t i = 0; i < n_rest; i++) {
             exec_expr *c;
