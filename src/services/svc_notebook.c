@@ -532,7 +532,7 @@ bk_status svc_nb_parse_html(bk_arena *a, const char *text, size_t len, svc_nb *o
         bin[w] = '\0';
     }
     json_error_t jerr;
-    json_t *model = json_loadb(bin, bin_len, 0, &jerr);
+    json_t *model = json_loadb(bin, bin_len, JSON_ALLOW_NUL, &jerr);
     if (!model)
         return bk_error_set(err, BK_INVALID_ARGUMENT,
                             "not a Databricks HTML notebook: the notebook model is not JSON (%s)",
