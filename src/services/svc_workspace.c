@@ -20,6 +20,7 @@
 
 #include "base/str.h"
 #include "services/svc_identity.h"
+#include "services/svc_zip.h"
 
 #define ROOT_ID 0
 #define USERS_ID 1
@@ -703,6 +704,74 @@ static bk_status load_content(svc_ctx *ctx, int64_t id, const char **data, size_
     return rc;
 }
 
+/*
+ * A directory as a ZIP archive: every notebook under it as "<dir>/<rel>.<ext>" with
+ * its SOURCE text, and with `files` every file as "<dir>/<rel>" (AUTO).  The
+ * caller's CAN_READ on the directory covers the subtree (levels only grow down).
+ */
+static bk_status export_dir(svc_ctx *ctx, const svc_ws_object *dir, bool files,
+                            const char **data, size_t *len, bk_error *err) {
+    bool root = strcmp(dir->path, "/") == 0;
+    const char *lo = root ? "/" : bk_arena_printf(ctx->arena, "%s/", dir->path);
+    const char *hi = root ? "0" : bk_arena_printf(ctx->arena, "%s0", dir->path);
+    const char *top = root ? "root" : basename_of(dir->path);
+    if (!lo || !hi) return bk_arena_oom(ctx->arena, err);
+    meta_stmt *s = meta_prepare(ctx->conn,
+                                "SELECT id, path, kind, language, size FROM ws_objects"
+                                " WHERE path >= ?1 AND path < ?2 AND kind <> 'DIRECTORY'"
+                                " ORDER BY path",
+                                err);
+    if (!s) return err->code;
+    bk_status st = meta_bind_text(s, 1, lo, err);
+    if (st == BK_OK) st = meta_bind_text(s, 2, hi, err);
+    svc_zip z;
+    svc_zip_init(&z);
+    size_t total = 0;
+    int rc = st == BK_OK ? META_ROW : st;
+    while (rc == META_ROW && (rc = meta_step(s, err)) == META_ROW) {
+        svc_ws_kind kind = kind_parse(meta_col_text(s, 2));
+        if (kind == SVC_WS_FILE && !files) continue;
+        int64_t id = meta_col_i64(s, 0);
+        const char *rel = meta_col_text(s, 1) + strlen(lo);
+        svc_nb_lang lang = SVC_NB_NONE;
+        if (kind == SVC_WS_NOTEBOOK) svc_nb_lang_parse(meta_col_text(s, 3), &lang);
+        total += (size_t)meta_col_i64(s, 4);
+        if (total > SVC_WS_MAX_CONTENT) {
+            rc = bk_error_set(err, BK_WS_MAX_NOTEBOOK_SIZE,
+                              "The export of %s would exceed %zu bytes (10 MB): export its"
+                              " subdirectories one by one",
+                              dir->path, SVC_WS_MAX_CONTENT);
+            break;
+        }
+        const char *name = kind == SVC_WS_NOTEBOOK
+                               ? bk_arena_printf(ctx->arena, "%s/%s.%s", top, rel,
+                                                 svc_nb_lang_ext(lang ? lang : SVC_NB_PYTHON))
+                               : bk_arena_printf(ctx->arena, "%s/%s", top, rel);
+        const char *content = NULL;
+        size_t content_len = 0;
+        if (!name) {
+            rc = bk_arena_oom(ctx->arena, err);
+            break;
+        }
+        /* load_content runs another statement: distinct SQL, so `s` stays valid. */
+        if ((st = load_content(ctx, id, &content, &content_len, err)) != BK_OK) {
+            rc = st;
+            break;
+        }
+        svc_zip_add(&z, name, content, content_len);
+    }
+    meta_done(s);
+    if (rc != META_DONE) {
+        svc_zip_destroy(&z);
+        return rc;
+    }
+    char *zip;
+    st = svc_zip_finish(&z, ctx->arena, &zip, len, err);
+    svc_zip_destroy(&z);
+    if (st == BK_OK) *data = zip;
+    return st;
+}
+
 bk_status svc_ws_export(svc_ctx *ctx, const char *path, svc_ws_format format,
                         const char **data, size_t *len, const char **file_type, bk_error *err) {
     *file_type = NULL;
@@ -717,11 +786,14 @@ bk_status svc_ws_export(svc_ctx *ctx, const char *path, svc_ws_format format,
         return bk_error_set(err, BK_UNSUPPORTED,
                             "Bricks does not support exporting the %s format yet",
                             svc_ws_format_name(fmt));
-    if (o.kind == SVC_WS_DIRECTORY)
-        return bk_error_set(err, BK_UNSUPPORTED,
-                            "Bricks does not support exporting a directory (%s) yet: export its"
-                            " notebooks and files one by one",
-                            norm);
+    if (o.kind == SVC_WS_DIRECTORY) {
+        if (fmt != SVC_WS_FMT_SOURCE && fmt != SVC_WS_FMT_AUTO)
+            return bk_error_set(err, BK_INVALID_ARGUMENT,
+                                "%s is a directory: export it with format SOURCE or AUTO",
+                                norm);
+        *file_type = "zip";
+        return export_dir(ctx, &o, fmt == SVC_WS_FMT_AUTO, data, len, err);
+    }
     const char *raw = NULL;
     size_t raw_len = 0;
     BK_TRY(load_content(ctx, o.id, &raw, &raw_len, err));

@@ -90,7 +90,9 @@ bk_status svc_ws_import(svc_ctx *ctx, const svc_ws_import_req *req, svc_ws_objec
 /*
  * Export `path`: a notebook as SOURCE (default, AUTO, RAW), JUPYTER or HTML; a file
  * as its bytes (SOURCE, AUTO, RAW).  *file_type is the API's file_type ("py",
- * "ipynb", "html", a file's extension, or NULL).  Directories: BK_UNSUPPORTED.
+ * "ipynb", "html", a file's extension, or NULL).  A directory exports as a ZIP
+ * archive (*file_type "zip") of its notebooks' SOURCE (SOURCE) or of its notebooks
+ * and files (AUTO); DBC and R_MARKDOWN are BK_UNSUPPORTED.
  */
 bk_status svc_ws_export(svc_ctx *ctx, const char *path, svc_ws_format format,
                         const char **data, size_t *len, const char **file_type, bk_error *err);

@@ -279,6 +279,31 @@ def test_html_export_and_import(w, folder):
                             b"# COMMAND ----------\n\n1 + 1")
 
 
+def test_export_directory_as_zip(w, folder):
+    import zipfile
+    w.workspace.upload(f"{folder}/top.py", io.BytesIO(b"print(0)"))
+    w.workspace.mkdirs(f"{folder}/sub/deeper")
+    w.workspace.import_(f"{folder}/sub/q", content=b64(b"SELECT 1"), language=Language.SQL)
+    big = ("x = 1\n" * 5000).encode()
+    w.workspace.import_(f"{folder}/sub/deeper/big", content=b64(big), language=Language.PYTHON)
+    w.workspace.upload(f"{folder}/sub/data.csv", io.BytesIO(b"a,b\n"), format=ImportFormat.AUTO)
+    name = folder.rsplit("/", 1)[1]
+    exp = w.workspace.export(folder, format=ExportFormat.SOURCE)
+    assert exp.file_type == "zip"
+    z = zipfile.ZipFile(io.BytesIO(base64.b64decode(exp.content)))
+    assert z.testzip() is None
+    assert sorted(z.namelist()) == [f"{name}/sub/deeper/big.py", f"{name}/sub/q.sql",
+                                    f"{name}/top.py.py"]
+    assert z.read(f"{name}/sub/q.sql") == b"-- Databricks notebook source\nSELECT 1"
+    assert z.read(f"{name}/sub/deeper/big.py") == b"# Databricks notebook source\n" + big
+    # AUTO includes the workspace files too
+    with w.workspace.download(folder, format=ExportFormat.AUTO) as f:
+        z = zipfile.ZipFile(io.BytesIO(f.read()))
+    assert z.read(f"{name}/sub/data.csv") == b"a,b\n"
+    with pytest.raises(BadRequest):
+        w.workspace.export(folder, format=ExportFormat.HTML)
+
+
 def test_export_file_formats(w, folder):
     w.workspace.upload(f"{folder}/data.csv", io.BytesIO(b"a,b\n1,2\n"), format=ImportFormat.AUTO)
     exp = w.workspace.export(f"{folder}/data.csv", format=ExportFormat.AUTO)

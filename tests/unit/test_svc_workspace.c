@@ -129,7 +129,16 @@ BK_TEST(ws_tree_rules) {
     ASSERT_OK(svc_ws_export(c, "/Shared/a/nb", SVC_WS_FMT_DEFAULT, &data, &len, &ft, e), errp(e));
     ASSERT_STR_EQ(data, "# Databricks notebook source\nx = 2");
     ASSERT_STR_EQ(ft, "py");
-    ASSERT_FAILS(svc_ws_export(c, "/Shared/a", SVC_WS_FMT_SOURCE, &data, &len, &ft, e),
+    /* a directory exports as a ZIP archive */
+    ASSERT_OK(svc_ws_export(c, "/Shared/a", SVC_WS_FMT_SOURCE, &data, &len, &ft, e), errp(e));
+    ASSERT_STR_EQ(ft, "zip");
+    ASSERT_TRUE(len > 22 && memcmp(data, "PK\x03\x04", 4) == 0);
+    ASSERT_TRUE(memcmp(data + len - 22, "PK\x05\x06", 4) == 0);
+    ASSERT_EQ((unsigned char)data[len - 14], 1); /* one entry: a/nb.py */
+    ASSERT_FAILS(svc_ws_export(c, "/Shared/a", SVC_WS_FMT_JUPYTER, &data, &len, &ft, e),
+                 BK_INVALID_ARGUMENT);
+    bk_error_clear(e);
+    ASSERT_FAILS(svc_ws_export(c, "/Shared/a", SVC_WS_FMT_DBC, &data, &len, &ft, e),
                  BK_UNSUPPORTED);
     bk_error_clear(e);
     /* list */
