@@ -473,8 +473,8 @@ static bk_status mkdirs_tx(svc_ctx *ctx, const char *norm, bk_error *err) {
         BK_TRY(load(ctx, prefix, 0, &o, &found, err));
         if (found) {
             if (o.kind != SVC_WS_DIRECTORY)
-                return bk_error_set(err, BK_ALREADY_EXISTS,
-                                    "Path (%s) already exists and is not a directory.", prefix);
+                return bk_error_set(err, BK_WS_ALREADY_EXISTS,
+                                    "%s already exists and it is not a folder", prefix);
             cur = o;
         } else {
             if (!checked) BK_TRY(require(ctx, &cur, "CAN_EDIT", err));
@@ -609,7 +609,7 @@ static bk_status plan_import(svc_ctx *ctx, const svc_ws_import_req *req, const c
 static bk_status import_tx(svc_ctx *ctx, const svc_ws_import_req *req, const import_plan *plan,
                            svc_ws_object *out, bk_error *err) {
     if (strcmp(plan->path, "/") == 0)
-        return bk_error_set(err, BK_ALREADY_EXISTS, "Path (/) already exists.");
+        return bk_error_set(err, BK_WS_ALREADY_EXISTS, "Path (/) already exists.");
     const char *parent_path = dirname_of(ctx->arena, plan->path);
     if (!parent_path) return bk_arena_oom(ctx->arena, err);
     svc_ws_object parent, existing;
@@ -623,7 +623,7 @@ static bk_status import_tx(svc_ctx *ctx, const svc_ws_import_req *req, const imp
         if (existing.kind == SVC_WS_DIRECTORY || !req->overwrite) {
             /* Do not reveal what the caller may not see. */
             BK_TRY(require(ctx, &parent, "CAN_READ", err));
-            return bk_error_set(err, BK_ALREADY_EXISTS, "Path (%s) already exists.", plan->path);
+            return bk_error_set(err, BK_WS_ALREADY_EXISTS, "Path (%s) already exists.", plan->path);
         }
         BK_TRY(require(ctx, &existing, "CAN_EDIT", err));
         meta_stmt *s = meta_prepare(ctx->conn,

@@ -13,7 +13,9 @@
  * needs the parent directory to exist (BK_NOT_FOUND "The parent folder (…) does not
  * exist."); mkdirs creates parents and is idempotent; a non-recursive delete of a
  * non-empty directory is BK_WS_DIRECTORY_NOT_EMPTY; content over SVC_WS_MAX_CONTENT
- * bytes is BK_WS_MAX_NOTEBOOK_SIZE.
+ * bytes is BK_WS_MAX_NOTEBOOK_SIZE; an existing path is BK_WS_ALREADY_EXISTS
+ * (RESOURCE_ALREADY_EXISTS with HTTP 400, as the Workspace API answers, where other
+ * APIs use 409).
  *
  * Permissions (svc_permissions.h, types "directories", "notebooks", "files"):
  * reading (get-status, list, export) needs CAN_READ, writing (import, overwrite,

@@ -152,6 +152,7 @@ def test_import_overwrite(w, folder):
     with pytest.raises(ResourceAlreadyExists) as e:
         w.workspace.import_(nb, content=b64(b"a = 2"), language=Language.PYTHON)
     assert e.value.error_code == "RESOURCE_ALREADY_EXISTS"
+    assert str(e.value) == f"Path ({nb}) already exists."
     time.sleep(0.01)
     w.workspace.import_(nb, content=b64(b"a = 2"), language=Language.PYTHON, overwrite=True)
     second = w.workspace.get_status(nb)
@@ -166,6 +167,19 @@ def test_import_overwrite(w, folder):
         assert f.read().endswith(b"a = 3")
     with pytest.raises(ResourceAlreadyExists):
         w.workspace.upload(nb, io.BytesIO(b"a = 4"), language=Language.PYTHON)
+
+
+def test_already_exists_is_400_as_databricks(server, folder):
+    # The Workspace API answers RESOURCE_ALREADY_EXISTS with 400 (other APIs use 409).
+    body = {"path": f"{folder}/twice", "content": b64(b"1"), "language": "PYTHON"}
+    assert raw(server, "POST", "/api/2.0/workspace/import", token=server.token,
+               json=body).status_code == 200
+    r = raw(server, "POST", "/api/2.0/workspace/import", token=server.token, json=body)
+    assert r.status_code == 400 and r.json()["error_code"] == "RESOURCE_ALREADY_EXISTS"
+    r = raw(server, "POST", "/api/2.0/workspace/mkdirs", token=server.token,
+            json={"path": f"{folder}/twice/sub"})
+    assert r.status_code == 400 and r.json()["error_code"] == "RESOURCE_ALREADY_EXISTS"
+    assert "not a folder" in r.json()["message"]
 
 
 def test_import_over_directory_refused(w, folder):

@@ -113,15 +113,15 @@ BK_TEST(ws_tree_rules) {
     int64_t nb_id = o.id;
     ASSERT_EQ(o.kind, SVC_WS_NOTEBOOK);
     ASSERT_EQ(o.language, SVC_NB_PYTHON);
-    ASSERT_FAILS(import_src(c, "/Shared/a/nb", "x = 2", false, e), BK_ALREADY_EXISTS);
+    ASSERT_FAILS(import_src(c, "/Shared/a/nb", "x = 2", false, e), BK_WS_ALREADY_EXISTS);
     bk_error_clear(e);
     ASSERT_OK(import_src(c, "/Shared/a/nb", "x = 2", true, e), errp(e));
     ASSERT_OK(svc_ws_get_status(c, "/Shared/a/nb", &o, e), errp(e));
     ASSERT_EQ(o.id, nb_id);
-    ASSERT_FAILS(import_src(c, "/Shared/a/b", "x", true, e), BK_ALREADY_EXISTS);
+    ASSERT_FAILS(import_src(c, "/Shared/a/b", "x", true, e), BK_WS_ALREADY_EXISTS);
     bk_error_clear(e);
     /* mkdirs through a notebook */
-    ASSERT_FAILS(svc_ws_mkdirs(c, "/Shared/a/nb/sub", e), BK_ALREADY_EXISTS);
+    ASSERT_FAILS(svc_ws_mkdirs(c, "/Shared/a/nb/sub", e), BK_WS_ALREADY_EXISTS);
     bk_error_clear(e);
     /* export */
     const char *data, *ft;
