@@ -2,8 +2,8 @@
  * svc_workspace.c — the workspace tree (see svc_workspace.h).
  *
  * Every call starts with ensure_defaults: the default grant on /Shared (once per
- * data directory, remembered in the root row's `seeded`) and the caller's home
- * folder.  Permission checks go through svc_permissions.c with the object types
+ * data directory, remembered in the root row's `seeded`) and, for a path in it,
+ * the caller's home folder.  Permission checks go through svc_permissions.c with the object types
  * "directories", "notebooks" and "files"; all three keep their grants under the
  * ACL family "workspace" keyed by object_id, so overwriting a file with a notebook
  * keeps its grants.
@@ -312,7 +312,22 @@ static bk_status ensure_home(svc_ctx *ctx, const char *user_name, int64_t user_i
     return svc_tx_end(ctx, owned, st, err);
 }
 
-static bk_status ensure_defaults(svc_ctx *ctx, bk_error *err) {
+/* Whether normalised `path` is the home of the caller or inside it. */
+static bool in_callers_home(const svc_ctx *ctx, const char *path) {
+    if (!ctx->caller || !ctx->caller->user_name || strncmp(path, "/Users/", 7) != 0)
+        return false;
+    size_t n = strlen(ctx->caller->user_name);
+    return strncmp(path + 7, ctx->caller->user_name, n) == 0 &&
+           (path[7 + n] == '/' || path[7 + n] == '\0');
+}
+
+/*
+ * The default grant on /Shared (once per data directory) and, when `path` lies in
+ * the caller's home, that home.  Why not the home on every call: it is one lookup
+ * less on the hot read path, and the home is created as soon as anything looks at
+ * it (a path in it, or a listing of /Users).
+ */
+static bk_status ensure_defaults(svc_ctx *ctx, const char *path, bk_error *err) {
     meta_stmt *s = meta_prepare(ctx->conn, "SELECT seeded FROM ws_objects WHERE id = 0", err);
     if (!s) return err->code;
     int rc = meta_step(s, err);
@@ -337,7 +352,8 @@ static bk_status ensure_defaults(svc_ctx *ctx, bk_error *err) {
             st = meta_exec(ctx->conn, "UPDATE ws_objects SET seeded = 1 WHERE id = 0", err);
         BK_TRY(svc_tx_end(ctx, owned, st, err));
     }
-    if (ctx->caller) BK_TRY(ensure_home(ctx, ctx->caller->user_name, ctx->caller->user_id, err));
+    if (in_callers_home(ctx, path))
+        BK_TRY(ensure_home(ctx, ctx->caller->user_name, ctx->caller->user_id, err));
     return BK_OK;
 }
 
@@ -392,7 +408,7 @@ static bk_status ensure_all_homes(svc_ctx *ctx, bk_error *err) {
 bk_status svc_ws_get_status(svc_ctx *ctx, const char *path, svc_ws_object *out, bk_error *err) {
     const char *norm;
     BK_TRY(svc_ws_path_normalize(ctx->arena, path, &norm, err));
-    BK_TRY(ensure_defaults(ctx, err));
+    BK_TRY(ensure_defaults(ctx, norm, err));
     BK_TRY(load_existing(ctx, norm, out, err));
     if (is_traversable(out)) return BK_OK;
     return require(ctx, out, "CAN_READ", err);
@@ -404,7 +420,7 @@ bk_status svc_ws_list(svc_ctx *ctx, const char *path, int64_t modified_after,
     *n = 0;
     const char *norm;
     BK_TRY(svc_ws_path_normalize(ctx->arena, path, &norm, err));
-    BK_TRY(ensure_defaults(ctx, err));
+    BK_TRY(ensure_defaults(ctx, norm, err));
     svc_ws_object dir;
     BK_TRY(load_existing(ctx, norm, &dir, err));
     int dir_rank = 0;
@@ -495,7 +511,7 @@ static bk_status mkdirs_tx(svc_ctx *ctx, const char *norm, bk_error *err) {
 bk_status svc_ws_mkdirs(svc_ctx *ctx, const char *path, bk_error *err) {
     const char *norm;
     BK_TRY(svc_ws_path_normalize(ctx->arena, path, &norm, err));
-    BK_TRY(ensure_defaults(ctx, err));
+    BK_TRY(ensure_defaults(ctx, norm, err));
     BK_TRY(ensure_home_of_path(ctx, norm, err));
     bool owned;
     BK_TRY(svc_tx_begin(ctx, &owned, err));
@@ -669,7 +685,7 @@ bk_status svc_ws_import(svc_ctx *ctx, const svc_ws_import_req *req, svc_ws_objec
         return bk_error_set(err, BK_WS_MAX_NOTEBOOK_SIZE,
                             "The notebook %s would be %zu bytes: the limit is %zu bytes (10 MB).",
                             plan.path, plan.len, SVC_WS_MAX_CONTENT);
-    BK_TRY(ensure_defaults(ctx, err));
+    BK_TRY(ensure_defaults(ctx, plan.path, err));
     BK_TRY(ensure_home_of_path(ctx, plan.path, err));
     bool owned;
     BK_TRY(svc_tx_begin(ctx, &owned, err));
@@ -777,7 +793,7 @@ bk_status svc_ws_export(svc_ctx *ctx, const char *path, svc_ws_format format,
     *file_type = NULL;
     const char *norm;
     BK_TRY(svc_ws_path_normalize(ctx->arena, path, &norm, err));
-    BK_TRY(ensure_defaults(ctx, err));
+    BK_TRY(ensure_defaults(ctx, norm, err));
     svc_ws_object o;
     BK_TRY(load_existing(ctx, norm, &o, err));
     BK_TRY(require(ctx, &o, "CAN_READ", err));
@@ -887,7 +903,7 @@ static bk_status delete_tx(svc_ctx *ctx, const char *norm, bool recursive, bk_er
 bk_status svc_ws_delete(svc_ctx *ctx, const char *path, bool recursive, bk_error *err) {
     const char *norm;
     BK_TRY(svc_ws_path_normalize(ctx->arena, path, &norm, err));
-    BK_TRY(ensure_defaults(ctx, err));
+    BK_TRY(ensure_defaults(ctx, norm, err));
     bool owned;
     BK_TRY(svc_tx_begin(ctx, &owned, err));
     bk_status st = delete_tx(ctx, norm, recursive, err);
