@@ -136,19 +136,19 @@ static bk_status import_from_form(srv_request *req, svc_ws_import_req *in, bk_er
     srv_part *parts;
     size_t n;
     BK_TRY(srv_multipart_parse(req, &parts, &n, err));
-    const srv_part *p = srv_part_find(parts, n, "path");
+    const srv_part *p = srv_multipart_get(parts, n, "path");
     if (!p) return bk_error_set(err, BK_INVALID_ARGUMENT, "Missing required field: path");
     in->path = bk_arena_strndup(req->arena, p->data, p->len);
-    const srv_part *f = srv_part_find(parts, n, "format");
-    const srv_part *l = srv_part_find(parts, n, "language");
-    const srv_part *o = srv_part_find(parts, n, "overwrite");
+    const srv_part *f = srv_multipart_get(parts, n, "format");
+    const srv_part *l = srv_multipart_get(parts, n, "language");
+    const srv_part *o = srv_multipart_get(parts, n, "overwrite");
     const char *fs = f ? bk_arena_strndup(req->arena, f->data, f->len) : NULL;
     const char *ls = l ? bk_arena_strndup(req->arena, l->data, l->len) : NULL;
     if (!in->path || (f && !fs) || (l && !ls)) return bk_arena_oom(req->arena, err);
     BK_TRY(parse_format(fs, &in->format, err));
     BK_TRY(parse_language(ls, &in->language, err));
     in->overwrite = o && o->len == 4 && strncasecmp(o->data, "true", 4) == 0;
-    const srv_part *c = srv_part_find(parts, n, "content");
+    const srv_part *c = srv_multipart_get(parts, n, "content");
     if (c) {
         in->content = c->data;
         in->len = c->len;

@@ -1,12 +1,11 @@
 /*
- * multipart.h — reading a multipart/form-data request body (RFC 7578), as
- * `w.workspace.upload` sends it to /api/2.0/workspace/import.
+ * multipart.h — multipart/form-data request bodies (RFC 7578), as the Databricks
+ * SDK sends them for `w.workspace.upload` (POST /api/2.0/workspace/import with
+ * fields path, format, language, overwrite and a file part "content").
  *
- * srv_multipart_parse splits req->body into parts by the boundary of the
- * Content-Type header.  Each part's name comes from its Content-Disposition
- * (`form-data; name="content"; filename="content"`); its data is a view into the
- * body (not NUL-terminated; may hold NULs).  BK_MALFORMED_REQUEST for a missing
- * boundary, a body that does not start with it, or a part without a name or end.
+ * The whole body is already in memory (req->body, bounded by the route's
+ * max_body); parsing splits it at the boundary named in Content-Type and copies
+ * each part, NUL-terminated, into the request's arena.
  */
 #ifndef BRICKS_SERVER_MULTIPART_H
 #define BRICKS_SERVER_MULTIPART_H
@@ -14,19 +13,25 @@
 #include "server/request.h"
 
 typedef struct srv_part {
-    const char *name;     /* form field name, in the arena */
-    const char *filename; /* NULL for plain fields */
-    const char *data;     /* view into the body */
+    const char *name;         /* the form field name (Content-Disposition name=) */
+    const char *filename;     /* filename= when present, else NULL */
+    const char *content_type; /* the part's Content-Type, else NULL */
+    const char *data;         /* the bytes, NUL-terminated (they may contain NULs) */
     size_t len;
 } srv_part;
 
 /* Whether the request's Content-Type is multipart/form-data. */
 bool srv_is_multipart(const srv_request *req);
 
-/* The parts, in the arena. */
+/*
+ * Split the body into parts, in order.  BK_MALFORMED_REQUEST when the Content-Type
+ * has no boundary, the body does not start with it, a part has no
+ * Content-Disposition name or no blank line after its headers, or the closing
+ * boundary is missing.
+ */
 bk_status srv_multipart_parse(srv_request *req, srv_part **parts, size_t *n, bk_error *err);
 
-/* The part named `name` (first one), or NULL. */
-const srv_part *srv_part_find(const srv_part *parts, size_t n, const char *name);
+/* The first part named `name`, or NULL. */
+const srv_part *srv_multipart_get(const srv_part *parts, size_t n, const char *name);
 
 #endif

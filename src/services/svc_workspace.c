@@ -456,7 +456,7 @@ bk_status svc_ws_list(svc_ctx *ctx, const char *path, int64_t modified_after,
                 rc = st;
                 break;
             }
-            if (r < RANK_READ) continue;
+            if (r < RANK_READ && !is_traversable(&o)) continue;
         }
         if (*n == cap) {
             size_t new_cap = cap ? cap * 2 : 16;

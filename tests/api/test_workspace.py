@@ -484,7 +484,8 @@ def test_user_home_and_isolation(w, make_user, folder):
         assert f.read().endswith(b"secret = 1")
     with pytest.raises(ResourceDoesNotExist):
         w.workspace.get_status(f"{ann_home}/evil.py")
-    # /Users lists only what bob can read; the admin reads everything
+    # "/" and /Users list for everyone, showing only what bob can read
+    assert {"/Users", "/Shared"} <= {o.path for o in bob_w.workspace.list("/")}
     bob_sees = {o.path for o in bob_w.workspace.list("/Users")}
     assert f"/Users/{bob.user_name}" in bob_sees and ann_home not in bob_sees
     assert w.workspace.get_status(f"{ann_home}/mine.py").object_type == ObjectType.NOTEBOOK

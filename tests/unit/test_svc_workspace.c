@@ -2,15 +2,13 @@
  * test_svc_workspace.c — unit tests for the workspace tree and the generic
  * permissions service (services/svc_workspace.c, svc_permissions.c): path
  * normalisation, mkdirs/import/export/delete rules, formats, home folders,
- * inheritance and enforcement for a non-admin caller, and the multipart parser
- * the import endpoint reads uploads with (server/multipart.c).
+ * inheritance and enforcement for a non-admin caller.
  */
 #include "services/svc_workspace.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "server/multipart.h"
 #include "services/svc_identity.h"
 #include "test.h"
 
@@ -333,46 +331,4 @@ BK_TEST(perm_types_and_levels) {
     ASSERT_FAILS(svc_perm_type_get("jobs", &t, &err), BK_UNSUPPORTED);
     bk_error_clear(&err);
     ASSERT_FAILS(svc_perm_type_get("nonsense", &t, &err), BK_INVALID_ARGUMENT);
-}
-
-BK_TEST(srv_multipart_parse_upload) {
-    srv_request *req = srv_request_new(NULL, "POST", "/api/2.0/workspace/import");
-    ASSERT_TRUE(req != NULL);
-    ASSERT_OK(srv_request_add_header(req, "Content-Type",
-                                     "multipart/form-data; boundary=XyZ"),
-              NULL);
-    static const char body[] = "--XyZ\r\n"
-                               "Content-Disposition: form-data; name=\"path\"\r\n\r\n"
-                               "/Shared/a.py\r\n"
-                               "--XyZ\r\n"
-                               "Content-Disposition: form-data; name=\"content\";"
-                               " filename=\"content\"\r\n"
-                               "Content-Type: application/octet-stream\r\n\r\n"
-                               "a\0b\r\n--X\r\n"
-                               "--XyZ--\r\n";
-    ASSERT_OK(srv_request_set_body(req, body, sizeof body - 1), NULL);
-    ASSERT_TRUE(srv_is_multipart(req));
-    srv_part *parts;
-    size_t n;
-    bk_error err;
-    bk_error_clear(&err);
-    ASSERT_OK(srv_multipart_parse(req, &parts, &n, &err), errp(&err));
-    ASSERT_EQ(n, 2);
-    const srv_part *p = srv_part_find(parts, n, "path");
-    ASSERT_TRUE(p && p->len == 12 && memcmp(p->data, "/Shared/a.py", 12) == 0);
-    const srv_part *c = srv_part_find(parts, n, "content");
-    ASSERT_TRUE(c != NULL);
-    ASSERT_STR_EQ(c->filename, "content");
-    ASSERT_EQ(c->len, 8); /* "a\0b\r\n--X": a near-boundary stays data */
-    ASSERT_TRUE(memcmp(c->data, "a\0b\r\n--X", 8) == 0);
-    ASSERT_TRUE(srv_part_find(parts, n, "format") == NULL);
-    /* truncated body, missing boundary */
-    ASSERT_OK(srv_request_set_body(req, body, 60), NULL);
-    ASSERT_FAILS(srv_multipart_parse(req, &parts, &n, &err), BK_MALFORMED_REQUEST);
-    srv_request_free(req);
-    req = srv_request_new(NULL, "POST", "/x");
-    ASSERT_OK(srv_request_add_header(req, "Content-Type", "multipart/form-data"), NULL);
-    bk_error_clear(&err);
-    ASSERT_FAILS(srv_multipart_parse(req, &parts, &n, &err), BK_MALFORMED_REQUEST);
-    srv_request_free(req);
 }
