@@ -508,6 +508,26 @@ def test_shared_is_writable_by_users(user_client, w, unique):
     uc.workspace.delete(path, recursive=True)
 
 
+def test_concurrent_writers(server, w, folder):
+    # 8 clients import into one folder and race to create the same directories.
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(k):
+        c = client(server.host, server.token)
+        for i in range(15):
+            c.workspace.mkdirs(f"{folder}/shared/dir{i % 3}")
+            c.workspace.import_(f"{folder}/shared/dir{i % 3}/c{k}_{i}",
+                                content=b64(f"{k},{i}".encode()), language=Language.PYTHON)
+        return k
+
+    with ThreadPoolExecutor(8) as pool:
+        assert sorted(pool.map(work, range(8))) == list(range(8))
+    names = {o.path for o in w.workspace.list(f"{folder}/shared", recursive=True)}
+    assert len(names) == 8 * 15
+    dirs = [o.path for o in w.workspace.list(f"{folder}/shared")]
+    assert sorted(dirs) == [f"{folder}/shared/dir{i}" for i in range(3)]
+
+
 # ---- durability ----
 
 def test_restart_keeps_objects_and_ids(server, w, folder):
