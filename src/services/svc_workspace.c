@@ -671,6 +671,77 @@ static bk_status import_tx(svc_ctx *ctx, const svc_ws_import_req *req, const imp
     return BK_OK;
 }
 
+/*
+ * A directory from a ZIP archive (SOURCE without a language): `norm` must not
+ * exist and its parent must.  When every entry shares one top folder (as a
+ * directory export makes them), that folder is `norm`.  Entries with a notebook
+ * extension become notebooks (the extension dropped), the others files; every
+ * resulting path is validated like any other, so "../" entries are refused.
+ */
+static bk_status import_dir_tx(svc_ctx *ctx, const char *norm, const svc_zip_entry *e, size_t n,
+                               bk_error *err) {
+    const char *parent_path = dirname_of(ctx->arena, norm);
+    if (!parent_path) return bk_arena_oom(ctx->arena, err);
+    svc_ws_object parent, existing;
+    bool found;
+    BK_TRY(load(ctx, parent_path, 0, &parent, &found, err));
+    if (!found || parent.kind != SVC_WS_DIRECTORY)
+        return bk_error_set(err, BK_NOT_FOUND, "The parent folder (%s) does not exist.",
+                            parent_path);
+    BK_TRY(load(ctx, norm, 0, &existing, &found, err));
+    if (found) {
+        BK_TRY(require(ctx, &parent, "CAN_READ", err));
+        return bk_error_set(err, BK_WS_ALREADY_EXISTS, "Path (%s) already exists.", norm);
+    }
+    BK_TRY(require(ctx, &parent, "CAN_EDIT", err));
+    /* A common top folder? */
+    size_t top_len = 0;
+    if (n > 0) {
+        const char *slash = strchr(e[0].name, '/');
+        top_len = slash ? (size_t)(slash - e[0].name) + 1 : 0;
+        for (size_t i = 1; i < n && top_len; i++)
+            if (strncmp(e[i].name, e[0].name, top_len) != 0) top_len = 0;
+    }
+    BK_TRY(mkdirs_tx(ctx, norm, err));
+    int64_t owner = ctx->caller ? ctx->caller->user_id : 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *rel = e[i].name + top_len;
+        size_t rl = strlen(rel);
+        if (rl == 0) continue;
+        const char *raw = bk_arena_printf(ctx->arena, "%s/%s", norm, rel);
+        const char *path;
+        if (!raw) return bk_arena_oom(ctx->arena, err);
+        BK_TRY(svc_ws_path_normalize(ctx->arena, raw, &path, err));
+        if (rel[rl - 1] == '/') {
+            BK_TRY(mkdirs_tx(ctx, path, err));
+            continue;
+        }
+        size_t ext_len = 0;
+        svc_nb_lang lang = svc_nb_lang_of_path(path, &ext_len);
+        svc_ws_kind kind = lang ? SVC_WS_NOTEBOOK : SVC_WS_FILE;
+        const char *content = e[i].data;
+        size_t len = e[i].len;
+        if (lang) {
+            path = bk_arena_strndup(ctx->arena, path, strlen(path) - ext_len);
+            char *text;
+            if (!path) return bk_arena_oom(ctx->arena, err);
+            BK_TRY(svc_nb_source_from_import(ctx->arena, lang, content, len, &text, &len, err));
+            content = text;
+        }
+        const char *dir = dirname_of(ctx->arena, path);
+        if (!dir) return bk_arena_oom(ctx->arena, err);
+        BK_TRY(mkdirs_tx(ctx, dir, err));
+        svc_ws_object d;
+        BK_TRY(load_existing(ctx, dir, &d, err));
+        BK_TRY(load(ctx, path, 0, &existing, &found, err));
+        if (found)
+            return bk_error_set(err, BK_WS_ALREADY_EXISTS,
+                                "The archive holds %s twice (as a notebook and a file?)", path);
+        BK_TRY(insert(ctx, path, d.id, kind, lang, owner, content, len, NULL, err));
+    }
+    return BK_OK;
+}
+
 bk_status svc_ws_import(svc_ctx *ctx, const svc_ws_import_req *req, svc_ws_object *out,
                         bk_error *err) {
     const char *norm;
@@ -679,6 +750,21 @@ bk_status svc_ws_import(svc_ctx *ctx, const svc_ws_import_req *req, svc_ws_objec
         return bk_error_set(err, BK_WS_MAX_NOTEBOOK_SIZE,
                             "The content of %s is %zu bytes: the limit is %zu bytes (10 MB).",
                             norm, req->len, SVC_WS_MAX_CONTENT);
+    svc_ws_format fmt = req->format ? req->format : SVC_WS_FMT_SOURCE;
+    if (fmt == SVC_WS_FMT_SOURCE && !req->language &&
+        svc_zip_is_archive(req->content, req->len)) {
+        svc_zip_entry *entries;
+        size_t n;
+        BK_TRY(svc_unzip(ctx->arena, req->content, req->len, SVC_WS_MAX_CONTENT, &entries, &n,
+                         err));
+        BK_TRY(ensure_defaults(ctx, norm, err));
+        BK_TRY(ensure_home_of_path(ctx, norm, err));
+        bool owned;
+        BK_TRY(svc_tx_begin(ctx, &owned, err));
+        bk_status st = import_dir_tx(ctx, norm, entries, n, err);
+        BK_TRY(svc_tx_end(ctx, owned, st, err));
+        return out ? load_existing(ctx, norm, out, err) : BK_OK;
+    }
     import_plan plan;
     BK_TRY(plan_import(ctx, req, norm, &plan, err));
     if (plan.len > SVC_WS_MAX_CONTENT)

@@ -84,7 +84,9 @@ typedef struct svc_ws_import_req {
  * the content); AUTO makes a notebook of content with a notebook header and a
  * matching extension (.py .sql .scala .r), or of an .ipynb file, dropping the
  * extension, and a file otherwise; JUPYTER and HTML make notebooks; RAW makes a
- * file.  DBC and R_MARKDOWN are BK_UNSUPPORTED.  *out (may be NULL) is the object.
+ * file.  SOURCE without a language and with ZIP content imports a directory (as a
+ * directory export makes it: notebooks by extension, other entries as files).  DBC
+ * and R_MARKDOWN are BK_UNSUPPORTED.  *out (may be NULL) is the object.
  */
 bk_status svc_ws_import(svc_ctx *ctx, const svc_ws_import_req *req, svc_ws_object *out,
                         bk_error *err);

@@ -141,3 +141,99 @@ bk_status svc_zip_finish(svc_zip *z, bk_arena *a, char **out, size_t *out_len, b
     *out_len = total;
     return BK_OK;
 }
+
+/* ---- reading ---- */
+
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+
+static uint32_t get32(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+bool svc_zip_is_archive(const char *data, size_t len) {
+    return len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
+}
+
+static bk_status damaged(const char *why, bk_error *err) {
+    return bk_error_set(err, BK_INVALID_ARGUMENT, "The ZIP archive is damaged: %s", why);
+}
+
+/* Inflate raw deflate data into exactly `want` bytes. */
+static bool inflate_raw(const uint8_t *in, size_t in_len, char *out, size_t want) {
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (inflateInit2(&zs, -15) != Z_OK) return false;
+    zs.next_in = (Bytef *)(uintptr_t)in;
+    zs.avail_in = (uInt)in_len;
+    zs.next_out = (Bytef *)out;
+    zs.avail_out = (uInt)want;
+    int rc = inflate(&zs, Z_FINISH);
+    bool ok = rc == Z_STREAM_END && zs.total_out == want;
+    inflateEnd(&zs);
+    return ok;
+}
+
+bk_status svc_unzip(bk_arena *a, const char *data, size_t len, size_t max_total,
+                    svc_zip_entry **out, size_t *n, bk_error *err) {
+    *out = NULL;
+    *n = 0;
+    const uint8_t *b = (const uint8_t *)data;
+    if (len < 22) return damaged("too short", err);
+    /* The end record is the last 22 bytes plus a comment of up to 65,535 bytes. */
+    size_t eocd = len - 22;
+    while (get32(b + eocd) != 0x06054b50) {
+        if (eocd == 0 || len - eocd > 22 + 0xffff) return damaged("no end record", err);
+        eocd--;
+    }
+    size_t count = get16(b + eocd + 10);
+    size_t cd_size = get32(b + eocd + 12), cd_off = get32(b + eocd + 16);
+    if (cd_off > eocd || cd_size > eocd - cd_off) return damaged("bad central directory", err);
+    svc_zip_entry *entries = count ? bk_arena_array(a, count, sizeof *entries) : NULL;
+    if (count && !entries) return bk_arena_oom(a, err);
+    size_t pos = cd_off, total = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (pos + 46 > cd_off + cd_size || get32(b + pos) != 0x02014b50)
+            return damaged("bad central directory entry", err);
+        uint16_t method = get16(b + pos + 10);
+        uint32_t crc = get32(b + pos + 16);
+        size_t csize = get32(b + pos + 20), usize = get32(b + pos + 24);
+        size_t name_len = get16(b + pos + 28), extra = get16(b + pos + 30),
+               comment = get16(b + pos + 32);
+        size_t local = get32(b + pos + 42);
+        if (pos + 46 + name_len > cd_off + cd_size) return damaged("bad entry name", err);
+        char *name = bk_arena_strndup(a, data + pos + 46, name_len);
+        if (!name) return bk_arena_oom(a, err);
+        pos += 46 + name_len + extra + comment;
+        if (local + 30 > cd_off || get32(b + local) != 0x04034b50)
+            return damaged("bad local header", err);
+        size_t start = local + 30 + get16(b + local + 26) + get16(b + local + 28);
+        if (start > cd_off || csize > cd_off - start) return damaged("entry out of bounds", err);
+        total += usize;
+        if (total > max_total)
+            return bk_error_set(err, BK_WS_MAX_NOTEBOOK_SIZE,
+                                "The ZIP archive unpacks to more than %zu bytes (10 MB)",
+                                max_total);
+        char *buf = bk_arena_alloc(a, usize + 1);
+        if (!buf) return bk_arena_oom(a, err);
+        if (method == 0) {
+            if (csize != usize) return damaged("stored entry sizes differ", err);
+            if (usize) memcpy(buf, data + start, usize);
+        } else if (method == 8) {
+            if (!inflate_raw(b + start, csize, buf, usize)) return damaged("bad deflate data", err);
+        } else {
+            return bk_error_set(err, BK_INVALID_ARGUMENT,
+                                "The ZIP archive uses compression method %u: only stored (0) and"
+                                " deflate (8) are supported",
+                                method);
+        }
+        buf[usize] = '\0';
+        if ((uint32_t)crc32(0L, (const Bytef *)buf, (uInt)usize) != crc)
+            return damaged("CRC mismatch", err);
+        entries[i].name = name;
+        entries[i].data = buf;
+        entries[i].len = usize;
+    }
+    *out = entries;
+    *n = count;
+    return BK_OK;
+}

@@ -327,6 +327,48 @@ def test_export_directory_as_zip(w, folder):
         w.workspace.export(folder, format=ExportFormat.HTML)
 
 
+def test_directory_zip_round_trip(w, folder):
+    import zipfile
+    w.workspace.mkdirs(f"{folder}/src/lib")
+    w.workspace.import_(f"{folder}/src/main", content=b64(b"print(1)"), language=Language.PYTHON)
+    w.workspace.import_(f"{folder}/src/lib/q", content=b64(b"SELECT 1"), language=Language.SQL)
+    exp = w.workspace.export(f"{folder}/src", format=ExportFormat.SOURCE)
+    # SOURCE without a language and with a ZIP archive imports a directory
+    w.workspace.import_(f"{folder}/copy", content=exp.content, format=ImportFormat.SOURCE)
+    got = {o.path: o.language for o in w.workspace.list(f"{folder}/copy", recursive=True)}
+    assert got == {f"{folder}/copy/main": Language.PYTHON, f"{folder}/copy/lib/q": Language.SQL}
+    with w.workspace.download(f"{folder}/copy/lib/q") as f:
+        assert f.read() == b"-- Databricks notebook source\nSELECT 1"
+    with pytest.raises(ResourceAlreadyExists):
+        w.workspace.import_(f"{folder}/copy", content=exp.content, format=ImportFormat.SOURCE)
+    # hand-made archives: files, zip-slip, damage, size bound
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("a/readme.txt", "hello " * 100)
+        z.writestr("b/run.scala", "println(1)")
+    w.workspace.import_(f"{folder}/mixed", content=b64(buf.getvalue()))
+    got = {o.path: o.object_type for o in w.workspace.list(f"{folder}/mixed", recursive=True)}
+    assert got == {f"{folder}/mixed/a/readme.txt": ObjectType.FILE,
+                   f"{folder}/mixed/b/run": ObjectType.NOTEBOOK}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("top/../../escape.py", "print('out')")
+        z.writestr("other/x.py", "1")
+    with pytest.raises(BadRequest):
+        w.workspace.import_(f"{folder}/slip", content=b64(buf.getvalue()))
+    with pytest.raises(ResourceDoesNotExist):
+        w.workspace.get_status(f"{folder}/slip")  # nothing half-imported
+    with pytest.raises(BadRequest):
+        w.workspace.import_(f"{folder}/bad", content=b64(buf.getvalue()[:-30]))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("big.txt", b"\0" * (11 << 20))
+    assert len(buf.getvalue()) < 100_000
+    with pytest.raises(BadRequest) as e:
+        w.workspace.import_(f"{folder}/bomb", content=b64(buf.getvalue()))
+    assert e.value.error_code == "MAX_NOTEBOOK_SIZE_EXCEEDED"
+
+
 def test_export_file_formats(w, folder):
     w.workspace.upload(f"{folder}/data.csv", io.BytesIO(b"a,b\n1,2\n"), format=ImportFormat.AUTO)
     exp = w.workspace.export(f"{folder}/data.csv", format=ExportFormat.AUTO)

@@ -2,7 +2,7 @@
  * test_svc_workspace.c — unit tests for the workspace tree and the generic
  * permissions service (services/svc_workspace.c, svc_permissions.c): path
  * normalisation, mkdirs/import/export/delete rules, formats, home folders,
- * inheritance and enforcement for a non-admin caller.
+ * inheritance and enforcement for a non-admin caller, and the ZIP writer/reader.
  */
 #include "services/svc_workspace.h"
 
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "services/svc_identity.h"
+#include "services/svc_zip.h"
 #include "test.h"
 
 static bk_error *errp(bk_error *e) { return e; }
@@ -331,4 +332,43 @@ BK_TEST(perm_types_and_levels) {
     ASSERT_FAILS(svc_perm_type_get("jobs", &t, &err), BK_UNSUPPORTED);
     bk_error_clear(&err);
     ASSERT_FAILS(svc_perm_type_get("nonsense", &t, &err), BK_INVALID_ARGUMENT);
+}
+
+BK_TEST(ws_zip_round_trip_and_bounds) {
+    bk_arena *a = bk_arena_new(NULL, "t", 0);
+    bk_error err;
+    bk_error_clear(&err);
+    static char big[5000];
+    memset(big, 'z', sizeof big);
+    svc_zip z;
+    svc_zip_init(&z);
+    svc_zip_add(&z, "d/small.txt", "hi", 2);
+    svc_zip_add(&z, "d/big.txt", big, sizeof big); /* deflated: it shrinks */
+    svc_zip_add(&z, "d/empty", "", 0);
+    char *zip;
+    size_t len;
+    ASSERT_OK(svc_zip_finish(&z, a, &zip, &len, &err), errp(&err));
+    svc_zip_destroy(&z);
+    ASSERT_TRUE(svc_zip_is_archive(zip, len));
+    ASSERT_TRUE(len < sizeof big);
+    svc_zip_entry *e;
+    size_t n;
+    ASSERT_OK(svc_unzip(a, zip, len, 1 << 20, &e, &n, &err), errp(&err));
+    ASSERT_EQ(n, 3);
+    ASSERT_STR_EQ(e[0].name, "d/small.txt");
+    ASSERT_STR_EQ(e[0].data, "hi");
+    ASSERT_EQ(e[1].len, sizeof big);
+    ASSERT_TRUE(memcmp(e[1].data, big, sizeof big) == 0);
+    ASSERT_EQ(e[2].len, 0);
+    /* the bound on the unpacked size */
+    ASSERT_FAILS(svc_unzip(a, zip, len, 1000, &e, &n, &err), BK_WS_MAX_NOTEBOOK_SIZE);
+    bk_error_clear(&err);
+    /* damage: a flipped data byte fails the CRC; a cut archive has no end record */
+    char *bad = bk_arena_memdup(a, zip, len);
+    bad[30 + 11] ^= 1; /* the first entry's data, after its 30-byte header and name */
+    ASSERT_FAILS(svc_unzip(a, bad, len, 1 << 20, &e, &n, &err), BK_INVALID_ARGUMENT);
+    ASSERT_CONTAINS(err.msg, "CRC");
+    bk_error_clear(&err);
+    ASSERT_FAILS(svc_unzip(a, zip, len - 5, 1 << 20, &e, &n, &err), BK_INVALID_ARGUMENT);
+    bk_arena_free(a);
 }
