@@ -8,5 +8,7 @@
 #include "meta/meta.h"
 
 extern const meta_schema_group meta_schema_identity; /* users, groups, members, tokens */
+extern const meta_schema_group meta_schema_workspace; /* notebooks, files, directories */
+extern const meta_schema_group meta_schema_permissions; /* access control lists of any object */
 
 #endif
