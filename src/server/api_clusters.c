@@ -325,7 +325,8 @@ static bk_status cluster_list(srv_request *req, srv_response *res, bk_error *err
                         bk_arena_printf(req->arena, "o%lld", (long long)(f.offset + f.limit)));
     if (f.offset > 0) {
         int64_t prev = f.offset > f.limit ? f.offset - f.limit : 0;
-        srv_json_kv_str(&j, "prev_page_token", bk_arena_printf(req->arena, "o%lld", (long long)prev));
+        srv_json_kv_str(&j, "prev_page_token",
+                        bk_arena_printf(req->arena, "o%lld", (long long)prev));
     }
     srv_json_end(&j);
     return srv_json_status(&j, err);
@@ -414,7 +415,8 @@ static bk_status cluster_events(srv_request *req, srv_response *res, bk_error *e
     }
     if (by_token && f.offset > 0) {
         int64_t prev = f.offset > f.limit ? f.offset - f.limit : 0;
-        srv_json_kv_str(&j, "prev_page_token", bk_arena_printf(req->arena, "o%lld", (long long)prev));
+        srv_json_kv_str(&j, "prev_page_token",
+                        bk_arena_printf(req->arena, "o%lld", (long long)prev));
     }
     srv_json_end(&j);
     return srv_json_status(&j, err);

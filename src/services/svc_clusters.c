@@ -172,7 +172,8 @@ bk_status svc_cl_event(svc_ctx *ctx, const char *cluster_id, int64_t ts, const c
     json_decref(details);
     if (!text) return bk_arena_oom(ctx->arena, err);
     meta_stmt *s = meta_prepare(
-        ctx->conn, "INSERT INTO cluster_events(cluster_id, ts, type, details) VALUES (?1, ?2, ?3, ?4)",
+        ctx->conn,
+        "INSERT INTO cluster_events(cluster_id, ts, type, details) VALUES (?1, ?2, ?3, ?4)",
         err);
     if (!s) return err->code;
     bk_status st = meta_bind_text(s, 1, cluster_id, err);
@@ -706,7 +707,8 @@ bk_status svc_cluster_list(svc_ctx *ctx, const svc_cluster_filter *f, svc_cluste
     bk_arena *a = ctx->arena;
     char *sql = bk_arena_printf(a,
                                 "SELECT %s FROM clusters WHERE (?1 OR owner_id = ?2)"
-                                " AND (state <> 'TERMINATED' OR is_pinned OR terminated_time >= ?3)",
+                                " AND (state <> 'TERMINATED' OR is_pinned"
+                                " OR terminated_time >= ?3)",
                                 cols);
     if (sql && f->is_pinned >= 0)
         sql = bk_arena_printf(a, "%s AND is_pinned = %d", sql, f->is_pinned ? 1 : 0);
