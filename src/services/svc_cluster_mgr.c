@@ -132,6 +132,13 @@ static void pool_stop(svc_cluster_pool *p) {
     p->n_started = 0;
     if (p->dir) {
         remove_tree(p->dir);
+        /* DIR/clusters goes too once no cluster runs (rmdir fails while one does). */
+        char *slash = strrchr(p->dir, '/');
+        if (slash) {
+            *slash = '\0';
+            rmdir(p->dir);
+            *slash = '/';
+        }
     }
 }
 
