@@ -39,6 +39,7 @@
 
 #define IDLE_POLL_MS 5000 /* the longest sleep when nothing is due */
 #define BUSY_POLL_MS 1000 /* re-check autotermination of a busy pool this often */
+#define RETRY_MS 10       /* the next round after one that changed a state */
 
 /* ---- pools ---- */
 
@@ -569,7 +570,8 @@ int64_t svc_clusters_tick(svc_env *env, int64_t now_ms) {
         case SVC_CLUSTER_RESTARTING:
         case SVC_CLUSTER_RESIZING:
             bring_up(m, &ctx, r, now_ms);
-            next = now_ms; /* a state changed: look again at once (autotermination clock) */
+            /* Look again soon (not at once: a state that failed to move must not spin). */
+            if (now_ms + RETRY_MS < next) next = now_ms + RETRY_MS;
             break;
         case SVC_CLUSTER_TERMINATING:
             stop_and_drop(take_pool(m, r->id));
@@ -600,7 +602,7 @@ int64_t svc_clusters_tick(svc_env *env, int64_t now_ms) {
                 if (now_ms + BUSY_POLL_MS < next) next = now_ms + BUSY_POLL_MS;
             } else if (now_ms - idle >= limit) {
                 autoterminate(&ctx, r, now_ms);
-                next = now_ms;
+                if (now_ms + RETRY_MS < next) next = now_ms + RETRY_MS;
             } else if (idle + limit < next) {
                 next = idle + limit;
             }
