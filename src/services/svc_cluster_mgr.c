@@ -22,6 +22,7 @@
  * svc_cluster_pool_acquire another, so a pool that stops while a caller holds it
  * stays valid (it only refuses new tasks) until the last release.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <pthread.h>
@@ -185,6 +186,14 @@ static bk_status pool_start(svc_env *env, const char *id, int size, svc_cluster_
     if (st == BK_OK) st = make_dir(path, err);
     if (st == BK_OK && !(p->dir = bk_strdup(path)))
         st = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory starting cluster %s", id);
+    /* Scratch starts empty, also after a crash that left a previous pool's files. */
+    DIR *old = st == BK_OK ? opendir(p->dir) : NULL;
+    for (struct dirent *e; old && (e = readdir(old));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        snprintf(path, sizeof path, "%s/%s", p->dir, e->d_name);
+        remove_tree(path);
+    }
+    if (old) closedir(old);
     for (int i = 0; st == BK_OK && i < size; i++) {
         snprintf(path, sizeof path, "%s/worker-%d", p->dir, i);
         st = make_dir(path, err);

@@ -588,9 +588,19 @@ BK_TEST(svc_clusters_recover_after_restart) {
     ASSERT_OK(svc_cluster_delete(&f.ctx, stopped, &f.err), errp(&f.err));
     svc_clusters_tick(f.env, svc_now_ms());
     ASSERT_OK(svc_cluster_delete(&f.ctx, stopping, &f.err), errp(&f.err));
-    /* "Crash": the process goes away with the pools; the states stay in the metastore. */
+    /* "Crash": the process goes away with the pools; the states stay in the metastore.
+     * A file left in a worker's scratch directory is gone when the pool comes back. */
     close_env(&f);
+    char path[900];
+    snprintf(path, sizeof path, "%s/clusters", f.dir);
+    ASSERT_EQ(mkdir(path, 0700), 0); /* a clean stop removed it; a crash would not */
+    snprintf(path, sizeof path, "%s/clusters/%s", f.dir, running);
+    ASSERT_EQ(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/clusters/%s/worker-7", f.dir, running);
+    ASSERT_EQ(mkdir(path, 0700), 0);
     ASSERT_TRUE(open_env(&f));
+    struct stat st;
+    ASSERT_TRUE(stat(path, &st) != 0);
     svc_cluster *c;
     ASSERT_OK(svc_cluster_get(&f.ctx, running, &c, &f.err), errp(&f.err));
     ASSERT_EQ(c->state, SVC_CLUSTER_RUNNING);
