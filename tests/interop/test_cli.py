@@ -25,7 +25,7 @@ def test_help_and_version(bricks):
         assert p.stdout.startswith(b"Usage: bricks parquet"), args
 
 
-@pytest.mark.parametrize("args", [[], ["frobnicate"], ["--frobnicate"], ["serve"],
+@pytest.mark.parametrize("args", [[], ["frobnicate"], ["--frobnicate"], ["serve", "--bogus"],
                                   ["parquet"], ["parquet", "frobnicate"],
                                   ["parquet", "cat"], ["parquet", "cat", "x", "--bogus"],
                                   ["parquet", "cat", "x", "--limit", "many"],
