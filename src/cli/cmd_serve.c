@@ -25,6 +25,7 @@
 #include "cli/cli.h"
 #include "server/srv.h"
 #include "services/svc.h"
+#include "services/svc_clusters.h"
 
 #define GRACE_MS 10000
 
@@ -127,8 +128,14 @@ int cli_cmd_serve(int argc, char **argv) {
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* Clusters that were running come back (their worker pools restart) first. */
+    if (svc_clusters_start(env, true, &err) != BK_OK) {
+        svc_env_close(env);
+        return cli_report(&err);
+    }
     srv_server *srv = NULL;
     if (srv_start(&cfg, env, &srv, &err) != BK_OK) {
+        svc_clusters_stop(env);
         svc_env_close(env);
         return cli_report(&err);
     }
@@ -142,6 +149,7 @@ int cli_cmd_serve(int argc, char **argv) {
     bk_log_info("received %s: stopping (requests in flight may take up to %d s)",
                 sig == SIGINT ? "SIGINT" : "SIGTERM", GRACE_MS / 1000);
     srv_stop(srv, GRACE_MS);
+    svc_clusters_stop(env); /* joins every cluster's worker threads */
     svc_env_close(env);
     bk_log_info("stopped");
     return CLI_EXIT_OK;

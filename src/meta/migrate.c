@@ -25,6 +25,7 @@ static const meta_schema_group *const groups[] = {
     &meta_schema_identity,
     &meta_schema_workspace,
     &meta_schema_permissions,
+    &meta_schema_clusters,
 };
 
 static const char schema_table[] = "CREATE TABLE IF NOT EXISTS meta_schema("

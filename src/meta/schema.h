@@ -10,5 +10,6 @@
 extern const meta_schema_group meta_schema_identity; /* users, groups, members, tokens */
 extern const meta_schema_group meta_schema_workspace; /* notebooks, files, directories */
 extern const meta_schema_group meta_schema_permissions; /* access control lists of any object */
+extern const meta_schema_group meta_schema_clusters; /* clusters, cluster_events */
 
 #endif

@@ -21,6 +21,7 @@ static const srv_route_table *const tables[] = {
     &srv_api_tokens,
     &srv_api_workspace,
     &srv_api_permissions,
+    &srv_api_clusters,
 };
 
 /*

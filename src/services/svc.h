@@ -33,6 +33,7 @@ typedef struct svc_env {
     int64_t admins_group_id;           /* id of the "admins" group */
     int64_t users_group_id;            /* id of the "users" group (every user is in it) */
     int64_t workspace_id;              /* stable per data directory (derived from the key) */
+    struct svc_clusters *clusters;     /* cluster manager (svc_clusters.h); NULL: not started */
 } svc_env;
 
 /* Who is calling: resolved from the bearer token by svc_token_authenticate. */

@@ -172,3 +172,19 @@ def raw(server, method, path, token=None, **kwargs):
     if token:
         headers["Authorization"] = f"Bearer {token}"
     return requests.request(method, server.host + path, headers=headers, timeout=30, **kwargs)
+
+
+@pytest.fixture
+def private_server():
+    """A server of the test's own, over its own data directory: for tests that restart
+    or kill the server without disturbing the session's `server` (whose first_output
+    other tests read)."""
+    tmp = tempfile.mkdtemp(prefix="bricks-api-private-")
+    srv = Server(os.path.join(tmp, "data"))
+    srv.start()
+    yield srv
+    rc = srv.stop()
+    log = srv.log()
+    shutil.rmtree(tmp, ignore_errors=True)
+    assert "Sanitizer" not in log and "runtime error" not in log, log[-4000:]
+    assert rc == 0, f"bricks serve exited with {rc}"
