@@ -10,5 +10,6 @@
 extern const srv_route_table srv_api_health; /* api_health.c: /health, config probe */
 extern const srv_route_table srv_api_scim;   /* api_scim.c: Me, Users, Groups */
 extern const srv_route_table srv_api_tokens; /* api_tokens.c: token, token-management */
+extern const srv_route_table srv_api_secrets; /* api_secrets.c: scopes, secrets, ACLs */
 
 #endif

@@ -19,6 +19,7 @@ static const srv_route_table *const tables[] = {
     &srv_api_health,
     &srv_api_scim,
     &srv_api_tokens,
+    &srv_api_secrets,
 };
 
 /*
