@@ -28,6 +28,7 @@
 #define SEAL_NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define SEAL_TAG crypto_aead_xchacha20poly1305_ietf_ABYTES
 #define SEAL_HEADER (1 + SEAL_NONCE)
+#define SEAL_KEY crypto_aead_xchacha20poly1305_ietf_KEYBYTES
 #define BACKEND_DATABRICKS "DATABRICKS"
 
 static const char *const perm_names[] = {NULL, "READ", "WRITE", "MANAGE"};
@@ -298,9 +299,10 @@ bk_status svc_secret_scope_delete(svc_ctx *ctx, const char *name, bk_error *err)
 
 /* ---- sealing ---------------------------------------------------------------- */
 
-static void derive_key(const svc_env *env, uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES]) {
-    crypto_kdf_derive_from_key(key, crypto_aead_xchacha20poly1305_ietf_KEYBYTES, 1, "bksecret",
-                               env->secret_key);
+_Static_assert(crypto_kdf_KEYBYTES == SVC_KEY_BYTES, "secret.key is a crypto_kdf master key");
+
+static void derive_key(const svc_env *env, uint8_t key[SEAL_KEY]) {
+    crypto_kdf_derive_from_key(key, SEAL_KEY, 1, "bksecret", env->secret_key);
 }
 
 static size_t make_ad(char *ad, size_t cap, int64_t scope_id, const char *key) {
@@ -317,7 +319,7 @@ static bk_status seal(svc_ctx *ctx, int64_t scope_id, const char *key, const voi
     if (!blob || !ad_len) return bk_arena_oom(ctx->arena, err);
     blob[0] = SEAL_VERSION;
     randombytes_buf(blob + 1, SEAL_NONCE);
-    uint8_t k[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+    uint8_t k[SEAL_KEY];
     derive_key(ctx->env, k);
     unsigned long long clen = 0;
     crypto_aead_xchacha20poly1305_ietf_encrypt(blob + SEAL_HEADER, &clen, value, len,
@@ -341,7 +343,7 @@ static bk_status unseal(svc_ctx *ctx, int64_t scope_id, const char *scope, const
     size_t plain_cap = blob_len - SEAL_HEADER - SEAL_TAG;
     uint8_t *plain = bk_arena_alloc(ctx->arena, plain_cap + 1);
     if (!plain) return bk_arena_oom(ctx->arena, err);
-    uint8_t k[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+    uint8_t k[SEAL_KEY];
     derive_key(ctx->env, k);
     unsigned long long mlen = 0;
     int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(

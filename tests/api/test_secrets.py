@@ -425,3 +425,15 @@ def test_restart_keeps_secrets_readable(server, w, unique, make_user):
     assert value_of(w2, name, "k") == b"survives restarts"
     assert w2.secrets.get_acl(name, user.user_name).permission == AclPermission.READ
     w2.secrets.delete_scope(name)
+
+
+def test_dbutils_secrets(w, scope):
+    # The flow of the SDK's own tests/integration/test_dbutils.py::test_secrets.
+    v = "dbutils value ✓"
+    w.secrets.put_secret(scope, "str", string_value=v)
+    w.secrets.put_secret(scope, "bin", bytes_value=base64.b64encode(v.encode()).decode())
+    assert w.dbutils.secrets.get(scope, "str") == v
+    assert w.dbutils.secrets.get(scope, "bin") == v
+    assert w.dbutils.secrets.getBytes(scope, "bin") == v.encode()
+    assert sorted(m.key for m in w.dbutils.secrets.list(scope)) == ["bin", "str"]
+    assert scope in [s.name for s in w.dbutils.secrets.listScopes()]
