@@ -4,6 +4,7 @@ READ / WRITE / MANAGE enforced, errors, and persistence across a restart."""
 import base64
 import glob
 import os
+import signal
 import sqlite3
 
 import pytest
@@ -437,3 +438,26 @@ def test_dbutils_secrets(w, scope):
     assert w.dbutils.secrets.getBytes(scope, "bin") == v.encode()
     assert sorted(m.key for m in w.dbutils.secrets.list(scope)) == ["bin", "str"]
     assert scope in [s.name for s in w.dbutils.secrets.listScopes()]
+
+
+def test_oversized_body_is_413(server, scope):
+    body = '{"scope": "%s", "key": "k", "string_value": "%s"}' % (scope, "z" * (2 << 20))
+    r = raw(server, "POST", "/api/2.0/secrets/put", token=server.token, data=body,
+            headers={"Content-Type": "application/json"})
+    assert r.status_code == 413
+    assert r.json()["error_code"] == "REQUEST_ENTITY_TOO_LARGE"
+
+
+def test_acknowledged_puts_survive_sigkill(server, w, unique):
+    name = unique("crash")
+    w.secrets.create_scope(name)
+    for i in range(100):
+        w.secrets.put_secret(name, f"k{i}", string_value=f"value {i}")
+    first_output = server.first_output
+    server.restart(sig=signal.SIGKILL)
+    server.first_output = first_output
+    w2 = client(server.host, server.token)
+    assert len(list(w2.secrets.list_secrets(name))) == 100
+    for i in (0, 42, 99):
+        assert value_of(w2, name, f"k{i}") == f"value {i}".encode()
+    w2.secrets.delete_scope(name)
