@@ -11,5 +11,6 @@ extern const meta_schema_group meta_schema_identity; /* users, groups, members, 
 extern const meta_schema_group meta_schema_workspace; /* notebooks, files, directories */
 extern const meta_schema_group meta_schema_permissions; /* access control lists of any object */
 extern const meta_schema_group meta_schema_clusters; /* clusters, cluster_events */
+extern const meta_schema_group meta_schema_secrets;  /* secret scopes, secrets, ACLs */
 
 #endif

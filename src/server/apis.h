@@ -13,5 +13,6 @@ extern const srv_route_table srv_api_tokens; /* api_tokens.c: token, token-manag
 extern const srv_route_table srv_api_workspace; /* api_workspace.c: /api/2.0/workspace/... */
 extern const srv_route_table srv_api_permissions; /* api_permissions.c: /api/2.0/permissions/... */
 extern const srv_route_table srv_api_clusters; /* api_clusters.c: /api/2.0 and 2.1 clusters */
+extern const srv_route_table srv_api_secrets; /* api_secrets.c: scopes, secrets, ACLs */
 
 #endif

@@ -22,6 +22,7 @@ static const srv_route_table *const tables[] = {
     &srv_api_workspace,
     &srv_api_permissions,
     &srv_api_clusters,
+    &srv_api_secrets,
 };
 
 /*
