@@ -23,6 +23,7 @@
 
 static const meta_schema_group *const groups[] = {
     &meta_schema_identity,
+    &meta_schema_dbfs,
 };
 
 static const char schema_table[] = "CREATE TABLE IF NOT EXISTS meta_schema("

@@ -8,5 +8,6 @@
 #include "meta/meta.h"
 
 extern const meta_schema_group meta_schema_identity; /* users, groups, members, tokens */
+extern const meta_schema_group meta_schema_dbfs;     /* DBFS streaming handles */
 
 #endif

@@ -10,5 +10,7 @@
 extern const srv_route_table srv_api_health; /* api_health.c: /health, config probe */
 extern const srv_route_table srv_api_scim;   /* api_scim.c: Me, Users, Groups */
 extern const srv_route_table srv_api_tokens; /* api_tokens.c: token, token-management */
+extern const srv_route_table srv_api_dbfs;   /* api_dbfs.c: /api/2.0/dbfs/… */
+extern const srv_route_table srv_api_files;  /* api_files.c: /api/2.0/fs/… */
 
 #endif

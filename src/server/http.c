@@ -19,6 +19,9 @@
 #include "server/srv.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <inttypes.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -36,6 +39,7 @@
 #include "base/str.h"
 #include "base/thread.h"
 #include "server/router.h"
+#include "services/svc_fspath.h"
 
 struct srv_server {
     struct MHD_Daemon *daemon;
@@ -54,6 +58,11 @@ typedef struct conn_state {
     bool started;      /* first on_request call seen */
     bool too_large;    /* body past the limit: drained, answered 413 */
     bool bad_query;    /* raw query string could not be decoded */
+    bool bad_path;     /* the path has a %00 escape (MHD would cut it at the NUL) */
+    int spool_fd;      /* SRV_BODY_FILE routes: the body's file, or -1 */
+    char *spool_path;  /* in the arena */
+    uint64_t spooled;  /* bytes written to spool_fd */
+    bool spool_failed;
     bool oom;
     int status;        /* sent status, for the log */
     int64_t start_ns;
@@ -83,7 +92,11 @@ static void *uri_log(void *cls, const char *uri, struct MHD_Connection *conn) {
         return NULL;
     }
     bk_buf_init(&cs->body);
+    cs->spool_fd = -1;
     const char *q = uri ? strchr(uri, '?') : NULL;
+    size_t path_len = uri ? (q ? (size_t)(q - uri) : strlen(uri)) : 0;
+    for (size_t i = 0; i + 2 < path_len; i++)
+        if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0') cs->bad_path = true;
     if (q) {
         const char *hash = strchr(q + 1, '#');
         size_t len = hash ? (size_t)(hash - q - 1) : strlen(q + 1);
@@ -114,7 +127,14 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, conn_state *cs
     struct MHD_Response *r;
     size_t len = 0;
     uint8_t *data = bk_buf_steal(&res->body, &len);
-    if (len > 0 && data) {
+    if (res->has_body_fd) {
+        /* MHD owns the descriptor from here on (it closes it with the response) */
+        bk_free(data);
+        res->has_body_fd = false;
+        r = MHD_create_response_from_fd_at_offset64(res->body_fd_len, res->body_fd,
+                                                    res->body_fd_offset);
+        if (!r) close(res->body_fd);
+    } else if (len > 0 && data) {
         r = MHD_create_response_from_buffer_with_free_callback(len, data, free_body);
         if (!r) bk_free(data);
     } else {
@@ -173,6 +193,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         cs->limit = srv->cfg.max_body;
         if (!cs->oom && srv_route_match(req) && req->route->max_body)
             cs->limit = req->route->max_body;
+        if (!cs->oom && req->route && (req->route->flags & SRV_BODY_FILE)) {
+            bk_error serr;
+            bk_error_clear(&serr);
+            char *dir = svc_spool_dir(req->arena, srv->env, &serr);
+            cs->spool_path = dir ? bk_arena_printf(req->arena, "%s/upload-XXXXXX", dir) : NULL;
+            cs->spool_fd = cs->spool_path ? mkostemp(cs->spool_path, O_CLOEXEC) : -1;
+            if (cs->spool_fd < 0) {
+                bk_log_error("could not create a spool file in %s/tmp", srv->env->data_dir);
+                cs->spool_failed = true;
+                cs->spool_path = NULL;
+            }
+        }
         const char *cl = srv_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
         uint64_t declared = 0;
         if (cl && bk_parse_u64(cl, strlen(cl), &declared) && declared > cs->limit)
@@ -183,10 +215,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (cs->too_large || cs->oom) return MHD_YES;
-        if (cs->body.len + n > cs->limit) {
+        if (cs->too_large || cs->oom || cs->spool_failed) return MHD_YES;
+        if (cs->body.len + cs->spooled + n > cs->limit) {
             cs->too_large = true;
             bk_buf_destroy(&cs->body);
+            return MHD_YES;
+        }
+        if (cs->spool_fd >= 0) {
+            const char *p = upload_data;
+            while (n > 0) {
+                ssize_t k = write(cs->spool_fd, p, n);
+                if (k < 0 && errno == EINTR) continue;
+                if (k < 0) {
+                    bk_log_error("could not write spool file %s: %s", cs->spool_path,
+                                 strerror(errno));
+                    cs->spool_failed = true;
+                    break;
+                }
+                p += k;
+                n -= (size_t)k;
+                cs->spooled += (uint64_t)k;
+            }
             return MHD_YES;
         }
         if (bk_buf_append(&cs->body, upload_data, n) != BK_OK) cs->oom = true;
@@ -204,6 +253,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (cs->bad_query)
         return send_error(conn, cs, BK_MALFORMED_REQUEST,
                           "Malformed request: the query string has a bad %-escape.");
+    if (cs->bad_path)
+        return send_error(conn, cs, BK_MALFORMED_REQUEST,
+                          "Malformed request: the path contains an encoded NUL byte (%00).");
+    if (cs->spool_failed)
+        return send_error(conn, cs, BK_IO, "the server could not store the request body");
+    if (cs->spool_fd >= 0) {
+        close(cs->spool_fd);
+        cs->spool_fd = -1;
+        req->body_file = cs->spool_path;
+        req->body_file_len = cs->spooled;
+    }
     if (srv_request_set_body(req, cs->body.data ? (const char *)cs->body.data : "",
                              cs->body.len) != BK_OK)
         return send_error(conn, cs, BK_OUT_OF_MEMORY, "the server is out of memory");
@@ -234,6 +294,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                         req->method, req->path, cs->status, ms, user);
     }
     bk_buf_destroy(&cs->body);
+    if (cs->spool_fd >= 0) close(cs->spool_fd);
+    /* a spooled body the handler did not move away */
+    if (cs->spool_path && (cs->spool_fd >= 0 || req->body_file)) unlink(cs->spool_path);
     srv_request_free(req);
     bk_free(cs);
     atomic_fetch_sub(&srv->in_flight, 1);

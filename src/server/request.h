@@ -41,6 +41,11 @@ typedef struct srv_request {
     size_t n_headers, cap_headers;
     const char *body; /* NUL-terminated copy of the body (may contain NULs) */
     size_t body_len;
+    /* SRV_BODY_FILE routes: the body is in this file (DIR/tmp/upload-*) and body is "".
+     * A handler that moves the file away sets body_file to NULL; otherwise it is
+     * removed when the request ends. */
+    const char *body_file;
+    uint64_t body_file_len;
     const srv_route *route;                        /* set by srv_route_match */
     const char *param_names[SRV_MAX_PATH_PARAMS];  /* {name} segments of the route */
     const char *param_values[SRV_MAX_PATH_PARAMS]; /* decoded values */
@@ -58,6 +63,12 @@ typedef struct srv_response {
     srv_param headers[SRV_MAX_RESPONSE_HEADERS];
     size_t n_headers;
     bool error_rendered; /* the body already holds an error reply */
+    /* A reply streamed from a file instead of body: body_fd_len bytes at
+     * body_fd_offset of body_fd, which the response owns (closed when sent or
+     * destroyed).  For HEAD only the length is sent (as Content-Length). */
+    bool has_body_fd;
+    int body_fd;
+    uint64_t body_fd_offset, body_fd_len;
 } srv_response;
 
 /* Initialise `req` over a new arena (NULL on OOM: free with srv_request_free). */

@@ -19,6 +19,8 @@ static const srv_route_table *const tables[] = {
     &srv_api_health,
     &srv_api_scim,
     &srv_api_tokens,
+    &srv_api_dbfs,
+    &srv_api_files,
 };
 
 /*
