@@ -137,7 +137,8 @@ static bk_status file_put(srv_request *req, srv_response *res, bk_error *err) {
         char *tmp = dir ? bk_arena_printf(req->arena, "%s/upload-XXXXXX", dir) : NULL;
         int fd = tmp ? mkostemp(tmp, O_CLOEXEC) : -1;
         if (fd < 0) return fail(res, bk_error_set(err, BK_IO, "could not spool the body"), err);
-        bool ok = req->body_len == 0 || write(fd, req->body, req->body_len) == (ssize_t)req->body_len;
+        bool ok = req->body_len == 0 ||
+                  write(fd, req->body, req->body_len) == (ssize_t)req->body_len;
         close(fd);
         if (!ok) {
             unlink(tmp);
@@ -178,7 +179,8 @@ static bk_status file_get(srv_request *req, srv_response *res, bk_error *err) {
     int r = parse_range(srv_header(req, "Range"), m.size, &start, &len);
     if (r < 0) {
         char msg[128];
-        snprintf(msg, sizeof msg, "The requested range is not satisfiable: the file has %llu bytes.",
+        snprintf(msg, sizeof msg,
+                 "The requested range is not satisfiable: the file has %llu bytes.",
                  (unsigned long long)m.size);
         render(res, 416, "INVALID_PARAMETER_VALUE", msg, NULL);
         const char *cr = bk_arena_printf(req->arena, "bytes */%llu", (unsigned long long)m.size);

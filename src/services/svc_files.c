@@ -257,7 +257,8 @@ bk_status svc_files_rmdir(svc_ctx *ctx, const char *path, size_t len, bk_error *
         return BK_INVALID_ARGUMENT;
     }
     bk_status s = store_tree_remove(ctx->arena, r.root, r.key, false, err);
-    if (s == BK_NOT_FOUND) return not_found(&r, "directory", "FILES_API_DIRECTORY_IS_NOT_FOUND", err);
+    if (s == BK_NOT_FOUND)
+        return not_found(&r, "directory", "FILES_API_DIRECTORY_IS_NOT_FOUND", err);
     if (s == BK_IO && strstr(err->msg, "not empty")) {
         bk_error_clear(err);
         bk_error_set(err, BK_INVALID_ARGUMENT,

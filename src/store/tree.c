@@ -320,7 +320,8 @@ bk_status store_tree_remove(bk_arena *a, const char *root, const char *key, bool
         store_tree_entry *entries;
         size_t n;
         BK_TRY(store_tree_list(a, root, "", &entries, &n, err));
-        for (size_t i = 0; i < n; i++) BK_TRY(store_tree_remove(a, root, entries[i].name, true, err));
+        for (size_t i = 0; i < n; i++)
+            BK_TRY(store_tree_remove(a, root, entries[i].name, true, err));
         return BK_OK;
     }
     struct stat st;
@@ -338,7 +339,8 @@ bk_status store_tree_remove(bk_arena *a, const char *root, const char *key, bool
             return io_error(err, errno, "remove directory", path);
         }
     } else if (unlink(path) != 0) {
-        if (errno == ENOENT) return bk_error_set(err, BK_NOT_FOUND, "nothing exists at \"%s\"", key);
+        if (errno == ENOENT)
+            return bk_error_set(err, BK_NOT_FOUND, "nothing exists at \"%s\"", key);
         return io_error(err, errno, "remove file", path);
     }
     return sync_parent(a, path, err);
