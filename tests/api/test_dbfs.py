@@ -111,6 +111,9 @@ def test_put_limits(w, d):
         w.dbfs.put(f"{d}/toolarge", contents=b64(b"m" * (MB + 1)))
     assert e.value.error_code == "MAX_BLOCK_SIZE_EXCEEDED"
     assert not w.dbfs.exists(f"{d}/toolarge")
+    with pytest.raises(BadRequest) as e:  # a body past 16 MiB is not even parsed
+        w.dbfs.put(f"{d}/huge", contents=b64(b"h" * (13 * MB)))
+    assert e.value.error_code == "MAX_BLOCK_SIZE_EXCEEDED"
     with pytest.raises(InvalidParameterValue):
         w.dbfs.put(f"{d}/bad", contents="not base64!!")
     with pytest.raises(InvalidParameterValue):
