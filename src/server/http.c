@@ -28,6 +28,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +41,7 @@
 #include "base/thread.h"
 #include "server/router.h"
 #include "services/svc_fspath.h"
+#include "services/svc_tokens.h"
 
 struct srv_server {
     struct MHD_Daemon *daemon;
@@ -63,6 +65,7 @@ typedef struct conn_state {
     char *spool_path;  /* in the arena */
     uint64_t spooled;  /* bytes written to spool_fd */
     bool spool_failed;
+    bool discard_body; /* a spooled route without a valid token: drain, answer 401 */
     bool oom;
     int status;        /* sent status, for the log */
     int64_t start_ns;
@@ -165,6 +168,29 @@ static enum MHD_Result send_error(struct MHD_Connection *conn, conn_state *cs, b
     return ret;
 }
 
+/*
+ * Whether the request carries a valid bearer token.  Routes that spool their body
+ * to disk (up to gigabytes) check this before storing a byte, so an anonymous
+ * client cannot fill the disk; the dispatcher still authenticates as usual.
+ */
+static bool has_valid_token(srv_server *srv, srv_request *req) {
+    const char *auth = srv_header(req, "Authorization");
+    if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) return false;
+    const char *token = auth + 7;
+    while (*token == ' ') token++;
+    size_t len = strlen(token);
+    while (len > 0 && token[len - 1] == ' ') len--;
+    if (len == 0 || len > 512) return false;
+    svc_ctx ctx;
+    bk_error err;
+    bk_error_clear(&err);
+    if (svc_ctx_begin(&ctx, srv->env, req->arena, NULL, &err) != BK_OK) return false;
+    svc_principal who;
+    bool ok = svc_token_authenticate(&ctx, token, len, &who, &err) == BK_OK;
+    svc_ctx_end(&ctx);
+    return ok;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -193,7 +219,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         cs->limit = srv->cfg.max_body;
         if (!cs->oom && srv_route_match(req) && req->route->max_body)
             cs->limit = req->route->max_body;
-        if (!cs->oom && req->route && (req->route->flags & SRV_BODY_FILE)) {
+        if (!cs->oom && req->route && (req->route->flags & SRV_BODY_FILE) &&
+            !has_valid_token(srv, req)) {
+            cs->discard_body = true;
+        } else if (!cs->oom && req->route && (req->route->flags & SRV_BODY_FILE)) {
             bk_error serr;
             bk_error_clear(&serr);
             char *dir = svc_spool_dir(req->arena, srv->env, &serr);
@@ -215,7 +244,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (cs->too_large || cs->oom || cs->spool_failed) return MHD_YES;
+        if (cs->too_large || cs->oom || cs->spool_failed || cs->discard_body) return MHD_YES;
         if (cs->body.len + cs->spooled + n > cs->limit) {
             cs->too_large = true;
             bk_buf_destroy(&cs->body);

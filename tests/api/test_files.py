@@ -320,3 +320,24 @@ def test_restart(own_server, vol):
     server.restart()
     assert w.files.download(f"{vol}/persist/f").contents.read() == b"still here"
     w.files.get_directory_metadata(f"{vol}/persist")
+
+
+def test_anonymous_upload_is_not_stored(server, vol):
+    # The body of a PUT without a valid token is drained, never written to the spool
+    # directory: an anonymous client cannot fill the disk.
+    spool = os.path.join(server.data_dir, "tmp")
+    seen = []
+
+    def gen():
+        yield b"x" * 65536
+        time.sleep(1.0)
+        if os.path.isdir(spool):
+            seen.extend(n for n in os.listdir(spool) if n.startswith("upload-"))
+        yield b"y" * 65536
+    for headers in ({}, {"Authorization": "Bearer dapi" + "2" * 64}):
+        r = requests.put(url(server, "files", f"{vol}/anon"), data=gen(), headers=headers,
+                         timeout=30)
+        assert r.status_code == 401
+    assert seen == []
+    assert not os.path.exists(os.path.join(server.data_dir, "volumes", vol[len("/Volumes/"):],
+                                           "anon"))
