@@ -341,3 +341,21 @@ def test_anonymous_upload_is_not_stored(server, vol):
     assert seen == []
     assert not os.path.exists(os.path.join(server.data_dir, "volumes", vol[len("/Volumes/"):],
                                            "anon"))
+
+
+def test_dbfs_mixin_on_volume_paths(w, vol, unique):
+    # w.dbfs sends /Volumes paths to the Files API (DbfsExt._path)
+    w.dbfs.upload(f"{vol}/m/a.txt", io.BytesIO(b"A"))
+    with w.dbfs.open(f"{vol}/m/a.txt", read=True) as f:
+        assert f.read(-1) == b"A"  # (the SDK's _VolumesIO.read() passes Ellipsis on)
+    assert w.dbfs.exists(f"{vol}/m/a.txt") and w.dbfs.exists(f"{vol}/m")
+    assert not w.dbfs.exists(f"{vol}/m/none")
+    w.dbfs.mkdirs(f"{vol}/m/sub")
+    w.dbfs.upload(f"{vol}/m/sub/b.txt", io.BytesIO(b"B"))
+    paths = sorted(f.path for f in w.dbfs.list(f"{vol}/m", recursive=True))
+    assert paths == [f"{vol}/m/a.txt", f"{vol}/m/sub/b.txt"]
+    target = "/" + unique("fromvolume")
+    w.dbfs.copy(f"{vol}/m/a.txt", target)  # volume -> DBFS
+    assert w.dbfs.download(target).read() == b"A"
+    w.dbfs.delete(f"{vol}/m", recursive=True)
+    assert not w.dbfs.exists(f"{vol}/m")
