@@ -360,6 +360,9 @@ bk_status srv_start(const srv_config *cfg, svc_env *env, srv_server **out, bk_er
     if (threads < 1) threads = 1;
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (v6) flags |= MHD_USE_IPv6;
+    /* no request is in flight yet: spool files left by a crash can go */
+    int stale = svc_spool_cleanup(env);
+    if (stale > 0) bk_log_info("removed %d spool file(s) of interrupted requests", stale);
     srv->daemon = MHD_start_daemon(
         flags, cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,

@@ -3,7 +3,10 @@
  */
 #include "services/svc_fspath.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -108,4 +111,21 @@ char *svc_spool_dir(bk_arena *a, const svc_env *env, bk_error *err) {
         return NULL;
     }
     return dir;
+}
+
+int svc_spool_cleanup(const svc_env *env) {
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/tmp", env->data_dir);
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    int removed = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, "upload-", 7) != 0 && strncmp(e->d_name, "put-", 4) != 0) continue;
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (unlink(path) == 0) removed++;
+    }
+    closedir(d);
+    return removed;
 }

@@ -49,6 +49,14 @@ bk_status svc_fspath_files(bk_arena *a, const char *p, size_t len, svc_fs_area *
  */
 char *svc_spool_dir(bk_arena *a, const svc_env *env, bk_error *err);
 
+/*
+ * Remove the spool files of requests ("upload-*", "put-*") from DIR/tmp: call it
+ * when no request is in flight (server start), after a crash left some behind.
+ * DBFS handle spools ("dbfs-handle-*") stay: open handles survive a restart.
+ * Returns how many files were removed.
+ */
+int svc_spool_cleanup(const svc_env *env);
+
 /* The number of segments of a key ("" has 0). */
 int svc_fspath_depth(const char *key);
 

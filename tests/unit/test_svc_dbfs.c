@@ -366,3 +366,26 @@ BK_TEST(svc_files_volumes) {
     ASSERT_EQ(svc_files_head(&f.ctx, P("/Volumes/c/s/v/d/f.bin"), &m, &f.err), BK_FILES_NOT_FOUND);
     teardown(&f);
 }
+
+BK_TEST(svc_spool_cleanup_keeps_handles) {
+    fixture f;
+    ASSERT_TRUE(setup(&f));
+    int64_t h;
+    ASSERT_OK(svc_dbfs_create(&f.ctx, P("/kept"), false, &h, &f.err), errp(&f.err));
+    char *dir = svc_spool_dir(f.arena, f.env, &f.err);
+    ASSERT_TRUE(dir != NULL);
+    const char *stale[] = {"upload-AbCdEf", "put-123456"};
+    for (size_t i = 0; i < BK_ARRAY_LEN(stale); i++) {
+        char p[800];
+        snprintf(p, sizeof p, "%s/%s", dir, stale[i]);
+        ASSERT_OK(store_write_file(p, "x", 1, 0, &f.err), errp(&f.err));
+    }
+    ASSERT_EQ(svc_spool_cleanup(f.env), 2);
+    ASSERT_EQ(svc_spool_cleanup(f.env), 0);
+    ASSERT_OK(svc_dbfs_add_block(&f.ctx, h, "still open", 10, &f.err), errp(&f.err));
+    ASSERT_OK(svc_dbfs_close(&f.ctx, h, &f.err), errp(&f.err));
+    svc_dbfs_info info;
+    ASSERT_OK(svc_dbfs_get_status(&f.ctx, P("/kept"), &info, &f.err), errp(&f.err));
+    ASSERT_EQ(info.file_size, 10);
+    teardown(&f);
+}
