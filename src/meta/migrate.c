@@ -27,6 +27,7 @@ static const meta_schema_group *const groups[] = {
     &meta_schema_permissions,
     &meta_schema_clusters,
     &meta_schema_secrets,
+    &meta_schema_dbfs,
 };
 
 static const char schema_table[] = "CREATE TABLE IF NOT EXISTS meta_schema("

@@ -12,5 +12,6 @@ extern const meta_schema_group meta_schema_workspace; /* notebooks, files, direc
 extern const meta_schema_group meta_schema_permissions; /* access control lists of any object */
 extern const meta_schema_group meta_schema_clusters; /* clusters, cluster_events */
 extern const meta_schema_group meta_schema_secrets;  /* secret scopes, secrets, ACLs */
+extern const meta_schema_group meta_schema_dbfs;     /* DBFS streaming handles */
 
 #endif

@@ -14,5 +14,7 @@ extern const srv_route_table srv_api_workspace; /* api_workspace.c: /api/2.0/wor
 extern const srv_route_table srv_api_permissions; /* api_permissions.c: /api/2.0/permissions/... */
 extern const srv_route_table srv_api_clusters; /* api_clusters.c: /api/2.0 and 2.1 clusters */
 extern const srv_route_table srv_api_secrets; /* api_secrets.c: scopes, secrets, ACLs */
+extern const srv_route_table srv_api_dbfs;   /* api_dbfs.c: /api/2.0/dbfs/… */
+extern const srv_route_table srv_api_files;  /* api_files.c: /api/2.0/fs/… */
 
 #endif

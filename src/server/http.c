@@ -10,12 +10,7 @@
  *   3. on_request calls with upload data: append the body (or, past the limit,
  *      discard it so the client can still read a clean 413 instead of a reset).
  *   4. last on_request call: srv_dispatch, queue the response.
- *   5. on_completed: log one line (method, path, status, ms, user), free the arena
- *      (and remove a spooled body file the handler did not keep).
- *
- * SRV_SPOOL_BODY routes get the body written to DIR/tmp/upload-XXXXXX instead of
- * memory (fsynced before the handler runs); srv_response_file replies are sent
- * from the file descriptor by MHD (sendfile where it can).
+ *   5. on_completed: log one line (method, path, status, ms, user), free the arena.
  *
  * Why drain instead of refusing early: an HTTP client that is still sending when
  * the server closes sees a connection reset, and the Databricks SDK retries those
@@ -26,15 +21,15 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <inttypes.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,6 +40,8 @@
 #include "base/str.h"
 #include "base/thread.h"
 #include "server/router.h"
+#include "services/svc_fspath.h"
+#include "services/svc_tokens.h"
 
 struct srv_server {
     struct MHD_Daemon *daemon;
@@ -63,14 +60,16 @@ typedef struct conn_state {
     bool started;      /* first on_request call seen */
     bool too_large;    /* body past the limit: drained, answered 413 */
     bool bad_query;    /* raw query string could not be decoded */
+    bool bad_path;     /* the path has a %00 escape (MHD would cut it at the NUL) */
+    int spool_fd;      /* SRV_BODY_FILE routes: the body's file, or -1 */
+    char *spool_path;  /* in the arena */
+    uint64_t spooled;  /* bytes written to spool_fd */
+    bool spool_failed;
+    bool discard_body; /* a spooled route without a valid token: drain, answer 401 */
     bool oom;
     int status;        /* sent status, for the log */
     int64_t start_ns;
     char *raw_query;   /* in the arena */
-    int spool_fd;      /* SRV_SPOOL_BODY: the temporary file being written, or -1 */
-    char *spool_path;  /* its path (in the arena); removed in on_completed if still there */
-    size_t spooled;    /* bytes written to it */
-    bool io_error;     /* the spool file could not be created or written */
 } conn_state;
 
 void srv_config_default(srv_config *cfg) {
@@ -98,6 +97,9 @@ static void *uri_log(void *cls, const char *uri, struct MHD_Connection *conn) {
     bk_buf_init(&cs->body);
     cs->spool_fd = -1;
     const char *q = uri ? strchr(uri, '?') : NULL;
+    size_t path_len = uri ? (q ? (size_t)(q - uri) : strlen(uri)) : 0;
+    for (size_t i = 0; i + 2 < path_len; i++)
+        if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0') cs->bad_path = true;
     if (q) {
         const char *hash = strchr(q + 1, '#');
         size_t len = hash ? (size_t)(hash - q - 1) : strlen(q + 1);
@@ -118,60 +120,24 @@ static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind, const cha
 
 static void free_body(void *p) { bk_free(p); }
 
-/* Create DIR/tmp/upload-XXXXXX for a spooled body. */
-static void open_spool(conn_state *cs) {
-    const char *dir = cs->srv->env->data_dir;
-    char *tmp_dir = bk_arena_printf(cs->req->arena, "%s/tmp", dir);
-    cs->spool_path = bk_arena_printf(cs->req->arena, "%s/tmp/upload-XXXXXX", dir);
-    if (!tmp_dir || !cs->spool_path) {
-        cs->oom = true;
-        return;
-    }
-    if (mkdir(tmp_dir, 0700) != 0 && errno != EEXIST) {
-        bk_log_error("could not create directory \"%s\": %s", tmp_dir, strerror(errno));
-        cs->io_error = true;
-        return;
-    }
-    cs->spool_fd = mkostemp(cs->spool_path, O_CLOEXEC);
-    if (cs->spool_fd < 0) {
-        bk_log_error("could not create upload file in \"%s\": %s", tmp_dir, strerror(errno));
-        cs->io_error = true;
-        cs->spool_path = NULL;
-    }
-}
-
-static void spool_write(conn_state *cs, const char *data, size_t n) {
-    while (n > 0) {
-        ssize_t w = write(cs->spool_fd, data, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) {
-            bk_log_error("could not write upload file \"%s\": %s", cs->spool_path,
-                         strerror(errno));
-            cs->io_error = true;
-            return;
-        }
-        data += w;
-        n -= (size_t)w;
-        cs->spooled += (size_t)w;
-    }
-}
-
 static enum MHD_Result send_response(struct MHD_Connection *conn, conn_state *cs,
                                      srv_response *res) {
     bool is_head = strcmp(cs->req->method, "HEAD") == 0;
-    bool is_json = strcmp(res->content_type, "application/json") == 0;
-    if (res->file_fd < 0 && res->body.len == 0 && res->status >= 200 && res->status < 300 &&
-        res->status != 204 && !is_head && is_json) {
+    if (res->body.len == 0 && res->status >= 200 && res->status < 300 && res->status != 204 &&
+        !is_head && strcmp(res->content_type, "application/json") == 0) {
         if (bk_buf_append(&res->body, "{}", 2) != BK_OK) cs->oom = true;
     }
     struct MHD_Response *r;
     size_t len = 0;
-    uint8_t *data = NULL;
-    if (res->file_fd >= 0) {
-        r = MHD_create_response_from_fd_at_offset64(res->file_len, res->file_fd,
-                                                    res->file_offset);
-        if (r) res->file_fd = -1; /* MHD closes it */
-    } else if ((data = bk_buf_steal(&res->body, &len)) != NULL && len > 0) {
+    uint8_t *data = bk_buf_steal(&res->body, &len);
+    if (res->has_body_fd) {
+        /* MHD owns the descriptor from here on (it closes it with the response) */
+        bk_free(data);
+        res->has_body_fd = false;
+        r = MHD_create_response_from_fd_at_offset64(res->body_fd_len, res->body_fd,
+                                                    res->body_fd_offset);
+        if (!r) close(res->body_fd);
+    } else if (len > 0 && data) {
         r = MHD_create_response_from_buffer_with_free_callback(len, data, free_body);
         if (!r) bk_free(data);
     } else {
@@ -202,6 +168,29 @@ static enum MHD_Result send_error(struct MHD_Connection *conn, conn_state *cs, b
     return ret;
 }
 
+/*
+ * Whether the request carries a valid bearer token.  Routes that spool their body
+ * to disk (up to gigabytes) check this before storing a byte, so an anonymous
+ * client cannot fill the disk; the dispatcher still authenticates as usual.
+ */
+static bool has_valid_token(srv_server *srv, srv_request *req) {
+    const char *auth = srv_header(req, "Authorization");
+    if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) return false;
+    const char *token = auth + 7;
+    while (*token == ' ') token++;
+    size_t len = strlen(token);
+    while (len > 0 && token[len - 1] == ' ') len--;
+    if (len == 0 || len > 512) return false;
+    svc_ctx ctx;
+    bk_error err;
+    bk_error_clear(&err);
+    if (svc_ctx_begin(&ctx, srv->env, req->arena, NULL, &err) != BK_OK) return false;
+    svc_principal who;
+    bool ok = svc_token_authenticate(&ctx, token, len, &who, &err) == BK_OK;
+    svc_ctx_end(&ctx);
+    return ok;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -228,9 +217,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 cs->bad_query = true;
         }
         cs->limit = srv->cfg.max_body;
-        if (!cs->oom && srv_route_match(req)) {
-            if (req->route->max_body) cs->limit = req->route->max_body;
-            if (req->route->flags & SRV_SPOOL_BODY) open_spool(cs);
+        if (!cs->oom && srv_route_match(req) && req->route->max_body)
+            cs->limit = req->route->max_body;
+        if (!cs->oom && req->route && (req->route->flags & SRV_BODY_FILE) &&
+            !has_valid_token(srv, req)) {
+            cs->discard_body = true;
+        } else if (!cs->oom && req->route && (req->route->flags & SRV_BODY_FILE)) {
+            bk_error serr;
+            bk_error_clear(&serr);
+            char *dir = svc_spool_dir(req->arena, srv->env, &serr);
+            cs->spool_path = dir ? bk_arena_printf(req->arena, "%s/upload-XXXXXX", dir) : NULL;
+            cs->spool_fd = cs->spool_path ? mkostemp(cs->spool_path, O_CLOEXEC) : -1;
+            if (cs->spool_fd < 0) {
+                bk_log_error("could not create a spool file in %s/tmp", srv->env->data_dir);
+                cs->spool_failed = true;
+                cs->spool_path = NULL;
+            }
         }
         const char *cl = srv_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
         uint64_t declared = 0;
@@ -242,17 +244,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (cs->too_large || cs->oom || cs->io_error) return MHD_YES;
-        size_t have = cs->spool_fd >= 0 ? cs->spooled : cs->body.len;
-        if (have + n > cs->limit) {
+        if (cs->too_large || cs->oom || cs->spool_failed || cs->discard_body) return MHD_YES;
+        if (cs->body.len + cs->spooled + n > cs->limit) {
             cs->too_large = true;
             bk_buf_destroy(&cs->body);
             return MHD_YES;
         }
-        if (cs->spool_fd >= 0)
-            spool_write(cs, upload_data, n);
-        else if (bk_buf_append(&cs->body, upload_data, n) != BK_OK)
-            cs->oom = true;
+        if (cs->spool_fd >= 0) {
+            const char *p = upload_data;
+            while (n > 0) {
+                ssize_t k = write(cs->spool_fd, p, n);
+                if (k < 0 && errno == EINTR) continue;
+                if (k < 0) {
+                    bk_log_error("could not write spool file %s: %s", cs->spool_path,
+                                 strerror(errno));
+                    cs->spool_failed = true;
+                    break;
+                }
+                p += k;
+                n -= (size_t)k;
+                cs->spooled += (uint64_t)k;
+            }
+            return MHD_YES;
+        }
+        if (bk_buf_append(&cs->body, upload_data, n) != BK_OK) cs->oom = true;
         return MHD_YES;
     }
 
@@ -267,20 +282,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (cs->bad_query)
         return send_error(conn, cs, BK_MALFORMED_REQUEST,
                           "Malformed request: the query string has a bad %-escape.");
-    if (cs->io_error)
+    if (cs->bad_path)
+        return send_error(conn, cs, BK_MALFORMED_REQUEST,
+                          "Malformed request: the path contains an encoded NUL byte (%00).");
+    if (cs->spool_failed)
         return send_error(conn, cs, BK_IO, "the server could not store the request body");
     if (cs->spool_fd >= 0) {
-        /* Why fsync here: the handler may rename the file into place and acknowledge. */
-        if (fsync(cs->spool_fd) != 0 || close(cs->spool_fd) != 0) {
-            cs->spool_fd = -1;
-            return send_error(conn, cs, BK_IO, "the server could not store the request body");
-        }
+        close(cs->spool_fd);
         cs->spool_fd = -1;
-        req->body_path = cs->spool_path;
-        req->body_len = cs->spooled;
+        req->body_file = cs->spool_path;
+        req->body_file_len = cs->spooled;
     }
-    if (!req->body_path &&
-        srv_request_set_body(req, cs->body.data ? (const char *)cs->body.data : "",
+    if (srv_request_set_body(req, cs->body.data ? (const char *)cs->body.data : "",
                              cs->body.len) != BK_OK)
         return send_error(conn, cs, BK_OUT_OF_MEMORY, "the server is out of memory");
     bk_buf_destroy(&cs->body);
@@ -311,7 +324,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
     bk_buf_destroy(&cs->body);
     if (cs->spool_fd >= 0) close(cs->spool_fd);
-    if (cs->spool_path) unlink(cs->spool_path); /* ENOENT when the handler kept it */
+    /* a spooled body the handler did not move away */
+    if (cs->spool_path && (cs->spool_fd >= 0 || req->body_file)) unlink(cs->spool_path);
     srv_request_free(req);
     bk_free(cs);
     atomic_fetch_sub(&srv->in_flight, 1);
@@ -346,6 +360,9 @@ bk_status srv_start(const srv_config *cfg, svc_env *env, srv_server **out, bk_er
     if (threads < 1) threads = 1;
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (v6) flags |= MHD_USE_IPv6;
+    /* no request is in flight yet: spool files left by a crash can go */
+    int stale = svc_spool_cleanup(env);
+    if (stale > 0) bk_log_info("removed %d spool file(s) of interrupted requests", stale);
     srv->daemon = MHD_start_daemon(
         flags, cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,

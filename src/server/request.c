@@ -41,21 +41,13 @@ void srv_response_init(srv_response *res) {
     memset(res, 0, sizeof *res);
     res->status = 200;
     res->content_type = "application/json";
-    res->file_fd = -1;
     bk_buf_init(&res->body);
 }
 
 void srv_response_destroy(srv_response *res) {
     bk_buf_destroy(&res->body);
-    if (res->file_fd >= 0) close(res->file_fd);
-    res->file_fd = -1;
-}
-
-void srv_response_file(srv_response *res, int fd, uint64_t offset, uint64_t len) {
-    if (res->file_fd >= 0) close(res->file_fd);
-    res->file_fd = fd;
-    res->file_offset = offset;
-    res->file_len = len;
+    if (res->has_body_fd) close(res->body_fd);
+    res->has_body_fd = false;
 }
 
 static bk_status add_param(bk_arena *a, srv_param **arr, size_t *n, size_t *cap, const char *key,
@@ -102,7 +94,7 @@ static char *form_decode(bk_arena *a, const char *s, size_t len, bool *bad) {
         } else if (s[i] == '%') {
             int hi = i + 1 < len ? hex_val(s[i + 1]) : -1;
             int lo = i + 2 < len ? hex_val(s[i + 2]) : -1;
-            if (hi < 0 || lo < 0) {
+            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) { /* %00 would cut the value */
                 *bad = true;
                 return NULL;
             }
@@ -229,8 +221,8 @@ void srv_render_error(srv_response *res, const bk_error *err, bool scim) {
     res->content_type = "application/json";
     res->n_headers = 0;
     bk_buf_clear(&res->body);
-    if (res->file_fd >= 0) close(res->file_fd);
-    res->file_fd = -1;
+    if (res->has_body_fd) close(res->body_fd);
+    res->has_body_fd = false;
     srv_json j;
     srv_json_init(&j, &res->body);
     srv_json_obj(&j);

@@ -10,13 +10,8 @@
  * The response is a status, a content type, a body buffer and a few extra headers.
  * Handlers write JSON with json_out.h into res->body; when a handler returns an
  * error status instead, the dispatcher discards the body and renders the error
- * from `err` (srv_render_error).  An empty 2xx JSON body is sent as "{}" so the
- * SDK's JSON decoding always succeeds.
- *
- * Large bodies: a route with SRV_SPOOL_BODY gets its request body streamed into a
- * temporary file under DIR/tmp (req->body_path; the handler may rename it into
- * place, else it is removed after the reply), and srv_response_file sends a file
- * range without reading it into memory.
+ * from `err` (srv_render_error).  An empty 2xx body is sent as "{}" so the SDK's
+ * JSON decoding always succeeds.
  */
 #ifndef BRICKS_SERVER_REQUEST_H
 #define BRICKS_SERVER_REQUEST_H
@@ -44,9 +39,13 @@ typedef struct srv_request {
     size_t n_query, cap_query;
     srv_param *headers;
     size_t n_headers, cap_headers;
-    const char *body; /* NUL-terminated copy of the body (may contain NULs); "" if spooled */
+    const char *body; /* NUL-terminated copy of the body (may contain NULs) */
     size_t body_len;
-    const char *body_path; /* SRV_SPOOL_BODY routes: the body's temporary file, else NULL */
+    /* SRV_BODY_FILE routes: the body is in this file (DIR/tmp/upload-*) and body is "".
+     * A handler that moves the file away sets body_file to NULL; otherwise it is
+     * removed when the request ends. */
+    const char *body_file;
+    uint64_t body_file_len;
     const srv_route *route;                        /* set by srv_route_match */
     const char *param_names[SRV_MAX_PATH_PARAMS];  /* {name} segments of the route */
     const char *param_values[SRV_MAX_PATH_PARAMS]; /* decoded values */
@@ -64,8 +63,12 @@ typedef struct srv_response {
     srv_param headers[SRV_MAX_RESPONSE_HEADERS];
     size_t n_headers;
     bool error_rendered; /* the body already holds an error reply */
-    int file_fd;         /* >= 0: send bytes of this file instead of `body` (srv_response_file) */
-    uint64_t file_offset, file_len;
+    /* A reply streamed from a file instead of body: body_fd_len bytes at
+     * body_fd_offset of body_fd, which the response owns (closed when sent or
+     * destroyed).  For HEAD only the length is sent (as Content-Length). */
+    bool has_body_fd;
+    int body_fd;
+    uint64_t body_fd_offset, body_fd_len;
 } srv_response;
 
 /* Initialise `req` over a new arena (NULL on OOM: free with srv_request_free). */
@@ -102,14 +105,6 @@ bk_status srv_query_i64(const srv_request *req, const char *key, int64_t dflt, i
                         bk_error *err);
 bk_status srv_query_bool(const srv_request *req, const char *key, bool dflt, bool *out,
                          bk_error *err);
-
-/*
- * Send `len` bytes of the open file `fd` from `offset` as the body (downloads): the
- * response takes ownership of fd and closes it after sending (or on destroy).  Set
- * res->content_type too.  A HEAD request gets the headers only, with the
- * Content-Length of the file range.
- */
-void srv_response_file(srv_response *res, int fd, uint64_t offset, uint64_t len);
 
 /* Add a response header (name and value must outlive the response: arena or static). */
 void srv_response_header(srv_response *res, const char *name, const char *value);

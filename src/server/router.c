@@ -23,6 +23,8 @@ static const srv_route_table *const tables[] = {
     &srv_api_permissions,
     &srv_api_clusters,
     &srv_api_secrets,
+    &srv_api_dbfs,
+    &srv_api_files,
 };
 
 /*

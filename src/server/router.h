@@ -23,7 +23,7 @@ typedef bk_status (*srv_handler)(srv_request *req, srv_response *res, bk_error *
 enum {
     SRV_PUBLIC = 1u << 0,   /* no Authorization needed (health, config probe) */
     SRV_SCIM = 1u << 1,     /* errors also carry the SCIM error fields */
-    SRV_SPOOL_BODY = 1u << 2, /* stream the body to a temporary file (req->body_path) */
+    SRV_BODY_FILE = 1u << 2, /* the body is spooled to a file (req->body_file), not in memory */
 };
 
 struct srv_route {
