@@ -171,7 +171,14 @@ typedef enum exec_node_kind {
     EXEC_NODE_SORT,      /* ORDER BY, with an optional limit (top-N) */
     EXEC_NODE_LIMIT,     /* LIMIT / OFFSET */
     EXEC_NODE_UNION,     /* UNION ALL of children */
+    EXEC_NODE_GENERATE,  /* child columns ++ the rows a generator makes of each row (op_generate.c) */
 } exec_node_kind;
+
+/* Generators (explode & co.): what one input value becomes. */
+typedef enum exec_gen_kind {
+    EXEC_GEN_EXPLODE, /* ARRAY: one row per element (col); MAP: one per entry (key, value) */
+    EXEC_GEN_INLINE,  /* ARRAY<STRUCT>: one row per element, one column per field */
+} exec_gen_kind;
 
 typedef struct exec_sort_key {
     uint32_t column;
@@ -287,6 +294,12 @@ struct exec_node {
             int64_t limit; /* < 0: none */
             int64_t offset;
         } limit;
+        struct {
+            exec_expr *arg;     /* over the child's columns: ARRAY or MAP */
+            exec_gen_kind kind;
+            bool with_pos;      /* posexplode: an INT column `pos` first */
+            bool outer;         /* a NULL or empty value gives one row of NULLs */
+        } generate;
     } u;
     /* EXPLAIN ANALYZE */
     _Atomic uint64_t rows_out;

@@ -66,6 +66,9 @@ bk_status exec_join_probe(exec_ctx *ctx, exec_node *node, exec_table *build, exe
 /* FULL joins: the build rows no probe row matched, with NULL probe columns (after the probe). */
 bk_status exec_join_unmatched(exec_stream *op, bk_arena *a, exec_chunk *out, bk_error *err);
 
+/* GENERATE (op_generate.c): explode & co. as a streaming operator. */
+bk_status exec_generate_stream(exec_ctx *ctx, exec_node *node, exec_stream *op, bk_error *err);
+
 /* Materialize `node`'s output (running whatever pipelines it needs). */
 bk_status exec_materialize(exec_ctx *ctx, exec_node *node, exec_table **out, bk_error *err);
 

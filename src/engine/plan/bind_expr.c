@@ -596,6 +596,11 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
                         "query).%s",
                         source(b, e), "");
     }
+    if (bind_gen_is_generator(e)) /* bind_generate.c plans the places generators may be */
+        return error_at(b, e, err, BK_UNSUPPORTED_GENERATOR,
+                        "[UNSUPPORTED_GENERATOR.OUTSIDE_SELECT] The generator is not supported: "
+                        "outside the SELECT clause, found: \"%s\".%s",
+                        source(b, e), "");
     if (e->over)
         return error_at(b, e, err, BK_UNSUPPORTED_FEATURE,
                         "The feature is not supported: window functions (\"%s\") are not "

@@ -260,6 +260,8 @@ static bk_status one_row(binder *b, plan_rel *out, bk_error *err) {
 
 static bk_status bind_table_function(binder *b, const sql_from *f, plan_rel *out, bk_error *err) {
     const char *name = f->name.parts[f->name.n - 1].text;
+    sql_expr as_call = {.kind = SQL_E_FUNC, .name = f->name};
+    if (bind_gen_is_generator(&as_call)) return bind_gen_table_function(b, f, out, err);
     if (!name_eq(name, "range") || f->n_args < 1 || f->n_args > 4)
         return fail_at(b, f->span, err, BK_UNRESOLVED_ROUTINE,
                        "[UNRESOLVED_ROUTINE] Cannot resolve the table-valued function; only "
@@ -749,7 +751,7 @@ bk_status bind_flatten_inner(binder *b, const sql_from *f, const sql_from ***lea
                              uint32_t *cap, const sql_expr ***conds, uint32_t *n_conds,
                              uint32_t *ccap, bk_error *err) {
     if (f->kind == SQL_FROM_JOIN && (f->join == SQL_JOIN_INNER || f->join == SQL_JOIN_CROSS) &&
-        !f->natural && f->n_using == 0 && !f->alias) {
+        !f->natural && f->n_using == 0 && !f->alias && !f->n_laterals) {
         BK_TRY(bind_flatten_inner(b, f->left, leaves, n, cap, conds, n_conds, ccap, err));
         BK_TRY(bind_flatten_inner(b, f->right, leaves, n, cap, conds, n_conds, ccap, err));
         return bind_conjuncts(b, f->on, conds, n_conds, ccap, err);
@@ -964,9 +966,12 @@ static bk_status bind_join(binder *b, const sql_from *f, plan_rel *out, bk_error
 }
 
 static bk_status bind_from(binder *b, const sql_from *f, plan_rel *out, bk_error *err) {
-    if (f->n_laterals)
-        return fail_at(b, f->span, err, BK_UNSUPPORTED_FEATURE,
-                       "The feature is not supported: LATERAL VIEW in this version.");
+    if (f->n_laterals) { /* the source, then its LATERAL VIEWs (bind_generate.c) */
+        sql_from base = *f;
+        base.n_laterals = 0;
+        BK_TRY(bind_from(b, &base, out, err));
+        return bind_lateral_views(b, f->laterals, f->n_laterals, out, err);
+    }
     switch (f->kind) {
     case SQL_FROM_TABLE:
         return bind_named(b, f, out, err);
@@ -1445,9 +1450,19 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
                        "HAVING without GROUP BY or aggregates is not supported.");
     }
     /* the select list */
+    bind_gen_sel gen; /* explode(...) in the select list: bind_generate.c */
+    BK_TRY(bind_gen_select(&env, s, &rel, &gen, err));
     select_out o = {0};
     for (uint32_t i = 0; i < s->n_items; i++) {
         const sql_select_item *it = &s->items[i];
+        if ((int)i == gen.item) {
+            for (uint32_t j = 0; j < gen.n; j++) {
+                exec_expr *ge = exec_expr_column(b->a, gen.first + j, gen.types[j]);
+                if (!ge) return bk_arena_oom(b->a, err);
+                BK_TRY(out_push(b, &o, ge, gen.names[j], NULL, err));
+            }
+            continue;
+        }
         if (it->expr->kind == SQL_E_STAR) {
             if (aggregate)
                 return fail_at(b, it->expr->span, err, BK_MISSING_AGGREGATION,
@@ -1464,6 +1479,7 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
         BK_TRY(out_push(b, &o, e, name, qual, err));
     }
     uint32_t n_visible = o.n;
+    BK_TRY(bind_gen_scope(b, &gen, &rel.scope, err));
     /* ORDER BY: ordinals, output aliases, output expressions, else hidden extra columns */
     exec_sort_key *keys = NULL;
     uint32_t n_keys = q->order_all ? n_visible : q->n_order;

@@ -131,6 +131,30 @@ bk_status bind_nested_column(bind_env *env, const sql_expr *e, exec_expr **out, 
 bk_status bind_nested_call(binder *b, const sql_expr *e, const char *name, exec_expr **args,
                            uint32_t n, bool *found, exec_expr **out, bk_error *err);
 
+/* bind_generate.c: explode & co. (LATERAL VIEW, SELECT list, table functions) */
+bool bind_gen_is_generator(const sql_expr *e);
+/* LATERAL VIEWs lv[0..n) over rel, in order; their columns join rel's scope. */
+bk_status bind_lateral_views(binder *b, const sql_lateral *lv, uint32_t n, plan_rel *rel,
+                             bk_error *err);
+/* FROM explode(...) [AS t(c, ...)]: a table function. */
+bk_status bind_gen_table_function(binder *b, const sql_from *f, plan_rel *out, bk_error *err);
+/* The generator of a select list: item -1 when none; columns first .. first + n of rel. */
+typedef struct bind_gen_sel {
+    int item;
+    uint32_t first, n;
+    const char **names;
+    const bk_type **types;
+} bind_gen_sel;
+/*
+ * Find the select list's generator (errors for more than one, or nested) and
+ * put its GENERATE above rel->node (env binds its argument; rel->scope is kept,
+ * so `*` does not see the generated columns).
+ */
+bk_status bind_gen_select(bind_env *env, const sql_select *s, plan_rel *rel, bind_gen_sel *g,
+                          bk_error *err);
+/* Add the generated columns to `scope` (for ORDER BY) when it is rel's scope without them. */
+bk_status bind_gen_scope(binder *b, const bind_gen_sel *g, plan_scope *scope, bk_error *err);
+
 /* bind_subquery.c: correlated subqueries in WHERE become joins */
 /* True when conjunct c holds a correlated EXISTS / IN / scalar subquery this file handles. */
 bool bind_is_correlated(binder *b, const sql_expr *c);
