@@ -883,10 +883,13 @@ static bk_status bind_plain(bind_env *env, const sql_expr *e, exec_expr **out, b
         return typed_literal(b, e, out, err);
     case SQL_E_COLUMN: {
         bk_status s = resolve_column(env, e, env->scope, out, err);
-        if (s == BK_UNRESOLVED_COLUMN && e->name.n >= 2 &&
-            bind_nested_column(env, e, out, err) == BK_OK) { /* s.field */
-            bk_error_clear(err);
-            return BK_OK;
+        if (s == BK_UNRESOLVED_COLUMN && e->name.n >= 2) { /* s.field: bind_nested.c */
+            bk_error tmp;
+            bk_error_clear(&tmp);
+            bk_status s2 = bind_nested_column(env, e, out, &tmp);
+            if (s2 == BK_OK) bk_error_clear(err);
+            if (s2 != BK_OK && s2 != BK_UNRESOLVED_COLUMN && err) *err = tmp;
+            if (s2 != BK_UNRESOLVED_COLUMN) return s2;
         }
         return s;
     }

@@ -34,7 +34,7 @@ static exec_expr *call_n(binder *b, const char *name, exec_kernel k, const bk_ty
     return exec_expr_call(b->a, name, k, type, a, n);
 }
 
-/* Field `field` of the STRUCT expression s; `at` for messages. */
+/* Field `field` of the STRUCT expression s; `at` (s's syntax) for messages. */
 static bk_status field_of(binder *b, exec_expr *s, const char *field, const sql_expr *at,
                           exec_expr **out, bk_error *err) {
     const bk_type *t = s->type;
@@ -68,7 +68,8 @@ bk_status bind_nested_access(bind_env *env, const sql_expr *e, exec_expr **out, 
     binder *b = env->b;
     exec_expr *base;
     BK_TRY(bind_expr(env, e->args[0], &base, err));
-    if (e->kind == SQL_E_FIELD) return field_of(b, base, e->name.parts[0].text, e, out, err);
+    if (e->kind == SQL_E_FIELD)
+        return field_of(b, base, e->name.parts[0].text, e->args[0], out, err);
     exec_expr *idx;
     BK_TRY(bind_expr(env, e->args[1], &idx, err));
     const bk_type *c = base->type;
@@ -105,7 +106,6 @@ bk_status bind_nested_column(bind_env *env, const sql_expr *e, exec_expr **out, 
         bk_error tmp;
         bk_error_clear(&tmp);
         if (bind_expr(env, &col, &x, &tmp) != BK_OK) continue;
-        if (x->type->kind != BK_TYPE_STRUCT) continue;
         for (uint32_t f = k; f < n->n; f++) BK_TRY(field_of(b, x, n->parts[f].text, e, &x, err));
         *out = x;
         return BK_OK;
