@@ -5,7 +5,7 @@
  *
  *   FROM t LATERAL VIEW [OUTER] explode(e) alias AS c1, ...   (chained: each
  *       view sees the columns of the source and of the views before it)
- *   SELECT a, explode(e) [AS c] FROM t    one generator per SELECT, at the top
+ *   SELECT a, explode(e) [AS c | AS (c1, ...)] FROM t    one generator per SELECT, at the top
  *       of a select item (UNSUPPORTED_GENERATOR.MULTI_GENERATOR /
  *       NESTED_IN_EXPRESSIONS otherwise); its argument may use aggregates
  *   SELECT * FROM explode(e) [AS t(c1, ...)]   a table-valued function
@@ -234,6 +234,13 @@ bk_status bind_gen_select(bind_env *env, const sql_select *s, plan_rel *rel, bin
             g->item = (int)i;
             continue;
         }
+        if (s->items[i].n_aliases) {
+            bk_error_set(err, BK_MULTI_ALIAS_WITHOUT_GENERATOR,
+                         "Multi part aliasing (%s, ...) is not supported with \"%s\" as it is not "
+                         "a generator function.",
+                         s->items[i].aliases[0].text, text_of(b, e));
+            return bind_error_at(b, e, err);
+        }
         if (contains_generator(e)) {
             bk_error_set(err, BK_UNSUPPORTED_GENERATOR,
                          "[UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS] The generator is not "
@@ -245,8 +252,9 @@ bk_status bind_gen_select(bind_env *env, const sql_select *s, plan_rel *rel, bin
     if (g->item < 0) return BK_OK;
     const sql_select_item *it = &s->items[g->item];
     g->first = rel->node->schema->n_children;
-    return add_generate(env, rel, it->expr, false, it->alias, it->alias ? 1 : 0, &g->names,
-                        &g->types, &g->n, err);
+    return add_generate(env, rel, it->expr, false, it->n_aliases ? it->aliases : it->alias,
+                        it->n_aliases ? it->n_aliases : it->alias ? 1 : 0, &g->names, &g->types,
+                        &g->n, err);
 }
 
 bk_status bind_gen_scope(binder *b, const bind_gen_sel *g, plan_scope *scope, bk_error *err) {

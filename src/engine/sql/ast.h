@@ -183,6 +183,8 @@ typedef struct sql_lateral {
 typedef struct sql_select_item {
     sql_expr *expr;
     sql_ident *alias;
+    sql_ident *aliases; /* AS (a, b): a generator's columns */
+    uint32_t n_aliases;
 } sql_select_item;
 
 typedef enum sql_group_kind {
