@@ -215,7 +215,8 @@ bk_status exec_agg_ext_merge(exec_ctx *ctx, agg_ext_store *st, const exec_agg *a
         if (!better(agg, yt, into->v.p, f->order, f->y)) return BK_OK;
         return set_pick(st, into, f, in_type, yt, err);
     }
-    if (agg->kind == EXEC_AGG_APPROX_COUNT_DISTINCT) return exec_hll_merge(st, agg, into, from, err);
+    if (agg->kind == EXEC_AGG_APPROX_COUNT_DISTINCT)
+        return exec_hll_merge(st, agg, into, from, err);
     return bk_error_set(err, BK_INTERNAL, "aggregate kind %d has no merge", (int)agg->kind);
 }
 

@@ -171,7 +171,7 @@ typedef enum exec_node_kind {
     EXEC_NODE_SORT,      /* ORDER BY, with an optional limit (top-N) */
     EXEC_NODE_LIMIT,     /* LIMIT / OFFSET */
     EXEC_NODE_UNION,     /* UNION ALL of children */
-    EXEC_NODE_GENERATE,  /* child columns ++ the rows a generator makes of each row (op_generate.c) */
+    EXEC_NODE_GENERATE,  /* child columns ++ the rows a generator makes of them (op_generate.c) */
 } exec_node_kind;
 
 /* Generators (explode & co.): what one input value becomes. */

@@ -381,7 +381,8 @@ static EXEC_KERNEL(kernel_array_contains) {
 static EXEC_BIND(bind_sort_array) {
     const bk_type *c = args[0];
     if (c->kind != BK_TYPE_ARRAY) return exec_fnlib_mismatch(err, "sort_array", 0, "\"ARRAY\"", c);
-    if (n_args == 2) BK_TRY(exec_fnlib_expect("sort_array", args, 1, T(BK_TYPE_BOOLEAN), cast_to, err));
+    if (n_args == 2)
+        BK_TRY(exec_fnlib_expect("sort_array", args, 1, T(BK_TYPE_BOOLEAN), cast_to, err));
     (void)a;
     *result = c;
     return BK_OK;
@@ -392,7 +393,7 @@ typedef struct sort_ctx {
     bool asc;
 } sort_ctx;
 
-/* Stable insertion-merge: arrays are short; a simple stable sort keeps ties in order. */
+/* The order sort_array uses (NULL smallest); merge_sort is stable, so ties keep their order. */
 static int cmp_elems(const sort_ctx *sc, uint32_t x, uint32_t y) {
     bool vx = row_valid(sc->elems, x), vy = row_valid(sc->elems, y);
     int c;
@@ -426,7 +427,8 @@ static EXEC_KERNEL(kernel_sort_array) {
     for (size_t j = 0; j < total; j++) idx[j] = (uint32_t)j;
     for (size_t i = 0; i < n; i++) {
         size_t lo = (size_t)arr->offsets[i], len = (size_t)(arr->offsets[i + 1] - arr->offsets[i]);
-        sort_ctx sc = {arr->children[0], !asc || !row_valid(asc, i) || ((const uint8_t *)asc->data)[i]};
+        bool up = !asc || !row_valid(asc, i) || ((const uint8_t *)asc->data)[i];
+        sort_ctx sc = {arr->children[0], up};
         merge_sort(&sc, idx + lo, tmp, len);
     }
     v->children[0] = bk_vector_take(call->a, arr->children[0], idx, total);

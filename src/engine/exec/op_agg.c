@@ -539,7 +539,8 @@ static bk_status agg_finish(exec_sink *s, exec_table **out, bk_error *err) {
     if (!key_types || !keys) return bk_arena_oom(a, err);
     for (uint32_t k = 0; k < st->n_keys; k++) key_types[k] = s->node->schema->children[k];
     /* the agg_int.h kinds give all groups' results at once */
-    bk_vector **ext_results = bk_arena_zalloc(a, (st->n_aggs ? st->n_aggs : 1) * sizeof *ext_results);
+    size_t n_ext = st->n_aggs ? st->n_aggs : 1;
+    bk_vector **ext_results = bk_arena_zalloc(a, n_ext * sizeof *ext_results);
     if (!ext_results) return bk_arena_oom(a, err);
     for (uint32_t k = 0; k < st->n_aggs; k++)
         if (exec_agg_is_ext(st->aggs[k].kind))

@@ -44,7 +44,9 @@ static const char *const ext_names[] = {
     "median",      "percentile_approx", "approx_percentile", "approx_count_distinct",
 };
 
-static const char *call_name(const sql_expr *call) { return call->name.parts[call->name.n - 1].text; }
+static const char *call_name(const sql_expr *call) {
+    return call->name.parts[call->name.n - 1].text;
+}
 
 bool bind_agg_is_ext(const sql_expr *call) {
     const char *name = call_name(call);
