@@ -67,6 +67,8 @@ const char *exec_agg_name(exec_agg_kind k) {
         return "percentile_approx";
     case EXEC_AGG_APPROX_COUNT_DISTINCT:
         return "approx_count_distinct";
+    case EXEC_AGG_PERCENTILE_DISC:
+        return "percentile_disc";
     }
     return "?";
 }

@@ -207,6 +207,7 @@ typedef enum exec_agg_kind {
     EXEC_AGG_PERCENTILE,   /* exact, interpolated: DOUBLE or ARRAY<DOUBLE> (params) */
     EXEC_AGG_PERCENTILE_APPROX, /* the value of rank ceil(p * n): the input type (or ARRAY) */
     EXEC_AGG_APPROX_COUNT_DISTINCT, /* HyperLogLog++ sketch, BIGINT */
+    EXEC_AGG_PERCENTILE_DISC,       /* percentile_disc: the value of rank ceil(p * n), DOUBLE */
 } exec_agg_kind;
 
 typedef struct exec_agg {
@@ -222,6 +223,7 @@ typedef struct exec_agg {
     uint32_t n_params;
     bool params_array;     /* the percentages were an array: the result is an ARRAY */
     double rsd;            /* APPROX_COUNT_DISTINCT: relative standard deviation */
+    bool descending;       /* PERCENTILE_DISC: WITHIN GROUP (ORDER BY x DESC) */
 } exec_agg;
 
 /* The name EXPLAIN prints for an aggregate kind ("var_samp", ...); agg_ext.c. */

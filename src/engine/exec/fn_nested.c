@@ -65,6 +65,38 @@ static bk_vector *take_or_null(bk_arena *a, const bk_vector *src, uint32_t *idx,
 
 static bk_status oom(const exec_call *call, bk_error *err) { return bk_arena_oom(call->a, err); }
 
+/*
+ * Row i of a equals row j of b (same type; both rows valid).  Scalars compare
+ * as bk_vector_compare does; ARRAY, MAP and STRUCT values element by element
+ * (NULL elements equal NULL elements), which bk_vector_compare does not do.
+ */
+static bool values_equal(const bk_vector *a, size_t i, const bk_vector *b, size_t j) {
+    switch (a->type->kind) {
+    case BK_TYPE_ARRAY:
+    case BK_TYPE_MAP: {
+        int64_t la = a->offsets[i + 1] - a->offsets[i], lb = b->offsets[j + 1] - b->offsets[j];
+        if (la != lb) return false;
+        for (uint32_t c = 0; c < a->type->n_children; c++)
+            for (int64_t k = 0; k < la; k++) {
+                size_t x = (size_t)(a->offsets[i] + k), y = (size_t)(b->offsets[j] + k);
+                bool vx = row_valid(a->children[c], x), vy = row_valid(b->children[c], y);
+                if (vx != vy || (vx && !values_equal(a->children[c], x, b->children[c], y)))
+                    return false;
+            }
+        return true;
+    }
+    case BK_TYPE_STRUCT:
+        for (uint32_t c = 0; c < a->type->n_children; c++) {
+            bool vx = row_valid(a->children[c], i), vy = row_valid(b->children[c], j);
+            if (vx != vy || (vx && !values_equal(a->children[c], i, b->children[c], j)))
+                return false;
+        }
+        return true;
+    default:
+        return bk_vector_compare(a, i, b, j) == 0;
+    }
+}
+
 /* ---- array(...) and map(...) ---- */
 
 static EXEC_BIND(bind_array) {
@@ -165,7 +197,7 @@ static EXEC_KERNEL(kernel_map) {
     for (size_t i = 0; i < n; i++)
         for (uint32_t x = 0; x < m; x++)
             for (uint32_t y = x + 1; y < m; y++)
-                if (bk_vector_compare(keys, i * m + x, keys, i * m + y) == 0)
+                if (values_equal(keys, i * m + x, keys, i * m + y))
                     return duplicate_key(keys, i * m + y, err);
     for (size_t i = 0; i <= n; i++) v->offsets[i] = (int64_t)(i * m);
     *out = v;
@@ -226,7 +258,7 @@ static bk_status map_at(const exec_call *call, const bk_vector *map, const bk_ve
         idx[i] = UINT32_MAX;
         if (!row_valid(map, i) || !row_valid(key, i)) continue;
         for (int64_t j = map->offsets[i]; j < map->offsets[i + 1]; j++)
-            if (bk_vector_compare(keys, (size_t)j, key, i) == 0) {
+            if (values_equal(keys, (size_t)j, key, i)) {
                 idx[i] = (uint32_t)j;
                 break;
             }
@@ -370,7 +402,7 @@ static EXEC_KERNEL(kernel_array_contains) {
             if (!row_valid(elems, (size_t)j))
                 saw_null = true;
             else
-                found = bk_vector_compare(elems, (size_t)j, x, i) == 0;
+                found = values_equal(elems, (size_t)j, x, i);
         }
         r[i] = found;
         if (!found && saw_null) BK_TRY(exec_fn_set_null(call->a, *out, i, err));
@@ -381,8 +413,9 @@ static EXEC_KERNEL(kernel_array_contains) {
 static EXEC_BIND(bind_sort_array) {
     const bk_type *c = args[0];
     if (c->kind != BK_TYPE_ARRAY) return exec_fnlib_mismatch(err, "sort_array", 0, "\"ARRAY\"", c);
-    if (n_args == 2)
-        BK_TRY(exec_fnlib_expect("sort_array", args, 1, T(BK_TYPE_BOOLEAN), cast_to, err));
+    if (n_args == 2 && args[1]->kind != BK_TYPE_BOOLEAN && args[1]->kind != BK_TYPE_VOID)
+        return exec_fnlib_mismatch(err, "sort_array", 1, "\"BOOLEAN\"", args[1]);
+    if (n_args == 2) cast_to[1] = T(BK_TYPE_BOOLEAN);
     (void)a;
     *result = c;
     return BK_OK;
@@ -427,7 +460,7 @@ static EXEC_KERNEL(kernel_sort_array) {
     for (size_t j = 0; j < total; j++) idx[j] = (uint32_t)j;
     for (size_t i = 0; i < n; i++) {
         size_t lo = (size_t)arr->offsets[i], len = (size_t)(arr->offsets[i + 1] - arr->offsets[i]);
-        bool up = !asc || !row_valid(asc, i) || ((const uint8_t *)asc->data)[i];
+        bool up = !asc || ((const uint8_t *)asc->data)[i]; /* a NULL asc: a NULL row, below */
         sort_ctx sc = {arr->children[0], up};
         merge_sort(&sc, idx + lo, tmp, len);
     }
@@ -438,6 +471,8 @@ static EXEC_KERNEL(kernel_sort_array) {
         v->validity = bk_arena_memdup(call->a, arr->validity, (n + 7) / 8);
         if (!v->validity) return oom(call, err);
     }
+    for (size_t i = 0; asc && i < n; i++)
+        if (!row_valid(asc, i)) BK_TRY(exec_fn_set_null(call->a, v, i, err)); /* NULL asc */
     *out = v;
     return BK_OK;
 }

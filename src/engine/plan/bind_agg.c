@@ -42,6 +42,7 @@ static const char *const ext_names[] = {
     "last",        "last_value",  "max_by",            "min_by",
     "collect_list", "array_agg",  "collect_set",       "percentile",
     "median",      "percentile_approx", "approx_percentile", "approx_count_distinct",
+    "percentile_cont", "percentile_disc",
 };
 
 static const char *call_name(const sql_expr *call) {
@@ -189,6 +190,70 @@ static bk_status no_nested(binder *b, const sql_expr *call, const bk_type *t, bk
                 call_name(call), text_of(b, call));
 }
 
+/*
+ * percentile_cont / percentile_disc (p) WITHIN GROUP (ORDER BY x [DESC]): exact
+ * percentiles; Spark's INVALID_WITHIN_GROUP_EXPRESSION rules.
+ */
+static bk_status bind_within_group(bind_env *env, const sql_expr *call, exec_expr **pre,
+                                   plan_col *pre_cols, uint32_t *np, exec_agg *out,
+                                   bk_error *err) {
+    binder *b = env->b;
+    const char *name = call_name(call);
+    const char *why = NULL;
+    char msg[160];
+    if (call->n_args != 1) return wrong_args(b, call, "1", err);
+    if (!call->within_group) {
+        why = "WITHIN_GROUP_MISSING] Invalid function `%s` with WITHIN GROUP. WITHIN GROUP is "
+              "required for the function.";
+    } else if (call->distinct) {
+        why = "DISTINCT_UNSUPPORTED] Invalid function `%s` with WITHIN GROUP. The function does "
+              "not support DISTINCT with WITHIN GROUP.";
+    } else if (call->n_within_group != 1) {
+        snprintf(msg, sizeof msg,
+                 "WRONG_NUM_ORDERINGS] Invalid function `%%s` with WITHIN GROUP. The function "
+                 "requires 1 orderings in WITHIN GROUP but got %u.",
+                 call->n_within_group);
+        why = msg;
+    }
+    if (why) {
+        char full[400];
+        snprintf(full, sizeof full, "[INVALID_WITHIN_GROUP_EXPRESSION.%s", why);
+        bk_error_set(err, BK_INVALID_WITHIN_GROUP_EXPRESSION, full, name);
+        return bind_error_at(b, call, err);
+    }
+    exec_expr *x, *p = NULL;
+    const sql_expr *xe = call->within_group[0].expr;
+    BK_TRY(bind_expr(env, xe, &x, err));
+    if (!is_numeric(x->type) && x->type->kind != BK_TYPE_VOID)
+        return mismatch(b, call, 0, "\"NUMERIC\"", x->type, err);
+    BK_TRY(bind_cast(b, x, T(BK_TYPE_DOUBLE), xe, &x, err));
+    BK_TRY(percentages(env, call, 0, out, err));
+    bool desc = call->within_group[0].descending;
+    if (name_eq(name, "percentile_cont")) {
+        out->kind = EXEC_AGG_PERCENTILE;
+        if (desc) { /* interpolation is symmetric: p of the descending order is 1 - p */
+            double *ps = bk_arena_array(b->a, out->n_params, sizeof *ps);
+            if (!ps) return bk_arena_oom(b->a, err);
+            for (uint32_t i = 0; i < out->n_params; i++) ps[i] = 1.0 - out->params[i];
+            out->params = ps;
+        }
+    } else {
+        out->kind = EXEC_AGG_PERCENTILE_DISC;
+        out->descending = desc;
+    }
+    out->type = T(BK_TYPE_DOUBLE);
+    if (out->params_array && !(out->type = bk_type_make_array(b->a, T(BK_TYPE_DOUBLE))))
+        return bk_arena_oom(b->a, err);
+    if (call->filter) {
+        BK_TRY(bind_expr(env, call->filter, &p, err));
+        if (p->type->kind != BK_TYPE_BOOLEAN)
+            BK_TRY(bind_cast(b, p, T(BK_TYPE_BOOLEAN), call->filter, &p, err));
+        if (!(x = when(b, p, x))) return bk_arena_oom(b->a, err);
+    }
+    push(pre, pre_cols, np, x, &out->column);
+    return BK_OK;
+}
+
 bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, plan_col *pre_cols,
                        uint32_t *np, exec_agg *out, bk_error *err) {
     binder *b = env->b;
@@ -196,6 +261,15 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
     uint32_t n = call->n_args;
     memset(out, 0, sizeof *out);
     out->distinct = call->distinct;
+    if (name_eq(name, "percentile_cont") || name_eq(name, "percentile_disc"))
+        return bind_within_group(env, call, pre, pre_cols, np, out, err);
+    if (call->within_group) {
+        bk_error_set(err, BK_INVALID_SQL_SYNTAX,
+                     "[INVALID_SQL_SYNTAX.FUNCTION_WITH_UNSUPPORTED_SYNTAX] Invalid SQL syntax: "
+                     "The function `%s` does not support WITHIN GROUP.",
+                     name);
+        return bind_error_at(b, call, err);
+    }
     if (call->star_arg || n == 0) return wrong_args(b, call, "1", err);
     exec_expr *x, *p = NULL;
     BK_TRY(bind_expr(env, call->args[0], &x, err));

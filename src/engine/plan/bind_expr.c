@@ -596,6 +596,11 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
                         "query).%s",
                         source(b, e), "");
     }
+    if (e->within_group)
+        return error_at(b, e, err, BK_INVALID_SQL_SYNTAX,
+                        "[INVALID_SQL_SYNTAX.FUNCTION_WITH_UNSUPPORTED_SYNTAX] Invalid SQL syntax: "
+                        "The function `%s` does not support WITHIN GROUP (ORDER BY ...).%s",
+                        name, "");
     if (bind_gen_is_generator(e)) /* bind_generate.c plans the places generators may be */
         return error_at(b, e, err, BK_UNSUPPORTED_GENERATOR,
                         "[UNSUPPORTED_GENERATOR.OUTSIDE_SELECT] The generator is not supported: "
