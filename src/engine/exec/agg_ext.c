@@ -69,12 +69,23 @@ const char *exec_agg_name(exec_agg_kind k) {
         return "approx_count_distinct";
     case EXEC_AGG_PERCENTILE_DISC:
         return "percentile_disc";
+    case EXEC_AGG_SKEWNESS:
+        return "skewness";
+    case EXEC_AGG_KURTOSIS:
+        return "kurtosis";
+    case EXEC_AGG_COVAR_POP:
+        return "covar_pop";
+    case EXEC_AGG_COVAR_SAMP:
+        return "covar_samp";
+    case EXEC_AGG_CORR:
+        return "corr";
     }
     return "?";
 }
 
 bool exec_agg_uses_column2(const exec_agg *agg) {
-    return agg->kind == EXEC_AGG_MAX_BY || agg->kind == EXEC_AGG_MIN_BY || agg->filtered;
+    return agg->kind == EXEC_AGG_MAX_BY || agg->kind == EXEC_AGG_MIN_BY || agg->filtered ||
+           exec_agg_is_bivariate(agg->kind);
 }
 
 bool exec_agg_is_ext(exec_agg_kind k) { return k >= EXEC_AGG_VAR_SAMP; }
@@ -183,6 +194,8 @@ bk_status exec_agg_ext_consume(exec_ctx *ctx, agg_ext_store *st, const exec_agg 
             if (bk_vector_is_valid(v, i)) exec_agg_stats_fold(&slots[gid[i]], d[i]);
         return BK_OK;
     }
+    if (exec_agg_is_moments(agg->kind))
+        return exec_agg_moments_consume(st, agg, slots, gid, n, v, v2, err);
     if (agg->kind == EXEC_AGG_COUNT_IF) {
         const uint8_t *b = v->data;
         for (size_t i = 0; i < n; i++)
@@ -206,6 +219,7 @@ bk_status exec_agg_ext_merge(exec_ctx *ctx, agg_ext_store *st, const exec_agg *a
         exec_agg_stats_merge(into, from);
         return BK_OK;
     }
+    if (exec_agg_is_moments(agg->kind)) return exec_agg_moments_merge(st, into, from, err);
     if (agg->kind == EXEC_AGG_COUNT_IF || exec_agg_is_log(agg->kind)) {
         into->count += from->count;
         return BK_OK;
@@ -232,9 +246,11 @@ bk_status exec_agg_ext_result(exec_ctx *ctx, const exec_agg *agg, const bk_type 
     if (!v) return bk_arena_oom(a, err);
     for (size_t g = 0; g < n_groups; g++) {
         const agg_slot *s = &slots[g];
-        if (is_stats(agg->kind)) {
+        if (is_stats(agg->kind) || exec_agg_is_moments(agg->kind)) {
             double d;
-            if (exec_agg_stats_result(agg->kind, s, &d))
+            bool ok = is_stats(agg->kind) ? exec_agg_stats_result(agg->kind, s, &d)
+                                          : exec_agg_moments_result(agg->kind, s, &d);
+            if (ok)
                 ((double *)v->data)[g] = d;
             else
                 BK_TRY(exec_fn_set_null(a, v, g, err));

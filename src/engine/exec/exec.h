@@ -208,6 +208,11 @@ typedef enum exec_agg_kind {
     EXEC_AGG_PERCENTILE_APPROX, /* the value of rank ceil(p * n): the input type (or ARRAY) */
     EXEC_AGG_APPROX_COUNT_DISTINCT, /* HyperLogLog++ sketch, BIGINT */
     EXEC_AGG_PERCENTILE_DISC,       /* percentile_disc: the value of rank ceil(p * n), DOUBLE */
+    EXEC_AGG_SKEWNESS,              /* third / fourth central moments: DOUBLE */
+    EXEC_AGG_KURTOSIS,
+    EXEC_AGG_COVAR_POP,             /* over (column, column2), rows with both non-NULL: DOUBLE */
+    EXEC_AGG_COVAR_SAMP,
+    EXEC_AGG_CORR,
 } exec_agg_kind;
 
 typedef struct exec_agg {
@@ -228,7 +233,8 @@ typedef struct exec_agg {
 
 /* The name EXPLAIN prints for an aggregate kind ("var_samp", ...); agg_ext.c. */
 const char *exec_agg_name(exec_agg_kind k);
-/* Whether the aggregate reads column2 as well (MAX_BY, MIN_BY, a filtered FIRST / LAST). */
+/* Whether the aggregate reads column2 as well (MAX_BY, MIN_BY, COVAR_*, CORR, a filtered
+ * FIRST / LAST). */
 bool exec_agg_uses_column2(const exec_agg *agg);
 
 typedef enum exec_join_kind {

@@ -42,7 +42,7 @@ static const char *const ext_names[] = {
     "last",        "last_value",  "max_by",            "min_by",
     "collect_list", "array_agg",  "collect_set",       "percentile",
     "median",      "percentile_approx", "approx_percentile", "approx_count_distinct",
-    "percentile_cont", "percentile_disc",
+    "percentile_cont", "percentile_disc", "skewness", "kurtosis", "covar_pop", "covar_samp", "corr",
 };
 
 static const char *call_name(const sql_expr *call) {
@@ -292,10 +292,39 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
             return mismatch(b, call, 0, "\"DOUBLE\"", x->type, err);
         BK_TRY(bind_cast(b, x, T(BK_TYPE_DOUBLE), call->args[0], &x, err));
         out->type = T(BK_TYPE_DOUBLE);
+    } else if (name_eq(name, "skewness") || name_eq(name, "kurtosis")) {
+        if (n != 1) return wrong_args(b, call, "1", err);
+        out->kind = name_eq(name, "skewness") ? EXEC_AGG_SKEWNESS : EXEC_AGG_KURTOSIS;
+        if (!is_numeric(x->type) && x->type->kind != BK_TYPE_VOID &&
+            x->type->kind != BK_TYPE_STRING)
+            return mismatch(b, call, 0, "\"DOUBLE\"", x->type, err);
+        BK_TRY(bind_cast(b, x, T(BK_TYPE_DOUBLE), call->args[0], &x, err));
+        out->type = T(BK_TYPE_DOUBLE);
+    } else if (name_eq(name, "covar_pop") || name_eq(name, "covar_samp") ||
+               name_eq(name, "corr")) {
+        if (n != 2) return wrong_args(b, call, "2", err);
+        out->kind = name_eq(name, "corr")        ? EXEC_AGG_CORR
+                    : name_eq(name, "covar_pop") ? EXEC_AGG_COVAR_POP
+                                                 : EXEC_AGG_COVAR_SAMP;
+        exec_expr *y;
+        BK_TRY(bind_expr(env, call->args[1], &y, err));
+        exec_expr *xy[2] = {x, y};
+        for (int i = 0; i < 2; i++) {
+            const bk_type *t = xy[i]->type;
+            if (!is_numeric(t) && t->kind != BK_TYPE_VOID && t->kind != BK_TYPE_STRING)
+                return mismatch(b, call, (uint32_t)i, "\"DOUBLE\"", t, err);
+            BK_TRY(bind_cast(b, xy[i], T(BK_TYPE_DOUBLE), call->args[i], &xy[i], err));
+            if (p && !(xy[i] = when(b, p, xy[i]))) return bk_arena_oom(b->a, err);
+        }
+        out->type = T(BK_TYPE_DOUBLE);
+        push(pre, pre_cols, np, xy[0], &out->column);
+        push(pre, pre_cols, np, xy[1], &out->column2);
+        if (call->distinct) goto no_distinct;
+        return BK_OK;
     } else if (name_eq(name, "count_if") || name_eq(name, "bool_and") || name_eq(name, "every") ||
                name_eq(name, "bool_or") || name_eq(name, "some") || name_eq(name, "any")) {
         if (n != 1) return wrong_args(b, call, "1", err);
-        if (x->type->kind == BK_TYPE_VOID)
+        if (x->type->kind == BK_TYPE_VOID || x->type->kind == BK_TYPE_STRING)
             BK_TRY(bind_cast(b, x, T(BK_TYPE_BOOLEAN), call->args[0], &x, err));
         if (x->type->kind != BK_TYPE_BOOLEAN)
             return mismatch(b, call, 0, "\"BOOLEAN\"", x->type, err);
