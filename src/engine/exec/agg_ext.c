@@ -22,7 +22,8 @@
 
 typedef struct pick {
     uint64_t order;
-    uint8_t x[16]; /* the value (a bk_str for strings, bytes in the store's arena) */
+    uint8_t x[16]; /* the value (a bk_str for strings and for nested values serialized
+                      as keys (keys.c), bytes in the store's arena) */
     uint8_t y[16]; /* MAX_BY / MIN_BY: the ordering value */
     bool x_null;
 } pick;
@@ -98,6 +99,20 @@ static bool is_string(const bk_type *t) {
     return t->kind == BK_TYPE_STRING || t->kind == BK_TYPE_BINARY;
 }
 
+/* Values kept as bytes in the store's arena: strings, and nested values (serialized). */
+static bool is_bytes(const bk_type *t) { return is_string(t) || bk_type_is_nested(t); }
+
+/* Copy the bytes a bk_str in dst (16 bytes) points to into `a`. */
+static bool own_bytes(bk_arena *a, uint8_t *dst) {
+    bk_str s;
+    memcpy(&s, dst, sizeof s);
+    char *copy = bk_arena_memdup(a, s.ptr, s.len ? s.len : 1);
+    if (!copy) return false;
+    s.ptr = copy;
+    memcpy(dst, &s, sizeof s);
+    return true;
+}
+
 /* Copy row `row` of v into dst (16 bytes), string bytes into `a`. */
 static bool copy_value(bk_arena *a, uint8_t *dst, const bk_vector *v, size_t row) {
     size_t w = bk_type_width(v->type);
@@ -150,10 +165,8 @@ static bk_status set_pick(agg_ext_store *st, agg_slot *s, const pick *cand, cons
         s->v.p = p;
     }
     *p = *cand;
-    if (!cand->x_null && is_string(xt)) {
-        bk_vector one = {.type = xt, .n = 1, .data = (void *)cand->x};
-        if (!copy_value(st->arena, p->x, &one, 0)) return bk_arena_oom(st->arena, err);
-    }
+    if (!cand->x_null && is_bytes(xt) && !own_bytes(st->arena, p->x))
+        return bk_arena_oom(st->arena, err);
     if (yt && is_string(yt)) {
         bk_vector one = {.type = yt, .n = 1, .data = (void *)cand->y};
         if (!copy_value(st->arena, p->y, &one, 0)) return bk_arena_oom(st->arena, err);
@@ -165,9 +178,11 @@ static bk_status set_pick(agg_ext_store *st, agg_slot *s, const pick *cand, cons
 static bk_status pick_consume(agg_ext_store *st, const exec_agg *agg, agg_slot *slots,
                               const uint32_t *gid, size_t n, const bk_vector *v,
                               const bk_vector *v2, uint64_t morsel, const uint64_t *orders,
-                              bk_error *err) {
+                              bk_buf *scratch, bk_error *err) {
     const bk_type *yt = v2 ? v2->type : NULL;
     size_t wx = bk_type_width(v->type), wy = v2 ? bk_type_width(v2->type) : 0;
+    bool nested = bk_type_is_nested(v->type);
+    bk_vector *cols[1] = {(bk_vector *)v};
     for (size_t i = 0; i < n; i++) {
         bool x_null = !bk_vector_is_valid(v, i);
         if (x_null && agg->ignore_nulls) continue;
@@ -177,7 +192,13 @@ static bk_status pick_consume(agg_ext_store *st, const exec_agg *agg, agg_slot *
         if (wy) memcpy(cand.y, (const uint8_t *)v2->data + i * wy, wy);
         agg_slot *s = &slots[gid[i]];
         if (!better(agg, yt, s->v.p, cand.order, cand.y)) continue;
-        /* string bytes still view the chunk: set_pick copies them */
+        if (nested && !x_null) {
+            if (exec_key_serialize(cols, 1, i, false, scratch) < 0)
+                return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in an aggregate");
+            bk_str bytes = {(const char *)scratch->data, scratch->len};
+            memcpy(cand.x, &bytes, sizeof bytes);
+        }
+        /* string bytes still view the chunk (or the scratch buffer): set_pick copies them */
         BK_TRY(set_pick(st, s, &cand, v->type, yt, err));
     }
     return BK_OK;
@@ -202,7 +223,8 @@ bk_status exec_agg_ext_consume(exec_ctx *ctx, agg_ext_store *st, const exec_agg 
             if (bk_vector_is_valid(v, i) && b[i]) slots[gid[i]].count++;
         return BK_OK;
     }
-    if (is_pick(agg->kind)) return pick_consume(st, agg, slots, gid, n, v, v2, morsel, orders, err);
+    if (is_pick(agg->kind))
+        return pick_consume(st, agg, slots, gid, n, v, v2, morsel, orders, scratch, err);
     if (exec_agg_is_log(agg->kind))
         return exec_agg_log_consume(st, agg, slots, gid, n, v, morsel, orders, scratch, err);
     if (agg->kind == EXEC_AGG_APPROX_COUNT_DISTINCT)
@@ -242,6 +264,17 @@ bk_status exec_agg_ext_result(exec_ctx *ctx, const exec_agg *agg, const bk_type 
     if (exec_agg_is_log(agg->kind))
         return exec_agg_log_result(ctx, agg, in_type, st, n_groups, out, err);
     bk_arena *a = ctx->arena;
+    if (is_pick(agg->kind) && bk_type_is_nested(agg->type)) {
+        /* nested picks are serialized keys: decode them all at once */
+        bk_str *keys = bk_arena_array(a, n_groups ? n_groups : 1, sizeof *keys);
+        if (!keys) return bk_arena_oom(a, err);
+        for (size_t g = 0; g < n_groups; g++) {
+            const pick *p = slots[g].v.p;
+            keys[g] = (bk_str){"", 1}; /* the NULL flag byte */
+            if (p && !p->x_null) memcpy(&keys[g], p->x, sizeof keys[g]);
+        }
+        return exec_key_decode(a, &agg->type, 1, keys, n_groups, out, err);
+    }
     bk_vector *v = bk_vector_make(a, agg->type, n_groups);
     if (!v) return bk_arena_oom(a, err);
     for (size_t g = 0; g < n_groups; g++) {

@@ -350,7 +350,6 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
                 return mismatch(b, call, 1, "\"BOOLEAN\"", v->type, err);
             out->ignore_nulls = ((const uint8_t *)v->data)[0] != 0;
         }
-        BK_TRY(no_nested(b, call, x->type, err));
         out->type = x->type;
         pick = true;
     } else if (name_eq(name, "max_by") || name_eq(name, "min_by")) {
@@ -358,7 +357,6 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
         out->kind = name_eq(name, "max_by") ? EXEC_AGG_MAX_BY : EXEC_AGG_MIN_BY;
         exec_expr *y;
         BK_TRY(bind_expr(env, call->args[1], &y, err));
-        BK_TRY(no_nested(b, call, x->type, err));
         BK_TRY(no_nested(b, call, y->type, err));
         if (p && !(y = when(b, p, y))) return bk_arena_oom(b->a, err);
         out->type = x->type;
@@ -369,7 +367,6 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
     } else if (name_eq(name, "collect_list") || name_eq(name, "array_agg") ||
                name_eq(name, "collect_set")) {
         if (n != 1) return wrong_args(b, call, "1", err);
-        BK_TRY(no_nested(b, call, x->type, err));
         out->kind = EXEC_AGG_COLLECT_LIST;
         if (name_eq(name, "collect_set")) out->distinct = true;
         const bk_type *et = x->type->kind == BK_TYPE_VOID ? T(BK_TYPE_VOID) : x->type;
@@ -424,7 +421,6 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
         if (!out->type) return bk_arena_oom(b->a, err);
     } else if (name_eq(name, "approx_count_distinct")) {
         if (n > 2) return wrong_args(b, call, "[1, 2]", err);
-        BK_TRY(no_nested(b, call, x->type, err));
         out->kind = EXEC_AGG_APPROX_COUNT_DISTINCT;
         out->type = T(BK_TYPE_BIGINT);
         out->rsd = 0.05;

@@ -1128,8 +1128,9 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
         pretty(b, e->args[1], out);
         pp_append(out, "]", 1);
         return;
-    case SQL_E_FIELD: /* Spark names s.f after the field */
-        pp_printf(out, "%s", e->name.parts[0].text);
+    case SQL_E_FIELD: /* x.f inside an expression (bind_auto_name: f alone at the top) */
+        pretty(b, e->args[0], out);
+        pp_printf(out, ".%s", e->name.parts[0].text);
         return;
     case SQL_E_BINARY_OP:
         pp_append(out, "(", 1);
@@ -1179,6 +1180,7 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
 }
 
 const char *bind_auto_name(binder *b, const sql_expr *e) {
+    if (e->kind == SQL_E_FIELD) return e->name.parts[0].text; /* Spark names x.f after f */
     bk_buf out;
     bk_buf_init(&out);
     pretty(b, e, &out);
