@@ -4,8 +4,8 @@
  * STRUCT column: `s.a.b`, `t.s.a`), struct(...) and named_struct(...), whose
  * field names come from the syntax.  The kernels are engine/exec/fn_nested.c.
  *
- * Spark's rules: struct(a, b + 1) names its fields after column references
- * (`a`) and col1, col2, ... otherwise; named_struct takes constant STRING names
+ * Spark's rules: struct(a, b + 1, c AS z) names its fields after aliases,
+ * column references and field accesses (`a`), and col1, col2, ... otherwise; named_struct takes constant STRING names
  * at odd positions (DATATYPE_MISMATCH.CREATE_NAMED_STRUCT_WITHOUT_FOLDABLE_STRING);
  * field names resolve case-insensitively (FIELD_NOT_FOUND lists the fields);
  * extracting from a scalar is INVALID_EXTRACT_BASE_FIELD_TYPE.
@@ -148,8 +148,10 @@ bk_status bind_nested_call(binder *b, const sql_expr *e, const char *name, exec_
             const sql_expr *a = e->args[f];
             char buf[32];
             snprintf(buf, sizeof buf, "col%u", f + 1);
-            names[f] = a->kind == SQL_E_COLUMN ? a->name.parts[a->name.n - 1].text
-                                               : bk_arena_strndup(b->a, buf, strlen(buf));
+            names[f] = e->arg_aliases && e->arg_aliases[f].text ? e->arg_aliases[f].text
+                       : a->kind == SQL_E_COLUMN ? a->name.parts[a->name.n - 1].text
+                       : a->kind == SQL_E_FIELD  ? a->name.parts[0].text
+                                                 : bk_arena_strndup(b->a, buf, strlen(buf));
             vals[f] = args[f];
         }
         if (!names[f]) return bk_arena_oom(b->a, err);

@@ -109,6 +109,7 @@ struct sql_expr {
     sql_window *over;  /* OVER (…) */
     struct sql_order *within_group;
     uint32_t n_within_group;
+    sql_ident *arg_aliases; /* struct(x AS a, y): n_args entries, text NULL when unaliased */
     /* STAR */
     sql_name *except;
     uint32_t n_except;
