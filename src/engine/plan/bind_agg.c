@@ -11,6 +11,9 @@
  *   percentile(x, p | array(p...)), median(x)                           DOUBLE | ARRAY<DOUBLE>
  *   percentile_approx / approx_percentile(x, p | array[, accuracy])     x's type | ARRAY
  *   approx_count_distinct(x[, rsd])                                     BIGINT
+ *   count([DISTINCT] a, b, ...)  rows / distinct tuples with no NULL argument
+ *   skewness, kurtosis(x); covar_pop, covar_samp, corr(x, y)           DOUBLE
+ *   percentile_cont / percentile_disc(p) WITHIN GROUP (ORDER BY x [DESC])
  *
  * bind_agg_ext binds the call's arguments against the aggregate's input scope
  * and appends the columns the aggregate reads to the pre-projection (the
@@ -26,6 +29,7 @@
 #include <string.h>
 
 #include "base/str.h"
+#include "engine/exec/fn_nested.h"
 #include "engine/plan/binder_int.h"
 
 static const bk_type *T(bk_type_kind k) { return bk_type_scalar(k); }
@@ -51,6 +55,7 @@ static const char *call_name(const sql_expr *call) {
 
 bool bind_agg_is_ext(const sql_expr *call) {
     const char *name = call_name(call);
+    if (name_eq(name, "count") && call->n_args > 1 && !call->star_arg) return true;
     for (size_t i = 0; i < BK_ARRAY_LEN(ext_names); i++)
         if (name_eq(name, ext_names[i])) return true;
     return false;
@@ -254,6 +259,56 @@ static bk_status bind_within_group(bind_env *env, const sql_expr *call, exec_exp
     return BK_OK;
 }
 
+/*
+ * count([DISTINCT] a, b, ...): rows (or distinct tuples) where every argument is
+ * non-NULL, as COUNT over CASE WHEN a IS NOT NULL AND ... THEN struct(a, b, ...) END.
+ */
+static bk_status bind_count_tuple(bind_env *env, const sql_expr *call, exec_expr **pre,
+                                  plan_col *pre_cols, uint32_t *np, exec_agg *out,
+                                  bk_error *err) {
+    binder *b = env->b;
+    uint32_t n = call->n_args;
+    exec_expr **args = bk_arena_array(b->a, n, sizeof *args);
+    const char **names = bk_arena_array(b->a, n, sizeof *names);
+    const bk_type **types = bk_arena_array(b->a, n, sizeof *types);
+    exec_expr **conds = bk_arena_array(b->a, n, sizeof *conds);
+    if (!args || !names || !types || !conds) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < n; i++) {
+        BK_TRY(bind_expr(env, call->args[i], &args[i], err));
+        char nm[16];
+        snprintf(nm, sizeof nm, "col%u", i + 1);
+        names[i] = bk_arena_strndup(b->a, nm, strlen(nm));
+        types[i] = args[i]->type;
+        exec_expr **one = bk_arena_array(b->a, 1, sizeof *one);
+        if (!names[i] || !one) return bk_arena_oom(b->a, err);
+        one[0] = args[i];
+        conds[i] =
+            exec_expr_call(b->a, "isnotnull", exec_fn_is_not_null, T(BK_TYPE_BOOLEAN), one, 1);
+        if (!conds[i]) return bk_arena_oom(b->a, err);
+    }
+    const bk_type *st = bk_type_make_struct(b->a, n, names, types, NULL);
+    exec_expr *tuple =
+        st ? exec_expr_call(b->a, "struct", exec_fn_struct_pack, st, args, n) : NULL;
+    exec_expr *all = bk_arena_zalloc(b->a, sizeof *all);
+    if (!tuple || !all) return bk_arena_oom(b->a, err);
+    all->kind = EXEC_EXPR_AND;
+    all->type = T(BK_TYPE_BOOLEAN);
+    all->args = conds;
+    all->n_args = n;
+    if (call->filter) {
+        exec_expr *p;
+        BK_TRY(bind_expr(env, call->filter, &p, err));
+        if (p->type->kind != BK_TYPE_BOOLEAN)
+            BK_TRY(bind_cast(b, p, T(BK_TYPE_BOOLEAN), call->filter, &p, err));
+        if (!(tuple = when(b, p, tuple))) return bk_arena_oom(b->a, err);
+    }
+    if (!(tuple = when(b, all, tuple))) return bk_arena_oom(b->a, err);
+    out->kind = EXEC_AGG_COUNT;
+    out->type = T(BK_TYPE_BIGINT);
+    push(pre, pre_cols, np, tuple, &out->column);
+    return BK_OK;
+}
+
 bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, plan_col *pre_cols,
                        uint32_t *np, exec_agg *out, bk_error *err) {
     binder *b = env->b;
@@ -261,6 +316,7 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
     uint32_t n = call->n_args;
     memset(out, 0, sizeof *out);
     out->distinct = call->distinct;
+    if (name_eq(name, "count")) return bind_count_tuple(env, call, pre, pre_cols, np, out, err);
     if (name_eq(name, "percentile_cont") || name_eq(name, "percentile_disc"))
         return bind_within_group(env, call, pre, pre_cols, np, out, err);
     if (call->within_group) {

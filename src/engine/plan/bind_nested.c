@@ -5,8 +5,9 @@
  * field names come from the syntax.  The kernels are engine/exec/fn_nested.c.
  *
  * Spark's rules: struct(a, b + 1, c AS z) names its fields after aliases,
- * column references and field accesses (`a`), and col1, col2, ... otherwise; named_struct takes constant STRING names
- * at odd positions (DATATYPE_MISMATCH.CREATE_NAMED_STRUCT_WITHOUT_FOLDABLE_STRING);
+ * column references and field accesses (`a`), and col1, col2, ... otherwise;
+ * named_struct takes constant STRING names at odd positions
+ * (DATATYPE_MISMATCH.CREATE_NAMED_STRUCT_WITHOUT_FOLDABLE_STRING);
  * field names resolve case-insensitively (FIELD_NOT_FOUND lists the fields);
  * extracting from a scalar is INVALID_EXTRACT_BASE_FIELD_TYPE.
  */
