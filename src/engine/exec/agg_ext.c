@@ -17,6 +17,7 @@
  */
 #include <string.h>
 
+#include "base/mem.h"
 #include "engine/exec/agg_int.h"
 #include "engine/exec/fn_common.h"
 
@@ -129,8 +130,24 @@ static bool copy_value(bk_arena *a, uint8_t *dst, const bk_vector *v, size_t row
     return true;
 }
 
+/*
+ * A nested ordering value (MAX_BY / MIN_BY by an ARRAY or STRUCT, min / max of
+ * one) is a reference to a row of a vector: a candidate's points into the chunk,
+ * a kept pick's into its own one-row copy in the store's arena.
+ */
+typedef struct nref {
+    const bk_vector *vec;
+    uint32_t row;
+} nref;
+
 /* Compare ordering values a and b (16-byte slots of type t). */
 static int compare_raw(const bk_type *t, const uint8_t *a, const uint8_t *b) {
+    if (bk_type_is_nested(t)) {
+        nref x, y;
+        memcpy(&x, a, sizeof x);
+        memcpy(&y, b, sizeof y);
+        return bk_vector_compare(x.vec, x.row, y.vec, y.row);
+    }
     bk_vector va = {.type = t, .n = 1, .data = (void *)a};
     bk_vector vb = {.type = t, .n = 1, .data = (void *)b};
     return bk_vector_compare(&va, 0, &vb, 0);
@@ -171,6 +188,14 @@ static bk_status set_pick(agg_ext_store *st, agg_slot *s, const pick *cand, cons
         bk_vector one = {.type = yt, .n = 1, .data = (void *)cand->y};
         if (!copy_value(st->arena, p->y, &one, 0)) return bk_arena_oom(st->arena, err);
     }
+    if (yt && bk_type_is_nested(yt)) {
+        nref r;
+        memcpy(&r, cand->y, sizeof r);
+        bk_vector *copy = bk_vector_take(st->arena, r.vec, &r.row, 1);
+        if (!copy || !bk_vector_own_strings(st->arena, copy)) return bk_arena_oom(st->arena, err);
+        r = (nref){copy, 0};
+        memcpy(p->y, &r, sizeof r);
+    }
     s->has = true;
     return BK_OK;
 }
@@ -182,26 +207,58 @@ static bk_status pick_consume(agg_ext_store *st, const exec_agg *agg, agg_slot *
     const bk_type *yt = v2 ? v2->type : NULL;
     size_t wx = bk_type_width(v->type), wy = v2 ? bk_type_width(v2->type) : 0;
     bool nested = bk_type_is_nested(v->type);
+    bool nested_y = yt && bk_type_is_nested(yt);
     bk_vector *cols[1] = {(bk_vector *)v};
-    for (size_t i = 0; i < n; i++) {
+    uint32_t *best = NULL;
+    if (nested_y) {
+        /* OPTIMIZATION: the best row of each group within the chunk first, so a kept
+           pick is copied at most once per chunk (not once per improving row) */
+        uint32_t max_g = 0;
+        for (size_t i = 0; i < n; i++) max_g = gid[i] > max_g ? gid[i] : max_g;
+        best = bk_malloc(((size_t)max_g + 1) * sizeof *best);
+        if (!best) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in an aggregate");
+        memset(best, 0xff, ((size_t)max_g + 1) * sizeof *best);
+        for (size_t i = 0; i < n; i++) {
+            if (!bk_vector_is_valid(v2, i)) continue;
+            uint32_t *b = &best[gid[i]];
+            if (*b == UINT32_MAX) {
+                *b = (uint32_t)i;
+                continue;
+            }
+            int c = bk_vector_compare(v2, i, v2, *b);
+            if (agg->kind == EXEC_AGG_MIN_BY) c = -c;
+            if (c > 0) *b = (uint32_t)i;
+        }
+    }
+    bk_status rc = BK_OK;
+    for (size_t i = 0; i < n && rc == BK_OK; i++) {
         bool x_null = !bk_vector_is_valid(v, i);
         if (x_null && agg->ignore_nulls) continue;
         if (v2 && !bk_vector_is_valid(v2, i)) continue;
+        if (best && best[gid[i]] != i) continue;
         pick cand = {.order = orders ? orders[i] : exec_agg_order(morsel, i), .x_null = x_null};
         if (wx) memcpy(cand.x, (const uint8_t *)v->data + i * wx, wx);
-        if (wy) memcpy(cand.y, (const uint8_t *)v2->data + i * wy, wy);
+        if (nested_y) {
+            nref r = {v2, (uint32_t)i};
+            memcpy(cand.y, &r, sizeof r);
+        } else if (wy) {
+            memcpy(cand.y, (const uint8_t *)v2->data + i * wy, wy);
+        }
         agg_slot *s = &slots[gid[i]];
         if (!better(agg, yt, s->v.p, cand.order, cand.y)) continue;
         if (nested && !x_null) {
-            if (exec_key_serialize(cols, 1, i, false, scratch) < 0)
-                return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in an aggregate");
+            if (exec_key_serialize(cols, 1, i, false, scratch) < 0) {
+                rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in an aggregate");
+                break;
+            }
             bk_str bytes = {(const char *)scratch->data, scratch->len};
             memcpy(cand.x, &bytes, sizeof bytes);
         }
         /* string bytes still view the chunk (or the scratch buffer): set_pick copies them */
-        BK_TRY(set_pick(st, s, &cand, v->type, yt, err));
+        rc = set_pick(st, s, &cand, v->type, yt, err);
     }
-    return BK_OK;
+    bk_free(best);
+    return rc;
 }
 
 bk_status exec_agg_ext_consume(exec_ctx *ctx, agg_ext_store *st, const exec_agg *agg,

@@ -413,7 +413,7 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
         out->kind = name_eq(name, "max_by") ? EXEC_AGG_MAX_BY : EXEC_AGG_MIN_BY;
         exec_expr *y;
         BK_TRY(bind_expr(env, call->args[1], &y, err));
-        BK_TRY(no_nested(b, call, y->type, err));
+        if (y->type->kind == BK_TYPE_MAP) BK_TRY(no_nested(b, call, y->type, err));
         if (p && !(y = when(b, p, y))) return bk_arena_oom(b->a, err);
         out->type = x->type;
         push(pre, pre_cols, np, x, &out->column);

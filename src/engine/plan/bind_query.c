@@ -1043,9 +1043,14 @@ static bk_status agg_spec(binder *b, const sql_expr *call, uint32_t col, const b
     if (name_eq(name, "min") || name_eq(name, "max")) {
         out->kind = name_eq(name, "min") ? EXEC_AGG_MIN : EXEC_AGG_MAX;
         out->type = t;
-        if (bk_type_is_nested(t))
-            return fail_at(b, call->span, err, BK_UNSUPPORTED_FEATURE,
-                           "The feature is not supported: min/max of nested values.");
+        if (bk_type_is_nested(t)) { /* ARRAY / STRUCT: max_by(x, x), agg_ext.c */
+            if (t->kind == BK_TYPE_MAP)
+                return fail_at(b, call->span, err, BK_UNSUPPORTED_FEATURE,
+                               "The feature is not supported: min/max of MAP values.");
+            out->kind = out->kind == EXEC_AGG_MIN ? EXEC_AGG_MIN_BY : EXEC_AGG_MAX_BY;
+            out->column2 = col;
+            out->distinct = false; /* the same answer */
+        }
         return BK_OK;
     }
     bool sum = name_eq(name, "sum"), avg = name_eq(name, "avg") || name_eq(name, "mean");
