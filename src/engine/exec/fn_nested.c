@@ -16,6 +16,8 @@
  *                            not found and a holds a NULL; else false
  *   sort_array(a[, asc])     NULLs first ascending, last descending
  *   map_keys, map_values     ARRAY of the keys / values
+ *   map_contains_key(m, k)   BOOLEAN; k and the keys meet in their wider type (no
+ *                            string promotion: MAP_FUNCTION_DIFF_TYPES)
  *
  * And for the binder (fn_nested.h): the subscripts a[i] (0-based;
  * INVALID_ARRAY_INDEX in ANSI mode, else NULL) and m[k], struct construction
@@ -477,6 +479,47 @@ static EXEC_KERNEL(kernel_sort_array) {
     return BK_OK;
 }
 
+static bool is_string_type(const bk_type *t) { return t->kind == BK_TYPE_STRING; }
+
+/* map_contains_key(m, k): k and the keys meet in their wider type, without string promotion. */
+static EXEC_BIND(bind_map_contains_key) {
+    (void)n_args;
+    const bk_type *m = args[0], *k = args[1];
+    if (m->kind != BK_TYPE_MAP)
+        return exec_fnlib_mismatch(err, "map_contains_key", 0, "\"MAP\"", m);
+    const bk_type *kt = m->children[0];
+    const bk_type *common = is_string_type(kt) != is_string_type(k) && k->kind != BK_TYPE_VOID
+                                ? NULL
+                                : exec_fnlib_common_type(a, (const bk_type *[]){kt, k}, 0, 2);
+    if (!common) {
+        char mt[128], ktn[128];
+        bk_type_format(m, mt, sizeof mt);
+        bk_type_format(k, ktn, sizeof ktn);
+        return bk_error_set(err, BK_DATATYPE_MISMATCH,
+                            "[DATATYPE_MISMATCH.MAP_FUNCTION_DIFF_TYPES] Cannot resolve "
+                            "\"map_contains_key(...)\" due to data type mismatch: Input to "
+                            "`map_contains_key` should have been \"MAP\" followed by a value with "
+                            "same key type, but it's [\"%s\", \"%s\"].",
+                            mt, ktn);
+    }
+    cast_to[0] = bk_type_equal(common, kt) ? NULL : bk_type_make_map(a, common, m->children[1]);
+    cast_to[1] = common;
+    *result = T(BK_TYPE_BOOLEAN);
+    return BK_OK;
+}
+
+static EXEC_KERNEL(kernel_map_contains_key) {
+    const bk_vector *m = args[0], *key = args[1], *keys = m->children[0];
+    BK_TRY(exec_fn_result(call, T(BK_TYPE_BOOLEAN), args, 2, n, out, err));
+    uint8_t *r = (*out)->data;
+    for (size_t i = 0; i < n; i++) {
+        if (!row_valid(m, i) || !row_valid(key, i)) continue;
+        for (int64_t j = m->offsets[i]; j < m->offsets[i + 1] && !r[i]; j++)
+            r[i] = values_equal(keys, (size_t)j, key, i);
+    }
+    return BK_OK;
+}
+
 static bk_status bind_map_part(const char *fn, int part, bk_arena *a, const bk_type *const *args,
                                const bk_type **result, bk_error *err) {
     if (args[0]->kind != BK_TYPE_MAP) return exec_fnlib_mismatch(err, fn, 0, "\"MAP\"", args[0]);
@@ -549,5 +592,6 @@ const exec_fn_def exec_fn_nested_defs[] = {
     {"sort_array", 1, 2, bind_sort_array, kernel_sort_array, NULL},
     {"map_keys", 1, 1, bind_map_keys, kernel_map_keys, NULL},
     {"map_values", 1, 1, bind_map_values, kernel_map_values, NULL},
+    {"map_contains_key", 2, 2, bind_map_contains_key, kernel_map_contains_key, NULL},
 };
 const size_t exec_fn_nested_n = BK_ARRAY_LEN(exec_fn_nested_defs);
