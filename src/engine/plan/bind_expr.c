@@ -611,6 +611,11 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
                         "The feature is not supported: window functions (\"%s\") are not "
                         "available yet.%s",
                         source(b, e), "");
+    if (name_eq(name, "struct")) { /* struct(s.*): bind_nested.c */
+        bool handled;
+        BK_TRY(bind_nested_struct_star(env, e, &handled, out, err));
+        if (handled) return BK_OK;
+    }
     exec_expr **args;
     BK_TRY(bind_args(env, e, &args, err));
     uint32_t n = e->n_args;

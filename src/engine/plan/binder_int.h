@@ -127,6 +127,9 @@ bk_status bind_nested_access(bind_env *env, const sql_expr *e, exec_expr **out, 
  * BK_UNRESOLVED_COLUMN (err untouched) when no prefix does.
  */
 bk_status bind_nested_column(bind_env *env, const sql_expr *e, exec_expr **out, bk_error *err);
+/* struct(s.*, t.*, *, x): the star forms, bound from the syntax; *handled false without a star. */
+bk_status bind_nested_struct_star(bind_env *env, const sql_expr *e, bool *handled,
+                                  exec_expr **out, bk_error *err);
 /* struct / named_struct over bound args; *found false for other names. */
 bk_status bind_nested_call(binder *b, const sql_expr *e, const char *name, exec_expr **args,
                            uint32_t n, bool *found, exec_expr **out, bk_error *err);
