@@ -167,6 +167,38 @@ static bk_status percentages(bind_env *env, const sql_expr *call, uint32_t i, ex
     return BK_OK;
 }
 
+static bool has_aggregate(const sql_expr *e) {
+    if (!e) return false;
+    if (bind_is_aggregate(e)) return true;
+    if (e->kind == SQL_E_SUBQUERY || e->kind == SQL_E_EXISTS || e->kind == SQL_E_IN_QUERY)
+        return false;
+    for (uint32_t i = 0; i < e->n_args; i++)
+        if (has_aggregate(e->args[i])) return true;
+    return has_aggregate(e->operand) || has_aggregate(e->else_);
+}
+
+bk_status bind_agg_filter(bind_env *env, const sql_expr *call, exec_expr **out, bk_error *err) {
+    binder *b = env->b;
+    const sql_expr *f = call->filter;
+    if (has_aggregate(f)) {
+        bk_error_set(err, BK_INVALID_AGGREGATE_FILTER,
+                     "[INVALID_AGGREGATE_FILTER.CONTAINS_AGGREGATE] The FILTER expression \"%s\" "
+                     "in an aggregate function is invalid. Expected a FILTER expression without "
+                     "an aggregation.",
+                     text_of(b, f));
+        return bind_error_at(b, f, err);
+    }
+    BK_TRY(bind_expr(env, f, out, err));
+    if ((*out)->type->kind == BK_TYPE_VOID)
+        return bind_cast(b, *out, T(BK_TYPE_BOOLEAN), f, out, err);
+    if ((*out)->type->kind == BK_TYPE_BOOLEAN) return BK_OK;
+    bk_error_set(err, BK_INVALID_AGGREGATE_FILTER,
+                 "[INVALID_AGGREGATE_FILTER.NOT_BOOLEAN] The FILTER expression \"%s\" in an "
+                 "aggregate function is invalid. Expected a FILTER expression of the BOOLEAN type.",
+                 text_of(b, f));
+    return bind_error_at(b, f, err);
+}
+
 /* Push `e` as a pre-projection column; its index in *col. */
 static void push(exec_expr **pre, plan_col *pre_cols, uint32_t *np, exec_expr *e, uint32_t *col) {
     *col = *np;
@@ -250,9 +282,7 @@ static bk_status bind_within_group(bind_env *env, const sql_expr *call, exec_exp
     if (out->params_array && !(out->type = bk_type_make_array(b->a, T(BK_TYPE_DOUBLE))))
         return bk_arena_oom(b->a, err);
     if (call->filter) {
-        BK_TRY(bind_expr(env, call->filter, &p, err));
-        if (p->type->kind != BK_TYPE_BOOLEAN)
-            BK_TRY(bind_cast(b, p, T(BK_TYPE_BOOLEAN), call->filter, &p, err));
+        BK_TRY(bind_agg_filter(env, call, &p, err));
         if (!(x = when(b, p, x))) return bk_arena_oom(b->a, err);
     }
     push(pre, pre_cols, np, x, &out->column);
@@ -297,9 +327,7 @@ static bk_status bind_count_tuple(bind_env *env, const sql_expr *call, exec_expr
     all->n_args = n;
     if (call->filter) {
         exec_expr *p;
-        BK_TRY(bind_expr(env, call->filter, &p, err));
-        if (p->type->kind != BK_TYPE_BOOLEAN)
-            BK_TRY(bind_cast(b, p, T(BK_TYPE_BOOLEAN), call->filter, &p, err));
+        BK_TRY(bind_agg_filter(env, call, &p, err));
         if (!(tuple = when(b, p, tuple))) return bk_arena_oom(b->a, err);
     }
     if (!(tuple = when(b, all, tuple))) return bk_arena_oom(b->a, err);
@@ -330,9 +358,7 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
     exec_expr *x, *p = NULL;
     BK_TRY(bind_expr(env, call->args[0], &x, err));
     if (call->filter) {
-        BK_TRY(bind_expr(env, call->filter, &p, err));
-        if (p->type->kind != BK_TYPE_BOOLEAN)
-            BK_TRY(bind_cast(b, p, T(BK_TYPE_BOOLEAN), call->filter, &p, err));
+        BK_TRY(bind_agg_filter(env, call, &p, err));
     }
     bool pick = false;
     if (name_eq(name, "stddev") || name_eq(name, "std") || name_eq(name, "stddev_samp") ||

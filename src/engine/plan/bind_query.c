@@ -1340,7 +1340,7 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
                 if (c->filter) {
                     /* agg(x) FILTER (WHERE p) = agg(CASE WHEN p THEN x END) */
                     exec_expr *p;
-                    BK_TRY(bind_expr(&env, c->filter, &p, err));
+                    BK_TRY(bind_agg_filter(&env, c, &p, err)); /* bind_agg.c */
                     exec_expr *ce = bk_arena_zalloc(b->a, sizeof *ce);
                     if (!ce) return bk_arena_oom(b->a, err);
                     ce->kind = EXEC_EXPR_CASE;
@@ -1359,7 +1359,7 @@ static bk_status bind_select(binder *b, const sql_query *q, plan_rel *out, bk_er
             } else if (c->filter) {
                 /* count(*) FILTER (WHERE p) = count(CASE WHEN p THEN 1 END) */
                 exec_expr *p;
-                BK_TRY(bind_expr(&env, c->filter, &p, err));
+                BK_TRY(bind_agg_filter(&env, c, &p, err)); /* bind_agg.c */
                 bk_vector *one = bk_vector_make(b->a, T(BK_TYPE_INT), 1);
                 exec_expr *ce = bk_arena_zalloc(b->a, sizeof *ce);
                 if (!one || !ce) return bk_arena_oom(b->a, err);

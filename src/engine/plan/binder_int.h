@@ -110,6 +110,8 @@ bk_status bind_make_join(binder *b, const plan_rel *probe, const plan_rel *build
                          bool null_safe, plan_rel *out, bk_error *err);
 
 /* bind_agg.c: the aggregates beyond count/sum/avg/min/max */
+/* An aggregate's FILTER (WHERE p): BOOLEAN, without aggregates (INVALID_AGGREGATE_FILTER). */
+bk_status bind_agg_filter(bind_env *env, const sql_expr *call, exec_expr **out, bk_error *err);
 /* True when `call` names one of them. */
 bool bind_agg_is_ext(const sql_expr *call);
 /*
