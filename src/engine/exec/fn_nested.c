@@ -16,6 +16,10 @@
  *                            not found and a holds a NULL; else false
  *   sort_array(a[, asc])     NULLs first ascending, last descending
  *   map_keys, map_values     ARRAY of the keys / values
+ *   array_max / array_min    the largest / smallest non-NULL element (Spark's order)
+ *   array_distinct           first occurrences, in order (NULL kept once)
+ *   array_join(a, sep[, r])  STRING; NULL elements skipped, or replaced by r
+ *   flatten(a)               inner arrays concatenated; NULL if any inner one is NULL
  *   map_contains_key(m, k)   BOOLEAN; k and the keys meet in their wider type (no
  *                            string promotion: MAP_FUNCTION_DIFF_TYPES)
  *
@@ -32,6 +36,8 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/hash.h"
+#include "engine/exec/exec_int.h"
 #include "engine/exec/fn_library_int.h"
 #include "engine/exec/fn_nested.h"
 
@@ -520,6 +526,178 @@ static EXEC_KERNEL(kernel_map_contains_key) {
     return BK_OK;
 }
 
+/* ---- array_max / array_min, array_distinct, array_join, flatten ---- */
+
+static bk_status need_array(const char *fn, const bk_type *t, bk_error *err) {
+    if (t->kind == BK_TYPE_ARRAY) return BK_OK;
+    return exec_fnlib_mismatch(err, fn, 0, "\"ARRAY\"", t);
+}
+
+static EXEC_BIND(bind_array_max) {
+    (void)n_args;
+    (void)cast_to;
+    (void)a;
+    BK_TRY(need_array("array_max", args[0], err));
+    if (args[0]->children[0]->kind == BK_TYPE_MAP)
+        return exec_fnlib_mismatch(err, "array_max", 0, "\"ARRAY\" of orderable values", args[0]);
+    *result = args[0]->children[0];
+    return BK_OK;
+}
+
+/* array_max (sign 1) / array_min (-1): NULL elements skipped; NULL when none is left. */
+static bk_status extreme(const exec_call *call, int sign, bk_vector *const *args, size_t n,
+                         bk_vector **out, bk_error *err) {
+    const bk_vector *arr = args[0], *el = arr->children[0];
+    uint32_t *idx = bk_arena_array(call->a, n ? n : 1, sizeof *idx);
+    if (!idx) return oom(call, err);
+    for (size_t i = 0; i < n; i++) {
+        idx[i] = UINT32_MAX;
+        if (!row_valid(arr, i)) continue;
+        for (int64_t j = arr->offsets[i]; j < arr->offsets[i + 1]; j++) {
+            if (!row_valid(el, (size_t)j)) continue;
+            if (idx[i] == UINT32_MAX || sign * bk_vector_compare(el, (size_t)j, el, idx[i]) > 0)
+                idx[i] = (uint32_t)j;
+        }
+    }
+    *out = take_or_null(call->a, el, idx, n);
+    return *out ? BK_OK : oom(call, err);
+}
+static EXEC_KERNEL(kernel_array_max) { return extreme(call, 1, args, n, out, err); }
+static EXEC_KERNEL(kernel_array_min) { return extreme(call, -1, args, n, out, err); }
+
+static EXEC_BIND(bind_array_same) {
+    (void)n_args;
+    (void)cast_to;
+    (void)a;
+    BK_TRY(need_array("array_distinct", args[0], err));
+    *result = args[0];
+    return BK_OK;
+}
+
+/* array_distinct: first occurrences in order (one NULL kept), through a hash of keys. */
+static EXEC_KERNEL(kernel_array_distinct) {
+    const bk_vector *arr = args[0];
+    bk_vector *el = arr->children[0];
+    size_t total = (size_t)arr->offsets[n];
+    uint32_t *idx = bk_arena_array(call->a, total ? total : 1, sizeof *idx);
+    bk_vector *v = bk_vector_make(call->a, arr->type, n);
+    bk_hmap *seen = bk_hmap_new(true);
+    bk_buf key;
+    bk_buf_init(&key);
+    bk_status rc = (!idx || !v || !seen) ? oom(call, err) : BK_OK;
+    size_t k = 0;
+    for (size_t i = 0; i < n && rc == BK_OK; i++) {
+        v->offsets[i] = (int64_t)k;
+        if (!row_valid(arr, i)) continue;
+        bk_hmap_clear(seen);
+        for (int64_t j = arr->offsets[i]; j < arr->offsets[i + 1]; j++) {
+            bool fresh;
+            size_t at;
+            if (exec_key_serialize(&el, 1, (size_t)j, true, &key) < 0 ||
+                bk_hmap_insert(seen, key.data, key.len, &at, &fresh) != BK_OK) {
+                rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in array_distinct");
+                break;
+            }
+            if (fresh) idx[k++] = (uint32_t)j;
+        }
+    }
+    bk_hmap_free(seen);
+    bk_buf_destroy(&key);
+    if (rc != BK_OK) return rc;
+    v->offsets[n] = (int64_t)k;
+    v->children[0] = bk_vector_take(call->a, el, idx, k);
+    if (!v->children[0]) return oom(call, err);
+    if (arr->validity && !(v->validity = bk_arena_memdup(call->a, arr->validity, (n + 7) / 8)))
+        return oom(call, err);
+    *out = v;
+    return BK_OK;
+}
+
+static EXEC_BIND(bind_array_join) {
+    BK_TRY(need_array("array_join", args[0], err));
+    const bk_type *et = args[0]->children[0];
+    if (et->kind != BK_TYPE_STRING && et->kind != BK_TYPE_VOID)
+        return exec_fnlib_mismatch(err, "array_join", 0, "\"ARRAY<STRING>\"", args[0]);
+    if (et->kind == BK_TYPE_VOID && !(cast_to[0] = bk_type_make_array(a, T(BK_TYPE_STRING))))
+        return bk_arena_oom(a, err);
+    BK_TRY(exec_fnlib_expect_all("array_join", args, 1, n_args, T(BK_TYPE_STRING), cast_to, err));
+    *result = T(BK_TYPE_STRING);
+    return BK_OK;
+}
+
+/* array_join(a, sep[, null_rep]): NULL elements skipped, or replaced by null_rep. */
+static EXEC_KERNEL(kernel_array_join) {
+    const bk_vector *arr = args[0], *el = arr->children[0];
+    const bk_vector *rep = call->expr->n_args == 3 ? args[2] : NULL;
+    BK_TRY(exec_fn_result(call, T(BK_TYPE_STRING), args, 2, n, out, err));
+    bk_buf b;
+    bk_buf_init(&b);
+    exec_strbuf sb;
+    exec_strbuf_init(&sb, call->a);
+    bk_status rc = BK_OK;
+    for (size_t i = 0; i < n && rc == BK_OK; i++) {
+        if (!row_valid(*out, i)) continue;
+        bk_str sep = ((const bk_str *)args[1]->data)[i];
+        bool use_rep = rep && row_valid(rep, i), first = true;
+        bk_buf_clear(&b);
+        for (int64_t j = arr->offsets[i]; j < arr->offsets[i + 1] && rc == BK_OK; j++) {
+            bool valid = row_valid(el, (size_t)j);
+            if (!valid && !use_rep) continue;
+            bk_str s = valid ? ((const bk_str *)el->data)[j] : ((const bk_str *)rep->data)[i];
+            if ((!first && bk_buf_append(&b, sep.ptr, sep.len) != BK_OK) ||
+                bk_buf_append(&b, s.ptr, s.len) != BK_OK)
+                rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in array_join");
+            first = false;
+        }
+        if (rc == BK_OK && !exec_strbuf_copy(&sb, b.len ? (const char *)b.data : "", b.len,
+                                             &((bk_str *)(*out)->data)[i]))
+            rc = oom(call, err);
+    }
+    bk_buf_destroy(&b);
+    return rc;
+}
+
+static EXEC_BIND(bind_flatten) {
+    (void)n_args;
+    (void)cast_to;
+    (void)a;
+    if (args[0]->kind != BK_TYPE_ARRAY || args[0]->children[0]->kind != BK_TYPE_ARRAY)
+        return exec_fnlib_mismatch(err, "flatten", 0, "\"ARRAY<ARRAY>\"", args[0]);
+    *result = args[0]->children[0];
+    return BK_OK;
+}
+
+/* flatten: the inner arrays concatenated; NULL when the array or an inner one is NULL. */
+static EXEC_KERNEL(kernel_flatten) {
+    const bk_vector *arr = args[0], *inner = arr->children[0], *el = inner->children[0];
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int64_t j = arr->offsets[i]; row_valid(arr, i) && j < arr->offsets[i + 1]; j++)
+            total += (size_t)(inner->offsets[j + 1] - inner->offsets[j]);
+    uint32_t *idx = bk_arena_array(call->a, total ? total : 1, sizeof *idx);
+    bk_vector *v = bk_vector_make(call->a, call->expr->type, n);
+    if (!idx || !v) return oom(call, err);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        v->offsets[i] = (int64_t)k;
+        bool null = !row_valid(arr, i);
+        for (int64_t j = arr->offsets[i]; !null && j < arr->offsets[i + 1]; j++)
+            null = !row_valid(inner, (size_t)j);
+        if (null) {
+            BK_TRY(exec_fn_set_null(call->a, v, i, err));
+            continue;
+        }
+        for (int64_t j = arr->offsets[i]; j < arr->offsets[i + 1]; j++)
+            for (int64_t e = inner->offsets[j]; e < inner->offsets[j + 1]; e++)
+                idx[k++] = (uint32_t)e;
+    }
+    v->offsets[n] = (int64_t)k;
+    v->children[0] = bk_vector_take(call->a, el, idx, k);
+    if (!v->children[0]) return oom(call, err);
+    *out = v;
+    return BK_OK;
+}
+
 static bk_status bind_map_part(const char *fn, int part, bk_arena *a, const bk_type *const *args,
                                const bk_type **result, bk_error *err) {
     if (args[0]->kind != BK_TYPE_MAP) return exec_fnlib_mismatch(err, fn, 0, "\"MAP\"", args[0]);
@@ -593,5 +771,10 @@ const exec_fn_def exec_fn_nested_defs[] = {
     {"map_keys", 1, 1, bind_map_keys, kernel_map_keys, NULL},
     {"map_values", 1, 1, bind_map_values, kernel_map_values, NULL},
     {"map_contains_key", 2, 2, bind_map_contains_key, kernel_map_contains_key, NULL},
+    {"array_max", 1, 1, bind_array_max, kernel_array_max, NULL},
+    {"array_min", 1, 1, bind_array_max, kernel_array_min, NULL},
+    {"array_distinct", 1, 1, bind_array_same, kernel_array_distinct, NULL},
+    {"array_join", 2, 3, bind_array_join, kernel_array_join, NULL},
+    {"flatten", 1, 1, bind_flatten, kernel_flatten, NULL},
 };
 const size_t exec_fn_nested_n = BK_ARRAY_LEN(exec_fn_nested_defs);
