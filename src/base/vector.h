@@ -111,7 +111,8 @@ bool bk_vector_own_strings(bk_arena *a, bk_vector *v);
 /*
  * Compare row i of scalar vector a with row j of b (same type; both rows valid):
  * negative, 0 or positive, in Spark's order (NaN is the largest number; strings
- * bytewise).  Nested types compare equal (0).
+ * bytewise; arrays element-wise then by length, structs field by field, NULL
+ * elements first).  Maps compare equal (0).
  */
 int bk_vector_compare(const bk_vector *a, size_t i, const bk_vector *b, size_t j);
 

@@ -88,6 +88,20 @@ void exec_agg_stats_merge(agg_slot *into, const agg_slot *from);
 /* The statistic of kind k from a slot into *out; false when it is NULL (n too small). */
 bool exec_agg_stats_result(exec_agg_kind k, const agg_slot *s, double *out);
 
+/*
+ * SKEWNESS, KURTOSIS (one column) and COVAR_POP, COVAR_SAMP, CORR (column and
+ * column2): a moments record in the store's arena (slot.v.p), merged with the
+ * pairwise update formulas.
+ */
+bool exec_agg_is_moments(exec_agg_kind k);
+bool exec_agg_is_bivariate(exec_agg_kind k);
+bk_status exec_agg_moments_consume(agg_ext_store *st, const exec_agg *agg, agg_slot *slots,
+                                   const uint32_t *gid, size_t n, const bk_vector *v,
+                                   const bk_vector *v2, bk_error *err);
+bk_status exec_agg_moments_merge(agg_ext_store *st, agg_slot *into, const agg_slot *from,
+                                 bk_error *err);
+bool exec_agg_moments_result(exec_agg_kind k, const agg_slot *s, double *out);
+
 /* ---- agg_log.c ---- */
 bool exec_agg_is_log(exec_agg_kind k);
 bk_status exec_agg_log_consume(agg_ext_store *st, const exec_agg *agg, agg_slot *slots,

@@ -15,6 +15,9 @@
  *   percentile(x, p)    exact, with linear interpolation between the values at
  *                       ranks floor and ceil of (n - 1) p (0-based): DOUBLE;
  *                       with an array of p an ARRAY<DOUBLE>; NULL without values
+ *   percentile_cont(p) WITHIN GROUP (ORDER BY x [DESC])  percentile(x, p | 1 - p)
+ *   percentile_disc(p) WITHIN GROUP (ORDER BY x [DESC])  the value of rank ceil(p n)
+ *                       (at least 1) in that order, as a DOUBLE (Spark 3.4+)
  *   percentile_approx(x, p[, accuracy])  the value of 1-based rank ceil(p n)
  *                       (at least 1) among the sorted values, in x's type: this
  *                       is the answer of Spark's quantile summary when it holds
@@ -33,7 +36,7 @@
 
 bool exec_agg_is_log(exec_agg_kind k) {
     return k == EXEC_AGG_COLLECT_LIST || k == EXEC_AGG_PERCENTILE ||
-           k == EXEC_AGG_PERCENTILE_APPROX;
+           k == EXEC_AGG_PERCENTILE_APPROX || k == EXEC_AGG_PERCENTILE_DISC;
 }
 
 static bk_status put_entry(bk_buf *log, uint32_t g, uint64_t order, const void *v, uint32_t len,
@@ -96,6 +99,13 @@ static int by_group_order(const void *x, const void *y) {
     const entry *a = x, *b = y;
     if (a->group != b->group) return a->group < b->group ? -1 : 1;
     return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static int by_group_value_desc(const void *x, const void *y) {
+    const entry *a = x, *b = y;
+    if (a->group != b->group) return a->group < b->group ? -1 : 1;
+    if (isnan(a->d) || isnan(b->d)) return isnan(b->d) - isnan(a->d);
+    return a->d > b->d ? -1 : a->d < b->d;
 }
 
 static int by_group_value(const void *x, const void *y) {
@@ -175,7 +185,9 @@ bk_status exec_agg_log_result(exec_ctx *ctx, const exec_agg *agg, const bk_type 
         p += ENTRY_HEAD + es[k].len;
     }
     qsort(es, n_entries, sizeof *es,
-          agg->kind == EXEC_AGG_COLLECT_LIST ? by_group_order : by_group_value);
+          agg->kind == EXEC_AGG_COLLECT_LIST ? by_group_order
+          : agg->descending                  ? by_group_value_desc
+                                             : by_group_value);
     for (size_t i = 0; i < n_entries; i++) starts[es[i].group + 1]++;
     for (size_t g = 0; g < n_groups; g++) starts[g + 1] += starts[g];
     bk_status rc = BK_OK;
@@ -199,7 +211,7 @@ bk_status exec_agg_log_result(exec_ctx *ctx, const exec_agg *agg, const bk_type 
         goto done;
     }
     /* percentiles: one value per group, or an array of n_params */
-    bool approx = agg->kind == EXEC_AGG_PERCENTILE_APPROX;
+    bool approx = agg->kind == EXEC_AGG_PERCENTILE_APPROX || agg->kind == EXEC_AGG_PERCENTILE_DISC;
     bk_vector *dst = v;
     if (agg->params_array) {
         bk_vector *elems = bk_vector_make(a, agg->type->children[0], n_groups * agg->n_params);

@@ -176,7 +176,14 @@ typedef enum exec_node_kind {
     EXEC_NODE_UNION,     /* UNION ALL of children */
     EXEC_NODE_EXPAND,    /* each child row becomes several rows (grouping sets, unpivot) */
     EXEC_NODE_WINDOW,    /* child columns, then one column per window function */
+    EXEC_NODE_GENERATE,  /* child columns ++ the rows a generator makes of them (op_generate.c) */
 } exec_node_kind;
+
+/* Generators (explode & co.): what one input value becomes. */
+typedef enum exec_gen_kind {
+    EXEC_GEN_EXPLODE, /* ARRAY: one row per element (col); MAP: one per entry (key, value) */
+    EXEC_GEN_INLINE,  /* ARRAY<STRUCT>: one row per element, one column per field */
+} exec_gen_kind;
 
 typedef struct exec_sort_key {
     uint32_t column;
@@ -205,6 +212,12 @@ typedef enum exec_agg_kind {
     EXEC_AGG_PERCENTILE,   /* exact, interpolated: DOUBLE or ARRAY<DOUBLE> (params) */
     EXEC_AGG_PERCENTILE_APPROX, /* the value of rank ceil(p * n): the input type (or ARRAY) */
     EXEC_AGG_APPROX_COUNT_DISTINCT, /* HyperLogLog++ sketch, BIGINT */
+    EXEC_AGG_PERCENTILE_DISC,       /* percentile_disc: the value of rank ceil(p * n), DOUBLE */
+    EXEC_AGG_SKEWNESS,              /* third / fourth central moments: DOUBLE */
+    EXEC_AGG_KURTOSIS,
+    EXEC_AGG_COVAR_POP,             /* over (column, column2), rows with both non-NULL: DOUBLE */
+    EXEC_AGG_COVAR_SAMP,
+    EXEC_AGG_CORR,
 } exec_agg_kind;
 
 typedef struct exec_agg {
@@ -220,11 +233,13 @@ typedef struct exec_agg {
     uint32_t n_params;
     bool params_array;     /* the percentages were an array: the result is an ARRAY */
     double rsd;            /* APPROX_COUNT_DISTINCT: relative standard deviation */
+    bool descending;       /* PERCENTILE_DISC: WITHIN GROUP (ORDER BY x DESC) */
 } exec_agg;
 
 /* The name EXPLAIN prints for an aggregate kind ("var_samp", ...); agg_ext.c. */
 const char *exec_agg_name(exec_agg_kind k);
-/* Whether the aggregate reads column2 as well (MAX_BY, MIN_BY, a filtered FIRST / LAST). */
+/* Whether the aggregate reads column2 as well (MAX_BY, MIN_BY, COVAR_*, CORR, a filtered
+ * FIRST / LAST). */
 bool exec_agg_uses_column2(const exec_agg *agg);
 
 typedef enum exec_join_kind {
@@ -368,6 +383,12 @@ struct exec_node {
             const exec_win_fn *fns; /* one output column each, after the child's */
             uint32_t n_fns;
         } window;
+        struct {
+            exec_expr *arg;     /* over the child's columns: ARRAY or MAP */
+            exec_gen_kind kind;
+            bool with_pos;      /* posexplode: an INT column `pos` first */
+            bool outer;         /* a NULL or empty value gives one row of NULLs */
+        } generate;
     } u;
     /* EXPLAIN ANALYZE */
     _Atomic uint64_t rows_out;

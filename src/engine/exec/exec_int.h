@@ -73,6 +73,9 @@ bk_status exec_join_build_rows(exec_stream *op, bk_arena *a, exec_chunk *out, bk
 /* op_expand.c: EXEC_NODE_EXPAND as a streaming operator. */
 bk_status exec_expand_stream(exec_ctx *ctx, exec_node *node, exec_stream *op, bk_error *err);
 
+/* GENERATE (op_generate.c): explode & co. as a streaming operator. */
+bk_status exec_generate_stream(exec_ctx *ctx, exec_node *node, exec_stream *op, bk_error *err);
+
 /* Materialize `node`'s output (running whatever pipelines it needs). */
 bk_status exec_materialize(exec_ctx *ctx, exec_node *node, exec_table **out, bk_error *err);
 
@@ -127,9 +130,14 @@ bk_status exec_groups_keys(bk_arena *a, const exec_groups *g, size_t first, size
 
 /* ---- join keys (key_hash.c): hashed and compared a column at a time ---- */
 
-/* UNSUPPORTED_FEATURE naming `what` ("GROUP BY keys") when a key type is nested. */
-bk_status exec_keys_check(const bk_type *const *types, uint32_t n, const char *what,
-                          bk_error *err);
+/*
+ * Nested keys (ARRAY, MAP, STRUCT) as BINARY: each nested column of cols[0..n)
+ * is replaced by a BINARY vector (in `a`) of its values serialized as keys.c
+ * does, equal values giving equal bytes; NULL stays NULL.  Other columns stay.
+ */
+bk_status exec_keys_flatten(bk_arena *a, bk_vector **cols, uint32_t n, bk_error *err);
+/* The inverse for one column: *col (BINARY from exec_keys_flatten) decoded as `type`. */
+bk_status exec_keys_unflatten(bk_arena *a, const bk_type *type, bk_vector **col, bk_error *err);
 /*
  * Hash rows [0, n) of key columns cols[0..n_keys) into hash[0..n).  Equal keys
  * hash alike (doubles normalized, NULL a fixed value).  has_null (may be NULL)

@@ -16,6 +16,12 @@
  *                            not found and a holds a NULL; else false
  *   sort_array(a[, asc])     NULLs first ascending, last descending
  *   map_keys, map_values     ARRAY of the keys / values
+ *   array_max / array_min    the largest / smallest non-NULL element (Spark's order)
+ *   array_distinct           first occurrences, in order (NULL kept once)
+ *   array_join(a, sep[, r])  STRING; NULL elements skipped, or replaced by r
+ *   flatten(a)               inner arrays concatenated; NULL if any inner one is NULL
+ *   map_contains_key(m, k)   BOOLEAN; k and the keys meet in their wider type (no
+ *                            string promotion: MAP_FUNCTION_DIFF_TYPES)
  *
  * And for the binder (fn_nested.h): the subscripts a[i] (0-based;
  * INVALID_ARRAY_INDEX in ANSI mode, else NULL) and m[k], struct construction
@@ -30,6 +36,8 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/hash.h"
+#include "engine/exec/exec_int.h"
 #include "engine/exec/fn_library_int.h"
 #include "engine/exec/fn_nested.h"
 
@@ -64,6 +72,38 @@ static bk_vector *take_or_null(bk_arena *a, const bk_vector *src, uint32_t *idx,
 }
 
 static bk_status oom(const exec_call *call, bk_error *err) { return bk_arena_oom(call->a, err); }
+
+/*
+ * Row i of a equals row j of b (same type; both rows valid).  Scalars compare
+ * as bk_vector_compare does; ARRAY, MAP and STRUCT values element by element
+ * (NULL elements equal NULL elements), which bk_vector_compare does not do.
+ */
+static bool values_equal(const bk_vector *a, size_t i, const bk_vector *b, size_t j) {
+    switch (a->type->kind) {
+    case BK_TYPE_ARRAY:
+    case BK_TYPE_MAP: {
+        int64_t la = a->offsets[i + 1] - a->offsets[i], lb = b->offsets[j + 1] - b->offsets[j];
+        if (la != lb) return false;
+        for (uint32_t c = 0; c < a->type->n_children; c++)
+            for (int64_t k = 0; k < la; k++) {
+                size_t x = (size_t)(a->offsets[i] + k), y = (size_t)(b->offsets[j] + k);
+                bool vx = row_valid(a->children[c], x), vy = row_valid(b->children[c], y);
+                if (vx != vy || (vx && !values_equal(a->children[c], x, b->children[c], y)))
+                    return false;
+            }
+        return true;
+    }
+    case BK_TYPE_STRUCT:
+        for (uint32_t c = 0; c < a->type->n_children; c++) {
+            bool vx = row_valid(a->children[c], i), vy = row_valid(b->children[c], j);
+            if (vx != vy || (vx && !values_equal(a->children[c], i, b->children[c], j)))
+                return false;
+        }
+        return true;
+    default:
+        return bk_vector_compare(a, i, b, j) == 0;
+    }
+}
 
 /* ---- array(...) and map(...) ---- */
 
@@ -165,7 +205,7 @@ static EXEC_KERNEL(kernel_map) {
     for (size_t i = 0; i < n; i++)
         for (uint32_t x = 0; x < m; x++)
             for (uint32_t y = x + 1; y < m; y++)
-                if (bk_vector_compare(keys, i * m + x, keys, i * m + y) == 0)
+                if (values_equal(keys, i * m + x, keys, i * m + y))
                     return duplicate_key(keys, i * m + y, err);
     for (size_t i = 0; i <= n; i++) v->offsets[i] = (int64_t)(i * m);
     *out = v;
@@ -226,7 +266,7 @@ static bk_status map_at(const exec_call *call, const bk_vector *map, const bk_ve
         idx[i] = UINT32_MAX;
         if (!row_valid(map, i) || !row_valid(key, i)) continue;
         for (int64_t j = map->offsets[i]; j < map->offsets[i + 1]; j++)
-            if (bk_vector_compare(keys, (size_t)j, key, i) == 0) {
+            if (values_equal(keys, (size_t)j, key, i)) {
                 idx[i] = (uint32_t)j;
                 break;
             }
@@ -370,7 +410,7 @@ static EXEC_KERNEL(kernel_array_contains) {
             if (!row_valid(elems, (size_t)j))
                 saw_null = true;
             else
-                found = bk_vector_compare(elems, (size_t)j, x, i) == 0;
+                found = values_equal(elems, (size_t)j, x, i);
         }
         r[i] = found;
         if (!found && saw_null) BK_TRY(exec_fn_set_null(call->a, *out, i, err));
@@ -381,8 +421,9 @@ static EXEC_KERNEL(kernel_array_contains) {
 static EXEC_BIND(bind_sort_array) {
     const bk_type *c = args[0];
     if (c->kind != BK_TYPE_ARRAY) return exec_fnlib_mismatch(err, "sort_array", 0, "\"ARRAY\"", c);
-    if (n_args == 2)
-        BK_TRY(exec_fnlib_expect("sort_array", args, 1, T(BK_TYPE_BOOLEAN), cast_to, err));
+    if (n_args == 2 && args[1]->kind != BK_TYPE_BOOLEAN && args[1]->kind != BK_TYPE_VOID)
+        return exec_fnlib_mismatch(err, "sort_array", 1, "\"BOOLEAN\"", args[1]);
+    if (n_args == 2) cast_to[1] = T(BK_TYPE_BOOLEAN);
     (void)a;
     *result = c;
     return BK_OK;
@@ -393,7 +434,7 @@ typedef struct sort_ctx {
     bool asc;
 } sort_ctx;
 
-/* Stable insertion-merge: arrays are short; a simple stable sort keeps ties in order. */
+/* The order sort_array uses (NULL smallest); merge_sort is stable, so ties keep their order. */
 static int cmp_elems(const sort_ctx *sc, uint32_t x, uint32_t y) {
     bool vx = row_valid(sc->elems, x), vy = row_valid(sc->elems, y);
     int c;
@@ -427,8 +468,8 @@ static EXEC_KERNEL(kernel_sort_array) {
     for (size_t j = 0; j < total; j++) idx[j] = (uint32_t)j;
     for (size_t i = 0; i < n; i++) {
         size_t lo = (size_t)arr->offsets[i], len = (size_t)(arr->offsets[i + 1] - arr->offsets[i]);
-        bool ascending = !asc || !row_valid(asc, i) || ((const uint8_t *)asc->data)[i];
-        sort_ctx sc = {arr->children[0], ascending};
+        bool up = !asc || ((const uint8_t *)asc->data)[i]; /* a NULL asc: a NULL row, below */
+        sort_ctx sc = {arr->children[0], up};
         merge_sort(&sc, idx + lo, tmp, len);
     }
     v->children[0] = bk_vector_take(call->a, arr->children[0], idx, total);
@@ -438,6 +479,221 @@ static EXEC_KERNEL(kernel_sort_array) {
         v->validity = bk_arena_memdup(call->a, arr->validity, (n + 7) / 8);
         if (!v->validity) return oom(call, err);
     }
+    for (size_t i = 0; asc && i < n; i++)
+        if (!row_valid(asc, i)) BK_TRY(exec_fn_set_null(call->a, v, i, err)); /* NULL asc */
+    *out = v;
+    return BK_OK;
+}
+
+static bool is_string_type(const bk_type *t) { return t->kind == BK_TYPE_STRING; }
+
+/* map_contains_key(m, k): k and the keys meet in their wider type, without string promotion. */
+static EXEC_BIND(bind_map_contains_key) {
+    (void)n_args;
+    const bk_type *m = args[0], *k = args[1];
+    if (m->kind != BK_TYPE_MAP)
+        return exec_fnlib_mismatch(err, "map_contains_key", 0, "\"MAP\"", m);
+    const bk_type *kt = m->children[0];
+    const bk_type *common = is_string_type(kt) != is_string_type(k) && k->kind != BK_TYPE_VOID
+                                ? NULL
+                                : exec_fnlib_common_type(a, (const bk_type *[]){kt, k}, 0, 2);
+    if (!common) {
+        char mt[128], ktn[128];
+        bk_type_format(m, mt, sizeof mt);
+        bk_type_format(k, ktn, sizeof ktn);
+        return bk_error_set(err, BK_DATATYPE_MISMATCH,
+                            "[DATATYPE_MISMATCH.MAP_FUNCTION_DIFF_TYPES] Cannot resolve "
+                            "\"map_contains_key(...)\" due to data type mismatch: Input to "
+                            "`map_contains_key` should have been \"MAP\" followed by a value with "
+                            "same key type, but it's [\"%s\", \"%s\"].",
+                            mt, ktn);
+    }
+    cast_to[0] = bk_type_equal(common, kt) ? NULL : bk_type_make_map(a, common, m->children[1]);
+    cast_to[1] = common;
+    *result = T(BK_TYPE_BOOLEAN);
+    return BK_OK;
+}
+
+static EXEC_KERNEL(kernel_map_contains_key) {
+    const bk_vector *m = args[0], *key = args[1], *keys = m->children[0];
+    BK_TRY(exec_fn_result(call, T(BK_TYPE_BOOLEAN), args, 2, n, out, err));
+    uint8_t *r = (*out)->data;
+    for (size_t i = 0; i < n; i++) {
+        if (!row_valid(m, i) || !row_valid(key, i)) continue;
+        for (int64_t j = m->offsets[i]; j < m->offsets[i + 1] && !r[i]; j++)
+            r[i] = values_equal(keys, (size_t)j, key, i);
+    }
+    return BK_OK;
+}
+
+/* ---- array_max / array_min, array_distinct, array_join, flatten ---- */
+
+static bk_status need_array(const char *fn, const bk_type *t, bk_error *err) {
+    if (t->kind == BK_TYPE_ARRAY) return BK_OK;
+    return exec_fnlib_mismatch(err, fn, 0, "\"ARRAY\"", t);
+}
+
+static EXEC_BIND(bind_array_max) {
+    (void)n_args;
+    (void)cast_to;
+    (void)a;
+    BK_TRY(need_array("array_max", args[0], err));
+    if (args[0]->children[0]->kind == BK_TYPE_MAP)
+        return exec_fnlib_mismatch(err, "array_max", 0, "\"ARRAY\" of orderable values", args[0]);
+    *result = args[0]->children[0];
+    return BK_OK;
+}
+
+/* array_max (sign 1) / array_min (-1): NULL elements skipped; NULL when none is left. */
+static bk_status extreme(const exec_call *call, int sign, bk_vector *const *args, size_t n,
+                         bk_vector **out, bk_error *err) {
+    const bk_vector *arr = args[0], *el = arr->children[0];
+    uint32_t *idx = bk_arena_array(call->a, n ? n : 1, sizeof *idx);
+    if (!idx) return oom(call, err);
+    for (size_t i = 0; i < n; i++) {
+        idx[i] = UINT32_MAX;
+        if (!row_valid(arr, i)) continue;
+        for (int64_t j = arr->offsets[i]; j < arr->offsets[i + 1]; j++) {
+            if (!row_valid(el, (size_t)j)) continue;
+            if (idx[i] == UINT32_MAX || sign * bk_vector_compare(el, (size_t)j, el, idx[i]) > 0)
+                idx[i] = (uint32_t)j;
+        }
+    }
+    *out = take_or_null(call->a, el, idx, n);
+    return *out ? BK_OK : oom(call, err);
+}
+static EXEC_KERNEL(kernel_array_max) { return extreme(call, 1, args, n, out, err); }
+static EXEC_KERNEL(kernel_array_min) { return extreme(call, -1, args, n, out, err); }
+
+static EXEC_BIND(bind_array_same) {
+    (void)n_args;
+    (void)cast_to;
+    (void)a;
+    BK_TRY(need_array("array_distinct", args[0], err));
+    *result = args[0];
+    return BK_OK;
+}
+
+/* array_distinct: first occurrences in order (one NULL kept), through a hash of keys. */
+static EXEC_KERNEL(kernel_array_distinct) {
+    const bk_vector *arr = args[0];
+    bk_vector *el = arr->children[0];
+    size_t total = (size_t)arr->offsets[n];
+    uint32_t *idx = bk_arena_array(call->a, total ? total : 1, sizeof *idx);
+    bk_vector *v = bk_vector_make(call->a, arr->type, n);
+    bk_hmap *seen = bk_hmap_new(true);
+    bk_buf key;
+    bk_buf_init(&key);
+    bk_status rc = (!idx || !v || !seen) ? oom(call, err) : BK_OK;
+    size_t k = 0;
+    for (size_t i = 0; i < n && rc == BK_OK; i++) {
+        v->offsets[i] = (int64_t)k;
+        if (!row_valid(arr, i)) continue;
+        bk_hmap_clear(seen);
+        for (int64_t j = arr->offsets[i]; j < arr->offsets[i + 1]; j++) {
+            bool fresh;
+            size_t at;
+            if (exec_key_serialize(&el, 1, (size_t)j, true, &key) < 0 ||
+                bk_hmap_insert(seen, key.data, key.len, &at, &fresh) != BK_OK) {
+                rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in array_distinct");
+                break;
+            }
+            if (fresh) idx[k++] = (uint32_t)j;
+        }
+    }
+    bk_hmap_free(seen);
+    bk_buf_destroy(&key);
+    if (rc != BK_OK) return rc;
+    v->offsets[n] = (int64_t)k;
+    v->children[0] = bk_vector_take(call->a, el, idx, k);
+    if (!v->children[0]) return oom(call, err);
+    if (arr->validity && !(v->validity = bk_arena_memdup(call->a, arr->validity, (n + 7) / 8)))
+        return oom(call, err);
+    *out = v;
+    return BK_OK;
+}
+
+static EXEC_BIND(bind_array_join) {
+    BK_TRY(need_array("array_join", args[0], err));
+    const bk_type *et = args[0]->children[0];
+    if (et->kind != BK_TYPE_STRING && et->kind != BK_TYPE_VOID)
+        return exec_fnlib_mismatch(err, "array_join", 0, "\"ARRAY<STRING>\"", args[0]);
+    if (et->kind == BK_TYPE_VOID && !(cast_to[0] = bk_type_make_array(a, T(BK_TYPE_STRING))))
+        return bk_arena_oom(a, err);
+    BK_TRY(exec_fnlib_expect_all("array_join", args, 1, n_args, T(BK_TYPE_STRING), cast_to, err));
+    *result = T(BK_TYPE_STRING);
+    return BK_OK;
+}
+
+/* array_join(a, sep[, null_rep]): NULL elements skipped, or replaced by null_rep. */
+static EXEC_KERNEL(kernel_array_join) {
+    const bk_vector *arr = args[0], *el = arr->children[0];
+    const bk_vector *rep = call->expr->n_args == 3 ? args[2] : NULL;
+    BK_TRY(exec_fn_result(call, T(BK_TYPE_STRING), args, 2, n, out, err));
+    bk_buf b;
+    bk_buf_init(&b);
+    exec_strbuf sb;
+    exec_strbuf_init(&sb, call->a);
+    bk_status rc = BK_OK;
+    for (size_t i = 0; i < n && rc == BK_OK; i++) {
+        if (!row_valid(*out, i)) continue;
+        bk_str sep = ((const bk_str *)args[1]->data)[i];
+        bool use_rep = rep && row_valid(rep, i), first = true;
+        bk_buf_clear(&b);
+        for (int64_t j = arr->offsets[i]; j < arr->offsets[i + 1] && rc == BK_OK; j++) {
+            bool valid = row_valid(el, (size_t)j);
+            if (!valid && !use_rep) continue;
+            bk_str s = valid ? ((const bk_str *)el->data)[j] : ((const bk_str *)rep->data)[i];
+            if ((!first && bk_buf_append(&b, sep.ptr, sep.len) != BK_OK) ||
+                bk_buf_append(&b, s.ptr, s.len) != BK_OK)
+                rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in array_join");
+            first = false;
+        }
+        if (rc == BK_OK && !exec_strbuf_copy(&sb, b.len ? (const char *)b.data : "", b.len,
+                                             &((bk_str *)(*out)->data)[i]))
+            rc = oom(call, err);
+    }
+    bk_buf_destroy(&b);
+    return rc;
+}
+
+static EXEC_BIND(bind_flatten) {
+    (void)n_args;
+    (void)cast_to;
+    (void)a;
+    if (args[0]->kind != BK_TYPE_ARRAY || args[0]->children[0]->kind != BK_TYPE_ARRAY)
+        return exec_fnlib_mismatch(err, "flatten", 0, "\"ARRAY<ARRAY>\"", args[0]);
+    *result = args[0]->children[0];
+    return BK_OK;
+}
+
+/* flatten: the inner arrays concatenated; NULL when the array or an inner one is NULL. */
+static EXEC_KERNEL(kernel_flatten) {
+    const bk_vector *arr = args[0], *inner = arr->children[0], *el = inner->children[0];
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int64_t j = arr->offsets[i]; row_valid(arr, i) && j < arr->offsets[i + 1]; j++)
+            total += (size_t)(inner->offsets[j + 1] - inner->offsets[j]);
+    uint32_t *idx = bk_arena_array(call->a, total ? total : 1, sizeof *idx);
+    bk_vector *v = bk_vector_make(call->a, call->expr->type, n);
+    if (!idx || !v) return oom(call, err);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        v->offsets[i] = (int64_t)k;
+        bool null = !row_valid(arr, i);
+        for (int64_t j = arr->offsets[i]; !null && j < arr->offsets[i + 1]; j++)
+            null = !row_valid(inner, (size_t)j);
+        if (null) {
+            BK_TRY(exec_fn_set_null(call->a, v, i, err));
+            continue;
+        }
+        for (int64_t j = arr->offsets[i]; j < arr->offsets[i + 1]; j++)
+            for (int64_t e = inner->offsets[j]; e < inner->offsets[j + 1]; e++)
+                idx[k++] = (uint32_t)e;
+    }
+    v->offsets[n] = (int64_t)k;
+    v->children[0] = bk_vector_take(call->a, el, idx, k);
+    if (!v->children[0]) return oom(call, err);
     *out = v;
     return BK_OK;
 }
@@ -514,5 +770,11 @@ const exec_fn_def exec_fn_nested_defs[] = {
     {"sort_array", 1, 2, bind_sort_array, kernel_sort_array, NULL},
     {"map_keys", 1, 1, bind_map_keys, kernel_map_keys, NULL},
     {"map_values", 1, 1, bind_map_values, kernel_map_values, NULL},
+    {"map_contains_key", 2, 2, bind_map_contains_key, kernel_map_contains_key, NULL},
+    {"array_max", 1, 1, bind_array_max, kernel_array_max, NULL},
+    {"array_min", 1, 1, bind_array_max, kernel_array_min, NULL},
+    {"array_distinct", 1, 1, bind_array_same, kernel_array_distinct, NULL},
+    {"array_join", 2, 3, bind_array_join, kernel_array_join, NULL},
+    {"flatten", 1, 1, bind_flatten, kernel_flatten, NULL},
 };
 const size_t exec_fn_nested_n = BK_ARRAY_LEN(exec_fn_nested_defs);

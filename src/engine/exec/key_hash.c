@@ -22,17 +22,51 @@
 
 #define BLOCK 2048
 
-bk_status exec_keys_check(const bk_type *const *types, uint32_t n, const char *what,
-                          bk_error *err) {
-    for (uint32_t k = 0; k < n; k++) {
-        if (!bk_type_is_nested(types[k])) continue;
-        char name[128];
-        bk_type_format(types[k], name, sizeof name);
-        return bk_error_set(err, BK_UNSUPPORTED_FEATURE,
-                            "The feature is not supported: %s of type %s in this version.", what,
-                            name);
+bk_status exec_keys_flatten(bk_arena *a, bk_vector **cols, uint32_t n, bk_error *err) {
+    bk_buf buf;
+    bk_buf_init(&buf);
+    bk_status rc = BK_OK;
+    for (uint32_t k = 0; k < n && rc == BK_OK; k++) {
+        bk_vector *v = cols[k];
+        if (!bk_type_is_nested(v->type)) continue;
+        bk_vector *bytes = bk_vector_make(a, bk_type_scalar(BK_TYPE_BINARY), v->n);
+        if (!bytes) {
+            rc = bk_arena_oom(a, err);
+            break;
+        }
+        bk_str *out = bytes->data;
+        for (size_t r = 0; r < v->n; r++) {
+            if (!bk_vector_is_valid(v, r)) {
+                if (bk_vector_ensure_validity(a, bytes) != BK_OK) {
+                    rc = bk_arena_oom(a, err);
+                    break;
+                }
+                bk_validity_set(bytes->validity, r, false);
+                continue;
+            }
+            char *copy;
+            if (exec_key_serialize(&v, 1, r, true, &buf) < 0 ||
+                !(copy = bk_arena_memdup(a, buf.data, buf.len ? buf.len : 1))) {
+                rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory serializing a key");
+                break;
+            }
+            out[r] = (bk_str){copy, buf.len};
+        }
+        cols[k] = bytes;
     }
-    return BK_OK;
+    bk_buf_destroy(&buf);
+    return rc;
+}
+
+bk_status exec_keys_unflatten(bk_arena *a, const bk_type *type, bk_vector **col, bk_error *err) {
+    bk_vector *bytes = *col;
+    size_t n = bytes->n;
+    bk_str *keys = bk_arena_array(a, n ? n : 1, sizeof *keys);
+    if (!keys) return bk_arena_oom(a, err);
+    const bk_str *s = bytes->data;
+    for (size_t r = 0; r < n; r++)
+        keys[r] = bk_vector_is_valid(bytes, r) ? s[r] : (bk_str){"\0", 1}; /* the NULL flag */
+    return exec_key_decode(a, &type, 1, keys, n, col, err);
 }
 
 static uint64_t double_bits(double d) {

@@ -44,7 +44,8 @@ typedef struct agg_local {
 typedef struct agg_state {
     uint32_t n_keys, n_aggs, n_parts;
     const exec_agg *aggs;
-    const bk_type **key_types;
+    const bk_type **key_types;     /* as grouped: BINARY for nested keys */
+    const bk_type **out_key_types; /* as output */
     agg_local **locals; /* every worker's, after combine */
     uint32_t n_locals;
     agg_local *empty; /* a global aggregate's table when no worker saw a row */
@@ -571,6 +572,7 @@ static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const ex
     if (!gid || !hash || !keys) return bk_arena_oom(a, err);
     const uint32_t *key_cols = s->node->u.agg.keys;
     for (uint32_t k = 0; k < st->n_keys; k++) keys[k] = c->cols[key_cols[k]];
+    BK_TRY(exec_keys_flatten(a, keys, st->n_keys, err));
     exec_keys_hash(keys, st->n_keys, n, hash, NULL);
     if (st->n_parts == 1) {
         BK_TRY(exec_groups_insert(&l->parts[0].groups, keys, hash, NULL, n, gid, err));
@@ -804,8 +806,8 @@ static bk_status table_result(exec_sink *s, agg_table *t, exec_table *res, bk_er
     size_t n_groups = t->groups.count;
     uint32_t n_cols = st->n_keys + st->n_aggs;
     /* the agg_int.h kinds give all groups' results at once */
-    bk_vector **ext_results =
-        bk_arena_zalloc(a, (st->n_aggs ? st->n_aggs : 1) * sizeof *ext_results);
+    size_t n_ext = st->n_aggs ? st->n_aggs : 1;
+    bk_vector **ext_results = bk_arena_zalloc(a, n_ext * sizeof *ext_results);
     if (!ext_results) return bk_arena_oom(a, err);
     for (uint32_t k = 0; k < st->n_aggs; k++)
         if (exec_agg_is_ext(st->aggs[k].kind))
@@ -817,6 +819,9 @@ static bk_status table_result(exec_sink *s, agg_table *t, exec_table *res, bk_er
         c.cols = bk_arena_array(a, n_cols ? n_cols : 1, sizeof *c.cols);
         if (!c.cols) return bk_arena_oom(a, err);
         BK_TRY(exec_groups_keys(a, &t->groups, first, n, c.cols, err));
+        for (uint32_t k = 0; k < st->n_keys; k++)
+            if (st->out_key_types[k] != st->key_types[k])
+                BK_TRY(exec_keys_unflatten(a, st->out_key_types[k], &c.cols[k], err));
         for (uint32_t k = 0; k < st->n_aggs; k++) {
             if (ext_results[k]) {
                 c.cols[st->n_keys + k] = exec_vector_slice(a, ext_results[k], first, n);
@@ -879,8 +884,14 @@ bk_status exec_agg_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *
     if (!st->key_types) return bk_arena_oom(ctx->arena, err);
     for (uint32_t k = 0; k < st->n_keys; k++)
         st->key_types[k] = node->child->schema->children[node->u.agg.keys[k]];
-    BK_TRY(exec_keys_check(st->key_types, st->n_keys, "GROUP BY, DISTINCT and set-operation keys",
-                           err));
+    /* nested keys are grouped as their serialized bytes (exec_keys_flatten) */
+    st->out_key_types = st->key_types;
+    const bk_type **flat = bk_arena_array(ctx->arena, st->n_keys ? st->n_keys : 1, sizeof *flat);
+    if (!flat) return bk_arena_oom(ctx->arena, err);
+    for (uint32_t k = 0; k < st->n_keys; k++)
+        flat[k] = bk_type_is_nested(st->key_types[k]) ? bk_type_scalar(BK_TYPE_BINARY)
+                                                      : st->key_types[k];
+    st->key_types = flat;
     s->node = node;
     s->ctx = ctx;
     s->state = st;

@@ -62,10 +62,7 @@ static bk_status build_table(exec_ctx *ctx, exec_node *node, join_state *st, bk_
     st->key_cols = bk_arena_array(a, nk ? nk : 1, sizeof *st->key_cols);
     if (!st->key_cols) return bk_arena_oom(a, err);
     for (uint32_t k = 0; k < nk; k++) st->key_cols[k] = st->build_cols[node->u.join.build_keys[k]];
-    const bk_type **key_types = bk_arena_array(a, nk ? nk : 1, sizeof *key_types);
-    if (!key_types) return bk_arena_oom(a, err);
-    for (uint32_t k = 0; k < nk; k++) key_types[k] = st->key_cols[k]->type;
-    BK_TRY(exec_keys_check(key_types, nk, "join, INTERSECT and EXCEPT keys", err));
+    BK_TRY(exec_keys_flatten(a, st->key_cols, nk, err)); /* nested keys compare as bytes */
     size_t n_buckets = 16;
     while (n_buckets < 2 * n) n_buckets *= 2;
     st->mask = n_buckets - 1;
@@ -172,6 +169,7 @@ static bk_status probe_execute(exec_stream *op, exec_worker *w, const exec_chunk
     uint8_t *has_null = bk_arena_alloc(a, in->n ? in->n : 1);
     if (!keys || !hit || !hash || !has_null) return bk_arena_oom(a, err);
     for (uint32_t k = 0; k < nk; k++) keys[k] = in->cols[node->u.join.probe_keys[k]];
+    BK_TRY(exec_keys_flatten(a, keys, nk, err));
     pairs p = {0};
     if (st->n_build) {
         /* candidates: the build rows in each probe row's bucket with its hash */

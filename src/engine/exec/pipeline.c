@@ -411,6 +411,14 @@ static bk_status run_into(feed *f, exec_node *node, const chain *above, bk_error
         BK_TRY(chain_push_front(a, above, op, &ch, err));
         return run_into(f, node->child, &ch, err);
     }
+    case EXEC_NODE_GENERATE: {
+        exec_stream *op = bk_arena_zalloc(a, sizeof *op);
+        if (!op) return bk_arena_oom(a, err);
+        BK_TRY(exec_generate_stream(ctx, node, op, err));
+        chain ch;
+        BK_TRY(chain_push_front(a, above, op, &ch, err));
+        return run_into(f, node->child, &ch, err);
+    }
     case EXEC_NODE_JOIN: {
         exec_table *build;
         BK_TRY(exec_materialize(ctx, node->right, &build, err));

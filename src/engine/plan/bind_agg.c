@@ -11,6 +11,9 @@
  *   percentile(x, p | array(p...)), median(x)                           DOUBLE | ARRAY<DOUBLE>
  *   percentile_approx / approx_percentile(x, p | array[, accuracy])     x's type | ARRAY
  *   approx_count_distinct(x[, rsd])                                     BIGINT
+ *   count([DISTINCT] a, b, ...)  rows / distinct tuples with no NULL argument
+ *   skewness, kurtosis(x); covar_pop, covar_samp, corr(x, y)           DOUBLE
+ *   percentile_cont / percentile_disc(p) WITHIN GROUP (ORDER BY x [DESC])
  *
  * bind_agg_ext binds the call's arguments against the aggregate's input scope
  * and appends the columns the aggregate reads to the pre-projection (the
@@ -26,6 +29,7 @@
 #include <string.h>
 
 #include "base/str.h"
+#include "engine/exec/fn_nested.h"
 #include "engine/plan/binder_int.h"
 
 static const bk_type *T(bk_type_kind k) { return bk_type_scalar(k); }
@@ -42,6 +46,7 @@ static const char *const ext_names[] = {
     "last",        "last_value",  "max_by",            "min_by",
     "collect_list", "array_agg",  "collect_set",       "percentile",
     "median",      "percentile_approx", "approx_percentile", "approx_count_distinct",
+    "percentile_cont", "percentile_disc", "skewness", "kurtosis", "covar_pop", "covar_samp", "corr",
 };
 
 static const char *call_name(const sql_expr *call) {
@@ -50,6 +55,7 @@ static const char *call_name(const sql_expr *call) {
 
 bool bind_agg_is_ext(const sql_expr *call) {
     const char *name = call_name(call);
+    if (name_eq(name, "count") && call->n_args > 1 && !call->star_arg) return true;
     for (size_t i = 0; i < BK_ARRAY_LEN(ext_names); i++)
         if (name_eq(name, ext_names[i])) return true;
     return false;
@@ -161,6 +167,38 @@ static bk_status percentages(bind_env *env, const sql_expr *call, uint32_t i, ex
     return BK_OK;
 }
 
+static bool has_aggregate(const sql_expr *e) {
+    if (!e) return false;
+    if (bind_is_aggregate(e)) return true;
+    if (e->kind == SQL_E_SUBQUERY || e->kind == SQL_E_EXISTS || e->kind == SQL_E_IN_QUERY)
+        return false;
+    for (uint32_t i = 0; i < e->n_args; i++)
+        if (has_aggregate(e->args[i])) return true;
+    return has_aggregate(e->operand) || has_aggregate(e->else_);
+}
+
+bk_status bind_agg_filter(bind_env *env, const sql_expr *call, exec_expr **out, bk_error *err) {
+    binder *b = env->b;
+    const sql_expr *f = call->filter;
+    if (has_aggregate(f)) {
+        bk_error_set(err, BK_INVALID_AGGREGATE_FILTER,
+                     "[INVALID_AGGREGATE_FILTER.CONTAINS_AGGREGATE] The FILTER expression \"%s\" "
+                     "in an aggregate function is invalid. Expected a FILTER expression without "
+                     "an aggregation.",
+                     text_of(b, f));
+        return bind_error_at(b, f, err);
+    }
+    BK_TRY(bind_expr(env, f, out, err));
+    if ((*out)->type->kind == BK_TYPE_VOID)
+        return bind_cast(b, *out, T(BK_TYPE_BOOLEAN), f, out, err);
+    if ((*out)->type->kind == BK_TYPE_BOOLEAN) return BK_OK;
+    bk_error_set(err, BK_INVALID_AGGREGATE_FILTER,
+                 "[INVALID_AGGREGATE_FILTER.NOT_BOOLEAN] The FILTER expression \"%s\" in an "
+                 "aggregate function is invalid. Expected a FILTER expression of the BOOLEAN type.",
+                 text_of(b, f));
+    return bind_error_at(b, f, err);
+}
+
 /* Push `e` as a pre-projection column; its index in *col. */
 static void push(exec_expr **pre, plan_col *pre_cols, uint32_t *np, exec_expr *e, uint32_t *col) {
     *col = *np;
@@ -189,6 +227,116 @@ static bk_status no_nested(binder *b, const sql_expr *call, const bk_type *t, bk
                 call_name(call), text_of(b, call));
 }
 
+/*
+ * percentile_cont / percentile_disc (p) WITHIN GROUP (ORDER BY x [DESC]): exact
+ * percentiles; Spark's INVALID_WITHIN_GROUP_EXPRESSION rules.
+ */
+static bk_status bind_within_group(bind_env *env, const sql_expr *call, exec_expr **pre,
+                                   plan_col *pre_cols, uint32_t *np, exec_agg *out,
+                                   bk_error *err) {
+    binder *b = env->b;
+    const char *name = call_name(call);
+    const char *why = NULL;
+    char msg[160];
+    if (call->n_args != 1) return wrong_args(b, call, "1", err);
+    if (!call->within_group) {
+        why = "WITHIN_GROUP_MISSING] Invalid function `%s` with WITHIN GROUP. WITHIN GROUP is "
+              "required for the function.";
+    } else if (call->distinct) {
+        why = "DISTINCT_UNSUPPORTED] Invalid function `%s` with WITHIN GROUP. The function does "
+              "not support DISTINCT with WITHIN GROUP.";
+    } else if (call->n_within_group != 1) {
+        snprintf(msg, sizeof msg,
+                 "WRONG_NUM_ORDERINGS] Invalid function `%%s` with WITHIN GROUP. The function "
+                 "requires 1 orderings in WITHIN GROUP but got %u.",
+                 call->n_within_group);
+        why = msg;
+    }
+    if (why) {
+        char full[400];
+        snprintf(full, sizeof full, "[INVALID_WITHIN_GROUP_EXPRESSION.%s", why);
+        bk_error_set(err, BK_INVALID_WITHIN_GROUP_EXPRESSION, full, name);
+        return bind_error_at(b, call, err);
+    }
+    exec_expr *x, *p = NULL;
+    const sql_expr *xe = call->within_group[0].expr;
+    BK_TRY(bind_expr(env, xe, &x, err));
+    if (!is_numeric(x->type) && x->type->kind != BK_TYPE_VOID)
+        return mismatch(b, call, 0, "\"NUMERIC\"", x->type, err);
+    BK_TRY(bind_cast(b, x, T(BK_TYPE_DOUBLE), xe, &x, err));
+    BK_TRY(percentages(env, call, 0, out, err));
+    bool desc = call->within_group[0].descending;
+    if (name_eq(name, "percentile_cont")) {
+        out->kind = EXEC_AGG_PERCENTILE;
+        if (desc) { /* interpolation is symmetric: p of the descending order is 1 - p */
+            double *ps = bk_arena_array(b->a, out->n_params, sizeof *ps);
+            if (!ps) return bk_arena_oom(b->a, err);
+            for (uint32_t i = 0; i < out->n_params; i++) ps[i] = 1.0 - out->params[i];
+            out->params = ps;
+        }
+    } else {
+        out->kind = EXEC_AGG_PERCENTILE_DISC;
+        out->descending = desc;
+    }
+    out->type = T(BK_TYPE_DOUBLE);
+    if (out->params_array && !(out->type = bk_type_make_array(b->a, T(BK_TYPE_DOUBLE))))
+        return bk_arena_oom(b->a, err);
+    if (call->filter) {
+        BK_TRY(bind_agg_filter(env, call, &p, err));
+        if (!(x = when(b, p, x))) return bk_arena_oom(b->a, err);
+    }
+    push(pre, pre_cols, np, x, &out->column);
+    return BK_OK;
+}
+
+/*
+ * count([DISTINCT] a, b, ...): rows (or distinct tuples) where every argument is
+ * non-NULL, as COUNT over CASE WHEN a IS NOT NULL AND ... THEN struct(a, b, ...) END.
+ */
+static bk_status bind_count_tuple(bind_env *env, const sql_expr *call, exec_expr **pre,
+                                  plan_col *pre_cols, uint32_t *np, exec_agg *out,
+                                  bk_error *err) {
+    binder *b = env->b;
+    uint32_t n = call->n_args;
+    exec_expr **args = bk_arena_array(b->a, n, sizeof *args);
+    const char **names = bk_arena_array(b->a, n, sizeof *names);
+    const bk_type **types = bk_arena_array(b->a, n, sizeof *types);
+    exec_expr **conds = bk_arena_array(b->a, n, sizeof *conds);
+    if (!args || !names || !types || !conds) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < n; i++) {
+        BK_TRY(bind_expr(env, call->args[i], &args[i], err));
+        char nm[16];
+        snprintf(nm, sizeof nm, "col%u", i + 1);
+        names[i] = bk_arena_strndup(b->a, nm, strlen(nm));
+        types[i] = args[i]->type;
+        exec_expr **one = bk_arena_array(b->a, 1, sizeof *one);
+        if (!names[i] || !one) return bk_arena_oom(b->a, err);
+        one[0] = args[i];
+        conds[i] =
+            exec_expr_call(b->a, "isnotnull", exec_fn_is_not_null, T(BK_TYPE_BOOLEAN), one, 1);
+        if (!conds[i]) return bk_arena_oom(b->a, err);
+    }
+    const bk_type *st = bk_type_make_struct(b->a, n, names, types, NULL);
+    exec_expr *tuple =
+        st ? exec_expr_call(b->a, "struct", exec_fn_struct_pack, st, args, n) : NULL;
+    exec_expr *all = bk_arena_zalloc(b->a, sizeof *all);
+    if (!tuple || !all) return bk_arena_oom(b->a, err);
+    all->kind = EXEC_EXPR_AND;
+    all->type = T(BK_TYPE_BOOLEAN);
+    all->args = conds;
+    all->n_args = n;
+    if (call->filter) {
+        exec_expr *p;
+        BK_TRY(bind_agg_filter(env, call, &p, err));
+        if (!(tuple = when(b, p, tuple))) return bk_arena_oom(b->a, err);
+    }
+    if (!(tuple = when(b, all, tuple))) return bk_arena_oom(b->a, err);
+    out->kind = EXEC_AGG_COUNT;
+    out->type = T(BK_TYPE_BIGINT);
+    push(pre, pre_cols, np, tuple, &out->column);
+    return BK_OK;
+}
+
 bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, plan_col *pre_cols,
                        uint32_t *np, exec_agg *out, bk_error *err) {
     binder *b = env->b;
@@ -196,13 +344,21 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
     uint32_t n = call->n_args;
     memset(out, 0, sizeof *out);
     out->distinct = call->distinct;
+    if (name_eq(name, "count")) return bind_count_tuple(env, call, pre, pre_cols, np, out, err);
+    if (name_eq(name, "percentile_cont") || name_eq(name, "percentile_disc"))
+        return bind_within_group(env, call, pre, pre_cols, np, out, err);
+    if (call->within_group) {
+        bk_error_set(err, BK_INVALID_SQL_SYNTAX,
+                     "[INVALID_SQL_SYNTAX.FUNCTION_WITH_UNSUPPORTED_SYNTAX] Invalid SQL syntax: "
+                     "The function `%s` does not support WITHIN GROUP.",
+                     name);
+        return bind_error_at(b, call, err);
+    }
     if (call->star_arg || n == 0) return wrong_args(b, call, "1", err);
     exec_expr *x, *p = NULL;
     BK_TRY(bind_expr(env, call->args[0], &x, err));
     if (call->filter) {
-        BK_TRY(bind_expr(env, call->filter, &p, err));
-        if (p->type->kind != BK_TYPE_BOOLEAN)
-            BK_TRY(bind_cast(b, p, T(BK_TYPE_BOOLEAN), call->filter, &p, err));
+        BK_TRY(bind_agg_filter(env, call, &p, err));
     }
     bool pick = false;
     if (name_eq(name, "stddev") || name_eq(name, "std") || name_eq(name, "stddev_samp") ||
@@ -218,10 +374,39 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
             return mismatch(b, call, 0, "\"DOUBLE\"", x->type, err);
         BK_TRY(bind_cast(b, x, T(BK_TYPE_DOUBLE), call->args[0], &x, err));
         out->type = T(BK_TYPE_DOUBLE);
+    } else if (name_eq(name, "skewness") || name_eq(name, "kurtosis")) {
+        if (n != 1) return wrong_args(b, call, "1", err);
+        out->kind = name_eq(name, "skewness") ? EXEC_AGG_SKEWNESS : EXEC_AGG_KURTOSIS;
+        if (!is_numeric(x->type) && x->type->kind != BK_TYPE_VOID &&
+            x->type->kind != BK_TYPE_STRING)
+            return mismatch(b, call, 0, "\"DOUBLE\"", x->type, err);
+        BK_TRY(bind_cast(b, x, T(BK_TYPE_DOUBLE), call->args[0], &x, err));
+        out->type = T(BK_TYPE_DOUBLE);
+    } else if (name_eq(name, "covar_pop") || name_eq(name, "covar_samp") ||
+               name_eq(name, "corr")) {
+        if (n != 2) return wrong_args(b, call, "2", err);
+        out->kind = name_eq(name, "corr")        ? EXEC_AGG_CORR
+                    : name_eq(name, "covar_pop") ? EXEC_AGG_COVAR_POP
+                                                 : EXEC_AGG_COVAR_SAMP;
+        exec_expr *y;
+        BK_TRY(bind_expr(env, call->args[1], &y, err));
+        exec_expr *xy[2] = {x, y};
+        for (int i = 0; i < 2; i++) {
+            const bk_type *t = xy[i]->type;
+            if (!is_numeric(t) && t->kind != BK_TYPE_VOID && t->kind != BK_TYPE_STRING)
+                return mismatch(b, call, (uint32_t)i, "\"DOUBLE\"", t, err);
+            BK_TRY(bind_cast(b, xy[i], T(BK_TYPE_DOUBLE), call->args[i], &xy[i], err));
+            if (p && !(xy[i] = when(b, p, xy[i]))) return bk_arena_oom(b->a, err);
+        }
+        out->type = T(BK_TYPE_DOUBLE);
+        push(pre, pre_cols, np, xy[0], &out->column);
+        push(pre, pre_cols, np, xy[1], &out->column2);
+        if (call->distinct) goto no_distinct;
+        return BK_OK;
     } else if (name_eq(name, "count_if") || name_eq(name, "bool_and") || name_eq(name, "every") ||
                name_eq(name, "bool_or") || name_eq(name, "some") || name_eq(name, "any")) {
         if (n != 1) return wrong_args(b, call, "1", err);
-        if (x->type->kind == BK_TYPE_VOID)
+        if (x->type->kind == BK_TYPE_VOID || x->type->kind == BK_TYPE_STRING)
             BK_TRY(bind_cast(b, x, T(BK_TYPE_BOOLEAN), call->args[0], &x, err));
         if (x->type->kind != BK_TYPE_BOOLEAN)
             return mismatch(b, call, 0, "\"BOOLEAN\"", x->type, err);
@@ -247,7 +432,6 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
                 return mismatch(b, call, 1, "\"BOOLEAN\"", v->type, err);
             out->ignore_nulls = ((const uint8_t *)v->data)[0] != 0;
         }
-        BK_TRY(no_nested(b, call, x->type, err));
         out->type = x->type;
         pick = true;
     } else if (name_eq(name, "max_by") || name_eq(name, "min_by")) {
@@ -255,8 +439,7 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
         out->kind = name_eq(name, "max_by") ? EXEC_AGG_MAX_BY : EXEC_AGG_MIN_BY;
         exec_expr *y;
         BK_TRY(bind_expr(env, call->args[1], &y, err));
-        BK_TRY(no_nested(b, call, x->type, err));
-        BK_TRY(no_nested(b, call, y->type, err));
+        if (y->type->kind == BK_TYPE_MAP) BK_TRY(no_nested(b, call, y->type, err));
         if (p && !(y = when(b, p, y))) return bk_arena_oom(b->a, err);
         out->type = x->type;
         push(pre, pre_cols, np, x, &out->column);
@@ -266,7 +449,6 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
     } else if (name_eq(name, "collect_list") || name_eq(name, "array_agg") ||
                name_eq(name, "collect_set")) {
         if (n != 1) return wrong_args(b, call, "1", err);
-        BK_TRY(no_nested(b, call, x->type, err));
         out->kind = EXEC_AGG_COLLECT_LIST;
         if (name_eq(name, "collect_set")) out->distinct = true;
         const bk_type *et = x->type->kind == BK_TYPE_VOID ? T(BK_TYPE_VOID) : x->type;
@@ -321,7 +503,6 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
         if (!out->type) return bk_arena_oom(b->a, err);
     } else if (name_eq(name, "approx_count_distinct")) {
         if (n > 2) return wrong_args(b, call, "[1, 2]", err);
-        BK_TRY(no_nested(b, call, x->type, err));
         out->kind = EXEC_AGG_APPROX_COUNT_DISTINCT;
         out->type = T(BK_TYPE_BIGINT);
         out->rsd = 0.05;

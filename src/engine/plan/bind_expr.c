@@ -640,6 +640,16 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
                         "query).%s",
                         source(b, e), "");
     }
+    if (e->within_group)
+        return error_at(b, e, err, BK_INVALID_SQL_SYNTAX,
+                        "[INVALID_SQL_SYNTAX.FUNCTION_WITH_UNSUPPORTED_SYNTAX] Invalid SQL syntax: "
+                        "The function `%s` does not support WITHIN GROUP (ORDER BY ...).%s",
+                        name, "");
+    if (bind_gen_is_generator(e)) /* bind_generate.c plans the places generators may be */
+        return error_at(b, e, err, BK_UNSUPPORTED_GENERATOR,
+                        "[UNSUPPORTED_GENERATOR.OUTSIDE_SELECT] The generator is not supported: "
+                        "outside the SELECT clause, found: \"%s\".%s",
+                        source(b, e), "");
     if (e->over) return bind_window_column(env, e, out, err);
     if (bind_is_window_only(e)) return bind_window_without_over(b, e, err);
     /* timestampadd(HOUR, n, ts), datediff(DAY, a, b), ...: the unit is a bare word */
@@ -647,6 +657,11 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
         ((e->args[0]->kind == SQL_E_COLUMN && e->args[0]->name.n == 1) ||
          e->args[0]->kind == SQL_E_STRING))
         return bind_unit_function(env, e, name, out, err);
+    if (name_eq(name, "struct")) { /* struct(s.*): bind_nested.c */
+        bool handled;
+        BK_TRY(bind_nested_struct_star(env, e, &handled, out, err));
+        if (handled) return BK_OK;
+    }
     exec_expr **args;
     BK_TRY(bind_args(env, e, &args, err));
     uint32_t n = e->n_args;
@@ -841,10 +856,13 @@ static bk_status bind_plain(bind_env *env, const sql_expr *e, exec_expr **out, b
         return bind_interval_literal(b, e, out, err);
     case SQL_E_COLUMN: {
         bk_status s = resolve_column(env, e, env->scope, out, err);
-        if (s == BK_UNRESOLVED_COLUMN && e->name.n >= 2 &&
-            bind_nested_column(env, e, out, err) == BK_OK) { /* s.field */
-            bk_error_clear(err);
-            return BK_OK;
+        if (s == BK_UNRESOLVED_COLUMN && e->name.n >= 2) { /* s.field: bind_nested.c */
+            bk_error tmp;
+            bk_error_clear(&tmp);
+            bk_status s2 = bind_nested_column(env, e, out, &tmp);
+            if (s2 == BK_OK) bk_error_clear(err);
+            if (s2 != BK_OK && s2 != BK_UNRESOLVED_COLUMN && err) *err = tmp;
+            if (s2 != BK_UNRESOLVED_COLUMN) return s2;
         }
         return s;
     }
@@ -1157,8 +1175,9 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
         pretty(b, e->args[1], out);
         pp_append(out, "]", 1);
         return;
-    case SQL_E_FIELD: /* Spark names s.f after the field */
-        pp_printf(out, "%s", e->name.parts[0].text);
+    case SQL_E_FIELD: /* x.f inside an expression (bind_auto_name: f alone at the top) */
+        pretty(b, e->args[0], out);
+        pp_printf(out, ".%s", e->name.parts[0].text);
         return;
     case SQL_E_BINARY_OP:
         pp_append(out, "(", 1);
@@ -1209,6 +1228,7 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
 }
 
 const char *bind_auto_name(binder *b, const sql_expr *e) {
+    if (e->kind == SQL_E_FIELD) return e->name.parts[0].text; /* Spark names x.f after f */
     bk_buf out;
     bk_buf_init(&out);
     pretty(b, e, &out);

@@ -4,9 +4,10 @@
  * STRUCT column: `s.a.b`, `t.s.a`), struct(...) and named_struct(...), whose
  * field names come from the syntax.  The kernels are engine/exec/fn_nested.c.
  *
- * Spark's rules: struct(a, b + 1) names its fields after column references
- * (`a`) and col1, col2, ... otherwise; named_struct takes constant STRING names
- * at odd positions (DATATYPE_MISMATCH.CREATE_NAMED_STRUCT_WITHOUT_FOLDABLE_STRING);
+ * Spark's rules: struct(a, b + 1, c AS z) names its fields after aliases,
+ * column references and field accesses (`a`), and col1, col2, ... otherwise;
+ * named_struct takes constant STRING names at odd positions
+ * (DATATYPE_MISMATCH.CREATE_NAMED_STRUCT_WITHOUT_FOLDABLE_STRING);
  * field names resolve case-insensitively (FIELD_NOT_FOUND lists the fields);
  * extracting from a scalar is INVALID_EXTRACT_BASE_FIELD_TYPE.
  */
@@ -34,7 +35,7 @@ static exec_expr *call_n(binder *b, const char *name, exec_kernel k, const bk_ty
     return exec_expr_call(b->a, name, k, type, a, n);
 }
 
-/* Field `field` of the STRUCT expression s; `at` for messages. */
+/* Field `field` of the STRUCT expression s; `at` (s's syntax) for messages. */
 static bk_status field_of(binder *b, exec_expr *s, const char *field, const sql_expr *at,
                           exec_expr **out, bk_error *err) {
     const bk_type *t = s->type;
@@ -68,7 +69,8 @@ bk_status bind_nested_access(bind_env *env, const sql_expr *e, exec_expr **out, 
     binder *b = env->b;
     exec_expr *base;
     BK_TRY(bind_expr(env, e->args[0], &base, err));
-    if (e->kind == SQL_E_FIELD) return field_of(b, base, e->name.parts[0].text, e, out, err);
+    if (e->kind == SQL_E_FIELD)
+        return field_of(b, base, e->name.parts[0].text, e->args[0], out, err);
     exec_expr *idx;
     BK_TRY(bind_expr(env, e->args[1], &idx, err));
     const bk_type *c = base->type;
@@ -105,7 +107,6 @@ bk_status bind_nested_column(bind_env *env, const sql_expr *e, exec_expr **out, 
         bk_error tmp;
         bk_error_clear(&tmp);
         if (bind_expr(env, &col, &x, &tmp) != BK_OK) continue;
-        if (x->type->kind != BK_TYPE_STRUCT) continue;
         for (uint32_t f = k; f < n->n; f++) BK_TRY(field_of(b, x, n->parts[f].text, e, &x, err));
         *out = x;
         return BK_OK;
@@ -148,8 +149,10 @@ bk_status bind_nested_call(binder *b, const sql_expr *e, const char *name, exec_
             const sql_expr *a = e->args[f];
             char buf[32];
             snprintf(buf, sizeof buf, "col%u", f + 1);
-            names[f] = a->kind == SQL_E_COLUMN ? a->name.parts[a->name.n - 1].text
-                                               : bk_arena_strndup(b->a, buf, strlen(buf));
+            names[f] = e->arg_aliases && e->arg_aliases[f].text ? e->arg_aliases[f].text
+                       : a->kind == SQL_E_COLUMN ? a->name.parts[a->name.n - 1].text
+                       : a->kind == SQL_E_FIELD  ? a->name.parts[0].text
+                                                 : bk_arena_strndup(b->a, buf, strlen(buf));
             vals[f] = args[f];
         }
         if (!names[f]) return bk_arena_oom(b->a, err);
@@ -158,5 +161,101 @@ bk_status bind_nested_call(binder *b, const sql_expr *e, const char *name, exec_
     const bk_type *t = bk_type_make_struct(b->a, nf, names, types, NULL);
     if (!t) return bk_arena_oom(b->a, err);
     *out = call_n(b, named ? "named_struct" : "struct", exec_fn_struct_pack, t, vals, nf);
+    return *out ? BK_OK : bk_arena_oom(b->a, err);
+}
+
+/* Append (name, e) to a growing field list. */
+static bk_status push_field(binder *b, const char ***names, exec_expr ***vals, uint32_t *n,
+                            uint32_t *cap, const char *name, exec_expr *e, bk_error *err) {
+    if (*n == *cap) {
+        uint32_t c = *cap ? *cap * 2 : 8;
+        const char **nn = bk_arena_array(b->a, c, sizeof *nn);
+        exec_expr **nv = bk_arena_array(b->a, c, sizeof *nv);
+        if (!nn || !nv) return bk_arena_oom(b->a, err);
+        if (*n) {
+            memcpy(nn, *names, *n * sizeof *nn);
+            memcpy(nv, *vals, *n * sizeof *nv);
+        }
+        *names = nn;
+        *vals = nv;
+        *cap = c;
+    }
+    (*names)[*n] = name;
+    (*vals)[(*n)++] = e;
+    return BK_OK;
+}
+
+bk_status bind_nested_struct_star(bind_env *env, const sql_expr *e, bool *handled,
+                                  exec_expr **out, bk_error *err) {
+    binder *b = env->b;
+    *handled = false;
+    bool any_star = e->star_arg; /* struct(*) */
+    for (uint32_t i = 0; i < e->n_args; i++) any_star |= e->args[i]->kind == SQL_E_STAR;
+    if (!any_star) return BK_OK;
+    *handled = true;
+    const char **names = NULL;
+    exec_expr **vals = NULL;
+    uint32_t n = 0, cap = 0;
+    sql_expr star = {.kind = SQL_E_STAR, .span = e->span};
+    const sql_expr *only_star[1] = {&star};
+    const sql_expr *const *items = e->star_arg ? only_star : (const sql_expr *const *)e->args;
+    uint32_t n_items = e->star_arg ? 1 : e->n_args;
+    for (uint32_t i = 0; i < n_items; i++) {
+        const sql_expr *a = items[i];
+        if (a->kind != SQL_E_STAR) {
+            exec_expr *x;
+            BK_TRY(bind_expr(env, a, &x, err));
+            char buf[32];
+            snprintf(buf, sizeof buf, "col%u", n + 1);
+            const char *nm = e->arg_aliases && e->arg_aliases[i].text ? e->arg_aliases[i].text
+                             : a->kind == SQL_E_COLUMN ? a->name.parts[a->name.n - 1].text
+                             : a->kind == SQL_E_FIELD  ? a->name.parts[0].text
+                                                       : bk_arena_strndup(b->a, buf, strlen(buf));
+            if (!nm) return bk_arena_oom(b->a, err);
+            BK_TRY(push_field(b, &names, &vals, &n, &cap, nm, x, err));
+            continue;
+        }
+        /* s.* of a STRUCT column: its fields */
+        exec_expr *s = NULL;
+        if (a->name.n) {
+            sql_expr col = {.kind = SQL_E_COLUMN, .span = a->span, .name = a->name};
+            bk_error tmp;
+            bk_error_clear(&tmp);
+            if (bind_expr(env, &col, &s, &tmp) != BK_OK || s->type->kind != BK_TYPE_STRUCT)
+                s = NULL;
+        }
+        if (s) {
+            for (uint32_t f = 0; f < s->type->n_children; f++) {
+                exec_expr *x;
+                BK_TRY(field_of(b, s, s->type->field_names[f], a, &x, err));
+                BK_TRY(push_field(b, &names, &vals, &n, &cap, s->type->field_names[f], x, err));
+            }
+            continue;
+        }
+        /* t.* or *: the relation's columns */
+        const char *qual = a->name.n ? a->name.parts[a->name.n - 1].text : NULL;
+        uint32_t added = 0;
+        for (uint32_t c = 0; c < env->scope->n; c++) {
+            const plan_col *pc = &env->scope->cols[c];
+            if (qual && !name_eq(pc->qualifier, qual)) continue;
+            if (pc->name && !strncmp(pc->name, "__", 2)) continue;
+            exec_expr *x = exec_expr_column(b->a, c, pc->type);
+            if (!x) return bk_arena_oom(b->a, err);
+            BK_TRY(push_field(b, &names, &vals, &n, &cap, pc->name, x, err));
+            added++;
+        }
+        if (!added) {
+            bk_error_set(err, BK_UNRESOLVED_COLUMN,
+                         "[CANNOT_RESOLVE_STAR_EXPAND] Cannot resolve %s.* given input columns.",
+                         qual ? qual : "");
+            return bind_error_at(b, a, err);
+        }
+    }
+    const bk_type **types = bk_arena_array(b->a, n ? n : 1, sizeof *types);
+    if (!types) return bk_arena_oom(b->a, err);
+    for (uint32_t f = 0; f < n; f++) types[f] = vals[f]->type;
+    const bk_type *t = bk_type_make_struct(b->a, n, names, types, NULL);
+    if (!t) return bk_arena_oom(b->a, err);
+    *out = call_n(b, "struct", exec_fn_struct_pack, t, vals, n);
     return *out ? BK_OK : bk_arena_oom(b->a, err);
 }

@@ -146,7 +146,7 @@ static bk_status item_push(binder *b, items *l, sql_expr *e, const char *alias, 
     sql_ident *id = bk_arena_zalloc(b->a, sizeof *id);
     if (!id) return bk_arena_oom(b->a, err);
     id->text = alias;
-    l->v[l->n++] = (sql_select_item){e, id};
+    l->v[l->n++] = (sql_select_item){.expr = e, .alias = id};
     return BK_OK;
 }
 

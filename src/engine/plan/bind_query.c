@@ -260,6 +260,8 @@ static bk_status one_row(binder *b, plan_rel *out, bk_error *err) {
 
 static bk_status bind_table_function(binder *b, const sql_from *f, plan_rel *out, bk_error *err) {
     const char *name = f->name.parts[f->name.n - 1].text;
+    sql_expr as_call = {.kind = SQL_E_FUNC, .name = f->name};
+    if (bind_gen_is_generator(&as_call)) return bind_gen_table_function(b, f, out, err);
     if (!name_eq(name, "range") || f->n_args < 1 || f->n_args > 4)
         return fail_at(b, f->span, err, BK_UNRESOLVED_ROUTINE,
                        "[UNRESOLVED_ROUTINE] Cannot resolve the table-valued function; only "
@@ -826,7 +828,7 @@ bk_status bind_flatten_inner(binder *b, const sql_from *f, const sql_from ***lea
                              uint32_t *cap, const sql_expr ***conds, uint32_t *n_conds,
                              uint32_t *ccap, bk_error *err) {
     if (f->kind == SQL_FROM_JOIN && (f->join == SQL_JOIN_INNER || f->join == SQL_JOIN_CROSS) &&
-        !f->natural && f->n_using == 0 && !f->alias) {
+        !f->natural && f->n_using == 0 && !f->alias && !f->n_laterals) {
         BK_TRY(bind_flatten_inner(b, f->left, leaves, n, cap, conds, n_conds, ccap, err));
         BK_TRY(bind_flatten_inner(b, f->right, leaves, n, cap, conds, n_conds, ccap, err));
         return bind_conjuncts(b, f->on, conds, n_conds, ccap, err);
@@ -1043,9 +1045,12 @@ static bk_status bind_from(binder *b, const sql_from *f, plan_rel *out, bk_error
             *out = p->rel;
             return BK_OK;
         }
-    if (f->n_laterals)
-        return fail_at(b, f->span, err, BK_UNSUPPORTED_FEATURE,
-                       "The feature is not supported: LATERAL VIEW in this version.");
+    if (f->n_laterals) { /* the source, then its LATERAL VIEWs (bind_generate.c) */
+        sql_from base = *f;
+        base.n_laterals = 0;
+        BK_TRY(bind_from(b, &base, out, err));
+        return bind_lateral_views(b, f->laterals, f->n_laterals, out, err);
+    }
     switch (f->kind) {
     case SQL_FROM_TABLE:
         return bind_named(b, f, out, err);
@@ -1145,9 +1150,14 @@ static bk_status agg_spec(binder *b, const sql_expr *call, uint32_t col, const b
     if (name_eq(name, "min") || name_eq(name, "max")) {
         out->kind = name_eq(name, "min") ? EXEC_AGG_MIN : EXEC_AGG_MAX;
         out->type = t;
-        if (bk_type_is_nested(t))
-            return fail_at(b, call->span, err, BK_UNSUPPORTED_FEATURE,
-                           "The feature is not supported: min/max of nested values.");
+        if (bk_type_is_nested(t)) { /* ARRAY / STRUCT: max_by(x, x), agg_ext.c */
+            if (t->kind == BK_TYPE_MAP)
+                return fail_at(b, call->span, err, BK_UNSUPPORTED_FEATURE,
+                               "The feature is not supported: min/max of MAP values.");
+            out->kind = out->kind == EXEC_AGG_MIN ? EXEC_AGG_MIN_BY : EXEC_AGG_MAX_BY;
+            out->column2 = col;
+            out->distinct = false; /* the same answer */
+        }
         return BK_OK;
     }
     bool sum = name_eq(name, "sum"), avg = name_eq(name, "avg") || name_eq(name, "mean");
@@ -1447,7 +1457,7 @@ static bk_status bind_select_body(binder *b, const sql_query *q, plan_rel *out, 
                 if (c->filter) {
                     /* agg(x) FILTER (WHERE p) = agg(CASE WHEN p THEN x END) */
                     exec_expr *p;
-                    BK_TRY(bind_expr(&env, c->filter, &p, err));
+                    BK_TRY(bind_agg_filter(&env, c, &p, err)); /* bind_agg.c */
                     exec_expr *ce = bk_arena_zalloc(b->a, sizeof *ce);
                     if (!ce) return bk_arena_oom(b->a, err);
                     ce->kind = EXEC_EXPR_CASE;
@@ -1466,7 +1476,7 @@ static bk_status bind_select_body(binder *b, const sql_query *q, plan_rel *out, 
             } else if (c->filter) {
                 /* count(*) FILTER (WHERE p) = count(CASE WHEN p THEN 1 END) */
                 exec_expr *p;
-                BK_TRY(bind_expr(&env, c->filter, &p, err));
+                BK_TRY(bind_agg_filter(&env, c, &p, err)); /* bind_agg.c */
                 bk_vector *one = bk_vector_make(b->a, T(BK_TYPE_INT), 1);
                 exec_expr *ce = bk_arena_zalloc(b->a, sizeof *ce);
                 if (!one || !ce) return bk_arena_oom(b->a, err);
@@ -1568,9 +1578,19 @@ static bk_status bind_select_body(binder *b, const sql_query *q, plan_rel *out, 
     /* window functions (and QUALIFY) over the rows, or the groups */
     BK_TRY(bind_windows(b, q, &rel, &env, err));
     /* the select list */
+    bind_gen_sel gen; /* explode(...) in the select list: bind_generate.c */
+    BK_TRY(bind_gen_select(&env, s, &rel, &gen, err));
     select_out o = {0};
     for (uint32_t i = 0; i < s->n_items; i++) {
         const sql_select_item *it = &s->items[i];
+        if ((int)i == gen.item) {
+            for (uint32_t j = 0; j < gen.n; j++) {
+                exec_expr *ge = exec_expr_column(b->a, gen.first + j, gen.types[j]);
+                if (!ge) return bk_arena_oom(b->a, err);
+                BK_TRY(out_push(b, &o, ge, gen.names[j], NULL, err));
+            }
+            continue;
+        }
         if (it->expr->kind == SQL_E_STAR) {
             if (aggregate)
                 return fail_at(b, it->expr->span, err, BK_MISSING_AGGREGATION,
@@ -1587,6 +1607,7 @@ static bk_status bind_select_body(binder *b, const sql_query *q, plan_rel *out, 
         BK_TRY(out_push(b, &o, e, name, qual, err));
     }
     uint32_t n_visible = o.n;
+    BK_TRY(bind_gen_scope(b, &gen, &rel.scope, err));
     /* ORDER BY: ordinals, output aliases, output expressions, else hidden extra columns */
     exec_sort_key *keys = NULL;
     uint32_t n_keys = q->order_all ? n_visible : q->n_order;

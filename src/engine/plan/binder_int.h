@@ -169,6 +169,8 @@ bk_status bind_make_join(binder *b, const plan_rel *probe, const plan_rel *build
                          bool null_safe, plan_rel *out, bk_error *err);
 
 /* bind_agg.c: the aggregates beyond count/sum/avg/min/max */
+/* An aggregate's FILTER (WHERE p): BOOLEAN, without aggregates (INVALID_AGGREGATE_FILTER). */
+bk_status bind_agg_filter(bind_env *env, const sql_expr *call, exec_expr **out, bk_error *err);
 /* True when `call` names one of them. */
 bool bind_agg_is_ext(const sql_expr *call);
 /*
@@ -186,6 +188,9 @@ bk_status bind_nested_access(bind_env *env, const sql_expr *e, exec_expr **out, 
  * BK_UNRESOLVED_COLUMN (err untouched) when no prefix does.
  */
 bk_status bind_nested_column(bind_env *env, const sql_expr *e, exec_expr **out, bk_error *err);
+/* struct(s.*, t.*, *, x): the star forms, bound from the syntax; *handled false without a star. */
+bk_status bind_nested_struct_star(bind_env *env, const sql_expr *e, bool *handled,
+                                  exec_expr **out, bk_error *err);
 /* struct / named_struct over bound args; *found false for other names. */
 bk_status bind_nested_call(binder *b, const sql_expr *e, const char *name, exec_expr **args,
                            uint32_t n, bool *found, exec_expr **out, bk_error *err);
@@ -263,6 +268,30 @@ bk_status bind_check_windows(binder *b, const sql_select *s, bk_error *err);
 /* row_number, rank, lag, ...: functions that exist only with OVER. */
 bool bind_is_window_only(const sql_expr *e);
 bk_status bind_window_without_over(binder *b, const sql_expr *e, bk_error *err);
+
+/* bind_generate.c: explode & co. (LATERAL VIEW, SELECT list, table functions) */
+bool bind_gen_is_generator(const sql_expr *e);
+/* LATERAL VIEWs lv[0..n) over rel, in order; their columns join rel's scope. */
+bk_status bind_lateral_views(binder *b, const sql_lateral *lv, uint32_t n, plan_rel *rel,
+                             bk_error *err);
+/* FROM explode(...) [AS t(c, ...)]: a table function. */
+bk_status bind_gen_table_function(binder *b, const sql_from *f, plan_rel *out, bk_error *err);
+/* The generator of a select list: item -1 when none; columns first .. first + n of rel. */
+typedef struct bind_gen_sel {
+    int item;
+    uint32_t first, n;
+    const char **names;
+    const bk_type **types;
+} bind_gen_sel;
+/*
+ * Find the select list's generator (errors for more than one, or nested) and
+ * put its GENERATE above rel->node (env binds its argument; rel->scope is kept,
+ * so `*` does not see the generated columns).
+ */
+bk_status bind_gen_select(bind_env *env, const sql_select *s, plan_rel *rel, bind_gen_sel *g,
+                          bk_error *err);
+/* Add the generated columns to `scope` (for ORDER BY) when it is rel's scope without them. */
+bk_status bind_gen_scope(binder *b, const bind_gen_sel *g, plan_scope *scope, bk_error *err);
 
 /* bind_subquery.c: correlated subqueries in WHERE become joins */
 /* True when conjunct c holds a correlated EXISTS / IN / scalar subquery this file handles. */

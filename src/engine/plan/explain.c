@@ -161,6 +161,15 @@ static bk_status node_text(const exec_node *n, int depth, bool analyze, bk_buf *
     case EXEC_NODE_WINDOW:
         BK_TRY(window_text(n, names, out));
         break;
+    case EXEC_NODE_GENERATE:
+        BK_TRY(bk_buf_printf(out, "Generate %s%s(",
+                             n->u.generate.kind == EXEC_GEN_INLINE ? "inline"
+                             : n->u.generate.with_pos            ? "posexplode"
+                                                                 : "explode",
+                             n->u.generate.outer ? "_outer" : ""));
+        BK_TRY(exec_expr_format(n->u.generate.arg, names, out));
+        BK_TRY(bk_buf_printf(out, ")"));
+        break;
     }
     if (analyze) BK_TRY(bk_buf_printf(out, "  (rows=%llu)", (unsigned long long)n->rows_out));
     BK_TRY(bk_buf_append(out, "\n", 1));

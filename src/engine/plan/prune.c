@@ -401,6 +401,37 @@ static exec_node *prune(pruner *p, exec_node *n, const bool *need, int32_t *map)
     }
     case EXEC_NODE_WINDOW:
         return prune_window(p, n, need, map);
+    case EXEC_NODE_GENERATE: {
+        /* the child keeps what is needed above and what the argument reads; the
+           generated columns stay */
+        uint32_t cn = n->child->schema->n_children;
+        bool *cneed = bools(p, cn);
+        int32_t *cmap = ints(p, cn);
+        if (!cneed || !cmap) return NULL;
+        for (uint32_t i = 0; i < cn; i++) cneed[i] = need[i];
+        expr_cols(n->u.generate.arg, cneed);
+        exec_node *child = prune(p, n->child, cneed, cmap);
+        exec_node *c = copy_node(p, n);
+        if (!child || !c) return NULL;
+        c->child = child;
+        c->u.generate.arg = remap(p, n->u.generate.arg, cmap);
+        uint32_t ncn = child->schema->n_children, ng = nout - cn, total = ncn + ng;
+        const char **names = bk_arena_array(p->a, total ? total : 1, sizeof *names);
+        const bk_type **types = bk_arena_array(p->a, total ? total : 1, sizeof *types);
+        if (!c->u.generate.arg || !names || !types) return NULL;
+        for (uint32_t i = 0; i < ncn; i++) {
+            names[i] = child->schema->field_names[i];
+            types[i] = child->schema->children[i];
+        }
+        for (uint32_t j = 0; j < ng; j++) {
+            names[ncn + j] = n->schema->field_names[cn + j];
+            types[ncn + j] = n->schema->children[cn + j];
+        }
+        c->schema = bk_type_make_struct(p->a, total, names, types, NULL);
+        for (uint32_t i = 0; i < cn; i++) map[i] = cmap[i];
+        for (uint32_t j = 0; j < ng; j++) map[cn + j] = (int32_t)(ncn + j);
+        return c->schema ? c : NULL;
+    }
     case EXEC_NODE_UNION: {
         /* every child keeps the same columns: prune each, then select them in order */
         exec_node *c = copy_node(p, n);

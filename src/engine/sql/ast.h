@@ -109,6 +109,7 @@ struct sql_expr {
     sql_window *over;  /* OVER (…) */
     struct sql_order *within_group;
     uint32_t n_within_group;
+    sql_ident *arg_aliases; /* struct(x AS a, y): n_args entries, text NULL when unaliased */
     /* STAR */
     sql_name *except;
     uint32_t n_except;
@@ -214,6 +215,8 @@ typedef struct sql_lateral {
 typedef struct sql_select_item {
     sql_expr *expr;
     sql_ident *alias;
+    sql_ident *aliases; /* AS (a, b): a generator's columns */
+    uint32_t n_aliases;
 } sql_select_item;
 
 typedef enum sql_group_kind {

@@ -486,6 +486,8 @@ static bk_status select_core(parser *p, sql_select **out) {
             it->alias = bk_arena_alloc(p->a, sizeof *it->alias);
             if (!it->alias) return p_oom(p);
             BK_TRY(p_ident(p, it->alias));
+        } else if (as && p_is_op(p, "(")) { /* SELECT posexplode(a) AS (p, v) */
+            BK_TRY(paren_ident_list(p, false, &it->aliases, &it->n_aliases));
         } else if (as && t->kind == SQL_TOK_STRING) {
             /* SELECT 1 AS 'one' is not Spark; keep the error */
             return p_syntax_error(p);

@@ -200,6 +200,33 @@ static bool is_interval_unit(const sql_tok *t) {
     return false;
 }
 
+/* struct_args -> [expr [AS ident] {, expr [AS ident]}]   (struct(a AS x, b)) */
+static bk_status struct_args(parser *p, sql_expr *e) {
+    uint32_t cap = 0, acap = 0, na = 0;
+    sql_ident **aliases = NULL;
+    bool any = false;
+    e->args = NULL;
+    e->n_args = 0;
+    if (p_is_op(p, ")")) return BK_OK;
+    do {
+        sql_expr *x;
+        BK_TRY(p_expr(p, &x));
+        BK_TRY(p_push(p, (void ***)&e->args, &e->n_args, &cap, x));
+        sql_ident *al = bk_arena_zalloc(p->a, sizeof *al);
+        if (!al) return p_oom(p);
+        if (p_accept_kw(p, "AS")) {
+            BK_TRY(p_ident(p, al));
+            any = true;
+        }
+        BK_TRY(p_push(p, (void ***)&aliases, &na, &acap, al));
+    } while (p_accept_op(p, ","));
+    if (!any) return BK_OK;
+    e->arg_aliases = bk_arena_array(p->a, na, sizeof *e->arg_aliases);
+    if (!e->arg_aliases) return p_oom(p);
+    for (uint32_t i = 0; i < na; i++) e->arg_aliases[i] = *aliases[i];
+    return BK_OK;
+}
+
 /* After name '(' : a function call's arguments and the clauses after ')'. */
 static bk_status function_call(parser *p, sql_expr *e) {
     if (p_accept_op(p, "*")) {
@@ -209,7 +236,11 @@ static bk_status function_call(parser *p, sql_expr *e) {
             e->distinct = true;
         else
             p_accept_kw(p, "ALL");
-        BK_TRY(arg_list(p, &e->args, &e->n_args));
+        if (e->name.n == 1 && bk_str_ieq(bk_str_from_cstr(e->name.parts[0].text),
+                                         bk_str_from_cstr("struct")))
+            BK_TRY(struct_args(p, e));
+        else
+            BK_TRY(arg_list(p, &e->args, &e->n_args));
         if (p_is_kw(p, "IGNORE") || p_is_kw(p, "RESPECT")) {
             e->ignore_nulls = p_is_kw(p, "IGNORE");
             p->pos++;
