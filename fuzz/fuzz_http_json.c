@@ -21,6 +21,7 @@
  *
  *     make fuzz && fuzz/run.sh 600 http_json        (see fuzz/README.md)
  */
+#include <ftw.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static svc_env *g_env;
+static char g_dir[512];
 static char g_admin_token[128];
 static char g_user_token[128];
 
@@ -80,11 +82,26 @@ static void make_user_token(void) {
     }
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/* At exit: close the metastore and remove the data directory. */
+static void teardown(void) {
+    svc_env_close(g_env);
+    g_env = NULL;
+    if (g_dir[0]) nftw(g_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static void setup(void) {
     const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
-    char dir[512];
-    snprintf(dir, sizeof dir, "%s/bricks-fuzz-http-XXXXXX", base ? base : "/tmp");
+    char *dir = g_dir;
+    snprintf(g_dir, sizeof g_dir, "%s/bricks-fuzz-http-XXXXXX", base ? base : "/tmp");
     if (!mkdtemp(dir)) abort();
+    atexit(teardown);
     bk_error err;
     bk_error_clear(&err);
     if (svc_env_open(dir, &g_env, g_admin_token, &err) != BK_OK) {
