@@ -12,7 +12,7 @@
 # (an endpoint whose service is not merged yet shows 100% non-2xx: its numbers are
 # the 404 path's).  Every request carries the admin token, so each one pays the
 # per-request token check.  wrk comes from Debian (installed on demand).
-# BRICKS_BIN picks another binary; PERF=1 also records `perf record -g` of the
+# BRICKS_BIN picks another binary, SERVE_ARGS adds serve options (--threads N); PERF=1 also records `perf record -g` of the
 # server during the Me run into bench/out/api-perf.data.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -32,7 +32,7 @@ out=bench/out
 mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-"$bin" serve --data "$tmp/data" --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/log" &
+"$bin" serve --data "$tmp/data" --listen 127.0.0.1:0 ${SERVE_ARGS:-} >"$tmp/out" 2>"$tmp/log" &
 pid=$!
 for _ in $(seq 300); do
     grep -q "listening on" "$tmp/out" 2>/dev/null && break
