@@ -39,7 +39,7 @@ asan_CFLAGS    := -O1 -g -DBK_DEBUG -fsanitize=address,undefined -fno-omit-frame
                   -fno-sanitize-recover=undefined
 asan_LDFLAGS   := -fsanitize=address,undefined
 
-.PHONY: all release debug asan run test test-slow fuzz bench clean setup lint
+.PHONY: all release debug asan run test test-slow test-clients fuzz bench clean setup lint
 all: release
 
 # $(call config_rules,NAME) defines objects, library, binary and unit runner for one build.
@@ -86,6 +86,11 @@ run: setup release
 # "N passed, N failed" line, and exits non-zero on any failure.
 test: setup
 	@bash scripts/test.sh
+
+# The official Databricks CLI against `bricks serve` (builds the CLI into .tools/ first).
+test-clients: setup release
+	@bash scripts/install_databricks_cli.sh
+	@.venv/bin/python -m pytest -q -p no:cacheprovider tests/api/test_cli.py
 
 test-slow: setup
 	@BRICKS_SLOW=1 bash scripts/test.sh

@@ -2,7 +2,7 @@
 # run.sh — build the fuzz targets, seed a corpus from ../shared, and fuzz for a while.
 #
 #     fuzz/run.sh [SECONDS] [TARGET]        default: 600 seconds, parquet_reader; or delta_log,
-#                                           sql_parser
+#                                           sql_parser, http_json
 #
 # The seed corpus is built at fuzz time under build/fuzz/corpus/<target>/ from the
 # parquet-testing files (data/**/*.parquet up to 1 MiB, bad_data/*): test data is
@@ -52,6 +52,9 @@ sql_parser)
         n=$((n + 1))
     done
     echo "run.sh: $n seed files"
+    ;;
+http_json)
+    bash fuzz/seed_http_json.sh "$corpus"
     ;;
 *)
     echo "run.sh: unknown target $target" >&2

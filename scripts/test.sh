@@ -15,6 +15,7 @@
 #                     and we read what they write)
 #   api               pytest tests/api: the Databricks SDK against a real `bricks serve`
 #   api-asan          the same against the ASan + UBSan server
+#   (not here: tests/api/test_cli.py, the Databricks CLI suite: `make test-clients`)
 #
 # One line per suite, then the total as the very last line: "N passed, N failed".
 # Exit status 1 when anything failed.  Full logs: build/test-logs/<suite>.log.
@@ -150,9 +151,11 @@ run_suite delta-golden counts "$PY" tests/conformance/delta_golden.py \
 run_suite delta-golden-asan counts "$PY" tests/conformance/delta_golden.py \
     --bricks build/asan/bricks --label delta-golden-asan
 run_suite interop pytest "$PY" -m pytest tests/interop -q -p no:cacheprovider
-run_suite api pytest "$PY" -m pytest tests/api -q -p no:cacheprovider
+# The CLI suite (tests/api/test_cli.py) needs the Databricks CLI built first: `make test-clients`.
+run_suite api pytest "$PY" -m pytest tests/api -q -p no:cacheprovider \
+    --ignore=tests/api/test_cli.py
 run_suite api-asan pytest env BRICKS_BIN=build/asan/bricks "$PY" -m pytest tests/api -q \
-    -p no:cacheprovider
+    -p no:cacheprovider --ignore=tests/api/test_cli.py
 
 echo "$total_passed passed, $total_failed failed"
 ((total_failed == 0))
