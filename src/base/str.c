@@ -182,3 +182,19 @@ size_t bk_utf8_put(uint32_t cp, char *dst) {
     dst[3] = (char)(0x80 | (cp & 0x3F));
     return 4;
 }
+
+bool bk_path_is_dot_segment(const char *s, size_t n) {
+    int dots = 0;
+    for (size_t i = 0; i < n;) {
+        if (s[i] == '.') {
+            i++;
+        } else if (i + 2 < n && s[i] == '%' && s[i + 1] == '2' &&
+                   (s[i + 2] == 'e' || s[i + 2] == 'E')) {
+            i += 3;
+        } else {
+            return false;
+        }
+        if (++dots > 2) return false;
+    }
+    return dots == 1 || dots == 2;
+}

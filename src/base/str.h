@@ -61,4 +61,11 @@ bool bk_parse_double(const char *s, size_t len, double *out);
 /* Write code point `cp` (<= 0x10FFFF) as UTF-8 at dst (room for 4); returns the bytes. */
 size_t bk_utf8_put(uint32_t cp, char *dst);
 
+/*
+ * True when the n bytes at s are a dot segment of a path: "." or "..", also
+ * with a dot written as %2e or %2E ("%2e%2e", ".%2E").  Path validators refuse
+ * these, so that no later decoding can turn a name into a traversal.
+ */
+bool bk_path_is_dot_segment(const char *s, size_t n);
+
 #endif

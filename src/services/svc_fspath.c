@@ -1,6 +1,7 @@
 /*
  * svc_fspath.c — DBFS and Files API path normalization (svc_fspath.h).
  */
+#include "base/str.h"
 #include "services/svc_fspath.h"
 
 #include <dirent.h>
@@ -40,9 +41,10 @@ bk_status svc_fspath_normalize(bk_arena *a, const char *p, size_t len, const cha
         }
         size_t n = i - start;
         if (n == 0 || (n == 1 && p[start] == '.')) continue;
-        if (n == 2 && p[start] == '.' && p[start + 1] == '.')
+        if (bk_path_is_dot_segment(p + start, n))
             return bk_error_set(err, BK_INVALID_ARGUMENT,
-                                "The %s \"%.*s\" contains a \"..\" segment, which is not allowed.",
+                                "The %s \"%.*s\" contains a \"..\" segment (or an encoded "
+                                "dot segment), which is not allowed.",
                                 what, (int)(len > 200 ? 200 : len), p);
         if (n > STORE_TREE_MAX_SEGMENT)
             return bk_error_set(err, BK_INVALID_ARGUMENT,

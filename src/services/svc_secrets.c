@@ -215,6 +215,8 @@ static bk_status scope_create_tx(svc_ctx *ctx, const char *name, const char *man
     return manager ? acl_write(ctx, id, manager, SVC_SECRET_MANAGE, err) : BK_OK;
 }
 
+static bk_status check_principal(svc_ctx *ctx, const char *principal, bk_error *err);
+
 bk_status svc_secret_scope_create(svc_ctx *ctx, const char *name,
                                   const char *initial_manage_principal, const char *backend,
                                   bk_error *err) {
@@ -226,14 +228,10 @@ bk_status svc_secret_scope_create(svc_ctx *ctx, const char *name,
         return bk_error_set(err, BK_INVALID_ARGUMENT,
                             "Invalid scope_backend_type \"%.100s\": use DATABRICKS", backend);
     const char *manager = ctx->caller ? ctx->caller->user_name : NULL;
+    /* any existing user or group (as on Databricks' Premium tier) */
     if (initial_manage_principal && *initial_manage_principal) {
-        if (strcmp(initial_manage_principal, SVC_USERS_GROUP) != 0)
-            return bk_error_set(err, BK_INVALID_ARGUMENT,
-                                "Invalid initial_manage_principal \"%.200s\": the only supported"
-                                " principal is the group \"users\"; omit it to grant MANAGE to"
-                                " yourself",
-                                initial_manage_principal);
-        manager = SVC_USERS_GROUP;
+        BK_TRY(check_principal(ctx, initial_manage_principal, err));
+        manager = initial_manage_principal;
     }
     bool owned;
     BK_TRY(svc_tx_begin(ctx, &owned, err));

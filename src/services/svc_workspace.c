@@ -77,8 +77,9 @@ bk_status svc_ws_path_normalize(bk_arena *a, const char *path, const char **out,
         while (j < n && p[j] != '/') j++;
         size_t seg = j - i;
         if (seg == 0 && n > 1) return bad_path(path, "it has an empty segment (\"//\")", err);
-        if ((seg == 1 && p[i] == '.') || (seg == 2 && p[i] == '.' && p[i + 1] == '.'))
-            return bad_path(path, "\".\" and \"..\" segments are not allowed", err);
+        if (bk_path_is_dot_segment(p + i, seg))
+            return bad_path(path, "\".\" and \"..\" segments (also encoded as %2e) are not allowed",
+                            err);
         if (seg > SVC_WS_MAX_NAME) return bad_path(path, "a name is longer than 255 bytes", err);
         for (size_t k = i; k < j; k++)
             if ((unsigned char)p[k] < 0x20 || p[k] == 0x7f)

@@ -96,8 +96,12 @@ def test_azure_keyvault_is_refused(w, unique):
 
 
 def test_initial_manage_principal_other_than_users(w, unique):
+    name = unique("imp")
+    w.secrets.create_scope(name, initial_manage_principal="admins")
+    acls = {a.principal: a.permission.value for a in w.secrets.list_acls(name)}
+    assert acls == {"admins": "MANAGE"}
     with pytest.raises(InvalidParameterValue):
-        w.secrets.create_scope(unique("imp"), initial_manage_principal="admins")
+        w.secrets.create_scope(unique("imp"), initial_manage_principal="nobody-such@example.com")
 
 
 def test_put_get_list_delete(w, scope):
