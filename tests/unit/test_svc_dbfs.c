@@ -38,7 +38,9 @@ BK_TEST(fspath_dbfs_normalizes) {
     ASSERT_TRUE(norm_is(a, "//a///b/./c/", "a/b/c"));
     ASSERT_TRUE(norm_is(a, "/./.", ""));
     ASSERT_TRUE(norm_is(a, "/a/.hidden/..x/x..", "a/.hidden/..x/x.."));
-    ASSERT_TRUE(norm_is(a, "/%2e%2e/x", "%2e%2e/x")); /* no URL decoding here */
+    ASSERT_TRUE(norm_is(a, "/%2e%2e/x", NULL)); /* an encoded dot segment is refused */
+    ASSERT_TRUE(norm_is(a, "/a/.%2E/x", NULL));
+    ASSERT_TRUE(norm_is(a, "/a/%2e%2ex/x", "a/%2e%2ex/x")); /* a name, not a dot segment */
     ASSERT_TRUE(norm_is(a, "/FileStore/tables/t.csv", "FileStore/tables/t.csv"));
     ASSERT_TRUE(norm_is(a, "", NULL));
     ASSERT_TRUE(norm_is(a, "relative", NULL));
