@@ -9,6 +9,9 @@
 #ifndef BRICKS_ENGINE_EXEC_EXEC_INT_H
 #define BRICKS_ENGINE_EXEC_EXEC_INT_H
 
+#include <math.h>
+#include <string.h>
+
 #include "base/buf.h"
 #include "base/hash.h"
 #include "engine/exec/exec.h"
@@ -98,6 +101,26 @@ bool exec_key_types_ok(bk_vector *const *cols, uint32_t n);
  */
 bk_status exec_key_decode(bk_arena *a, const bk_type *const *types, uint32_t n_cols,
                           const bk_str *keys, size_t n_rows, bk_vector **out, bk_error *err);
+
+/*
+ * A double's or float's bits as a key: -0.0 as 0.0 and every NaN as one NaN, so
+ * equal SQL values compare and hash alike (Spark groups and joins them so).
+ */
+static inline uint64_t exec_key_double_bits(double d) {
+    if (d == 0) d = 0;
+    if (d != d) d = NAN;
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+static inline uint32_t exec_key_float_bits(float f) {
+    if (f == 0) f = 0;
+    if (f != f) f = NAN;
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
 
 /* ---- GROUP BY keys (groups.c): a dense numbering of the distinct keys ---- */
 

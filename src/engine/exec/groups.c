@@ -104,22 +104,6 @@ static bk_status grow_slots(exec_groups *g, bk_error *err) {
     return BK_OK;
 }
 
-static uint64_t double_bits(double d) {
-    if (d == 0) d = 0;
-    if (isnan(d)) d = NAN;
-    uint64_t u;
-    memcpy(&u, &d, sizeof u);
-    return u;
-}
-
-static uint32_t float_bits(float f) {
-    if (f == 0) f = 0;
-    if (isnan(f)) f = NAN;
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
-
 /* Whether row r of cols has the key of stored group grp. */
 static bool same_key(const exec_groups *g, size_t grp, bk_vector *const *cols, size_t r) {
     for (uint32_t k = 0; k < g->n_keys; k++) {
@@ -135,13 +119,13 @@ static bool same_key(const exec_groups *g, size_t grp, bk_vector *const *cols, s
             continue;
         }
         case BK_TYPE_DOUBLE:
-            if (double_bits(((const double *)s->data)[grp]) !=
-                double_bits(((const double *)v->data)[r]))
+            if (exec_key_double_bits(((const double *)s->data)[grp]) !=
+                exec_key_double_bits(((const double *)v->data)[r]))
                 return false;
             continue;
         case BK_TYPE_FLOAT:
-            if (float_bits(((const float *)s->data)[grp]) !=
-                float_bits(((const float *)v->data)[r]))
+            if (exec_key_float_bits(((const float *)s->data)[grp]) !=
+                exec_key_float_bits(((const float *)v->data)[r]))
                 return false;
             continue;
         case BK_TYPE_VOID:

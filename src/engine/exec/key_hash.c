@@ -69,22 +69,6 @@ bk_status exec_keys_unflatten(bk_arena *a, const bk_type *type, bk_vector **col,
     return exec_key_decode(a, &type, 1, keys, n, col, err);
 }
 
-static uint64_t double_bits(double d) {
-    if (d == 0) d = 0;
-    if (isnan(d)) d = NAN;
-    uint64_t u;
-    memcpy(&u, &d, sizeof u);
-    return u;
-}
-
-static uint64_t float_bits(float f) {
-    if (f == 0) f = 0;
-    if (isnan(f)) f = NAN;
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
-
 /* The value hashes of rows [off, off+n) of v into out[0..n) (NULL slots not yet fixed). */
 static void hash_column(const bk_vector *v, size_t off, size_t n, uint64_t *out) {
     switch (v->type->kind) {
@@ -102,12 +86,12 @@ static void hash_column(const bk_vector *v, size_t off, size_t n, uint64_t *out)
     }
     case BK_TYPE_DOUBLE: {
         const double *x = (const double *)v->data + off;
-        for (size_t r = 0; r < n; r++) out[r] = bk_hash_u64(double_bits(x[r]));
+        for (size_t r = 0; r < n; r++) out[r] = bk_hash_u64(exec_key_double_bits(x[r]));
         return;
     }
     case BK_TYPE_FLOAT: {
         const float *x = (const float *)v->data + off;
-        for (size_t r = 0; r < n; r++) out[r] = bk_hash_u64(float_bits(x[r]));
+        for (size_t r = 0; r < n; r++) out[r] = bk_hash_u64(exec_key_float_bits(x[r]));
         return;
     }
     case BK_TYPE_VOID:
@@ -212,12 +196,12 @@ size_t exec_keys_equal_filter(bk_vector *const *a_cols, bk_vector *const *b_cols
         }
         case BK_TYPE_DOUBLE: {
             const double *x = va->data, *y = vb->data;
-            KEEP_IF(double_bits(x[ra]) == double_bits(y[rb]));
+            KEEP_IF(exec_key_double_bits(x[ra]) == exec_key_double_bits(y[rb]));
             continue;
         }
         case BK_TYPE_FLOAT: {
             const float *x = va->data, *y = vb->data;
-            KEEP_IF(float_bits(x[ra]) == float_bits(y[rb]));
+            KEEP_IF(exec_key_float_bits(x[ra]) == exec_key_float_bits(y[rb]));
             continue;
         }
         case BK_TYPE_VOID: /* all NULL */
