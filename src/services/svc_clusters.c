@@ -373,14 +373,35 @@ static const char *const level_names[] = {
     [SVC_CLUSTER_CAN_MANAGE] = "CAN_MANAGE",
 };
 
-bk_status svc_cluster_check(const svc_ctx *ctx, const svc_cluster *c, svc_cluster_level level,
+/* The Permissions API's view of cluster `c` (strings in ctx->arena). */
+static bk_status perm_object_of(svc_ctx *ctx, const svc_cluster *c, svc_perm_object *out,
+                                bk_error *err) {
+    memset(out, 0, sizeof *out);
+    out->acl_type = "clusters";
+    out->acl_id = c->cluster_id;
+    out->object_ref = bk_arena_printf(ctx->arena, "/clusters/%s", c->cluster_id);
+    out->object_type = "cluster";
+    out->display = bk_arena_printf(ctx->arena, "cluster %s", c->cluster_id);
+    out->owner_id = c->owner_id;
+    return out->object_ref && out->display ? BK_OK : bk_arena_oom(ctx->arena, err);
+}
+
+bk_status svc_clusters_perm_lookup(svc_ctx *ctx, const char *id, svc_perm_object *out,
+                                   bk_error *err) {
+    svc_cluster *c;
+    bk_status st = load(ctx, id, &c, err);
+    if (st == BK_INVALID_ARGUMENT)
+        return bk_error_reset(err, BK_NOT_FOUND, "Cluster %s does not exist", id);
+    BK_TRY(st);
+    return perm_object_of(ctx, c, out, err);
+}
+
+bk_status svc_cluster_check(svc_ctx *ctx, const svc_cluster *c, svc_cluster_level level,
                             bk_error *err) {
-    const svc_principal *who = ctx->caller;
-    /* Until the Permissions API decides: the owner and admins hold CAN_MANAGE. */
-    if (!who || who->is_admin || who->user_id == c->owner_id) return BK_OK;
-    return bk_error_set(err, BK_PERMISSION_DENIED,
-                        "User %s does not have %s permission on cluster %s", who->user_name,
-                        level_names[level], c->cluster_id);
+    if (!ctx->caller || ctx->caller->is_admin) return BK_OK;
+    svc_perm_object obj;
+    BK_TRY(perm_object_of(ctx, c, &obj, err));
+    return svc_perm_require(ctx, svc_perm_type_find("clusters"), &obj, level_names[level], err);
 }
 
 /* load + check + the caller's transaction: the first half of every mutation. */
@@ -624,6 +645,7 @@ bk_status svc_cluster_permanent_delete(svc_ctx *ctx, const char *cluster_id, bk_
         st = meta_run(s, err);
     else
         meta_done(s);
+    if (st == BK_OK) st = svc_perm_forget(ctx, "clusters", cluster_id, err);
     st = svc_tx_end(ctx, owned, st, err);
     if (st == BK_OK) svc_clusters_kick(ctx->env); /* its pool, if any, stops */
     return st;
@@ -706,7 +728,12 @@ bk_status svc_cluster_list(svc_ctx *ctx, const svc_cluster_filter *f, svc_cluste
     if (f->policy_id) return BK_OK; /* no cluster has a policy */
     bk_arena *a = ctx->arena;
     char *sql = bk_arena_printf(a,
-                                "SELECT %s FROM clusters WHERE (?1 OR owner_id = ?2)"
+                                "WITH RECURSIVE g(id) AS (SELECT ?2 UNION SELECT m.group_id"
+                                "   FROM group_members m JOIN g ON m.member_id = g.id)"
+                                " SELECT %s FROM clusters WHERE (?1 OR owner_id = ?2"
+                                "   OR cluster_id IN (SELECT object_id FROM acl_entries"
+                                "     WHERE object_type = 'clusters'"
+                                "       AND principal_id IN (SELECT id FROM g)))"
                                 " AND (state <> 'TERMINATED' OR is_pinned"
                                 " OR terminated_time >= ?3)",
                                 cols);

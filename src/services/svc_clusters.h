@@ -34,15 +34,19 @@
  * PENDING/RESTARTING) come back RUNNING with fresh pools and last_state_loss_time
  * set (tasks that were running are lost), TERMINATING ones become TERMINATED.
  *
- * Access (svc_cluster_check, the one place to switch to the Permissions API): the
- * owner (creator, or whoever change-owner named) and admins have CAN_MANAGE on a
- * cluster; other users have no permission and do not see it.  pin/unpin and
- * change-owner are admin-only.
+ * Access (svc_cluster_check, decided by the Permissions API's type "clusters"):
+ * the owner (creator, or whoever change-owner named) and admins have CAN_MANAGE;
+ * others have what /api/2.0/permissions/clusters/<id> grants them or a group of
+ * theirs.  get, list (which shows only clusters one has a level on), events:
+ * CAN_ATTACH_TO; start, restart, delete (terminate, as Databricks): CAN_RESTART;
+ * edit, permanent-delete: CAN_MANAGE.  pin/unpin and change-owner are
+ * admin-only.  permanent-delete drops the cluster's ACL.
  */
 #ifndef BRICKS_SERVICES_SVC_CLUSTERS_H
 #define BRICKS_SERVICES_SVC_CLUSTERS_H
 
 #include "services/svc.h"
+#include "services/svc_permissions.h"
 
 #define SVC_CLUSTER_ID_MAX 32          /* "MMDD-HHMMSS-xxxxxxxx" + NUL fits */
 #define SVC_CLUSTER_MAX_WORKERS 256    /* worker threads of one cluster */
@@ -184,8 +188,16 @@ bk_status svc_cluster_get(svc_ctx *ctx, const char *cluster_id, svc_cluster **ou
  * when the caller holds `level` on `c`, else BK_PERMISSION_DENIED naming the user,
  * the cluster and the level.
  */
-bk_status svc_cluster_check(const svc_ctx *ctx, const svc_cluster *c, svc_cluster_level level,
+bk_status svc_cluster_check(svc_ctx *ctx, const svc_cluster *c, svc_cluster_level level,
                             bk_error *err);
+
+/*
+ * The Permissions API's lookup for request_object_type "clusters" (types[] of
+ * svc_permissions.c): ACL family "clusters", object "/clusters/<id>", the owner
+ * holds CAN_MANAGE, no parent.  BK_NOT_FOUND "Cluster X does not exist".
+ */
+bk_status svc_clusters_perm_lookup(svc_ctx *ctx, const char *id, svc_perm_object *out,
+                                   bk_error *err);
 
 typedef struct svc_cluster_filter {
     const svc_cluster_state *states; /* n_states == 0: any */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "services/svc_clusters.h"
 #include "services/svc_identity.h"
 #include "services/svc_workspace.h"
 
@@ -25,6 +26,14 @@ static const char *const ws_level_desc[] = {
     "Can do everything, including changing the object's permissions",
 };
 
+static const char *const cluster_levels[] = {"CAN_ATTACH_TO", "CAN_RESTART", "CAN_MANAGE"};
+static const char *const cluster_level_desc[] = {
+    "Can attach to the cluster and view it, its events and its permissions",
+    "Can attach to, start, restart and terminate the cluster",
+    "Can do everything, including editing, permanently deleting and changing the cluster's"
+    " permissions",
+};
+
 static const svc_perm_type types[] = {
     {"directories", "/directories/", ws_levels, ws_level_desc, BK_ARRAY_LEN(ws_levels),
      svc_ws_perm_lookup_directory},
@@ -32,11 +41,13 @@ static const svc_perm_type types[] = {
      svc_ws_perm_lookup_notebook},
     {"files", "/directories/", ws_levels, ws_level_desc, BK_ARRAY_LEN(ws_levels),
      svc_ws_perm_lookup_file},
+    {"clusters", "/clusters/", cluster_levels, cluster_level_desc, BK_ARRAY_LEN(cluster_levels),
+     svc_clusters_perm_lookup},
 };
 
 /* Types the Databricks Permissions API has that Bricks does not serve (yet). */
 static const char *const known_elsewhere[] = {
-    "alerts",         "alertsv2",         "authorization",        "clusters",
+    "alerts",         "alertsv2",         "authorization",
     "cluster-policies", "dashboards",     "database-projects",    "dbsql-dashboards",
     "experiments",    "genie",            "instance-pools",       "jobs",
     "knowledge-assistants", "pipelines",  "queries",              "registered-models",
@@ -58,8 +69,8 @@ bk_status svc_perm_type_get(const char *request_type, const svc_perm_type **out,
             return bk_error_set(err, BK_UNSUPPORTED,
                                 "Bricks does not support permissions on %s yet", request_type);
     return bk_error_set(err, BK_INVALID_ARGUMENT,
-                        "%s is not a valid request object type: use directories, notebooks or"
-                        " files",
+                        "%s is not a valid request object type: use directories, notebooks,"
+                        " files or clusters",
                         request_type);
 }
 

@@ -1,6 +1,6 @@
 /*
  * svc_permissions.h — the generic Permissions API: access control lists on any
- * kind of object (directories, notebooks, files; clusters, jobs … later), with
+ * kind of object (directories, notebooks, files, clusters; jobs … later), with
  * inheritance, as /api/2.0/permissions/{request_object_type}/{id} serves them.
  *
  * Model.  An object type (svc_perm_type) has an ordered list of levels, weakest

@@ -5,7 +5,9 @@ Its first-start output gives the admin token (a line that is only the token) and
 address ("bricks serve: listening on http://ADDR:PORT").
 
 Fixtures:
-  server        the running server (host, token, data_dir, restart(), log())
+  server        the running server (host, token, data_dir, first_output, last_output,
+                restart(), log()); first_output stays the first start's lines across
+                restarts, so tests may restart (or SIGKILL) the shared server
   w             a WorkspaceClient authenticated as the admin
   make_user     make_user(prefix="u") -> (User, WorkspaceClient) for a new non-admin user:
                 the admin creates it through SCIM and mints its token with
@@ -46,7 +48,8 @@ class Server:
         self.proc = None
         self.host = None
         self.token = None
-        self.first_output = []
+        self.first_output = None  # the first start's lines (the one that prints the token)
+        self.last_output = None   # the latest start's lines
 
     def start(self, listen="127.0.0.1:0", expect_token=True):
         log = open(self.log_path, "ab")
@@ -73,7 +76,9 @@ class Server:
             raise RuntimeError("bricks serve did not say where it listens")
         if expect_token and self.token is None:
             raise RuntimeError(f"no admin token printed: {lines}")
-        self.first_output = lines
+        if self.first_output is None:
+            self.first_output = lines
+        self.last_output = lines
         return lines
 
     def stop(self, sig=signal.SIGTERM, timeout=20):
@@ -172,19 +177,3 @@ def raw(server, method, path, token=None, **kwargs):
     if token:
         headers["Authorization"] = f"Bearer {token}"
     return requests.request(method, server.host + path, headers=headers, timeout=30, **kwargs)
-
-
-@pytest.fixture
-def private_server():
-    """A server of the test's own, over its own data directory: for tests that restart
-    or kill the server without disturbing the session's `server` (whose first_output
-    other tests read)."""
-    tmp = tempfile.mkdtemp(prefix="bricks-api-private-")
-    srv = Server(os.path.join(tmp, "data"))
-    srv.start()
-    yield srv
-    rc = srv.stop()
-    log = srv.log()
-    shutil.rmtree(tmp, ignore_errors=True)
-    assert "Sanitizer" not in log and "runtime error" not in log, log[-4000:]
-    assert rc == 0, f"bricks serve exited with {rc}"

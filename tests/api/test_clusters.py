@@ -18,7 +18,7 @@ from databricks.sdk.service.compute import (AutoScale, EventType, GetEventsOrder
                                             ListClustersSortByField, State,
                                             TerminationReasonCode)
 
-from conftest import client, raw
+from conftest import raw
 
 SPARK = "16.4.x-scala2.12"
 MINUTE_MS = "spark.bricks.autotermination.minute_ms"
@@ -384,9 +384,7 @@ def test_autotermination(w, unique):
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
-def test_server_restart_brings_running_clusters_back(private_server, unique, sig):
-    server = private_server
-    w = client(server.host, server.token)
+def test_server_restart_brings_running_clusters_back(server, w, unique, sig):
     running = w.clusters.create_and_wait(cluster_name=unique("rr"), spark_version=SPARK,
                                          num_workers=2)
     stopped = w.clusters.create(cluster_name=unique("rs"), spark_version=SPARK,

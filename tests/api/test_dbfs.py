@@ -18,26 +18,13 @@ from databricks.sdk.errors import (BadRequest, InvalidParameterValue, NotFound,
                                    ResourceDoesNotExist, Unauthenticated)
 from databricks.sdk.service.files import DbfsAPI
 
-from conftest import Server, client
+from conftest import client
 
 MB = 1024 * 1024
 
 
 def b64(data):
     return base64.b64encode(data).decode()
-
-
-@pytest.fixture
-def own_server(tmp_path):
-    """A private `bricks serve` for restart tests, so the shared server's start-up
-    output (which test_server.py checks) stays that of its first start."""
-    srv = Server(str(tmp_path / "data"))
-    srv.start()
-    yield srv
-    rc = srv.stop()
-    log = srv.log()
-    assert "Sanitizer" not in log and "runtime error" not in log, log[-4000:]
-    assert rc == 0
 
 
 @pytest.fixture
@@ -403,9 +390,7 @@ def test_root(w):
     assert isinstance(list(w.dbfs.list("dbfs:/")), list)
 
 
-def test_restart_keeps_files_and_handles(own_server, d):
-    server = own_server
-    w = client(server.host, server.token)
+def test_restart_keeps_files_and_handles(server, w, d):
     w.dbfs.put(f"{d}/persist", contents=b64(b"durable"))
     h = w.dbfs.create(f"{d}/open-across-restart").handle
     w.dbfs.add_block(h, b64(b"before "))
@@ -416,9 +401,7 @@ def test_restart_keeps_files_and_handles(own_server, d):
     assert base64.b64decode(w.dbfs.read(f"{d}/open-across-restart").data) == b"before after"
 
 
-def test_kill9_keeps_acknowledged_puts(own_server, d):
-    server = own_server
-    w = client(server.host, server.token)
+def test_kill9_keeps_acknowledged_puts(server, w, d):
     import signal
     for i in range(50):
         w.dbfs.put(f"{d}/k/{i}", contents=b64(f"value {i}".encode()))

@@ -19,22 +19,9 @@ import requests
 from databricks.sdk.errors import (AlreadyExists, BadRequest, InvalidParameterValue,
                                    NotFound, PermissionDenied, Unauthenticated)
 
-from conftest import Server, client
+from conftest import client
 
 MB = 1024 * 1024
-
-
-@pytest.fixture
-def own_server(tmp_path):
-    """A private `bricks serve` for restart tests, so the shared server's start-up
-    output (which test_server.py checks) stays that of its first start."""
-    srv = Server(str(tmp_path / "data"))
-    srv.start()
-    yield srv
-    rc = srv.stop()
-    log = srv.log()
-    assert "Sanitizer" not in log and "runtime error" not in log, log[-4000:]
-    assert rc == 0
 
 
 @pytest.fixture
@@ -313,9 +300,7 @@ def test_non_admin_user(w, vol, user_client):
     assert [e.name for e in uw.files.list_directory_contents(vol)] == ["by-user"]
 
 
-def test_restart(own_server, vol):
-    server = own_server
-    w = client(server.host, server.token)
+def test_restart(server, w, vol):
     w.files.upload(f"{vol}/persist/f", io.BytesIO(b"still here"))
     server.restart()
     assert w.files.download(f"{vol}/persist/f").contents.read() == b"still here"

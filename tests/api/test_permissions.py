@@ -16,15 +16,6 @@ from databricks.sdk.service.workspace import (ImportFormat,
 from conftest import client, raw
 
 
-def restart(server, **kwargs):
-    """server.restart() that keeps the first start's output, which
-    test_server.py::test_first_start_prints_token_once reads (Server.start replaces
-    it on every start)."""
-    first = server.first_output
-    server.restart(**kwargs)
-    server.first_output = first
-
-
 def levels_of(perms, name):
     """{(level, inherited, source)} of the principal `name` in an ObjectPermissions."""
     for e in perms.access_control_list or []:
@@ -242,7 +233,7 @@ def test_delete_drops_grants_and_restart_keeps_them(server, w, make_user, unique
     ann, _ = make_user("ann")
     w.permissions.update("directories", top_id, access_control_list=[
         AccessControlRequest(user_name=ann.user_name, permission_level=PermissionLevel.CAN_EDIT)])
-    restart(server)
+    server.restart()
     got = w.permissions.get("directories", top_id)
     assert levels_of(got, ann.user_name) == {("CAN_EDIT", False, None)}
     w.workspace.delete(top)

@@ -421,10 +421,7 @@ def test_restart_keeps_secrets_readable(server, w, unique, make_user):
     w.secrets.create_scope(name)
     w.secrets.put_secret(name, "k", string_value="survives restarts")
     w.secrets.put_acl(name, user.user_name, AclPermission.READ)
-    # Keep the first start's output for test_server.py, which runs later in the session.
-    first_output = server.first_output
     server.restart()
-    server.first_output = first_output
     w2 = client(server.host, server.token)
     assert name in [s.name for s in w2.secrets.list_scopes()]
     assert value_of(w2, name, "k") == b"survives restarts"
@@ -457,9 +454,7 @@ def test_acknowledged_puts_survive_sigkill(server, w, unique):
     w.secrets.create_scope(name)
     for i in range(100):
         w.secrets.put_secret(name, f"k{i}", string_value=f"value {i}")
-    first_output = server.first_output
     server.restart(sig=signal.SIGKILL)
-    server.first_output = first_output
     w2 = client(server.host, server.token)
     assert len(list(w2.secrets.list_secrets(name))) == 100
     for i in (0, 42, 99):

@@ -17,15 +17,6 @@ from databricks.sdk.service.workspace import (ExportFormat, ImportFormat,
 from conftest import client, raw
 
 
-def restart(server, **kwargs):
-    """server.restart() that keeps the first start's output, which
-    test_server.py::test_first_start_prints_token_once reads (Server.start replaces
-    it on every start)."""
-    first = server.first_output
-    server.restart(**kwargs)
-    server.first_output = first
-
-
 def b64(data):
     return base64.b64encode(data).decode()
 
@@ -576,7 +567,7 @@ def test_restart_keeps_objects_and_ids(server, w, folder):
     w.workspace.upload(f"{folder}/keep.py", io.BytesIO(b"print('kept')"))
     w.workspace.upload(f"{folder}/keep.txt", io.BytesIO(b"raw"), format=ImportFormat.AUTO)
     before = {o.path: o.object_id for o in w.workspace.list(folder)}
-    restart(server)
+    server.restart()
     after = {o.path: o.object_id for o in w.workspace.list(folder)}
     assert after == before
     with w.workspace.download(f"{folder}/keep.py") as f:
@@ -587,7 +578,7 @@ def test_sigkill_keeps_acknowledged_imports(server, w, folder):
     paths = [f"{folder}/k{i}" for i in range(50)]
     for i, p in enumerate(paths):
         w.workspace.import_(p, content=b64(f"v = {i}".encode()), language=Language.PYTHON)
-    restart(server, sig=9)
+    server.restart(sig=9)
     for i, p in enumerate(paths):
         with w.workspace.download(p) as f:
             assert f.read() == f"# Databricks notebook source\nv = {i}".encode()

@@ -429,12 +429,12 @@ BK_TEST(svc_clusters_access) {
     ASSERT_OK(svc_cluster_create(&f.ctx, &spec, "API", bobs, &f.err), errp(&f.err));
     svc_cluster *c;
     ASSERT_FAILS_MSG(f, svc_cluster_get(&f.ctx, id, &c, &f.err), BK_PERMISSION_DENIED,
-                     "User bob@example.com does not have CAN_ATTACH_TO permission on cluster");
+                     "User bob@example.com does not have Can Attach To permission on cluster");
     ASSERT_FAILS_MSG(f, svc_cluster_restart(&f.ctx, id, &f.err), BK_PERMISSION_DENIED,
-                     "CAN_RESTART");
+                     "Can Restart");
     ASSERT_FAILS(svc_cluster_delete(&f.ctx, id, &f.err), BK_PERMISSION_DENIED);
     ASSERT_FAILS_MSG(f, svc_cluster_edit(&f.ctx, id, &spec, &f.err), BK_PERMISSION_DENIED,
-                     "CAN_MANAGE");
+                     "Can Manage");
     ASSERT_FAILS(svc_cluster_permanent_delete(&f.ctx, id, &f.err), BK_PERMISSION_DENIED);
     ASSERT_FAILS(svc_cluster_pin(&f.ctx, bobs, true, &f.err), BK_PERMISSION_DENIED);
     ASSERT_FAILS(svc_cluster_change_owner(&f.ctx, bobs, "bob@example.com", &f.err),
@@ -457,6 +457,18 @@ BK_TEST(svc_clusters_access) {
     svc_clusters_tick(f.env, svc_now_ms());
     ASSERT_OK(svc_cluster_delete(&f.ctx, bobs, &f.err), errp(&f.err));
     svc_clusters_tick(f.env, svc_now_ms());
+    /* CAN_RESTART on the admin's cluster: Bob lists and restarts it, may not edit it. */
+    f.ctx.caller = &f.admin;
+    svc_perm_grant g = {.user_name = "bob@example.com", .level = "CAN_RESTART"};
+    svc_perm_acl acl;
+    ASSERT_OK(svc_perm_set(&f.ctx, "clusters", id, &g, 1, false, &acl, &f.err), errp(&f.err));
+    f.ctx.caller = &f.bob;
+    ASSERT_OK(svc_cluster_list(&f.ctx, &lf, &c, &n, &more, &f.err), errp(&f.err));
+    ASSERT_EQ(n, 2);
+    ASSERT_OK(svc_cluster_restart(&f.ctx, id, &f.err), errp(&f.err));
+    svc_clusters_tick(f.env, svc_now_ms());
+    ASSERT_FAILS_MSG(f, svc_cluster_edit(&f.ctx, id, &spec, &f.err), BK_PERMISSION_DENIED,
+                     "Can Manage permission on cluster");
     /* The admin sees both and gives the admin's (terminated) cluster to Bob. */
     f.ctx.caller = &f.admin;
     ASSERT_OK(svc_cluster_list(&f.ctx, &lf, &c, &n, &more, &f.err), errp(&f.err));
@@ -470,6 +482,17 @@ BK_TEST(svc_clusters_access) {
     ASSERT_OK(svc_cluster_get(&f.ctx, id, &c, &f.err), errp(&f.err));
     ASSERT_STR_EQ(c->owner_name, "bob@example.com");
     ASSERT_OK(svc_cluster_start(&f.ctx, id, &f.err), errp(&f.err));
+    /* Permanently deleting the cluster deletes its grants. */
+    ASSERT_OK(svc_cluster_permanent_delete(&f.ctx, id, &f.err), errp(&f.err));
+    meta_stmt *s = meta_prepare(f.ctx.conn,
+                                "SELECT count(*) FROM acl_entries WHERE object_type = 'clusters'"
+                                " AND object_id = ?1",
+                                &f.err);
+    ASSERT_TRUE(s != NULL);
+    ASSERT_OK(meta_bind_text(s, 1, id, &f.err), errp(&f.err));
+    ASSERT_EQ(meta_step(s, &f.err), META_ROW);
+    ASSERT_EQ(meta_col_i64(s, 0), 0);
+    meta_done(s);
     close_env(&f);
 }
 
