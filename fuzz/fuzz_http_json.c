@@ -189,7 +189,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         srv_response_init(&res);
         srv_dispatch(req, &res);
         if (res.status < 200 || res.status > 599) abort();
-        if (res.status >= 400 && res.file_fd < 0) {
+        if (res.status >= 400 && !res.has_body_fd) {
             json_t *j = json_loadb((const char *)res.body.data, res.body.len, 0, NULL);
             if (!j || !json_is_string(json_object_get(j, "error_code")) ||
                 !json_is_string(json_object_get(j, "message")))

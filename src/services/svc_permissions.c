@@ -30,8 +30,8 @@ static const char *const cluster_levels[] = {"CAN_ATTACH_TO", "CAN_RESTART", "CA
 static const char *const cluster_level_desc[] = {
     "Can attach to the cluster and view it, its events and its permissions",
     "Can attach to, start, restart and terminate the cluster",
-    "Can do everything, including editing, permanently deleting and changing the cluster's"
-    " permissions",
+    ("Can do everything, including editing, permanently deleting and changing the cluster's"
+     " permissions"),
 };
 
 static const svc_perm_type types[] = {
