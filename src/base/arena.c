@@ -297,3 +297,20 @@ bk_status bk_arena_oom(const bk_arena *a, bk_error *err) {
     }
     return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in %s", a->name);
 }
+
+void *bk_arena_push(bk_arena *a, void *items, size_t *n, size_t *cap, size_t size, size_t first) {
+    unsigned char *base;
+    memcpy(&base, items, sizeof base);
+    if (*n == *cap) {
+        size_t new_cap = *cap ? *cap * 2 : (first ? first : 1);
+        unsigned char *grown = bk_arena_array(a, new_cap, size);
+        if (!grown) return NULL;
+        if (*n) memcpy(grown, base, *n * size);
+        base = grown;
+        memcpy(items, &base, sizeof base);
+        *cap = new_cap;
+    }
+    unsigned char *slot = base + (*n)++ * size;
+    memset(slot, 0, size);
+    return slot;
+}

@@ -35,6 +35,15 @@ typedef struct bk_cleanup {
  */
 bk_arena *bk_arena_new(bk_arena *parent, const char *name, size_t limit);
 
+/*
+ * Append one element to a growing arena array: *items (a pointer to `size`-byte
+ * elements; `items` is the address of that pointer) holds *n of *cap.  When full
+ * it moves to a new array of twice the capacity (`first` to begin with; the old
+ * one stays in the arena).  Returns the new, zeroed element (*n is then one
+ * more), or NULL on OOM with everything unchanged.
+ */
+void *bk_arena_push(bk_arena *a, void *items, size_t *n, size_t *cap, size_t size, size_t first);
+
 /* Memory aligned to 16 bytes; NULL on OOM or when the limit would be passed. */
 void *bk_arena_alloc(bk_arena *a, size_t n);
 void *bk_arena_zalloc(bk_arena *a, size_t n);

@@ -385,18 +385,11 @@ static bk_status scan(svc_ctx *ctx, live_row **out, size_t *n, bk_error *err) {
     size_t cap = 0;
     int rc;
     while ((rc = meta_step(s, err)) == META_ROW) {
-        if (*n == cap) {
-            size_t new_cap = cap ? cap * 2 : 16;
-            live_row *grown = bk_arena_array(ctx->arena, new_cap, sizeof *grown);
-            if (!grown) {
-                rc = bk_arena_oom(ctx->arena, err);
-                break;
-            }
-            if (*n) memcpy(grown, *out, *n * sizeof *grown);
-            *out = grown;
-            cap = new_cap;
+        live_row *r = bk_arena_push(ctx->arena, out, n, &cap, sizeof **out, 16);
+        if (!r) {
+            rc = bk_arena_oom(ctx->arena, err);
+            break;
         }
-        live_row *r = &(*out)[(*n)++];
         snprintf(r->id, sizeof r->id, "%s", meta_col_text(s, 0));
         if (!svc_cluster_state_parse(meta_col_text(s, 1), &r->state))
             r->state = SVC_CLUSTER_UNKNOWN;

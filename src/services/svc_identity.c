@@ -105,18 +105,11 @@ static bk_status load_refs(svc_ctx *ctx, int64_t id, bool members, svc_ref **out
     size_t cap = 0;
     int rc = st == BK_OK ? META_ROW : st;
     while (rc == META_ROW && (rc = meta_step(s, err)) == META_ROW) {
-        if (*n == cap) {
-            size_t new_cap = cap ? cap * 2 : 8;
-            svc_ref *grown = bk_arena_array(ctx->arena, new_cap, sizeof *grown);
-            if (!grown) {
-                rc = bk_arena_oom(ctx->arena, err);
-                break;
-            }
-            if (*n) memcpy(grown, *out, *n * sizeof *grown);
-            *out = grown;
-            cap = new_cap;
+        svc_ref *r = bk_arena_push(ctx->arena, out, n, &cap, sizeof **out, 8);
+        if (!r) {
+            rc = bk_arena_oom(ctx->arena, err);
+            break;
         }
-        svc_ref *r = &(*out)[(*n)++];
         r->id = meta_col_i64(s, 0);
         r->is_group = strcmp(meta_col_text(s, 1), "group") == 0;
         r->display = col_dup(ctx, s, 2);
@@ -340,18 +333,11 @@ static bk_status load_edges(svc_ctx *ctx, edge **out, size_t *n, bk_error *err) 
     size_t cap = 0;
     int rc;
     while ((rc = meta_step(s, err)) == META_ROW) {
-        if (*n == cap) {
-            size_t new_cap = cap ? cap * 2 : 64;
-            edge *grown = bk_arena_array(ctx->arena, new_cap, sizeof *grown);
-            if (!grown) {
-                rc = bk_arena_oom(ctx->arena, err);
-                break;
-            }
-            if (*n) memcpy(grown, *out, *n * sizeof *grown);
-            *out = grown;
-            cap = new_cap;
+        edge *e = bk_arena_push(ctx->arena, out, n, &cap, sizeof **out, 64);
+        if (!e) {
+            rc = bk_arena_oom(ctx->arena, err);
+            break;
         }
-        edge *e = &(*out)[(*n)++];
         e->member_id = meta_col_i64(s, 0);
         e->group.id = meta_col_i64(s, 1);
         e->group.is_group = true;
@@ -375,18 +361,12 @@ bk_status svc_user_list(svc_ctx *ctx, bool service_principals, svc_user **out, s
     size_t cap = 0;
     int rc;
     while ((rc = meta_step(s, err)) == META_ROW) {
-        if (*n == cap) {
-            size_t new_cap = cap ? cap * 2 : 64;
-            svc_user *grown = bk_arena_array(ctx->arena, new_cap, sizeof *grown);
-            if (!grown) {
-                rc = bk_arena_oom(ctx->arena, err);
-                break;
-            }
-            if (*n) memcpy(grown, *out, *n * sizeof *grown);
-            *out = grown;
-            cap = new_cap;
+        svc_user *slot = bk_arena_push(ctx->arena, out, n, &cap, sizeof *slot, 64);
+        if (!slot) {
+            rc = bk_arena_oom(ctx->arena, err);
+            break;
         }
-        read_user(ctx, s, &(*out)[(*n)++]);
+        read_user(ctx, s, slot);
     }
     meta_done(s);
     if (rc != META_DONE) return rc;
@@ -585,18 +565,12 @@ bk_status svc_group_list(svc_ctx *ctx, svc_group **out, size_t *n, bk_error *err
     if (!s) return err->code;
     int rc;
     while ((rc = meta_step(s, err)) == META_ROW) {
-        if (*n == cap) {
-            size_t new_cap = cap ? cap * 2 : 32;
-            int64_t *grown = bk_arena_array(ctx->arena, new_cap, sizeof *grown);
-            if (!grown) {
-                rc = bk_arena_oom(ctx->arena, err);
-                break;
-            }
-            if (*n) memcpy(grown, ids, *n * sizeof *grown);
-            ids = grown;
-            cap = new_cap;
+        int64_t *slot = bk_arena_push(ctx->arena, &ids, n, &cap, sizeof *slot, 32);
+        if (!slot) {
+            rc = bk_arena_oom(ctx->arena, err);
+            break;
         }
-        ids[(*n)++] = meta_col_i64(s, 0);
+        *slot = meta_col_i64(s, 0);
     }
     meta_done(s);
     if (rc != META_DONE) return rc;
@@ -705,18 +679,12 @@ bk_status svc_principal_groups(svc_ctx *ctx, int64_t id, int64_t **out, size_t *
     size_t cap = 0;
     int rc = st == BK_OK ? META_ROW : st;
     while (rc == META_ROW && (rc = meta_step(s, err)) == META_ROW) {
-        if (*n == cap) {
-            size_t new_cap = cap ? cap * 2 : 8;
-            int64_t *grown = bk_arena_array(ctx->arena, new_cap, sizeof *grown);
-            if (!grown) {
-                rc = bk_arena_oom(ctx->arena, err);
-                break;
-            }
-            if (*n) memcpy(grown, *out, *n * sizeof *grown);
-            *out = grown;
-            cap = new_cap;
+        int64_t *slot = bk_arena_push(ctx->arena, out, n, &cap, sizeof *slot, 8);
+        if (!slot) {
+            rc = bk_arena_oom(ctx->arena, err);
+            break;
         }
-        (*out)[(*n)++] = meta_col_i64(s, 0);
+        *slot = meta_col_i64(s, 0);
     }
     meta_done(s);
     return rc == META_DONE ? BK_OK : rc;

@@ -248,18 +248,11 @@ bk_status svc_secret_scope_list(svc_ctx *ctx, svc_secret_scope **out, size_t *n,
     size_t cap = 0;
     int rc = META_ROW;
     while (rc == META_ROW && (rc = meta_step(s, err)) == META_ROW) {
-        if (*n == cap) {
-            size_t new_cap = cap ? cap * 2 : 16;
-            svc_secret_scope *grown = bk_arena_array(ctx->arena, new_cap, sizeof *grown);
-            if (!grown) {
-                rc = bk_arena_oom(ctx->arena, err);
-                break;
-            }
-            if (*n) memcpy(grown, *out, *n * sizeof *grown);
-            *out = grown;
-            cap = new_cap;
+        svc_secret_scope *sc = bk_arena_push(ctx->arena, out, n, &cap, sizeof **out, 16);
+        if (!sc) {
+            rc = bk_arena_oom(ctx->arena, err);
+            break;
         }
-        svc_secret_scope *sc = &(*out)[(*n)++];
         sc->name = bk_arena_strdup(ctx->arena, meta_col_text(s, 0));
         sc->backend = bk_arena_strdup(ctx->arena, meta_col_text(s, 1));
         if (!sc->name || !sc->backend) rc = bk_arena_oom(ctx->arena, err);
@@ -433,18 +426,11 @@ bk_status svc_secret_list(svc_ctx *ctx, const char *scope, svc_secret_meta **out
     size_t cap = 0;
     int rc = st == BK_OK ? META_ROW : st;
     while (rc == META_ROW && (rc = meta_step(s, err)) == META_ROW) {
-        if (*n == cap) {
-            size_t new_cap = cap ? cap * 2 : 16;
-            svc_secret_meta *grown = bk_arena_array(ctx->arena, new_cap, sizeof *grown);
-            if (!grown) {
-                rc = bk_arena_oom(ctx->arena, err);
-                break;
-            }
-            if (*n) memcpy(grown, *out, *n * sizeof *grown);
-            *out = grown;
-            cap = new_cap;
+        svc_secret_meta *m = bk_arena_push(ctx->arena, out, n, &cap, sizeof **out, 16);
+        if (!m) {
+            rc = bk_arena_oom(ctx->arena, err);
+            break;
         }
-        svc_secret_meta *m = &(*out)[(*n)++];
         m->key = bk_arena_strdup(ctx->arena, meta_col_text(s, 0));
         m->updated_ms = meta_col_i64(s, 1);
         if (!m->key) rc = bk_arena_oom(ctx->arena, err);
@@ -569,18 +555,11 @@ bk_status svc_secret_acl_list(svc_ctx *ctx, const char *scope, svc_secret_acl **
     size_t cap = 0;
     int rc = st == BK_OK ? META_ROW : st;
     while (rc == META_ROW && (rc = meta_step(s, err)) == META_ROW) {
-        if (*n == cap) {
-            size_t new_cap = cap ? cap * 2 : 16;
-            svc_secret_acl *grown = bk_arena_array(ctx->arena, new_cap, sizeof *grown);
-            if (!grown) {
-                rc = bk_arena_oom(ctx->arena, err);
-                break;
-            }
-            if (*n) memcpy(grown, *out, *n * sizeof *grown);
-            *out = grown;
-            cap = new_cap;
+        svc_secret_acl *a = bk_arena_push(ctx->arena, out, n, &cap, sizeof **out, 16);
+        if (!a) {
+            rc = bk_arena_oom(ctx->arena, err);
+            break;
         }
-        svc_secret_acl *a = &(*out)[(*n)++];
         a->principal = bk_arena_strdup(ctx->arena, meta_col_text(s, 0));
         a->perm = SVC_SECRET_NONE;
         svc_secret_perm_parse(meta_col_text(s, 1), &a->perm);

@@ -159,18 +159,12 @@ bk_status svc_token_list(svc_ctx *ctx, int64_t owner_id, int64_t created_by_id,
     size_t cap = 0;
     int rc = st == BK_OK ? META_ROW : st;
     while (rc == META_ROW && (rc = meta_step(s, err)) == META_ROW) {
-        if (*n == cap) {
-            size_t new_cap = cap ? cap * 2 : 16;
-            svc_token_info *grown = bk_arena_array(ctx->arena, new_cap, sizeof *grown);
-            if (!grown) {
-                rc = bk_arena_oom(ctx->arena, err);
-                break;
-            }
-            if (*n) memcpy(grown, *out, *n * sizeof *grown);
-            *out = grown;
-            cap = new_cap;
+        svc_token_info *slot = bk_arena_push(ctx->arena, out, n, &cap, sizeof *slot, 16);
+        if (!slot) {
+            rc = bk_arena_oom(ctx->arena, err);
+            break;
         }
-        read_info(ctx, s, &(*out)[(*n)++]);
+        read_info(ctx, s, slot);
     }
     meta_done(s);
     return rc == META_DONE ? BK_OK : rc;

@@ -459,18 +459,12 @@ bk_status svc_ws_list(svc_ctx *ctx, const char *path, int64_t modified_after,
             }
             if (r < RANK_READ && !is_traversable(&o)) continue;
         }
-        if (*n == cap) {
-            size_t new_cap = cap ? cap * 2 : 16;
-            svc_ws_object *grown = bk_arena_array(ctx->arena, new_cap, sizeof *grown);
-            if (!grown) {
-                rc = bk_arena_oom(ctx->arena, err);
-                break;
-            }
-            if (*n) memcpy(grown, *out, *n * sizeof *grown);
-            *out = grown;
-            cap = new_cap;
+        svc_ws_object *slot = bk_arena_push(ctx->arena, out, n, &cap, sizeof *slot, 16);
+        if (!slot) {
+            rc = bk_arena_oom(ctx->arena, err);
+            break;
         }
-        (*out)[(*n)++] = o;
+        *slot = o;
     }
     meta_done(s);
     return rc == META_DONE ? BK_OK : rc;

@@ -230,3 +230,20 @@ BK_TEST(arena_large_blocks_are_mapped_and_counted) {
     ASSERT_TRUE(bk_arena_failed(lim));
     bk_arena_free(lim);
 }
+
+BK_TEST(arena_push_grows_and_keeps_order) {
+    bk_arena *a = bk_arena_new(NULL, "t", 0);
+    ASSERT_TRUE(a != NULL);
+    int64_t *items = NULL;
+    size_t n = 0, cap = 0;
+    for (int64_t i = 0; i < 1000; i++) {
+        int64_t *slot = bk_arena_push(a, &items, &n, &cap, sizeof *slot, 4);
+        ASSERT_TRUE(slot != NULL);
+        ASSERT_EQ(*slot, 0); /* zeroed */
+        *slot = i * 3;
+    }
+    ASSERT_EQ(n, 1000);
+    ASSERT_TRUE(cap >= 1000);
+    for (int64_t i = 0; i < 1000; i++) ASSERT_EQ(items[i], i * 3);
+    bk_arena_free(a);
+}
