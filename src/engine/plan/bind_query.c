@@ -621,34 +621,21 @@ static void col_range(const exec_expr *e, uint32_t *lo, uint32_t *hi) {
     for (uint32_t i = 0; i < e->n_args; i++) col_range(e->args[i], lo, hi);
 }
 
-/* A copy of e with column indexes shifted by -delta (for build-side key expressions). */
-static exec_expr *shift_cols(binder *b, const exec_expr *e, uint32_t delta) {
+/*
+ * A copy of e with each column c renumbered: to[c] when `to` is given, else
+ * c - delta (build-side key expressions, swapped join sides).
+ */
+static exec_expr *renumber_cols(binder *b, const exec_expr *e, const uint32_t *to,
+                                uint32_t delta) {
     exec_expr *c = bk_arena_alloc(b->a, sizeof *c);
     if (!c) return NULL;
     *c = *e;
-    if (e->kind == EXEC_EXPR_COLUMN) c->column = e->column - delta;
+    if (e->kind == EXEC_EXPR_COLUMN) c->column = to ? to[e->column] : e->column - delta;
     if (e->n_args) {
         c->args = bk_arena_array(b->a, e->n_args, sizeof *c->args);
         if (!c->args) return NULL;
         for (uint32_t i = 0; i < e->n_args; i++) {
-            c->args[i] = shift_cols(b, e->args[i], delta);
-            if (!c->args[i]) return NULL;
-        }
-    }
-    return c;
-}
-
-/* A copy of e with column i renamed to[i]. */
-static exec_expr *remap_cols(binder *b, const exec_expr *e, const uint32_t *to) {
-    exec_expr *c = bk_arena_alloc(b->a, sizeof *c);
-    if (!c) return NULL;
-    *c = *e;
-    if (e->kind == EXEC_EXPR_COLUMN) c->column = to[e->column];
-    if (e->n_args) {
-        c->args = bk_arena_array(b->a, e->n_args, sizeof *c->args);
-        if (!c->args) return NULL;
-        for (uint32_t i = 0; i < e->n_args; i++) {
-            c->args[i] = remap_cols(b, e->args[i], to);
+            c->args[i] = renumber_cols(b, e->args[i], to, delta);
             if (!c->args[i]) return NULL;
         }
     }
@@ -730,7 +717,7 @@ bk_status bind_make_join(binder *b, const plan_rel *probe_in, const plan_rel *bu
                     BK_TRY(bind_cast(b, pe, t, c, &pe, err));
                     BK_TRY(bind_cast(b, be, t, c, &be, err));
                     pk[nk] = pe;
-                    bk[nk] = shift_cols(b, be, np);
+                    bk[nk] = renumber_cols(b, be, NULL, np);
                     if (!bk[nk]) return bk_arena_oom(b->a, err);
                     nk++;
                     continue;
@@ -761,7 +748,7 @@ bk_status bind_make_join(binder *b, const plan_rel *probe_in, const plan_rel *bu
             uint32_t lo = UINT32_MAX, hi = 0;
             col_range(c, &lo, &hi);
             if (push_build && lo != UINT32_MAX && lo >= np_now) {
-                exec_expr *shifted = shift_cols(b, c, np_now);
+                exec_expr *shifted = renumber_cols(b, c, NULL, np_now);
                 if (!shifted) return bk_arena_oom(b->a, err);
                 BK_TRY(bind_filter(b, build, shifted, err));
                 continue;
@@ -800,7 +787,7 @@ bk_status bind_make_join(binder *b, const plan_rel *probe_in, const plan_rel *bu
             uint32_t *to = bk_arena_array(b->a, nl + nr, sizeof *to);
             if (!to) return bk_arena_oom(b->a, err);
             for (uint32_t i = 0; i < nl + nr; i++) to[i] = i < nl ? nr + i : i - nl;
-            j->u.join.extra = remap_cols(b, extra, to);
+            j->u.join.extra = renumber_cols(b, extra, to, 0);
             if (!j->u.join.extra) return bk_arena_oom(b->a, err);
         }
     }
