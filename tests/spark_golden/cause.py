@@ -10,9 +10,12 @@ error messages only: when they change, the reasons simply become less grouped.
 import re
 
 CATEGORY_TEXT = {
-    "wrong-names": "column name differs from Spark's auto-generated name",
     "order-only": "rows in another order than Spark's",
 }
+
+
+CAST_FUNCTIONS = {"boolean", "tinyint", "smallint", "int", "bigint", "float", "double",
+                  "decimal", "string", "binary", "date", "timestamp"}
 
 
 def our_error_cause(cls, msg):
@@ -20,7 +23,10 @@ def our_error_cause(cls, msg):
     msg = msg or ""
     m = re.search(r"Cannot resolve routine `([^`]*)`", msg)
     if cls == "UNRESOLVED_ROUTINE" and m:
-        return "function `%s` not implemented" % m.group(1).lower()
+        name = m.group(1).lower()
+        if name in CAST_FUNCTIONS:
+            return "type-name cast functions (float(x), double(x), decimal(x), ...) not implemented"
+        return "function `%s` not implemented" % name
     if cls == "TABLE_OR_VIEW_NOT_FOUND":
         m = re.search(r"`([^`]*)`", msg)
         return "table or view `%s` not found (its CREATE TABLE/INSERT failed earlier?)" % (
@@ -67,6 +73,26 @@ def split_ours(text):
     return cls, msg
 
 
+def name_cause(detail):
+    """The kind of column-name difference (detail: "column N: Spark names it X, we name it Y")."""
+    m = re.match(r"column \d+: Spark names it (.*), we name it (.*)$", detail, re.S)
+    if not m:
+        return "column names differ from Spark's auto-generated names"
+    theirs, ours = m.group(1), m.group(2)
+    if "FILTER (WHERE" in theirs and "FILTER (WHERE" not in ours:
+        return "column names: an aggregate's FILTER (WHERE ...) missing from its name"
+    if "INTERVAL '" in theirs and "INTERVAL '" not in ours:
+        return "column names: interval literals not written as Spark's INTERVAL '...' UNIT"
+    ft, fo = re.match(r"\(?([a-z_]+)\(", theirs), re.match(r"\(?([a-z_]+)\(", ours)
+    if ft and (not fo or ft.group(1) != fo.group(1)):
+        return "column names: function aliases not named as Spark names them (%s)" % ft.group(1)
+    if re.search(r"(TIMESTAMP|DATE) '", theirs):
+        return "column names: DATE/TIMESTAMP literals not normalized as Spark prints them"
+    if len(theirs) > len(ours) and theirs.startswith(ours.rstrip(")")):
+        return "column names: Spark's default arguments missing from the name"
+    return "column names: other differences from Spark's auto-generated names"
+
+
 CREATES = re.compile(r"^\s*(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:GLOBAL\s+)?(?:TEMPORARY\s+|TEMP\s+)?"
                      r"(?:VIEW|TABLE)\s+(?:IF\s+NOT\s+EXISTS\s+)?|INSERT\s+(?:INTO|OVERWRITE)\s+"
                      r"(?:TABLE\s+)?)([A-Za-z0-9_.`]+)", re.I)
@@ -99,6 +125,8 @@ def group(q, cat, detail, failed_creates=None):
         return "%s raised as %s" % (m.group(1) if m else "?", cls)
     if cat == "missed-error":
         return "%s not raised (rows returned)" % (q.error_class or "error")
+    if cat == "wrong-names":
+        return name_cause(detail)
     if cat == "wrong-types":
         return "result type differs"
     if cat == "wrong-value":

@@ -298,6 +298,11 @@ def classify(q, got):
             return "order-only", ""
         return "wrong-value", value_diff(exp_rows, rows, top_level_order_by(q.sql))
     if schema != q.schema:
+        names = spark_names(q.schema, types) or []
+        for k, ((ours, _), theirs) in enumerate(zip(cols, names)):
+            if ours != theirs:
+                return "wrong-names", "column %d: Spark names it %s, we name it %s" % (
+                    k + 1, theirs, ours)
         return "wrong-names", "expected %s, got %s" % (q.schema, schema)
     return "pass", ""
 
@@ -344,6 +349,16 @@ def value_diff(expected, got, ordered):
         if e != g:
             return "expected %r, got %r" % (e[:120], g[:120])
     return "trailing whitespace"
+
+
+def spark_names(schema, types):
+    """Spark's column names in `schema` when its types are ours (else None)."""
+    if not types:
+        return [] if schema == "struct<>" else None
+    pattern = "struct<" + ",".join("(.*):" + re.escape(render.type_string(t))
+                                   for t in types) + ">"
+    m = re.fullmatch(pattern, schema, re.S)
+    return list(m.groups()) if m else None
 
 
 def types_match(schema, types):
