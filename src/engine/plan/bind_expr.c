@@ -628,6 +628,30 @@ bk_status bind_library_call(binder *b, const sql_expr *at, const char *name, exe
     return BK_OK;
 }
 
+/*
+ * The type-name cast functions int(x), string(x), decimal(x), ... (Spark's castAlias):
+ * CAST(x AS type), decimal meaning DECIMAL(10,0) and timestamp the session TIMESTAMP.
+ * NULL for any other name.  Spark does not mark these casts as written by the user,
+ * so a generated column name shows only x (pretty()).
+ */
+static const bk_type *bind_cast_alias_type(binder *b, const char *name) {
+    static const struct {
+        const char *name;
+        bk_type_kind kind;
+    } aliases[] = {
+        {"boolean", BK_TYPE_BOOLEAN}, {"tinyint", BK_TYPE_TINYINT}, {"smallint", BK_TYPE_SMALLINT},
+        {"int", BK_TYPE_INT},         {"bigint", BK_TYPE_BIGINT},   {"float", BK_TYPE_FLOAT},
+        {"double", BK_TYPE_DOUBLE},   {"decimal", BK_TYPE_DECIMAL}, {"string", BK_TYPE_STRING},
+        {"binary", BK_TYPE_BINARY},   {"date", BK_TYPE_DATE},       {"timestamp", BK_TYPE_TIMESTAMP},
+    };
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
+        if (!name_eq(name, aliases[i].name)) continue;
+        if (aliases[i].kind == BK_TYPE_DECIMAL) return bk_type_make_decimal(b->a, 10, 0);
+        return T(aliases[i].kind);
+    }
+    return NULL;
+}
+
 static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out, bk_error *err) {
     binder *b = env->b;
     const char *name = e->name.parts[e->name.n - 1].text;
@@ -665,6 +689,11 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
     exec_expr **args;
     BK_TRY(bind_args(env, e, &args, err));
     uint32_t n = e->n_args;
+    const bk_type *alias_to = e->name.n == 1 && !e->distinct ? bind_cast_alias_type(b, name) : NULL;
+    if (alias_to) {
+        if (n != 1) goto wrong_args;
+        return bind_cast(b, args[0], alias_to, e, out, err);
+    }
     if (name_eq(name, "coalesce") || name_eq(name, "nvl") || name_eq(name, "ifnull")) {
         if (n == 0 || ((name_eq(name, "nvl") || name_eq(name, "ifnull")) && n != 2))
             goto wrong_args;
@@ -1198,6 +1227,11 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
         return;
     case SQL_E_FUNC: {
         const char *name = e->name.parts[e->name.n - 1].text;
+        if (e->name.n == 1 && e->n_args == 1 && !e->distinct && !e->over &&
+            bind_cast_alias_type(b, name)) {
+            pretty(b, e->args[0], out); /* int(x) is named x, as Spark does */
+            return;
+        }
         char lower[64];
         size_t n = strlen(name);
         if (n >= sizeof lower) n = sizeof lower - 1;
