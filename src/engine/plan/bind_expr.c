@@ -639,10 +639,11 @@ static const bk_type *bind_cast_alias_type(binder *b, const char *name) {
         const char *name;
         bk_type_kind kind;
     } aliases[] = {
-        {"boolean", BK_TYPE_BOOLEAN}, {"tinyint", BK_TYPE_TINYINT}, {"smallint", BK_TYPE_SMALLINT},
-        {"int", BK_TYPE_INT},         {"bigint", BK_TYPE_BIGINT},   {"float", BK_TYPE_FLOAT},
-        {"double", BK_TYPE_DOUBLE},   {"decimal", BK_TYPE_DECIMAL}, {"string", BK_TYPE_STRING},
-        {"binary", BK_TYPE_BINARY},   {"date", BK_TYPE_DATE},       {"timestamp", BK_TYPE_TIMESTAMP},
+        {"boolean", BK_TYPE_BOOLEAN},  {"tinyint", BK_TYPE_TINYINT}, {"smallint", BK_TYPE_SMALLINT},
+        {"int", BK_TYPE_INT},          {"bigint", BK_TYPE_BIGINT},   {"float", BK_TYPE_FLOAT},
+        {"double", BK_TYPE_DOUBLE},    {"decimal", BK_TYPE_DECIMAL}, {"string", BK_TYPE_STRING},
+        {"binary", BK_TYPE_BINARY},    {"date", BK_TYPE_DATE},
+        {"timestamp", BK_TYPE_TIMESTAMP},
     };
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
         if (!name_eq(name, aliases[i].name)) continue;
