@@ -1171,6 +1171,25 @@ static void pretty_window(binder *b, const sql_expr *e, const char *fn, bk_buf *
     pp_append(out, ")", 1);
 }
 
+/*
+ * An interval literal as Spark's Literal.sql writes it, which is its ANSI string form
+ * (CAST(x AS STRING)): interval 2 weeks 3 microseconds is
+ * INTERVAL '14 00:00:00.000003' DAY TO SECOND.  False when it does not bind (the
+ * binder reports that error itself).
+ */
+static bool pretty_interval(binder *b, const sql_expr *e, bk_buf *out) {
+    bk_error tmp;
+    bk_error_clear(&tmp);
+    exec_expr *x, *s;
+    if (bind_interval_literal(b, e, &x, &tmp) != BK_OK || x->kind != EXEC_EXPR_CONST ||
+        bind_cast(b, x, T(BK_TYPE_STRING), NULL, &s, &tmp) != BK_OK ||
+        s->kind != EXEC_EXPR_CONST || !bk_vector_is_valid(s->value, 0))
+        return false;
+    const bk_str *str = s->value->data;
+    pp_append(out, str->ptr, str->len);
+    return true;
+}
+
 static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
     switch (e->kind) {
     case SQL_E_COLUMN:
@@ -1199,6 +1218,15 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
     case SQL_E_TYPED:
         pp_printf(out, "%s '%s'", e->type_name, e->text);
         return;
+    case SQL_E_IS: /* Spark: (a IS NULL), (a IS NOT NULL) */
+        if (strcmp(e->op, "NULL")) break;
+        pp_append(out, "(", 1);
+        pretty(b, e->args[0], out);
+        pp_printf(out, " IS %sNULL)", e->negated ? "NOT " : "");
+        return;
+    case SQL_E_INTERVAL: /* Spark writes the value: INTERVAL '1-2' YEAR TO MONTH */
+        if (pretty_interval(b, e, out)) return;
+        break;
     case SQL_E_SUBSCRIPT: /* Spark: arr[0], m[a] */
         pretty(b, e->args[0], out);
         pp_append(out, "[", 1);
@@ -1245,6 +1273,11 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
         else
             pretty_args(b, e, out, 0);
         pp_append(out, ")", 1);
+        if (e->filter) { /* Spark: sum(b) FILTER (WHERE (c > 1)) */
+            pp_printf(out, " FILTER (WHERE ");
+            pretty(b, e->filter, out);
+            pp_append(out, ")", 1);
+        }
         if (e->over) pretty_window(b, e, lower, out);
         return;
     }
@@ -1257,9 +1290,9 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
         return;
     }
     default:
-        pp_printf(out, "%.*s", (int)e->span.len, b->text + e->span.off);
-        return;
+        break;
     }
+    pp_printf(out, "%.*s", (int)e->span.len, b->text + e->span.off);
 }
 
 const char *bind_auto_name(binder *b, const sql_expr *e) {
