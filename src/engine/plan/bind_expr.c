@@ -1190,6 +1190,151 @@ static bool pretty_interval(binder *b, const sql_expr *e, bk_buf *out) {
     return true;
 }
 
+/*
+ * A plain decimal string as Java's BigDecimal.toString writes it (Spark's
+ * Literal.sql of a decimal): plain unless the exponent is below -6, then
+ * d.dddE-n (0.000000012345678 is 1.2345678E-8).
+ */
+static void pretty_big_decimal(const char *t, size_t len, bk_buf *out) {
+    size_t i = 0, scale = 0, ndig = 0, first = 0;
+    bool neg = len && t[0] == '-', seen_dot = false, nonzero = false;
+    char digits[64];
+    for (i = neg; i < len; i++) {
+        if (t[i] == '.') {
+            seen_dot = true;
+            continue;
+        }
+        if (seen_dot) scale++;
+        if (ndig < sizeof digits) digits[ndig++] = t[i];
+    }
+    while (first + 1 < ndig && digits[first] == '0') first++;
+    for (i = first; i < ndig; i++) nonzero |= digits[i] != '0';
+    long adjusted = (long)(ndig - first) - 1 - (long)scale;
+    if (adjusted >= -6 || !nonzero) {
+        pp_append(out, t + (neg && !nonzero), len - (neg && !nonzero)); /* -0.0 is 0.0 */
+        return;
+    }
+    if (neg) pp_append(out, "-", 1);
+    pp_append(out, &digits[first], 1);
+    if (ndig - first > 1) {
+        pp_append(out, ".", 1);
+        pp_append(out, &digits[first + 1], ndig - first - 1);
+    }
+    pp_printf(out, "E%ld", adjusted);
+}
+
+/*
+ * A numeric literal, negated when `negate` (Spark's parser folds -1 into the literal),
+ * as Spark's Literal.sql writes its value: 07 is 7, 1D and 1F are 1.0, 3.14e8 is 3.14E8,
+ * .5 is 0.5, -0 is 0.  False when it does not bind (the binder reports that).
+ */
+static bool pretty_number(binder *b, const sql_expr *e, bool negate, bk_buf *out) {
+    bk_error tmp;
+    bk_error_clear(&tmp);
+    exec_expr *x, *s;
+    if (number_literal(b, e, &x, &tmp) != BK_OK || x->kind != EXEC_EXPR_CONST ||
+        bind_cast(b, x, T(BK_TYPE_STRING), NULL, &s, &tmp) != BK_OK ||
+        s->kind != EXEC_EXPR_CONST || !bk_vector_is_valid(s->value, 0))
+        return false;
+    const bk_str *str = s->value->data;
+    bk_type_kind k = x->type->kind;
+    bool fp = k == BK_TYPE_DOUBLE || k == BK_TYPE_FLOAT;
+    bool zero = !fp && strspn(str->ptr, "0.") >= str->len;
+    if (negate && !zero && !(str->len && str->ptr[0] == '-')) pp_append(out, "-", 1);
+    if (k == BK_TYPE_DECIMAL)
+        pretty_big_decimal(str->ptr, str->len, out);
+    else
+        pp_append(out, str->ptr, str->len);
+    return true;
+}
+
+/* Spark's CASE: CASE WHEN (x = v) THEN r ... ELSE d END (the operand form spelled out). */
+static void pretty_case(binder *b, const sql_expr *e, bk_buf *out) {
+    pp_printf(out, "CASE");
+    for (uint32_t i = 0; i + 1 < e->n_args; i += 2) {
+        pp_printf(out, " WHEN ");
+        if (e->operand) {
+            pp_append(out, "(", 1);
+            pretty(b, e->operand, out);
+            pp_append(out, " = ", 3);
+        }
+        pretty(b, e->args[i], out);
+        if (e->operand) pp_append(out, ")", 1);
+        pp_printf(out, " THEN ");
+        pretty(b, e->args[i + 1], out);
+    }
+    if (e->else_) {
+        pp_printf(out, " ELSE ");
+        pretty(b, e->else_, out);
+    }
+    pp_printf(out, " END");
+}
+
+/*
+ * The arguments Spark fills in and then shows in a generated name: substring(s, 5) is
+ * substring(s, 5, 2147483647).  The text to append after the written arguments, or NULL.
+ */
+static const char *pretty_defaults(const char *fn, uint32_t n) {
+    static const struct {
+        const char *fn;
+        uint32_t n;
+        const char *rest;
+    } defaults[] = {
+        {"substring", 2, ", 2147483647"},
+        {"substr", 2, ", 2147483647"},
+        {"split", 2, ", -1"},
+        {"regexp_instr", 2, ", 0"},
+        {"regexp_extract", 2, ", 1"},
+        {"regexp_extract_all", 2, ", 1"},
+        {"regexp_replace", 3, ", 1"},
+        {"replace", 2, ", "},
+        {"sort_array", 1, ", true"},
+        {"make_ym_interval", 1, ", 0"},
+        {"make_dt_interval", 1, ", 0, 0, 0.000000"},
+        {"make_dt_interval", 2, ", 0, 0.000000"},
+        {"make_dt_interval", 3, ", 0.000000"},
+        {"percentile", 2, ", 1"},
+        {"percentile_approx", 2, ", 10000"},
+        {"approx_percentile", 2, ", 10000"},
+    };
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+        if (defaults[i].n == n && !strcmp(defaults[i].fn, fn)) return defaults[i].rest;
+    return NULL;
+}
+
+/* trim(s, chars), ltrim, rtrim as Spark writes them: TRIM(BOTH chars FROM s). */
+static bool pretty_trim(binder *b, const char *fn, const sql_expr *e, bk_buf *out) {
+    const char *side = !strcmp(fn, "trim")    ? "BOTH"
+                       : !strcmp(fn, "ltrim") ? "LEADING"
+                       : !strcmp(fn, "rtrim") ? "TRAILING"
+                                              : NULL;
+    if (!side || e->n_args != 2) return false;
+    pp_printf(out, "TRIM(%s ", side);
+    pretty(b, e->args[1], out);
+    pp_printf(out, " FROM ");
+    pretty(b, e->args[0], out);
+    pp_append(out, ")", 1);
+    return true;
+}
+
+/* The row (a, b) as Spark resolves it: named_struct(a, a, b, b), colN for an unnamed value. */
+static void pretty_struct(binder *b, const sql_expr *e, bk_buf *out) {
+    pp_printf(out, "named_struct(");
+    for (uint32_t i = 0; i < e->n_args; i++) {
+        const sql_expr *x = e->args[i];
+        if (i) pp_append(out, ", ", 2);
+        if (x->kind == SQL_E_COLUMN)
+            pp_printf(out, "%s", x->name.parts[x->name.n - 1].text);
+        else if (x->kind == SQL_E_FIELD)
+            pp_printf(out, "%s", x->name.parts[0].text);
+        else
+            pp_printf(out, "col%u", i + 1);
+        pp_append(out, ", ", 2);
+        pretty(b, x, out);
+    }
+    pp_append(out, ")", 1);
+}
+
 static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
     switch (e->kind) {
     case SQL_E_COLUMN:
@@ -1201,17 +1346,9 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
     case SQL_E_BOOL:
         pp_printf(out, e->b ? "true" : "false");
         return;
-    case SQL_E_NUMBER: {
-        size_t len = e->text_len;
-        const char *t = e->text;
-        /* Spark prints 1L as 1, 1.5BD as 1.5 */
-        if (len > 2 && (t[len - 1] | 0x20) == 'd' && (t[len - 2] | 0x20) == 'b')
-            len -= 2;
-        else if (len > 1 && strchr("LlSsYy", t[len - 1]))
-            len--;
-        pp_printf(out, "%.*s", (int)len, t);
-        return;
-    }
+    case SQL_E_NUMBER:
+        if (pretty_number(b, e, false, out)) return;
+        break;
     case SQL_E_STRING:
         pp_printf(out, "%.*s", (int)e->text_len, e->text);
         return;
@@ -1237,16 +1374,48 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
         pretty(b, e->args[0], out);
         pp_printf(out, ".%s", e->name.parts[0].text);
         return;
-    case SQL_E_BINARY_OP:
-        pp_append(out, "(", 1);
+    case SQL_E_BINARY_OP: {
+        const sql_expr *l = e->args[0], *r = e->args[1];
+        bool ne = !strcmp(e->op, "<>") || !strcmp(e->op, "!=");
+        if (!strcmp(e->op, "*") && r->kind == SQL_E_INTERVAL && l->kind != SQL_E_INTERVAL) {
+            l = e->args[1]; /* Spark: (INTERVAL '2' YEAR * 2) whichever side it is on */
+            r = e->args[0];
+        }
+        pp_printf(out, ne ? "(NOT (" : "("); /* a <> b is NOT (a = b) */
+        pretty(b, l, out);
+        pp_printf(out, " %s ", ne ? "=" : e->op);
+        pretty(b, r, out);
+        pp_append(out, "))", 1 + ne);
+        return;
+    }
+    case SQL_E_CASE:
+        pretty_case(b, e, out);
+        return;
+    case SQL_E_SUBQUERY:
+        pp_printf(out, "scalarsubquery()");
+        return;
+    case SQL_E_IN: /* (x IN (1, 2)), NOT IN: (NOT (x IN (1, 2))) */
+        pp_printf(out, e->negated ? "(NOT (" : "(");
         pretty(b, e->args[0], out);
-        pp_printf(out, " %s ", e->op);
-        pretty(b, e->args[1], out);
-        pp_append(out, ")", 1);
+        pp_printf(out, " IN (");
+        pretty_args(b, e, out, 1);
+        pp_printf(out, "))%s", e->negated ? ")" : "");
+        return;
+    case SQL_E_IN_QUERY: /* (x IN (listquery())), NOT IN: (NOT (x IN (listquery()))) */
+        pp_printf(out, e->negated ? "(NOT (" : "(");
+        pretty(b, e->args[0], out);
+        pp_printf(out, " IN (listquery()))%s", e->negated ? ")" : "");
         return;
     case SQL_E_UNARY:
         if (!strcmp(e->op, "NOT")) {
             pp_printf(out, "(NOT ");
+            pretty(b, e->args[0], out);
+            pp_append(out, ")", 1);
+        } else if (!strcmp(e->op, "-") && e->args[0]->kind == SQL_E_NUMBER &&
+                   pretty_number(b, e->args[0], true, out)) {
+            return; /* -1 is one literal */
+        } else if (!strcmp(e->op, "-") || !strcmp(e->op, "+")) {
+            pp_printf(out, "(%s ", e->op); /* Spark: (- x), (+ x) */
             pretty(b, e->args[0], out);
             pp_append(out, ")", 1);
         } else {
@@ -1267,12 +1436,31 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
         for (size_t i = 0; i < n; i++)
             lower[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
         lower[n] = '\0';
+        if (!e->distinct && !e->over && pretty_trim(b, lower, e, out)) return;
+        if (!e->distinct && !e->over && !strcmp(lower, "struct") && e->span.len &&
+            b->text[e->span.off] == '(') { /* the row (a, b), not struct(a, b) */
+            pretty_struct(b, e, out);
+            return;
+        }
+        if (!strcmp(lower, "rlike") || !strcmp(lower, "regexp") || !strcmp(lower, "regexp_like"))
+            for (size_t i = 0; i < n; i++) lower[i] = (char)(lower[i] - 'a' + 'A');
         pp_printf(out, "%s(%s", lower, e->distinct ? "DISTINCT " : "");
         if (e->star_arg)
             pp_append(out, "1", 1);
         else
             pretty_args(b, e, out, 0);
+        const char *rest = e->star_arg ? NULL : pretty_defaults(lower, e->n_args);
+        if (rest) pp_printf(out, "%s", rest);
         pp_append(out, ")", 1);
+        if (e->n_within_group) { /* percentile_cont(0.5) WITHIN GROUP (ORDER BY v DESC) */
+            pp_printf(out, " WITHIN GROUP (ORDER BY ");
+            for (uint32_t i = 0; i < e->n_within_group; i++) {
+                if (i) pp_append(out, ", ", 2);
+                pretty(b, e->within_group[i].expr, out);
+                if (e->within_group[i].descending) pp_printf(out, " DESC");
+            }
+            pp_append(out, ")", 1);
+        }
         if (e->filter) { /* Spark: sum(b) FILTER (WHERE (c > 1)) */
             pp_printf(out, " FILTER (WHERE ");
             pretty(b, e->filter, out);
