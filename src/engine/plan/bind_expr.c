@@ -171,6 +171,32 @@ static bk_status string_literal(binder *b, const sql_expr *e, exec_expr **out, b
     return *out ? BK_OK : bk_arena_oom(b->a, err);
 }
 
+static int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    c = (char)(c | 0x20);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* X'0A1B': BINARY bytes from hex digits; an odd count gets a leading 0 (X'1' is X'01'). */
+static bk_status binary_literal(binder *b, const sql_expr *e, exec_expr **out, bk_error *err) {
+    size_t n = e->text_len, odd = n & 1;
+    uint8_t *bytes = bk_arena_alloc(b->a, n / 2 + odd + 1);
+    if (!bytes) return bk_arena_oom(b->a, err);
+    for (size_t i = 0, o = 0; i < n; o++) {
+        int hi = odd && i == 0 ? 0 : hex_digit(e->text[i++]);
+        int lo = hex_digit(e->text[i++]);
+        if (hi < 0 || lo < 0)
+            return error_at(b, e, err, BK_INVALID_ARGUMENT,
+                            "[INVALID_TYPED_LITERAL] The value of the typed literal \"X\" is "
+                            "invalid: '%s'.%s",
+                            e->text, "");
+        bytes[o] = (uint8_t)(hi << 4 | lo);
+    }
+    bk_str v = {(const char *)bytes, n / 2 + odd};
+    *out = const_of(b, T(BK_TYPE_BINARY), &v);
+    return *out ? BK_OK : bk_arena_oom(b->a, err);
+}
+
 static bk_status typed_literal(binder *b, const sql_expr *e, exec_expr **out, bk_error *err) {
     /* DATE 'today', TIMESTAMP 'now', ...: in the session zone, at the statement's start */
     int64_t special;
@@ -882,6 +908,8 @@ static bk_status bind_plain(bind_env *env, const sql_expr *e, exec_expr **out, b
         return string_literal(b, e, out, err);
     case SQL_E_TYPED:
         return typed_literal(b, e, out, err);
+    case SQL_E_BINARY:
+        return binary_literal(b, e, out, err);
     case SQL_E_INTERVAL:
         return bind_interval_literal(b, e, out, err);
     case SQL_E_COLUMN: {
@@ -1355,6 +1383,16 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
     case SQL_E_TYPED:
         pp_printf(out, "%s '%s'", e->type_name, e->text);
         return;
+    case SQL_E_BINARY: { /* Spark: X'01' (upper case, whole bytes) */
+        pp_printf(out, "X'%s", (e->text_len & 1) ? "0" : "");
+        for (size_t i = 0; i < e->text_len; i++) {
+            char c = e->text[i];
+            if (c >= 'a' && c <= 'f') c = (char)(c - 'a' + 'A');
+            pp_append(out, &c, 1);
+        }
+        pp_append(out, "'", 1);
+        return;
+    }
     case SQL_E_IS: /* Spark: (a IS NULL), (a IS NOT NULL) */
         if (strcmp(e->op, "NULL")) break;
         pp_append(out, "(", 1);
