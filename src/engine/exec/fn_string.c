@@ -1126,6 +1126,39 @@ static EXEC_KERNEL(k_unhex) {
     return BK_OK;
 }
 
+/* luhn_check(STRING) -> BOOLEAN */
+static EXEC_BIND(bind_luhn) {
+    (void)a;
+    (void)n_args;
+    *result = T(BK_TYPE_BOOLEAN);
+    return exec_fnlib_expect("luhn_check", args, 0, T(BK_TYPE_STRING), cast_to, err);
+}
+
+/*
+ * luhn_check(s): whether s is all digits (at least one, no spaces or signs) and
+ * passes the Luhn mod-10 checksum, as Spark's ExpressionImplUtils.isLuhnNumber.
+ */
+static EXEC_KERNEL(k_luhn_check) {
+    bk_vector *v;
+    BK_TRY(exec_fn_result(call, T(BK_TYPE_BOOLEAN), args, 1, n, &v, err));
+    uint8_t *r = v->data;
+    FOR_VALID(v) {
+        bk_str s = STR(0);
+        unsigned sum = 0;
+        bool ok = s.len > 0;
+        for (size_t k = 0; k < s.len && ok; k++) {
+            unsigned char c = (unsigned char)s.ptr[s.len - 1 - k];
+            ok = c >= '0' && c <= '9';
+            unsigned d = (unsigned)(c - '0');
+            if (k & 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+            sum += d;
+        }
+        r[i] = ok && sum % 10 == 0;
+    }
+    *out = v;
+    return BK_OK;
+}
+
 /* crc32(bin): zlib's CRC-32 of the bytes, as BIGINT. */
 static EXEC_KERNEL(k_crc32) {
     bk_vector *v;
@@ -1189,6 +1222,7 @@ const exec_fn_def exec_fn_string_defs[] = {
     {"hex", 1, 1, bind_hex, k_hex, NULL},
     {"unhex", 1, 1, bind_s_b, k_unhex, NULL},
     {"crc32", 1, 1, bind_crc32, k_crc32, NULL},
+    {"luhn_check", 1, 1, bind_luhn, k_luhn_check, NULL},
     /* fn_string_regex.c */
     {"rlike", 2, 2, exec_fnre_bind_match, exec_fnre_rlike, exec_fnre_prepare},
     {"regexp", 2, 2, exec_fnre_bind_match, exec_fnre_rlike, exec_fnre_prepare},
