@@ -1276,6 +1276,54 @@ static bool pretty_number(binder *b, const sql_expr *e, bool negate, bk_buf *out
     return true;
 }
 
+/* A DATE / TIMESTAMP literal as Spark's Literal.sql writes its value. */
+static bool pretty_typed(binder *b, const sql_expr *e, bk_buf *out) {
+    bk_error tmp;
+    bk_error_clear(&tmp);
+    exec_expr *x, *s;
+    if (typed_literal(b, e, &x, &tmp) != BK_OK || x->kind != EXEC_EXPR_CONST ||
+        bind_cast(b, x, T(BK_TYPE_STRING), NULL, &s, &tmp) != BK_OK ||
+        s->kind != EXEC_EXPR_CONST || !bk_vector_is_valid(s->value, 0))
+        return false;
+    const bk_str *str = s->value->data;
+    const char *kw = x->type->kind == BK_TYPE_DATE        ? "DATE"
+                     : x->type->kind == BK_TYPE_TIMESTAMP ? "TIMESTAMP"
+                                                          : "TIMESTAMP_NTZ";
+    pp_printf(out, "%s '%.*s'", kw, (int)str->len, str->ptr);
+    return true;
+}
+
+/*
+ * Date arithmetic on literals as Spark resolves it: DATE '…' + 7 (either order) is
+ * date_add(DATE '…', 7), DATE '…' - 7 date_sub; a DATE/TIMESTAMP literal plus or
+ * minus an interval literal is written without parentheses.  (Only literal operands:
+ * the names of column operands would need their types.)
+ */
+static bool pretty_date_arith(binder *b, const sql_expr *e, bk_buf *out) {
+    bool plus = !strcmp(e->op, "+"), minus = !strcmp(e->op, "-");
+    if (!plus && !minus) return false;
+    const sql_expr *l = e->args[0], *r = e->args[1];
+    bool ld = l->kind == SQL_E_TYPED && !strcmp(l->type_name, "DATE");
+    bool rd = r->kind == SQL_E_TYPED && !strcmp(r->type_name, "DATE");
+    bool ln = l->kind == SQL_E_NUMBER || l->kind == SQL_E_NULL;
+    bool rn = r->kind == SQL_E_NUMBER || r->kind == SQL_E_NULL;
+    if ((ld && rn) || (plus && rd && ln)) {
+        pp_printf(out, "%s(", plus ? "date_add" : "date_sub");
+        pretty(b, ld ? l : r, out);
+        pp_append(out, ", ", 2);
+        pretty(b, ld ? r : l, out);
+        pp_append(out, ")", 1);
+        return true;
+    }
+    if (l->kind == SQL_E_TYPED && r->kind == SQL_E_INTERVAL) {
+        pretty(b, l, out);
+        pp_printf(out, " %s ", e->op);
+        pretty(b, r, out);
+        return true;
+    }
+    return false;
+}
+
 /* Spark's CASE: CASE WHEN (x = v) THEN r ... ELSE d END (the operand form spelled out). */
 static void pretty_case(binder *b, const sql_expr *e, bk_buf *out) {
     pp_printf(out, "CASE");
@@ -1380,7 +1428,8 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
     case SQL_E_STRING:
         pp_printf(out, "%.*s", (int)e->text_len, e->text);
         return;
-    case SQL_E_TYPED:
+    case SQL_E_TYPED: /* by value, in the session zone: TIMESTAMP '2019-01-01 00:00:00' */
+        if (pretty_typed(b, e, out)) return;
         pp_printf(out, "%s '%s'", e->type_name, e->text);
         return;
     case SQL_E_BINARY: { /* Spark: X'01' (upper case, whole bytes) */
@@ -1419,6 +1468,7 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
             l = e->args[1]; /* Spark: (INTERVAL '2' YEAR * 2) whichever side it is on */
             r = e->args[0];
         }
+        if (pretty_date_arith(b, e, out)) return;
         pp_printf(out, ne ? "(NOT (" : "("); /* a <> b is NOT (a = b) */
         pretty(b, l, out);
         pp_printf(out, " %s ", ne ? "=" : e->op);
@@ -1475,13 +1525,30 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
             lower[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
         lower[n] = '\0';
         if (!e->distinct && !e->over && pretty_trim(b, lower, e, out)) return;
+        if (e->n_args == 3 && bind_is_unit_function(lower) &&
+            ((e->args[0]->kind == SQL_E_COLUMN && e->args[0]->name.n == 1) ||
+             e->args[0]->kind == SQL_E_STRING)) { /* dateadd(DAY, ...) is timestampadd(DAY, ...) */
+            bool add = strstr(lower, "add") != NULL;
+            const char *unit = e->args[0]->kind == SQL_E_STRING ? e->args[0]->text
+                                                                : e->args[0]->name.parts[0].text;
+            pp_printf(out, "%s(", add ? "timestampadd" : "timestampdiff");
+            for (const char *u = unit; *u; u++) {
+                char c = *u >= 'a' && *u <= 'z' ? (char)(*u - 'a' + 'A') : *u;
+                pp_append(out, &c, 1);
+            }
+            pp_append(out, ", ", 2);
+            pretty_args(b, e, out, 1);
+            pp_append(out, ")", 1);
+            return;
+        }
         if (!e->distinct && !e->over && !strcmp(lower, "struct") && e->span.len &&
             b->text[e->span.off] == '(') { /* the row (a, b), not struct(a, b) */
             pretty_struct(b, e, out);
             return;
         }
         if (!strcmp(lower, "rlike") || !strcmp(lower, "regexp") || !strcmp(lower, "regexp_like"))
-            for (size_t i = 0; i < n; i++) lower[i] = (char)(lower[i] - 'a' + 'A');
+            for (size_t i = 0; i < n; i++)
+                if (lower[i] >= 'a' && lower[i] <= 'z') lower[i] = (char)(lower[i] - 'a' + 'A');
         pp_printf(out, "%s(%s", lower, e->distinct ? "DISTINCT " : "");
         if (e->star_arg)
             pp_append(out, "1", 1);
