@@ -750,6 +750,20 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
         if (!null || ! not_eq) return bk_arena_oom(b->a, err);
         return make_case(b, & not_eq, &args[0], 1, null, e, out, err);
     }
+    if (name_eq(name, "decode") && n != 2) {
+        /* decode(x, s1, r1, ..., [default]): CASE WHEN x <=> s1 THEN r1 ... (NULL matches
+           NULL); decode(bin, charset) is the library's */
+        if (n < 3) goto wrong_args;
+        uint32_t k = (n - 1) / 2;
+        exec_expr **conds = bk_arena_array(b->a, k, sizeof *conds);
+        exec_expr **vals = bk_arena_array(b->a, k, sizeof *vals);
+        if (!conds || !vals) return bk_arena_oom(b->a, err);
+        for (uint32_t i = 0; i < k; i++) {
+            BK_TRY(bind_binary(b, "<=>", args[0], args[1 + 2 * i], e, &conds[i], err));
+            vals[i] = args[2 + 2 * i];
+        }
+        return make_case(b, conds, vals, k, (n - 1) % 2 ? args[n - 1] : NULL, e, out, err);
+    }
     if (name_eq(name, "isnull") || name_eq(name, "isnotnull")) {
         if (n != 1) goto wrong_args;
         bool is = name_eq(name, "isnull");
