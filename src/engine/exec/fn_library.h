@@ -33,6 +33,9 @@ extern const size_t exec_fn_math_n;
 extern const exec_fn_def exec_fn_misc_defs[];
 extern const size_t exec_fn_misc_n;
 
+/* fn_charset.c */
+extern const exec_fn_def exec_fn_charset_defs[];
+extern const size_t exec_fn_charset_n;
 /* fn_binary.c */
 extern const exec_fn_def exec_fn_binary_defs[];
 extern const size_t exec_fn_binary_n;
