@@ -300,12 +300,7 @@ static bk_status run_drop_view(eng_session *s, const sql_stmt *st, bk_arena *a, 
             return empty_result(a, &r->table, err);
         }
     if (st->if_exists) return empty_result(a, &r->table, err);
-    bk_status e = bk_error_set(err, BK_TABLE_OR_VIEW_NOT_FOUND,
-                               "The table or view `%s` cannot be found. Verify the spelling and "
-                               "correctness of the schema and catalog.",
-                               name);
-    if (err) err->sql_pos = (int)st->name.span.off;
-    return e;
+    return plan_table_not_found(&st->name, err);
 }
 
 /* bricks.memory_limit, or 80% of the machine's memory when it is 0 (DESIGN §4). */

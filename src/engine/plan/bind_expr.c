@@ -310,6 +310,24 @@ static bool is_numeric(const bk_type *t) {
     return t->kind >= BK_TYPE_TINYINT && t->kind <= BK_TYPE_DECIMAL;
 }
 
+/*
+ * plan_arith_types_for names the operands by their types ("(INT + ARRAY<INT>)"), as it
+ * serves the function library too; Spark names the expression as written:
+ * Cannot resolve "(1 + array(1))" due to data type mismatch: ...
+ */
+static bk_status arith_error_at(binder *b, const sql_expr *at, bk_error *err) {
+    static const char head[] = "Cannot resolve \"";
+    const char *rest = err && err->code == BK_DATATYPE_MISMATCH ? strstr(err->msg, "\" due to ")
+                                                                : NULL;
+    if (rest && !strncmp(err->msg, head, sizeof head - 1)) {
+        char tail[sizeof err->msg], sub[sizeof err->subclass];
+        snprintf(tail, sizeof tail, "%s", rest);
+        snprintf(sub, sizeof sub, "%s", err->subclass);
+        bk_error_reset_sub(err, err->code, sub, "Cannot resolve \"(%s)%s", source(b, at), tail);
+    }
+    return bind_error_at(b, at, err);
+}
+
 bk_status bind_binary(binder *b, const char *op, exec_expr *l, exec_expr *r, const sql_expr *at,
                       exec_expr **out, bk_error *err) {
     if (!strcmp(op, "AND") || !strcmp(op, "OR")) {
@@ -367,7 +385,7 @@ bk_status bind_binary(binder *b, const char *op, exec_expr *l, exec_expr *r, con
                         source(b, at));
     plan_arith_types ty;
     if (plan_arith_types_for(b->a, aop, l->type, r->type, b->env->ansi, true, &ty, err) != BK_OK)
-        return bind_error_at(b, at, err);
+        return arith_error_at(b, at, err);
     if (aop == PLAN_ARITH_INTDIV && ty.left->kind != BK_TYPE_DECIMAL)
         ty.left = ty.right = T(BK_TYPE_BIGINT); /* the kernel divides BIGINTs */
     BK_TRY(bind_cast(b, l, ty.left, at, &l, err));
@@ -579,11 +597,11 @@ bk_status bind_library_call(binder *b, const sql_expr *at, const char *name, exe
         else
             snprintf(want, sizeof want, "[%d, %d]", def->min_args, def->max_args);
         snprintf(got, sizeof got, "%u", n);
-        bk_error_set(err, BK_WRONG_NUM_ARGS,
-                     "The `%s` requires %s parameters but the actual number is %s. Please, "
-                     "refer to 'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a "
-                     "fix.",
-                     lower, want, got);
+        bk_error_set_sub(err, BK_WRONG_NUM_ARGS, "WITHOUT_SUGGESTION",
+                         "The `%s` requires %s parameters but the actual number is %s. Please, "
+                         "refer to 'https://spark.apache.org/docs/latest/sql-ref-functions.html' "
+                         "for a fix.",
+                         lower, want, got);
         return bind_error_at(b, at, err);
     }
     const bk_type **types = bk_arena_array(b->a, n ? n : 1, sizeof *types);
@@ -707,13 +725,15 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
     if (found) return BK_OK;
     return error_at(b, e, err, BK_UNRESOLVED_ROUTINE,
                     "Cannot resolve routine `%s` on search path [`system`.`builtin`, "
-                    "`system`.`session`]%s.",
+                    "`system`.`session`, `spark_catalog`.`default`]%s.",
                     name, "");
 wrong_args : {
     char nargs[16];
     snprintf(nargs, sizeof nargs, "%u", n);
-    return error_at(b, e, err, BK_WRONG_NUM_ARGS,
-                    "The `%s` does not take %s parameters.", name, nargs);
+    return error_sub_at(b, e, err, BK_WRONG_NUM_ARGS, "WITHOUT_SUGGESTION",
+                        "The `%s` does not take %s parameters. Please, refer to "
+                        "'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
+                        name, nargs);
 }
 }
 
@@ -970,8 +990,10 @@ static bk_status bind_plain(bind_env *env, const sql_expr *e, exec_expr **out, b
         bool found;
         BK_TRY(bind_library_call(b, e, fn, args, e->n_args, &found, out, err));
         if (!found)
-            return error_at(b, e, err, BK_UNRESOLVED_ROUTINE, "Cannot resolve routine `%s`.%s", fn,
-                            "");
+            return error_at(b, e, err, BK_UNRESOLVED_ROUTINE,
+                            "Cannot resolve routine `%s` on search path [`system`.`builtin`, "
+                            "`system`.`session`, `spark_catalog`.`default`]%s.",
+                            fn, "");
         if (e->negated) *out = call1(b, "not", exec_fn_not, T(BK_TYPE_BOOLEAN), *out);
         return *out ? BK_OK : bk_arena_oom(b->a, err);
     }
@@ -1038,6 +1060,16 @@ bk_status bind_expr(bind_env *env, const sql_expr *e, exec_expr **out, bk_error 
     }
     s = bind_plain(env, e, out, err);
     b->depth--;
+    /*
+     * Errors point at the SQL fragment: one raised while binding e (a constant folded
+     * now: 1/0, CAST('x' AS INT)) that named no place names e, the innermost expression
+     * that failed; a call remembers e's place for the errors it raises at run time.
+     */
+    if (s != BK_OK) {
+        bind_error_at(b, e, err);
+        return s;
+    }
+    if ((*out)->kind == EXEC_EXPR_CALL && !(*out)->sql_at) (*out)->sql_at = e->span.off + 1;
     return s;
 }
 

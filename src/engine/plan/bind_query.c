@@ -34,6 +34,26 @@ static bk_status fail_at(binder *b, sql_span at, bk_error *err, bk_code code, co
     return code;
 }
 
+bk_status plan_table_not_found(const sql_name *name, bk_error *err) {
+    char quoted[300];
+    size_t len = 0;
+    for (uint32_t i = 0; i < name->n && len < sizeof quoted; i++) {
+        int k = snprintf(quoted + len, sizeof quoted - len, "%s`%s`", i ? "." : "",
+                         name->parts[i].text);
+        if (k < 0) break;
+        len += (size_t)k;
+    }
+    bk_error_set(err, BK_TABLE_OR_VIEW_NOT_FOUND,
+                 "The table or view %s cannot be found. Verify the spelling and correctness of "
+                 "the schema and catalog.\nIf you did not qualify the name with a schema, verify "
+                 "the current_schema() output, or qualify the name with the correct schema and "
+                 "catalog.\nTo tolerate the error on drop use DROP VIEW IF EXISTS or DROP TABLE IF "
+                 "EXISTS.",
+                 quoted);
+    if (err && err->sql_pos < 0) err->sql_pos = (int)name->span.off;
+    return BK_TABLE_OR_VIEW_NOT_FOUND;
+}
+
 /* "first", "second", "third", then "4th", ... (Spark's ordinalNumber) into buf. */
 static const char *ordinal_word(uint32_t n, char buf[16]) {
     static const char *const words[] = {"first", "second", "third"};
@@ -362,12 +382,7 @@ static bk_status bind_named(binder *b, const sql_from *f, plan_rel *out, bk_erro
             return BK_OK;
         }
     }
-    char msg[512];
-    snprintf(msg, sizeof msg,
-             "The table or view `%s` cannot be found. Verify the spelling and correctness of the "
-             "schema and catalog.",
-             src_text(b, n->span));
-    return fail_at(b, f->span, err, BK_TABLE_OR_VIEW_NOT_FOUND, msg);
+    return plan_table_not_found(n, err);
 }
 
 /* ---- joins ---- */
@@ -1148,9 +1163,14 @@ static bk_status agg_spec(binder *b, const sql_expr *call, uint32_t col, const b
         out->type = T(BK_TYPE_BIGINT);
         return BK_OK;
     }
-    if (call->n_args != 1 || call->star_arg)
-        return fail_at(b, call->span, err, BK_WRONG_NUM_ARGS,
-                       "The aggregate takes exactly one argument.");
+    if (call->n_args != 1 || call->star_arg) {
+        char msg[300];
+        snprintf(msg, sizeof msg,
+                 "The `%s` requires 1 parameters but the actual number is %u. Please, refer to "
+                 "'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
+                 name, call->n_args);
+        return fail_sub_at(b, call->span, err, BK_WRONG_NUM_ARGS, "WITHOUT_SUGGESTION", msg);
+    }
     if (name_eq(name, "min") || name_eq(name, "max")) {
         out->kind = name_eq(name, "min") ? EXEC_AGG_MIN : EXEC_AGG_MAX;
         out->type = t;
