@@ -140,11 +140,11 @@ static BK_NOINLINE bk_status report_bad(cast_ctx *c, size_t row, cast_fail why) 
             snprintf(num, sizeof num, "%.*s", (int)BK_MIN(c->bad_text.len, 80), c->bad_text.ptr);
         else
             bk_i128_format(c->bad_unscaled, c->bad_scale, num, sizeof num);
-        return bk_error_set(c->err, BK_NUMERIC_VALUE_OUT_OF_RANGE,
-                            "%s cannot be represented as Decimal(%d, %d). If necessary set "
-                            "\"spark.sql.ansi.enabled\" to \"false\" to bypass this error, and "
-                            "return NULL instead.",
-                            num, c->out->type->precision, c->out->type->scale);
+        return bk_error_set_sub(c->err, BK_NUMERIC_VALUE_OUT_OF_RANGE, "WITH_SUGGESTION",
+                                "%s cannot be represented as Decimal(%d, %d). If necessary set "
+                                "\"spark.sql.ansi.enabled\" to \"false\" to bypass this error, and "
+                                "return NULL instead.",
+                                num, c->out->type->precision, c->out->type->scale);
     }
     case CAST_FAIL_LONG_OVERFLOW:
         return bk_error_set(c->err, BK_ARITHMETIC_OVERFLOW,

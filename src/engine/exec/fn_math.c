@@ -475,10 +475,10 @@ static bk_status dec_out_of_range(const exec_call *call, bk_vector *v, size_t i,
     if (!call->ctx->ansi) return exec_fn_set_null(call->a, v, i, err);
     char tname[64];
     bk_type_format(call->expr->type, tname, sizeof tname);
-    return bk_error_set(err, BK_NUMERIC_VALUE_OUT_OF_RANGE,
-                        "The rounded value cannot be represented as %s. If necessary set "
-                        "\"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
-                        tname);
+    return bk_error_set_sub(err, BK_NUMERIC_VALUE_OUT_OF_RANGE, "WITH_SUGGESTION",
+                            "The rounded value cannot be represented as %s. If necessary set "
+                            "\"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+                            tname);
 }
 
 /* Integers rounded to a negative scale: 10^-d multiples, overflow per ANSI. */

@@ -60,6 +60,12 @@ static const char *source(binder *b, const sql_expr *e) {
     return s ? s : "?";
 }
 
+/* The source text of e in double quotes, as Spark quotes an expression in messages. */
+static const char *quoted_source(binder *b, const sql_expr *e) {
+    const char *s = bk_arena_printf(b->a, "\"%.*s\"", (int)e->span.len, b->text + e->span.off);
+    return s ? s : "\"?\"";
+}
+
 /*
  * Text builders for messages and column names: a failure to grow (out of
  * memory) only shortens the text, which the arena's own OOM then reports.
@@ -234,7 +240,7 @@ bk_status bind_cast(binder *b, exec_expr *e, const bk_type *to, const sql_expr *
         *out = e;
         return BK_OK;
     }
-    if (exec_cast_check(e->type, to, b->env->ansi, at ? source(b, at) : NULL, err) != BK_OK)
+    if (exec_cast_check(e->type, to, b->env->ansi, at ? quoted_source(b, at) : NULL, err) != BK_OK)
         return bind_error_at(b, at, err);
     exec_expr **args = bk_arena_array(b->a, 1, sizeof *args);
     if (!args) return bk_arena_oom(b->a, err);
@@ -926,7 +932,7 @@ static bk_status bind_plain(bind_env *env, const sql_expr *e, exec_expr **out, b
         exec_expr *x;
         BK_TRY(bind_expr(env, e->args[0], &x, err));
         if (e->try_cast) {
-            if (exec_cast_check(x->type, e->type, true, source(b, e), err) != BK_OK)
+            if (exec_cast_check(x->type, e->type, true, quoted_source(b, e), err) != BK_OK)
                 return bind_error_at(b, e, err);
             exec_expr **args = bk_arena_array(b->a, 1, sizeof *args);
             if (!args) return bk_arena_oom(b->a, err);
