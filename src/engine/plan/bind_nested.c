@@ -246,10 +246,10 @@ bk_status bind_nested_struct_star(bind_env *env, const sql_expr *e, bool *handle
         }
         if (!added) {
             bk_error_set(err, BK_CANNOT_RESOLVE_STAR_EXPAND,
-                         "Cannot resolve `%s`.* given input columns. Please check that the "
+                         "Cannot resolve `%s`.* given input columns %s. Please check that the "
                          "specified table or struct exists and is accessible in the input "
                          "columns.",
-                         qual ? qual : "");
+                         qual ? qual : "", bind_scope_names(b, env->scope));
             return bind_error_at(b, a, err);
         }
     }

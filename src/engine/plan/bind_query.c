@@ -1298,11 +1298,11 @@ static bk_status expand_star(binder *b, const sql_expr *star, const plan_scope *
         BK_TRY(out_push(b, o, e, name, c->qualifier, err));
     }
     if (qual && added == 0) {
-        char msg[256];
+        char msg[512];
         snprintf(msg, sizeof msg,
-                 "Cannot resolve `%s`.* given input columns. Please check that the specified "
+                 "Cannot resolve `%s`.* given input columns %s. Please check that the specified "
                  "table or struct exists and is accessible in the input columns.",
-                 qual);
+                 qual, bind_scope_names(b, scope));
         return fail_at(b, star->span, err, BK_CANNOT_RESOLVE_STAR_EXPAND, msg);
     }
     return BK_OK;

@@ -170,6 +170,22 @@ static bk_status build_message(binder *b, const sql_name *name, const plan_scope
     return st;
 }
 
+const char *bind_scope_names(binder *b, const plan_scope *scope) {
+    bk_buf names;
+    bk_buf_init(&names);
+    bk_status st = BK_OK;
+    for (uint32_t i = 0; st == BK_OK && i < scope->n; i++) {
+        const plan_col *pc = &scope->cols[i];
+        if (!pc->name || bind_hidden_name(pc) || !strncmp(pc->name, "__", 2)) continue;
+        if (names.len) st = bk_buf_append(&names, ", ", 2);
+        if (st == BK_OK) st = quote_part(&names, pc->name);
+    }
+    if (st == BK_OK) st = bk_buf_append_u8(&names, '\0');
+    const char *out = st == BK_OK ? bk_arena_strdup(b->a, (const char *)names.data) : NULL;
+    bk_buf_destroy(&names);
+    return out ? out : "";
+}
+
 bk_status bind_unresolved_column(binder *b, const sql_expr *e, const plan_scope *scope,
                                  bk_error *err) {
     bk_buf quoted, list;

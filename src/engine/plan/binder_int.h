@@ -126,6 +126,8 @@ bk_status bind_error_at(binder *b, const sql_expr *e, bk_error *err);
  */
 bk_status bind_unresolved_column(binder *b, const sql_expr *e, const plan_scope *scope,
                                  bk_error *err);
+/* scope's visible columns as Spark lists them in messages: "`a`, `b`" (b's arena). */
+const char *bind_scope_names(binder *b, const plan_scope *scope);
 /* A constant of `type` (value NULL: the NULL of that type); NULL on OOM. */
 exec_expr *bind_const(binder *b, const bk_type *type, const void *value);
 
