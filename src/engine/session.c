@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "base/clock.h"
 #include "base/mem.h"
 #include "base/str.h"
@@ -239,11 +240,29 @@ static bk_status run_create_view(eng_session *s, const sql_stmt *st, const char 
     exec_node *plan;
     BK_TRY(plan_query(a, env, text, st->query, &plan, err));
     if (st->n_cols && st->n_cols != plan->schema->n_children) {
-        bk_status e = bk_error_set(err, BK_NUM_COLUMNS_MISMATCH,
-                                   "[CREATE_VIEW_COLUMN_ARITY_MISMATCH.MISMATCHED_COLUMNS] Cannot "
-                                   "create view `%s`: the view has %u column names but the query "
-                                   "returns %u columns.",
-                                   name, st->n_cols, plan->schema->n_children);
+        /* Spark: "... the reason is not enough data columns:\nView columns: `a`, `b`.\n..." */
+        const bk_type *sch = plan->schema;
+        bk_buf names;
+        bk_buf_init(&names);
+        bk_status bs = BK_OK;
+        for (uint32_t i = 0; i < st->n_cols && bs == BK_OK; i++)
+            bs = bk_buf_printf(&names, "%s`%s`", i ? ", " : "", st->cols[i].text);
+        size_t view_len = names.len;
+        for (uint32_t i = 0; i < sch->n_children && bs == BK_OK; i++)
+            bs = bk_buf_printf(&names, "%s`%s`", i ? ", " : "", sch->field_names[i]);
+        bool too_few = st->n_cols > sch->n_children;
+        bk_status e =
+            bs != BK_OK ? bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory")
+                        : bk_error_set_sub(err, BK_CREATE_VIEW_COLUMN_ARITY_MISMATCH,
+                                           too_few ? "NOT_ENOUGH_DATA_COLUMNS"
+                                                   : "TOO_MANY_DATA_COLUMNS",
+                                           "Cannot create view `%s`, the reason is %s data "
+                                           "columns:\nView columns: %.*s.\nData columns: %.*s.",
+                                           name, too_few ? "not enough" : "too many",
+                                           (int)view_len, (const char *)names.data,
+                                           (int)(names.len - view_len),
+                                           (const char *)names.data + view_len);
+        bk_buf_destroy(&names);
         if (err) err->sql_pos = (int)st->name.span.off;
         return e;
     }
@@ -281,12 +300,7 @@ static bk_status run_drop_view(eng_session *s, const sql_stmt *st, bk_arena *a, 
             return empty_result(a, &r->table, err);
         }
     if (st->if_exists) return empty_result(a, &r->table, err);
-    bk_status e = bk_error_set(err, BK_TABLE_OR_VIEW_NOT_FOUND,
-                               "The table or view `%s` cannot be found. Verify the spelling and "
-                               "correctness of the schema and catalog.",
-                               name);
-    if (err) err->sql_pos = (int)st->name.span.off;
-    return e;
+    return plan_table_not_found(&st->name, err);
 }
 
 /* bricks.memory_limit, or 80% of the machine's memory when it is 0 (DESIGN §4). */

@@ -136,6 +136,7 @@ struct exec_expr {
     void *state;            /* CALL: what the binder prepared (a compiled pattern, ...) */
     bool has_else;          /* CASE */
     bool lazy;              /* CALL: args may raise errors only for rows it uses (COALESCE...) */
+    uint32_t sql_at;        /* CALL: 1 + byte offset of its SQL text, for errors; 0: none */
     uint32_t n_args;
     exec_expr **args;
 };

@@ -69,11 +69,11 @@ static bool dec_row(dec_op op, bk_i128 x, int sx, bk_i128 y, int sy, int rs, bk_
 }
 
 static bk_status dec_out_of_range(const bk_type *t, bk_error *err) {
-    return bk_error_set(err, BK_NUMERIC_VALUE_OUT_OF_RANGE,
-                        "The result cannot be represented as Decimal(%d, %d). If necessary set "
-                        "\"spark.sql.ansi.enabled\" to \"false\" to bypass this error, and return "
-                        "NULL instead.",
-                        t->precision, t->scale);
+    return bk_error_set_sub(err, BK_NUMERIC_VALUE_OUT_OF_RANGE, "WITH_SUGGESTION",
+                            "The result cannot be represented as Decimal(%d, %d). If necessary set "
+                            "\"spark.sql.ansi.enabled\" to \"false\" to bypass this error, and "
+                            "return NULL instead.",
+                            t->precision, t->scale);
 }
 
 typedef __int128 wide; /* gcc and clang; delta/conform.c relies on it too */

@@ -745,11 +745,11 @@ static bk_status decimal_result(exec_sink *s, const exec_agg *agg, uint32_t k, c
     ok = ok && bk_i128_fits_precision(r, rt->precision);
     if (!ok) {
         if (s->ctx->ansi)
-            return bk_error_set(err, BK_NUMERIC_VALUE_OUT_OF_RANGE,
-                                "The result cannot be represented as Decimal(%d, %d). If "
-                                "necessary set \"spark.sql.ansi.enabled\" to \"false\" to "
-                                "bypass this error, and return NULL instead.",
-                                rt->precision, rt->scale);
+            return bk_error_set_sub(err, BK_NUMERIC_VALUE_OUT_OF_RANGE, "WITH_SUGGESTION",
+                                    "The result cannot be represented as Decimal(%d, %d). If "
+                                    "necessary set \"spark.sql.ansi.enabled\" to \"false\" to "
+                                    "bypass this error, and return NULL instead.",
+                                    rt->precision, rt->scale);
         return exec_fn_set_null(s->ctx->arena, v, g, err);
     }
     if (rt->precision <= BK_DECIMAL_INT64_MAX_PRECISION)

@@ -592,11 +592,11 @@ static bk_status exact_result(bucket *b, const exec_win_fn *fn, bk_i128 sum, siz
     ok = ok && bk_i128_fits_precision(r, rt->precision);
     if (!ok) {
         if (ctx->ansi)
-            return bk_error_set(err, BK_NUMERIC_VALUE_OUT_OF_RANGE,
-                                "The result cannot be represented as Decimal(%d, %d). If "
-                                "necessary set \"spark.sql.ansi.enabled\" to \"false\" to "
-                                "bypass this error, and return NULL instead.",
-                                rt->precision, rt->scale);
+            return bk_error_set_sub(err, BK_NUMERIC_VALUE_OUT_OF_RANGE, "WITH_SUGGESTION",
+                                    "The result cannot be represented as Decimal(%d, %d). If "
+                                    "necessary set \"spark.sql.ansi.enabled\" to \"false\" to "
+                                    "bypass this error, and return NULL instead.",
+                                    rt->precision, rt->scale);
         return exec_fn_set_null(b->a, res, p, err);
     }
     set_decimal(res, p, r);

@@ -34,6 +34,43 @@ static bk_status fail_at(binder *b, sql_span at, bk_error *err, bk_code code, co
     return code;
 }
 
+bk_status plan_table_not_found(const sql_name *name, bk_error *err) {
+    char quoted[300];
+    size_t len = 0;
+    for (uint32_t i = 0; i < name->n && len < sizeof quoted; i++) {
+        int k = snprintf(quoted + len, sizeof quoted - len, "%s`%s`", i ? "." : "",
+                         name->parts[i].text);
+        if (k < 0) break;
+        len += (size_t)k;
+    }
+    bk_error_set(err, BK_TABLE_OR_VIEW_NOT_FOUND,
+                 "The table or view %s cannot be found. Verify the spelling and correctness of "
+                 "the schema and catalog.\nIf you did not qualify the name with a schema, verify "
+                 "the current_schema() output, or qualify the name with the correct schema and "
+                 "catalog.\nTo tolerate the error on drop use DROP VIEW IF EXISTS or DROP TABLE IF "
+                 "EXISTS.",
+                 quoted);
+    if (err && err->sql_pos < 0) err->sql_pos = (int)name->span.off;
+    return BK_TABLE_OR_VIEW_NOT_FOUND;
+}
+
+/* "first", "second", "third", then "4th", ... (Spark's ordinalNumber) into buf. */
+static const char *ordinal_word(uint32_t n, char buf[16]) {
+    static const char *const words[] = {"first", "second", "third"};
+    if (n >= 1 && n <= 3) return words[n - 1];
+    snprintf(buf, 16, "%uth", n);
+    return buf;
+}
+
+/* fail_at with Spark's sub-class of code's class ("IS_NEGATIVE"). */
+static bk_status fail_sub_at(binder *b, sql_span at, bk_error *err, bk_code code, const char *sub,
+                             const char *msg) {
+    (void)b;
+    bk_error_set_sub(err, code, sub, "%s", msg);
+    if (err && err->sql_pos < 0) err->sql_pos = (int)at.off;
+    return code;
+}
+
 static bool name_eq(const char *x, const char *y) {
     return x && y && bk_str_ieq(bk_str_from_cstr(x), bk_str_from_cstr(y));
 }
@@ -168,10 +205,10 @@ static bk_status rename_columns(binder *b, plan_rel *rel, const sql_ident *names
     if (n != rel->scope.n) {
         char msg[256];
         snprintf(msg, sizeof msg,
-                 "[ASSIGNMENT_ARITY_MISMATCH] The number of columns or variables assigned or "
-                 "aliased: %u does not match the number of source tables or columns: %u.",
+                 "The number of columns or variables assigned or aliased: %u does not match the "
+                 "number of source expressions: %u.",
                  n, rel->scope.n);
-        return fail_at(b, at, err, BK_NUM_COLUMNS_MISMATCH, msg);
+        return fail_at(b, at, err, BK_ASSIGNMENT_ARITY_MISMATCH, msg);
     }
     exec_expr **exprs = bk_arena_array(b->a, n, sizeof *exprs);
     plan_col *cols = bk_arena_array(b->a, n, sizeof *cols);
@@ -203,10 +240,10 @@ static bk_status bind_values(binder *b, const sql_from *f, plan_rel *out, bk_err
             const bk_type *t = cells[r][c]->type;
             types[c] = r == 0 ? t : bind_common_type(b, types[c], t);
             if (!types[c])
-                return fail_at(b, f->rows[r][c]->span, err, BK_DATATYPE_MISMATCH,
-                               "[INVALID_INLINE_TABLE.INCOMPATIBLE_TYPES_IN_INLINE_TABLE] Invalid "
-                               "inline table. Found incompatible types in the column of an "
-                               "inline table.");
+                return fail_sub_at(b, f->rows[r][c]->span, err, BK_INVALID_INLINE_TABLE,
+                                   "INCOMPATIBLE_TYPES_IN_INLINE_TABLE",
+                                   "Invalid inline table. Found incompatible types in the column "
+                                   "of an inline table.");
         }
     }
     const char **names = bk_arena_array(b->a, nc ? nc : 1, sizeof *names);
@@ -264,7 +301,7 @@ static bk_status bind_table_function(binder *b, const sql_from *f, plan_rel *out
     if (bind_gen_is_generator(&as_call)) return bind_gen_table_function(b, f, out, err);
     if (!name_eq(name, "range") || f->n_args < 1 || f->n_args > 4)
         return fail_at(b, f->span, err, BK_UNRESOLVED_ROUTINE,
-                       "[UNRESOLVED_ROUTINE] Cannot resolve the table-valued function; only "
+                       "Cannot resolve the table-valued function; only "
                        "range(end), range(start, end[, step]) exist in this version.");
     int64_t v[3] = {0, 0, 1};
     bind_env env = {.b = b, .scope = &(plan_scope){0}};
@@ -285,8 +322,8 @@ static bk_status bind_table_function(binder *b, const sql_from *f, plan_rel *out
         v[0] = 0;
     }
     if (v[2] == 0)
-        return fail_at(b, f->span, err, BK_INVALID_ARGUMENT,
-                       "[FAILED_FUNCTION_CALL] range(): the step must not be 0.");
+        return fail_at(b, f->span, err, BK_FAILED_FUNCTION_CALL,
+                       "range(): the step must not be 0.");
     const char *names[] = {"id"};
     const bk_type *types[] = {T(BK_TYPE_BIGINT)};
     exec_node *node = exec_node_make(b->a, EXEC_NODE_RANGE,
@@ -345,12 +382,7 @@ static bk_status bind_named(binder *b, const sql_from *f, plan_rel *out, bk_erro
             return BK_OK;
         }
     }
-    char msg[512];
-    snprintf(msg, sizeof msg,
-             "The table or view `%s` cannot be found. Verify the spelling and correctness of the "
-             "schema and catalog.",
-             src_text(b, n->span));
-    return fail_at(b, f->span, err, BK_TABLE_OR_VIEW_NOT_FOUND, msg);
+    return plan_table_not_found(n, err);
 }
 
 /* ---- joins ---- */
@@ -1131,9 +1163,14 @@ static bk_status agg_spec(binder *b, const sql_expr *call, uint32_t col, const b
         out->type = T(BK_TYPE_BIGINT);
         return BK_OK;
     }
-    if (call->n_args != 1 || call->star_arg)
-        return fail_at(b, call->span, err, BK_WRONG_NUM_ARGS,
-                       "[WRONG_NUM_ARGS] The aggregate takes exactly one argument.");
+    if (call->n_args != 1 || call->star_arg) {
+        char msg[300];
+        snprintf(msg, sizeof msg,
+                 "The `%s` requires 1 parameters but the actual number is %u. Please, refer to "
+                 "'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
+                 name, call->n_args);
+        return fail_sub_at(b, call->span, err, BK_WRONG_NUM_ARGS, "WITHOUT_SUGGESTION", msg);
+    }
     if (name_eq(name, "min") || name_eq(name, "max")) {
         out->kind = name_eq(name, "min") ? EXEC_AGG_MIN : EXEC_AGG_MAX;
         out->type = t;
@@ -1175,11 +1212,11 @@ static bk_status agg_spec(binder *b, const sql_expr *call, uint32_t col, const b
         char tn[64], msg[256];
         bk_type_format(t, tn, sizeof tn);
         snprintf(msg, sizeof msg,
-                 "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due to data "
-                 "type mismatch: the argument requires a numeric type, however it has the type "
-                 "\"%s\".",
+                 "Cannot resolve \"%s\" due to data type mismatch: the argument requires a "
+                 "numeric type, however it has the type \"%s\".",
                  src_text(b, call->span), tn);
-        return fail_at(b, call->span, err, BK_DATATYPE_MISMATCH, msg);
+        return fail_sub_at(b, call->span, err, BK_DATATYPE_MISMATCH, "UNEXPECTED_INPUT_TYPE",
+                           msg);
     }
     }
 }
@@ -1261,10 +1298,12 @@ static bk_status expand_star(binder *b, const sql_expr *star, const plan_scope *
         BK_TRY(out_push(b, o, e, name, c->qualifier, err));
     }
     if (qual && added == 0) {
-        char msg[256];
+        char msg[512];
         snprintf(msg, sizeof msg,
-                 "[CANNOT_RESOLVE_STAR_EXPAND] Cannot resolve %s.* given input columns.", qual);
-        return fail_at(b, star->span, err, BK_UNRESOLVED_COLUMN, msg);
+                 "Cannot resolve `%s`.* given input columns %s. Please check that the specified "
+                 "table or struct exists and is accessible in the input columns.",
+                 qual, bind_scope_names(b, scope));
+        return fail_at(b, star->span, err, BK_CANNOT_RESOLVE_STAR_EXPAND, msg);
     }
     return BK_OK;
 }
@@ -1286,18 +1325,43 @@ static bk_status limit_value(binder *b, const sql_expr *e, const char *what, int
     bind_env env = {.b = b, .scope = &(plan_scope){0}};
     exec_expr *x;
     BK_TRY(bind_expr(&env, e, &x, err));
+    /* Spark's sub-classes: DATA_TYPE, IS_UNFOLDABLE, IS_NULL, IS_NEGATIVE */
+    char msg[320], tn[64];
+    bk_type_kind k = x->type->kind;
+    if (k != BK_TYPE_VOID && (k < BK_TYPE_TINYINT || k > BK_TYPE_BIGINT)) {
+        bk_type_format(x->type, tn, sizeof tn);
+        snprintf(msg, sizeof msg,
+                 "The limit like expression \"%s\" is invalid. The %s expression must be integer "
+                 "type, but got \"%s\".",
+                 src_text(b, e->span), what, tn);
+        return fail_sub_at(b, e->span, err, BK_INVALID_LIMIT_LIKE_EXPRESSION, "DATA_TYPE", msg);
+    }
     bk_status s = bind_cast(b, x, T(BK_TYPE_BIGINT), e, &x, err);
     bk_vector *v = NULL;
     if (s == BK_OK && x->kind == EXEC_EXPR_CONST) s = bind_const_value(b, x, &v, err);
-    if (s != BK_OK || !v || !bk_vector_is_valid(v, 0) || ((const int64_t *)v->data)[0] < 0) {
+    if (s != BK_OK && err && err->code != BK_CODE_OK && x->kind == EXEC_EXPR_CONST) return s;
+    const char *sub = NULL;
+    if (s != BK_OK || !v) {
         bk_error_clear(err);
-        char msg[256];
+        sub = "IS_UNFOLDABLE";
         snprintf(msg, sizeof msg,
-                 "[INVALID_LIMIT_LIKE_EXPRESSION] The %s like expression \"%s\" is invalid: it "
-                 "must be a constant non-negative integer.",
-                 what, src_text(b, e->span));
-        return fail_at(b, e->span, err, BK_INVALID_ARGUMENT, msg);
+                 "The limit like expression \"%s\" is invalid. The %s expression must evaluate "
+                 "to a constant value.",
+                 src_text(b, e->span), what);
+    } else if (!bk_vector_is_valid(v, 0)) {
+        sub = "IS_NULL";
+        snprintf(msg, sizeof msg,
+                 "The limit like expression \"%s\" is invalid. The evaluated %s expression must "
+                 "not be null.",
+                 src_text(b, e->span), what);
+    } else if (((const int64_t *)v->data)[0] < 0) {
+        sub = "IS_NEGATIVE";
+        snprintf(msg, sizeof msg,
+                 "The limit like expression \"%s\" is invalid. The %s expression must be equal "
+                 "to or greater than 0, but got %lld.",
+                 src_text(b, e->span), what, (long long)((const int64_t *)v->data)[0]);
     }
+    if (sub) return fail_sub_at(b, e->span, err, BK_INVALID_LIMIT_LIKE_EXPRESSION, sub, msg);
     *out = ((const int64_t *)v->data)[0];
     return BK_OK;
 }
@@ -1731,15 +1795,15 @@ static bk_status bind_setop(binder *b, const sql_query *q, plan_rel *out, bk_err
     for (uint32_t i = 0; i < n; i++) {
         types[i] = bind_common_type(b, l.scope.cols[i].type, r.scope.cols[i].type);
         if (!types[i]) {
-            char msg[512], t1[64], t2[64];
+            char msg[512], t1[64], t2[64], tn[16];
             bk_type_format(l.scope.cols[i].type, t1, sizeof t1);
             bk_type_format(r.scope.cols[i].type, t2, sizeof t2);
             snprintf(msg, sizeof msg,
-                     "[INCOMPATIBLE_COLUMN_TYPE] %s can only be performed on tables with "
-                     "compatible column types. The %u column of the second table is \"%s\" type "
-                     "which is not compatible with \"%s\" at the same column of the first table.",
-                     q->setop, i + 1, t2, t1);
-            return fail_at(b, q->span, err, BK_DATATYPE_MISMATCH, msg);
+                     "%s can only be performed on tables with compatible column types. The %s "
+                     "column of the second table is \"%s\" type which is not compatible with "
+                     "\"%s\" at the same column of the first table.",
+                     q->setop, ordinal_word(i + 1, tn), t2, t1);
+            return fail_at(b, q->span, err, BK_INCOMPATIBLE_COLUMN_TYPE, msg);
         }
     }
     BK_TRY(cast_columns(b, &l, types, q, err));

@@ -47,6 +47,20 @@ static bk_status BK_PRINTF(5, 6)
     return code;
 }
 
+/* werr with Spark's sub-class of code's class ("RANGE_FRAME_INVALID_TYPE"). */
+static bk_status BK_PRINTF(6, 7) werr_sub(binder *b, sql_span at, bk_error *err, bk_code code,
+                                          const char *sub, const char *fmt, ...) {
+    (void)b;
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    bk_error_set_sub(err, code, sub, "%s", msg);
+    if (err && err->sql_pos < 0) err->sql_pos = (int)at.off;
+    return code;
+}
+
 static const char *text_of(binder *b, sql_span s) {
     const char *t = bk_arena_strndup(b->a, b->text + s.off, s.len);
     return t ? t : "?";
@@ -126,10 +140,10 @@ bk_status bind_check_windows(binder *b, const sql_select *s, bk_error *err) {
     for (uint32_t i = 0; i < s->n_windows; i++)
         for (uint32_t k = 0; k < i; k++)
             if (name_eq(s->windows[i].name.text, s->windows[k].name.text))
-                return werr(b, s->windows[i].name.span, err, BK_INVALID_SQL_SYNTAX,
-                            "[INVALID_SQL_SYNTAX.REPETITIVE_WINDOW_DEFINITION] Invalid SQL "
-                            "syntax: The definition of window `%s` is repetitive.",
-                            s->windows[i].name.text);
+                return werr_sub(b, s->windows[i].name.span, err, BK_INVALID_SQL_SYNTAX,
+                                "REPETITIVE_WINDOW_DEFINITION", "Invalid SQL "
+                                "syntax: The definition of window `%s` is repetitive.",
+                                s->windows[i].name.text);
     BK_TRY(check_no_window(b, s->where, "WHERE", err));
     for (uint32_t i = 0; i < s->n_group; i++)
         BK_TRY(check_no_window(b, s->group[i], "GROUP BY", err));
@@ -237,10 +251,10 @@ static bk_status fold(wb *w, const sql_expr *e, const char *what, bk_vector **ou
     if (s != BK_OK) {
         bk_error_clear(err);
         if (what) /* a function argument */
-            return werr(w->b, e->span, err, BK_DATATYPE_MISMATCH,
-                        "[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] Cannot resolve \"%s\" due to data "
-                        "type mismatch: %s must be a constant.",
-                        text_of(w->b, e->span), what);
+            return werr_sub(w->b, e->span, err, BK_DATATYPE_MISMATCH,
+                            "NON_FOLDABLE_INPUT", "Cannot resolve \"%s\" due to data "
+                            "type mismatch: %s must be a constant.",
+                            text_of(w->b, e->span), what);
         return werr(w->b, e->span, err, BK_FRAME_BOUND_NOT_LITERAL,
                     "Frame bound value must be a literal: \"%s\".", text_of(w->b, e->span));
     }
@@ -276,10 +290,10 @@ static bk_status int_arg(wb *w, const sql_expr *call, const sql_expr *e, int64_t
     BK_TRY(fold(w, e, "The argument", &v, err));
     if (!is_int_kind(v->type->kind) || v->type->kind == BK_TYPE_BIGINT ||
         !bk_vector_is_valid(v, 0))
-        return werr(w->b, e->span, err, BK_DATATYPE_MISMATCH,
-                    "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due to data "
-                    "type mismatch: the argument \"%s\" requires an \"INT\" literal.",
-                    text_of(w->b, call->span), text_of(w->b, e->span));
+        return werr_sub(w->b, e->span, err, BK_DATATYPE_MISMATCH,
+                        "UNEXPECTED_INPUT_TYPE", "Cannot resolve \"%s\" due to data "
+                        "type mismatch: the argument \"%s\" requires an \"INT\" literal.",
+                        text_of(w->b, call->span), text_of(w->b, e->span));
     *out = int_value(v);
     return BK_OK;
 }
@@ -308,11 +322,11 @@ static bk_status frame_offset(wb *w, win_call *c, bool is_start, int64_t *signed
     bool preceding = kind == SQL_FRAME_PRECEDING;
     if (off->kind == SQL_E_INTERVAL) {
         if (!ws->range)
-            return werr(b, off->span, err, BK_DATATYPE_MISMATCH,
-                        "[DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE] The data "
-                        "type of the %s bound \"INTERVAL\" does not match the expected data type "
-                        "\"INT\".",
-                        loc);
+            return werr_sub(b, off->span, err, BK_DATATYPE_MISMATCH,
+                            "SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE", "The data "
+                            "type of the %s bound \"INTERVAL\" does not match the expected data "
+                            "type \"INT\".",
+                            loc);
         const exec_sort_key *key = &c->order[0];
         exec_expr *k = w->pre[key->column];
         bool minus = preceding != key->descending;
@@ -333,12 +347,12 @@ static bk_status frame_offset(wb *w, win_call *c, bool is_start, int64_t *signed
         if (!handled || !bound) {
             char kn[64];
             bk_type_format(k->type, kn, sizeof kn);
-            return werr(b, off->span, err, BK_DATATYPE_MISMATCH,
-                        "[DATATYPE_MISMATCH.RANGE_FRAME_INVALID_TYPE] Cannot resolve \"%s\" due "
-                        "to data type mismatch: The data type \"%s\" used in the order "
-                        "specification does not support the interval \"%s\" which is used in "
-                        "the range frame.",
-                        text_of(b, off->span), kn, text_of(b, off->span));
+            return werr_sub(b, off->span, err, BK_DATATYPE_MISMATCH,
+                            "RANGE_FRAME_INVALID_TYPE", "Cannot resolve \"%s\" due "
+                            "to data type mismatch: The data type \"%s\" used in the order "
+                            "specification does not support the interval \"%s\" which is used in "
+                            "the range frame.",
+                            text_of(b, off->span), kn, text_of(b, off->span));
         }
         /* the bound's size, for checking that the frame's start is not after its end */
         double size = ivv->type->kind == BK_TYPE_INTERVAL_YM
@@ -362,11 +376,11 @@ static bk_status frame_offset(wb *w, win_call *c, bool is_start, int64_t *signed
     if (!ws->range) {
         if (!is_int_kind(v->type->kind) || v->type->kind == BK_TYPE_BIGINT ||
             !bk_vector_is_valid(v, 0))
-            return werr(b, off->span, err, BK_DATATYPE_MISMATCH,
-                        "[DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE] Cannot "
-                        "resolve \"%s\" due to data type mismatch: The data type of the %s bound "
-                        "\"%s\" does not match the expected data type \"INT\".",
-                        text_of(b, off->span), loc, tn);
+            return werr_sub(b, off->span, err, BK_DATATYPE_MISMATCH,
+                            "SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE", "Cannot "
+                            "resolve \"%s\" due to data type mismatch: The data type of the %s "
+                            "bound \"%s\" does not match the expected data type \"INT\".",
+                            text_of(b, off->span), loc, tn);
         int64_t x = int_value(v);
         *signed_rows = preceding ? -x : x;
         *signed_value = (double)*signed_rows;
@@ -379,17 +393,17 @@ static bk_status frame_offset(wb *w, win_call *c, bool is_start, int64_t *signed
     char kn[64];
     bk_type_format(k->type, kn, sizeof kn);
     if (!is_numeric_kind(v->type->kind) || !bk_vector_is_valid(v, 0))
-        return werr(b, off->span, err, BK_DATATYPE_MISMATCH,
-                    "[DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE] Cannot resolve "
-                    "\"%s\" due to data type mismatch: The data type of the %s bound \"%s\" does "
-                    "not match the expected data type \"%s\".",
-                    text_of(b, off->span), loc, tn, kn);
+        return werr_sub(b, off->span, err, BK_DATATYPE_MISMATCH,
+                        "SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE", "Cannot resolve "
+                        "\"%s\" due to data type mismatch: The data type of the %s bound \"%s\" "
+                        "does not match the expected data type \"%s\".",
+                        text_of(b, off->span), loc, tn, kn);
     if (!is_numeric_kind(kk) && !(kk == BK_TYPE_DATE && is_int_kind(v->type->kind)))
-        return werr(b, off->span, err, BK_DATATYPE_MISMATCH,
-                    "[DATATYPE_MISMATCH.RANGE_FRAME_INVALID_TYPE] Cannot resolve \"%s\" due to "
-                    "data type mismatch: The data type \"%s\" used in the order specification "
-                    "does not support the data type \"%s\" which is used in the range frame.",
-                    text_of(b, off->span), kn, tn);
+        return werr_sub(b, off->span, err, BK_DATATYPE_MISMATCH,
+                        "RANGE_FRAME_INVALID_TYPE", "Cannot resolve \"%s\" due to "
+                        "data type mismatch: The data type \"%s\" used in the order specification "
+                        "does not support the data type \"%s\" which is used in the range frame.",
+                        text_of(b, off->span), kn, tn);
     exec_expr *offset = exec_expr_const(b->a, v);
     if (!offset) return bk_arena_oom(b->a, err);
     bool minus = preceding != key->descending; /* what comes first in sort order */
@@ -397,10 +411,10 @@ static bk_status frame_offset(wb *w, win_call *c, bool is_start, int64_t *signed
     if (kk == BK_TYPE_DATE) {
         int64_t days = int_value(v);
         if (days > INT32_MAX || days < -INT32_MAX)
-            return werr(b, off->span, err, BK_DATATYPE_MISMATCH,
-                        "[DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE] The %s bound "
-                        "\"%s\" is out of the range of days.",
-                        loc, text_of(b, off->span));
+            return werr_sub(b, off->span, err, BK_DATATYPE_MISMATCH,
+                            "SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE", "The %s bound "
+                            "\"%s\" is out of the range of days.",
+                            loc, text_of(b, off->span));
         /* key ± days as a day interval (date_add) */
         int64_t us = days * 86400 * INT64_C(1000000);
         bk_vector *dv = bk_vector_make(b->a, bk_type_scalar(BK_TYPE_INTERVAL_DT), 1);
@@ -437,9 +451,9 @@ static bk_status frame_offset(wb *w, win_call *c, bool is_start, int64_t *signed
 
 static bk_status frame_error(wb *w, win_call *c, const char *sub, const char *detail,
                              bk_error *err) {
-    return werr(w->b, c->call->span, err, BK_DATATYPE_MISMATCH,
-                "[DATATYPE_MISMATCH.%s] Cannot resolve \"%s\" due to data type mismatch: %s",
-                sub, text_of(w->b, c->call->span), detail);
+    return werr_sub(w->b, c->call->span, err, BK_DATATYPE_MISMATCH, sub,
+                    "Cannot resolve \"%s\" due to data type mismatch: %s",
+                    text_of(w->b, c->call->span), detail);
 }
 
 /* The frame of call c (Spark's defaults and checks). */
@@ -515,11 +529,11 @@ static bk_status setup_frame(wb *w, win_call *c, bk_error *err) {
 }
 
 static bk_status wrong_args(wb *w, const sql_expr *e, const char *expected, bk_error *err) {
-    return werr(w->b, e->span, err, BK_WRONG_NUM_ARGS,
-                "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `%s` requires %s parameters but the "
-                "actual number is %u. Please, refer to "
-                "'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
-                fn_name(e), expected, e->n_args);
+    return werr_sub(w->b, e->span, err, BK_WRONG_NUM_ARGS,
+                    "WITHOUT_SUGGESTION", "The `%s` requires %s parameters but the "
+                    "actual number is %u. Please, refer to "
+                    "'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
+                    fn_name(e), expected, e->n_args);
 }
 
 static bk_status needs_order(wb *w, const win_call *c, bk_error *err) {
@@ -569,11 +583,11 @@ static bk_status setup_fn(wb *w, win_call *c, bk_error *err) {
         if (fn->kind == EXEC_WIN_NTILE) {
             BK_TRY(int_arg(w, e, e->args[0], &fn->n, err));
             if (fn->n <= 0)
-                return werr(b, e->args[0]->span, err, BK_DATATYPE_MISMATCH,
-                            "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] Cannot resolve \"%s\" due to "
-                            "data type mismatch: The `buckets` must be between (0, 2147483647], "
-                            "but got %lld.",
-                            text_of(b, e->span), (long long)fn->n);
+                return werr_sub(b, e->args[0]->span, err, BK_DATATYPE_MISMATCH,
+                                "VALUE_OUT_OF_RANGE", "Cannot resolve \"%s\" due to "
+                                "data type mismatch: The `buckets` must be between (0, "
+                                "2147483647], but got %lld.",
+                                text_of(b, e->span), (long long)fn->n);
         }
         fn->type = fn->kind == EXEC_WIN_PERCENT_RANK || fn->kind == EXEC_WIN_CUME_DIST
                        ? T(BK_TYPE_DOUBLE)
@@ -627,20 +641,20 @@ static bk_status setup_fn(wb *w, win_call *c, bk_error *err) {
         if (nth) {
             BK_TRY(int_arg(w, e, e->args[1], &fn->n, err));
             if (fn->n <= 0)
-                return werr(b, e->args[1]->span, err, BK_DATATYPE_MISMATCH,
-                            "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] Cannot resolve \"%s\" due to "
-                            "data type mismatch: The `offset` must be between (0, "
-                            "9223372036854775807], but got %lld.",
-                            text_of(b, e->span), (long long)fn->n);
+                return werr_sub(b, e->args[1]->span, err, BK_DATATYPE_MISMATCH,
+                                "VALUE_OUT_OF_RANGE", "Cannot resolve \"%s\" due to "
+                                "data type mismatch: The `offset` must be between (0, "
+                                "9223372036854775807], but got %lld.",
+                                text_of(b, e->span), (long long)fn->n);
         } else if (e->n_args == 2) {
             bk_vector *v;
             BK_TRY(fold(w, e->args[1], "The ignoreNulls argument", &v, err));
             if (v->type->kind != BK_TYPE_BOOLEAN || !bk_vector_is_valid(v, 0))
-                return werr(b, e->args[1]->span, err, BK_DATATYPE_MISMATCH,
-                            "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due "
-                            "to data type mismatch: the second argument requires the "
-                            "\"BOOLEAN\" type.",
-                            text_of(b, e->span));
+                return werr_sub(b, e->args[1]->span, err, BK_DATATYPE_MISMATCH,
+                                "UNEXPECTED_INPUT_TYPE", "Cannot resolve \"%s\" due "
+                                "to data type mismatch: the second argument requires the "
+                                "\"BOOLEAN\" type.",
+                                text_of(b, e->span));
             fn->ignore_nulls = ((const uint8_t *)v->data)[0] != 0;
         }
         fn->type = t;
@@ -656,11 +670,11 @@ static bk_status setup_fn(wb *w, win_call *c, bk_error *err) {
         if (p->type->kind != BK_TYPE_BOOLEAN) {
             char tn[64];
             bk_type_format(p->type, tn, sizeof tn);
-            return werr(b, e->span, err, BK_DATATYPE_MISMATCH,
-                        "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due to "
-                        "data type mismatch: The first parameter requires the \"BOOLEAN\" type, "
-                        "however \"%s\" has the type \"%s\".",
-                        text_of(b, e->span), text_of(b, e->args[0]->span), tn);
+            return werr_sub(b, e->span, err, BK_DATATYPE_MISMATCH,
+                            "UNEXPECTED_INPUT_TYPE", "Cannot resolve \"%s\" due to "
+                            "data type mismatch: The first parameter requires the \"BOOLEAN\" "
+                            "type, however \"%s\" has the type \"%s\".",
+                            text_of(b, e->span), text_of(b, e->args[0]->span), tn);
         }
         if (name_eq(name, "count_if")) {
             /* count(CASE WHEN p THEN TRUE END) */

@@ -118,6 +118,16 @@ bool bind_expr_equal(const exec_expr *x, const exec_expr *y);
 bk_status bind_const_value(binder *b, const exec_expr *e, bk_vector **out, bk_error *err);
 /* Set err's position to the fragment of `e`. */
 bk_status bind_error_at(binder *b, const sql_expr *e, bk_error *err);
+/*
+ * Fail on column reference e, which names nothing in scope: Spark's
+ * UNRESOLVED_COLUMN.WITH_SUGGESTION with up to five of scope's columns ordered by
+ * similarity, or .WITHOUT_SUGGESTION when scope has none (bind_suggest.c).  Returns
+ * BK_UNRESOLVED_COLUMN (BK_OUT_OF_MEMORY if the list could not be built).
+ */
+bk_status bind_unresolved_column(binder *b, const sql_expr *e, const plan_scope *scope,
+                                 bk_error *err);
+/* scope's visible columns as Spark lists them in messages: "`a`, `b`" (b's arena). */
+const char *bind_scope_names(binder *b, const plan_scope *scope);
 /* A constant of `type` (value NULL: the NULL of that type); NULL on OOM. */
 exec_expr *bind_const(binder *b, const bk_type *type, const void *value);
 

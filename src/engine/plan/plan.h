@@ -39,6 +39,12 @@ bk_status plan_query(bk_arena *a, const plan_env *env, const char *text, const s
  */
 bk_status plan_prune(bk_arena *a, exec_node *plan, exec_node **out, bk_error *err);
 
+/*
+ * Fail with Spark's TABLE_OR_VIEW_NOT_FOUND for `name` (rendered `a`.`b`, as toSQLId
+ * does), pointing at the name.  Returns BK_TABLE_OR_VIEW_NOT_FOUND.
+ */
+bk_status plan_table_not_found(const sql_name *name, bk_error *err);
+
 /* Render a plan for EXPLAIN (one operator per line, children indented). */
 bk_status plan_explain(bk_arena *a, const exec_node *plan, bool analyze, char **out, bk_error *err);
 
