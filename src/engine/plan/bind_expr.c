@@ -531,7 +531,10 @@ static bk_status run_subquery(binder *b, const sql_expr *e, exec_table **rows, c
                         "but got %s.%s",
                         "more", "");
     *type = rel.scope.n ? rel.scope.cols[0].type : NULL;
-    return exec_run(b->env->exec, rel.node, rows, err);
+    /* pruned like a whole query: the scans read only the columns the subquery uses */
+    exec_node *plan;
+    BK_TRY(plan_prune(b->a, rel.node, &plan, err));
+    return exec_run(b->env->exec, plan, rows, err);
 }
 
 /* ---- the main switch ---- */
