@@ -299,6 +299,100 @@ static bk_status bind_table_function(binder *b, const sql_from *f, plan_rel *out
     return rename_columns(b, out, f->col_aliases, f->n_col_aliases, f->span, err);
 }
 
+/* ---- CTEs named more than once ---- */
+
+static uint32_t refs_query(const sql_query *q, const char *name);
+
+static uint32_t refs_expr(const sql_expr *e, const char *name) {
+    if (!e) return 0;
+    uint32_t n = e->query ? refs_query(e->query, name) : 0;
+    for (uint32_t i = 0; i < e->n_args; i++) n += refs_expr(e->args[i], name);
+    return n + refs_expr(e->operand, name) + refs_expr(e->else_, name) +
+           refs_expr(e->filter, name);
+}
+
+static uint32_t refs_from(const sql_from *f, const char *name) {
+    if (!f) return 0;
+    switch (f->kind) {
+    case SQL_FROM_TABLE:
+        return f->name.n == 1 && name_eq(f->name.parts[0].text, name);
+    case SQL_FROM_QUERY:
+        return refs_query(f->query, name);
+    case SQL_FROM_JOIN:
+        return refs_from(f->left, name) + refs_from(f->right, name) + refs_expr(f->on, name);
+    case SQL_FROM_PIVOT:
+    case SQL_FROM_UNPIVOT:
+        return refs_from(f->left, name);
+    default:
+        return 0;
+    }
+}
+
+/*
+ * How many FROM items of q name `name` (a CTE of q).  Places it does not look
+ * (ORDER BY, window specs) only make it count fewer, so a CTE is shared less
+ * often, never wrongly; an inner CTE of the same name makes it count more, which
+ * only shares one that did not need it.
+ */
+static uint32_t refs_query(const sql_query *q, const char *name) {
+    if (!q) return 0;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < q->n_ctes; i++) n += refs_query(q->ctes[i].query, name);
+    switch (q->kind) {
+    case SQL_Q_SELECT: {
+        const sql_select *s = q->select;
+        n += refs_from(s->from, name) + refs_expr(s->where, name) + refs_expr(s->having, name) +
+             refs_expr(s->qualify, name);
+        for (uint32_t i = 0; i < s->n_items; i++) n += refs_expr(s->items[i].expr, name);
+        break;
+    }
+    case SQL_Q_SETOP:
+        n += refs_query(q->left, name) + refs_query(q->right, name);
+        break;
+    case SQL_Q_TABLE:
+        n += q->table.n == 1 && name_eq(q->table.parts[0].text, name);
+        break;
+    default:
+        break;
+    }
+    return n;
+}
+
+/* A CTE that aggregates (GROUP BY, DISTINCT): its rows are few next to its input. */
+static bool cte_aggregates(const sql_query *q) {
+    return q->kind == SQL_Q_SELECT &&
+           (q->select->group_kind != SQL_GROUP_NONE || q->select->distinct);
+}
+
+/*
+ * A use of a shared CTE: the first computes its rows (bound with the CTEs
+ * defined before it, pruned, run while binding like an uncorrelated subquery),
+ * every use reads them as a VALUES node.
+ */
+static bk_status cte_shared(binder *b, cte_def *c, plan_rel *out, bk_error *err) {
+    if (!c->rows) {
+        cte_def *saved = b->ctes;
+        b->ctes = c->next;
+        plan_rel rel;
+        bk_status s = bind_query(b, c->cte->query, &rel, err);
+        b->ctes = saved;
+        if (s != BK_OK) return s;
+        exec_node *plan;
+        BK_TRY(plan_prune(b->a, rel.node, &plan, err));
+        exec_table *rows;
+        BK_TRY(exec_run(b->env->exec, plan, &rows, err));
+        c->scope = rel.scope;
+        c->rows = rows;
+    }
+    exec_node *node = exec_node_make(b->a, EXEC_NODE_VALUES, c->rows->schema, NULL);
+    if (!node) return bk_arena_oom(b->a, err);
+    node->u.values.table = c->rows;
+    out->node = node;
+    BK_TRY(scope_make(b, c->scope.n, &out->scope, err));
+    memcpy(out->scope.cols, c->scope.cols, c->scope.n * sizeof *c->scope.cols);
+    return BK_OK;
+}
+
 /* A name in FROM: a CTE, a temporary view, or format.`path`. */
 static bk_status bind_named(binder *b, const sql_from *f, plan_rel *out, bk_error *err) {
     const sql_name *n = &f->name;
@@ -310,12 +404,16 @@ static bk_status bind_named(binder *b, const sql_from *f, plan_rel *out, bk_erro
     if (n->n == 1) {
         for (cte_def *c = b->ctes; c; c = c->next) {
             if (!name_eq(c->cte->name.text, last)) continue;
-            /* bind the CTE with the CTEs defined before it */
-            cte_def *saved = b->ctes;
-            b->ctes = c->next;
-            bk_status s = bind_query(b, c->cte->query, out, err);
-            b->ctes = saved;
-            if (s != BK_OK) return s;
+            if (c->rows || (c->refs >= 2 && cte_aggregates(c->cte->query) && b->env->exec)) {
+                BK_TRY(cte_shared(b, c, out, err));
+            } else {
+                /* bind the CTE with the CTEs defined before it */
+                cte_def *saved = b->ctes;
+                b->ctes = c->next;
+                bk_status s = bind_query(b, c->cte->query, out, err);
+                b->ctes = saved;
+                if (s != BK_OK) return s;
+            }
             if (c->cte->n_cols)
                 BK_TRY(rename_columns(b, out, c->cte->cols, c->cte->n_cols, f->span, err));
             bind_requalify(out, qual);
@@ -418,6 +516,55 @@ static double estimate_rows(const exec_node *n) {
     default:
         return n->child ? estimate_rows(n->child) : 1000;
     }
+}
+
+double bind_estimate_rows(const exec_node *n) { return estimate_rows(n); }
+
+static bool expr_nondeterministic(const exec_expr *e) {
+    if (!e) return false;
+    if (e->kind == EXEC_EXPR_CALL && e->name) {
+        static const char *const names[] = {"rand", "random", "randn", "uuid", "shuffle"};
+        for (size_t i = 0; i < BK_ARRAY_LEN(names); i++)
+            if (name_eq(e->name, names[i])) return true;
+    }
+    for (uint32_t i = 0; i < e->n_args; i++)
+        if (expr_nondeterministic(e->args[i])) return true;
+    return false;
+}
+
+bool bind_plan_nondeterministic(const exec_node *n) {
+    if (!n) return false;
+    switch (n->kind) {
+    case EXEC_NODE_FILTER:
+        if (expr_nondeterministic(n->u.filter.pred)) return true;
+        break;
+    case EXEC_NODE_PROJECT:
+        for (uint32_t i = 0; i < n->u.project.n_exprs; i++)
+            if (expr_nondeterministic(n->u.project.exprs[i])) return true;
+        break;
+    case EXEC_NODE_JOIN:
+        if (expr_nondeterministic(n->u.join.extra)) return true;
+        break;
+    case EXEC_NODE_GENERATE:
+        if (expr_nondeterministic(n->u.generate.arg)) return true;
+        break;
+    case EXEC_NODE_EXPAND:
+        for (uint32_t p = 0; p < n->u.expand.n_projections; p++)
+            for (uint32_t i = 0; i < n->schema->n_children; i++)
+                if (expr_nondeterministic(n->u.expand.projections[p][i])) return true;
+        if (expr_nondeterministic(n->u.expand.repeat)) return true;
+        break;
+    case EXEC_NODE_SORT: /* a top-N keeps an arbitrary one of rows that tie */
+        if (n->u.sort.limit >= 0) return true;
+        break;
+    case EXEC_NODE_LIMIT: /* which rows a LIMIT keeps is not fixed */
+        return true;
+    default:
+        break;
+    }
+    for (uint32_t i = 0; i < n->n_children; i++)
+        if (bind_plan_nondeterministic(n->children[i])) return true;
+    return bind_plan_nondeterministic(n->child) || bind_plan_nondeterministic(n->right);
 }
 
 /* Which of the relations (bit i = rels[i]) does e refer to?  Subqueries count as none. */
@@ -961,6 +1108,7 @@ bk_status bind_plan_inner(binder *b, const sql_from **leaves, uint32_t n_leaves,
         BK_TRY(bind_project(b, &cur, exprs, cols, pos, err));
     }
     *out = cur;
+    b->last_leaves = rels; /* last: binding the conjuncts may plan other FROMs */
     return BK_OK;
 }
 
@@ -1354,7 +1502,19 @@ static bk_status bind_select_body(binder *b, const sql_query *q, plan_rel *out, 
                 conds[n_plain++] = conds[i];
         }
         BK_TRY(bind_plan_inner(b, leaves, n, conds, n_plain, &rel, &left_over, &n_left_over, err));
-        for (uint32_t i = 0; i < n_corr; i++) BK_TRY(bind_correlated(b, &rel, correlated[i], err));
+        bind_outer outer = {.from = leaves,
+                            .leaves = b->last_leaves,
+                            .n_leaves = n,
+                            .conds = conds,
+                            .n_conds = n_plain};
+        const bind_outer *saved_outer = b->outer;
+        bk_status st = BK_OK;
+        for (uint32_t i = 0; i < n_corr && st == BK_OK; i++) {
+            b->outer = &outer;
+            st = bind_correlated(b, &rel, correlated[i], err);
+        }
+        b->outer = saved_outer;
+        if (st != BK_OK) return st;
     }
     for (uint32_t i = 0; i < n_left_over; i++) {
         bind_env env = {.b = b, .scope = &rel.scope};
@@ -1829,7 +1989,7 @@ bk_status bind_query(binder *b, const sql_query *q, plan_rel *out, bk_error *err
             s = bk_arena_oom(b->a, err);
             break;
         }
-        d->cte = &q->ctes[i];
+        *d = (cte_def){.cte = &q->ctes[i], .refs = refs_query(q, q->ctes[i].name.text)};
         d->next = b->ctes;
         b->ctes = d;
     }
