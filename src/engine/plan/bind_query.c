@@ -979,6 +979,218 @@ bk_status bind_flatten_inner(binder *b, const sql_from *f, const sql_from ***lea
     return BK_OK;
 }
 
+static sql_expr *ast_binop(binder *b, const char *op, sql_expr *l, sql_expr *r,
+                           const sql_expr *at) {
+    sql_expr *e = bk_arena_zalloc(b->a, sizeof *e);
+    sql_expr **args = bk_arena_array(b->a, 2, sizeof *args);
+    if (!e || !args) return NULL;
+    args[0] = l;
+    args[1] = r;
+    *e = (sql_expr){.kind = SQL_E_BINARY_OP, .span = at->span, .op = op, .args = args, .n_args = 2};
+    return e;
+}
+
+/*
+ * An OR over several relations that factor_or could not split, such as TPC-H
+ * q7's (n1.n_name = 'FRANCE' AND n2.n_name = 'GERMANY') OR (n1.n_name = 'GERMANY'
+ * AND n2.n_name = 'FRANCE'), still implies a filter on each relation that every
+ * branch filters: the OR of those branches' conjuncts on it alone
+ * (n1.n_name = 'FRANCE' OR n1.n_name = 'GERMANY').  It goes below the joins as
+ * well; the OR itself stays where it was.  Not for nondeterministic terms.
+ */
+static bk_status push_implied(binder *b, const sql_expr *e, uint64_t mask, plan_rel *rels,
+                              uint32_t n_rels, bk_error *err) {
+    if (e->kind != SQL_E_BINARY_OP || strcmp(e->op, "OR") != 0) return BK_OK;
+    const sql_expr **branches = NULL;
+    uint32_t nb = 0, cb = 0;
+    BK_TRY(collect_or(b, e, &branches, &nb, &cb, err));
+    const sql_expr ***terms = bk_arena_array(b->a, nb, sizeof *terms);
+    uint32_t *nt = bk_arena_zalloc(b->a, nb * sizeof *nt);
+    if (!terms || !nt) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < nb; i++) {
+        uint32_t cap = 0;
+        terms[i] = NULL;
+        BK_TRY(bind_conjuncts(b, branches[i], &terms[i], &nt[i], &cap, err));
+    }
+    for (uint32_t r = 0; r < n_rels; r++) {
+        uint64_t bit = (uint64_t)1 << r;
+        if (!(mask & bit)) continue;
+        sql_expr *any = NULL;
+        bool every = true;
+        for (uint32_t i = 0; i < nb && every; i++) {
+            sql_expr *all = NULL;
+            for (uint32_t k = 0; k < nt[i]; k++) {
+                bool unknown = false;
+                if (bind_refs_of(terms[i][k], rels, n_rels, &unknown) != bit || unknown) continue;
+                all = all ? ast_binop(b, "AND", all, (sql_expr *)terms[i][k], e)
+                          : (sql_expr *)terms[i][k];
+                if (!all) return bk_arena_oom(b->a, err);
+            }
+            every = all != NULL;
+            if (every) any = any ? ast_binop(b, "OR", any, all, e) : all;
+            if (every && !any) return bk_arena_oom(b->a, err);
+        }
+        if (!every) continue;
+        bind_env env = {.b = b, .scope = &rels[r].scope};
+        exec_expr *pred;
+        bk_error tmp;
+        bk_error_clear(&tmp);
+        tmp.sql_pos = -1;
+        if (bind_expr(&env, any, &pred, &tmp) != BK_OK || pred->type->kind != BK_TYPE_BOOLEAN ||
+            expr_nondeterministic(pred))
+            continue; /* the OR itself reports its errors where it is bound */
+        BK_TRY(bind_filter(b, &rels[r], pred, err));
+    }
+    return BK_OK;
+}
+
+/*
+ * Join order.  The largest relation probes; then, greedily, the relation joined
+ * to what we have by an equality whose join keeps the fewest rows (estimated:
+ * the probe rows times its filters' selectivity; ties: the smaller build), else
+ * the smallest at all.  A relation's build side first takes in the relations
+ * that hang off it alone (a snowflake branch: nation and region behind
+ * supplier) when they filter it, so the filter of a dimension two joins away
+ * reduces the probe side at the first join (bushy: partsupp JOIN (supplier
+ * JOIN nation WHERE n_name = …)).
+ */
+typedef struct join_ctx {
+    binder *b;
+    plan_rel *rels;
+    double *est, *sel; /* per leaf: estimated rows, their share of the unfiltered rows */
+    uint32_t n;
+    const sql_expr **conds;
+    const uint64_t *masks; /* the leaves each conjunct names */
+    bool *used, *equi;
+    uint32_t n_conds;
+} join_ctx;
+
+/* Leaves joined so far, their plan and the leaf order of its columns. */
+typedef struct join_part {
+    plan_rel rel;
+    uint64_t mask;
+    uint32_t *order;
+    uint32_t n_order;
+} join_part;
+
+static bk_status part_leaf(join_ctx *jc, uint32_t i, join_part *out, bk_error *err) {
+    out->rel = jc->rels[i];
+    out->mask = (uint64_t)1 << i;
+    out->order = bk_arena_array(jc->b->a, jc->n, sizeof *out->order);
+    if (!out->order) return bk_arena_oom(jc->b->a, err);
+    out->order[0] = i;
+    out->n_order = 1;
+    return BK_OK;
+}
+
+/*
+ * Does an unapplied equality between relations name both x and y — with
+ * `key`, one over x and y alone (a hash key for joining them)?
+ */
+static bool joins(const join_ctx *jc, uint64_t x, uint64_t y, bool key) {
+    for (uint32_t c = 0; c < jc->n_conds; c++) {
+        uint64_t m = jc->masks[c];
+        if (jc->used[c] || !jc->equi[c] || !(m & x) || !(m & y)) continue;
+        if (!key || (m & ~(x | y)) == 0) return true;
+    }
+    return false;
+}
+
+/*
+ * The relations of `avail` hanging off leaf i alone: components (by equalities)
+ * of avail - i that an equality joins to i and none to anything else outside
+ * them, kept when every member is smaller than i and one of them is filtered.
+ * (Other conjuncts that name them wait until all their relations are joined.)
+ */
+static uint64_t branch_of(const join_ctx *jc, uint32_t i, uint64_t avail, uint64_t outside) {
+    uint64_t bit = (uint64_t)1 << i, rest = avail & ~bit, out = 0;
+    while (rest) {
+        /* the component of the lowest leaf left */
+        uint64_t comp = rest & (~rest + 1), grown = 1;
+        while (grown) {
+            grown = 0;
+            for (uint32_t j = 0; j < jc->n; j++) {
+                uint64_t jb = (uint64_t)1 << j;
+                if (!(rest & jb) || (comp & jb)) continue;
+                if (joins(jc, comp, jb, false)) {
+                    comp |= jb;
+                    grown = 1;
+                }
+            }
+        }
+        rest &= ~comp;
+        if (!joins(jc, comp, bit, true) || joins(jc, comp, outside | (avail & ~comp & ~bit), false))
+            continue;
+        bool smaller = true, filtered = false;
+        for (uint32_t j = 0; j < jc->n; j++) {
+            if (!(comp & ((uint64_t)1 << j))) continue;
+            smaller &= jc->est[j] < jc->est[i];
+            filtered |= jc->sel[j] < 0.999;
+        }
+        if (smaller && filtered) out |= comp;
+    }
+    return out;
+}
+
+/* Join the leaves of `avail` into cur (greedily, see above). */
+static bk_status join_grow(join_ctx *jc, join_part *cur, uint64_t avail, bk_error *err) {
+    binder *b = jc->b;
+    while (avail) {
+        int pick = -1;
+        bool connected = false;
+        double best_out = 0, best_build = 0;
+        uint64_t pick_branch = 0;
+        for (uint32_t i = 0; i < jc->n; i++) {
+            uint64_t bit = (uint64_t)1 << i;
+            if (!(avail & bit)) continue;
+            bool conn = joins(jc, cur->mask, bit, true);
+            uint64_t branch = conn ? branch_of(jc, i, avail, cur->mask) : 0;
+            double build = jc->est[i], sel = jc->sel[i];
+            for (uint32_t j = 0; j < jc->n; j++)
+                if (branch & ((uint64_t)1 << j)) {
+                    build *= jc->sel[j];
+                    sel *= jc->sel[j];
+                }
+            double out = sel; /* times the probe rows, the same for every candidate */
+            bool better;
+            if (pick < 0 || conn != connected)
+                better = pick < 0 || conn;
+            else if (conn && out != best_out)
+                better = out < best_out;
+            else
+                better = build < best_build;
+            if (better) {
+                pick = (int)i;
+                connected = conn;
+                best_out = out;
+                best_build = build;
+                pick_branch = branch;
+            }
+        }
+        join_part build;
+        BK_TRY(part_leaf(jc, (uint32_t)pick, &build, err));
+        if (pick_branch) BK_TRY(join_grow(jc, &build, pick_branch, err));
+        uint64_t now = cur->mask | build.mask;
+        const sql_expr **here =
+            bk_arena_array(b->a, jc->n_conds ? jc->n_conds : 1, sizeof *here);
+        if (!here) return bk_arena_oom(b->a, err);
+        uint32_t n_here = 0;
+        for (uint32_t c = 0; c < jc->n_conds; c++) {
+            if (jc->used[c] || jc->masks[c] == 0 || (jc->masks[c] & ~now)) continue;
+            here[n_here++] = jc->conds[c];
+            jc->used[c] = true;
+        }
+        plan_rel next;
+        BK_TRY(bind_make_join(b, &cur->rel, &build.rel, EXEC_JOIN_INNER, here, n_here, false,
+                              &next, err));
+        cur->rel = next;
+        cur->mask = now;
+        for (uint32_t k = 0; k < build.n_order; k++) cur->order[cur->n_order++] = build.order[k];
+        avail &= ~build.mask;
+    }
+    return BK_OK;
+}
+
 /*
  * Plan inner joins of the leaves with the conjuncts `conds` (ON and WHERE).
  * Conjuncts that could not be placed (they reference nothing we know, e.g. an
@@ -1027,52 +1239,31 @@ bk_status bind_plan_inner(binder *b, const sql_from **leaves, uint32_t n_leaves,
         BK_TRY(bind_filter(b, &rels[r], pred, err));
         used[c] = true;
     }
-    double *est = bk_arena_array(b->a, n_leaves, sizeof *est);
-    if (!est) return bk_arena_oom(b->a, err);
-    for (uint32_t i = 0; i < n_leaves; i++) est[i] = estimate_rows(rels[i].node);
+    /* filters implied by an OR over several relations, one per relation it filters */
+    for (uint32_t c = 0; c < n_conds; c++)
+        if (!used[c] && (masks[c] & (masks[c] - 1)))
+            BK_TRY(push_implied(b, conds[c], masks[c], rels, n_leaves, err));
+    join_ctx jc = {.b = b, .rels = rels, .n = n_leaves, .conds = conds, .masks = masks,
+                   .used = used, .equi = equi, .n_conds = n_conds};
+    jc.est = bk_arena_array(b->a, n_leaves, sizeof *jc.est);
+    jc.sel = bk_arena_array(b->a, n_leaves, sizeof *jc.sel);
+    if (!jc.est || !jc.sel) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < n_leaves; i++) {
+        jc.est[i] = estimate_rows(rels[i].node);
+        double all = unfiltered_rows(rels[i].node);
+        jc.sel[i] = all > 0 ? BK_MIN(1.0, jc.est[i] / all) : 1.0;
+    }
     /* start from the largest relation */
     uint32_t first = 0;
     for (uint32_t i = 1; i < n_leaves; i++)
-        if (est[i] > est[first]) first = i;
-    uint64_t joined = (uint64_t)1 << first;
-    plan_rel cur = rels[first];
-    /* original position of each column of cur, to restore FROM order at the end */
-    uint32_t *order = bk_arena_array(b->a, n_leaves, sizeof *order);
-    if (!order) return bk_arena_oom(b->a, err);
-    uint32_t n_order = 0;
-    order[n_order++] = first;
-    for (uint32_t step = 1; step < n_leaves; step++) {
-        /* the smallest relation joined to what we have by an equality (a hash key),
-         * else the smallest at all */
-        int pick = -1;
-        bool connected = false;
-        for (uint32_t i = 0; i < n_leaves; i++) {
-            if (joined & ((uint64_t)1 << i)) continue;
-            bool conn = false;
-            for (uint32_t c = 0; c < n_conds && !conn; c++)
-                conn = !used[c] && equi[c] && (masks[c] & ((uint64_t)1 << i)) &&
-                       (masks[c] & joined) && (masks[c] & ~(joined | ((uint64_t)1 << i))) == 0;
-            if (pick < 0 || (conn && !connected) || (conn == connected && est[i] < est[pick])) {
-                pick = (int)i;
-                connected = conn;
-            }
-        }
-        uint64_t now = joined | ((uint64_t)1 << pick);
-        const sql_expr **here = bk_arena_array(b->a, n_conds ? n_conds : 1, sizeof *here);
-        if (!here) return bk_arena_oom(b->a, err);
-        uint32_t n_here = 0;
-        for (uint32_t c = 0; c < n_conds; c++) {
-            if (used[c] || masks[c] == 0 || (masks[c] & ~now)) continue;
-            here[n_here++] = conds[c];
-            used[c] = true;
-        }
-        plan_rel next;
-        BK_TRY(
-            bind_make_join(b, &cur, &rels[pick], EXEC_JOIN_INNER, here, n_here, false, &next, err));
-        cur = next;
-        joined = now;
-        order[n_order++] = (uint32_t)pick;
-    }
+        if (jc.est[i] > jc.est[first]) first = i;
+    join_part top;
+    BK_TRY(part_leaf(&jc, first, &top, err));
+    uint64_t all_mask = n_leaves == 64 ? ~(uint64_t)0 : (((uint64_t)1 << n_leaves) - 1);
+    BK_TRY(join_grow(&jc, &top, all_mask & ~top.mask, err));
+    plan_rel cur = top.rel;
+    uint32_t *order = top.order;
+    uint32_t n_order = top.n_order;
     /* conjuncts on no relation at all (constants, uncorrelated subqueries) */
     for (uint32_t c = 0; c < n_conds; c++) {
         if (used[c]) continue;
