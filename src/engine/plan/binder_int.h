@@ -188,12 +188,24 @@ bk_status bind_plan_inner(binder *b, const sql_from **leaves, uint32_t n_leaves,
                           const sql_expr ***left_over, uint32_t *n_left_over, bk_error *err);
 /* Estimated rows of a plan (scans know; filters keep 30%; joins keep the build's share). */
 double bind_estimate_rows(const exec_node *n);
+/* Its rows before its filters (the denominator of their selectivity). */
+double bind_unfiltered_rows(const exec_node *n);
 /* Does the plan call a nondeterministic function (rand, uuid, …)? */
 bool bind_plan_nondeterministic(const exec_node *n);
 /* A hash join of probe and build on conjuncts over their columns. */
 bk_status bind_make_join(binder *b, const plan_rel *probe, const plan_rel *build,
                          exec_join_kind kind, const sql_expr **conds, uint32_t n_conds,
                          bool null_safe, plan_rel *out, bk_error *err);
+
+/* bind_join_order.c */
+/*
+ * Join the leaves rels[0..n) (filtered) under conds (masks: the leaves each names;
+ * equi: a hash-key equality; used: applied already, updated) into *out; *order
+ * gets the leaves in the order of out's columns.
+ */
+bk_status bind_join_order(binder *b, plan_rel *rels, uint32_t n, const sql_expr **conds,
+                          const uint64_t *masks, bool *used, bool *equi, uint32_t n_conds,
+                          plan_rel *out, uint32_t **order, uint32_t *n_order, bk_error *err);
 
 /* bind_agg.c: the aggregates beyond count/sum/avg/min/max */
 /* An aggregate's FILTER (WHERE p): BOOLEAN, without aggregates (INVALID_AGGREGATE_FILTER). */
