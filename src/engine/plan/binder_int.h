@@ -74,6 +74,15 @@ typedef struct bind_outer {
     uint32_t n_conds;
 } bind_outer;
 
+/* The result of an uncorrelated subquery run while binding, kept for a second binding. */
+typedef struct subquery_run {
+    const struct sql_query *query;
+    const struct cte_def *ctes; /* the CTEs it was bound with */
+    struct exec_table *rows;
+    const bk_type *type;
+    struct subquery_run *next;
+} subquery_run;
+
 typedef struct binder {
     bk_arena *a;
     const plan_env *env;
@@ -85,6 +94,7 @@ typedef struct binder {
     const sql_select *select; /* the SELECT being bound: its WINDOW clause names windows */
     const plan_rel *last_leaves; /* the leaves the last bind_plan_inner bound */
     const bind_outer *outer;     /* set while bind_correlated runs */
+    subquery_run *runs;          /* uncorrelated subqueries already run */
 } binder;
 
 typedef struct bind_grouping bind_grouping;
