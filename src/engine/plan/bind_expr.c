@@ -521,6 +521,14 @@ static bool contains_aggregate(const sql_expr *e) {
 
 static bk_status run_subquery(binder *b, const sql_expr *e, exec_table **rows, const bk_type **type,
                               bk_error *err) {
+    /* the same subquery is bound more than once (bind_is_correlated tries it, a
+     * decorrelation rebinds a FROM's filters): it runs once */
+    for (subquery_run *r = b->runs; r; r = r->next)
+        if (r->query == e->query && r->ctes == b->ctes) {
+            *rows = r->rows;
+            *type = r->type;
+            return BK_OK;
+        }
     plan_rel rel;
     bk_status s = bind_query(b, e->query, &rel, err);
     if (s != BK_OK) {
@@ -536,7 +544,16 @@ static bk_status run_subquery(binder *b, const sql_expr *e, exec_table **rows, c
                             "but got %s.%s",
                         "more", "");
     *type = rel.scope.n ? rel.scope.cols[0].type : NULL;
-    return exec_run(b->env->exec, rel.node, rows, err);
+    /* pruned like a whole query: the scans read only the columns the subquery uses */
+    exec_node *plan;
+    BK_TRY(plan_prune(b->a, rel.node, &plan, err));
+    BK_TRY(exec_run(b->env->exec, plan, rows, err));
+    subquery_run *run = bk_arena_alloc(b->a, sizeof *run);
+    if (!run) return bk_arena_oom(b->a, err);
+    *run = (subquery_run){.query = e->query, .ctes = b->ctes, .rows = *rows, .type = *type,
+                          .next = b->runs};
+    b->runs = run;
+    return BK_OK;
 }
 
 /* ---- the main switch ---- */
