@@ -7,11 +7,18 @@
  * Idle connections sit on a free list guarded by one mutex; taking one costs a lock
  * and a pointer swap.  SQLite itself runs in its multi-thread mode: one connection
  * is never used by two threads at once, which is what the pool guarantees.
+ *
+ * The write generation (meta_write_generation) is bumped by SQLite's WAL hook, which
+ * runs after a commit is in the WAL and its write lock released, i.e. once readers
+ * can see it; the hook also does SQLite's default automatic checkpoint, which
+ * installing it replaces.
  */
 #include "meta/meta.h"
 
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/hash.h"
 #include "base/log.h"
@@ -35,7 +42,30 @@ struct meta_db {
     bk_mutex *lock;
     meta_conn *idle; /* free list */
     int n_idle;
+    atomic_bool not_wal; /* a connection did not get WAL mode: no write generation */
 };
+
+/* SQLite's default automatic checkpoint threshold, in WAL frames (pages). */
+#define WAL_CHECKPOINT_FRAMES 1000
+
+/* One counter for the process (see meta_write_generation); 0 is never a value. */
+static atomic_uint_fast64_t write_generation = 1;
+
+/* The WAL hook: a write transaction committed on `db`. */
+static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int n_frames) {
+    (void)arg;
+    atomic_fetch_add(&write_generation, 1);
+    if (n_frames >= WAL_CHECKPOINT_FRAMES)
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return SQLITE_OK;
+}
+
+/* sqlite3_exec callback of "PRAGMA journal_mode=WAL": whether the mode is now WAL. */
+static int note_journal_mode(void *arg, int n, char **vals, char **names) {
+    (void)names;
+    *(bool *)arg = n == 1 && vals[0] && strcasecmp(vals[0], "wal") == 0;
+    return 0;
+}
 
 /* Fill err from SQLite's last error on `db`, with `what` in front; BK_IO or BK_ALREADY_EXISTS. */
 static bk_status sql_fail(sqlite3 *db, int rc, const char *what, bk_error *err) {
@@ -63,8 +93,9 @@ static void conn_close(meta_conn *c) {
     bk_free(c);
 }
 
-/* A new connection with the standard pragmas. */
-static meta_conn *conn_open(const char *path, bk_error *err) {
+/* A new connection to db's file with the standard pragmas and the WAL hook. */
+static meta_conn *conn_open(meta_db *db, bk_error *err) {
+    const char *path = db->path;
     meta_conn *c = bk_calloc(1, sizeof *c);
     if (!c) {
         bk_error_set(err, BK_OUT_OF_MEMORY, "metastore: out of memory");
@@ -90,11 +121,12 @@ static meta_conn *conn_open(const char *path, bk_error *err) {
      * fsyncs the WAL on every commit, so an acknowledged write survives SIGKILL and
      * power loss (NORMAL would only survive the former).
      */
-    static const char pragmas[] = "PRAGMA journal_mode=WAL;"
-                                  "PRAGMA synchronous=FULL;"
+    static const char pragmas[] = "PRAGMA synchronous=FULL;"
                                   "PRAGMA foreign_keys=ON;";
     char *msg = NULL;
-    rc = sqlite3_exec(c->db, pragmas, NULL, NULL, &msg);
+    bool wal = false;
+    rc = sqlite3_exec(c->db, "PRAGMA journal_mode=WAL", note_journal_mode, &wal, &msg);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(c->db, pragmas, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         bk_error_set(err, BK_IO, "metastore \"%s\": could not set up the connection: %s", path,
                      msg ? msg : sqlite3_errstr(rc));
@@ -102,6 +134,10 @@ static meta_conn *conn_open(const char *path, bk_error *err) {
         conn_close(c);
         return NULL;
     }
+    if (wal)
+        sqlite3_wal_hook(c->db, on_wal_commit, NULL);
+    else
+        atomic_store(&db->not_wal, true);
     return c;
 }
 
@@ -111,6 +147,8 @@ bk_status meta_open(const char *path, meta_db **out, bk_error *err) {
     if (!db) return bk_error_set(err, BK_OUT_OF_MEMORY, "metastore: out of memory");
     db->path = bk_strdup(path);
     db->lock = bk_mutex_new();
+    atomic_init(&db->not_wal, false);
+    atomic_fetch_add(&write_generation, 1); /* a new database: nothing cached is about it */
     if (!db->path || !db->lock) {
         meta_close(db);
         return bk_error_set(err, BK_OUT_OF_MEMORY, "metastore: out of memory");
@@ -132,6 +170,7 @@ bk_status meta_open(const char *path, meta_db **out, bk_error *err) {
 
 void meta_close(meta_db *db) {
     if (!db) return;
+    atomic_fetch_add(&write_generation, 1);
     while (db->idle) {
         meta_conn *c = db->idle;
         db->idle = c->next_idle;
@@ -154,7 +193,12 @@ meta_conn *meta_conn_get(meta_db *db, bk_error *err) {
         c->next_idle = NULL;
         return c;
     }
-    return conn_open(db->path, err);
+    return conn_open(db, err);
+}
+
+uint64_t meta_write_generation(meta_db *db) {
+    if (atomic_load(&db->not_wal)) return 0;
+    return atomic_load(&write_generation);
 }
 
 void meta_conn_put(meta_db *db, meta_conn *c) {
