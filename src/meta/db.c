@@ -31,9 +31,16 @@ struct meta_stmt {
     bool in_use; /* between meta_prepare and meta_done */
 };
 
+/* Cached statements by the address of their SQL text (mostly string literals). */
+#define RECENT_SLOTS 32
+
 struct meta_conn {
     sqlite3 *db;
     bk_hmap *cache; /* SQL text -> meta_stmt* */
+    struct {
+        const char *sql; /* the text's address at the last meta_prepare */
+        meta_stmt *stmt; /* owned by cache */
+    } recent[RECENT_SLOTS];
     meta_conn *next_idle;
 };
 
@@ -143,6 +150,13 @@ static meta_conn *conn_open(meta_db *db, bk_error *err) {
 
 bk_status meta_open(const char *path, meta_db **out, bk_error *err) {
     *out = NULL;
+    /*
+     * SQLite's memory statistics (on by default) take a global mutex around every
+     * allocation of every connection; nothing here reads them.  This must precede
+     * SQLite's initialization: later calls fail harmlessly (SQLITE_MISUSE).
+     */
+    static atomic_flag configured = ATOMIC_FLAG_INIT;
+    if (!atomic_flag_test_and_set(&configured)) sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     meta_db *db = bk_calloc(1, sizeof *db);
     if (!db) return bk_error_set(err, BK_OUT_OF_MEMORY, "metastore: out of memory");
     db->path = bk_strdup(path);
@@ -248,6 +262,19 @@ bool meta_in_transaction(const meta_conn *c) { return sqlite3_get_autocommit(c->
 
 meta_stmt *meta_prepare(meta_conn *c, const char *sql, bk_error *err) {
     size_t len = strlen(sql), idx = 0;
+    /*
+     * Fast path: the same address as last time and the same text (compared, since
+     * an address may be a reused buffer) is the same statement, without hashing.
+     */
+    size_t slot = ((uintptr_t)sql >> 3) % RECENT_SLOTS;
+    meta_stmt *seen = c->recent[slot].sql == sql ? c->recent[slot].stmt : NULL;
+    if (seen && !seen->in_use) {
+        const char *text = sqlite3_sql(seen->st);
+        if (text && memcmp(text, sql, len + 1) == 0) {
+            seen->in_use = true;
+            return seen;
+        }
+    }
     bool inserted = false;
     if (bk_hmap_insert(c->cache, sql, len, &idx, &inserted) != BK_OK) {
         bk_error_set(err, BK_OUT_OF_MEMORY, "metastore: out of memory");
@@ -256,6 +283,8 @@ meta_stmt *meta_prepare(meta_conn *c, const char *sql, bk_error *err) {
     meta_stmt *s = bk_hmap_ptr(c->cache, idx);
     if (s && !s->in_use) {
         s->in_use = true;
+        c->recent[slot].sql = sql;
+        c->recent[slot].stmt = s;
         return s;
     }
     /* Not cached yet (cache it), or busy in an outer loop (a one-off statement). */
@@ -274,7 +303,11 @@ meta_stmt *meta_prepare(meta_conn *c, const char *sql, bk_error *err) {
     }
     fresh->cached = cache_it;
     fresh->in_use = true;
-    if (cache_it) bk_hmap_set_ptr(c->cache, idx, fresh);
+    if (cache_it) {
+        bk_hmap_set_ptr(c->cache, idx, fresh);
+        c->recent[slot].sql = sql;
+        c->recent[slot].stmt = fresh;
+    }
     return fresh;
 }
 
