@@ -184,3 +184,17 @@ BK_TEST(srv_dispatch_end_to_end) {
     ASSERT_CONTAINS(out, "RESOURCE_DOES_NOT_EXIST");
     svc_env_close(env);
 }
+
+/* Runs of plain bytes around escapes, multi-byte UTF-8, and a sequence cut short. */
+BK_TEST(srv_json_string_runs) {
+    bk_buf b;
+    bk_buf_init(&b);
+    srv_json j;
+    srv_json_init(&j, &b);
+    srv_json_str(&j, "ab\xe2\x82\xac\xf0\x9f\x98\x80" "cd\"\x1f\tz\xe2\x82");
+    ASSERT_OK(srv_json_status(&j, NULL), NULL);
+    ASSERT_OK(bk_buf_append_u8(&b, 0), NULL);
+    ASSERT_STR_EQ((const char *)b.data,
+                  "\"ab\xe2\x82\xac\xf0\x9f\x98\x80" "cd\\\"\\u001f\\tz\xef\xbf\xbd\xef\xbf\xbd\"");
+    bk_buf_destroy(&b);
+}
