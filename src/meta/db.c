@@ -270,7 +270,7 @@ meta_stmt *meta_prepare(meta_conn *c, const char *sql, bk_error *err) {
     meta_stmt *seen = c->recent[slot].sql == sql ? c->recent[slot].stmt : NULL;
     if (seen && !seen->in_use) {
         const char *text = sqlite3_sql(seen->st);
-        if (text && memcmp(text, sql, len + 1) == 0) {
+        if (text && strcmp(text, sql) == 0) {
             seen->in_use = true;
             return seen;
         }
