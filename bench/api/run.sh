@@ -8,10 +8,13 @@
 #   SCIM Me                 GET /api/2.0/preview/scim/v2/Me
 #   workspace get-status    GET /api/2.0/workspace/get-status?path=/Users/<admin>
 #   clusters get            GET /api/2.1/clusters/get?cluster_id=<id>
-# and prints req/s, p50 and p99 per endpoint, plus the share of non-2xx replies
+# and prints req/s, p50 and p99 per endpoint (as wrk sees them), the share of non-2xx
+# replies, and p50/p99 of the time inside the server (the request log's ms: request
+# parsed to reply queued; the rest of wrk's latency is sockets and waiting for a CPU)
 # (an endpoint whose service is not merged yet shows 100% non-2xx: its numbers are
-# the 404 path's).  Every request carries the admin token, so each one pays the
-# per-request token check.  wrk comes from Debian (installed on demand).
+# the 404 path's).  Every request carries the admin token and is authenticated
+# (BLAKE2b of the token and the auth cache, or an SQLite read after any metastore
+# write).  wrk comes from Debian (installed on demand).
 # BRICKS_BIN picks another binary, SERVE_ARGS adds serve options (--threads N),
 # WRK_THREADS sets wrk's threads (default 2), PIN="SERVER_CPUS WRK_CPUS" runs each
 # under taskset on its own CPUs (e.g. PIN="0 1"); PERF=1 also records
@@ -65,7 +68,8 @@ cluster=$(curl -s -H "$auth" -X POST "$host/api/2.1/clusters/create" \
 run() { # NAME PATH
     local name=$1 path=$2 code
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "$auth" "$host$path")
-    local rec=()
+    local rec=() from
+    from=$(($(wc -l <"$tmp/log") + 1))
     if [[ ${PERF:-0} == 1 && $name == "scim-me" ]]; then
         perf record -g -o "$out/api-perf.data" -p "$pid" -- sleep "$secs" >/dev/null 2>&1 &
         rec=($!)
@@ -79,8 +83,15 @@ run() { # NAME PATH
     p99=$(awk '$1 == "99%" {print $2}' "$tmp/wrk")
     total=$(awk '/requests in/ {print $1}' "$tmp/wrk")
     non2xx=$(awk '/Non-2xx/ {print $5}' "$tmp/wrk")
-    printf '%-22s status %s  %10s req/s  p50 %8s  p99 %8s  (%s requests, %s non-2xx)\n' \
+    # the server's own time per request (its log line: parsed to reply queued), this run only
+    local inside
+    inside=$(tail -n +"$from" "$tmp/log" | grep -F " GET ${path%%\?*} " \
+             | awk '{sub(/ms$/, "", $(NF-1)); print $(NF-1)}' | sort -n \
+             | awk '{v[NR] = $1} END {if (NR) printf "%.2fms/%.2fms", v[int(NR*0.5)+1],
+                                                   v[int(NR*0.99)+1]}')
+    printf '%-22s status %s  %10s req/s  p50 %8s  p99 %8s  (%s requests, %s non-2xx)' \
         "$name" "$code" "$rps" "$p50" "$p99" "$total" "${non2xx:-0}"
+    printf '  in server p50/p99 %s\n' "${inside:--}"
 }
 
 echo "bench/api: $bin ${SERVE_ARGS:-}, wrk -t$wrk_threads -c$conns -d${secs}s, $(nproc) cores," \
