@@ -95,13 +95,14 @@ static int ref_cmp(const exec_sort_key *keys, uint32_t n_keys, bk_vector *const 
  */
 static bool sorts_right(bk_arena *a, bk_pool *pool, const bk_type *schema, bk_vector **cols,
                         const exec_sort_key *keys, uint32_t n_keys, uint32_t n_runs,
-                        size_t want) {
+                        size_t want, bool pack) {
     sort_key_stats stats[4] = {{0}};
     sort_stats_add(stats, keys, n_keys, cols);
     sort_layout l;
     if (sort_layout_init(a, &l, keys, n_keys, schema, stats, 1, NULL) != BK_OK) return false;
     bk_vector *const *item_cols[1] = {cols};
     l.item_cols = item_cols;
+    if (pack && !sort_layout_pack(&l, stats, 1, N_ROWS)) pack = false;
     uint64_t *recs = bk_arena_array(a, N_ROWS, l.stride * sizeof *recs);
     uint64_t *spare = bk_arena_array(a, N_ROWS, l.stride * sizeof *spare);
     sort_run runs[8];
@@ -109,7 +110,13 @@ static bool sorts_right(bk_arena *a, bk_pool *pool, const bk_type *schema, bk_ve
         size_t first = N_ROWS * r / n_runs, end = N_ROWS * (r + 1) / n_runs;
         uint64_t *rr = recs + first * l.stride;
         sort_encode(&l, cols, first, end - first, rr);
-        for (size_t i = first; i < end; i++) rr[(i - first) * l.stride + l.key_words] = i;
+        for (size_t i = first; i < end; i++) {
+            uint64_t *rec = rr + (i - first) * l.stride;
+            if (pack)
+                rec[0] = (rec[0] - l.pack_base) << l.row_bits | i;
+            else
+                rec[l.key_words] = i;
+        }
         sort_records(&l, rr, end - first, spare);
         runs[r] = (sort_run){.recs = rr, .n = end - first};
     }
@@ -156,12 +163,36 @@ BK_TEST(sort_every_type_and_direction) {
                 {.column = 1, .descending = !(variant & 1), .nulls_first = true},
             };
             /* one key, two keys; one run and several; everything and a top-N */
-            ASSERT_TRUE(sorts_right(a, NULL, schema, cols, keys, 1, 1, N_ROWS));
-            ASSERT_TRUE(sorts_right(a, pool, schema, cols, keys, 2, 5, N_ROWS));
-            ASSERT_TRUE(sorts_right(a, pool, schema, cols, keys, 2, 3, 17));
+            ASSERT_TRUE(sorts_right(a, NULL, schema, cols, keys, 1, 1, N_ROWS, false));
+            ASSERT_TRUE(sorts_right(a, pool, schema, cols, keys, 2, 5, N_ROWS, false));
+            ASSERT_TRUE(sorts_right(a, pool, schema, cols, keys, 2, 3, 17, false));
+            /* one integer key packed with its ref into one word */
+            ASSERT_TRUE(sorts_right(a, pool, schema, cols, keys, 1, 4, N_ROWS, true));
         }
     }
     bk_pool_free(pool);
+    bk_arena_free(a);
+}
+
+/* A small INT range packs with the refs; a full BIGINT range does not. */
+BK_TEST(sort_layout_pack_fits) {
+    bk_arena *a = bk_arena_new(NULL, "t", 0);
+    const bk_type *schema =
+        schema_of(a, bk_type_scalar(BK_TYPE_INT), bk_type_scalar(BK_TYPE_BIGINT));
+    exec_sort_key key0 = {.column = 0, .descending = true}, key1 = {.column = 1};
+    sort_key_stats st = {.has_range = true, .min = -5, .max = 1000000, .has_null = true};
+    sort_layout l;
+    ASSERT_OK(sort_layout_init(a, &l, &key0, 1, schema, &st, 1, NULL), NULL);
+    ASSERT_TRUE(sort_layout_pack(&l, &st, 10000, 2048));
+    ASSERT_EQ(l.stride, 1);
+    ASSERT_EQ(l.item_bits, 14);
+    ASSERT_EQ(l.row_bits, 11);
+    uint64_t rec = 5ull << 25 | 7ull << 11 | 9;
+    ASSERT_EQ(sort_rec_ref(&l, &rec), 7ull << 32 | 9);
+    st = (sort_key_stats){.has_range = true, .min = INT64_MIN, .max = INT64_MAX};
+    ASSERT_OK(sort_layout_init(a, &l, &key1, 1, schema, &st, 1, NULL), NULL);
+    ASSERT_TRUE(!sort_layout_pack(&l, &st, 10000, 2048));
+    ASSERT_EQ(l.stride, 2);
     bk_arena_free(a);
 }
 

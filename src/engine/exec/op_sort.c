@@ -232,7 +232,10 @@ static void build_records(const sort_layout *lay, const sort_list *l, const size
             uint64_t *t = r + i * s + lay->key_words;
             size_t at = from + i;
             uint64_t ref = (uint64_t)it << 32 | at;
-            if (lay->n_tie == 1) {
+            if (lay->packed) {
+                uint32_t shift = lay->item_bits + lay->row_bits;
+                r[i] = (r[i] - lay->pack_base) << shift | (uint64_t)it << lay->row_bits | at;
+            } else if (lay->n_tie == 1) {
                 t[0] = ref;
             } else {
                 t[0] = item->morsels ? item->morsels[at] : item->morsel;
@@ -380,8 +383,14 @@ static bk_status sort_combine(exec_sink *s, exec_worker *w, void *local, bk_erro
     sort_state *st = s->state;
     sort_local *lo = local;
     for (uint32_t k = 0; k < st->n_keys; k++) {
-        st->stats[k].has_null |= lo->stats[k].has_null;
-        st->stats[k].max_len = BK_MAX(st->stats[k].max_len, lo->stats[k].max_len);
+        sort_key_stats *g = &st->stats[k], *x = &lo->stats[k];
+        g->has_null |= x->has_null;
+        g->max_len = BK_MAX(g->max_len, x->max_len);
+        if (x->has_range) {
+            g->min = g->has_range ? BK_MIN(g->min, x->min) : x->min;
+            g->max = g->has_range ? BK_MAX(g->max, x->max) : x->max;
+            g->has_range = true;
+        }
     }
     for (size_t i = 0; i < lo->list.n; i++) {
         sort_item it = lo->list.items[i];
@@ -498,9 +507,9 @@ static bk_status run_phase(finish_job *j, size_t n, bk_task_fn fn, bk_error *err
 }
 
 /*
- * Sort the list and append its first `want` rows to res.  Records, refs and
- * the runs' spare space are allocated in `work` and `scratch` (the caller
- * frees them); output chunks in per-worker arenas under the query arena.
+ * Sort the list and append its first `want` rows to res.  Records are allocated
+ * in `work`, the runs' spare space (later the output refs) in `scratch`; the
+ * caller frees both.  Output chunks go to per-worker arenas under the query arena.
  */
 static bk_status finish_sorted(exec_sink *s, finish_job *j, size_t want, exec_table *res,
                                bk_arena *work, bk_arena *scratch, bk_error *err) {
@@ -526,6 +535,11 @@ static bk_status finish_sorted(exec_sink *s, finish_job *j, size_t want, exec_ta
     BK_TRY(sort_layout_init(work, &j->lay, node->u.sort.keys, st->n_keys, j->schema, st->stats,
                             st->limit >= 0 ? 3 : 1, err));
     j->lay.item_cols = item_columns(work, l);
+    if (st->limit < 0) {
+        size_t max_rows = 0;
+        for (size_t i = 0; i < l->n; i++) max_rows = BK_MAX(max_rows, l->items[i].c.n);
+        sort_layout_pack(&j->lay, st->stats, l->n, max_rows);
+    }
     j->n_runs = (ctx->pool && n >= 16384) ? (uint32_t)BK_MIN(2 * threads, 64) : 1;
     j->recs = bk_arena_array(work, n, j->lay.stride * sizeof *j->recs);
     j->spare = bk_arena_array(scratch, n, j->lay.stride * sizeof *j->spare);
@@ -533,9 +547,12 @@ static bk_status finish_sorted(exec_sink *s, finish_job *j, size_t want, exec_ta
     if (!j->lay.item_cols || !j->recs || !j->runs) return bk_arena_oom(work, err);
     if (!j->spare) return bk_arena_oom(scratch, err);
     BK_TRY(run_phase(j, j->n_runs, run_task, err));
-    bk_arena_reset(scratch); /* the spare half of the runs' sorts */
-    uint64_t *order = bk_arena_array(work, want, sizeof *order);
-    if (!order) return bk_arena_oom(work, err);
+    /*
+     * The refs of the output go where the runs' spare records were (want <= n
+     * one-word refs fit in n records): fresh memory costs page faults.
+     * OPTIMIZATION: a separate array works the same.
+     */
+    uint64_t *order = j->spare;
     BK_TRY(sort_merge_runs(ctx, work, &j->lay, j->runs, j->n_runs, want, order, err));
     j->order = order;
     j->want = want;

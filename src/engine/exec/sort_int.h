@@ -38,6 +38,8 @@ typedef int (*sort_cmp_fn)(const bk_vector *a, size_t i, const bk_vector *b, siz
 typedef struct sort_key_stats {
     bool has_null;
     size_t max_len; /* STRING / BINARY: the longest value in bytes */
+    bool has_range; /* integer-like types: min, max of the valid values */
+    int64_t min, max;
 } sort_key_stats;
 
 typedef enum sort_enc {
@@ -61,6 +63,13 @@ typedef struct sort_layout {
     uint8_t vwords[16];   /* per key: value words (p for strings) */
     sort_cmp_fn *cmp;     /* per key: typed comparator */
     bk_vector *const *const *item_cols; /* per item: its columns (loose keys read them) */
+    /*
+     * Packed (sort_layout_pack): one word per record, (key word - pack_base) <<
+     * (item_bits + row_bits) | item << row_bits | row; key_words 1, n_tie 0.
+     */
+    bool packed;
+    uint32_t item_bits, row_bits;
+    uint64_t pack_base;
 } sort_layout;
 
 /* ---- sort_keys.c ---- */
@@ -102,12 +111,31 @@ size_t sort_filter_before(const exec_sort_key *keys, uint32_t n_keys, const sort
                           bk_vector *const *bound_cols, size_t brow, uint64_t bmorsel,
                           uint32_t brow_in, uint32_t *sel, int8_t *scratch);
 
+/*
+ * Pack records into one word when the one key is an exact single word whose
+ * range (from stats) leaves room for refs of n_items items of at most
+ * max_rows rows.  Only for n_tie == 1 layouts; false (layout unchanged) when
+ * it does not fit.
+ */
+bool sort_layout_pack(sort_layout *l, const sort_key_stats *stats, size_t n_items,
+                      size_t max_rows);
+
+/* The ref of a record: item << 32 | row. */
+static inline uint64_t sort_rec_ref(const sort_layout *l, const uint64_t *rec) {
+    if (l->packed) {
+        uint64_t w = rec[0];
+        uint64_t item = (w >> l->row_bits) & ((1ull << l->item_bits) - 1);
+        return item << 32 | (w & ((1ull << l->row_bits) - 1));
+    }
+    return rec[l->stride - 1];
+}
+
 /* Order of two records. */
 static inline int sort_rec_cmp(const sort_layout *l, const uint64_t *a, const uint64_t *b) {
     for (uint32_t w = 0; w < l->key_words; w++)
         if (a[w] != b[w]) return a[w] < b[w] ? -1 : 1;
     if (l->first_loose < l->n_keys) {
-        int r = sort_cmp_loose(l, a[l->stride - 1], b[l->stride - 1]);
+        int r = sort_cmp_loose(l, sort_rec_ref(l, a), sort_rec_ref(l, b));
         if (r) return r;
     }
     for (uint32_t w = l->key_words; w < l->stride; w++)

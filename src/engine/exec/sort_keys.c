@@ -127,6 +127,57 @@ int sort_cmp_loose(const sort_layout *l, uint64_t x, uint64_t y) {
 
 /* ---- statistics and layout ---- */
 
+/*
+ * Fold the valid values of a signed-integer-like vector into s->min / s->max
+ * (the types whose words are the value with its sign bit flipped).
+ */
+static void range_add(sort_key_stats *s, const bk_vector *v) {
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    bool any = false;
+#define RANGE(ctype)                                                                             \
+    do {                                                                                         \
+        const ctype *x = v->data;                                                                \
+        for (size_t i = 0; i < v->n; i++) {                                                      \
+            if (!bk_vector_is_valid(v, i)) continue;                                             \
+            int64_t y = (int64_t)x[i];                                                           \
+            lo = y < lo ? y : lo;                                                                \
+            hi = y > hi ? y : hi;                                                                \
+            any = true;                                                                          \
+        }                                                                                        \
+    } while (0)
+    switch (v->type->kind) {
+    case BK_TYPE_TINYINT:
+        RANGE(int8_t);
+        break;
+    case BK_TYPE_SMALLINT:
+        RANGE(int16_t);
+        break;
+    case BK_TYPE_INT:
+    case BK_TYPE_DATE:
+    case BK_TYPE_INTERVAL_YM:
+        RANGE(int32_t);
+        break;
+    case BK_TYPE_DECIMAL:
+        if (v->type->precision > BK_DECIMAL_INT64_MAX_PRECISION) return;
+        RANGE(int64_t);
+        break;
+    case BK_TYPE_BIGINT:
+    case BK_TYPE_TIMESTAMP:
+    case BK_TYPE_TIMESTAMP_NTZ:
+    case BK_TYPE_TIME:
+    case BK_TYPE_INTERVAL_DT:
+        RANGE(int64_t);
+        break;
+    default:
+        return;
+    }
+#undef RANGE
+    if (!any) return;
+    if (!s->has_range || lo < s->min) s->min = lo;
+    if (!s->has_range || hi > s->max) s->max = hi;
+    s->has_range = true;
+}
+
 void sort_stats_add(sort_key_stats *stats, const exec_sort_key *keys, uint32_t n_keys,
                     bk_vector *const *cols) {
     for (uint32_t k = 0; k < n_keys; k++) {
@@ -134,6 +185,7 @@ void sort_stats_add(sort_key_stats *stats, const exec_sort_key *keys, uint32_t n
         sort_key_stats *s = &stats[k];
         if (!s->has_null && v->validity && bk_vector_null_count(v) > 0) s->has_null = true;
         bk_type_kind kind = v->type->kind;
+        if (k == 0) range_add(s, v);
         if (kind == BK_TYPE_STRING || kind == BK_TYPE_BINARY) {
             const bk_str *sv = v->data;
             size_t m = s->max_len;
@@ -216,6 +268,51 @@ bk_status sort_layout_init(bk_arena *a, sort_layout *l, const exec_sort_key *key
     l->key_words = words;
     l->stride = words + n_tie;
     return BK_OK;
+}
+
+static uint32_t bits_for(uint64_t x) { return x ? 64 - (uint32_t)__builtin_clzll(x) : 0; }
+
+bool sort_layout_pack(sort_layout *l, const sort_key_stats *stats, size_t n_items,
+                      size_t max_rows) {
+    if (l->n_keys != 1 || l->first_loose != 1 || l->key_words != 1 || l->n_tie != 1 ||
+        !stats[0].has_range)
+        return false;
+    /* the key word's range: the encoding is monotone in the value (flipped for DESC) */
+    const exec_sort_key *key = &l->keys[0];
+    uint64_t lo, hi;
+    if (l->enc[0] == SORT_ENC_U32) {
+        uint32_t a = (uint32_t)stats[0].min ^ 0x80000000u, b = (uint32_t)stats[0].max ^ 0x80000000u;
+        if (key->descending) {
+            uint32_t t = ~a;
+            a = ~b;
+            b = t;
+        }
+        lo = (uint64_t)a + 1;
+        hi = (uint64_t)b + 1;
+        if (stats[0].has_null) {
+            if (key->nulls_first)
+                lo = 0;
+            else
+                hi = 1ull << 33;
+        }
+    } else if (l->enc[0] == SORT_ENC_U64 && !l->null_word[0]) {
+        uint64_t a = (uint64_t)stats[0].min ^ (1ull << 63);
+        uint64_t b = (uint64_t)stats[0].max ^ (1ull << 63);
+        lo = key->descending ? ~b : a;
+        hi = key->descending ? ~a : b;
+    } else {
+        return false;
+    }
+    uint32_t item_bits = bits_for(n_items ? n_items - 1 : 0);
+    uint32_t row_bits = bits_for(max_rows ? max_rows - 1 : 0);
+    if (bits_for(hi - lo) + item_bits + row_bits > 64 || item_bits + row_bits >= 64) return false;
+    l->packed = true;
+    l->item_bits = item_bits;
+    l->row_bits = row_bits;
+    l->pack_base = lo;
+    l->n_tie = 0;
+    l->stride = 1;
+    return true;
 }
 
 /* ---- encoding ---- */

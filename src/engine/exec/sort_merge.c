@@ -67,16 +67,26 @@ static void merge_sort(const sort_layout *l, uint64_t *recs, size_t n, uint64_t 
     memcpy(recs, tmp, n * s * sizeof *recs);
 }
 
-/* LSD radix sort on the key words; stable.  Needs key_words <= 4. */
+/*
+ * LSD radix sort on the key words; stable.  Needs key_words <= 4.  Packed
+ * records are sorted on their key bits only: the ref bits below them are in
+ * order already (records start in ref order) and a stable sort keeps that.
+ */
 static void radix_sort(const sort_layout *l, uint64_t *recs, size_t n, uint64_t *tmp) {
     enum { MAX_DIGITS = 4 * 8 };
     const size_t s = l->stride;
-    const uint32_t n_digits = l->key_words * 8;
+    const uint32_t skip = l->packed ? l->item_bits + l->row_bits : 0; /* bits of word 0 */
+    const uint32_t n_digits = l->packed ? (64 - skip + 7) / 8 : l->key_words * 8;
     uint32_t counts[MAX_DIGITS][256];
     memset(counts, 0, n_digits * sizeof counts[0]);
     /* digit d: byte (d % 8) of word key_words - 1 - d / 8 (least significant first) */
     for (size_t i = 0; i < n; i++) {
         const uint64_t *r = recs + i * s;
+        if (skip) {
+            uint64_t x = r[0] >> skip;
+            for (uint32_t b = 0; b < n_digits; b++) counts[b][(x >> (b * 8)) & 0xff]++;
+            continue;
+        }
         for (uint32_t w = 0; w < l->key_words; w++) {
             uint64_t x = r[l->key_words - 1 - w];
             for (uint32_t b = 0; b < 8; b++) counts[w * 8 + b][(x >> (b * 8)) & 0xff]++;
@@ -97,7 +107,8 @@ static void radix_sort(const sort_layout *l, uint64_t *recs, size_t n, uint64_t 
             pos[v] = sum;
             sum += c[v];
         }
-        const uint32_t word = l->key_words - 1 - d / 8, shift = (d % 8) * 8;
+        const uint32_t word = skip ? 0 : l->key_words - 1 - d / 8;
+        const uint32_t shift = skip ? skip + d * 8 : (d % 8) * 8;
         for (size_t i = 0; i < n; i++) {
             const uint64_t *r = src + i * s;
             size_t p = pos[(r[word] >> shift) & 0xff]++;
@@ -113,7 +124,8 @@ static void radix_sort(const sort_layout *l, uint64_t *recs, size_t n, uint64_t 
 void sort_records(const sort_layout *l, uint64_t *recs, size_t n, uint64_t *tmp) {
     if (n < 2) return;
     bool exact = l->first_loose == l->n_keys;
-    if (exact && l->n_tie == 1 && l->key_words >= 1 && l->key_words <= 4 && n >= 512)
+    bool in_ref_order = l->n_tie == 1 || l->packed; /* records start in ref order */
+    if (exact && in_ref_order && l->key_words >= 1 && l->key_words <= 4 && n >= 512)
         radix_sort(l, recs, n, tmp);
     else
         merge_sort(l, recs, n, tmp);
@@ -140,7 +152,7 @@ static inline bool head_before(const sort_layout *l, const cursor *c, uint32_t x
 static void merge_slices(const sort_layout *l, cursor *c, uint32_t k, size_t want, uint64_t *out) {
     const size_t s = l->stride;
     if (k == 1) {
-        for (size_t i = 0; i < want; i++) out[i] = c[0].at[i * s + s - 1];
+        for (size_t i = 0; i < want; i++) out[i] = sort_rec_ref(l, c[0].at + i * s);
         return;
     }
     enum { MAX_LEAVES = 64 };
@@ -164,7 +176,7 @@ static void merge_slices(const sort_layout *l, cursor *c, uint32_t k, size_t wan
     tree[0] = win[1];
     for (size_t i = 0; i < want; i++) {
         uint32_t w = tree[0];
-        out[i] = cur[w].at[s - 1];
+        out[i] = sort_rec_ref(l, cur[w].at);
         cur[w].at += s;
         for (uint32_t node = (size + w) >> 1; node >= 1; node >>= 1) {
             if (head_before(l, cur, tree[node], w)) {
