@@ -39,18 +39,16 @@ static void insertion_sort(const sort_layout *l, uint64_t *recs, size_t n) {
     }
 }
 
-static void merge_sort(const sort_layout *l, uint64_t *recs, size_t n, uint64_t *tmp) {
-    if (n <= 16) {
-        insertion_sort(l, recs, n);
+/* Merge the sorted src[0..mid) and src[mid..n) into dst. */
+static void merge_into(const sort_layout *l, const uint64_t *src, size_t mid, size_t n,
+                       uint64_t *dst) {
+    const size_t s = l->stride;
+    const uint64_t *a = src, *a_end = src + mid * s, *b = a_end, *b_end = src + n * s;
+    if (sort_rec_cmp(l, a_end - s, b) <= 0) { /* already in order */
+        memcpy(dst, src, n * s * sizeof *dst);
         return;
     }
-    const size_t s = l->stride;
-    size_t mid = n / 2;
-    merge_sort(l, recs, mid, tmp);
-    merge_sort(l, recs + mid * s, n - mid, tmp + mid * s);
-    if (sort_rec_cmp(l, recs + (mid - 1) * s, recs + mid * s) <= 0) return; /* in order */
-    const uint64_t *a = recs, *a_end = recs + mid * s, *b = a_end, *b_end = recs + n * s;
-    uint64_t *o = tmp;
+    uint64_t *o = dst;
     while (a < a_end && b < b_end) {
         if (sort_rec_cmp(l, b, a) < 0) {
             memcpy(o, b, s * sizeof *o);
@@ -64,7 +62,27 @@ static void merge_sort(const sort_layout *l, uint64_t *recs, size_t n, uint64_t 
     memcpy(o, a, (size_t)(a_end - a) * sizeof *o);
     o += a_end - a;
     memcpy(o, b, (size_t)(b_end - b) * sizeof *o);
-    memcpy(recs, tmp, n * s * sizeof *recs);
+}
+
+/*
+ * Sort the n records of `dst`, whose copy `src` also holds, into `dst`: the
+ * halves are sorted into `src` (roles swapped) and merged back, so each level
+ * moves every record once (no copy back).
+ */
+static void merge_sort_into(const sort_layout *l, uint64_t *src, uint64_t *dst, size_t n) {
+    if (n <= 16) {
+        insertion_sort(l, dst, n);
+        return;
+    }
+    const size_t s = l->stride, mid = n / 2;
+    merge_sort_into(l, dst, src, mid);
+    merge_sort_into(l, dst + mid * s, src + mid * s, n - mid);
+    merge_into(l, src, mid, n, dst);
+}
+
+static void merge_sort(const sort_layout *l, uint64_t *recs, size_t n, uint64_t *tmp) {
+    memcpy(tmp, recs, n * l->stride * sizeof *tmp);
+    merge_sort_into(l, tmp, recs, n);
 }
 
 /*
