@@ -7,18 +7,22 @@
  *
  * Full sort.  Workers copy their chunks (with each chunk's morsel number, its
  * place in the source) and note per key whether NULLs occur and how long
- * strings get.  Finishing orders the chunks by morsel, so rows are numbered in
- * source order, and then, on the pool:
+ * strings get (and the range of a first integer key).  Finishing orders the
+ * chunks ("items") by morsel, so refs (item << 32 | row) follow source order,
+ * and then, on the pool:
  *
- *   1. the key columns and the output columns are concatenated (a task per column);
+ *   1. per column, where each item's values are (col_src; nested columns are
+ *      concatenated once), a task per column;
  *   2. the rows are cut into runs (two per thread); per run a task encodes the
  *      rows' keys as records (sort_keys.c) and sorts them (sort_merge.c: radix
  *      when the key words decide alone, else merge sort);
- *   3. the runs are merged by a loser tree, split by key ranges into tasks;
- *   4. output chunks are gathered from the merged row order, a task per group.
+ *   3. the runs are merged by a loser tree, split by key ranges into tasks,
+ *      into the refs of the output rows;
+ *   4. output chunks are gathered by ref straight from the items (a typed
+ *      copy per column), 8 chunks per task.
  *
- * Ties keep source order (the row number is the last record word), so the
- * result does not depend on which worker saw which chunk.
+ * Ties keep source order (the ref is the last record word), so the result
+ * does not depend on which worker saw which chunk.
  *
  * Top-N (node->u.sort.limit = N >= 0).  Each worker keeps at most
  * max(2N, N + 8192) rows: when its buffer is full it sorts it, keeps the first

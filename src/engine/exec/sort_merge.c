@@ -21,7 +21,7 @@
 #include "base/thread.h"
 #include "engine/exec/sort_int.h"
 
-#define SORT_MAX_STRIDE (SORT_MAX_KEY_WORDS + 2)
+#define SORT_MAX_STRIDE (SORT_MAX_KEY_WORDS + 3) /* key words + at most 3 tie words */
 
 /* ---- one run ---- */
 
