@@ -384,6 +384,9 @@ typedef struct scan_state {
     /* late materialization: projected positions with predicates, in decoding order */
     const uint32_t *eval_pos;
     uint32_t n_eval;
+    /* rows in and out of late evaluation so far; it stops when too few rows drop */
+    _Atomic uint64_t late_in, late_out;
+    _Atomic uint32_t late_groups;
     const uint32_t *rgs; /* surviving row groups */
     pq_scan_fn fn;
     void *ctx;
@@ -429,9 +432,19 @@ static pq_row_range *runs_of(bk_arena *a, const uint32_t *rows, size_t n, uint32
     return out;
 }
 
-/* Positions in a vector holding rows `held` (sorted ranges) of row numbers rows[0..n). */
+/*
+ * Positions in a vector holding rows `held` (sorted ranges) of row numbers
+ * rows[0..n), in pos; *out is pos, or rows itself when the vector holds the row
+ * group from row 0 (the positions are the row numbers).
+ */
 static bk_status positions_of(const uint32_t *rows, size_t n, const pq_row_range *held,
-                              uint32_t n_held, uint32_t *pos, bk_error *err) {
+                              uint32_t n_held, uint32_t *pos, const uint32_t **out,
+                              bk_error *err) {
+    *out = pos;
+    if (n_held == 1 && n && held[0].begin == 0 && rows[n - 1] < held[0].end) {
+        *out = rows;
+        return BK_OK;
+    }
     if (n_held == 1 && n && rows[0] >= held[0].begin && rows[n - 1] < held[0].end) {
         uint32_t base = (uint32_t)held[0].begin;
         for (size_t i = 0; i < n; i++) pos[i] = rows[i] - base;
@@ -482,11 +495,12 @@ static bk_status scan_late(scan_state *s, bk_arena *a, uint32_t rg, const pq_row
         uint32_t j = s->eval_pos[e];
         BK_TRY(pq_read_field(r, a, rg, s->fields[j], want, n_want, &cols[j], &held[j],
                              &n_held[j], err));
-        BK_TRY(positions_of(rows, n, held[j], n_held[j], pos, err));
+        const uint32_t *at;
+        BK_TRY(positions_of(rows, n, held[j], n_held[j], pos, &at, err));
         memset(keep, 1, n);
         for (uint32_t pi = 0; pi < s->o->n_preds; pi++)
             if (s->o->preds[pi].field == s->fields[j])
-                pq_filter_eval(&s->o->preds[pi], cols[j], pos, n, keep);
+                pq_filter_eval(&s->o->preds[pi], cols[j], at, n, keep);
         size_t m = 0;
         for (size_t i = 0; i < n; i++) {
             rows[m] = rows[i];
@@ -504,12 +518,28 @@ static bk_status scan_late(scan_state *s, bk_arena *a, uint32_t rg, const pq_row
             BK_TRY(pq_read_field(r, a, rg, s->fields[j], want, n_want, &cols[j], &held[j],
                                  &n_held[j], err));
         if (cols[j]->n == n) continue; /* held exactly the survivors */
-        BK_TRY(positions_of(rows, n, held[j], n_held[j], pos, err));
-        bk_vector *t = bk_vector_take(a, cols[j], pos, n);
+        const uint32_t *at;
+        BK_TRY(positions_of(rows, n, held[j], n_held[j], pos, &at, err));
+        bk_vector *t = bk_vector_take(a, cols[j], at, n);
         if (!t) return bk_arena_oom(a, err);
         cols[j] = t;
     }
     return BK_OK;
+}
+
+/*
+ * Is late materialization worth it?  Evaluating the predicates in the scan costs
+ * a pass over the predicate columns that the filter above repeats; it pays when
+ * it drops rows (fewer values gathered, fewer pages decoded, less for the filter
+ * to copy).  After LATE_PROBE_GROUPS row groups keeping over 7/8 of their rows,
+ * the rest of the scan skips it.  OPTIMIZATION-IF-FALSE: either way the rows the
+ * caller sees satisfy the same filter.
+ */
+#define LATE_PROBE_GROUPS 4
+static bool late_pays(scan_state *s) {
+    if (atomic_load(&s->late_groups) < LATE_PROBE_GROUPS) return true;
+    uint64_t in = atomic_load(&s->late_in), out = atomic_load(&s->late_out);
+    return out * 8 <= in * 7;
 }
 
 static bk_status scan_row_group(scan_state *s, bk_arena *a, uint32_t rg, bk_error *err) {
@@ -527,8 +557,12 @@ static bk_status scan_row_group(scan_state *s, bk_arena *a, uint32_t rg, bk_erro
     if (!cols) return bk_arena_oom(a, err);
     bool skip = !all && n_rows == 0;
     size_t n_in = n_rows;
-    if (!skip && s->n_eval) {
+    bool late = s->n_eval && late_pays(s);
+    if (!skip && late) {
         BK_TRY(scan_late(s, a, rg, sel, n_sel, all, n_in, cols, &n_rows, err));
+        atomic_fetch_add(&s->late_in, n_in);
+        atomic_fetch_add(&s->late_out, n_rows);
+        atomic_fetch_add(&s->late_groups, 1);
         if (n_rows == 0) {
             bk_mutex_lock(s->lock);
             s->pages_total += pt;
@@ -539,7 +573,7 @@ static bk_status scan_row_group(scan_state *s, bk_arena *a, uint32_t rg, bk_erro
             return BK_OK;
         }
     }
-    for (uint32_t i = 0; i < s->n_fields && !skip && !s->n_eval; i++) {
+    for (uint32_t i = 0; i < s->n_fields && !skip && !late; i++) {
         pq_row_range *held = NULL;
         uint32_t n_held = 0;
         BK_TRY(pq_read_field(r, a, rg, s->fields[i], all ? NULL : sel, all ? 0 : n_sel, &cols[i],
@@ -558,7 +592,7 @@ static bk_status scan_row_group(scan_state *s, bk_arena *a, uint32_t rg, bk_erro
         s->rgs_skipped++;
     else
         s->rows_returned += n_rows;
-    if (s->n_eval) s->rows_filtered += n_in - n_rows;
+    if (late) s->rows_filtered += n_in - n_rows;
     s->decode_ns += (uint64_t)(bk_monotonic_ns() - t0);
     bk_mutex_unlock(s->lock);
     if (skip) return BK_OK;
