@@ -50,6 +50,8 @@ static const struct {
     {"spark.sql.ansi.enabled", "true"},
     {"spark.sql.session.timeZone", "UTC"},
     {"bricks.memory_limit", "0"},
+    {"spark.sql.parquet.filterPushdown", "true"},
+    {"spark.databricks.delta.stats.skipping", "true"},
 };
 
 bk_status eng_session_open(const eng_options *o, eng_session **out, bk_error *err) {
@@ -188,11 +190,15 @@ static bk_status run_set(eng_session *s, const sql_stmt *st, bk_arena *a, eng_re
     char *value = bk_arena_strndup(s->arena, v.ptr, v.len);
     char *skey = bk_arena_strdup(s->arena, key);
     if (!value || !skey) return bk_arena_oom(s->arena, err);
-    if (key_eq(key, "spark.sql.ansi.enabled") && !key_eq(value, "true") && !key_eq(value, "false"))
-        return bk_error_set(err, BK_INVALID_CONF_VALUE,
-                            "The value '%s' in the config \"spark.sql.ansi.enabled\" is invalid. "
-                            "It must be true or false.",
-                            value);
+    static const char *const booleans[] = {"spark.sql.ansi.enabled",
+                                           "spark.sql.parquet.filterPushdown",
+                                           "spark.databricks.delta.stats.skipping"};
+    for (size_t i = 0; i < BK_ARRAY_LEN(booleans); i++)
+        if (key_eq(key, booleans[i]) && !key_eq(value, "true") && !key_eq(value, "false"))
+            return bk_error_set(err, BK_INVALID_CONF_VALUE,
+                                "The value '%s' in the config \"%s\" is invalid. "
+                                "It must be true or false.",
+                                value, booleans[i]);
     if (key_eq(key, "spark.sql.session.timeZone"))
         BK_TRY(eng_session_zone(s->arena, value, &value, err));
     if (key_eq(key, "bricks.memory_limit")) {
@@ -328,6 +334,9 @@ static bk_status run_statement(eng_session *s, const sql_stmt *st, const char *t
     ctx->tz = tz;
     r->tz = tz;
     plan_env env = {.session = s, .view_sql = view_sql, .ansi = ctx->ansi, .exec = ctx};
+    env.parquet_pushdown_off = key_eq(eng_setting(s, "spark.sql.parquet.filterPushdown"), "false");
+    env.delta_skipping_off =
+        key_eq(eng_setting(s, "spark.databricks.delta.stats.skipping"), "false");
     bk_mutex_lock(s->lock);
     s->running = ctx;
     bk_mutex_unlock(s->lock);

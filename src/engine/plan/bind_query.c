@@ -2118,5 +2118,6 @@ bk_status plan_query(bk_arena *a, const plan_env *env, const char *text, const s
     plan_rel rel;
     BK_TRY(bind_query(&b, q, &rel, err));
     /* the output names are the scope's (hidden helper columns are gone by now) */
-    return plan_prune(a, rel.node, out, err);
+    BK_TRY(plan_prune(a, rel.node, out, err));
+    return plan_scan_pushdown(a, env, *out, err);
 }

@@ -24,6 +24,8 @@ typedef struct plan_env {
                             uint32_t *n_cols);
     bool ansi;
     exec_ctx *exec; /* for subqueries run while binding */
+    bool parquet_pushdown_off; /* spark.sql.parquet.filterPushdown = false */
+    bool delta_skipping_off;   /* spark.databricks.delta.stats.skipping = false */
 } plan_env;
 
 /*
@@ -44,6 +46,14 @@ bk_status plan_prune(bk_arena *a, exec_node *plan, exec_node **out, bk_error *er
  * does), pointing at the name.  Returns BK_TABLE_OR_VIEW_NOT_FOUND.
  */
 bk_status plan_table_not_found(const sql_name *name, bk_error *err);
+
+/*
+ * Filter pushdown into scans (scan_pushdown.c): the conjuncts of filters over a
+ * Parquet or Delta scan that the scan can evaluate become its predicates (the
+ * filters stay).  Changes the scan nodes of `plan` in place; plan_query applies it
+ * after plan_prune.
+ */
+bk_status plan_scan_pushdown(bk_arena *a, const plan_env *env, exec_node *plan, bk_error *err);
 
 /* Render a plan for EXPLAIN (one operator per line, children indented). */
 bk_status plan_explain(bk_arena *a, const exec_node *plan, bool analyze, char **out, bk_error *err);
