@@ -544,9 +544,11 @@ static bk_status run_subquery(binder *b, const sql_expr *e, exec_table **rows, c
                             "but got %s.%s",
                         "more", "");
     *type = rel.scope.n ? rel.scope.cols[0].type : NULL;
-    /* pruned like a whole query: the scans read only the columns the subquery uses */
+    /* pruned and pushed down like a whole query: the scans read only the columns the
+     * subquery uses and skip what its filters rule out */
     exec_node *plan;
     BK_TRY(plan_prune(b->a, rel.node, &plan, err));
+    BK_TRY(plan_scan_pushdown(b->a, b->env, plan, err));
     BK_TRY(exec_run(b->env->exec, plan, rows, err));
     subquery_run *run = bk_arena_alloc(b->a, sizeof *run);
     if (!run) return bk_arena_oom(b->a, err);

@@ -416,6 +416,7 @@ static bk_status cte_shared(binder *b, cte_def *c, plan_rel *out, bk_error *err)
         if (s != BK_OK) return s;
         exec_node *plan;
         BK_TRY(plan_prune(b->a, rel.node, &plan, err));
+        BK_TRY(plan_scan_pushdown(b->a, b->env, plan, err));
         exec_table *rows;
         BK_TRY(exec_run(b->env->exec, plan, &rows, err));
         c->scope = rel.scope;
