@@ -36,12 +36,11 @@ typedef struct build_job {
     size_t n, n_morsels;
     exec_hj_table *t;
     uint32_t n_parts;
-    uint64_t *hashes;  /* [n] */
-    uint8_t *has_null; /* [n] */
-    uint32_t *hist;    /* [n_morsels][n_parts]: counts, then write positions */
-    uint32_t *p_row;   /* [n_entries]: rows grouped by partition */
-    uint64_t *p_hash;  /* [n_entries]: their hashes */
-    uint32_t *p_start; /* [n_parts + 1]: where each partition starts in p_row / entries */
+    uint32_t *high;        /* [n]: each row's hash >> 32 (its tag, slot and partition) */
+    uint8_t *has_null;     /* [n] */
+    uint32_t *hist;        /* [n_morsels][n_parts]: counts, then write positions */
+    exec_hj_entry *p_rows; /* [n_entries]: (tag, row) grouped by partition */
+    uint32_t *p_start;     /* [n_parts + 1]: where each partition starts in p_rows / entries */
 } build_job;
 
 static void run_tasks(exec_ctx *ctx, size_t n, bk_task_fn fn, void *arg) {
@@ -54,9 +53,9 @@ static void run_tasks(exec_ctx *ctx, size_t n, bk_task_fn fn, void *arg) {
 
 static bool keep_row(const build_job *j, size_t r) { return j->null_safe || !j->has_null[r]; }
 
-/* A hash's partition: the top part_bits of its slot (two shifts, each below 64). */
-static uint32_t part_of(const exec_hj_table *t, uint64_t h) {
-    return exec_hj_slot(t, h) >> (t->bits - t->part_bits);
+/* A tag's partition: the top part_bits of its slot. */
+static uint32_t part_of(const exec_hj_table *t, uint32_t tag) {
+    return exec_hj_tag_slot(t, tag) >> (t->bits - t->part_bits);
 }
 
 /* Pass 1: hash a morsel's keys; count its kept rows per partition. */
@@ -64,10 +63,15 @@ static void hash_task(void *arg, size_t m, int worker) {
     (void)worker;
     build_job *j = arg;
     size_t first = m * MORSEL_ROWS, n = BK_MIN(MORSEL_ROWS, j->n - first);
-    exec_keys_hash_rows(j->keys, j->n_keys, first, n, j->hashes + first, j->has_null + first);
     uint32_t *hist = j->hist + m * j->n_parts;
+    uint64_t h[EXEC_CHUNK_ROWS];
+    for (size_t done = 0; done < n; done += EXEC_CHUNK_ROWS) {
+        size_t at = first + done, k = BK_MIN(EXEC_CHUNK_ROWS, n - done);
+        exec_keys_hash_rows(j->keys, j->n_keys, at, k, h, j->has_null + at);
+        for (size_t i = 0; i < k; i++) j->high[at + i] = (uint32_t)(h[i] >> 32);
+    }
     for (size_t r = first; r < first + n; r++)
-        if (keep_row(j, r)) hist[part_of(j->t, j->hashes[r])]++;
+        if (keep_row(j, r)) hist[part_of(j->t, j->high[r])]++;
 }
 
 /* Pass 2: a morsel's kept rows to their partitions, in row order. */
@@ -78,10 +82,8 @@ static void scatter_task(void *arg, size_t m, int worker) {
     uint32_t *pos = j->hist + m * j->n_parts;
     for (size_t r = first; r < first + n; r++) {
         if (!keep_row(j, r)) continue;
-        uint64_t h = j->hashes[r];
-        uint32_t at = pos[part_of(j->t, h)]++;
-        j->p_row[at] = (uint32_t)r;
-        j->p_hash[at] = h;
+        uint32_t tag = j->high[r];
+        j->p_rows[pos[part_of(j->t, tag)]++] = (exec_hj_entry){tag, (uint32_t)r};
     }
 }
 
@@ -95,20 +97,19 @@ static void bucket_task(void *arg, size_t p, int worker) {
     build_job *j = arg;
     exec_hj_table *t = j->t;
     uint32_t lb_bits = t->bits - t->part_bits, nb = 1u << lb_bits, mask = nb - 1;
-    uint32_t shift = 64 - t->bits, s = j->p_start[p], e = j->p_start[p + 1];
+    uint32_t s = j->p_start[p], e = j->p_start[p + 1];
     uint32_t *off = t->offsets + ((size_t)p << lb_bits);
+    const exec_hj_entry *in = j->p_rows;
     memset(off, 0, nb * sizeof *off);
-    for (uint32_t i = s; i < e; i++) off[(j->p_hash[i] >> shift) & mask]++;
+    for (uint32_t i = s; i < e; i++) off[exec_hj_tag_slot(t, in[i].tag) & mask]++;
     uint32_t at = s;
     for (uint32_t b = 0; b < nb; b++) {
         uint32_t c = off[b];
         off[b] = at;
         at += c;
     }
-    for (uint32_t i = s; i < e; i++) {
-        uint64_t h = j->p_hash[i];
-        t->entries[off[(h >> shift) & mask]++] = (exec_hj_entry){(uint32_t)h, j->p_row[i]};
-    }
+    for (uint32_t i = s; i < e; i++)
+        t->entries[off[exec_hj_tag_slot(t, in[i].tag) & mask]++] = in[i];
     /* off[b] is now the end of bucket b, the start of b + 1: shift by one */
     memmove(off + 1, off, (nb - 1) * sizeof *off);
     off[0] = s;
@@ -120,6 +121,12 @@ static uint32_t log2_at_least(size_t n) {
     return b;
 }
 
+/*
+ * Scratch lives in two child arenas, so that the hashes are gone before the
+ * table is allocated: at most about 24 bytes a row at a time besides the
+ * build columns (hashes 5 + partitioned rows 8, then partitioned rows 8 +
+ * entries 8 + offsets 8..16).
+ */
 bk_status exec_hj_build(exec_ctx *ctx, bk_vector *const *keys, uint32_t n_keys, size_t n,
                         bool null_safe, exec_hj_table *t, bk_error *err) {
     bk_arena *a = ctx->arena;
@@ -131,14 +138,14 @@ bk_status exec_hj_build(exec_ctx *ctx, bk_vector *const *keys, uint32_t n_keys, 
     j.n_parts = 1u << t->part_bits;
     j.n_morsels = (n + MORSEL_ROWS - 1) / MORSEL_ROWS;
     uint32_t P = j.n_parts;
-    bk_arena *tmp = bk_arena_new(a, "join build", 0);
-    if (!tmp) return bk_arena_oom(a, err);
+    bk_arena *hashed = bk_arena_new(a, "join build", 0), *parted = bk_arena_new(a, "join build", 0);
     bk_status rc = BK_OK;
-    j.hashes = bk_arena_array(tmp, n ? n : 1, sizeof *j.hashes);
-    j.has_null = bk_arena_alloc(tmp, n ? n : 1);
-    j.hist = bk_arena_zalloc(tmp, (j.n_morsels ? j.n_morsels : 1) * P * sizeof *j.hist);
-    j.p_start = bk_arena_array(tmp, P + 1, sizeof *j.p_start);
-    if (!j.hashes || !j.has_null || !j.hist || !j.p_start) goto oom;
+    if (!hashed || !parted) goto oom;
+    j.high = bk_arena_array(hashed, n ? n : 1, sizeof *j.high);
+    j.has_null = bk_arena_alloc(hashed, n ? n : 1);
+    j.hist = bk_arena_zalloc(hashed, (j.n_morsels ? j.n_morsels : 1) * P * sizeof *j.hist);
+    j.p_start = bk_arena_array(parted, P + 1, sizeof *j.p_start);
+    if (!j.high || !j.has_null || !j.hist || !j.p_start) goto oom;
     run_tasks(ctx, j.n_morsels, hash_task, &j);
     if ((rc = exec_check_cancel(ctx, err)) != BK_OK) goto out;
 
@@ -154,19 +161,22 @@ bk_status exec_hj_build(exec_ctx *ctx, bk_vector *const *keys, uint32_t n_keys, 
     }
     j.p_start[P] = (uint32_t)at;
     t->n_entries = at;
-    j.p_row = bk_arena_array(tmp, at ? at : 1, sizeof *j.p_row);
-    j.p_hash = bk_arena_array(tmp, at ? at : 1, sizeof *j.p_hash);
+    j.p_rows = bk_arena_array(parted, at ? at : 1, sizeof *j.p_rows);
+    if (!j.p_rows) goto oom;
+    run_tasks(ctx, j.n_morsels, scatter_task, &j);
+    bk_arena_free(hashed);
+    hashed = NULL;
     t->entries = bk_arena_array(a, at ? at : 1, sizeof *t->entries);
     t->offsets = bk_arena_array(a, ((size_t)1 << t->bits) + 1, sizeof *t->offsets);
-    if (!j.p_row || !j.p_hash || !t->entries || !t->offsets) goto oom;
+    if (!t->entries || !t->offsets) goto oom;
     t->offsets[(size_t)1 << t->bits] = (uint32_t)at;
-    run_tasks(ctx, j.n_morsels, scatter_task, &j);
     run_tasks(ctx, P, bucket_task, &j);
     rc = exec_check_cancel(ctx, err);
 out:
-    bk_arena_free(tmp);
+    bk_arena_free(hashed);
+    bk_arena_free(parted);
     return rc;
 oom:
-    rc = bk_arena_oom(tmp, err); /* names the query arena's limit when there is one */
+    rc = bk_arena_oom(a, err); /* names the query arena's limit when there is one */
     goto out;
 }

@@ -5,14 +5,15 @@
  * The table is one array of buckets indexed by the top `bits` bits of the key
  * hash, stored compactly (CSR): the entries of a bucket lie side by side, in
  * build order, between offsets[slot] and offsets[slot + 1].  An entry is a
- * 32-bit tag (the hash's low half) and the build row, so a probe reads one
- * offset pair and then only its bucket's entries, rejecting most mismatches
- * by tag.  The build radix-partitions the rows by the top `part_bits` of those
- * bits, so each partition owns a contiguous run of buckets and entries and is
- * built by one task, within the cache.
+ * 32-bit tag (the hash's high half, whose top bits are the slot) and the
+ * build row, so a probe reads one offset pair and then only its bucket's
+ * entries, rejecting most mismatches by the tag's other bits.  The build
+ * radix-partitions the rows by the top `part_bits` of the slot, so each
+ * partition owns a contiguous run of buckets and entries and is built by one
+ * task, within the cache.
  *
- *   slot = hash >> (64 - bits)
- *   rows = entries[offsets[slot] .. offsets[slot + 1]), tag == (uint32_t)hash
+ *   tag  = hash >> 32,  slot = tag >> (32 - bits)
+ *   rows = entries[offsets[slot] .. offsets[slot + 1]) with that tag
  */
 #ifndef BRICKS_ENGINE_EXEC_JOIN_TABLE_H
 #define BRICKS_ENGINE_EXEC_JOIN_TABLE_H
@@ -20,7 +21,7 @@
 #include "engine/exec/exec_int.h"
 
 typedef struct exec_hj_entry {
-    uint32_t tag; /* (uint32_t)hash */
+    uint32_t tag; /* hash >> 32 */
     uint32_t row; /* the build row */
 } exec_hj_entry;
 
@@ -42,9 +43,9 @@ typedef struct exec_hj_table {
 bk_status exec_hj_build(exec_ctx *ctx, bk_vector *const *keys, uint32_t n_keys, size_t n,
                         bool null_safe, exec_hj_table *t, bk_error *err);
 
-/* The offsets[] slot of a hash's bucket. */
-static inline uint32_t exec_hj_slot(const exec_hj_table *t, uint64_t hash) {
-    return (uint32_t)(hash >> (64 - t->bits));
+/* The offsets[] slot of a tag's bucket (bits may be 32: shift in 64 bits). */
+static inline uint32_t exec_hj_tag_slot(const exec_hj_table *t, uint32_t tag) {
+    return (uint32_t)((uint64_t)tag >> (32 - t->bits));
 }
 
 #endif

@@ -135,11 +135,11 @@ static bool probe_candidates(bk_arena *a, const exec_hj_table *t, const uint64_t
                              const uint8_t *has_null, bool null_safe, size_t n, pairs *p) {
     const uint32_t *offsets = t->offsets;
     const exec_hj_entry *entries = t->entries;
-    uint32_t shift = 64 - t->bits;
+    uint32_t shift = 64 - t->bits; /* slot = hash >> shift = exec_hj_tag_slot(hash >> 32) */
     if (t->bits <= CACHED_BITS) {
         for (size_t r = 0; r < n; r++) {
             uint64_t s = hash[r] >> shift;
-            uint32_t b = offsets[s], e = offsets[s + 1], tag = (uint32_t)hash[r];
+            uint32_t b = offsets[s], e = offsets[s + 1], tag = (uint32_t)(hash[r] >> 32);
             if (b == e || (has_null[r] && !null_safe)) continue;
             if (!pairs_reserve(a, p, e - b)) return false;
             size_t k = p->n;
@@ -170,7 +170,7 @@ static bool probe_candidates(bk_arena *a, const exec_hj_table *t, const uint64_t
     uint32_t *pp = p->probe, *pb = p->build;
     size_t k = p->n;
     for (size_t r = 0; r < n; r++) {
-        uint32_t tag = (uint32_t)hash[r];
+        uint32_t tag = (uint32_t)(hash[r] >> 32);
         for (uint32_t e = lo[r]; e < hi[r]; e++) {
             pp[k] = (uint32_t)r;
             pb[k] = entries[e].row;
