@@ -30,6 +30,7 @@
 #include "base/i128.h"
 #include "engine/exec/exec_int.h"
 #include "engine/exec/fn_common.h"
+#include "engine/exec/op_window_agg.h"
 
 #define WIN_MAX_BUCKETS 256
 #define WIN_HASH_TASK_ROWS ((size_t)65536)
@@ -767,11 +768,17 @@ static bk_status eval_bucket(bucket *bp, exec_table *out, bk_error *err) {
     BK_TRY(bucket_alloc(&b, err));
     bk_vector **res = bk_arena_array(b.a, n_fns ? n_fns : 1, sizeof *res);
     uint32_t **src = bk_arena_array(b.a, n_fns ? n_fns : 1, sizeof *src);
-    if (!res || !src) return oom(&b, err);
+    win_ext **ext = bk_arena_zalloc(b.scratch, (n_fns ? n_fns : 1) * sizeof *ext);
+    if (!res || !src || !ext) return oom(&b, err);
     for (uint32_t f = 0; f < n_fns; f++) {
         const exec_win_fn *fn = &node->u.window.fns[f];
         res[f] = NULL;
         src[f] = NULL;
+        if (fn->kind == EXEC_WIN_AGG && fn->ext) { /* op_window_agg.c */
+            BK_TRY(exec_win_ext_begin(j->ctx, fn->ext, j->cols, b.idx, b.m, b.a, b.scratch,
+                                      &ext[f], err));
+            continue;
+        }
         if (needs_source(fn))
             src[f] = bk_arena_array(b.scratch, b.m, sizeof *src[f]);
         else
@@ -805,7 +812,9 @@ static bk_status eval_bucket(bucket *bp, exec_table *out, bk_error *err) {
                 eval_value(&b, fn, ps, pe, src[f]);
                 break;
             case EXEC_WIN_AGG:
-                if (fn->agg == EXEC_AGG_MIN || fn->agg == EXEC_AGG_MAX)
+                if (ext[f])
+                    BK_TRY(exec_win_ext_partition(ext[f], ps, pe, b.fs, b.fe, err));
+                else if (fn->agg == EXEC_AGG_MIN || fn->agg == EXEC_AGG_MAX)
                     eval_minmax(&b, fn, ps, pe, src[f]);
                 else
                     BK_TRY(eval_numeric(&b, fn, ps, pe, res[f], err));
@@ -817,6 +826,7 @@ static bk_status eval_bucket(bucket *bp, exec_table *out, bk_error *err) {
         }
     }
     for (uint32_t f = 0; f < n_fns; f++) {
+        if (ext[f]) BK_TRY(exec_win_ext_finish(ext[f], &res[f], err));
         if (!src[f]) continue;
         res[f] = bk_vector_take(b.a, j->src[f], src[f], b.m);
         if (!res[f]) return oom(&b, err);
