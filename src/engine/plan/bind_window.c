@@ -858,7 +858,8 @@ static bool same_ext(const exec_agg *x, const exec_agg *y) {
 static bool same_fn(const exec_win_fn *x, const exec_win_fn *y) {
     const exec_win_frame *f = &x->frame, *g = &y->frame;
     return same_ext(x->ext, y->ext) && x->kind == y->kind && x->agg == y->agg &&
-           x->arg == y->arg && x->dflt == y->dflt && x->n == y->n && x->ignore_nulls == y->ignore_nulls && bk_type_equal(x->type, y->type) &&
+           x->arg == y->arg && x->dflt == y->dflt && x->n == y->n &&
+           x->ignore_nulls == y->ignore_nulls && bk_type_equal(x->type, y->type) &&
            f->range == g->range && f->start == g->start && f->end == g->end &&
            f->start_off == g->start_off && f->end_off == g->end_off &&
            f->start_col == g->start_col && f->end_col == g->end_col && f->key_col == g->key_col;
