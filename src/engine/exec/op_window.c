@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "base/i128.h"
+#include "engine/exec/agg_int.h"
 #include "engine/exec/exec_int.h"
 #include "engine/exec/fn_common.h"
 #include "engine/exec/op_window_agg.h"
@@ -305,6 +306,7 @@ static bk_i128 exact_at(const bk_vector *v, size_t r) {
     case BK_TYPE_SMALLINT:
         return bk_i128_from_i64(((const int16_t *)v->data)[r]);
     case BK_TYPE_INT:
+    case BK_TYPE_INTERVAL_YM:
         return bk_i128_from_i64(((const int32_t *)v->data)[r]);
     case BK_TYPE_DECIMAL:
         if (v->type->precision > BK_DECIMAL_INT64_MAX_PRECISION)
@@ -572,6 +574,17 @@ static bk_status exact_result(bucket *b, const exec_win_fn *fn, bk_i128 sum, siz
         ((double *)res->data)[p] = bk_i128_to_double(sum) / (double)count;
         return BK_OK;
     }
+    if (rt->kind == BK_TYPE_INTERVAL_YM || rt->kind == BK_TYPE_INTERVAL_DT) {
+        int64_t x;
+        if (!bk_i128_to_i64(sum, &x) || !exec_agg_interval_fits(rt->kind, x))
+            return exec_agg_interval_overflow(err);
+        if (fn->agg == EXEC_AGG_AVG) x = exec_agg_div_half_up(x, (int64_t)count);
+        if (rt->kind == BK_TYPE_INTERVAL_YM)
+            ((int32_t *)res->data)[p] = (int32_t)x;
+        else
+            ((int64_t *)res->data)[p] = x;
+        return BK_OK;
+    }
     if (rt->kind == BK_TYPE_BIGINT) { /* SUM of integers */
         int64_t x;
         if (!bk_i128_to_i64(sum, &x)) {
@@ -620,7 +633,8 @@ static bk_status eval_numeric(bucket *b, const exec_win_fn *fn, size_t ps, size_
         return BK_OK;
     }
     bk_type_kind k = v->type->kind;
-    if (is_integral(k) || k == BK_TYPE_DECIMAL) {
+    if (is_integral(k) || k == BK_TYPE_DECIMAL || k == BK_TYPE_INTERVAL_YM ||
+        k == BK_TYPE_INTERVAL_DT) {
         b->isum[ps] = bk_i128_from_i64(0);
         for (size_t p = ps; p < pe; p++) {
             bk_i128 x = bk_vector_is_valid(v, b->idx[p]) ? exact_at(v, b->idx[p])
