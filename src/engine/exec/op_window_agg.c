@@ -168,6 +168,7 @@ static bk_status merge(win_ext *x, agg_ext_store *st, agg_slot *into, const agg_
 /* The block's results as a vector of parts (strings copied out of the block). */
 static bk_status flush(win_ext *x, bk_error *err) {
     if (x->n_blk == 0) return BK_OK;
+    BK_TRY(exec_check_cancel(x->ctx, err)); /* wide value-log frames: between blocks too */
     bk_vector *r;
     BK_TRY(exec_agg_ext_result(&x->rctx, x->agg, x->v->type, &x->st_blk, x->slots, x->n_blk, &r,
                                err));
