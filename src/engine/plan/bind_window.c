@@ -840,7 +840,6 @@ static bk_status subst_aliases(wb *w, const sql_select *s, const sql_expr *e,
     return BK_OK;
 }
 
-/* Do two functions of one window compute the same column? */
 /* Do two aggregates of bind_agg.c (or NULLs) compute the same thing? */
 static bool same_ext(const exec_agg *x, const exec_agg *y) {
     if (!x || !y) return x == y;
@@ -855,6 +854,7 @@ static bool same_ext(const exec_agg *x, const exec_agg *y) {
     return true;
 }
 
+/* Do two functions of one window compute the same column? */
 static bool same_fn(const exec_win_fn *x, const exec_win_fn *y) {
     const exec_win_frame *f = &x->frame, *g = &y->frame;
     return same_ext(x->ext, y->ext) && x->kind == y->kind && x->agg == y->agg &&
