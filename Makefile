@@ -64,17 +64,21 @@ $(B)/$(1)/unit_tests: $$($(1)_TEST_OBJS) $(B)/$(1)/libbricks.a
 $(B)/$(1)/slt_runner: $(B)/$(1)/tests/sql/slt_runner.o $(B)/$(1)/libbricks.a
 	$$(CC) $$($(1)_CFLAGS) $$($(1)_LDFLAGS) -o $$@ $$^ $$(LIBS)
 
+$(B)/$(1)/golden_driver: $(B)/$(1)/tests/spark_golden/golden_driver.o $(B)/$(1)/libbricks.a
+	$$(CC) $$($(1)_CFLAGS) $$($(1)_LDFLAGS) -o $$@ $$^ $$(LIBS)
+
 -include $$($(1)_OBJS:.o=.d) $$($(1)_TEST_OBJS:.o=.d) $(B)/$(1)/src/cli/main.d \
-         $(B)/$(1)/tests/sql/slt_runner.d
+         $(B)/$(1)/tests/sql/slt_runner.d $(B)/$(1)/tests/spark_golden/golden_driver.d
 endef
 
 $(eval $(call config_rules,release))
 $(eval $(call config_rules,debug))
 $(eval $(call config_rules,asan))
 
-release: $(B)/release/bricks $(B)/release/unit_tests $(B)/release/slt_runner
-debug: $(B)/debug/bricks $(B)/debug/unit_tests $(B)/debug/slt_runner
-asan: $(B)/asan/bricks $(B)/asan/unit_tests $(B)/asan/slt_runner
+release: $(B)/release/bricks $(B)/release/unit_tests $(B)/release/slt_runner \
+         $(B)/release/golden_driver
+debug: $(B)/debug/bricks $(B)/debug/unit_tests $(B)/debug/slt_runner $(B)/debug/golden_driver
+asan: $(B)/asan/bricks $(B)/asan/unit_tests $(B)/asan/slt_runner $(B)/asan/golden_driver
 
 setup:
 	@bash scripts/setup.sh

@@ -11,6 +11,7 @@
 #   sql-asan          the same files through the ASan + UBSan runner
 #   delta-golden      tests/conformance/delta_golden.py: the Delta golden tables, release binary
 #   delta-golden-asan the same tables through the ASan + UBSan binary
+#   spark-golden      tests/spark_golden/run_golden.py: Spark's SQL golden files, release build
 #   interop           pytest tests/interop (pyarrow and duckdb read what we write,
 #                     and we read what they write)
 #   api               pytest tests/api: the Databricks SDK against a real `bricks serve`
@@ -150,6 +151,8 @@ run_suite delta-golden counts "$PY" tests/conformance/delta_golden.py \
     --bricks build/release/bricks --label delta-golden
 run_suite delta-golden-asan counts "$PY" tests/conformance/delta_golden.py \
     --bricks build/asan/bricks --label delta-golden-asan
+run_suite spark-golden counts "$PY" tests/spark_golden/run_golden.py \
+    --driver build/release/golden_driver --label spark-golden
 run_suite interop pytest "$PY" -m pytest tests/interop -q -p no:cacheprovider
 # The CLI suite (tests/api/test_cli.py) needs the Databricks CLI built first: `make test-clients`.
 run_suite api pytest "$PY" -m pytest tests/api -q -p no:cacheprovider \

@@ -3,12 +3,16 @@
 
     .venv/bin/python bench/tpch/run.py [--sf 1] [--dir /tmp/bricks-tpch] [--runs 3]
                                        [--bin build/release/bricks] [--threads 2]
+                                       [--queries 1-5,9] [--no-delta]
 
-Generates the data with tpchgen-cli (PyPI) when DIR/sf<SF>/ has none, then runs each
-query `--runs` times in each engine (interleaved; best time kept), checks every Bricks
-answer against DuckDB's (numbers to 1e-9 relative, or to the decimal digits of
-Spark's result type), and prints per-query seconds, the ratio Bricks/DuckDB (below
-1.00: Bricks is faster) and the totals over the queries both answered.
+Generates the data with tpchgen-cli (PyPI) when DIR/sf<SF>/ has none, and a Delta copy
+of it written by Bricks (`bricks delta write --from-parquet`, DIR/sf<SF>/delta/<table>)
+when missing.  Then runs each query `--runs` times (interleaved; best time kept) in
+DuckDB on the Parquet files, in Bricks on the same Parquet files, and in Bricks on the
+Delta tables; checks every Bricks answer against DuckDB's (numbers to 1e-9 relative,
+or to the decimal digits of Spark's result type); and prints per-query seconds
+(columns bricks = on Parquet, delta = on Delta), the ratios Bricks/DuckDB (below 1.00:
+Bricks is faster; d-ratio for Delta) and the totals over the queries all answered.
 
 Bricks runs each query as a `bricks sql` process (views over the Parquet files,
 then the query), so its time includes process start and opening the files; DuckDB
@@ -32,6 +36,8 @@ def main():
     ap.add_argument("--bin", default=os.path.join(tpch.ROOT, "build", "release", "bricks"))
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--queries", default="1-22", help="a list of numbers and ranges: 1-5,9,18")
+    ap.add_argument("--no-delta", action="store_true",
+                    help="skip the Delta copy (Bricks on Parquet only)")
     args = ap.parse_args()
     queries = []
     for part in args.queries.split(","):
@@ -40,37 +46,72 @@ def main():
 
     data = os.path.join(args.dir, "sf" + args.sf)
     tpch.generate(args.sf, data)
+    formats = ["parquet"]
+    if not args.no_delta:
+        spent = tpch.generate_delta(args.bin, data)
+        if spent:
+            print("wrote the Delta copy with `bricks delta write --from-parquet` in %.1fs" % spent)
+        formats.append("delta")
     con = tpch.duckdb_connection(data)
     con.execute("SET threads = %d" % args.threads)
 
-    print("%-4s %9s %9s %7s  %s" % ("q", "bricks", "duckdb", "ratio", "check"))
-    tot_b = tot_d = 0.0
+    head = "%-4s %9s" % ("q", "bricks")
+    if "delta" in formats:
+        head += " %9s" % "delta"
+    head += " %9s %7s" % ("duckdb", "ratio")
+    if "delta" in formats:
+        head += " %7s" % "d-ratio"
+    print(head + "  check")
+    tot = {f: 0.0 for f in formats}
+    tot_d = 0.0
     answered = 0
     for n in queries:
-        best_b = best_d = None
-        check = ""
+        best = {f: None for f in formats}
+        best_d = None
+        problems = []
         for _ in range(args.runs):
             t, _, expected = tpch.run_duckdb(con, n)
             best_d = t if best_d is None else min(best_d, t)
-            try:
-                t, _, got = tpch.run_bricks(args.bin, data, n)
-            except RuntimeError as e:
-                check = "error: " + str(e).splitlines()[0][:90]
-                break
-            best_b = t if best_b is None else min(best_b, t)
-            why = tpch.compare(got, expected)
-            check = "ok" if why is None else "WRONG: " + why
-        if best_b is None:
-            print("q%-3d %9s %8.3fs %7s  %s" % (n, "-", best_d, "-", check))
-            continue
-        answered += 1
-        tot_b += best_b
-        tot_d += best_d
-        print("q%-3d %8.3fs %8.3fs %6.2fx  %s" % (n, best_b, best_d, best_b / best_d, check))
-    if answered:
-        print("total (%d queries both answered): bricks %.3fs, duckdb %.3fs, ratio %.2fx"
-              % (answered, tot_b, tot_d, tot_b / tot_d))
+            for f in formats:
+                if best[f] is False:
+                    continue
+                try:
+                    t, _, got = tpch.run_bricks(args.bin, data, n, f)
+                except RuntimeError as e:
+                    problems.append("%s error: %s" % (f, str(e).splitlines()[0][:80]))
+                    best[f] = False
+                    continue
+                best[f] = t if best[f] is None else min(best[f], t)
+                why = tpch.compare(got, expected)
+                if why is not None:
+                    problems.append("%s WRONG: %s" % (f, why))
+        check = "; ".join(sorted(set(problems))) or "ok"
+        ok = all(best[f] not in (None, False) for f in formats)
+        if ok:
+            answered += 1
+            tot_d += best_d
+            for f in formats:
+                tot[f] += best[f]
 
+        def cell(v):
+            return "%8.3fs" % v if v not in (None, False) else "%9s" % "-"
+
+        def ratio(v):
+            return "%6.2fx" % (v / best_d) if v not in (None, False) else "%7s" % "-"
+
+        line = "q%-3d %s" % (n, cell(best["parquet"]))
+        if "delta" in formats:
+            line += " " + cell(best["delta"])
+        line += " %8.3fs %s" % (best_d, ratio(best["parquet"]))
+        if "delta" in formats:
+            line += " " + ratio(best["delta"])
+        print(line + "  " + check)
+    if answered:
+        print("total (%d queries answered by all): bricks %.3fs, duckdb %.3fs, ratio %.2fx"
+              % (answered, tot["parquet"], tot_d, tot["parquet"] / tot_d))
+        if "delta" in formats:
+            print("total on Delta: bricks %.3fs, duckdb (Parquet) %.3fs, ratio %.2fx"
+                  % (tot["delta"], tot_d, tot["delta"] / tot_d))
 
 if __name__ == "__main__":
     main()

@@ -1,7 +1,7 @@
 """tpch.py — TPC-H data, the 22 queries, and running them through Bricks and DuckDB.
 
 Shared by bench/tpch/run.py (timings at SF1) and tests/interop/test_tpch.py
-(correctness at SF0.01).  The query texts are Spark's, from
+(correctness at SF0.01), on the Parquet files and on the Delta copy Bricks writes.  The query texts are Spark's, from
 ../shared/testdata/tpch/queries/ (or $BRICKS_TESTDATA/tpch/queries).
 """
 
@@ -11,6 +11,7 @@ import decimal
 import io
 import math
 import os
+import shutil
 import subprocess
 import time
 
@@ -38,11 +39,47 @@ def generate(sf, out_dir):
                    stdout=subprocess.DEVNULL)
 
 
+def delta_dir(data_dir):
+    """Where generate_delta puts the Delta copy of the Parquet files of data_dir."""
+    return os.path.join(data_dir, "delta")
+
+
+def generate_delta(binary, data_dir):
+    """Delta tables DIR/delta/<table>, written by `bricks delta write --from-parquet`.
+
+    Each table is written into a temporary directory and renamed into place, so an
+    interrupted run never leaves a half-made table behind; present tables are kept.
+    Returns the seconds spent writing (0 when every table was there)."""
+    out = delta_dir(data_dir)
+    os.makedirs(out, exist_ok=True)
+    spent = 0.0
+    for t in TABLES:
+        dst = os.path.join(out, t)
+        if os.path.isdir(os.path.join(dst, "_delta_log")):
+            continue
+        tmp = dst + ".tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        t0 = time.perf_counter()
+        p = subprocess.run([binary, "delta", "write", tmp, "--from-parquet",
+                            os.path.join(data_dir, t + ".parquet")], capture_output=True)
+        spent += time.perf_counter() - t0
+        if p.returncode != 0:
+            raise RuntimeError("bricks delta write %s: %s"
+                               % (t, p.stderr.decode(errors="replace").strip()))
+        os.rename(tmp, dst)
+    return spent
+
+
 def views_sql(data_dir, fmt="parquet"):
-    """CREATE TEMPORARY VIEW statements naming the tables as the queries do."""
+    """CREATE TEMPORARY VIEW statements naming the tables as the queries do.
+
+    fmt "parquet" reads DIR/<table>.parquet, "delta" the tables of generate_delta."""
     stmts = []
     for t in TABLES:
-        path = os.path.join(data_dir, t + (".parquet" if fmt == "parquet" else ""))
+        if fmt == "parquet":
+            path = os.path.join(data_dir, t + ".parquet")
+        else:
+            path = os.path.join(delta_dir(data_dir), t)
         stmts.append("CREATE TEMPORARY VIEW %s AS SELECT * FROM %s.`%s`;" % (t, fmt, path))
     return "\n".join(stmts) + "\n"
 

@@ -167,6 +167,24 @@ void cli_jsonl_free(cli_jsonl *j);
 bk_status cli_jsonl_next(cli_jsonl *j, bk_arena *a, size_t max_rows, bk_vector **cols,
                          size_t *n_rows, bk_error *err);
 
+/* ---- parquet_in.c: a Parquet file's rows in a table's column order ---- */
+
+typedef struct cli_parquet_in cli_parquet_in;
+
+/*
+ * Open the Parquet file `path` to read the fields of STRUCT `table` (matched by name,
+ * case-insensitively; same types), or every field when `table` is NULL.  Errors name
+ * the file and the first column that is missing or of another type.
+ */
+bk_status cli_parquet_in_open(const char *path, const bk_type *table, cli_parquet_in **out,
+                              bk_error *err);
+/* The file's own schema (a STRUCT), e.g. to create a table like it. */
+const bk_type *cli_parquet_in_schema(const cli_parquet_in *p);
+/* The next row group as one vector per table field (in `a`); *n_rows is 0 at the end. */
+bk_status cli_parquet_in_next(cli_parquet_in *p, bk_arena *a, bk_vector **cols, size_t *n_rows,
+                              bk_error *err);
+void cli_parquet_in_close(cli_parquet_in *p); /* NULL is a no-op */
+
 /* ---- commands ---- */
 
 /* ---- rows_out.c: result rows as JSON lines or CSV ---- */

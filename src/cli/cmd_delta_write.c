@@ -1,14 +1,16 @@
 /*
  * cmd_delta_write.c — the `bricks delta` commands that change a table:
  *
- *   write PATH --from-jsonl IN [--schema "a INT, …"] [--mode append|overwrite]
+ *   write PATH (--from-jsonl IN | --from-parquet FILE) [--schema "a INT, …"]
+ *              [--mode append|overwrite]
  *              [--partition-by a,b] [--property key=value]… [--txn-app ID --txn-version N]
  *   delete PATH --where "a = 1 AND b IN ('x', 'y')"
  *   vacuum PATH [--dry-run] [--retain HOURS] [--no-retention-check]
  *   optimize PATH [--zorder-by a,b]
  *   checkpoint PATH
  *
- * `write` creates the table when PATH holds none (then --schema is required).
+ * `write` creates the table when PATH holds none: with the columns of --schema, or
+ * else of the Parquet file.  Parquet columns are matched to the table's by name.
  * `--where` takes a conjunction of `column op literal` with op one of = < <= > >=,
  * `column IN (literal, …)`, `column IS [NOT] NULL`; literals are numbers,
  * 'quoted text' (for strings, dates, timestamps, decimals), true, false.
@@ -43,7 +45,8 @@ static uint32_t split_list(bk_arena *a, const char *text, const char **out) {
 
 static int cmd_write(int argc, char **argv) {
     const char *cmd = "bricks delta write";
-    const char *path = NULL, *in = NULL, *schema_text = NULL, *mode = "append", *parts = NULL;
+    const char *path = NULL, *in = NULL, *in_parquet = NULL, *schema_text = NULL;
+    const char *mode = "append", *parts = NULL;
     const char *txn_app = NULL;
     int64_t txn_version = -1;
     bk_arena *a = bk_arena_new(NULL, "delta write", 0);
@@ -57,6 +60,9 @@ static int cmd_write(int argc, char **argv) {
         if ((m = cli_opt_value(argc, argv, &i, "--from-jsonl", &val)) != 0) {
             if (m < 0) rc = CLI_EXIT_USAGE;
             in = val;
+        } else if ((m = cli_opt_value(argc, argv, &i, "--from-parquet", &val)) != 0) {
+            if (m < 0) rc = CLI_EXIT_USAGE;
+            in_parquet = val;
         } else if ((m = cli_opt_value(argc, argv, &i, "--schema", &val)) != 0) {
             if (m < 0) rc = CLI_EXIT_USAGE;
             schema_text = val;
@@ -93,7 +99,8 @@ static int cmd_write(int argc, char **argv) {
         }
     }
     if (rc < 0 && !path) rc = cli_usage(cmd, "missing PATH");
-    if (rc < 0 && !in) rc = cli_usage(cmd, "missing --from-jsonl IN");
+    if (rc < 0 && (in != NULL) == (in_parquet != NULL))
+        rc = cli_usage(cmd, "give exactly one of --from-jsonl IN and --from-parquet FILE");
     if (rc < 0 && (txn_app != NULL) != (txn_version >= 0))
         rc = cli_usage(cmd, "--txn-app and --txn-version go together");
     bk_error err;
@@ -103,21 +110,29 @@ static int cmd_write(int argc, char **argv) {
     if (rc < 0 && delta_snapshot_open(path, NULL, &probe, &err) != BK_OK) {
         if (err.code != BK_NOT_FOUND) {
             rc = cli_report(&err);
-        } else if (!schema_text) {
+        } else if (!schema_text && !in_parquet) {
             rc = cli_usage(cmd, "no table at \"%s\": give --schema to create it", path);
         } else {
             bk_error_clear(&err);
-            char why[256];
-            char *ddl = bk_arena_printf(a, "STRUCT<%s>", schema_text);
-            const bk_type *t = ddl ? bk_type_parse(a, ddl, strlen(ddl), why, sizeof why) : NULL;
+            char why[256] = "";
+            const bk_type *t = NULL;
+            cli_parquet_in *like = NULL;
+            if (schema_text) {
+                char *ddl = bk_arena_printf(a, "STRUCT<%s>", schema_text);
+                t = ddl ? bk_type_parse(a, ddl, strlen(ddl), why, sizeof why) : NULL;
+                if (!t) rc = cli_usage(cmd, "--schema: %s", why);
+            } else if (cli_parquet_in_open(in_parquet, NULL, &like, &err) != BK_OK) {
+                rc = cli_report(&err);
+            } else {
+                t = cli_parquet_in_schema(like);
+            }
             const char *pcols[MAX_LIST];
             uint32_t n_parts = parts ? split_list(a, parts, pcols) : 0;
-            if (!t) {
-                rc = cli_usage(cmd, "--schema: %s", why);
-            } else {
+            if (t) {
                 delta_table_def def = {t, pcols, n_parts, keys, values, n_props, NULL, NULL};
                 if (delta_create_table(path, &def, &err) != BK_OK) rc = cli_report(&err);
             }
+            cli_parquet_in_close(like);
         }
     }
     delta_snapshot_free(probe);
@@ -135,15 +150,20 @@ static int cmd_write(int argc, char **argv) {
         }
     }
     FILE *f = NULL;
-    if (rc < 0) {
+    if (rc < 0 && in) {
         f = strcmp(in, "-") == 0 ? stdin : fopen(in, "r");
         if (!f) rc = cli_fail("could not open \"%s\"", in);
     }
     cli_jsonl *j = NULL;
+    cli_parquet_in *pq = NULL;
     if (rc < 0) {
         const delta_schema *schema = delta_snapshot_schema(delta_tx_snapshot(tx));
-        j = cli_jsonl_new(f, in, schema->type);
-        if (!j) rc = cli_fail("out of memory");
+        if (in) {
+            j = cli_jsonl_new(f, in, schema->type);
+            if (!j) rc = cli_fail("out of memory");
+        } else if (cli_parquet_in_open(in_parquet, schema->type, &pq, &err) != BK_OK) {
+            rc = cli_report(&err);
+        }
         if (rc < 0 && strcmp(mode, "overwrite") == 0) {
             delta_snapshot *s = delta_tx_snapshot(tx);
             delta_tx_read_all(tx);
@@ -170,7 +190,9 @@ static int cmd_write(int argc, char **argv) {
             rc = cli_fail("out of memory");
             break;
         }
-        if (cli_jsonl_next(j, batch, WRITE_BATCH_ROWS, cols, &n, &err) != BK_OK) {
+        bk_status s = j ? cli_jsonl_next(j, batch, WRITE_BATCH_ROWS, cols, &n, &err)
+                        : cli_parquet_in_next(pq, batch, cols, &n, &err);
+        if (s != BK_OK) {
             rc = cli_report(&err);
             break;
         }
@@ -191,6 +213,7 @@ static int cmd_write(int argc, char **argv) {
     }
     bk_arena_free(batch);
     cli_jsonl_free(j);
+    cli_parquet_in_close(pq);
     if (f && f != stdin) fclose(f);
     delta_tx_free(tx);
     bk_arena_free(a);

@@ -454,3 +454,113 @@ def test_nan_and_empty_partition_values_as_spark_expects(bricks, tmp_path):
                 "--partition-by", "p")
     log = open(os.path.join(path, "_delta_log", "00000000000000000001.json")).read()
     assert '"partitionValues":{"p":null}' in log
+
+
+# ---- delta write --from-parquet -------------------------------------------------------
+
+def arrow_types_table(n, offset=0):
+    """A pyarrow table of the types Bricks maps to Spark types, with NULLs."""
+    import datetime as _dt
+    import decimal as _dec
+
+    def maybe(k, v):
+        return None if k % 7 == 3 else v
+
+    ks = range(offset, offset + n)
+    return pa.table({
+        "b": pa.array([maybe(k, k % 2 == 0) for k in ks], pa.bool_()),
+        "i8": pa.array([maybe(k, (k % 200) - 100) for k in ks], pa.int8()),
+        "i16": pa.array([-k for k in ks], pa.int16()),
+        "i32": pa.array([k for k in ks], pa.int32()),
+        "i64": pa.array([k * 1_000_000_007 for k in ks], pa.int64()),
+        "f": pa.array([maybe(k, k / 4) for k in ks], pa.float32()),
+        "d": pa.array([maybe(k, k / 3) for k in ks], pa.float64()),
+        "dec": pa.array([_dec.Decimal("%d.%02d" % (k, k % 100)) for k in ks], pa.decimal128(15, 2)),
+        "big": pa.array([maybe(k, _dec.Decimal("%d.000001" % (k * 13))) for k in ks],
+                        pa.decimal128(38, 6)),
+        "s": pa.array([maybe(k, "row %d ü" % k) for k in ks], pa.string()),
+        "bin": pa.array([b"\x00\x01" if k % 2 else b"" for k in ks], pa.binary()),
+        "dt": pa.array([_dt.date(2024, 1, 1 + k % 28) for k in ks], pa.date32()),
+        "ts": pa.array([_dt.datetime(2024, 2, 3, 4, 5, k % 60, 123456) for k in ks],
+                       pa.timestamp("us", tz="UTC")),
+        "arr": pa.array([maybe(k, [k, None, k + 1]) for k in ks], pa.list_(pa.int32())),
+        "st": pa.array([maybe(k, {"x": k, "y": "y%d" % k}) for k in ks],
+                       pa.struct([("x", pa.int32()), ("y", pa.string())])),
+    })
+
+
+def write_parquet(table, path, row_group_size=None):
+    import pyarrow.parquet as pq
+    pq.write_table(table, str(path), row_group_size=row_group_size)
+    return str(path)
+
+
+def versions(path):
+    return sorted(h["version"] for h in deltalake.DeltaTable(str(path)).history())
+
+
+def test_from_parquet_creates_and_appends(bricks, tmp_path):
+    path = str(tmp_path / "t")
+    first = arrow_types_table(300)
+    src = write_parquet(first, tmp_path / "a.parquet", row_group_size=64)
+    bricks.run("delta", "write", path, "--from-parquet", src)
+    assert canon(rs_rows(path)) == canon(table_rows(first))
+    assert canon(bricks_rows(bricks, path)) == canon(table_rows(first))
+    # columns are matched by name: another order and an extra column are fine
+    second = arrow_types_table(50, offset=1000)
+    shuffled = second.select(list(reversed(second.column_names)))
+    shuffled = shuffled.append_column("extra", pa.array(range(50), pa.int64()))
+    src2 = write_parquet(shuffled, tmp_path / "b.parquet")
+    bricks.run("delta", "write", path, "--from-parquet", src2)
+    assert canon(rs_rows(path)) == canon(table_rows(first) + table_rows(second))
+    assert versions(path) == [0, 1, 2]
+
+
+def test_from_parquet_empty_file(bricks, tmp_path):
+    path = str(tmp_path / "t")
+    src = write_parquet(arrow_types_table(0), tmp_path / "empty.parquet")
+    out = bricks.run("delta", "write", path, "--from-parquet", src).stdout.decode()
+    assert "no rows to append" in out
+    assert rs_rows(path) == []
+    names = [f.name for f in deltalake.DeltaTable(path).schema().fields]
+    assert names == arrow_types_table(0).column_names
+
+
+def test_from_parquet_bad_input_commits_nothing(bricks, tmp_path):
+    path = str(tmp_path / "t")
+    junk = tmp_path / "junk.parquet"
+    junk.write_bytes(b"this is not a parquet file at all")
+    p = bricks.run("delta", "write", path, "--from-parquet", junk, check=False)
+    assert p.returncode != 0 and "junk.parquet" in p.stderr.decode()
+    assert not os.path.exists(os.path.join(path, "_delta_log"))  # no table was created
+    good = write_parquet(pa.table({"id": pa.array([1, 2], pa.int64())}), tmp_path / "g.parquet")
+    bricks.run("delta", "write", path, "--from-parquet", good)
+    before = versions(path)
+    # a column of another type, a missing column, a corrupt file: each fails, names the
+    # problem, and adds no version
+    wrong = write_parquet(pa.table({"id": pa.array(["x"], pa.string())}), tmp_path / "w.parquet")
+    missing = write_parquet(pa.table({"other": pa.array([1], pa.int64())}),
+                            tmp_path / "m.parquet")
+    for src, word in ((wrong, "STRING"), (missing, '"id"'), (junk, "junk.parquet")):
+        p = bricks.run("delta", "write", path, "--from-parquet", src, check=False)
+        assert p.returncode != 0 and word in p.stderr.decode(), p.stderr
+        assert versions(path) == before
+    assert canon(rs_rows(path)) == canon([{"id": 1}, {"id": 2}])
+    p = bricks.run("delta", "write", path, "--from-parquet", good, "--from-jsonl", good,
+                   check=False)
+    assert p.returncode != 0 and "exactly one" in p.stderr.decode()
+
+
+def test_from_parquet_null_in_not_null_column(bricks, tmp_path):
+    path = str(tmp_path / "t")
+    strict = pa.schema([pa.field("id", pa.int64(), nullable=False), pa.field("s", pa.string())])
+    src = write_parquet(pa.table({"id": [1, 2], "s": ["a", None]}, schema=strict),
+                        tmp_path / "a.parquet")
+    bricks.run("delta", "write", path, "--from-parquet", src)
+    assert not deltalake.DeltaTable(path).schema().fields[0].nullable
+    loose = write_parquet(pa.table({"id": pa.array([3, None], pa.int64()), "s": ["c", "d"]}),
+                          tmp_path / "b.parquet")
+    p = bricks.run("delta", "write", path, "--from-parquet", loose, check=False)
+    assert p.returncode != 0 and "NOT NULL" in p.stderr.decode() and '"id"' in p.stderr.decode()
+    assert versions(path) == [0, 1]
+    assert canon(rs_rows(path)) == canon([{"id": 1, "s": "a"}, {"id": 2, "s": None}])

@@ -130,7 +130,7 @@ typedef struct exec_groups {
     bk_vector **keys; /* &vecs[k], to pass as columns */
     size_t count, cap;
     uint64_t *hashes; /* per group: exec_keys_hash of its key */
-    uint32_t *slots;  /* open addressing: group + 1, or 0 when empty */
+    uint64_t *slots;  /* open addressing: (hash >> 32) << 32 | (group + 1), or 0: empty */
     size_t mask;      /* number of slots - 1 */
     bk_arena *strings; /* bytes of string keys */
 } exec_groups;

@@ -5,9 +5,13 @@
  * columns (heap arrays that double as they fill; string bytes copied into the
  * table's arena) plus the key's hash, and finds keys through an open-addressing
  * index (linear probing, load at most 1/2) of group numbers.  Callers hash a
- * chunk's keys once with exec_keys_hash (key_hash.c) and pass the hashes in;
- * the probe compares the stored hash first and the key columns only on a hash
- * match.  NULL is a key value here (GROUP BY puts NULLs in one group).
+ * chunk's keys once with exec_keys_hash (key_hash.c) and pass the hashes in.
+ * A slot holds the group number and the high 32 bits of its hash, so a probe
+ * rejects most other keys without touching the group's memory; the key columns
+ * are compared only on a tag match.  A row whose hash equals the previous row's
+ * is first compared with the previous row's group: clustered input (rows of one
+ * key next to each other, as in tables sorted by the key) skips the probe.
+ * NULL is a key value here (GROUP BY puts NULLs in one group).
  *
  * Groups are numbered 0, 1, 2… in order of first appearance and never move, so
  * aggregate states can live in arrays indexed by group number.
@@ -87,16 +91,22 @@ static bk_status grow_columns(exec_groups *g, bk_error *err) {
     return BK_OK;
 }
 
+/* The slot word of group grp with hash h. */
+static inline uint64_t slot_word(uint64_t h, size_t grp) {
+    return (h & 0xffffffff00000000u) | (uint64_t)(grp + 1);
+}
+
 /* Twice the slots, re-placed from the stored hashes. */
 static bk_status grow_slots(exec_groups *g, bk_error *err) {
     size_t n_slots = (g->mask + 1) * 2;
-    uint32_t *slots = bk_calloc(n_slots, sizeof *slots);
+    uint64_t *slots = bk_calloc(n_slots, sizeof *slots);
     if (!slots) return oom(err);
     size_t mask = n_slots - 1;
     for (size_t grp = 0; grp < g->count; grp++) {
-        size_t pos = g->hashes[grp] & mask;
+        uint64_t h = g->hashes[grp];
+        size_t pos = h & mask;
         while (slots[pos]) pos = (pos + 1) & mask;
-        slots[pos] = (uint32_t)grp + 1;
+        slots[pos] = slot_word(h, grp);
     }
     bk_free(g->slots);
     g->slots = slots;
@@ -104,8 +114,9 @@ static bk_status grow_slots(exec_groups *g, bk_error *err) {
     return BK_OK;
 }
 
-/* Whether row r of cols has the key of stored group grp. */
-static bool same_key(const exec_groups *g, size_t grp, bk_vector *const *cols, size_t r) {
+/* Whether row r of cols has the key of stored group grp (inlined: the probe's inner loop). */
+static inline __attribute__((always_inline)) bool same_key(const exec_groups *g, size_t grp,
+                                                           bk_vector *const *cols, size_t r) {
     for (uint32_t k = 0; k < g->n_keys; k++) {
         const bk_vector *s = &g->vecs[k], *v = cols[k];
         bool sv = bk_vector_is_valid(s, grp), vv = bk_vector_is_valid(v, r);
@@ -191,12 +202,18 @@ bk_status exec_groups_insert(exec_groups *g, bk_vector *const *cols, const uint6
     if (g->count >= UINT32_MAX - 1)
         return bk_error_set(err, BK_LIMIT_EXCEEDED,
                             "a hash aggregate has more than 4294967294 groups");
+    uint64_t prev_hash = 0;
     for (size_t i = 0; i < n; i++) {
         size_t r = rows ? rows[i] : i;
         uint64_t h = hash[r];
+        if (i > 0 && h == prev_hash && same_key(g, gid[i - 1], cols, r)) {
+            gid[i] = gid[i - 1]; /* the previous row's key again */
+            continue;
+        }
+        uint64_t tag = h & 0xffffffff00000000u;
         size_t pos = h & g->mask;
         for (;;) {
-            uint32_t s = g->slots[pos];
+            uint64_t s = g->slots[pos];
             if (!s) {
                 if (2 * (g->count + 1) > g->mask + 1) {
                     BK_TRY(grow_slots(g, err));
@@ -204,16 +221,18 @@ bk_status exec_groups_insert(exec_groups *g, bk_vector *const *cols, const uint6
                     while (g->slots[pos]) pos = (pos + 1) & g->mask;
                 }
                 BK_TRY(add_group(g, cols, r, h, err));
-                g->slots[pos] = (uint32_t)g->count;
+                g->slots[pos] = slot_word(h, g->count - 1);
                 gid[i] = (uint32_t)(g->count - 1);
                 break;
             }
-            if (g->hashes[s - 1] == h && same_key(g, s - 1, cols, r)) {
-                gid[i] = s - 1;
+            uint32_t grp = (uint32_t)s - 1;
+            if ((s & 0xffffffff00000000u) == tag && same_key(g, grp, cols, r)) {
+                gid[i] = grp;
                 break;
             }
             pos = (pos + 1) & g->mask;
         }
+        prev_hash = h;
     }
     return BK_OK;
 }
