@@ -124,6 +124,11 @@ bk_status exec_agg_moments_consume(agg_ext_store *st, const exec_agg *agg, agg_s
 bk_status exec_agg_moments_merge(agg_ext_store *st, agg_slot *into, const agg_slot *from,
                                  bk_error *err);
 bool exec_agg_moments_result(exec_agg_kind k, const agg_slot *s, double *out);
+/*
+ * CORR of two rows or more with a constant side: Spark divides by
+ * sqrt(M2x M2y) = 0, DIVIDE_BY_ZERO in ANSI mode (NULL otherwise).
+ */
+bool exec_agg_corr_divides_by_zero(const agg_slot *s);
 
 /* ---- agg_log.c ---- */
 bool exec_agg_is_log(exec_agg_kind k);
