@@ -303,6 +303,7 @@ typedef struct exec_win_fn {
     uint32_t dflt;       /* LAG: the default column (same type as arg) */
     int64_t n;           /* LAG offset, NTILE buckets, NTH_VALUE position */
     bool ignore_nulls;   /* LAG, FIRST/LAST/NTH_VALUE */
+    const exec_agg *ext; /* EXEC_WIN_AGG of a kind of agg_int.h (columns: the child's), or NULL */
     exec_win_frame frame;
     const bk_type *type; /* result */
     const char *name;    /* the call as written, for EXPLAIN */

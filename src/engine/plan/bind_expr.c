@@ -664,6 +664,8 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
                         "query).%s",
                         source(b, e), "");
     }
+    if (e->over && e->within_group) /* percentile_cont(p) WITHIN GROUP (…) OVER (…) */
+        return bind_window_column(env, e, out, err);
     if (e->within_group)
         return error_sub_at(b, e, err, BK_INVALID_SQL_SYNTAX,
                             "FUNCTION_WITH_UNSUPPORTED_SYNTAX", "Invalid SQL syntax: "

@@ -1379,6 +1379,11 @@ static bk_status agg_spec(binder *b, const sql_expr *call, uint32_t col, const b
     case BK_TYPE_DOUBLE:
         out->type = T(BK_TYPE_DOUBLE);
         return BK_OK;
+    case BK_TYPE_INTERVAL_YM:
+    case BK_TYPE_INTERVAL_DT:
+        /* Spark: sum keeps the interval type, avg is YEAR TO MONTH / DAY TO SECOND */
+        out->type = sum ? t : bk_type_scalar(t->kind);
+        return BK_OK;
     case BK_TYPE_DECIMAL: {
         int p = t->precision, s = t->scale;
         out->type =

@@ -545,6 +545,47 @@ static bk_status needs_order(wb *w, const win_call *c, bk_error *err) {
                 fn_name(c->call), fn_name(c->call));
 }
 
+/* Kinds run by op_window_agg.c: those after MAX (exec.h's agg_int.h kinds). */
+static bool ext_kind(exec_agg_kind k) { return k > EXEC_AGG_MAX; }
+
+/*
+ * An aggregate of bind_agg.c over the frame (stddev, max_by, collect_list,
+ * percentile, ...): bound as for GROUP BY, its columns added to the
+ * pre-projection; the executor runs it with the slots of agg_int.h
+ * (op_window_agg.c).  median, percentile_cont and percentile_disc take only
+ * the whole partition, as in Spark.
+ */
+static bk_status bind_ext(wb *w, win_call *c, bk_error *err) {
+    binder *b = w->b;
+    const sql_expr *e = c->call;
+    exec_win_fn *fn = &c->fn;
+    const char *name = fn_name(e);
+    exec_expr *pre[4];
+    plan_col cols[4];
+    uint32_t np = 0, map[4];
+    exec_agg *agg = bk_arena_zalloc(b->a, sizeof *agg);
+    if (!agg) return bk_arena_oom(b->a, err);
+    BK_TRY(bind_agg_ext(w->env, e, pre, cols, &np, agg, err));
+    for (uint32_t i = 0; i < np && i < 4; i++) BK_TRY(pre_add(w, pre[i], &map[i], err));
+    agg->column = map[agg->column];
+    if (exec_agg_uses_column2(agg)) agg->column2 = map[agg->column2];
+    const sql_window *ws = c->w;
+    bool whole = !ws->has_frame || (!ws->range && ws->start_kind == SQL_FRAME_UNBOUNDED_PRECEDING &&
+                                    ws->end_kind == SQL_FRAME_UNBOUNDED_FOLLOWING);
+    if ((name_eq(name, "median") || name_eq(name, "percentile_cont") ||
+         name_eq(name, "percentile_disc")) &&
+        (c->n_order || !whole)) {
+        const char *arg = e->n_args ? text_of(b, e->args[0]->span) : "";
+        return werr(b, e->span, err, BK_WINDOW_SPEC_FOR_AGGREGATE,
+                    "Cannot specify ORDER BY or a window frame for \"%s(%s)\".", name, arg);
+    }
+    fn->agg = agg->kind;
+    fn->arg = agg->column;
+    fn->type = agg->type;
+    fn->ext = ext_kind(agg->kind) ? agg : NULL;
+    return setup_frame(w, c, err);
+}
+
 /* Bind the function of call c: its kind, argument columns and result type. */
 static bk_status setup_fn(wb *w, win_call *c, bk_error *err) {
     binder *b = w->b;
@@ -706,18 +747,21 @@ static bk_status setup_fn(wb *w, win_call *c, bk_error *err) {
         const bk_type *t = T(BK_TYPE_BIGINT);
         uint32_t col = 0;
         bool star = e->star_arg || e->n_args == 0;
-        if (name_eq(name, "count") && e->n_args > 1)
-            return werr(b, e->span, err, BK_UNSUPPORTED_FEATURE,
-                        "The feature is not supported: count over several expressions in a "
-                        "window, in this version.");
+        if (name_eq(name, "count") && e->n_args > 1) return bind_ext(w, c, err);
         if (!star) BK_TRY(bind_pre(w, e->args[0], &col, &t, err));
         exec_agg agg;
         BK_TRY(bind_agg_spec(b, e, col, t, &agg, err));
         fn->agg = agg.kind;
         fn->arg = col;
         fn->type = agg.type;
+        if (ext_kind(agg.kind)) { /* min / max of ARRAY or STRUCT: min_by(x, x) */
+            exec_agg *x = bk_arena_memdup(b->a, &agg, sizeof agg);
+            if (!x) return bk_arena_oom(b->a, err);
+            fn->ext = x;
+        }
         return setup_frame(w, c, err);
     }
+    if (bind_agg_is_ext(e)) return bind_ext(w, c, err);
     if (bind_is_aggregate_name(name))
         return werr(b, e->span, err, BK_UNSUPPORTED_FEATURE,
                     "The feature is not supported: the aggregate %s() as a window function, in "
@@ -810,11 +854,26 @@ static bk_status subst_aliases(wb *w, const sql_select *s, const sql_expr *e,
     return BK_OK;
 }
 
+/* Do two aggregates of bind_agg.c (or NULLs) compute the same thing? */
+static bool same_ext(const exec_agg *x, const exec_agg *y) {
+    if (!x || !y) return x == y;
+    if (x->kind != y->kind || x->column != y->column || x->distinct != y->distinct ||
+        x->ignore_nulls != y->ignore_nulls || !bk_type_equal(x->type, y->type) ||
+        x->n_params != y->n_params || x->params_array != y->params_array || x->rsd != y->rsd ||
+        x->descending != y->descending ||
+        (exec_agg_uses_column2(x) && x->column2 != y->column2))
+        return false;
+    for (uint32_t i = 0; i < x->n_params; i++)
+        if (x->params[i] != y->params[i]) return false;
+    return true;
+}
+
 /* Do two functions of one window compute the same column? */
 static bool same_fn(const exec_win_fn *x, const exec_win_fn *y) {
     const exec_win_frame *f = &x->frame, *g = &y->frame;
-    return x->kind == y->kind && x->agg == y->agg && x->arg == y->arg && x->dflt == y->dflt &&
-           x->n == y->n && x->ignore_nulls == y->ignore_nulls && bk_type_equal(x->type, y->type) &&
+    return same_ext(x->ext, y->ext) && x->kind == y->kind && x->agg == y->agg &&
+           x->arg == y->arg && x->dflt == y->dflt && x->n == y->n &&
+           x->ignore_nulls == y->ignore_nulls && bk_type_equal(x->type, y->type) &&
            f->range == g->range && f->start == g->start && f->end == g->end &&
            f->start_off == g->start_off && f->end_off == g->end_off &&
            f->start_col == g->start_col && f->end_col == g->end_col && f->key_col == g->key_col;
