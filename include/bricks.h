@@ -96,9 +96,18 @@ BRICKS_API void bricks_result_free(bricks_result *r); /* NULL is a no-op */
  */
 BRICKS_API void bricks_cancel(bricks_session *s);
 
-/* The last error of the session: Spark's error class ("DIVIDE_BY_ZERO"), its
- * SQLSTATE, the message, and the byte offset of the offending SQL fragment (or -1).
- * Strings are owned by the session and valid until its next call. */
+/*
+ * The last error of the session (NULL / -1 after a call that succeeded):
+ *   bricks_errclass  Spark's full error class: "DIVIDE_BY_ZERO", or "CLASS.SUB" for a
+ *                    class with sub-classes ("DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES",
+ *                    "UNRESOLVED_COLUMN.WITH_SUGGESTION"); the class is the part before
+ *                    the first '.'.
+ *   bricks_sqlstate  its SQLSTATE ("22012"); a sub-class has its class's SQLSTATE.
+ *   bricks_errmsg    the message alone, without the class: Spark's template with the
+ *                    values filled in.  Show it as "[CLASS.SUB] message", as Spark does.
+ *   bricks_errpos    the byte offset of the offending SQL fragment, or -1.
+ * Strings are owned by the session and valid until its next call.
+ */
 BRICKS_API const char *bricks_errclass(const bricks_session *s);
 BRICKS_API const char *bricks_sqlstate(const bricks_session *s);
 BRICKS_API const char *bricks_errmsg(const bricks_session *s);

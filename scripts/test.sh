@@ -2,7 +2,7 @@
 # test.sh — build, then run every test suite; what `make test` and CI run.
 #
 # Suites, in order (each prints its own "N passed, N failed", which is counted):
-#   lint              tools/check_src.sh, tools/check_layers.sh (when present)
+#   lint              tools/check_src.sh, tools/check_layers.sh, tools/check_errclasses.sh
 #   unit              build/release/unit_tests
 #   unit-asan         build/asan/unit_tests (ASan + UBSan)
 #   conformance       tests/conformance/parquet_conformance.py, release binary
@@ -108,7 +108,7 @@ run_suite() {
 run_lint() {
     local start=$SECONDS passed=0 failed=0 ran=0 script
     : >"$LOGS/lint.log"
-    for script in tools/check_src.sh tools/check_layers.sh; do
+    for script in tools/check_src.sh tools/check_layers.sh tools/check_errclasses.sh; do
         [[ -f $script ]] || continue
         ran=1
         if bash "$script" >>"$LOGS/lint.log" 2>&1; then

@@ -23,6 +23,7 @@ void bk_error_clear(bk_error *err) {
     if (!err) return;
     err->code = BK_CODE_OK;
     err->sql_pos = -1;
+    err->subclass[0] = '\0';
     err->msg[0] = '\0';
     err->detail[0] = '\0';
 }
@@ -41,10 +42,15 @@ static void format_bounded(char *dst, size_t cap, const char *fmt, va_list ap) {
     }
 }
 
-static bk_status set_message(bk_error *err, bk_code code, const char *fmt, va_list ap) {
+static bk_status set_message(bk_error *err, bk_code code, const char *sub, const char *fmt,
+                             va_list ap) {
     err->code = code;
     err->sql_pos = -1;
     err->detail[0] = '\0';
+    size_t n = sub ? strlen(sub) : 0;
+    if (n >= sizeof err->subclass) n = sizeof err->subclass - 1;
+    if (n) memcpy(err->subclass, sub, n);
+    err->subclass[n] = '\0';
     format_bounded(err->msg, sizeof err->msg, fmt, ap);
     return code;
 }
@@ -53,7 +59,7 @@ bk_status bk_error_set(bk_error *err, bk_code code, const char *fmt, ...) {
     if (!err || err->code != BK_CODE_OK) return code;
     va_list ap;
     va_start(ap, fmt);
-    set_message(err, code, fmt, ap);
+    set_message(err, code, NULL, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -62,7 +68,25 @@ bk_status bk_error_reset(bk_error *err, bk_code code, const char *fmt, ...) {
     if (!err) return code;
     va_list ap;
     va_start(ap, fmt);
-    set_message(err, code, fmt, ap);
+    set_message(err, code, NULL, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+bk_status bk_error_set_sub(bk_error *err, bk_code code, const char *sub, const char *fmt, ...) {
+    if (!err || err->code != BK_CODE_OK) return code;
+    va_list ap;
+    va_start(ap, fmt);
+    set_message(err, code, sub, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+bk_status bk_error_reset_sub(bk_error *err, bk_code code, const char *sub, const char *fmt, ...) {
+    if (!err) return code;
+    va_list ap;
+    va_start(ap, fmt);
+    set_message(err, code, sub, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -92,6 +116,20 @@ bk_status bk_error_detail(bk_error *err, const char *fmt, ...) {
     format_bounded(err->detail, sizeof err->detail, fmt, ap);
     va_end(ap);
     return err->code;
+}
+
+const char *bk_error_class(const bk_error *err, char *buf, size_t cap) {
+    if (!buf || cap == 0) return buf;
+    bk_code code = err ? err->code : BK_CODE_OK;
+    if (code != BK_CODE_OK && err->subclass[0])
+        snprintf(buf, cap, "%s.%s", bk_code_name(code), err->subclass);
+    else
+        snprintf(buf, cap, "%s", bk_code_name(code));
+    return buf;
+}
+
+const char *bk_error_sqlstate(const bk_error *err) {
+    return bk_code_sqlstate(err ? err->code : BK_CODE_OK);
 }
 
 const char *bk_code_name(bk_code code) {

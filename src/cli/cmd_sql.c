@@ -5,7 +5,7 @@
  *
  * With -c or a FILE (or when standard input is not a terminal) it runs the
  * statements in order, prints each result, and stops with exit status 1 at the
- * first error, printed as "[ERROR_CLASS] message" with the statement's line and
+ * first error, printed as "[CLASS.SUB] message" with the statement's line and
  * a caret under the offending fragment.  On a terminal it is interactive:
  * line editing and history (libedit), statements may span lines and end with
  * ';', and dot commands change the shell (.help lists them).  A statement
@@ -133,17 +133,18 @@ static bool is_blank(const char *text, size_t len) {
 
 /* ---- running statements ---- */
 
-/* "[CLASS] message", then the line of the fragment with a caret under it. */
+/* "[CLASS.SUB] message", then the line of the fragment with a caret under it. */
 static void print_error(const bk_error *err, const char *sql, size_t len) {
-    fprintf(stderr, "[%s] %s", bk_code_name(err->code), err->msg);
+    char cls[BK_ERROR_CLASS_MAX];
+    fprintf(stderr, "[%s] %s SQLSTATE: %s", bk_error_class(err, cls, sizeof cls), err->msg,
+            bk_error_sqlstate(err));
     if (err->sql_pos >= 0 && (size_t)err->sql_pos <= len) {
         size_t pos = (size_t)err->sql_pos, line_start = pos, line_no = 1;
         while (line_start > 0 && sql[line_start - 1] != '\n') line_start--;
         for (size_t i = 0; i < line_start; i++) line_no += sql[i] == '\n';
         size_t line_end = pos;
         while (line_end < len && sql[line_end] != '\n') line_end++;
-        fprintf(stderr, " SQLSTATE: %s; line %zu pos %zu\n", bk_code_sqlstate(err->code), line_no,
-                pos - line_start);
+        fprintf(stderr, "; line %zu pos %zu\n", line_no, pos - line_start);
         fprintf(stderr, "%.*s\n%*s^\n", (int)(line_end - line_start), sql + line_start,
                 (int)(pos - line_start), "");
     } else {

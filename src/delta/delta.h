@@ -94,6 +94,9 @@ typedef bk_status (*delta_scan_fn)(void *ctx, bk_arena *a, bk_vector **cols, siz
 typedef struct delta_scan_stats {
     size_t files_total, files_skipped;
     uint64_t rows_returned, rows_deleted;
+    /* summed over the files read (pq_scan_stats) */
+    uint64_t row_groups_total, row_groups_skipped, pages_total, pages_skipped, rows_filtered;
+    uint64_t decode_ns;
 } delta_scan_stats;
 
 bk_status delta_scan(delta_snapshot *s, const delta_scan_opts *opts, delta_scan_fn fn, void *ctx,

@@ -331,9 +331,10 @@ static bk_status scan_file(delta_snapshot *s, const delta_scan_opts *opts, const
                               "deletion vector of \"%s\" deletes more rows than the file has",
                               f->path);
     }
+    pq_scan_stats ps;
+    memset(&ps, 0, sizeof ps);
     if (st == BK_OK) {
         pq_scan_opts po = {pq_fields, n_pq, n_preds ? preds : NULL, n_preds, opts->pool};
-        pq_scan_stats ps;
         st = pq_scan(r, &po, on_row_group, &fs, &ps, err);
     }
     pq_reader_close(r);
@@ -345,6 +346,12 @@ static bk_status scan_file(delta_snapshot *s, const delta_scan_opts *opts, const
     }
     stats->rows_returned += atomic_load(&fs.rows_returned);
     stats->rows_deleted += atomic_load(&fs.rows_deleted);
+    stats->row_groups_total += ps.row_groups_total;
+    stats->row_groups_skipped += ps.row_groups_skipped;
+    stats->pages_total += ps.pages_total;
+    stats->pages_skipped += ps.pages_skipped;
+    stats->rows_filtered += ps.rows_filtered;
+    stats->decode_ns += ps.decode_ns;
     return BK_OK;
 }
 
@@ -435,6 +442,12 @@ bk_status delta_scan(delta_snapshot *s, const delta_scan_opts *opts, delta_scan_
             stats->files_skipped += wstats[w].files_skipped;
             stats->rows_returned += wstats[w].rows_returned;
             stats->rows_deleted += wstats[w].rows_deleted;
+            stats->row_groups_total += wstats[w].row_groups_total;
+            stats->row_groups_skipped += wstats[w].row_groups_skipped;
+            stats->pages_total += wstats[w].pages_total;
+            stats->pages_skipped += wstats[w].pages_skipped;
+            stats->rows_filtered += wstats[w].rows_filtered;
+            stats->decode_ns += wstats[w].decode_ns;
             if (st == BK_OK && errors[w].code != BK_CODE_OK) {
                 *err = errors[w];
                 st = err->code;

@@ -22,6 +22,7 @@ struct bricks_db {
 struct bricks_session {
     eng_session *eng;
     bk_error err;
+    char errclass[BK_ERROR_CLASS_MAX]; /* "CLASS.SUB" of err, for bricks_errclass */
     bool failed;
 };
 
@@ -38,6 +39,7 @@ struct bricks_result {
 /* The status for the session's error (which is also kept for bricks_err*). */
 static bricks_status fail(bricks_session *s, const bk_error *err) {
     s->err = *err;
+    bk_error_class(&s->err, s->errclass, sizeof s->errclass);
     s->failed = true;
     if (err->code == BK_OUT_OF_MEMORY) return BRICKS_NOMEM;
     if (err->code == BK_CANCELLED) return BRICKS_CANCELED;
@@ -154,11 +156,11 @@ void bricks_cancel(bricks_session *s) {
 }
 
 const char *bricks_errclass(const bricks_session *s) {
-    return s && s->failed ? bk_code_name(s->err.code) : NULL;
+    return s && s->failed ? s->errclass : NULL;
 }
 
 const char *bricks_sqlstate(const bricks_session *s) {
-    return s && s->failed ? bk_code_sqlstate(s->err.code) : NULL;
+    return s && s->failed ? bk_error_sqlstate(&s->err) : NULL;
 }
 
 const char *bricks_errmsg(const bricks_session *s) {

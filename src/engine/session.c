@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "base/clock.h"
 #include "base/mem.h"
 #include "base/str.h"
@@ -49,6 +50,8 @@ static const struct {
     {"spark.sql.ansi.enabled", "true"},
     {"spark.sql.session.timeZone", "UTC"},
     {"bricks.memory_limit", "0"},
+    {"spark.sql.parquet.filterPushdown", "true"},
+    {"spark.databricks.delta.stats.skipping", "true"},
 };
 
 bk_status eng_session_open(const eng_options *o, eng_session **out, bk_error *err) {
@@ -187,11 +190,15 @@ static bk_status run_set(eng_session *s, const sql_stmt *st, bk_arena *a, eng_re
     char *value = bk_arena_strndup(s->arena, v.ptr, v.len);
     char *skey = bk_arena_strdup(s->arena, key);
     if (!value || !skey) return bk_arena_oom(s->arena, err);
-    if (key_eq(key, "spark.sql.ansi.enabled") && !key_eq(value, "true") && !key_eq(value, "false"))
-        return bk_error_set(err, BK_INVALID_CONF_VALUE,
-                            "The value '%s' in the config \"spark.sql.ansi.enabled\" is invalid. "
-                            "It must be true or false.",
-                            value);
+    static const char *const booleans[] = {"spark.sql.ansi.enabled",
+                                           "spark.sql.parquet.filterPushdown",
+                                           "spark.databricks.delta.stats.skipping"};
+    for (size_t i = 0; i < BK_ARRAY_LEN(booleans); i++)
+        if (key_eq(key, booleans[i]) && !key_eq(value, "true") && !key_eq(value, "false"))
+            return bk_error_set(err, BK_INVALID_CONF_VALUE,
+                                "The value '%s' in the config \"%s\" is invalid. "
+                                "It must be true or false.",
+                                value, booleans[i]);
     if (key_eq(key, "spark.sql.session.timeZone"))
         BK_TRY(eng_session_zone(s->arena, value, &value, err));
     if (key_eq(key, "bricks.memory_limit")) {
@@ -239,11 +246,29 @@ static bk_status run_create_view(eng_session *s, const sql_stmt *st, const char 
     exec_node *plan;
     BK_TRY(plan_query(a, env, text, st->query, &plan, err));
     if (st->n_cols && st->n_cols != plan->schema->n_children) {
-        bk_status e = bk_error_set(err, BK_NUM_COLUMNS_MISMATCH,
-                                   "[CREATE_VIEW_COLUMN_ARITY_MISMATCH.MISMATCHED_COLUMNS] Cannot "
-                                   "create view `%s`: the view has %u column names but the query "
-                                   "returns %u columns.",
-                                   name, st->n_cols, plan->schema->n_children);
+        /* Spark: "... the reason is not enough data columns:\nView columns: `a`, `b`.\n..." */
+        const bk_type *sch = plan->schema;
+        bk_buf names;
+        bk_buf_init(&names);
+        bk_status bs = BK_OK;
+        for (uint32_t i = 0; i < st->n_cols && bs == BK_OK; i++)
+            bs = bk_buf_printf(&names, "%s`%s`", i ? ", " : "", st->cols[i].text);
+        size_t view_len = names.len;
+        for (uint32_t i = 0; i < sch->n_children && bs == BK_OK; i++)
+            bs = bk_buf_printf(&names, "%s`%s`", i ? ", " : "", sch->field_names[i]);
+        bool too_few = st->n_cols > sch->n_children;
+        bk_status e =
+            bs != BK_OK ? bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory")
+                        : bk_error_set_sub(err, BK_CREATE_VIEW_COLUMN_ARITY_MISMATCH,
+                                           too_few ? "NOT_ENOUGH_DATA_COLUMNS"
+                                                   : "TOO_MANY_DATA_COLUMNS",
+                                           "Cannot create view `%s`, the reason is %s data "
+                                           "columns:\nView columns: %.*s.\nData columns: %.*s.",
+                                           name, too_few ? "not enough" : "too many",
+                                           (int)view_len, (const char *)names.data,
+                                           (int)(names.len - view_len),
+                                           (const char *)names.data + view_len);
+        bk_buf_destroy(&names);
         if (err) err->sql_pos = (int)st->name.span.off;
         return e;
     }
@@ -281,12 +306,7 @@ static bk_status run_drop_view(eng_session *s, const sql_stmt *st, bk_arena *a, 
             return empty_result(a, &r->table, err);
         }
     if (st->if_exists) return empty_result(a, &r->table, err);
-    bk_status e = bk_error_set(err, BK_TABLE_OR_VIEW_NOT_FOUND,
-                               "The table or view `%s` cannot be found. Verify the spelling and "
-                               "correctness of the schema and catalog.",
-                               name);
-    if (err) err->sql_pos = (int)st->name.span.off;
-    return e;
+    return plan_table_not_found(&st->name, err);
 }
 
 /* bricks.memory_limit, or 80% of the machine's memory when it is 0 (DESIGN §4). */
@@ -314,6 +334,9 @@ static bk_status run_statement(eng_session *s, const sql_stmt *st, const char *t
     ctx->tz = tz;
     r->tz = tz;
     plan_env env = {.session = s, .view_sql = view_sql, .ansi = ctx->ansi, .exec = ctx};
+    env.parquet_pushdown_off = key_eq(eng_setting(s, "spark.sql.parquet.filterPushdown"), "false");
+    env.delta_skipping_off =
+        key_eq(eng_setting(s, "spark.databricks.delta.stats.skipping"), "false");
     bk_mutex_lock(s->lock);
     s->running = ctx;
     bk_mutex_unlock(s->lock);

@@ -7,11 +7,18 @@
  * Idle connections sit on a free list guarded by one mutex; taking one costs a lock
  * and a pointer swap.  SQLite itself runs in its multi-thread mode: one connection
  * is never used by two threads at once, which is what the pool guarantees.
+ *
+ * The write generation (meta_write_generation) is bumped by SQLite's WAL hook, which
+ * runs after a commit is in the WAL and its write lock released, i.e. once readers
+ * can see it; the hook also does SQLite's default automatic checkpoint, which
+ * installing it replaces.
  */
 #include "meta/meta.h"
 
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/hash.h"
 #include "base/log.h"
@@ -24,9 +31,16 @@ struct meta_stmt {
     bool in_use; /* between meta_prepare and meta_done */
 };
 
+/* Cached statements by the address of their SQL text (mostly string literals). */
+#define RECENT_SLOTS 32
+
 struct meta_conn {
     sqlite3 *db;
     bk_hmap *cache; /* SQL text -> meta_stmt* */
+    struct {
+        const char *sql; /* the text's address at the last meta_prepare */
+        meta_stmt *stmt; /* owned by cache */
+    } recent[RECENT_SLOTS];
     meta_conn *next_idle;
 };
 
@@ -35,7 +49,30 @@ struct meta_db {
     bk_mutex *lock;
     meta_conn *idle; /* free list */
     int n_idle;
+    atomic_bool not_wal; /* a connection did not get WAL mode: no write generation */
 };
+
+/* SQLite's default automatic checkpoint threshold, in WAL frames (pages). */
+#define WAL_CHECKPOINT_FRAMES 1000
+
+/* One counter for the process (see meta_write_generation); 0 is never a value. */
+static atomic_uint_fast64_t write_generation = 1;
+
+/* The WAL hook: a write transaction committed on `db`. */
+static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int n_frames) {
+    (void)arg;
+    atomic_fetch_add(&write_generation, 1);
+    if (n_frames >= WAL_CHECKPOINT_FRAMES)
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return SQLITE_OK;
+}
+
+/* sqlite3_exec callback of "PRAGMA journal_mode=WAL": whether the mode is now WAL. */
+static int note_journal_mode(void *arg, int n, char **vals, char **names) {
+    (void)names;
+    *(bool *)arg = n == 1 && vals[0] && strcasecmp(vals[0], "wal") == 0;
+    return 0;
+}
 
 /* Fill err from SQLite's last error on `db`, with `what` in front; BK_IO or BK_ALREADY_EXISTS. */
 static bk_status sql_fail(sqlite3 *db, int rc, const char *what, bk_error *err) {
@@ -63,8 +100,9 @@ static void conn_close(meta_conn *c) {
     bk_free(c);
 }
 
-/* A new connection with the standard pragmas. */
-static meta_conn *conn_open(const char *path, bk_error *err) {
+/* A new connection to db's file with the standard pragmas and the WAL hook. */
+static meta_conn *conn_open(meta_db *db, bk_error *err) {
+    const char *path = db->path;
     meta_conn *c = bk_calloc(1, sizeof *c);
     if (!c) {
         bk_error_set(err, BK_OUT_OF_MEMORY, "metastore: out of memory");
@@ -90,11 +128,12 @@ static meta_conn *conn_open(const char *path, bk_error *err) {
      * fsyncs the WAL on every commit, so an acknowledged write survives SIGKILL and
      * power loss (NORMAL would only survive the former).
      */
-    static const char pragmas[] = "PRAGMA journal_mode=WAL;"
-                                  "PRAGMA synchronous=FULL;"
+    static const char pragmas[] = "PRAGMA synchronous=FULL;"
                                   "PRAGMA foreign_keys=ON;";
     char *msg = NULL;
-    rc = sqlite3_exec(c->db, pragmas, NULL, NULL, &msg);
+    bool wal = false;
+    rc = sqlite3_exec(c->db, "PRAGMA journal_mode=WAL", note_journal_mode, &wal, &msg);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(c->db, pragmas, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         bk_error_set(err, BK_IO, "metastore \"%s\": could not set up the connection: %s", path,
                      msg ? msg : sqlite3_errstr(rc));
@@ -102,15 +141,28 @@ static meta_conn *conn_open(const char *path, bk_error *err) {
         conn_close(c);
         return NULL;
     }
+    if (wal)
+        sqlite3_wal_hook(c->db, on_wal_commit, NULL);
+    else
+        atomic_store(&db->not_wal, true);
     return c;
 }
 
 bk_status meta_open(const char *path, meta_db **out, bk_error *err) {
     *out = NULL;
+    /*
+     * SQLite's memory statistics (on by default) take a global mutex around every
+     * allocation of every connection; nothing here reads them.  This must precede
+     * SQLite's initialization: later calls fail harmlessly (SQLITE_MISUSE).
+     */
+    static atomic_flag configured = ATOMIC_FLAG_INIT;
+    if (!atomic_flag_test_and_set(&configured)) sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     meta_db *db = bk_calloc(1, sizeof *db);
     if (!db) return bk_error_set(err, BK_OUT_OF_MEMORY, "metastore: out of memory");
     db->path = bk_strdup(path);
     db->lock = bk_mutex_new();
+    atomic_init(&db->not_wal, false);
+    atomic_fetch_add(&write_generation, 1); /* a new database: nothing cached is about it */
     if (!db->path || !db->lock) {
         meta_close(db);
         return bk_error_set(err, BK_OUT_OF_MEMORY, "metastore: out of memory");
@@ -132,6 +184,7 @@ bk_status meta_open(const char *path, meta_db **out, bk_error *err) {
 
 void meta_close(meta_db *db) {
     if (!db) return;
+    atomic_fetch_add(&write_generation, 1);
     while (db->idle) {
         meta_conn *c = db->idle;
         db->idle = c->next_idle;
@@ -154,7 +207,12 @@ meta_conn *meta_conn_get(meta_db *db, bk_error *err) {
         c->next_idle = NULL;
         return c;
     }
-    return conn_open(db->path, err);
+    return conn_open(db, err);
+}
+
+uint64_t meta_write_generation(meta_db *db) {
+    if (atomic_load(&db->not_wal)) return 0;
+    return atomic_load(&write_generation);
 }
 
 void meta_conn_put(meta_db *db, meta_conn *c) {
@@ -204,6 +262,19 @@ bool meta_in_transaction(const meta_conn *c) { return sqlite3_get_autocommit(c->
 
 meta_stmt *meta_prepare(meta_conn *c, const char *sql, bk_error *err) {
     size_t len = strlen(sql), idx = 0;
+    /*
+     * Fast path: the same address as last time and the same text (compared, since
+     * an address may be a reused buffer) is the same statement, without hashing.
+     */
+    size_t slot = ((uintptr_t)sql >> 3) % RECENT_SLOTS;
+    meta_stmt *seen = c->recent[slot].sql == sql ? c->recent[slot].stmt : NULL;
+    if (seen && !seen->in_use) {
+        const char *text = sqlite3_sql(seen->st);
+        if (text && strcmp(text, sql) == 0) {
+            seen->in_use = true;
+            return seen;
+        }
+    }
     bool inserted = false;
     if (bk_hmap_insert(c->cache, sql, len, &idx, &inserted) != BK_OK) {
         bk_error_set(err, BK_OUT_OF_MEMORY, "metastore: out of memory");
@@ -212,6 +283,8 @@ meta_stmt *meta_prepare(meta_conn *c, const char *sql, bk_error *err) {
     meta_stmt *s = bk_hmap_ptr(c->cache, idx);
     if (s && !s->in_use) {
         s->in_use = true;
+        c->recent[slot].sql = sql;
+        c->recent[slot].stmt = s;
         return s;
     }
     /* Not cached yet (cache it), or busy in an outer loop (a one-off statement). */
@@ -230,7 +303,11 @@ meta_stmt *meta_prepare(meta_conn *c, const char *sql, bk_error *err) {
     }
     fresh->cached = cache_it;
     fresh->in_use = true;
-    if (cache_it) bk_hmap_set_ptr(c->cache, idx, fresh);
+    if (cache_it) {
+        bk_hmap_set_ptr(c->cache, idx, fresh);
+        c->recent[slot].sql = sql;
+        c->recent[slot].stmt = fresh;
+    }
     return fresh;
 }
 

@@ -59,6 +59,18 @@ meta_conn *meta_conn_get(meta_db *db, bk_error *err);
 /* Give `c` back; a transaction still open on it is rolled back.  NULL is a no-op. */
 void meta_conn_put(meta_db *db, meta_conn *c);
 
+/*
+ * For caches of metastore reads: a number that changes after every write committed
+ * on any connection of this process (and on every meta_open / meta_close), and
+ * never otherwise.  Read it before the query whose result is cached, and trust the
+ * result only while the number is unchanged: a write that committed after the
+ * number was read changes it, and one committed before it was read is in the
+ * query's result.  0 when it cannot tell (the file is not in WAL mode): cache
+ * nothing then.  Writers in other processes are not seen: the server is the only
+ * process that opens the metastore.
+ */
+uint64_t meta_write_generation(meta_db *db);
+
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  meta_rollback never fails (errors are logged). */
 bk_status meta_begin(meta_conn *c, bk_error *err);
 bk_status meta_commit(meta_conn *c, bk_error *err);

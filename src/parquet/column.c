@@ -578,9 +578,16 @@ static bool page_wanted(const pq_offset_index *oi, uint32_t k, int64_t rg_rows,
                         const pq_row_range *ranges, uint32_t n_ranges) {
     int64_t begin = oi->pages[k].first_row_index;
     int64_t end = k + 1 < oi->n_pages ? oi->pages[k + 1].first_row_index : rg_rows;
-    for (uint32_t i = 0; i < n_ranges; i++)
-        if (ranges[i].begin < end && begin < ranges[i].end) return true;
-    return false;
+    /* ranges are sorted and disjoint: the first one ending after `begin` decides */
+    uint32_t lo = 0, hi = n_ranges;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (ranges[mid].end <= begin)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n_ranges && ranges[lo].begin < end;
 }
 
 static bk_status load_offset_index(pq_reader *r, bk_arena *a, const pq_column_chunk *cc,

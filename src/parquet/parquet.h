@@ -86,9 +86,12 @@ typedef enum pq_pred_op {
 /*
  * `field <op> values` on a top-level primitive field.  `values` is a vector of the
  * field's own type: one row for comparisons, any number for IN, none for the NULL
- * tests.  Predicates are used only to skip work (row groups by statistics, pages by
- * the column index); rows that do not match may still be returned, so the caller
- * filters again.
+ * tests.  Comparisons follow Spark's order (NaN equal to NaN and above every
+ * number; -0.0 == 0.0; strings and binary bytewise unsigned); a comparison with a
+ * NULL value is not true.  pq_scan skips row groups by statistics and pages by the
+ * column index, and drops the rows of projected fields that fail a predicate it
+ * can evaluate (scan_filter.c); rows that do not match may still be returned, so
+ * the caller filters again.
  */
 typedef struct pq_predicate {
     uint32_t field;
@@ -118,6 +121,8 @@ typedef struct pq_scan_stats {
     uint32_t row_groups_total, row_groups_skipped;
     uint64_t pages_total, pages_skipped;
     uint64_t rows_returned;
+    uint64_t rows_filtered; /* decoded, then dropped by the predicates */
+    uint64_t decode_ns;     /* time spent reading row groups, summed over the threads */
 } pq_scan_stats;
 
 bk_status pq_scan(pq_reader *r, const pq_scan_opts *opts, pq_scan_fn fn, void *ctx,

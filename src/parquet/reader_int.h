@@ -137,6 +137,15 @@ bk_status pq_read_field(pq_reader *r, bk_arena *a, uint32_t rg, uint32_t fi,
                         const pq_row_range *ranges, uint32_t n_ranges, bk_vector **out,
                         pq_row_range **rows, uint32_t *n_rows, bk_error *err);
 
+/*
+ * Late materialization (scan_filter.c): for the candidate rows at positions
+ * idx[0..n) of `v`, clear keep[i] when predicate p is not true (Spark's order and
+ * NULL rule, parquet.h).  False, keep untouched, when p's values are not of v's
+ * type or the type is not one it compares.
+ */
+bool pq_filter_eval(const pq_predicate *p, const bk_vector *v, const uint32_t *idx, size_t n,
+                    uint8_t *keep);
+
 /* Message prefix: 'parquet file "x": column "a.b": row group 2' into buf. */
 void pq_column_context(const pq_reader *r, uint32_t rg, uint32_t col, char *buf, size_t cap);
 

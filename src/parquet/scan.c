@@ -8,8 +8,13 @@
  *     bk_pool_run over surviving row groups:
  *       select_rows()                         column index + offset index of the
  *                                             predicate columns -> row ranges
- *       pq_read_field() per projected field   decodes only pages overlapping them
- *       trim to the selected rows             (bk_vector_take) when pages differ
+ *       scan_late() when predicates test projected columns:
+ *         pq_read_field() per such column     its pages overlapping the candidates
+ *         pq_filter_eval() (scan_filter.c)    exact: candidates that pass remain
+ *         pq_read_field() per other field     only pages that still hold candidates
+ *         take the surviving rows
+ *       else pq_read_field() per projected field, decoding only pages overlapping
+ *         the ranges, trimmed to them (bk_vector_take) when pages differ
  *       callback
  *
  * Pruning is only ever an optimisation: a row group or page is skipped only when
@@ -20,6 +25,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/mem.h"
 #include "parquet/reader_int.h"
 
@@ -375,6 +381,12 @@ typedef struct scan_state {
     const pq_scan_opts *o;
     const uint32_t *fields;
     uint32_t n_fields;
+    /* late materialization: projected positions with predicates, in decoding order */
+    const uint32_t *eval_pos;
+    uint32_t n_eval;
+    /* rows in and out of late evaluation so far; it stops when too few rows drop */
+    _Atomic uint64_t late_in, late_out;
+    _Atomic uint32_t late_groups;
     const uint32_t *rgs; /* surviving row groups */
     pq_scan_fn fn;
     void *ctx;
@@ -383,7 +395,7 @@ typedef struct scan_state {
     bk_mutex *lock; /* guards err and the counters below */
     bk_error err;
     bk_status status;
-    uint64_t pages_total, pages_skipped, rows_returned;
+    uint64_t pages_total, pages_skipped, rows_returned, rows_filtered, decode_ns;
     uint32_t rgs_skipped;
 } scan_state;
 
@@ -397,8 +409,142 @@ static void record_failure(scan_state *s, bk_status st, const bk_error *e) {
     atomic_store(&s->failed, 1);
 }
 
+/* ---- late materialization ---- */
+
+/*
+ * Row ranges covering rows[0..n) (sorted), in `a`: runs of rows, joined across
+ * gaps below RUN_GAP rows.  They only choose the pages to decode, so a superset
+ * of the rows is enough, and pages hold hundreds of rows or more.
+ */
+#define RUN_GAP 256
+static pq_row_range *runs_of(bk_arena *a, const uint32_t *rows, size_t n, uint32_t *n_out) {
+    pq_row_range *out = bk_arena_array(a, n ? n : 1, sizeof *out);
+    if (!out) return NULL;
+    uint32_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k && rows[i] < (uint64_t)out[k - 1].end + RUN_GAP) {
+            out[k - 1].end = (int64_t)rows[i] + 1;
+        } else {
+            out[k++] = (pq_row_range){rows[i], (int64_t)rows[i] + 1};
+        }
+    }
+    *n_out = k;
+    return out;
+}
+
+/*
+ * Positions in a vector holding rows `held` (sorted ranges) of row numbers
+ * rows[0..n), in pos; *out is pos, or rows itself when the vector holds the row
+ * group from row 0 (the positions are the row numbers).
+ */
+static bk_status positions_of(const uint32_t *rows, size_t n, const pq_row_range *held,
+                              uint32_t n_held, uint32_t *pos, const uint32_t **out,
+                              bk_error *err) {
+    *out = pos;
+    if (n_held == 1 && n && held[0].begin == 0 && rows[n - 1] < held[0].end) {
+        *out = rows;
+        return BK_OK;
+    }
+    if (n_held == 1 && n && rows[0] >= held[0].begin && rows[n - 1] < held[0].end) {
+        uint32_t base = (uint32_t)held[0].begin;
+        for (size_t i = 0; i < n; i++) pos[i] = rows[i] - base;
+        return BK_OK;
+    }
+    uint32_t h = 0;
+    size_t base = 0;
+    for (size_t i = 0; i < n; i++) {
+        while (h < n_held && rows[i] >= held[h].end) {
+            base += (size_t)(held[h].end - held[h].begin);
+            h++;
+        }
+        if (h == n_held || rows[i] < held[h].begin)
+            return bk_error_set(err, BK_INTERNAL, "row %u of a row group was not decoded", rows[i]);
+        pos[i] = (uint32_t)(base + (rows[i] - (size_t)held[h].begin));
+    }
+    return BK_OK;
+}
+
+/*
+ * Decode the predicate columns of row group rg first (candidates: the rows the
+ * column indexes left, sel / all), evaluate the predicates exactly on them, then
+ * decode the other projected columns only for pages that still hold candidates,
+ * and return just the rows that passed.  OPTIMIZATION-IF-FALSE: a predicate
+ * pq_filter_eval cannot evaluate keeps every row.
+ */
+static bk_status scan_late(scan_state *s, bk_arena *a, uint32_t rg, const pq_row_range *sel,
+                           uint32_t n_sel, bool all, size_t n_rows, bk_vector **cols,
+                           size_t *n_out, bk_error *err) {
+    pq_reader *r = s->r;
+    uint32_t *rows = bk_arena_array(a, n_rows ? n_rows : 1, sizeof *rows);
+    uint32_t *pos = bk_arena_array(a, n_rows ? n_rows : 1, sizeof *pos);
+    uint8_t *keep = bk_arena_array(a, n_rows ? n_rows : 1, 1);
+    pq_row_range **held = bk_arena_zalloc(a, (s->n_fields ? s->n_fields : 1) * sizeof *held);
+    uint32_t *n_held = bk_arena_zalloc(a, (s->n_fields ? s->n_fields : 1) * sizeof *n_held);
+    if (!rows || !pos || !keep || !held || !n_held) return bk_arena_oom(a, err);
+    size_t n = 0;
+    if (all) {
+        for (size_t i = 0; i < n_rows; i++) rows[i] = (uint32_t)i;
+        n = n_rows;
+    } else {
+        for (uint32_t k = 0; k < n_sel; k++)
+            for (int64_t row = sel[k].begin; row < sel[k].end; row++) rows[n++] = (uint32_t)row;
+    }
+    const pq_row_range *want = all ? NULL : sel;
+    uint32_t n_want = all ? 0 : n_sel;
+    for (uint32_t e = 0; e < s->n_eval && n; e++) {
+        uint32_t j = s->eval_pos[e];
+        BK_TRY(pq_read_field(r, a, rg, s->fields[j], want, n_want, &cols[j], &held[j],
+                             &n_held[j], err));
+        const uint32_t *at;
+        BK_TRY(positions_of(rows, n, held[j], n_held[j], pos, &at, err));
+        memset(keep, 1, n);
+        for (uint32_t pi = 0; pi < s->o->n_preds; pi++)
+            if (s->o->preds[pi].field == s->fields[j])
+                pq_filter_eval(&s->o->preds[pi], cols[j], at, n, keep);
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            rows[m] = rows[i];
+            m += keep[i];
+        }
+        if (m == n) continue;
+        n = m;
+        want = runs_of(a, rows, n, &n_want);
+        if (!want) return bk_arena_oom(a, err);
+    }
+    *n_out = n;
+    if (n == 0) return BK_OK;
+    for (uint32_t j = 0; j < s->n_fields; j++) {
+        if (!cols[j])
+            BK_TRY(pq_read_field(r, a, rg, s->fields[j], want, n_want, &cols[j], &held[j],
+                                 &n_held[j], err));
+        if (cols[j]->n == n) continue; /* held exactly the survivors */
+        const uint32_t *at;
+        BK_TRY(positions_of(rows, n, held[j], n_held[j], pos, &at, err));
+        bk_vector *t = bk_vector_take(a, cols[j], at, n);
+        if (!t) return bk_arena_oom(a, err);
+        cols[j] = t;
+    }
+    return BK_OK;
+}
+
+/*
+ * Is late materialization worth it?  Evaluating the predicates in the scan costs
+ * a pass over the predicate columns that the filter above repeats; it pays when
+ * it drops rows (fewer values gathered, fewer pages decoded, less for the filter
+ * to copy).  After LATE_PROBE_GROUPS row groups keeping over 7/8 of their rows,
+ * the rest of the scan skips it.  OPTIMIZATION-IF-FALSE: either way the rows the
+ * caller sees satisfy the same filter.
+ */
+#define LATE_PROBE_GROUPS 4
+static bool late_pays(scan_state *s) {
+    if (atomic_load(&s->late_groups) < LATE_PROBE_GROUPS) return true;
+    uint64_t in = atomic_load(&s->late_in), out = atomic_load(&s->late_out);
+    return out * 8 <= in * 7;
+}
+
 static bk_status scan_row_group(scan_state *s, bk_arena *a, uint32_t rg, bk_error *err) {
     pq_reader *r = s->r;
+    int64_t t0 = bk_monotonic_ns();
     pq_row_range *sel = NULL;
     uint32_t n_sel = 0;
     bool all = true;
@@ -407,10 +553,27 @@ static bk_status scan_row_group(scan_state *s, bk_arena *a, uint32_t rg, bk_erro
     size_t n_rows = 0;
     for (uint32_t i = 0; i < n_sel; i++) n_rows += (size_t)(sel[i].end - sel[i].begin);
     if (all) n_rows = (size_t)r->meta.row_groups[rg].num_rows;
-    bk_vector **cols = bk_arena_array(a, s->n_fields ? s->n_fields : 1, sizeof *cols);
+    bk_vector **cols = bk_arena_zalloc(a, (s->n_fields ? s->n_fields : 1) * sizeof *cols);
     if (!cols) return bk_arena_oom(a, err);
     bool skip = !all && n_rows == 0;
-    for (uint32_t i = 0; i < s->n_fields && !skip; i++) {
+    size_t n_in = n_rows;
+    bool late = s->n_eval && late_pays(s);
+    if (!skip && late) {
+        BK_TRY(scan_late(s, a, rg, sel, n_sel, all, n_in, cols, &n_rows, err));
+        atomic_fetch_add(&s->late_in, n_in);
+        atomic_fetch_add(&s->late_out, n_rows);
+        atomic_fetch_add(&s->late_groups, 1);
+        if (n_rows == 0) {
+            bk_mutex_lock(s->lock);
+            s->pages_total += pt;
+            s->pages_skipped += ps;
+            s->rows_filtered += n_in;
+            s->decode_ns += (uint64_t)(bk_monotonic_ns() - t0);
+            bk_mutex_unlock(s->lock);
+            return BK_OK;
+        }
+    }
+    for (uint32_t i = 0; i < s->n_fields && !skip && !late; i++) {
         pq_row_range *held = NULL;
         uint32_t n_held = 0;
         BK_TRY(pq_read_field(r, a, rg, s->fields[i], all ? NULL : sel, all ? 0 : n_sel, &cols[i],
@@ -429,6 +592,8 @@ static bk_status scan_row_group(scan_state *s, bk_arena *a, uint32_t rg, bk_erro
         s->rgs_skipped++;
     else
         s->rows_returned += n_rows;
+    if (late) s->rows_filtered += n_in - n_rows;
+    s->decode_ns += (uint64_t)(bk_monotonic_ns() - t0);
     bk_mutex_unlock(s->lock);
     if (skip) return BK_OK;
     return s->fn(s->ctx, rg, a, cols, n_rows, err);
@@ -473,6 +638,20 @@ bk_status pq_scan(pq_reader *r, const pq_scan_opts *o, pq_scan_fn fn, void *ctx,
         s.fields = fields;
         s.n_fields = n_top;
     }
+    /* late materialization: projected leaf fields that predicates test, in order */
+    uint32_t *eval_pos = bk_arena_array(setup, s.n_fields ? s.n_fields : 1, sizeof *eval_pos);
+    if (!eval_pos) goto oom;
+    for (uint32_t p = 0; p < o->n_preds; p++) {
+        if (!pred_leaf(r, &o->preds[p])) continue;
+        for (uint32_t j = 0; j < s.n_fields; j++) {
+            if (s.fields[j] != o->preds[p].field) continue;
+            bool seen = false;
+            for (uint32_t e = 0; e < s.n_eval && !seen; e++) seen = eval_pos[e] == j;
+            if (!seen) eval_pos[s.n_eval++] = j;
+            break;
+        }
+    }
+    s.eval_pos = eval_pos;
     uint32_t n_rg = r->meta.n_row_groups, n_keep = 0;
     rgs = bk_arena_array(setup, n_rg ? n_rg : 1, sizeof *rgs);
     if (!rgs) goto oom;
@@ -511,6 +690,8 @@ bk_status pq_scan(pq_reader *r, const pq_scan_opts *o, pq_scan_fn fn, void *ctx,
         stats->pages_total = s.pages_total;
         stats->pages_skipped = s.pages_skipped;
         stats->rows_returned = s.rows_returned;
+        stats->rows_filtered = s.rows_filtered;
+        stats->decode_ns = s.decode_ns;
     }
     goto done;
 oom:

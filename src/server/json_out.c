@@ -3,8 +3,6 @@
  */
 #include "server/json_out.h"
 
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 void srv_json_init(srv_json *j, bk_buf *out) {
@@ -78,47 +76,50 @@ static size_t utf8_seq(const unsigned char *s, size_t len) {
     return n;
 }
 
+/*
+ * s[0..len) as a JSON string: runs of bytes that need nothing (printable ASCII
+ * other than '"' and '\\', valid UTF-8) are copied at once; control characters
+ * are escaped, invalid UTF-8 becomes U+FFFD.
+ */
 static void put_string(srv_json *j, const char *s, size_t len) {
+    if (!j->failed && bk_buf_reserve(j->out, len + 2) != BK_OK) j->failed = true;
     put(j, "\"", 1);
     const unsigned char *p = (const unsigned char *)s;
-    size_t run = 0; /* bytes of p[i - run .. i) that need no escaping */
-    for (size_t i = 0; i < len;) {
-        unsigned char c = p[i];
-        const char *esc = NULL;
+    size_t i = 0;
+    while (i < len) {
+        size_t start = i, step;
+        while (i < len) {
+            unsigned char c = p[i];
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
+                i++;
+            else if (c >= 0x80 && (step = utf8_seq(p + i, len - i)) != 0)
+                i += step;
+            else
+                break;
+        }
+        put(j, p + start, i - start);
+        if (i == len) break;
+        unsigned char c = p[i++];
         char ubuf[6];
-        size_t step = 1;
         if (c == '"') {
-            esc = "\\\"";
+            put(j, "\\\"", 2);
         } else if (c == '\\') {
-            esc = "\\\\";
+            put(j, "\\\\", 2);
         } else if (c == '\n') {
-            esc = "\\n";
+            put(j, "\\n", 2);
         } else if (c == '\r') {
-            esc = "\\r";
+            put(j, "\\r", 2);
         } else if (c == '\t') {
-            esc = "\\t";
+            put(j, "\\t", 2);
         } else if (c < 0x20) {
             memcpy(ubuf, "\\u00", 4);
             ubuf[4] = hex[c >> 4];
             ubuf[5] = hex[c & 15];
-        } else if (c >= 0x80) {
-            step = utf8_seq(p + i, len - i);
-            if (step == 0) esc = "\xef\xbf\xbd"; /* U+FFFD */
+            put(j, ubuf, 6);
+        } else {
+            put(j, "\xef\xbf\xbd", 3); /* U+FFFD for a byte that starts no valid sequence */
         }
-        if (esc || c < 0x20) {
-            put(j, p + i - run, run);
-            run = 0;
-            if (esc)
-                put(j, esc, strlen(esc));
-            else
-                put(j, ubuf, 6);
-            i += step ? step : 1;
-            continue;
-        }
-        run += step;
-        i += step;
     }
-    put(j, p + len - run, run);
     put(j, "\"", 1);
 }
 
@@ -142,11 +143,24 @@ void srv_json_str(srv_json *j, const char *s) {
     srv_json_strn(j, s, strlen(s));
 }
 
+/* v in decimal at the end of buf[24]; returns where it starts (snprintf is 10x slower). */
+static char *fmt_i64(char buf[24], int64_t v) {
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    char *p = buf + 23;
+    *p = '\0';
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--p = '-';
+    return p;
+}
+
 void srv_json_i64(srv_json *j, int64_t v) {
     char buf[24];
-    int n = snprintf(buf, sizeof buf, "%" PRId64, v);
+    char *p = fmt_i64(buf, v);
     before_value(j);
-    put(j, buf, (size_t)n);
+    put(j, p, (size_t)(buf + 23 - p));
 }
 
 void srv_json_bool(srv_json *j, bool v) {
@@ -192,8 +206,7 @@ void srv_json_kv_bool(srv_json *j, const char *key, bool v) {
 
 void srv_json_kv_id(srv_json *j, const char *key, int64_t v) {
     char buf[24];
-    snprintf(buf, sizeof buf, "%" PRId64, v);
-    srv_json_kv_str(j, key, buf);
+    srv_json_kv_str(j, key, fmt_i64(buf, v));
 }
 
 bk_status srv_json_status(const srv_json *j, bk_error *err) {

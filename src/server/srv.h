@@ -24,7 +24,10 @@ typedef struct srv_config {
 
 typedef struct srv_server srv_server;
 
-/* Defaults: 127.0.0.1:8080, one thread per core, 16 MiB bodies, 64 KiB headers, 120 s. */
+/*
+ * Defaults: 127.0.0.1:8080, one thread per core, 16 MiB bodies, 16 KiB for the
+ * request line and headers, 120 s.
+ */
 void srv_config_default(srv_config *cfg);
 
 /*

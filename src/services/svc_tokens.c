@@ -4,13 +4,18 @@
  * The stored hash is BLAKE2b with a 32-byte output (libsodium crypto_generichash),
  * unkeyed: tokens carry 256 random bits, so a fast hash is as safe as a slow one
  * and keeps authentication a single indexed lookup per request.
+ *
+ * Tokens that authenticated recently are remembered (the auth cache below), so a
+ * steady client costs a hash and a mutex instead of an SQLite read per request.
  */
 #include "services/svc_tokens.h"
 
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/thread.h"
 #include "services/svc_identity.h"
 
 #define TOKEN_PREFIX "dapi"
@@ -94,11 +99,95 @@ bk_status svc_token_create(svc_ctx *ctx, int64_t owner_id, const char *comment,
     return st;
 }
 
+/*
+ * The auth cache: token hash -> the principal it resolved to, in 64 slots picked by
+ * the hash's first byte (tokens are random, so the slots fill evenly; a collision
+ * just replaces the older entry).  An entry holds the metastore's write generation
+ * read before the SELECT that filled it, and is used only while that generation is
+ * current: any committed write (a token deleted, a user deactivated or deleted, a
+ * change to the admins group) retires every entry, so a revoked token fails on the
+ * very next request.  Expiry is checked on every hit.  Entries name their env, and
+ * meta_open / meta_close change the generation, so a later env at the same address
+ * cannot match.  Not used inside a transaction, whose snapshot may be older than
+ * the generation.  One mutex, held for a memcmp and two short copies.
+ */
+#define AUTH_SLOTS 64
+#define AUTH_NAME_MAX 256
+
+typedef struct auth_entry {
+    uint64_t gen; /* meta_write_generation when filled; 0: empty */
+    const svc_env *env;
+    uint8_t hash[32];
+    int64_t expiry_ms; /* -1: none */
+    int64_t user_id;
+    bool is_admin;
+    char token_id[SVC_TOKEN_ID_LEN + 1];
+    char user_name[AUTH_NAME_MAX];
+} auth_entry;
+
+static auth_entry auth_slots[AUTH_SLOTS];
+static _Atomic(bk_mutex *) auth_lock_ptr; /* made on first use, kept for the process */
+
+static bk_mutex *auth_lock(void) {
+    bk_mutex *m = atomic_load(&auth_lock_ptr);
+    if (m) return m;
+    bk_mutex *fresh = bk_mutex_new();
+    if (!fresh) return NULL;
+    if (atomic_compare_exchange_strong(&auth_lock_ptr, &m, fresh)) return fresh;
+    bk_mutex_free(fresh); /* another thread made it first */
+    return m;
+}
+
+/* The cached principal for `hash`, copied into the arena; false on a miss. */
+static bool auth_cache_get(svc_ctx *ctx, const uint8_t hash[32], svc_principal *out) {
+    uint64_t gen = meta_write_generation(ctx->env->db);
+    bk_mutex *lock = gen ? auth_lock() : NULL;
+    if (!lock) return false;
+    const auth_entry *e = &auth_slots[hash[0] % AUTH_SLOTS];
+    bool hit = false;
+    bk_mutex_lock(lock);
+    if (e->gen == gen && e->env == ctx->env && memcmp(e->hash, hash, 32) == 0 &&
+        (e->expiry_ms < 0 || e->expiry_ms > svc_now_ms())) {
+        out->token_id = bk_arena_strdup(ctx->arena, e->token_id);
+        out->user_name = bk_arena_strdup(ctx->arena, e->user_name);
+        out->user_id = e->user_id;
+        out->is_admin = e->is_admin;
+        hit = out->token_id && out->user_name;
+    }
+    bk_mutex_unlock(lock);
+    return hit;
+}
+
+/* Remember what `hash` resolved to, as of write generation `gen` (read before the query). */
+static void auth_cache_put(svc_ctx *ctx, uint64_t gen, const uint8_t hash[32],
+                           const svc_principal *who, int64_t expiry_ms) {
+    bk_mutex *lock = gen ? auth_lock() : NULL;
+    if (!lock || strlen(who->token_id) > SVC_TOKEN_ID_LEN ||
+        strlen(who->user_name) >= AUTH_NAME_MAX)
+        return;
+    auth_entry *e = &auth_slots[hash[0] % AUTH_SLOTS];
+    bk_mutex_lock(lock);
+    e->gen = gen;
+    e->env = ctx->env;
+    memcpy(e->hash, hash, 32);
+    e->expiry_ms = expiry_ms;
+    e->user_id = who->user_id;
+    e->is_admin = who->is_admin;
+    snprintf(e->token_id, sizeof e->token_id, "%s", who->token_id);
+    snprintf(e->user_name, sizeof e->user_name, "%s", who->user_name);
+    bk_mutex_unlock(lock);
+}
+
 bk_status svc_token_authenticate(svc_ctx *ctx, const char *text, size_t len, svc_principal *out,
                                  bk_error *err) {
     memset(out, 0, sizeof *out);
     uint8_t hash[32];
     hash_token(text, len, hash);
+    /* inside a transaction the connection may see its own uncommitted or an old snapshot */
+    bool cacheable = !meta_in_transaction(ctx->conn);
+    if (cacheable && auth_cache_get(ctx, hash, out)) return BK_OK;
+    memset(out, 0, sizeof *out);
+    uint64_t gen = cacheable ? meta_write_generation(ctx->env->db) : 0;
     meta_stmt *s = meta_prepare(
         ctx->conn,
         "SELECT t.token_id, t.owner_id, p.user_name, t.expiry_ms, p.active,"
@@ -114,8 +203,9 @@ bk_status svc_token_authenticate(svc_ctx *ctx, const char *text, size_t len, svc
         return st;
     }
     int rc = meta_step(s, err);
+    int64_t expiry = -1;
     if (rc == META_ROW) {
-        int64_t expiry = meta_col_i64(s, 3);
+        expiry = meta_col_i64(s, 3);
         bool active = meta_col_i64(s, 4) != 0;
         if ((expiry >= 0 && expiry <= svc_now_ms()) || !active) {
             rc = META_DONE;
@@ -128,7 +218,10 @@ bk_status svc_token_authenticate(svc_ctx *ctx, const char *text, size_t len, svc
         }
     }
     meta_done(s);
-    if (rc == META_ROW) return BK_OK;
+    if (rc == META_ROW) {
+        auth_cache_put(ctx, gen, hash, out, expiry);
+        return BK_OK;
+    }
     if (rc != META_DONE) return rc;
     return bk_error_set(err, BK_UNAUTHENTICATED, "Invalid access token.");
 }

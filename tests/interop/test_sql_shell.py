@@ -31,8 +31,11 @@ def test_first_error_stops_the_script_with_class_and_fragment(tmp_path):
     assert p.returncode == 1
     out, err = p.stdout.decode(), p.stderr.decode()
     assert "ok" in out and "never" not in out
-    assert err.startswith("[UNRESOLVED_COLUMN] ")
-    assert "`nope`" in err and "SQLSTATE: 42703" in err
+    # the full class once, then Spark's message with the suggestions, then the SQLSTATE
+    assert err.startswith("[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function "
+                          "parameter with name `nope` cannot be resolved. Did you mean one of "
+                          "the following? [`id`]. SQLSTATE: 42703; line 2 pos 7\n"), err
+    assert err.count("UNRESOLVED_COLUMN") == 1
     assert "SELECT nope FROM range(2)\n       ^" in err
 
 

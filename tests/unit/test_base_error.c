@@ -135,3 +135,73 @@ BK_TEST(error_bk_try_propagates) {
     ASSERT_EQ(reached, 0);
     ASSERT_STR_EQ(err.msg, "bad");
 }
+
+BK_TEST(error_subclass_set_and_class) {
+    bk_error err;
+    bk_error_clear(&err);
+    char cls[BK_ERROR_CLASS_MAX];
+    ASSERT_STR_EQ(bk_error_class(&err, cls, sizeof cls), "OK");
+    ASSERT_STR_EQ(bk_error_class(NULL, cls, sizeof cls), "OK");
+    ASSERT_STR_EQ(bk_error_sqlstate(&err), "00000");
+    ASSERT_EQ(bk_error_set_sub(&err, BK_DATATYPE_MISMATCH, "BINARY_OP_DIFF_TYPES",
+                               "Cannot resolve \"%s\" due to data type mismatch.", "1 + 'a'"),
+              BK_DATATYPE_MISMATCH);
+    ASSERT_STR_EQ(err.subclass, "BINARY_OP_DIFF_TYPES");
+    /* the message is only the message: the class lives beside it */
+    ASSERT_STR_EQ(err.msg, "Cannot resolve \"1 + 'a'\" due to data type mismatch.");
+    ASSERT_STR_EQ(bk_error_class(&err, cls, sizeof cls),
+                  "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES");
+    ASSERT_STR_EQ(bk_error_sqlstate(&err), "42K09"); /* the parent's SQLSTATE */
+    /* a too small buffer is cut, still NUL-terminated */
+    char tiny[8];
+    ASSERT_STR_EQ(bk_error_class(&err, tiny, sizeof tiny), "DATATYP");
+}
+
+BK_TEST(error_subclass_first_error_wins_and_reset) {
+    bk_error err;
+    bk_error_clear(&err);
+    char cls[BK_ERROR_CLASS_MAX];
+    bk_error_set(&err, BK_DIVIDE_BY_ZERO, "Division by zero.");
+    /* a later error with a sub-class neither replaces the first nor lends it its sub-class */
+    ASSERT_EQ(bk_error_set_sub(&err, BK_UNRESOLVED_COLUMN, "WITH_SUGGESTION", "later"),
+              BK_UNRESOLVED_COLUMN);
+    ASSERT_STR_EQ(bk_error_class(&err, cls, sizeof cls), "DIVIDE_BY_ZERO");
+    ASSERT_STR_EQ(err.msg, "Division by zero.");
+    /* reset_sub replaces both */
+    bk_error_reset_sub(&err, BK_UNRESOLVED_COLUMN, "WITHOUT_SUGGESTION", "x %d", 1);
+    ASSERT_STR_EQ(bk_error_class(&err, cls, sizeof cls), "UNRESOLVED_COLUMN.WITHOUT_SUGGESTION");
+    ASSERT_STR_EQ(err.msg, "x 1");
+    /* a plain reset drops the sub-class; so does clear */
+    bk_error_reset(&err, BK_IO, "could not read");
+    ASSERT_STR_EQ(err.subclass, "");
+    ASSERT_STR_EQ(bk_error_class(&err, cls, sizeof cls), "IO_ERROR");
+    bk_error_reset_sub(&err, BK_WRONG_NUM_ARGS, "WITHOUT_SUGGESTION", "n");
+    bk_error_clear(&err);
+    ASSERT_STR_EQ(err.subclass, "");
+    /* NULL or "" means none; NULL err returns the code */
+    bk_error_set_sub(&err, BK_DIVIDE_BY_ZERO, NULL, "z");
+    ASSERT_STR_EQ(bk_error_class(&err, cls, sizeof cls), "DIVIDE_BY_ZERO");
+    bk_error_reset_sub(&err, BK_DIVIDE_BY_ZERO, "", "z");
+    ASSERT_STR_EQ(bk_error_class(&err, cls, sizeof cls), "DIVIDE_BY_ZERO");
+    ASSERT_EQ(bk_error_set_sub(NULL, BK_IO, "X", "x"), BK_IO);
+    ASSERT_EQ(bk_error_reset_sub(NULL, BK_CORRUPT, "X", "x"), BK_CORRUPT);
+}
+
+BK_TEST(error_subclass_kept_by_prefix_and_detail_cut_when_long) {
+    bk_error err;
+    bk_error_clear(&err);
+    char cls[BK_ERROR_CLASS_MAX];
+    bk_error_set_sub(&err, BK_INVALID_INTERVAL_FORMAT, "INTERVAL_PARSING", "bad");
+    bk_error_prefix(&err, "column %s", "c");
+    bk_error_detail(&err, "hint");
+    ASSERT_STR_EQ(bk_error_class(&err, cls, sizeof cls), "INVALID_INTERVAL_FORMAT.INTERVAL_PARSING");
+    char sub[100];
+    memset(sub, 'S', sizeof sub - 1);
+    sub[sizeof sub - 1] = '\0';
+    bk_error_reset_sub(&err, BK_DATATYPE_MISMATCH, sub, "m");
+    ASSERT_EQ(strlen(err.subclass), BK_ERROR_SUBCLASS_MAX - 1);
+    /* the longest class and sub-class fit BK_ERROR_CLASS_MAX */
+    bk_error_reset_sub(&err, BK_DATETIME_PATTERN_RECOGNITION, sub, "m");
+    ASSERT_EQ(strlen(bk_error_class(&err, cls, sizeof cls)),
+              strlen(bk_code_name(BK_DATETIME_PATTERN_RECOGNITION)) + 1 + BK_ERROR_SUBCLASS_MAX - 1);
+}

@@ -83,8 +83,18 @@ BK_TEST(bricks_api_errors_and_settings) {
     ASSERT_TRUE(!strcmp(bricks_errclass(s), "DIVIDE_BY_ZERO"));
     ASSERT_TRUE(strstr(bricks_errmsg(s), "zero") != NULL);
     ASSERT_EQ(bricks_exec(s, "SELECT nope FROM range(1)", &r), BRICKS_ERROR);
-    ASSERT_TRUE(!strncmp(bricks_errclass(s), "UNRESOLVED_COLUMN", 17));
+    /* the full class, the parent's SQLSTATE, the message without the class */
+    ASSERT_STR_EQ(bricks_errclass(s), "UNRESOLVED_COLUMN.WITH_SUGGESTION");
+    ASSERT_STR_EQ(bricks_sqlstate(s), "42703");
+    ASSERT_STR_EQ(bricks_errmsg(s), "A column, variable, or function parameter with name `nope` "
+                                    "cannot be resolved. Did you mean one of the following? "
+                                    "[`id`].");
     ASSERT_EQ(bricks_errpos(s), 7);
+    ASSERT_EQ(bricks_exec(s, "SELECT 1 + array(1)", &r), BRICKS_ERROR);
+    ASSERT_STR_EQ(bricks_errclass(s), "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES");
+    ASSERT_STR_EQ(bricks_sqlstate(s), "42K09");
+    ASSERT_TRUE(!strncmp(bricks_errmsg(s), "Cannot resolve \"(1 + array(1))\"", 31));
+    ASSERT_TRUE(strchr(bricks_errmsg(s), '[') == NULL); /* no "[CLASS]" in the text */
     /* a success clears the error; settings persist in the session */
     ASSERT_EQ(bricks_exec(s, "SET spark.sql.ansi.enabled = false", &r), BRICKS_OK);
     ASSERT_TRUE(bricks_errclass(s) == NULL);

@@ -184,3 +184,39 @@ BK_TEST(meta_open_reports_bad_path) {
     ASSERT_FAILS(meta_open("/nonexistent-dir/sub/metastore.db", &db, &err), BK_IO);
     ASSERT_CONTAINS(err.msg, "/nonexistent-dir/sub/metastore.db");
 }
+
+/* The write generation moves on every committed write (any connection) and on nothing else. */
+BK_TEST(meta_write_generation_follows_commits) {
+    char path[600];
+    db_path(path, sizeof path);
+    bk_error err;
+    bk_error_clear(&err);
+    meta_db *db = NULL;
+    ASSERT_OK(meta_open(path, &db, &err), errp(&err));
+    meta_conn *a = meta_conn_get(db, &err), *b = meta_conn_get(db, &err);
+    ASSERT_TRUE(a != NULL && b != NULL);
+    uint64_t g0 = meta_write_generation(db);
+    ASSERT_TRUE(g0 != 0);
+    ASSERT_OK(meta_exec(a, "SELECT count(*) FROM principals", &err), errp(&err));
+    ASSERT_EQ(meta_write_generation(db), g0);
+    ASSERT_OK(meta_exec(b,
+                        "INSERT INTO principals(id, kind, user_name, created_ms, updated_ms)"
+                        " VALUES (9, 'user', 'gen@example.com', 0, 0)",
+                        &err),
+              errp(&err));
+    uint64_t g1 = meta_write_generation(db);
+    ASSERT_TRUE(g1 != g0);
+    /* Inside a transaction nothing moves until COMMIT; a rollback moves nothing. */
+    ASSERT_OK(meta_begin(a, &err), errp(&err));
+    ASSERT_OK(meta_exec(a, "UPDATE principals SET active = 0 WHERE id = 9", &err), errp(&err));
+    ASSERT_EQ(meta_write_generation(db), g1);
+    meta_rollback(a);
+    ASSERT_EQ(meta_write_generation(db), g1);
+    ASSERT_OK(meta_begin(a, &err), errp(&err));
+    ASSERT_OK(meta_exec(a, "UPDATE principals SET active = 0 WHERE id = 9", &err), errp(&err));
+    ASSERT_OK(meta_commit(a, &err), errp(&err));
+    ASSERT_TRUE(meta_write_generation(db) != g1);
+    meta_conn_put(db, a);
+    meta_conn_put(db, b);
+    meta_close(db);
+}

@@ -135,7 +135,8 @@ static const char *arith(bk_arena *a, plan_arith_op op, const char *l, const cha
     bk_error err;
     bk_error_clear(&err);
     if (plan_arith_types_for(a, op, T(a, l), T(a, r), ansi, true, &t, &err) != BK_OK) {
-        snprintf(text, sizeof text, "%s: %s", bk_code_name(err.code), err.msg);
+        char cls[BK_ERROR_CLASS_MAX];
+        snprintf(text, sizeof text, "%s: %s", bk_error_class(&err, cls, sizeof cls), err.msg);
         return text;
     }
     snprintf(text, sizeof text, "%s,%s->%s", show(t.left), show(t.right), show(t.result));
@@ -164,9 +165,14 @@ BK_TEST(coerce_arith_types) {
     ASSERT_STR_EQ(arith(a, PLAN_ARITH_ADD, "VOID", "INT", true), "INT,INT->INT");
     ASSERT_STR_EQ(arith(a, PLAN_ARITH_ADD, "VOID", "VOID", true), "DOUBLE,DOUBLE->DOUBLE");
     ASSERT_STR_EQ(arith(a, PLAN_ARITH_ADD, "DATE", "INT", true),
-                  "DATATYPE_MISMATCH: Cannot resolve \"(DATE + INT)\" due to data type mismatch: "
-                  "the binary operator requires the input type (\"NUMERIC\" or \"INTERVAL DAY TO "
-                  "SECOND\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\"), not \"DATE\".");
+                  "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES: Cannot resolve \"(DATE + INT)\" due to "
+                  "data type mismatch: the left and right operands of the binary operator have "
+                  "incompatible types (\"DATE\" and \"INT\").");
+    ASSERT_STR_EQ(arith(a, PLAN_ARITH_MUL, "BOOLEAN", "BOOLEAN", true),
+                  "DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE: Cannot resolve \"(BOOLEAN * BOOLEAN)\" "
+                  "due to data type mismatch: the binary operator requires the input type "
+                  "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or "
+                  "\"INTERVAL\"), not \"BOOLEAN\".");
     ASSERT_STR_EQ(show(plan_decimal_for_literal(a, 10)), "DECIMAL(2,0)");
     ASSERT_STR_EQ(show(plan_decimal_for_literal(a, INT64_MIN)), "DECIMAL(19,0)");
     ASSERT_STR_EQ(show(plan_decimal_for_type(a, T(a, "SMALLINT"))), "DECIMAL(5,0)");

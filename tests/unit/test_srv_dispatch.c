@@ -109,6 +109,25 @@ BK_TEST(srv_json_writer) {
     bk_buf_destroy(&b);
 }
 
+BK_TEST(srv_json_integers) {
+    bk_buf b;
+    bk_buf_init(&b);
+    srv_json j;
+    srv_json_init(&j, &b);
+    srv_json_arr(&j);
+    srv_json_i64(&j, 0);
+    srv_json_i64(&j, 7);
+    srv_json_i64(&j, -1);
+    srv_json_i64(&j, 1700000000123);
+    srv_json_i64(&j, INT64_MAX);
+    srv_json_i64(&j, INT64_MIN);
+    srv_json_end(&j);
+    ASSERT_OK(bk_buf_append_u8(&b, 0), NULL);
+    ASSERT_STR_EQ((const char *)b.data,
+                  "[0,7,-1,1700000000123,9223372036854775807,-9223372036854775808]");
+    bk_buf_destroy(&b);
+}
+
 BK_TEST(srv_routes_and_params) {
     srv_request *req = srv_request_new(NULL, "GET", "/api/2.0/preview/scim/v2/Users/12345/");
     ASSERT_TRUE(srv_route_match(req));
@@ -164,4 +183,18 @@ BK_TEST(srv_dispatch_end_to_end) {
               404);
     ASSERT_CONTAINS(out, "RESOURCE_DOES_NOT_EXIST");
     svc_env_close(env);
+}
+
+/* Runs of plain bytes around escapes, multi-byte UTF-8, and a sequence cut short. */
+BK_TEST(srv_json_string_runs) {
+    bk_buf b;
+    bk_buf_init(&b);
+    srv_json j;
+    srv_json_init(&j, &b);
+    srv_json_str(&j, "ab\xe2\x82\xac\xf0\x9f\x98\x80" "cd\"\x1f\tz\xe2\x82");
+    ASSERT_OK(srv_json_status(&j, NULL), NULL);
+    ASSERT_OK(bk_buf_append_u8(&b, 0), NULL);
+    ASSERT_STR_EQ((const char *)b.data,
+                  "\"ab\xe2\x82\xac\xf0\x9f\x98\x80" "cd\\\"\\u001f\\tz\xef\xbf\xbd\xef\xbf\xbd\"");
+    bk_buf_destroy(&b);
 }

@@ -369,3 +369,63 @@ BK_TEST(svc_service_principals) {
     ASSERT_STR_EQ(who.user_name, app);
     teardown(&f);
 }
+
+/*
+ * The auth cache (svc_tokens.c) never outlives a write: a token that just
+ * authenticated (and is cached) fails on the next call once revoked or once its
+ * user is deactivated, and admin rights follow the admins group at once.
+ */
+BK_TEST(svc_token_cache_follows_writes) {
+    fixture f;
+    ASSERT_TRUE(setup(&f));
+    svc_user in = {.user_name = "cache@example.com", .active = true};
+    svc_user *u = NULL;
+    ASSERT_OK(svc_user_create(&f.ctx, &in, &u, &f.err), errp(&f.err));
+    char text[SVC_TOKEN_TEXT_MAX];
+    svc_token_info info;
+    ASSERT_OK(svc_token_create(&f.ctx, u->id, "c", 0, text, &info, &f.err), errp(&f.err));
+    svc_principal who;
+    char sql[200];
+    for (int round = 0; round < 2; round++) { /* the second round is served by the cache */
+        ASSERT_OK(svc_token_authenticate(&f.ctx, text, strlen(text), &who, &f.err),
+                  errp(&f.err));
+        ASSERT_EQ(who.user_id, u->id);
+        ASSERT_STR_EQ(who.user_name, "cache@example.com");
+        ASSERT_STR_EQ(who.token_id, info.token_id);
+        ASSERT_TRUE(!who.is_admin);
+    }
+    /* Joining admins: admin on the very next call. */
+    snprintf(sql, sizeof sql, "INSERT INTO group_members(group_id, member_id) VALUES (%lld, %lld)",
+             (long long)f.env->admins_group_id, (long long)u->id);
+    ASSERT_OK(meta_exec(f.ctx.conn, sql, &f.err), errp(&f.err));
+    ASSERT_OK(svc_token_authenticate(&f.ctx, text, strlen(text), &who, &f.err), errp(&f.err));
+    ASSERT_TRUE(who.is_admin);
+    /* Deactivated: refused at once; reactivated: accepted again. */
+    snprintf(sql, sizeof sql, "UPDATE principals SET active = 0 WHERE id = %lld",
+             (long long)u->id);
+    ASSERT_OK(meta_exec(f.ctx.conn, sql, &f.err), errp(&f.err));
+    bk_error_clear(&f.err);
+    ASSERT_FAILS(svc_token_authenticate(&f.ctx, text, strlen(text), &who, &f.err),
+                 BK_UNAUTHENTICATED);
+    snprintf(sql, sizeof sql, "UPDATE principals SET active = 1 WHERE id = %lld",
+             (long long)u->id);
+    ASSERT_OK(meta_exec(f.ctx.conn, sql, &f.err), errp(&f.err));
+    ASSERT_OK(svc_token_authenticate(&f.ctx, text, strlen(text), &who, &f.err), errp(&f.err));
+    /* Revoked while cached: refused on the next call. */
+    ASSERT_OK(svc_token_delete(&f.ctx, info.token_id, &f.err), errp(&f.err));
+    bk_error_clear(&f.err);
+    ASSERT_FAILS(svc_token_authenticate(&f.ctx, text, strlen(text), &who, &f.err),
+                 BK_UNAUTHENTICATED);
+    /* A write through another pooled connection retires the entry too. */
+    ASSERT_OK(svc_token_create(&f.ctx, u->id, "d", 0, text, &info, &f.err), errp(&f.err));
+    ASSERT_OK(svc_token_authenticate(&f.ctx, text, strlen(text), &who, &f.err), errp(&f.err));
+    meta_conn *other = meta_conn_get(f.env->db, &f.err);
+    ASSERT_TRUE(other != NULL);
+    snprintf(sql, sizeof sql, "DELETE FROM tokens WHERE token_id = '%s'", info.token_id);
+    ASSERT_OK(meta_exec(other, sql, &f.err), errp(&f.err));
+    meta_conn_put(f.env->db, other);
+    bk_error_clear(&f.err);
+    ASSERT_FAILS(svc_token_authenticate(&f.ctx, text, strlen(text), &who, &f.err),
+                 BK_UNAUTHENTICATED);
+    teardown(&f);
+}

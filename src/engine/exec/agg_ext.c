@@ -342,6 +342,8 @@ bk_status exec_agg_ext_result(exec_ctx *ctx, const exec_agg *agg, const bk_type 
                                           : exec_agg_moments_result(agg->kind, s, &d);
             if (ok)
                 ((double *)v->data)[g] = d;
+            else if (agg->kind == EXEC_AGG_CORR && ctx->ansi && exec_agg_corr_divides_by_zero(s))
+                return exec_fn_divide_by_zero(err);
             else
                 BK_TRY(exec_fn_set_null(a, v, g, err));
         } else if (agg->kind == EXEC_AGG_COUNT_IF) {

@@ -61,9 +61,18 @@ bk_status exec_hll_merge(agg_ext_store *st, const exec_agg *agg, agg_slot *into,
     uint8_t *r = registers(st, agg, into);
     if (!r) return bk_arena_oom(st->arena, err);
     const uint8_t *f = from->v.p;
-    size_t m = (size_t)1 << exec_hll_precision(agg->rsd);
-    for (size_t j = 0; j < m; j++)
-        if (f[j] > r[j]) r[j] = f[j];
+    size_t m = (size_t)1 << exec_hll_precision(agg->rsd); /* a multiple of 16 */
+    /* OPTIMIZATION: eight registers at a time; ranks are below 128, so the top bit
+       of (a | 0x80) - b in each byte says a >= b */
+    const uint64_t hi = 0x8080808080808080ull;
+    for (size_t j = 0; j < m; j += 8) {
+        uint64_t a, b;
+        memcpy(&a, r + j, 8);
+        memcpy(&b, f + j, 8);
+        uint64_t ge = (((a | hi) - b) & hi) >> 7, mask = ge * 0xff;
+        a = (a & mask) | (b & ~mask);
+        memcpy(r + j, &a, 8);
+    }
     into->has = true;
     return BK_OK;
 }
@@ -77,10 +86,12 @@ int64_t exec_hll_estimate(const exec_agg *agg, const agg_slot *s) {
     int p = exec_hll_precision(agg->rsd);
     size_t m = (size_t)1 << p;
     const uint8_t *r = s->v.p;
-    double sum = 0;
+    double sum = 0, pow2[66]; /* 2^-rank (ranks are at most 64 - p + 1), exact */
     size_t zeros = 0;
+    pow2[0] = 1.0;
+    for (int k = 1; k < 66; k++) pow2[k] = pow2[k - 1] * 0.5;
     for (size_t j = 0; j < m; j++) {
-        sum += ldexp(1.0, -(int)r[j]);
+        sum += pow2[r[j] < 66 ? r[j] : 65];
         zeros += r[j] == 0;
     }
     double dm = (double)m;

@@ -53,6 +53,29 @@ static inline uint64_t exec_agg_order(uint64_t morsel, size_t row) {
     return (morsel << 24) | (uint64_t)row;
 }
 
+/*
+ * SUM / AVG of ANSI intervals (op_agg.c, op_window.c): the sum leaves the
+ * interval's range (Spark's Add of intervals, in both modes).
+ */
+static inline bk_status exec_agg_interval_overflow(bk_error *err) {
+    return bk_error_set(err, BK_INTERVAL_ARITHMETIC_OVERFLOW,
+                        "[INTERVAL_ARITHMETIC_OVERFLOW.WITH_SUGGESTION] Integer overflow while "
+                        "operating with intervals. Use 'try_add' to tolerate overflow and "
+                        "return NULL instead.");
+}
+
+/* An interval sum fits its type: int32 months (YEAR-MONTH), int64 µs (DAY-TIME). */
+static inline bool exec_agg_interval_fits(bk_type_kind k, int64_t x) {
+    return k != BK_TYPE_INTERVAL_YM || (x >= INT32_MIN && x <= INT32_MAX);
+}
+
+/* x / n rounded HALF_UP (ties away from zero), n > 0: AVG of intervals (Spark). */
+static inline int64_t exec_agg_div_half_up(int64_t x, int64_t n) {
+    int64_t q = x / n, r = x % n;
+    if (r < 0 ? -r >= n - (-r) : r >= n - r) q += x < 0 ? -1 : 1;
+    return q;
+}
+
 /* True for the kinds handled by the files above (not by op_agg.c's fold). */
 bool exec_agg_is_ext(exec_agg_kind k);
 
@@ -101,6 +124,11 @@ bk_status exec_agg_moments_consume(agg_ext_store *st, const exec_agg *agg, agg_s
 bk_status exec_agg_moments_merge(agg_ext_store *st, agg_slot *into, const agg_slot *from,
                                  bk_error *err);
 bool exec_agg_moments_result(exec_agg_kind k, const agg_slot *s, double *out);
+/*
+ * CORR of two rows or more with a constant side: Spark divides by
+ * sqrt(M2x M2y) = 0, DIVIDE_BY_ZERO in ANSI mode (NULL otherwise).
+ */
+bool exec_agg_corr_divides_by_zero(const agg_slot *s);
 
 /* ---- agg_log.c ---- */
 bool exec_agg_is_log(exec_agg_kind k);

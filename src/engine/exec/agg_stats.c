@@ -13,8 +13,9 @@
  * n = 0; the sample statistics are NULL for n = 1 too (not NaN); var = M2 / n
  * or M2 / (n - 1), stddev its square root.  skewness = sqrt(n) M3 / M2^1.5 and
  * kurtosis = n M4 / M2^2 - 3, NULL when M2 = 0; covar = C / n or C / (n - 1);
- * corr = C / sqrt(M2x M2y), NULL when either is 0 (all Spark's, where a
- * division by zero gives NULL rather than NaN).
+ * corr = C / sqrt(M2x M2y), NULL for n = 1; for n >= 2 with M2x M2y = 0 Spark's
+ * division by zero: DIVIDE_BY_ZERO in ANSI mode, else NULL (agg_ext.c); the
+ * other statistics check their divisors and give NULL (all Spark's).
  *
  * Two partial states a and b (n = na + nb, d = mean_b - mean_a) merge with
  * the pairwise formulas (Chan et al.; Pébay 2008):
@@ -154,6 +155,11 @@ bk_status exec_agg_moments_merge(agg_ext_store *st, agg_slot *into, const agg_sl
     moments_merge(m, from->v.p);
     into->count += from->count;
     return BK_OK;
+}
+
+bool exec_agg_corr_divides_by_zero(const agg_slot *s) {
+    const moments *m = s->v.p;
+    return m && m->n >= 2 && sqrt(m->m2 * m->m2y) == 0;
 }
 
 bool exec_agg_moments_result(exec_agg_kind k, const agg_slot *s, double *out) {

@@ -87,21 +87,22 @@ bk_status exec_cast_check(const bk_type *from, const bk_type *to, bool ansi, con
     snprintf(head, sizeof head, prefix, sql_expr);
     /* Cast.typeCheckFailureMessage: function hints for DATE <-> numbers, else the config */
     if (ansi && from->kind == BK_TYPE_DATE && is_numeric(to->kind))
-        return bk_error_set(err, BK_DATATYPE_MISMATCH,
-                            "%scannot cast %s to %s.\nTo convert values from %s to %s, you can "
-                            "use the functions `UNIX_DATE` instead.",
-                            head, src, dst, src, dst);
+        return bk_error_set_sub(err, BK_DATATYPE_MISMATCH, "CAST_WITH_FUNC_SUGGESTION",
+                                "%scannot cast %s to %s.\nTo convert values from %s to %s, you "
+                                "can use the functions `UNIX_DATE` instead.",
+                                head, src, dst, src, dst);
     if (is_numeric(from->kind) && to->kind == BK_TYPE_DATE)
-        return bk_error_set(err, BK_DATATYPE_MISMATCH,
-                            "%scannot cast %s to %s.\nTo convert values from %s to %s, you can "
-                            "use the functions `DATE_FROM_UNIX_DATE` instead.",
-                            head, src, dst, src, dst);
+        return bk_error_set_sub(err, BK_DATATYPE_MISMATCH, "CAST_WITH_FUNC_SUGGESTION",
+                                "%scannot cast %s to %s.\nTo convert values from %s to %s, you "
+                                "can use the functions `DATE_FROM_UNIX_DATE` instead.",
+                                head, src, dst, src, dst);
     if (ansi && exec_cast_supported(from, to, false))
-        return bk_error_set(err, BK_DATATYPE_MISMATCH,
-                            "%scannot cast %s to %s with ANSI mode on.\nIf you have to cast %s "
-                            "to %s, you can set \"spark.sql.ansi.enabled\" as 'false'.",
-                            head, src, dst, src, dst);
-    return bk_error_set(err, BK_DATATYPE_MISMATCH, "%scannot cast %s to %s.", head, src, dst);
+        return bk_error_set_sub(err, BK_DATATYPE_MISMATCH, "CAST_WITH_CONF_SUGGESTION",
+                                "%scannot cast %s to %s with ANSI mode on.\nIf you have to cast "
+                                "%s to %s, you can set \"spark.sql.ansi.enabled\" as 'false'.",
+                                head, src, dst, src, dst);
+    return bk_error_set_sub(err, BK_DATATYPE_MISMATCH, "CAST_WITHOUT_SUGGESTION",
+                            "%scannot cast %s to %s.", head, src, dst);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -139,11 +140,11 @@ static BK_NOINLINE bk_status report_bad(cast_ctx *c, size_t row, cast_fail why) 
             snprintf(num, sizeof num, "%.*s", (int)BK_MIN(c->bad_text.len, 80), c->bad_text.ptr);
         else
             bk_i128_format(c->bad_unscaled, c->bad_scale, num, sizeof num);
-        return bk_error_set(c->err, BK_NUMERIC_VALUE_OUT_OF_RANGE,
-                            "%s cannot be represented as Decimal(%d, %d). If necessary set "
-                            "\"spark.sql.ansi.enabled\" to \"false\" to bypass this error, and "
-                            "return NULL instead.",
-                            num, c->out->type->precision, c->out->type->scale);
+        return bk_error_set_sub(c->err, BK_NUMERIC_VALUE_OUT_OF_RANGE, "WITH_SUGGESTION",
+                                "%s cannot be represented as Decimal(%d, %d). If necessary set "
+                                "\"spark.sql.ansi.enabled\" to \"false\" to bypass this error, and "
+                                "return NULL instead.",
+                                num, c->out->type->precision, c->out->type->scale);
     }
     case CAST_FAIL_LONG_OVERFLOW:
         return bk_error_set(c->err, BK_ARITHMETIC_OVERFLOW,

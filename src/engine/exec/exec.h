@@ -136,6 +136,7 @@ struct exec_expr {
     void *state;            /* CALL: what the binder prepared (a compiled pattern, ...) */
     bool has_else;          /* CASE */
     bool lazy;              /* CALL: args may raise errors only for rows it uses (COALESCE...) */
+    uint32_t sql_at;        /* CALL: 1 + byte offset of its SQL text, for errors; 0: none */
     uint32_t n_args;
     exec_expr **args;
 };
@@ -302,10 +303,19 @@ typedef struct exec_win_fn {
     uint32_t dflt;       /* LAG: the default column (same type as arg) */
     int64_t n;           /* LAG offset, NTILE buckets, NTH_VALUE position */
     bool ignore_nulls;   /* LAG, FIRST/LAST/NTH_VALUE */
+    const exec_agg *ext; /* EXEC_WIN_AGG of a kind of agg_int.h (columns: the child's), or NULL */
     exec_win_frame frame;
     const bk_type *type; /* result */
     const char *name;    /* the call as written, for EXPLAIN */
 } exec_win_fn;
+
+/* What a scan read and skipped, summed over its runs (EXPLAIN ANALYZE). */
+typedef struct exec_scan_stats {
+    _Atomic uint64_t files_total, files_skipped;           /* DELTA */
+    _Atomic uint64_t row_groups_total, row_groups_skipped; /* by footer statistics */
+    _Atomic uint64_t pages_total, pages_skipped;           /* by the column index */
+    _Atomic uint64_t rows_filtered; /* rows decoded and dropped by the predicates */
+} exec_scan_stats;
 
 typedef struct exec_node exec_node;
 
@@ -328,11 +338,17 @@ struct exec_node {
             void *reader; /* pq_reader *, opened by the planner for the whole query */
             const uint32_t *fields; /* projected file columns */
             uint32_t n_fields;
+            /* conjuncts of the filter above on file columns (plan/scan_pushdown.c); the
+             * scan skips row groups and pages and drops rows by them, the filter stays */
+            const struct pq_predicate *preds;
+            uint32_t n_preds;
         } parquet;
         struct {
             void *snapshot; /* delta_snapshot *, opened by the planner */
             const uint32_t *fields;
             uint32_t n_fields;
+            const struct pq_predicate *preds; /* on table fields: files, row groups, pages */
+            uint32_t n_preds;
         } delta;
         struct {
             exec_expr *pred;
@@ -393,6 +409,7 @@ struct exec_node {
     /* EXPLAIN ANALYZE */
     _Atomic uint64_t rows_out;
     _Atomic int64_t ns;
+    exec_scan_stats scan; /* PARQUET / DELTA: what the scan read and skipped */
 };
 
 exec_node *exec_node_make(bk_arena *a, exec_node_kind kind, const bk_type *schema,

@@ -169,6 +169,12 @@ bk_status exec_keys_unflatten(bk_arena *a, const bk_type *type, bk_vector **col,
 void exec_keys_hash(bk_vector *const *cols, uint32_t n_keys, size_t n, uint64_t *hash,
                     uint8_t *has_null);
 /*
+ * The same for rows [first, first+n) of the columns, into hash[0..n) and
+ * has_null[0..n): parallel tasks hash disjoint row ranges of one column set.
+ */
+void exec_keys_hash_rows(bk_vector *const *cols, uint32_t n_keys, size_t first, size_t n,
+                         uint64_t *hash, uint8_t *has_null);
+/*
  * Keep the candidate pairs (a_rows[i], b_rows[i]) whose keys are equal (a NULL
  * equals a NULL only when null_safe): compacts both arrays in place, in order,
  * and returns how many remain.  Both sides' key columns have the same types.

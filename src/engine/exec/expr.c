@@ -247,7 +247,10 @@ bk_status exec_eval(exec_ctx *ctx, bk_arena *a, const exec_expr *e, const exec_c
     for (uint32_t k = 0; k < e->n_args; k++)
         BK_TRY(exec_eval(ctx, a, e->args[k], in, &args[k], err));
     exec_call call = {.expr = e, .ctx = ctx, .a = a};
-    return e->kernel(&call, args, in->n, out, err);
+    bk_status st = e->kernel(&call, args, in->n, out, err);
+    if (BK_UNLIKELY(st != BK_OK) && err && err->sql_pos < 0 && e->sql_at)
+        err->sql_pos = (int)e->sql_at - 1; /* DIVIDE_BY_ZERO & co. point at the fragment */
+    return st;
 }
 
 bk_status exec_eval_filter(exec_ctx *ctx, bk_arena *a, const exec_expr *pred, const exec_chunk *in,

@@ -47,12 +47,11 @@ static bk_status parse_format(bk_str f, const tb_format **out, bk_error *err) {
     else if (f.len == n && !strcmp(lower, "base64"))
         *out = &tb_formats[2];
     else
-        return bk_error_set(err, BK_DATATYPE_MISMATCH,
-                            "[DATATYPE_MISMATCH.INVALID_ARG_VALUE] Cannot resolve "
-                            "\"to_binary(...)\" due to data type mismatch: the fmt value must be "
-                            "one of 'hex', 'utf-8', 'utf8', or 'base64', case-insensitive, but "
-                            "got '%.*s'.",
-                            (int)(f.len > 200 ? 200 : f.len), f.ptr);
+        return bk_error_set_sub(err, BK_DATATYPE_MISMATCH, "INVALID_ARG_VALUE",
+                                "Cannot resolve \"to_binary(...)\" due to data type mismatch: "
+                                "the fmt value must be one of 'hex', 'utf-8', 'utf8', or "
+                                "'base64', case-insensitive, but got '%.*s'.",
+                                (int)(f.len > 200 ? 200 : f.len), f.ptr);
     return BK_OK;
 }
 
@@ -79,11 +78,11 @@ static bk_status prepare_to_binary(bk_arena *a, exec_expr *e, bk_error *err) {
     }
     if (!exec_fnlib_is_const(e, 1)) {
         if (reads_column(e->args[1]))
-            return bk_error_set(err, BK_DATATYPE_MISMATCH,
-                                "[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] Cannot resolve "
-                                "\"%s(...)\" due to data type mismatch: the input `fmt` should "
-                                "be a foldable \"STRING\" expression; however, got a column.",
-                                e->name);
+            return bk_error_set_sub(err, BK_DATATYPE_MISMATCH, "NON_FOLDABLE_INPUT",
+                                    "Cannot resolve \"%s(...)\" due to data type mismatch: the "
+                                    "input `fmt` should be a foldable \"STRING\" expression; "
+                                    "however, got a column.",
+                                    e->name);
         e->state = (void *)&tb_deferred;
         return BK_OK;
     }
@@ -185,12 +184,11 @@ static bk_status convert(const exec_call *call, bk_vector *const *args, size_t n
             continue;
         }
         if (!try_)
-            return bk_error_set(err, BK_CAST_INVALID_INPUT,
-                                "[CONVERSION_INVALID_INPUT] The value '%.*s' (%s) cannot be "
-                                "converted to \"BINARY\" because it is malformed. Correct the "
-                                "value as per the syntax, or change its format. Use "
-                                "`try_to_binary` to tolerate malformed input and return NULL "
-                                "instead.",
+            return bk_error_set(err, BK_CONVERSION_INVALID_INPUT,
+                                "The value '%.*s' (%s) cannot be converted to \"BINARY\" "
+                                "because it is malformed. Correct the value as per the syntax, "
+                                "or change its format. Use `try_to_binary` to tolerate "
+                                "malformed input and return NULL instead.",
                                 (int)(s.len > 200 ? 200 : s.len), s.ptr,
                                 tb_names[*fmt - TB_HEX]);
         r[i] = bk_str_make("", 0);

@@ -25,18 +25,17 @@ static const char *const cs_names[] = {"us-ascii", "iso-8859-1", "utf-8",   "utf
                                        "utf-16be", "utf-16le",   "utf-32"};
 
 static bk_status bad_charset(bk_error *err, const char *fn, bk_str name) {
-    return bk_error_set(err, BK_INVALID_ARGUMENT,
-                        "[INVALID_PARAMETER_VALUE.CHARSET] The value of parameter(s) `charset` "
-                        "in `%s` is invalid: expects one of the iso-8859-1, us-ascii, utf-16, "
-                        "utf-16be, utf-16le, utf-32, utf-8, but got %.*s.",
-                        fn, (int)(name.len > 100 ? 100 : name.len), name.ptr);
+    return bk_error_set_sub(err, BK_INVALID_ARGUMENT, "CHARSET",
+                            "The value of parameter(s) `charset` in `%s` is invalid: expects one "
+                            "of the iso-8859-1, us-ascii, utf-16, utf-16be, utf-16le, utf-32, "
+                            "utf-8, but got %.*s.",
+                            fn, (int)(name.len > 100 ? 100 : name.len), name.ptr);
 }
 
 static bk_status malformed(bk_error *err, const char *fn, cs_kind cs) {
-    return bk_error_set(err, BK_INVALID_ARGUMENT,
-                        "[MALFORMED_CHARACTER_CODING] Invalid value found when performing `%s` "
-                        "with `%s`.",
-                        fn, cs_names[cs]);
+    return bk_error_set(err, BK_MALFORMED_CHARACTER_CODING,
+                        "Invalid value found when performing `%s` with `%s`.", fn,
+                        cs_names[cs]);
 }
 
 static bk_status parse_charset(const char *fn, bk_str name, cs_kind *out, bk_error *err) {

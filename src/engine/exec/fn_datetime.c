@@ -748,9 +748,9 @@ SIG(bind_current_timezone, "current_timezone", "", BK_TYPE_STRING)
 /* ---- intervals: make_ym_interval, make_dt_interval, extract fields ---- */
 
 static bk_status iv_overflow(bk_error *err) {
-    return bk_error_set(err, BK_INTERVAL_ARITHMETIC_OVERFLOW,
-                        "[INTERVAL_ARITHMETIC_OVERFLOW.WITHOUT_SUGGESTION] Integer overflow while "
-                        "operating with intervals.");
+    return bk_error_set_sub(err, BK_INTERVAL_ARITHMETIC_OVERFLOW,
+                            "WITHOUT_SUGGESTION", "Integer overflow while "
+                            "operating with intervals.");
 }
 
 static bk_status op_make_ym(const exec_call *c, const dt_row *r, int64_t *o, bool *null,

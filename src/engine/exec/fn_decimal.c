@@ -69,11 +69,11 @@ static bool dec_row(dec_op op, bk_i128 x, int sx, bk_i128 y, int sy, int rs, bk_
 }
 
 static bk_status dec_out_of_range(const bk_type *t, bk_error *err) {
-    return bk_error_set(err, BK_NUMERIC_VALUE_OUT_OF_RANGE,
-                        "The result cannot be represented as Decimal(%d, %d). If necessary set "
-                        "\"spark.sql.ansi.enabled\" to \"false\" to bypass this error, and return "
-                        "NULL instead.",
-                        t->precision, t->scale);
+    return bk_error_set_sub(err, BK_NUMERIC_VALUE_OUT_OF_RANGE, "WITH_SUGGESTION",
+                            "The result cannot be represented as Decimal(%d, %d). If necessary set "
+                            "\"spark.sql.ansi.enabled\" to \"false\" to bypass this error, and "
+                            "return NULL instead.",
+                            t->precision, t->scale);
 }
 
 typedef __int128 wide; /* gcc and clang; delta/conform.c relies on it too */
@@ -97,8 +97,9 @@ static inline wide load_wide(const bk_vector *v, size_t i) {
  * arithmetic: false when a step overflows or the result has too many digits,
  * and the caller then takes the general path (which reports the error).
  */
-static inline bool dec_row_fast(dec_op op, bool small, wide x, wide y, wide fx, wide fy,
-                                wide limit, wide *out) {
+static inline __attribute__((always_inline)) bool dec_row_fast(dec_op op, bool small, wide x,
+                                                               wide y, wide fx, wide fy,
+                                                               wide limit, wide *out) {
     wide r;
     if (small) {
         /* 18-digit operands and factors up to 10^18: no step can overflow 127 bits */
@@ -113,6 +114,60 @@ static inline bool dec_row_fast(dec_op op, bool small, wide x, wide y, wide fx, 
     if (r >= limit || r <= -limit) return false;
     *out = r;
     return true;
+}
+
+/*
+ * dec_row_fast over whole vectors, the operand and result widths fixed at compile
+ * time (the callers pass constants, so each combination is its own tight loop).
+ * NULL rows are computed too (their slots hold something); false when any row
+ * fails, and the caller then redoes the vector row by row.
+ */
+static inline __attribute__((always_inline)) bool fast_loop(dec_op op, bool small, bool x_wide,
+                                                            bool y_wide, bool narrow,
+                                                            const void *xs, const void *ys,
+                                                            wide fx, wide fy, wide limit,
+                                                            void *out, size_t n) {
+    bool all = true;
+    for (size_t i = 0; i < n; i++) {
+        wide x, y, r = 0;
+        if (x_wide) {
+            bk_i128 t = ((const bk_i128 *)xs)[i];
+            x = (wide)(((unsigned __int128)(uint64_t)t.hi << 64) | t.lo);
+        } else {
+            x = ((const int64_t *)xs)[i];
+        }
+        if (y_wide) {
+            bk_i128 t = ((const bk_i128 *)ys)[i];
+            y = (wide)(((unsigned __int128)(uint64_t)t.hi << 64) | t.lo);
+        } else {
+            y = ((const int64_t *)ys)[i];
+        }
+        all &= dec_row_fast(op, small, x, y, fx, fy, limit, &r);
+        if (narrow)
+            ((int64_t *)out)[i] = (int64_t)r;
+        else
+            ((bk_i128 *)out)[i] = (bk_i128){(uint64_t)r, (int64_t)((unsigned __int128)r >> 64)};
+    }
+    return all;
+}
+
+/* The vector-at-a-time fast path: one of eight specialized loops. */
+static bool fast_vector(dec_op op, bool small, const bk_vector *x, const bk_vector *y, wide fx,
+                        wide fy, wide limit, bool narrow, bk_vector *v, size_t n) {
+    bool xw = x->type->precision > BK_DECIMAL_INT64_MAX_PRECISION;
+    bool yw = y->type->precision > BK_DECIMAL_INT64_MAX_PRECISION;
+    const void *xs = x->data, *ys = y->data;
+    void *o = v->data;
+    switch ((xw ? 4 : 0) | (yw ? 2 : 0) | (narrow ? 1 : 0)) {
+    case 0: return fast_loop(op, small, false, false, false, xs, ys, fx, fy, limit, o, n);
+    case 1: return fast_loop(op, small, false, false, true, xs, ys, fx, fy, limit, o, n);
+    case 2: return fast_loop(op, small, false, true, false, xs, ys, fx, fy, limit, o, n);
+    case 3: return fast_loop(op, small, false, true, true, xs, ys, fx, fy, limit, o, n);
+    case 4: return fast_loop(op, small, true, false, false, xs, ys, fx, fy, limit, o, n);
+    case 5: return fast_loop(op, small, true, false, true, xs, ys, fx, fy, limit, o, n);
+    case 6: return fast_loop(op, small, true, true, false, xs, ys, fx, fy, limit, o, n);
+    default: return fast_loop(op, small, true, true, true, xs, ys, fx, fy, limit, o, n);
+    }
 }
 
 static bk_status dec_arith(const exec_call *call, dec_op op, bk_vector *const *args, size_t n,
@@ -132,23 +187,11 @@ static bk_status dec_arith(const exec_call *call, dec_op op, bk_vector *const *a
     bool small = args[0]->type->precision <= BK_DECIMAL_INT64_MAX_PRECISION &&
                  args[1]->type->precision <= BK_DECIMAL_INT64_MAX_PRECISION &&
                  s_common - sx <= 18 && s_common - sy <= 18;
-    if (fast && small && !narrow) {
-        /* the common wide case (e.g. price * (1 - discount)): one tight loop */
-        const int64_t *xs = args[0]->data, *ys = args[1]->data;
-        bk_i128 *rs128 = v->data;
-        bool all = true;
-        for (size_t i = 0; i < n; i++) {
-            wide x = xs[i], y = ys[i];
-            wide r = op == DEC_MUL ? x * y : op == DEC_ADD ? x * fx + y * fy : x * fx - y * fy;
-            all &= r < limit && r > -limit;
-            rs128[i] = (bk_i128){(uint64_t)r, (int64_t)((unsigned __int128)r >> 64)};
-        }
-        if (all) {
-            *out = v;
-            return BK_OK;
-        }
-        /* some row is out of range (or a NULL row's slot holds anything): row by row */
+    if (fast && fast_vector(op, small, args[0], args[1], fx, fy, limit, narrow, v, n)) {
+        *out = v;
+        return BK_OK;
     }
+    /* some row is out of range (or a NULL row's slot holds anything): row by row */
     for (size_t i = 0; i < n; i++) {
         if (v->validity && !bk_vector_is_valid(v, i)) continue;
         wide fr;

@@ -14,6 +14,7 @@
 
 struct exec_in_set {
     bk_hmap *values;
+    const bk_vector *list; /* the values as given, for scan pushdown */
     bool has_null;
     bk_cleanup cleanup;
 };
@@ -29,6 +30,7 @@ bk_status exec_in_set_make(bk_arena *a, const bk_vector *values, exec_in_set **o
     if (!s) return bk_arena_oom(a, err);
     s->values = bk_hmap_new(true);
     if (!s->values) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory building an IN list");
+    s->list = values;
     s->cleanup.fn = set_free;
     s->cleanup.arg = s;
     bk_arena_on_reset(a, &s->cleanup);
@@ -50,6 +52,8 @@ bk_status exec_in_set_make(bk_arena *a, const bk_vector *values, exec_in_set **o
     if (st == BK_OK) *out = s;
     return st;
 }
+
+const bk_vector *exec_in_set_values(const exec_in_set *s) { return s->list; }
 
 bk_status exec_fn_in_set(const exec_call *call, bk_vector *const *args, size_t n, bk_vector **out,
                          bk_error *err) {

@@ -49,9 +49,9 @@ static int64_t get(const bk_vector *v, size_t i) {
 
 static bk_status overflow(bk_error *err, bool interval) {
     if (interval)
-        return bk_error_set(err, BK_INTERVAL_ARITHMETIC_OVERFLOW,
-                            "Integer overflow while operating with intervals. Try devising "
-                            "appropriate values for the interval parameters.");
+        return bk_error_set_sub(err, BK_INTERVAL_ARITHMETIC_OVERFLOW, "WITHOUT_SUGGESTION",
+                                "Integer overflow while operating with intervals. Try devising "
+                                "appropriate values for the interval parameters.");
     return bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
                         "long overflow. If necessary set \"spark.sql.ansi.enabled\" to \"false\" "
                         "to bypass this error.");

@@ -37,10 +37,11 @@ bk_status exec_fnlib_mismatch(bk_error *err, const char *fn, uint32_t i, const c
                               const bk_type *actual) {
     char tname[200];
     bk_type_format(actual, tname, sizeof tname);
-    return bk_error_set(err, BK_DATATYPE_MISMATCH,
-                        "Cannot resolve \"%s(...)\" due to data type mismatch: The %s parameter "
-                        "requires the %s type, however the argument has the type \"%s\".",
-                        fn, ordinal(i), required, tname);
+    return bk_error_set_sub(err, BK_DATATYPE_MISMATCH, "UNEXPECTED_INPUT_TYPE",
+                            "Cannot resolve \"%s(...)\" due to data type mismatch: The %s "
+                            "parameter requires the %s type, however the argument has the type "
+                            "\"%s\".",
+                            fn, ordinal(i), required, tname);
 }
 
 bk_status exec_fnlib_expect(const char *fn, const bk_type *const *args, uint32_t i,

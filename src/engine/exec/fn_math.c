@@ -475,10 +475,10 @@ static bk_status dec_out_of_range(const exec_call *call, bk_vector *v, size_t i,
     if (!call->ctx->ansi) return exec_fn_set_null(call->a, v, i, err);
     char tname[64];
     bk_type_format(call->expr->type, tname, sizeof tname);
-    return bk_error_set(err, BK_NUMERIC_VALUE_OUT_OF_RANGE,
-                        "The rounded value cannot be represented as %s. If necessary set "
-                        "\"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
-                        tname);
+    return bk_error_set_sub(err, BK_NUMERIC_VALUE_OUT_OF_RANGE, "WITH_SUGGESTION",
+                            "The rounded value cannot be represented as %s. If necessary set "
+                            "\"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+                            tname);
 }
 
 /* Integers rounded to a negative scale: 10^-d multiples, overflow per ANSI. */
@@ -804,10 +804,10 @@ static EXEC_BIND(bind_greatest) {
     const bk_type *t = exec_fnlib_common_type(a, args, 0, n_args);
     if (!t || bk_type_is_nested(t))
         return bk_arena_failed(a) ? bk_arena_oom(a, err)
-                                  : bk_error_set(err, BK_DATATYPE_MISMATCH,
-                                                 "Cannot resolve \"greatest(...)\" due to data "
-                                                 "type mismatch: the arguments must have one "
-                                                 "comparable type.");
+                                  : bk_error_set_sub(err, BK_DATATYPE_MISMATCH, "DATA_DIFF_TYPES",
+                                                     "Cannot resolve \"greatest(...)\" due to "
+                                                     "data type mismatch: the arguments must have "
+                                                     "one comparable type.");
     if (t->kind == BK_TYPE_VOID) t = T(BK_TYPE_VOID);
     for (uint32_t k = 0; k < n_args; k++) cast_to[k] = t;
     *result = t;

@@ -20,10 +20,10 @@
 static const bk_type *T(bk_type_kind k) { return bk_type_scalar(k); }
 
 static bk_status no_common_type(bk_error *err, const char *fn) {
-    return bk_error_set(err, BK_DATATYPE_MISMATCH,
-                        "Cannot resolve \"%s(...)\" due to data type mismatch: Input to `%s` "
-                        "should all be the same type, but it's not.",
-                        fn, fn);
+    return bk_error_set_sub(err, BK_DATATYPE_MISMATCH, "DATA_DIFF_TYPES",
+                            "Cannot resolve \"%s(...)\" due to data type mismatch: Input to "
+                            "`%s` should all be the same type, but it's not.",
+                            fn, fn);
 }
 
 /* Every argument in [from, n_args) unified to one type, which is the result. */

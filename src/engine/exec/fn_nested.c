@@ -110,9 +110,10 @@ static bool values_equal(const bk_vector *a, size_t i, const bk_vector *b, size_
 static EXEC_BIND(bind_array) {
     const bk_type *et = n_args ? exec_fnlib_common_type(a, args, 0, n_args) : T(BK_TYPE_VOID);
     if (!et)
-        return bk_error_set(err, BK_DATATYPE_MISMATCH,
-                            "[DATATYPE_MISMATCH.DATA_DIFF_TYPES] Cannot resolve \"array(...)\" due "
-                            "to data type mismatch: Input to `array` should all be the same type.");
+        return bk_error_set_sub(err, BK_DATATYPE_MISMATCH,
+                                "DATA_DIFF_TYPES", "Cannot resolve \"array(...)\" due "
+                                "to data type mismatch: Input to `array` should all be the same "
+                                "type.");
     for (uint32_t k = 0; k < n_args; k++) cast_to[k] = et;
     *result = bk_type_make_array(a, et);
     return *result ? BK_OK : bk_arena_oom(a, err);
@@ -151,10 +152,10 @@ static EXEC_KERNEL(kernel_array) {
 
 static EXEC_BIND(bind_map) {
     if (n_args % 2)
-        return bk_error_set(err, BK_WRONG_NUM_ARGS,
-                            "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `map` requires 2n (n > 0) "
-                            "parameters but the actual number is %u.",
-                            n_args);
+        return bk_error_set_sub(err, BK_WRONG_NUM_ARGS,
+                                "WITHOUT_SUGGESTION", "The `map` requires 2n (n > 0) "
+                                "parameters but the actual number is %u.",
+                                n_args);
     const bk_type *kt = T(BK_TYPE_VOID), *vt = T(BK_TYPE_VOID);
     for (uint32_t k = 0; k < n_args; k += 2) {
         const bk_type *nk = k ? exec_fnlib_common_type(a, (const bk_type *[]){kt, args[k]}, 0, 2)
@@ -162,10 +163,10 @@ static EXEC_BIND(bind_map) {
         const bk_type *nv =
             k ? exec_fnlib_common_type(a, (const bk_type *[]){vt, args[k + 1]}, 0, 2) : args[k + 1];
         if (!nk || !nv)
-            return bk_error_set(err, BK_DATATYPE_MISMATCH,
-                                "[DATATYPE_MISMATCH.MAP_FUNCTION_DIFF_TYPES] Cannot resolve "
-                                "\"map(...)\" due to data type mismatch: Input to `map` should "
-                                "all be the same type.");
+            return bk_error_set_sub(err, BK_DATATYPE_MISMATCH,
+                                    "MAP_FUNCTION_DIFF_TYPES", "Cannot resolve "
+                                    "\"map(...)\" due to data type mismatch: Input to `map` should "
+                                    "all be the same type.");
         kt = nk;
         vt = nv;
     }
@@ -388,11 +389,11 @@ static EXEC_BIND(bind_array_contains) {
     const bk_type *et = c->kind == BK_TYPE_ARRAY ? c->children[0] : T(BK_TYPE_VOID);
     const bk_type *common = exec_fnlib_common_type(a, (const bk_type *[]){et, args[1]}, 0, 2);
     if (!common)
-        return bk_error_set(err, BK_DATATYPE_MISMATCH,
-                            "[DATATYPE_MISMATCH.ARRAY_FUNCTION_DIFF_TYPES] Cannot resolve "
-                            "\"array_contains(...)\" due to data type mismatch: Input to "
-                            "`array_contains` should have been \"ARRAY\" followed by a value with "
-                            "same element type.");
+        return bk_error_set_sub(err, BK_DATATYPE_MISMATCH,
+                                "ARRAY_FUNCTION_DIFF_TYPES", "Cannot resolve "
+                                "\"array_contains(...)\" due to data type mismatch: Input to "
+                                "`array_contains` should have been \"ARRAY\" followed by a value "
+                                "with same element type.");
     cast_to[0] = bk_type_make_array(a, common);
     cast_to[1] = common;
     *result = T(BK_TYPE_BOOLEAN);
@@ -501,12 +502,12 @@ static EXEC_BIND(bind_map_contains_key) {
         char mt[128], ktn[128];
         bk_type_format(m, mt, sizeof mt);
         bk_type_format(k, ktn, sizeof ktn);
-        return bk_error_set(err, BK_DATATYPE_MISMATCH,
-                            "[DATATYPE_MISMATCH.MAP_FUNCTION_DIFF_TYPES] Cannot resolve "
-                            "\"map_contains_key(...)\" due to data type mismatch: Input to "
-                            "`map_contains_key` should have been \"MAP\" followed by a value with "
-                            "same key type, but it's [\"%s\", \"%s\"].",
-                            mt, ktn);
+        return bk_error_set_sub(err, BK_DATATYPE_MISMATCH,
+                                "MAP_FUNCTION_DIFF_TYPES", "Cannot resolve "
+                                "\"map_contains_key(...)\" due to data type mismatch: Input to "
+                                "`map_contains_key` should have been \"MAP\" followed by a value "
+                                "with same key type, but it's [\"%s\", \"%s\"].",
+                                mt, ktn);
     }
     cast_to[0] = bk_type_equal(common, kt) ? NULL : bk_type_make_map(a, common, m->children[1]);
     cast_to[1] = common;

@@ -490,12 +490,11 @@ EXEC_KERNEL(exec_fnre_replace) {
         if (!bk_vector_is_valid(v, i)) continue;
         int64_t pos = n_args == 4 ? I32(3) : 1;
         if (pos < 1) {
-            st = bk_error_set(err, BK_DATATYPE_MISMATCH,
-                              "Cannot resolve \"regexp_replace(...)\" due to data type mismatch: "
-                              "The `position` must be between (0, 2147483647] (current value = "
-                              "%lld).",
-                              (long long)pos);
-            bk_error_detail(err, "DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE");
+            st = bk_error_set_sub(err, BK_DATATYPE_MISMATCH, "VALUE_OUT_OF_RANGE",
+                                  "Cannot resolve \"regexp_replace(...)\" due to data type "
+                                  "mismatch: The `position` must be between (0, 2147483647] "
+                                  "(current value = %lld).",
+                                  (long long)pos);
             break;
         }
         st = run_pattern(&run, STR(1), err);

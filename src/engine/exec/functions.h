@@ -64,6 +64,8 @@ EXEC_KERNEL(exec_fn_not);
 /* fn_in.c: x IN (constants) through a hash set the binder builds (expr->state) */
 typedef struct exec_in_set exec_in_set;
 bk_status exec_in_set_make(bk_arena *a, const bk_vector *values, exec_in_set **out, bk_error *err);
+/* The values the set was made of (the caller's vector: it must outlive the set). */
+const bk_vector *exec_in_set_values(const exec_in_set *s);
 EXEC_KERNEL(exec_fn_in_set);
 
 /* fn_cast.c: CAST / TRY_CAST to expr->type (expr->state: NULL, or (void *)1 for TRY_CAST) */

@@ -129,13 +129,13 @@ static void hash_column(const bk_vector *v, size_t off, size_t n, uint64_t *out)
     }
 }
 
-void exec_keys_hash(bk_vector *const *cols, uint32_t n_keys, size_t n, uint64_t *hash,
-                    uint8_t *has_null) {
+void exec_keys_hash_rows(bk_vector *const *cols, uint32_t n_keys, size_t first, size_t n,
+                         uint64_t *hash, uint8_t *has_null) {
     if (has_null) memset(has_null, 0, n);
     uint64_t tmp[BLOCK];
-    for (size_t off = 0; off < n; off += BLOCK) {
-        size_t m = n - off < BLOCK ? n - off : BLOCK;
-        uint64_t *h = hash + off;
+    for (size_t done = 0; done < n; done += BLOCK) {
+        size_t m = n - done < BLOCK ? n - done : BLOCK, off = first + done;
+        uint64_t *h = hash + done;
         if (n_keys == 0)
             for (size_t r = 0; r < m; r++) h[r] = NULL_HASH;
         for (uint32_t k = 0; k < n_keys; k++) {
@@ -146,12 +146,17 @@ void exec_keys_hash(bk_vector *const *cols, uint32_t n_keys, size_t n, uint64_t 
                 for (size_t r = 0; r < m; r++)
                     if (!bk_vector_is_valid(v, off + r)) {
                         dst[r] = NULL_HASH;
-                        if (has_null) has_null[off + r] = 1;
+                        if (has_null) has_null[done + r] = 1;
                     }
             if (k > 0)
                 for (size_t r = 0; r < m; r++) h[r] = bk_hash_combine(h[r], tmp[r]);
         }
     }
+}
+
+void exec_keys_hash(bk_vector *const *cols, uint32_t n_keys, size_t n, uint64_t *hash,
+                    uint8_t *has_null) {
+    exec_keys_hash_rows(cols, n_keys, 0, n, hash, has_null);
 }
 
 /*

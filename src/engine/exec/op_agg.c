@@ -183,6 +183,15 @@ static bk_status fold(exec_sink *sk, agg_table *t, const exec_agg *agg, slot *s,
                                     "decimal sum overflow: the sum needs more than 38 digits");
             break;
         }
+        case BK_TYPE_INTERVAL_YM:
+        case BK_TYPE_INTERVAL_DT: { /* SUM and AVG: the exact sum in v.i */
+            bk_type_kind k = v->type->kind;
+            int64_t x = k == BK_TYPE_INTERVAL_YM ? ((const int32_t *)v->data)[row]
+                                                 : ((const int64_t *)v->data)[row];
+            if (__builtin_add_overflow(s->v.i, x, &s->v.i) || !exec_agg_interval_fits(k, s->v.i))
+                return exec_agg_interval_overflow(err);
+            break;
+        }
         case BK_TYPE_FLOAT:
             s->v.d += ((const float *)v->data)[row];
             break;
@@ -238,7 +247,11 @@ static bk_status merge(exec_sink *sk, agg_table *t, const exec_agg *agg, const b
         into->count += from->count;
         bool integral = agg->kind == EXEC_AGG_SUM && in_type->kind != BK_TYPE_FLOAT &&
                         in_type->kind != BK_TYPE_DOUBLE;
-        if (in_type->kind == BK_TYPE_DECIMAL) {
+        if (in_type->kind == BK_TYPE_INTERVAL_YM || in_type->kind == BK_TYPE_INTERVAL_DT) {
+            if (__builtin_add_overflow(into->v.i, from->v.i, &into->v.i) ||
+                !exec_agg_interval_fits(in_type->kind, into->v.i))
+                return exec_agg_interval_overflow(err);
+        } else if (in_type->kind == BK_TYPE_DECIMAL) {
             if (!bk_i128_add(into->v.w, from->v.w, &into->v.w))
                 return bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
                                     "decimal sum overflow: the sum needs more than 38 digits");
@@ -745,11 +758,11 @@ static bk_status decimal_result(exec_sink *s, const exec_agg *agg, uint32_t k, c
     ok = ok && bk_i128_fits_precision(r, rt->precision);
     if (!ok) {
         if (s->ctx->ansi)
-            return bk_error_set(err, BK_NUMERIC_VALUE_OUT_OF_RANGE,
-                                "The result cannot be represented as Decimal(%d, %d). If "
-                                "necessary set \"spark.sql.ansi.enabled\" to \"false\" to "
-                                "bypass this error, and return NULL instead.",
-                                rt->precision, rt->scale);
+            return bk_error_set_sub(err, BK_NUMERIC_VALUE_OUT_OF_RANGE, "WITH_SUGGESTION",
+                                    "The result cannot be represented as Decimal(%d, %d). If "
+                                    "necessary set \"spark.sql.ansi.enabled\" to \"false\" to "
+                                    "bypass this error, and return NULL instead.",
+                                    rt->precision, rt->scale);
         return exec_fn_set_null(s->ctx->arena, v, g, err);
     }
     if (rt->precision <= BK_DECIMAL_INT64_MAX_PRECISION)
@@ -780,6 +793,15 @@ static bk_status result_column(exec_sink *s, uint32_t k, const slot *slots, size
         if (agg->type->kind == BK_TYPE_DECIMAL && agg->kind != EXEC_AGG_MIN &&
             agg->kind != EXEC_AGG_MAX) {
             BK_TRY(decimal_result(s, agg, k, sl, v, g, err));
+        } else if ((agg->kind == EXEC_AGG_SUM || agg->kind == EXEC_AGG_AVG) &&
+                   (agg->type->kind == BK_TYPE_INTERVAL_YM ||
+                    agg->type->kind == BK_TYPE_INTERVAL_DT)) {
+            int64_t x = agg->kind == EXEC_AGG_AVG ? exec_agg_div_half_up(sl->v.i, sl->count)
+                                                  : sl->v.i;
+            if (agg->type->kind == BK_TYPE_INTERVAL_YM)
+                ((int32_t *)v->data)[g] = (int32_t)x;
+            else
+                ((int64_t *)v->data)[g] = x;
         } else if (agg->kind == EXEC_AGG_AVG) {
             ((double *)v->data)[g] = sl->v.d / (double)sl->count;
         } else if (agg->kind == EXEC_AGG_SUM) {

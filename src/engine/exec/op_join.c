@@ -1,14 +1,14 @@
 /*
  * op_join.c — hash join: the build side in a hash table, the probe side streamed.
  *
- * The build side (node->right) is materialized first; its key columns are
- * hashed a column at a time (key_hash.c) and its rows chained per bucket of an
- * open hash table (buckets[hash & mask] -> next[row]), in build order.  Rows
- * with a NULL key are left out: NULL never equals anything (unless the join is
- * null-safe).  Probing hashes a chunk's keys, collects the build rows of each
- * probe row's bucket whose hash is equal, and then drops the candidates whose
- * key columns differ, one typed loop per key column.  An extra non-equi
- * condition is evaluated on the surviving pairs before a pair counts as a match.
+ * The build side (node->right) is materialized first, its columns gathered,
+ * and its key columns hashed into a radix-partitioned bucket table, in
+ * parallel (join_build.c, join_table.h).  Rows with a NULL key are left out:
+ * NULL never equals anything (unless the join is null-safe).  Probing hashes a
+ * chunk's keys, collects the build rows of each probe row's bucket whose hash
+ * tag is equal, and then drops the candidates whose key columns differ, one
+ * typed loop per key column.  An extra non-equi condition is evaluated on the
+ * surviving pairs before a pair counts as a match.
  *
  * Output columns: probe columns then build columns (INNER, LEFT, FULL), or
  * probe columns only (SEMI, ANTI).  RIGHT joins are planned as LEFT joins with
@@ -19,7 +19,7 @@
  */
 #include <string.h>
 
-#include "engine/exec/exec_int.h"
+#include "engine/exec/join_table.h"
 
 #define NO_ROW UINT32_MAX
 
@@ -28,18 +28,14 @@ typedef struct join_state {
     bk_vector **build_cols; /* whole columns */
     bk_vector **key_cols;   /* the build key columns (of build_cols) */
     uint32_t n_build_cols, n_probe_cols;
-    uint32_t *buckets;        /* hash & mask -> first build row of the bucket, or NO_ROW */
-    uint64_t mask;
-    uint32_t *next;           /* per build row: the next row in its bucket */
-    uint64_t *hashes;         /* per build row: its key hash */
+    exec_hj_table table;      /* join_build.c */
     _Atomic uint8_t *matched; /* FULL, RIGHT_SEMI, RIGHT_ANTI: per build row */
     size_t n_build;
 } join_state;
 
 /*
- * Hash the build rows' keys (key_hash.c) and chain the rows of each bucket,
- * in build order.  Rows with a NULL key stay out unless the join is null-safe.
- * Everything lives in the query arena, whose limit bounds the table.
+ * Gather the build side's columns and build the table of its keys
+ * (join_build.c).  Everything lives in the query arena, whose limit bounds it.
  */
 static bk_status build_table(exec_ctx *ctx, exec_node *node, join_state *st, bk_error *err) {
     bk_arena *a = ctx->arena;
@@ -63,33 +59,12 @@ static bk_status build_table(exec_ctx *ctx, exec_node *node, join_state *st, bk_
     if (!st->key_cols) return bk_arena_oom(a, err);
     for (uint32_t k = 0; k < nk; k++) st->key_cols[k] = st->build_cols[node->u.join.build_keys[k]];
     BK_TRY(exec_keys_flatten(a, st->key_cols, nk, err)); /* nested keys compare as bytes */
-    size_t n_buckets = 16;
-    while (n_buckets < 2 * n) n_buckets *= 2;
-    st->mask = n_buckets - 1;
-    st->next = bk_arena_array(a, n ? n : 1, sizeof *st->next);
-    st->hashes = bk_arena_array(a, n ? n : 1, sizeof *st->hashes);
-    st->buckets = bk_arena_array(a, n_buckets, sizeof *st->buckets);
-    uint8_t *has_null = bk_arena_alloc(a, n ? n : 1);
-    if (!st->next || !st->hashes || !st->buckets || !has_null) return bk_arena_oom(a, err);
     exec_join_kind kind = node->u.join.kind;
     if (kind == EXEC_JOIN_FULL || kind == EXEC_JOIN_RIGHT_SEMI || kind == EXEC_JOIN_RIGHT_ANTI) {
         st->matched = bk_arena_zalloc(a, n ? n : 1);
         if (!st->matched) return bk_arena_oom(a, err);
     }
-    exec_keys_hash(st->key_cols, nk, n, st->hashes, has_null);
-    memset(st->buckets, 0xFF, n_buckets * sizeof *st->buckets);
-    bool null_safe = node->u.join.null_safe;
-    /* insert in reverse so that each bucket lists its rows in build order */
-    for (size_t r = n; r-- > 0;) {
-        if (has_null[r] && !null_safe) {
-            st->next[r] = NO_ROW;
-            continue;
-        }
-        uint32_t *head = &st->buckets[st->hashes[r] & st->mask];
-        st->next[r] = *head;
-        *head = (uint32_t)r;
-    }
-    return BK_OK;
+    return exec_hj_build(ctx, st->key_cols, nk, n, node->u.join.null_safe, &st->table, err);
 }
 
 /* Growable pair lists in the worker's scratch arena. */
@@ -114,6 +89,95 @@ static bool pairs_push(bk_arena *a, pairs *p, uint32_t pr, uint32_t br) {
     p->probe[p->n] = pr;
     p->build[p->n] = br;
     p->n++;
+    return true;
+}
+
+/* Room for `more` pairs after the p->n there are. */
+static BK_NOINLINE bool pairs_grow(bk_arena *a, pairs *p, size_t more) {
+    size_t cap = p->cap ? p->cap : EXEC_CHUNK_ROWS;
+    while (cap < p->n + more) cap *= 2;
+    uint32_t *np = bk_arena_array(a, cap, sizeof *np), *nb = bk_arena_array(a, cap, sizeof *nb);
+    if (!np || !nb) return false;
+    if (p->n) {
+        memcpy(np, p->probe, p->n * sizeof *np);
+        memcpy(nb, p->build, p->n * sizeof *nb);
+    }
+    p->probe = np;
+    p->build = nb;
+    p->cap = cap;
+    return true;
+}
+
+static inline bool pairs_reserve(bk_arena *a, pairs *p, size_t more) {
+    return p->n + more <= p->cap || pairs_grow(a, p, more);
+}
+
+#if defined(__GNUC__)
+#define PREFETCH(addr) __builtin_prefetch(addr)
+#else
+#define PREFETCH(addr) ((void)0)
+#endif
+#define PREFETCH_AHEAD 16   /* probe rows between a bucket's prefetch and its read */
+#define CACHED_BITS 15      /* tables of up to 2^15 buckets stay in cache: no prefetching */
+
+/*
+ * Append to p the candidate pairs of probe rows [0, n) (hashes hash[]): each
+ * row with the build rows of its bucket whose tag matches, written without a
+ * branch on the tag.  Rows with a NULL key take part only when null_safe.
+ * False on OOM.
+ *
+ * A table larger than the cache is probed in two passes over the chunk: the
+ * rows' bucket bounds, each read PREFETCH_AHEAD rows after its prefetch (and
+ * the bucket's entries prefetched in turn), then the entries.  A small one in
+ * one pass.
+ */
+static bool probe_candidates(bk_arena *a, const exec_hj_table *t, const uint64_t *hash,
+                             const uint8_t *has_null, bool null_safe, size_t n, pairs *p) {
+    const uint32_t *offsets = t->offsets;
+    const exec_hj_entry *entries = t->entries;
+    uint32_t shift = 64 - t->bits; /* slot = hash >> shift = exec_hj_tag_slot(hash >> 32) */
+    if (t->bits <= CACHED_BITS) {
+        for (size_t r = 0; r < n; r++) {
+            uint64_t s = hash[r] >> shift;
+            uint32_t b = offsets[s], e = offsets[s + 1], tag = (uint32_t)(hash[r] >> 32);
+            if (b == e || (has_null[r] && !null_safe)) continue;
+            if (!pairs_reserve(a, p, e - b)) return false;
+            size_t k = p->n;
+            for (; b < e; b++) {
+                p->probe[k] = (uint32_t)r;
+                p->build[k] = entries[b].row;
+                k += entries[b].tag == tag;
+            }
+            p->n = k;
+        }
+        return true;
+    }
+    uint32_t *lo = bk_arena_array(a, n ? n : 1, sizeof *lo);
+    uint32_t *hi = bk_arena_array(a, n ? n : 1, sizeof *hi);
+    if (!lo || !hi) return false;
+    size_t total = 0;
+    for (size_t r = 0; r < n; r++) {
+        if (r + PREFETCH_AHEAD < n) PREFETCH(&offsets[hash[r + PREFETCH_AHEAD] >> shift]);
+        uint64_t s = hash[r] >> shift;
+        uint32_t b = offsets[s], e = offsets[s + 1];
+        if (has_null[r] && !null_safe) e = b;
+        PREFETCH(&entries[b]);
+        lo[r] = b;
+        hi[r] = e;
+        total += e - b;
+    }
+    if (!pairs_reserve(a, p, total)) return false;
+    uint32_t *pp = p->probe, *pb = p->build;
+    size_t k = p->n;
+    for (size_t r = 0; r < n; r++) {
+        uint32_t tag = (uint32_t)(hash[r] >> 32);
+        for (uint32_t e = lo[r]; e < hi[r]; e++) {
+            pp[k] = (uint32_t)r;
+            pb[k] = entries[e].row;
+            k += entries[e].tag == tag;
+        }
+    }
+    p->n = k;
     return true;
 }
 
@@ -175,13 +239,8 @@ static bk_status probe_execute(exec_stream *op, exec_worker *w, const exec_chunk
         /* candidates: the build rows in each probe row's bucket with its hash */
         exec_keys_hash(keys, nk, in->n, hash, has_null);
         bool null_safe = node->u.join.null_safe;
-        for (size_t r = 0; r < in->n; r++) {
-            if (has_null[r] && !null_safe) continue;
-            uint64_t h = hash[r];
-            for (uint32_t b = st->buckets[h & st->mask]; b != NO_ROW; b = st->next[b])
-                if (st->hashes[b] == h && !pairs_push(a, &p, (uint32_t)r, b))
-                    return bk_arena_oom(a, err);
-        }
+        if (!probe_candidates(a, &st->table, hash, has_null, null_safe, in->n, &p))
+            return bk_arena_oom(a, err);
         p.n = exec_keys_equal_filter(keys, st->key_cols, nk, null_safe, p.probe, p.build, p.n);
     }
     /* keep the pairs the extra condition accepts */

@@ -28,8 +28,10 @@
 #include <string.h>
 
 #include "base/i128.h"
+#include "engine/exec/agg_int.h"
 #include "engine/exec/exec_int.h"
 #include "engine/exec/fn_common.h"
+#include "engine/exec/op_window_agg.h"
 
 #define WIN_MAX_BUCKETS 256
 #define WIN_HASH_TASK_ROWS ((size_t)65536)
@@ -304,6 +306,7 @@ static bk_i128 exact_at(const bk_vector *v, size_t r) {
     case BK_TYPE_SMALLINT:
         return bk_i128_from_i64(((const int16_t *)v->data)[r]);
     case BK_TYPE_INT:
+    case BK_TYPE_INTERVAL_YM:
         return bk_i128_from_i64(((const int32_t *)v->data)[r]);
     case BK_TYPE_DECIMAL:
         if (v->type->precision > BK_DECIMAL_INT64_MAX_PRECISION)
@@ -571,6 +574,17 @@ static bk_status exact_result(bucket *b, const exec_win_fn *fn, bk_i128 sum, siz
         ((double *)res->data)[p] = bk_i128_to_double(sum) / (double)count;
         return BK_OK;
     }
+    if (rt->kind == BK_TYPE_INTERVAL_YM || rt->kind == BK_TYPE_INTERVAL_DT) {
+        int64_t x;
+        if (!bk_i128_to_i64(sum, &x) || !exec_agg_interval_fits(rt->kind, x))
+            return exec_agg_interval_overflow(err);
+        if (fn->agg == EXEC_AGG_AVG) x = exec_agg_div_half_up(x, (int64_t)count);
+        if (rt->kind == BK_TYPE_INTERVAL_YM)
+            ((int32_t *)res->data)[p] = (int32_t)x;
+        else
+            ((int64_t *)res->data)[p] = x;
+        return BK_OK;
+    }
     if (rt->kind == BK_TYPE_BIGINT) { /* SUM of integers */
         int64_t x;
         if (!bk_i128_to_i64(sum, &x)) {
@@ -592,11 +606,11 @@ static bk_status exact_result(bucket *b, const exec_win_fn *fn, bk_i128 sum, siz
     ok = ok && bk_i128_fits_precision(r, rt->precision);
     if (!ok) {
         if (ctx->ansi)
-            return bk_error_set(err, BK_NUMERIC_VALUE_OUT_OF_RANGE,
-                                "The result cannot be represented as Decimal(%d, %d). If "
-                                "necessary set \"spark.sql.ansi.enabled\" to \"false\" to "
-                                "bypass this error, and return NULL instead.",
-                                rt->precision, rt->scale);
+            return bk_error_set_sub(err, BK_NUMERIC_VALUE_OUT_OF_RANGE, "WITH_SUGGESTION",
+                                    "The result cannot be represented as Decimal(%d, %d). If "
+                                    "necessary set \"spark.sql.ansi.enabled\" to \"false\" to "
+                                    "bypass this error, and return NULL instead.",
+                                    rt->precision, rt->scale);
         return exec_fn_set_null(b->a, res, p, err);
     }
     set_decimal(res, p, r);
@@ -619,7 +633,8 @@ static bk_status eval_numeric(bucket *b, const exec_win_fn *fn, size_t ps, size_
         return BK_OK;
     }
     bk_type_kind k = v->type->kind;
-    if (is_integral(k) || k == BK_TYPE_DECIMAL) {
+    if (is_integral(k) || k == BK_TYPE_DECIMAL || k == BK_TYPE_INTERVAL_YM ||
+        k == BK_TYPE_INTERVAL_DT) {
         b->isum[ps] = bk_i128_from_i64(0);
         for (size_t p = ps; p < pe; p++) {
             bk_i128 x = bk_vector_is_valid(v, b->idx[p]) ? exact_at(v, b->idx[p])
@@ -767,11 +782,17 @@ static bk_status eval_bucket(bucket *bp, exec_table *out, bk_error *err) {
     BK_TRY(bucket_alloc(&b, err));
     bk_vector **res = bk_arena_array(b.a, n_fns ? n_fns : 1, sizeof *res);
     uint32_t **src = bk_arena_array(b.a, n_fns ? n_fns : 1, sizeof *src);
-    if (!res || !src) return oom(&b, err);
+    win_ext **ext = bk_arena_zalloc(b.scratch, (n_fns ? n_fns : 1) * sizeof *ext);
+    if (!res || !src || !ext) return oom(&b, err);
     for (uint32_t f = 0; f < n_fns; f++) {
         const exec_win_fn *fn = &node->u.window.fns[f];
         res[f] = NULL;
         src[f] = NULL;
+        if (fn->kind == EXEC_WIN_AGG && fn->ext) { /* op_window_agg.c */
+            BK_TRY(exec_win_ext_begin(j->ctx, fn->ext, j->cols, b.idx, b.m, b.a, b.scratch,
+                                      &ext[f], err));
+            continue;
+        }
         if (needs_source(fn))
             src[f] = bk_arena_array(b.scratch, b.m, sizeof *src[f]);
         else
@@ -805,7 +826,9 @@ static bk_status eval_bucket(bucket *bp, exec_table *out, bk_error *err) {
                 eval_value(&b, fn, ps, pe, src[f]);
                 break;
             case EXEC_WIN_AGG:
-                if (fn->agg == EXEC_AGG_MIN || fn->agg == EXEC_AGG_MAX)
+                if (ext[f])
+                    BK_TRY(exec_win_ext_partition(ext[f], ps, pe, b.fs, b.fe, err));
+                else if (fn->agg == EXEC_AGG_MIN || fn->agg == EXEC_AGG_MAX)
                     eval_minmax(&b, fn, ps, pe, src[f]);
                 else
                     BK_TRY(eval_numeric(&b, fn, ps, pe, res[f], err));
@@ -817,6 +840,7 @@ static bk_status eval_bucket(bucket *bp, exec_table *out, bk_error *err) {
         }
     }
     for (uint32_t f = 0; f < n_fns; f++) {
+        if (ext[f]) BK_TRY(exec_win_ext_finish(ext[f], &res[f], err));
         if (!src[f]) continue;
         res[f] = bk_vector_take(b.a, j->src[f], src[f], b.m);
         if (!res[f]) return oom(&b, err);

@@ -17,6 +17,7 @@
  */
 #include <string.h>
 
+#include "base/clock.h"
 #include "delta/delta.h"
 #include "engine/exec/exec_int.h"
 #include "parquet/parquet.h"
@@ -121,15 +122,24 @@ static bk_status push(feed *f, const chain *ch, exec_worker *w, const exec_chunk
                       bk_error *err) {
     BK_TRY(exec_check_cancel(f->ctx, err));
     exec_chunk cur = *in;
+    int64_t t = bk_monotonic_ns();
     for (uint32_t k = 0; k < ch->n_ops && cur.n; k++) {
         exec_chunk next;
         exec_stream *op = ch->ops[k];
         BK_TRY(op->execute(op, w, &cur, &next, err));
         atomic_fetch_add_explicit(&op->node->rows_out, next.n, memory_order_relaxed);
+        int64_t now = bk_monotonic_ns();
+        atomic_fetch_add_explicit(&op->node->ns, now - t, memory_order_relaxed);
+        t = now;
         cur = next;
     }
     if (cur.n == 0) return BK_OK;
-    return f->sink->consume(f->sink, w, w->sink_local, &cur, err);
+    bk_status s = f->sink->consume(f->sink, w, w->sink_local, &cur, err);
+    exec_node_kind sk = f->sink->node ? f->sink->node->kind : EXEC_NODE_VALUES;
+    if (sk == EXEC_NODE_AGGREGATE || sk == EXEC_NODE_SORT || sk == EXEC_NODE_WINDOW)
+        atomic_fetch_add_explicit(&f->sink->node->ns, bk_monotonic_ns() - t,
+                                  memory_order_relaxed);
+    return s;
 }
 
 /* Push a batch of any size in slices of EXEC_CHUNK_ROWS; `morsel` orders the batch. */
@@ -330,8 +340,19 @@ static bk_status run_parquet(feed *f, const chain *ch, exec_node *source, bk_err
     scan_args sa = {.f = f, .ch = ch, .source = source};
     pq_scan_opts o = {.fields = source->u.parquet.fields,
                       .n_fields = source->u.parquet.n_fields,
+                      .preds = source->u.parquet.preds,
+                      .n_preds = source->u.parquet.n_preds,
                       .pool = f->ctx->pool};
-    bk_status s = pq_scan(r, &o, parquet_cb, &sa, NULL, err);
+    pq_scan_stats st;
+    memset(&st, 0, sizeof st);
+    bk_status s = pq_scan(r, &o, parquet_cb, &sa, &st, err);
+    exec_scan_stats *x = &source->scan;
+    atomic_fetch_add(&x->row_groups_total, st.row_groups_total);
+    atomic_fetch_add(&x->row_groups_skipped, st.row_groups_skipped);
+    atomic_fetch_add(&x->pages_total, st.pages_total);
+    atomic_fetch_add(&x->pages_skipped, st.pages_skipped);
+    atomic_fetch_add(&x->rows_filtered, st.rows_filtered);
+    atomic_fetch_add(&source->ns, (int64_t)st.decode_ns);
     return scan_result(f, s, err);
 }
 
@@ -339,8 +360,21 @@ static bk_status run_delta(feed *f, const chain *ch, exec_node *source, bk_error
     scan_args sa = {.f = f, .ch = ch, .source = source};
     delta_scan_opts o = {.fields = source->u.delta.fields,
                          .n_fields = source->u.delta.n_fields,
+                         .preds = source->u.delta.preds,
+                         .n_preds = source->u.delta.n_preds,
                          .pool = f->ctx->pool};
-    bk_status s = delta_scan(source->u.delta.snapshot, &o, delta_cb, &sa, NULL, err);
+    delta_scan_stats st;
+    memset(&st, 0, sizeof st);
+    bk_status s = delta_scan(source->u.delta.snapshot, &o, delta_cb, &sa, &st, err);
+    exec_scan_stats *x = &source->scan;
+    atomic_fetch_add(&x->files_total, st.files_total);
+    atomic_fetch_add(&x->files_skipped, st.files_skipped);
+    atomic_fetch_add(&x->row_groups_total, st.row_groups_total);
+    atomic_fetch_add(&x->row_groups_skipped, st.row_groups_skipped);
+    atomic_fetch_add(&x->pages_total, st.pages_total);
+    atomic_fetch_add(&x->pages_skipped, st.pages_skipped);
+    atomic_fetch_add(&x->rows_filtered, st.rows_filtered);
+    atomic_fetch_add(&source->ns, (int64_t)st.decode_ns);
     return scan_result(f, s, err);
 }
 

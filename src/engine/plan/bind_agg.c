@@ -71,13 +71,20 @@ static bk_status fail(binder *b, const sql_expr *at, bk_error *err, bk_code code
     return bind_error_at(b, at, err);
 }
 
+/* fail with Spark's sub-class of code's class ("UNEXPECTED_INPUT_TYPE"). */
+static bk_status fail_sub(binder *b, const sql_expr *at, bk_error *err, bk_code code,
+                          const char *sub, const char *fmt, const char *x, const char *y) {
+    bk_error_set_sub(err, code, sub, fmt, x, y);
+    return bind_error_at(b, at, err);
+}
+
 static bk_status wrong_args(binder *b, const sql_expr *call, const char *want, bk_error *err) {
     char msg[300];
     snprintf(msg, sizeof msg,
              "The `%s` requires %s parameters but the actual number is %u. Please, refer to "
              "'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
              call_name(call), want, call->n_args);
-    bk_error_set(err, BK_WRONG_NUM_ARGS, "%s", msg);
+    bk_error_set_sub(err, BK_WRONG_NUM_ARGS, "WITHOUT_SUGGESTION", "%s", msg);
     return bind_error_at(b, call, err);
 }
 
@@ -86,11 +93,11 @@ static bk_status mismatch(binder *b, const sql_expr *call, uint32_t i, const cha
     static const char *const ord[] = {"first", "second", "third"};
     char tn[128];
     bk_type_format(actual, tn, sizeof tn);
-    bk_error_set(err, BK_DATATYPE_MISMATCH,
-                 "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due to data "
-                 "type mismatch: The %s parameter requires the %s type, however \"%s\" has the "
-                 "type \"%s\".",
-                 text_of(b, call), ord[i < 3 ? i : 2], required, text_of(b, call->args[i]), tn);
+    bk_error_set_sub(err, BK_DATATYPE_MISMATCH,
+                     "UNEXPECTED_INPUT_TYPE", "Cannot resolve \"%s\" due to data "
+                     "type mismatch: The %s parameter requires the %s type, however \"%s\" has the "
+                     "type \"%s\".",
+                     text_of(b, call), ord[i < 3 ? i : 2], required, text_of(b, call->args[i]), tn);
     return bind_error_at(b, call, err);
 }
 
@@ -108,11 +115,11 @@ static bk_status const_arg(bind_env *env, const sql_expr *call, uint32_t i, cons
     bk_error tmp;
     bk_error_clear(&tmp);
     if (bind_expr(&cenv, call->args[i], &x, &tmp) != BK_OK) {
-        bk_error_set(err, BK_DATATYPE_MISMATCH,
-                     "[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] Cannot resolve \"%s\" due to data "
-                     "type mismatch: the input %s should be a foldable expression; however, got "
-                     "\"%s\".",
-                     text_of(b, call), "parameter", text_of(b, call->args[i]));
+        bk_error_set_sub(err, BK_DATATYPE_MISMATCH,
+                         "NON_FOLDABLE_INPUT", "Cannot resolve \"%s\" due to data "
+                         "type mismatch: the input %s should be a foldable expression; however, "
+                         "got \"%s\".",
+                         text_of(b, call), "parameter", text_of(b, call->args[i]));
         return bind_error_at(b, call->args[i], err);
     }
     if (to) BK_TRY(bind_cast(b, x, to, call->args[i], &x, err));
@@ -135,17 +142,17 @@ static bk_status percentages(bind_env *env, const sql_expr *call, uint32_t i, ex
     if (!dt) return bk_arena_oom(b->a, err);
     BK_TRY(const_arg(env, call, i, dt, &v, err));
     if (!bk_vector_is_valid(v, 0))
-        return fail(b, call, err, BK_DATATYPE_MISMATCH,
-                    "[DATATYPE_MISMATCH.UNEXPECTED_NULL] Cannot resolve \"%s\" due to data type "
-                    "mismatch: the percentage must not be null.%s",
-                    text_of(b, call), "");
+        return fail_sub(b, call, err, BK_DATATYPE_MISMATCH,
+                        "UNEXPECTED_NULL", "Cannot resolve \"%s\" due to data type "
+                        "mismatch: the percentage must not be null.%s",
+                        text_of(b, call), "");
     const bk_vector *vals = array ? v->children[0] : v;
     size_t lo = array ? (size_t)v->offsets[0] : 0, hi = array ? (size_t)v->offsets[1] : 1;
     if (hi == lo)
-        return fail(b, call, err, BK_DATATYPE_MISMATCH,
-                    "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due to data "
-                    "type mismatch: the array of percentages must not be empty.%s",
-                    text_of(b, call), "");
+        return fail_sub(b, call, err, BK_DATATYPE_MISMATCH,
+                        "UNEXPECTED_INPUT_TYPE", "Cannot resolve \"%s\" due to data "
+                        "type mismatch: the array of percentages must not be empty.%s",
+                        text_of(b, call), "");
     double *ps = bk_arena_array(b->a, hi - lo, sizeof *ps);
     if (!ps) return bk_arena_oom(b->a, err);
     for (size_t k = lo; k < hi; k++) {
@@ -153,11 +160,11 @@ static bk_status percentages(bind_env *env, const sql_expr *call, uint32_t i, ex
         if (!bk_vector_is_valid(vals, k) || !(p >= 0 && p <= 1)) {
             char cur[64];
             snprintf(cur, sizeof cur, "%g", p);
-            return fail(b, call, err, BK_DATATYPE_MISMATCH,
-                        "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] Cannot resolve \"%s\" due to "
-                        "data type mismatch: The `percentage` must be between [0.0, 1.0] "
-                        "(current value = %s).",
-                        text_of(b, call), cur);
+            return fail_sub(b, call, err, BK_DATATYPE_MISMATCH,
+                            "VALUE_OUT_OF_RANGE", "Cannot resolve \"%s\" due to "
+                            "data type mismatch: The `percentage` must be between [0.0, 1.0] "
+                            "(current value = %s).",
+                            text_of(b, call), cur);
         }
         ps[k - lo] = p;
     }
@@ -181,21 +188,22 @@ bk_status bind_agg_filter(bind_env *env, const sql_expr *call, exec_expr **out, 
     binder *b = env->b;
     const sql_expr *f = call->filter;
     if (has_aggregate(f)) {
-        bk_error_set(err, BK_INVALID_AGGREGATE_FILTER,
-                     "[INVALID_AGGREGATE_FILTER.CONTAINS_AGGREGATE] The FILTER expression \"%s\" "
-                     "in an aggregate function is invalid. Expected a FILTER expression without "
-                     "an aggregation.",
-                     text_of(b, f));
+        bk_error_set_sub(err, BK_INVALID_AGGREGATE_FILTER,
+                         "CONTAINS_AGGREGATE", "The FILTER expression \"%s\" "
+                         "in an aggregate function is invalid. Expected a FILTER expression "
+                         "without an aggregation.",
+                         text_of(b, f));
         return bind_error_at(b, f, err);
     }
     BK_TRY(bind_expr(env, f, out, err));
     if ((*out)->type->kind == BK_TYPE_VOID)
         return bind_cast(b, *out, T(BK_TYPE_BOOLEAN), f, out, err);
     if ((*out)->type->kind == BK_TYPE_BOOLEAN) return BK_OK;
-    bk_error_set(err, BK_INVALID_AGGREGATE_FILTER,
-                 "[INVALID_AGGREGATE_FILTER.NOT_BOOLEAN] The FILTER expression \"%s\" in an "
-                 "aggregate function is invalid. Expected a FILTER expression of the BOOLEAN type.",
-                 text_of(b, f));
+    bk_error_set_sub(err, BK_INVALID_AGGREGATE_FILTER,
+                     "NOT_BOOLEAN", "The FILTER expression \"%s\" in an "
+                     "aggregate function is invalid. Expected a FILTER expression of the BOOLEAN "
+                     "type.",
+                     text_of(b, f));
     return bind_error_at(b, f, err);
 }
 
@@ -236,26 +244,27 @@ static bk_status bind_within_group(bind_env *env, const sql_expr *call, exec_exp
                                    bk_error *err) {
     binder *b = env->b;
     const char *name = call_name(call);
-    const char *why = NULL;
+    const char *why = NULL, *sub = NULL; /* the message format, Spark's sub-class */
     char msg[160];
     if (call->n_args != 1) return wrong_args(b, call, "1", err);
     if (!call->within_group) {
-        why = "WITHIN_GROUP_MISSING] Invalid function `%s` with WITHIN GROUP. WITHIN GROUP is "
-              "required for the function.";
+        sub = "WITHIN_GROUP_MISSING";
+        why = "Invalid function `%s` with WITHIN GROUP. WITHIN GROUP is required for the "
+              "function.";
     } else if (call->distinct) {
-        why = "DISTINCT_UNSUPPORTED] Invalid function `%s` with WITHIN GROUP. The function does "
-              "not support DISTINCT with WITHIN GROUP.";
+        sub = "DISTINCT_UNSUPPORTED";
+        why = "Invalid function `%s` with WITHIN GROUP. The function does not support DISTINCT "
+              "with WITHIN GROUP.";
     } else if (call->n_within_group != 1) {
         snprintf(msg, sizeof msg,
-                 "WRONG_NUM_ORDERINGS] Invalid function `%%s` with WITHIN GROUP. The function "
-                 "requires 1 orderings in WITHIN GROUP but got %u.",
+                 "Invalid function `%%s` with WITHIN GROUP. The function requires 1 orderings "
+                 "in WITHIN GROUP but got %u.",
                  call->n_within_group);
+        sub = "WRONG_NUM_ORDERINGS";
         why = msg;
     }
     if (why) {
-        char full[400];
-        snprintf(full, sizeof full, "[INVALID_WITHIN_GROUP_EXPRESSION.%s", why);
-        bk_error_set(err, BK_INVALID_WITHIN_GROUP_EXPRESSION, full, name);
+        bk_error_set_sub(err, BK_INVALID_WITHIN_GROUP_EXPRESSION, sub, why, name);
         return bind_error_at(b, call, err);
     }
     exec_expr *x, *p = NULL;
@@ -348,10 +357,10 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
     if (name_eq(name, "percentile_cont") || name_eq(name, "percentile_disc"))
         return bind_within_group(env, call, pre, pre_cols, np, out, err);
     if (call->within_group) {
-        bk_error_set(err, BK_INVALID_SQL_SYNTAX,
-                     "[INVALID_SQL_SYNTAX.FUNCTION_WITH_UNSUPPORTED_SYNTAX] Invalid SQL syntax: "
-                     "The function `%s` does not support WITHIN GROUP.",
-                     name);
+        bk_error_set_sub(err, BK_INVALID_SQL_SYNTAX,
+                         "FUNCTION_WITH_UNSUPPORTED_SYNTAX", "Invalid SQL syntax: "
+                         "The function `%s` does not support WITHIN GROUP.",
+                         name);
         return bind_error_at(b, call, err);
     }
     if (call->star_arg || n == 0) return wrong_args(b, call, "1", err);
@@ -490,11 +499,11 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
             if (a <= 0 || a > INT32_MAX) {
                 char cur[32];
                 snprintf(cur, sizeof cur, "%lld", (long long)a);
-                return fail(b, call, err, BK_DATATYPE_MISMATCH,
-                            "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] Cannot resolve \"%s\" due to "
-                            "data type mismatch: The `accuracy` must be between [1, 2147483647] "
-                            "(current value = %s).",
-                            text_of(b, call), cur);
+                return fail_sub(b, call, err, BK_DATATYPE_MISMATCH,
+                                "VALUE_OUT_OF_RANGE", "Cannot resolve \"%s\" due to "
+                                "data type mismatch: The `accuracy` must be between [1, "
+                                "2147483647] (current value = %s).",
+                                text_of(b, call), cur);
             }
         }
         BK_TRY(bind_cast(b, x, T(BK_TYPE_DOUBLE), call->args[0], &x, err));

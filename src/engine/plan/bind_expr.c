@@ -40,6 +40,13 @@ static bk_status error_at(binder *b, const sql_expr *e, bk_error *err, bk_code c
     return bind_error_at(b, e, err);
 }
 
+/* error_at with Spark's sub-class of code's class ("BINARY_OP_DIFF_TYPES"). */
+static bk_status error_sub_at(binder *b, const sql_expr *e, bk_error *err, bk_code code,
+                              const char *sub, const char *fmt, const char *a1, const char *a2) {
+    bk_error_set_sub(err, code, sub, fmt, a1, a2);
+    return bind_error_at(b, e, err);
+}
+
 static const char *type_name(binder *b, const bk_type *t) {
     char buf[256];
     bk_type_format(t, buf, sizeof buf);
@@ -51,6 +58,12 @@ static const char *type_name(binder *b, const bk_type *t) {
 static const char *source(binder *b, const sql_expr *e) {
     const char *s = bk_arena_strndup(b->a, b->text + e->span.off, e->span.len);
     return s ? s : "?";
+}
+
+/* The source text of e in double quotes, as Spark quotes an expression in messages. */
+static const char *quoted_source(binder *b, const sql_expr *e) {
+    const char *s = bk_arena_printf(b->a, "\"%.*s\"", (int)e->span.len, b->text + e->span.off);
+    return s ? s : "\"?\"";
 }
 
 /*
@@ -155,9 +168,8 @@ as_decimal : {
     return *out ? BK_OK : bk_arena_oom(b->a, err);
 }
 out_of_range:
-    s = error_at(b, e, err, BK_INVALID_ARGUMENT,
-                 "[INVALID_NUMERIC_LITERAL_RANGE] Numeric literal %s is outside the valid range "
-                 "for its type.%s",
+    s = error_at(b, e, err, BK_INVALID_NUMERIC_LITERAL_RANGE,
+                 "Numeric literal %s is outside the valid range for its type.%s",
                  source(b, e), "");
     return s;
 bad:
@@ -186,10 +198,9 @@ static bk_status binary_literal(binder *b, const sql_expr *e, exec_expr **out, b
         int hi = odd && i == 0 ? 0 : hex_digit(e->text[i++]);
         int lo = hex_digit(e->text[i++]);
         if (hi < 0 || lo < 0)
-            return error_at(b, e, err, BK_INVALID_ARGUMENT,
-                            "[INVALID_TYPED_LITERAL] The value of the typed literal \"X\" is "
-                            "invalid: '%s'.%s",
-                            e->text, "");
+            return error_at(b, e, err, BK_INVALID_TYPED_LITERAL,
+                            "The value of the typed literal \"X\" is invalid: '%s'.%s", e->text,
+                            "");
         bytes[o] = (uint8_t)(hi << 4 | lo);
     }
     bk_str v = {(const char *)bytes, n / 2 + odd};
@@ -213,9 +224,8 @@ static bk_status typed_literal(binder *b, const sql_expr *e, exec_expr **out, bk
     if (strcmp(e->type_name, "DATE") == 0) {
         int32_t d;
         if (!bk_dtparse_date(e->text, e->text_len, &d))
-            return error_at(b, e, err, BK_INVALID_ARGUMENT,
-                            "[INVALID_TYPED_LITERAL] The value of the typed literal \"DATE\" is "
-                            "invalid: '%s'.%s",
+            return error_at(b, e, err, BK_INVALID_TYPED_LITERAL,
+                            "The value of the typed literal \"DATE\" is invalid: '%s'.%s",
                             e->text, "");
         *out = const_of(b, T(BK_TYPE_DATE), &d);
         return *out ? BK_OK : bk_arena_oom(b->a, err);
@@ -227,9 +237,8 @@ static bk_status typed_literal(binder *b, const sql_expr *e, exec_expr **out, bk
         return *out ? BK_OK : bk_arena_oom(b->a, err);
     }
     if (!bk_dtparse_timestamp(e->text, e->text_len, &ts))
-        return error_at(b, e, err, BK_INVALID_ARGUMENT,
-                        "[INVALID_TYPED_LITERAL] The value of the typed literal \"%s\" is invalid: "
-                        "'%s'.",
+        return error_at(b, e, err, BK_INVALID_TYPED_LITERAL,
+                        "The value of the typed literal \"%s\" is invalid: '%s'.",
                         e->type_name, e->text);
     int64_t micros = ts.local_micros;
     if (!ntz && ts.has_zone)
@@ -256,7 +265,7 @@ bk_status bind_cast(binder *b, exec_expr *e, const bk_type *to, const sql_expr *
         *out = e;
         return BK_OK;
     }
-    if (exec_cast_check(e->type, to, b->env->ansi, at ? source(b, at) : NULL, err) != BK_OK)
+    if (exec_cast_check(e->type, to, b->env->ansi, at ? quoted_source(b, at) : NULL, err) != BK_OK)
         return bind_error_at(b, at, err);
     exec_expr **args = bk_arena_array(b->a, 1, sizeof *args);
     if (!args) return bk_arena_oom(b->a, err);
@@ -321,15 +330,33 @@ static bk_status need_boolean(binder *b, exec_expr **e, const sql_expr *at, cons
                               bk_error *err) {
     if ((*e)->type->kind == BK_TYPE_BOOLEAN) return BK_OK;
     if ((*e)->type->kind == BK_TYPE_VOID) return bind_cast(b, *e, T(BK_TYPE_BOOLEAN), at, e, err);
-    bk_error_set(err, BK_DATATYPE_MISMATCH,
-                 "[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] Cannot resolve \"%s\" due to data type "
-                 "mismatch: the %s operator needs BOOLEAN operands, not \"%s\".",
-                 source(b, at), op, type_name(b, (*e)->type));
+    bk_error_set_sub(err, BK_DATATYPE_MISMATCH,
+                     "BINARY_OP_DIFF_TYPES", "Cannot resolve \"%s\" due to data type "
+                     "mismatch: the %s operator needs BOOLEAN operands, not \"%s\".",
+                     source(b, at), op, type_name(b, (*e)->type));
     return bind_error_at(b, at, err);
 }
 
 static bool is_numeric(const bk_type *t) {
     return t->kind >= BK_TYPE_TINYINT && t->kind <= BK_TYPE_DECIMAL;
+}
+
+/*
+ * plan_arith_types_for names the operands by their types ("(INT + ARRAY<INT>)"), as it
+ * serves the function library too; Spark names the expression as written:
+ * Cannot resolve "(1 + array(1))" due to data type mismatch: ...
+ */
+static bk_status arith_error_at(binder *b, const sql_expr *at, bk_error *err) {
+    static const char head[] = "Cannot resolve \"";
+    const char *rest = err && err->code == BK_DATATYPE_MISMATCH ? strstr(err->msg, "\" due to ")
+                                                                : NULL;
+    if (rest && !strncmp(err->msg, head, sizeof head - 1)) {
+        char tail[sizeof err->msg], sub[sizeof err->subclass];
+        snprintf(tail, sizeof tail, "%s", rest);
+        snprintf(sub, sizeof sub, "%s", err->subclass);
+        bk_error_reset_sub(err, err->code, sub, "Cannot resolve \"(%s)%s", source(b, at), tail);
+    }
+    return bind_error_at(b, at, err);
 }
 
 bk_status bind_binary(binder *b, const char *op, exec_expr *l, exec_expr *r, const sql_expr *at,
@@ -354,11 +381,11 @@ bk_status bind_binary(binder *b, const char *op, exec_expr *l, exec_expr *r, con
         if (strcmp(op, cmps[i].op) != 0) continue;
         const bk_type *t = bind_common_type(b, l->type, r->type);
         if (!t || bk_type_is_nested(t) != bk_type_is_nested(l->type)) {
-            bk_error_set(err, BK_DATATYPE_MISMATCH,
-                         "[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] Cannot resolve \"%s\" due to "
-                         "data type mismatch: the left and right operands of the binary operator "
-                         "have incompatible types (\"%s\" and \"%s\").",
-                         source(b, at), type_name(b, l->type), type_name(b, r->type));
+            bk_error_set_sub(err, BK_DATATYPE_MISMATCH,
+                             "BINARY_OP_DIFF_TYPES", "Cannot resolve \"%s\" due to "
+                             "data type mismatch: the left and right operands of the binary "
+                             "operator have incompatible types (\"%s\" and \"%s\").",
+                             source(b, at), type_name(b, l->type), type_name(b, r->type));
             return bind_error_at(b, at, err);
         }
         if (t->kind == BK_TYPE_VOID) t = T(BK_TYPE_BOOLEAN);
@@ -389,7 +416,7 @@ bk_status bind_binary(binder *b, const char *op, exec_expr *l, exec_expr *r, con
                         source(b, at));
     plan_arith_types ty;
     if (plan_arith_types_for(b->a, aop, l->type, r->type, b->env->ansi, true, &ty, err) != BK_OK)
-        return bind_error_at(b, at, err);
+        return arith_error_at(b, at, err);
     if (aop == PLAN_ARITH_INTDIV && ty.left->kind != BK_TYPE_DECIMAL)
         ty.left = ty.right = T(BK_TYPE_BIGINT); /* the kernel divides BIGINTs */
     BK_TRY(bind_cast(b, l, ty.left, at, &l, err));
@@ -452,30 +479,7 @@ static bk_status resolve_column(bind_env *env, const sql_expr *e, const plan_sco
                      scope->cols[found].qualifier ? scope->cols[found].qualifier : "", col);
         return bind_error_at(b, e, err);
     }
-    if (found < 0) {
-        /* UNRESOLVED_COLUMN.WITH_SUGGESTION: name what is there */
-        bk_buf sug;
-        bk_buf_init(&sug);
-        for (uint32_t i = 0; i < scope->n && i < 5; i++) {
-            if (i) pp_append(&sug, ", ", 2);
-            if (scope->cols[i].qualifier)
-                pp_printf(&sug, "`%s`.`%s`", scope->cols[i].qualifier, scope->cols[i].name);
-            else
-                pp_printf(&sug, "`%s`", scope->cols[i].name);
-        }
-        if (scope->n)
-            bk_error_set(err, BK_UNRESOLVED_COLUMN,
-                         "A column, variable, or function parameter with name `%s` cannot be "
-                         "resolved. Did you mean one of the following? [%.*s].",
-                         source(b, e), (int)sug.len, sug.len ? (const char *)sug.data : "");
-        else
-            bk_error_set(err, BK_UNRESOLVED_COLUMN,
-                         "A column, variable, or function parameter with name `%s` cannot be "
-                         "resolved.",
-                         source(b, e));
-        bk_buf_destroy(&sug);
-        return bind_error_at(b, e, err);
-    }
+    if (found < 0) return bind_unresolved_column(b, e, scope, err); /* bind_suggest.c */
     *out = exec_expr_column(b->a, (uint32_t)found, scope->cols[found].type);
     return *out ? BK_OK : bk_arena_oom(b->a, err);
 }
@@ -542,6 +546,14 @@ static bool contains_aggregate(const sql_expr *e) {
 
 static bk_status run_subquery(binder *b, const sql_expr *e, exec_table **rows, const bk_type **type,
                               bk_error *err) {
+    /* the same subquery is bound more than once (bind_is_correlated tries it, a
+     * decorrelation rebinds a FROM's filters): it runs once */
+    for (subquery_run *r = b->runs; r; r = r->next)
+        if (r->query == e->query && r->ctes == b->ctes) {
+            *rows = r->rows;
+            *type = r->type;
+            return BK_OK;
+        }
     plan_rel rel;
     bk_status s = bind_query(b, e->query, &rel, err);
     if (s != BK_OK) {
@@ -551,13 +563,24 @@ static bk_status run_subquery(binder *b, const sql_expr *e, exec_table **rows, c
         return s;
     }
     if (rel.scope.n != 1 && e->kind != SQL_E_EXISTS)
-        return error_at(b, e, err, BK_DATATYPE_MISMATCH,
-                        "[INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_"
-                        "COLUMN] Invalid subquery: Scalar subquery must return only one column, "
-                        "but got %s.%s",
+        return error_sub_at(b, e, err, BK_INVALID_SUBQUERY_EXPRESSION,
+                            "SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN",
+                            "Invalid subquery: Scalar subquery must return only one column, "
+                            "but got %s.%s",
                         "more", "");
     *type = rel.scope.n ? rel.scope.cols[0].type : NULL;
-    return exec_run(b->env->exec, rel.node, rows, err);
+    /* pruned and pushed down like a whole query: the scans read only the columns the
+     * subquery uses and skip what its filters rule out */
+    exec_node *plan;
+    BK_TRY(plan_prune(b->a, rel.node, &plan, err));
+    BK_TRY(plan_scan_pushdown(b->a, b->env, plan, err));
+    BK_TRY(exec_run(b->env->exec, plan, rows, err));
+    subquery_run *run = bk_arena_alloc(b->a, sizeof *run);
+    if (!run) return bk_arena_oom(b->a, err);
+    *run = (subquery_run){.query = e->query, .ctes = b->ctes, .rows = *rows, .type = *type,
+                          .next = b->runs};
+    b->runs = run;
+    return BK_OK;
 }
 
 /* ---- the main switch ---- */
@@ -576,10 +599,10 @@ static bk_status make_case(binder *b, exec_expr **conds, exec_expr **vals, uint3
     for (uint32_t i = 0; i < n; i++) {
         t = bind_common_type(b, t, vals[i]->type);
         if (!t)
-            return error_at(b, at, err, BK_DATATYPE_MISMATCH,
-                            "[DATATYPE_MISMATCH.DATA_DIFF_TYPES] Cannot resolve \"%s\" due to data "
-                            "type mismatch: the branches have different types.%s",
-                            source(b, at), "");
+            return error_sub_at(b, at, err, BK_DATATYPE_MISMATCH,
+                                "DATA_DIFF_TYPES", "Cannot resolve \"%s\" due to data "
+                                "type mismatch: the branches have different types.%s",
+                                source(b, at), "");
     }
     exec_expr *e = bk_arena_zalloc(b->a, sizeof *e);
     if (!e) return bk_arena_oom(b->a, err);
@@ -624,11 +647,11 @@ bk_status bind_library_call(binder *b, const sql_expr *at, const char *name, exe
         else
             snprintf(want, sizeof want, "[%d, %d]", def->min_args, def->max_args);
         snprintf(got, sizeof got, "%u", n);
-        bk_error_set(err, BK_WRONG_NUM_ARGS,
-                     "The `%s` requires %s parameters but the actual number is %s. Please, "
-                     "refer to 'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a "
-                     "fix.",
-                     lower, want, got);
+        bk_error_set_sub(err, BK_WRONG_NUM_ARGS, "WITHOUT_SUGGESTION",
+                         "The `%s` requires %s parameters but the actual number is %s. Please, "
+                         "refer to 'https://spark.apache.org/docs/latest/sql-ref-functions.html' "
+                         "for a fix.",
+                         lower, want, got);
         return bind_error_at(b, at, err);
     }
     const bk_type **types = bk_arena_array(b->a, n ? n : 1, sizeof *types);
@@ -686,21 +709,23 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
     if (bind_is_aggregate(e)) {
         if (env->aggs) return agg_column(env, e, out, err);
         return error_at(b, e, err, BK_UNSUPPORTED_FEATURE,
-                        "[UNSUPPORTED_FEATURE] The feature is not supported: the aggregate \"%s\" "
+                        "The feature is not supported: the aggregate \"%s\" "
                         "here (aggregates belong in SELECT, HAVING or ORDER BY of an aggregate "
                         "query).%s",
                         source(b, e), "");
     }
+    if (e->over && e->within_group) /* percentile_cont(p) WITHIN GROUP (…) OVER (…) */
+        return bind_window_column(env, e, out, err);
     if (e->within_group)
-        return error_at(b, e, err, BK_INVALID_SQL_SYNTAX,
-                        "[INVALID_SQL_SYNTAX.FUNCTION_WITH_UNSUPPORTED_SYNTAX] Invalid SQL syntax: "
-                        "The function `%s` does not support WITHIN GROUP (ORDER BY ...).%s",
-                        name, "");
+        return error_sub_at(b, e, err, BK_INVALID_SQL_SYNTAX,
+                            "FUNCTION_WITH_UNSUPPORTED_SYNTAX", "Invalid SQL syntax: "
+                            "The function `%s` does not support WITHIN GROUP (ORDER BY ...).%s",
+                            name, "");
     if (bind_gen_is_generator(e)) /* bind_generate.c plans the places generators may be */
-        return error_at(b, e, err, BK_UNSUPPORTED_GENERATOR,
-                        "[UNSUPPORTED_GENERATOR.OUTSIDE_SELECT] The generator is not supported: "
-                        "outside the SELECT clause, found: \"%s\".%s",
-                        source(b, e), "");
+        return error_sub_at(b, e, err, BK_UNSUPPORTED_GENERATOR,
+                            "OUTSIDE_SELECT", "The generator is not supported: "
+                            "outside the SELECT clause, found: \"%s\".%s",
+                            source(b, e), "");
     if (e->over) return bind_window_column(env, e, out, err);
     if (bind_is_window_only(e)) return bind_window_without_over(b, e, err);
     /* timestampadd(HOUR, n, ts), datediff(DAY, a, b), ...: the unit is a bare word */
@@ -776,7 +801,7 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
         if (n != 2) goto wrong_args;
         if (e->args[0]->kind != SQL_E_STRING)
             return error_at(b, e, err, BK_INVALID_ARGUMENT,
-                            "[INVALID_PARAMETER_VALUE] The value of parameter(s) `field` in `%s` "
+                            "The value of parameter(s) `field` in `%s` "
                             "is invalid: the field must be a string literal.%s",
                             name, "");
         bool second;
@@ -796,13 +821,15 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
     if (found) return BK_OK;
     return error_at(b, e, err, BK_UNRESOLVED_ROUTINE,
                     "Cannot resolve routine `%s` on search path [`system`.`builtin`, "
-                    "`system`.`session`]%s.",
+                    "`system`.`session`, `spark_catalog`.`default`]%s.",
                     name, "");
 wrong_args : {
     char nargs[16];
     snprintf(nargs, sizeof nargs, "%u", n);
-    return error_at(b, e, err, BK_WRONG_NUM_ARGS,
-                    "[WRONG_NUM_ARGS] The `%s` does not take %s parameters.", name, nargs);
+    return error_sub_at(b, e, err, BK_WRONG_NUM_ARGS, "WITHOUT_SUGGESTION",
+                        "The `%s` does not take %s parameters. Please, refer to "
+                        "'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
+                        name, nargs);
 }
 }
 
@@ -815,9 +842,9 @@ static bk_status bind_in_list(bind_env *env, const sql_expr *e, exec_expr **out,
     for (uint32_t i = 1; i < e->n_args; i++) {
         t = bind_common_type(b, t, args[i]->type);
         if (!t)
-            return error_at(
+            return error_sub_at(
                 b, e, err, BK_DATATYPE_MISMATCH,
-                "[DATATYPE_MISMATCH.DATA_DIFF_TYPES] Cannot resolve \"%s\" due to data "
+                "DATA_DIFF_TYPES", "Cannot resolve \"%s\" due to data "
                 "type mismatch: the IN list has values of types unlike the left side.%s",
                 source(b, e), "");
         all_const &= args[i]->kind == EXEC_EXPR_CONST;
@@ -884,10 +911,11 @@ static bk_status bind_subquery_expr(bind_env *env, const sql_expr *e, exec_expr 
     BK_TRY(bind_expr(env, e->args[0], &x, err));
     const bk_type *ct = bind_common_type(b, x->type, t);
     if (!ct)
-        return error_at(b, e, err, BK_DATATYPE_MISMATCH,
-                        "[DATATYPE_MISMATCH.DATA_DIFF_TYPES] Cannot resolve \"%s\" due to data "
-                        "type mismatch: the subquery's column has a type unlike the left side.%s",
-                        source(b, e), "");
+        return error_sub_at(b, e, err, BK_DATATYPE_MISMATCH,
+                            "DATA_DIFF_TYPES", "Cannot resolve \"%s\" due to data "
+                            "type mismatch: the subquery's column has a type unlike the left "
+                            "side.%s",
+                            source(b, e), "");
     BK_TRY(bind_cast(b, x, ct, e, &x, err));
     if (!bk_type_equal(col->type, ct)) {
         exec_tz zone;
@@ -956,11 +984,11 @@ static bk_status bind_plain(bind_env *env, const sql_expr *e, exec_expr **out, b
             if (x->type->kind == BK_TYPE_VOID || x->type->kind == BK_TYPE_STRING)
                 BK_TRY(bind_cast(b, x, T(BK_TYPE_DOUBLE), e, &x, err));
             if (!is_numeric(x->type))
-                return error_at(b, e, err, BK_DATATYPE_MISMATCH,
-                                "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" "
-                                "due to data type mismatch: the operand of unary minus has type "
-                                "\"%s\".",
-                                source(b, e), type_name(b, x->type));
+                return error_sub_at(b, e, err, BK_DATATYPE_MISMATCH,
+                                    "UNEXPECTED_INPUT_TYPE", "Cannot resolve \"%s\" "
+                                    "due to data type mismatch: the operand of unary minus has "
+                                    "type \"%s\".",
+                                    source(b, e), type_name(b, x->type));
             *out = call1(b, "negative",
                          x->type->kind == BK_TYPE_DECIMAL ? exec_fn_decimal_negate : exec_fn_negate,
                          x->type, x);
@@ -996,7 +1024,7 @@ static bk_status bind_plain(bind_env *env, const sql_expr *e, exec_expr **out, b
         exec_expr *x;
         BK_TRY(bind_expr(env, e->args[0], &x, err));
         if (e->try_cast) {
-            if (exec_cast_check(x->type, e->type, true, source(b, e), err) != BK_OK)
+            if (exec_cast_check(x->type, e->type, true, quoted_source(b, e), err) != BK_OK)
                 return bind_error_at(b, e, err);
             exec_expr **args = bk_arena_array(b->a, 1, sizeof *args);
             if (!args) return bk_arena_oom(b->a, err);
@@ -1060,14 +1088,16 @@ static bk_status bind_plain(bind_env *env, const sql_expr *e, exec_expr **out, b
         bool found;
         BK_TRY(bind_library_call(b, e, fn, args, e->n_args, &found, out, err));
         if (!found)
-            return error_at(b, e, err, BK_UNRESOLVED_ROUTINE, "Cannot resolve routine `%s`.%s", fn,
-                            "");
+            return error_at(b, e, err, BK_UNRESOLVED_ROUTINE,
+                            "Cannot resolve routine `%s` on search path [`system`.`builtin`, "
+                            "`system`.`session`, `spark_catalog`.`default`]%s.",
+                            fn, "");
         if (e->negated) *out = call1(b, "not", exec_fn_not, T(BK_TYPE_BOOLEAN), *out);
         return *out ? BK_OK : bk_arena_oom(b->a, err);
     }
     case SQL_E_STAR:
-        return error_at(b, e, err, BK_INVALID_ARGUMENT,
-                        "[INVALID_USAGE_OF_STAR_OR_REGEX] Invalid usage of '*' in %s.%s",
+        return error_at(b, e, err, BK_INVALID_USAGE_OF_STAR_OR_REGEX,
+                        "Invalid usage of '*' in %s.%s",
                         "an expression", "");
     default:
         return error_at(b, e, err, BK_UNSUPPORTED_FEATURE,
@@ -1128,6 +1158,16 @@ bk_status bind_expr(bind_env *env, const sql_expr *e, exec_expr **out, bk_error 
     }
     s = bind_plain(env, e, out, err);
     b->depth--;
+    /*
+     * Errors point at the SQL fragment: one raised while binding e (a constant folded
+     * now: 1/0, CAST('x' AS INT)) that named no place names e, the innermost expression
+     * that failed; a call remembers e's place for the errors it raises at run time.
+     */
+    if (s != BK_OK) {
+        bind_error_at(b, e, err);
+        return s;
+    }
+    if ((*out)->kind == EXEC_EXPR_CALL && !(*out)->sql_at) (*out)->sql_at = e->span.off + 1;
     return s;
 }
 

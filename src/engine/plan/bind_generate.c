@@ -62,11 +62,11 @@ static bk_status add_generate(bind_env *env, plan_rel *rel, const sql_expr *call
     bool pos = !strncmp(fn, "pos", 3) || !strncmp(fn, "POS", 3);
     bool inl = (fn[0] | 0x20) == 'i';
     if (call->n_args != 1 || call->star_arg) {
-        bk_error_set(err, BK_WRONG_NUM_ARGS,
-                     "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `%s` requires 1 parameters but the "
-                     "actual number is %u. Please, refer to "
-                     "'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
-                     fn, call->n_args);
+        bk_error_set_sub(err, BK_WRONG_NUM_ARGS,
+                         "WITHOUT_SUGGESTION", "The `%s` requires 1 parameters but the "
+                         "actual number is %u. Please, refer to "
+                         "'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
+                         fn, call->n_args);
         return bind_error_at(b, call, err);
     }
     exec_expr *arg;
@@ -77,12 +77,12 @@ static bk_status add_generate(bind_env *env, plan_rel *rel, const sql_expr *call
     if (!ok) {
         char tn[128];
         bk_type_format(t, tn, sizeof tn);
-        bk_error_set(err, BK_DATATYPE_MISMATCH,
-                     "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due to data "
-                     "type mismatch: The first parameter requires the %s type, however \"%s\" has "
-                     "the type \"%s\".",
-                     text_of(b, call), inl ? "\"ARRAY<STRUCT>\"" : "(\"ARRAY\" or \"MAP\")",
-                     text_of(b, call->args[0]), tn);
+        bk_error_set_sub(err, BK_DATATYPE_MISMATCH,
+                         "UNEXPECTED_INPUT_TYPE", "Cannot resolve \"%s\" due to data "
+                         "type mismatch: The first parameter requires the %s type, however \"%s\" "
+                         "has the type \"%s\".",
+                         text_of(b, call), inl ? "\"ARRAY<STRUCT>\"" : "(\"ARRAY\" or \"MAP\")",
+                         text_of(b, call->args[0]), tn);
         return bind_error_at(b, call, err);
     }
     uint32_t n = (pos ? 1 : 0) + (inl ? t->children[0]->n_children : t->n_children);
@@ -162,11 +162,11 @@ bk_status bind_lateral_views(binder *b, const sql_lateral *lv, uint32_t n, plan_
                              bk_error *err) {
     for (uint32_t i = 0; i < n; i++) {
         if (!bind_gen_is_generator(lv[i].call)) {
-            bk_error_set(err, BK_UNSUPPORTED_GENERATOR,
-                         "[UNSUPPORTED_GENERATOR.NOT_GENERATOR] The generator is not supported: "
-                         "%s is expected to be a generator (explode, posexplode, inline, and "
-                         "their _outer forms).",
-                         lv[i].call->name.parts[lv[i].call->name.n - 1].text);
+            bk_error_set_sub(err, BK_UNSUPPORTED_GENERATOR,
+                             "NOT_GENERATOR", "The generator is not supported: "
+                             "%s is expected to be a generator (explode, posexplode, inline, and "
+                             "their _outer forms).",
+                             lv[i].call->name.parts[lv[i].call->name.n - 1].text);
             return bind_error_at(b, lv[i].call, err);
         }
         bind_env env = {.b = b, .scope = &rel->scope};
@@ -224,11 +224,11 @@ bk_status bind_gen_select(bind_env *env, const sql_select *s, plan_rel *rel, bin
         const sql_expr *e = s->items[i].expr;
         if (bind_gen_is_generator(e)) {
             if (found++) {
-                bk_error_set(err, BK_UNSUPPORTED_GENERATOR,
-                             "[UNSUPPORTED_GENERATOR.MULTI_GENERATOR] The generator is not "
-                             "supported: only one generator allowed per SELECT clause but found "
-                             "%u: \"%s\", \"%s\".",
-                             found, text_of(b, s->items[g->item].expr), text_of(b, e));
+                bk_error_set_sub(err, BK_UNSUPPORTED_GENERATOR,
+                                 "MULTI_GENERATOR", "The generator is not "
+                                 "supported: only one generator allowed per SELECT clause but "
+                                 "found %u: \"%s\", \"%s\".",
+                                 found, text_of(b, s->items[g->item].expr), text_of(b, e));
                 return bind_error_at(b, e, err);
             }
             g->item = (int)i;
@@ -242,10 +242,10 @@ bk_status bind_gen_select(bind_env *env, const sql_select *s, plan_rel *rel, bin
             return bind_error_at(b, e, err);
         }
         if (contains_generator(e)) {
-            bk_error_set(err, BK_UNSUPPORTED_GENERATOR,
-                         "[UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS] The generator is not "
-                         "supported: nested in expressions \"%s\".",
-                         text_of(b, e));
+            bk_error_set_sub(err, BK_UNSUPPORTED_GENERATOR,
+                             "NESTED_IN_EXPRESSIONS", "The generator is not "
+                             "supported: nested in expressions \"%s\".",
+                             text_of(b, e));
             return bind_error_at(b, e, err);
         }
     }

@@ -310,10 +310,12 @@ bk_status bind_grouping_call(bind_env *env, const sql_expr *e, exec_expr **out, 
         return BK_OK;
     }
     if (e->n_args != 1 || e->star_arg) {
-        snprintf(msg, sizeof msg, "[WRONG_NUM_ARGS] The `grouping` requires 1 parameters but the "
-                                  "actual number is %u.",
-                 e->n_args);
-        return fail(b, e, err, BK_WRONG_NUM_ARGS, msg);
+        bk_error_set_sub(err, BK_WRONG_NUM_ARGS, "WITHOUT_SUGGESTION",
+                         "The `grouping` requires 1 parameters but the actual number is %u. "
+                         "Please, refer to 'https://spark.apache.org/docs/latest/"
+                         "sql-ref-functions.html' for a fix.",
+                         e->n_args);
+        return bind_error_at(b, e, err);
     }
     exec_expr *a;
     BK_TRY(bind_expr(&in, e->args[0], &a, err));

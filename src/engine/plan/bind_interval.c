@@ -55,6 +55,13 @@ static bk_status fail_at(binder *b, const sql_expr *e, bk_error *err, bk_code co
     return bind_error_at(b, e, err);
 }
 
+/* fail_at with Spark's sub-class of code's class ("INTERVAL_PARSING"). */
+static bk_status fail_sub_at(binder *b, const sql_expr *e, bk_error *err, bk_code code,
+                             const char *sub, const char *msg) {
+    bk_error_set_sub(err, code, sub, "%s", msg);
+    return bind_error_at(b, e, err);
+}
+
 /* ---- literals ---- */
 
 /* One piece of an interval literal's text: a quoted value (escapes done) or a word. */
@@ -157,11 +164,11 @@ bk_status bind_interval_literal(binder *b, const sql_expr *e, exec_expr **out, b
         type = bk_type_parse(b->a, tt, strlen(tt), why, sizeof why);
         if (!type || !(type->kind == BK_TYPE_INTERVAL_YM || type->kind == BK_TYPE_INTERVAL_DT)) {
             snprintf(msg, sizeof msg,
-                     "[INVALID_INTERVAL_FORMAT.UNSUPPORTED_FROM_TO_EXPRESSION] From-to interval "
-                     "%.*s to %.*s is not supported.",
+                     "From-to interval %.*s to %.*s is not supported.",
                      (int)BK_MIN(toks[1].len, 30), toks[1].text, (int)BK_MIN(toks[3].len, 30),
                      toks[3].text);
-            return fail_at(b, e, err, BK_INVALID_INTERVAL_FORMAT, msg, "");
+            return fail_sub_at(b, e, err, BK_INVALID_INTERVAL_FORMAT,
+                               "UNSUPPORTED_FROM_TO_EXPRESSION", msg);
         }
         /* the outer sign goes into the text, so -'178956970-8' reaches the minimum */
         const iv_tok *v = &toks[0];
@@ -177,11 +184,12 @@ bk_status bind_interval_literal(binder *b, const sql_expr *e, exec_expr **out, b
             char tn[64];
             bk_type_format(type, tn, sizeof tn);
             snprintf(msg, sizeof msg,
-                     "[INVALID_INTERVAL_FORMAT.UNMATCHED_FORMAT_STRING] Interval string does not "
-                     "match the %s format of \"%s\" when cast to \"%s\": '%.*s' (%s).",
+                     "Interval string does not match the %s format of \"%s\" when cast to \"%s\": "
+                     "'%.*s' (%s).",
                      type->kind == BK_TYPE_INTERVAL_YM ? "year-month" : "day-time", tn, tn,
                      (int)BK_MIN(v->len, 100), v->text, why);
-            return fail_at(b, e, err, BK_INVALID_INTERVAL_FORMAT, msg, "");
+            return fail_sub_at(b, e, err, BK_INVALID_INTERVAL_FORMAT, "UNMATCHED_FORMAT_STRING",
+                               msg);
         }
         negate = false;
     } else {
@@ -193,7 +201,7 @@ bk_status bind_interval_literal(binder *b, const sql_expr *e, exec_expr **out, b
         for (uint32_t i = 0; i < n; i++) {
             if (toks[i].quoted && !lone && !plain_number(&toks[i]))
                 return fail_at(b, e, err, BK_INVALID_INTERVAL_FORMAT,
-                               "[INVALID_INTERVAL_FORMAT] Interval string must be a number "
+                               "Interval string must be a number "
                                "before a unit in a multi-unit interval literal: ",
                                toks[i].text);
             memcpy(list + k, toks[i].text, toks[i].len);
@@ -205,16 +213,13 @@ bk_status bind_interval_literal(binder *b, const sql_expr *e, exec_expr **out, b
         if (!bk_interval_parse_units(list, k, &u, why, sizeof why)) {
             if (lone) {
                 snprintf(msg, sizeof msg,
-                         "[INVALID_TYPED_LITERAL] The value of the typed literal \"INTERVAL\" is "
-                         "invalid: '%.*s' (%s).",
+                         "The value of the typed literal \"INTERVAL\" is invalid: '%.*s' (%s).",
                          (int)BK_MIN(toks[0].len, 100), toks[0].text, why);
-                return fail_at(b, e, err, BK_INVALID_ARGUMENT, msg, "");
+                return fail_at(b, e, err, BK_INVALID_TYPED_LITERAL, msg, "");
             }
             snprintf(msg, sizeof msg,
-                     "[INVALID_INTERVAL_FORMAT.INTERVAL_PARSING] Error parsing interval 'INTERVAL "
-                     "%s': %s.",
-                     e->text, why);
-            return fail_at(b, e, err, BK_INVALID_INTERVAL_FORMAT, msg, "");
+                     "Error parsing interval 'INTERVAL %s': %s.", e->text, why);
+            return fail_sub_at(b, e, err, BK_INVALID_INTERVAL_FORMAT, "INTERVAL_PARSING", msg);
         }
         type = u.type;
         value = u.value;
@@ -267,11 +272,11 @@ static bk_status mismatch(binder *b, const sql_expr *at, const bk_type *l, const
     char ln[64], rn[64];
     bk_type_format(l, ln, sizeof ln);
     bk_type_format(r, rn, sizeof rn);
-    bk_error_set(err, BK_DATATYPE_MISMATCH,
-                 "[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] Cannot resolve \"%s\" due to data "
-                 "type mismatch: the left and right operands of the binary operator have "
-                 "incompatible types (\"%s\" and \"%s\").",
-                 src_of(b, at), ln, rn);
+    bk_error_set_sub(err, BK_DATATYPE_MISMATCH,
+                     "BINARY_OP_DIFF_TYPES", "Cannot resolve \"%s\" due to data "
+                     "type mismatch: the left and right operands of the binary operator have "
+                     "incompatible types (\"%s\" and \"%s\").",
+                     src_of(b, at), ln, rn);
     return bind_error_at(b, at, err);
 }
 

@@ -120,10 +120,10 @@ bk_status bind_nested_call(binder *b, const sql_expr *e, const char *name, exec_
     *found = named || name_eq(name, "struct");
     if (!*found) return BK_OK;
     if (named && (n == 0 || n % 2)) {
-        bk_error_set(err, BK_WRONG_NUM_ARGS,
-                     "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `named_struct` requires 2n (n > 0) "
-                     "parameters but the actual number is %u.",
-                     n);
+        bk_error_set_sub(err, BK_WRONG_NUM_ARGS,
+                         "WITHOUT_SUGGESTION", "The `named_struct` requires 2n (n > 0) "
+                         "parameters but the actual number is %u.",
+                         n);
         return bind_error_at(b, e, err);
     }
     uint32_t nf = named ? n / 2 : n;
@@ -135,12 +135,12 @@ bk_status bind_nested_call(binder *b, const sql_expr *e, const char *name, exec_
         if (named) {
             const sql_expr *ne = e->args[2 * f];
             if (ne->kind != SQL_E_STRING) {
-                bk_error_set(err, BK_DATATYPE_MISMATCH,
-                             "[DATATYPE_MISMATCH.CREATE_NAMED_STRUCT_WITHOUT_FOLDABLE_STRING] "
-                             "Cannot resolve \"%s\" due to data type mismatch: Only foldable "
-                             "`STRING` expressions are allowed to appear at odd position, but "
-                             "they are [\"%s\"].",
-                             text_of(b, e), text_of(b, ne));
+                bk_error_set_sub(err, BK_DATATYPE_MISMATCH,
+                                 "CREATE_NAMED_STRUCT_WITHOUT_FOLDABLE_STRING", ""
+                                 "Cannot resolve \"%s\" due to data type mismatch: Only foldable "
+                                 "`STRING` expressions are allowed to appear at odd position, but "
+                                 "they are [\"%s\"].",
+                                 text_of(b, e), text_of(b, ne));
                 return bind_error_at(b, ne, err);
             }
             names[f] = bk_arena_strndup(b->a, ne->text, ne->text_len);
@@ -245,9 +245,11 @@ bk_status bind_nested_struct_star(bind_env *env, const sql_expr *e, bool *handle
             added++;
         }
         if (!added) {
-            bk_error_set(err, BK_UNRESOLVED_COLUMN,
-                         "[CANNOT_RESOLVE_STAR_EXPAND] Cannot resolve %s.* given input columns.",
-                         qual ? qual : "");
+            bk_error_set(err, BK_CANNOT_RESOLVE_STAR_EXPAND,
+                         "Cannot resolve `%s`.* given input columns %s. Please check that the "
+                         "specified table or struct exists and is accessible in the input "
+                         "columns.",
+                         qual ? qual : "", bind_scope_names(b, env->scope));
             return bind_error_at(b, a, err);
         }
     }

@@ -34,6 +34,43 @@ static bk_status fail_at(binder *b, sql_span at, bk_error *err, bk_code code, co
     return code;
 }
 
+bk_status plan_table_not_found(const sql_name *name, bk_error *err) {
+    char quoted[300];
+    size_t len = 0;
+    for (uint32_t i = 0; i < name->n && len < sizeof quoted; i++) {
+        int k = snprintf(quoted + len, sizeof quoted - len, "%s`%s`", i ? "." : "",
+                         name->parts[i].text);
+        if (k < 0) break;
+        len += (size_t)k;
+    }
+    bk_error_set(err, BK_TABLE_OR_VIEW_NOT_FOUND,
+                 "The table or view %s cannot be found. Verify the spelling and correctness of "
+                 "the schema and catalog.\nIf you did not qualify the name with a schema, verify "
+                 "the current_schema() output, or qualify the name with the correct schema and "
+                 "catalog.\nTo tolerate the error on drop use DROP VIEW IF EXISTS or DROP TABLE IF "
+                 "EXISTS.",
+                 quoted);
+    if (err && err->sql_pos < 0) err->sql_pos = (int)name->span.off;
+    return BK_TABLE_OR_VIEW_NOT_FOUND;
+}
+
+/* "first", "second", "third", then "4th", ... (Spark's ordinalNumber) into buf. */
+static const char *ordinal_word(uint32_t n, char buf[16]) {
+    static const char *const words[] = {"first", "second", "third"};
+    if (n >= 1 && n <= 3) return words[n - 1];
+    snprintf(buf, 16, "%uth", n);
+    return buf;
+}
+
+/* fail_at with Spark's sub-class of code's class ("IS_NEGATIVE"). */
+static bk_status fail_sub_at(binder *b, sql_span at, bk_error *err, bk_code code, const char *sub,
+                             const char *msg) {
+    (void)b;
+    bk_error_set_sub(err, code, sub, "%s", msg);
+    if (err && err->sql_pos < 0) err->sql_pos = (int)at.off;
+    return code;
+}
+
 static bool name_eq(const char *x, const char *y) {
     return x && y && bk_str_ieq(bk_str_from_cstr(x), bk_str_from_cstr(y));
 }
@@ -168,10 +205,10 @@ static bk_status rename_columns(binder *b, plan_rel *rel, const sql_ident *names
     if (n != rel->scope.n) {
         char msg[256];
         snprintf(msg, sizeof msg,
-                 "[ASSIGNMENT_ARITY_MISMATCH] The number of columns or variables assigned or "
-                 "aliased: %u does not match the number of source tables or columns: %u.",
+                 "The number of columns or variables assigned or aliased: %u does not match the "
+                 "number of source expressions: %u.",
                  n, rel->scope.n);
-        return fail_at(b, at, err, BK_NUM_COLUMNS_MISMATCH, msg);
+        return fail_at(b, at, err, BK_ASSIGNMENT_ARITY_MISMATCH, msg);
     }
     exec_expr **exprs = bk_arena_array(b->a, n, sizeof *exprs);
     plan_col *cols = bk_arena_array(b->a, n, sizeof *cols);
@@ -203,10 +240,10 @@ static bk_status bind_values(binder *b, const sql_from *f, plan_rel *out, bk_err
             const bk_type *t = cells[r][c]->type;
             types[c] = r == 0 ? t : bind_common_type(b, types[c], t);
             if (!types[c])
-                return fail_at(b, f->rows[r][c]->span, err, BK_DATATYPE_MISMATCH,
-                               "[INVALID_INLINE_TABLE.INCOMPATIBLE_TYPES_IN_INLINE_TABLE] Invalid "
-                               "inline table. Found incompatible types in the column of an "
-                               "inline table.");
+                return fail_sub_at(b, f->rows[r][c]->span, err, BK_INVALID_INLINE_TABLE,
+                                   "INCOMPATIBLE_TYPES_IN_INLINE_TABLE",
+                                   "Invalid inline table. Found incompatible types in the column "
+                                   "of an inline table.");
         }
     }
     const char **names = bk_arena_array(b->a, nc ? nc : 1, sizeof *names);
@@ -264,7 +301,7 @@ static bk_status bind_table_function(binder *b, const sql_from *f, plan_rel *out
     if (bind_gen_is_generator(&as_call)) return bind_gen_table_function(b, f, out, err);
     if (!name_eq(name, "range") || f->n_args < 1 || f->n_args > 4)
         return fail_at(b, f->span, err, BK_UNRESOLVED_ROUTINE,
-                       "[UNRESOLVED_ROUTINE] Cannot resolve the table-valued function; only "
+                       "Cannot resolve the table-valued function; only "
                        "range(end), range(start, end[, step]) exist in this version.");
     int64_t v[3] = {0, 0, 1};
     bind_env env = {.b = b, .scope = &(plan_scope){0}};
@@ -285,8 +322,8 @@ static bk_status bind_table_function(binder *b, const sql_from *f, plan_rel *out
         v[0] = 0;
     }
     if (v[2] == 0)
-        return fail_at(b, f->span, err, BK_INVALID_ARGUMENT,
-                       "[FAILED_FUNCTION_CALL] range(): the step must not be 0.");
+        return fail_at(b, f->span, err, BK_FAILED_FUNCTION_CALL,
+                       "range(): the step must not be 0.");
     const char *names[] = {"id"};
     const bk_type *types[] = {T(BK_TYPE_BIGINT)};
     exec_node *node = exec_node_make(b->a, EXEC_NODE_RANGE,
@@ -297,6 +334,101 @@ static bk_status bind_table_function(binder *b, const sql_from *f, plan_rel *out
     node->u.range.step = v[2];
     BK_TRY(rel_from_node(b, node, f->alias ? f->alias->text : NULL, out, err));
     return rename_columns(b, out, f->col_aliases, f->n_col_aliases, f->span, err);
+}
+
+/* ---- CTEs named more than once ---- */
+
+static uint32_t refs_query(const sql_query *q, const char *name);
+
+static uint32_t refs_expr(const sql_expr *e, const char *name) {
+    if (!e) return 0;
+    uint32_t n = e->query ? refs_query(e->query, name) : 0;
+    for (uint32_t i = 0; i < e->n_args; i++) n += refs_expr(e->args[i], name);
+    return n + refs_expr(e->operand, name) + refs_expr(e->else_, name) +
+           refs_expr(e->filter, name);
+}
+
+static uint32_t refs_from(const sql_from *f, const char *name) {
+    if (!f) return 0;
+    switch (f->kind) {
+    case SQL_FROM_TABLE:
+        return f->name.n == 1 && name_eq(f->name.parts[0].text, name);
+    case SQL_FROM_QUERY:
+        return refs_query(f->query, name);
+    case SQL_FROM_JOIN:
+        return refs_from(f->left, name) + refs_from(f->right, name) + refs_expr(f->on, name);
+    case SQL_FROM_PIVOT:
+    case SQL_FROM_UNPIVOT:
+        return refs_from(f->left, name);
+    default:
+        return 0;
+    }
+}
+
+/*
+ * How many FROM items of q name `name` (a CTE of q).  Places it does not look
+ * (ORDER BY, window specs) only make it count fewer, so a CTE is shared less
+ * often, never wrongly; an inner CTE of the same name makes it count more, which
+ * only shares one that did not need it.
+ */
+static uint32_t refs_query(const sql_query *q, const char *name) {
+    if (!q) return 0;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < q->n_ctes; i++) n += refs_query(q->ctes[i].query, name);
+    switch (q->kind) {
+    case SQL_Q_SELECT: {
+        const sql_select *s = q->select;
+        n += refs_from(s->from, name) + refs_expr(s->where, name) + refs_expr(s->having, name) +
+             refs_expr(s->qualify, name);
+        for (uint32_t i = 0; i < s->n_items; i++) n += refs_expr(s->items[i].expr, name);
+        break;
+    }
+    case SQL_Q_SETOP:
+        n += refs_query(q->left, name) + refs_query(q->right, name);
+        break;
+    case SQL_Q_TABLE:
+        n += q->table.n == 1 && name_eq(q->table.parts[0].text, name);
+        break;
+    default:
+        break;
+    }
+    return n;
+}
+
+/* A CTE that aggregates (GROUP BY, DISTINCT): its rows are few next to its input. */
+static bool cte_aggregates(const sql_query *q) {
+    return q->kind == SQL_Q_SELECT &&
+           (q->select->group_kind != SQL_GROUP_NONE || q->select->distinct);
+}
+
+/*
+ * A use of a shared CTE: the first computes its rows (bound with the CTEs
+ * defined before it, pruned, run while binding like an uncorrelated subquery),
+ * every use reads them as a VALUES node.
+ */
+static bk_status cte_shared(binder *b, cte_def *c, plan_rel *out, bk_error *err) {
+    if (!c->rows) {
+        cte_def *saved = b->ctes;
+        b->ctes = c->next;
+        plan_rel rel;
+        bk_status s = bind_query(b, c->cte->query, &rel, err);
+        b->ctes = saved;
+        if (s != BK_OK) return s;
+        exec_node *plan;
+        BK_TRY(plan_prune(b->a, rel.node, &plan, err));
+        BK_TRY(plan_scan_pushdown(b->a, b->env, plan, err));
+        exec_table *rows;
+        BK_TRY(exec_run(b->env->exec, plan, &rows, err));
+        c->scope = rel.scope;
+        c->rows = rows;
+    }
+    exec_node *node = exec_node_make(b->a, EXEC_NODE_VALUES, c->rows->schema, NULL);
+    if (!node) return bk_arena_oom(b->a, err);
+    node->u.values.table = c->rows;
+    out->node = node;
+    BK_TRY(scope_make(b, c->scope.n, &out->scope, err));
+    memcpy(out->scope.cols, c->scope.cols, c->scope.n * sizeof *c->scope.cols);
+    return BK_OK;
 }
 
 /* A name in FROM: a CTE, a temporary view, or format.`path`. */
@@ -310,12 +442,16 @@ static bk_status bind_named(binder *b, const sql_from *f, plan_rel *out, bk_erro
     if (n->n == 1) {
         for (cte_def *c = b->ctes; c; c = c->next) {
             if (!name_eq(c->cte->name.text, last)) continue;
-            /* bind the CTE with the CTEs defined before it */
-            cte_def *saved = b->ctes;
-            b->ctes = c->next;
-            bk_status s = bind_query(b, c->cte->query, out, err);
-            b->ctes = saved;
-            if (s != BK_OK) return s;
+            if (c->rows || (c->refs >= 2 && cte_aggregates(c->cte->query) && b->env->exec)) {
+                BK_TRY(cte_shared(b, c, out, err));
+            } else {
+                /* bind the CTE with the CTEs defined before it */
+                cte_def *saved = b->ctes;
+                b->ctes = c->next;
+                bk_status s = bind_query(b, c->cte->query, out, err);
+                b->ctes = saved;
+                if (s != BK_OK) return s;
+            }
             if (c->cte->n_cols)
                 BK_TRY(rename_columns(b, out, c->cte->cols, c->cte->n_cols, f->span, err));
             bind_requalify(out, qual);
@@ -345,12 +481,7 @@ static bk_status bind_named(binder *b, const sql_from *f, plan_rel *out, bk_erro
             return BK_OK;
         }
     }
-    char msg[512];
-    snprintf(msg, sizeof msg,
-             "The table or view `%s` cannot be found. Verify the spelling and correctness of the "
-             "schema and catalog.",
-             src_text(b, n->span));
-    return fail_at(b, f->span, err, BK_TABLE_OR_VIEW_NOT_FOUND, msg);
+    return plan_table_not_found(n, err);
 }
 
 /* ---- joins ---- */
@@ -418,6 +549,57 @@ static double estimate_rows(const exec_node *n) {
     default:
         return n->child ? estimate_rows(n->child) : 1000;
     }
+}
+
+double bind_estimate_rows(const exec_node *n) { return estimate_rows(n); }
+
+double bind_unfiltered_rows(const exec_node *n) { return unfiltered_rows(n); }
+
+static bool expr_nondeterministic(const exec_expr *e) {
+    if (!e) return false;
+    if (e->kind == EXEC_EXPR_CALL && e->name) {
+        static const char *const names[] = {"rand", "random", "randn", "uuid", "shuffle"};
+        for (size_t i = 0; i < BK_ARRAY_LEN(names); i++)
+            if (name_eq(e->name, names[i])) return true;
+    }
+    for (uint32_t i = 0; i < e->n_args; i++)
+        if (expr_nondeterministic(e->args[i])) return true;
+    return false;
+}
+
+bool bind_plan_nondeterministic(const exec_node *n) {
+    if (!n) return false;
+    switch (n->kind) {
+    case EXEC_NODE_FILTER:
+        if (expr_nondeterministic(n->u.filter.pred)) return true;
+        break;
+    case EXEC_NODE_PROJECT:
+        for (uint32_t i = 0; i < n->u.project.n_exprs; i++)
+            if (expr_nondeterministic(n->u.project.exprs[i])) return true;
+        break;
+    case EXEC_NODE_JOIN:
+        if (expr_nondeterministic(n->u.join.extra)) return true;
+        break;
+    case EXEC_NODE_GENERATE:
+        if (expr_nondeterministic(n->u.generate.arg)) return true;
+        break;
+    case EXEC_NODE_EXPAND:
+        for (uint32_t p = 0; p < n->u.expand.n_projections; p++)
+            for (uint32_t i = 0; i < n->schema->n_children; i++)
+                if (expr_nondeterministic(n->u.expand.projections[p][i])) return true;
+        if (expr_nondeterministic(n->u.expand.repeat)) return true;
+        break;
+    case EXEC_NODE_SORT: /* a top-N keeps an arbitrary one of rows that tie */
+        if (n->u.sort.limit >= 0) return true;
+        break;
+    case EXEC_NODE_LIMIT: /* which rows a LIMIT keeps is not fixed */
+        return true;
+    default:
+        break;
+    }
+    for (uint32_t i = 0; i < n->n_children; i++)
+        if (bind_plan_nondeterministic(n->children[i])) return true;
+    return bind_plan_nondeterministic(n->child) || bind_plan_nondeterministic(n->right);
 }
 
 /* Which of the relations (bit i = rels[i]) does e refer to?  Subqueries count as none. */
@@ -832,6 +1014,71 @@ bk_status bind_flatten_inner(binder *b, const sql_from *f, const sql_from ***lea
     return BK_OK;
 }
 
+static sql_expr *ast_binop(binder *b, const char *op, sql_expr *l, sql_expr *r,
+                           const sql_expr *at) {
+    sql_expr *e = bk_arena_zalloc(b->a, sizeof *e);
+    sql_expr **args = bk_arena_array(b->a, 2, sizeof *args);
+    if (!e || !args) return NULL;
+    args[0] = l;
+    args[1] = r;
+    *e = (sql_expr){.kind = SQL_E_BINARY_OP, .span = at->span, .op = op, .args = args, .n_args = 2};
+    return e;
+}
+
+/*
+ * An OR over several relations that factor_or could not split, such as TPC-H
+ * q7's (n1.n_name = 'FRANCE' AND n2.n_name = 'GERMANY') OR (n1.n_name = 'GERMANY'
+ * AND n2.n_name = 'FRANCE'), still implies a filter on each relation that every
+ * branch filters: the OR of those branches' conjuncts on it alone
+ * (n1.n_name = 'FRANCE' OR n1.n_name = 'GERMANY').  It goes below the joins as
+ * well; the OR itself stays where it was.  Not for nondeterministic terms.
+ */
+static bk_status push_implied(binder *b, const sql_expr *e, uint64_t mask, plan_rel *rels,
+                              uint32_t n_rels, bk_error *err) {
+    if (e->kind != SQL_E_BINARY_OP || strcmp(e->op, "OR") != 0) return BK_OK;
+    const sql_expr **branches = NULL;
+    uint32_t nb = 0, cb = 0;
+    BK_TRY(collect_or(b, e, &branches, &nb, &cb, err));
+    const sql_expr ***terms = bk_arena_array(b->a, nb, sizeof *terms);
+    uint32_t *nt = bk_arena_zalloc(b->a, nb * sizeof *nt);
+    if (!terms || !nt) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < nb; i++) {
+        uint32_t cap = 0;
+        terms[i] = NULL;
+        BK_TRY(bind_conjuncts(b, branches[i], &terms[i], &nt[i], &cap, err));
+    }
+    for (uint32_t r = 0; r < n_rels; r++) {
+        uint64_t bit = (uint64_t)1 << r;
+        if (!(mask & bit)) continue;
+        sql_expr *any = NULL;
+        bool every = true;
+        for (uint32_t i = 0; i < nb && every; i++) {
+            sql_expr *all = NULL;
+            for (uint32_t k = 0; k < nt[i]; k++) {
+                bool unknown = false;
+                if (bind_refs_of(terms[i][k], rels, n_rels, &unknown) != bit || unknown) continue;
+                all = all ? ast_binop(b, "AND", all, (sql_expr *)terms[i][k], e)
+                          : (sql_expr *)terms[i][k];
+                if (!all) return bk_arena_oom(b->a, err);
+            }
+            every = all != NULL;
+            if (every) any = any ? ast_binop(b, "OR", any, all, e) : all;
+            if (every && !any) return bk_arena_oom(b->a, err);
+        }
+        if (!every) continue;
+        bind_env env = {.b = b, .scope = &rels[r].scope};
+        exec_expr *pred;
+        bk_error tmp;
+        bk_error_clear(&tmp);
+        tmp.sql_pos = -1;
+        if (bind_expr(&env, any, &pred, &tmp) != BK_OK || pred->type->kind != BK_TYPE_BOOLEAN ||
+            expr_nondeterministic(pred))
+            continue; /* the OR itself reports its errors where it is bound */
+        BK_TRY(bind_filter(b, &rels[r], pred, err));
+    }
+    return BK_OK;
+}
+
 /*
  * Plan inner joins of the leaves with the conjuncts `conds` (ON and WHERE).
  * Conjuncts that could not be placed (they reference nothing we know, e.g. an
@@ -880,52 +1127,14 @@ bk_status bind_plan_inner(binder *b, const sql_from **leaves, uint32_t n_leaves,
         BK_TRY(bind_filter(b, &rels[r], pred, err));
         used[c] = true;
     }
-    double *est = bk_arena_array(b->a, n_leaves, sizeof *est);
-    if (!est) return bk_arena_oom(b->a, err);
-    for (uint32_t i = 0; i < n_leaves; i++) est[i] = estimate_rows(rels[i].node);
-    /* start from the largest relation */
-    uint32_t first = 0;
-    for (uint32_t i = 1; i < n_leaves; i++)
-        if (est[i] > est[first]) first = i;
-    uint64_t joined = (uint64_t)1 << first;
-    plan_rel cur = rels[first];
-    /* original position of each column of cur, to restore FROM order at the end */
-    uint32_t *order = bk_arena_array(b->a, n_leaves, sizeof *order);
-    if (!order) return bk_arena_oom(b->a, err);
-    uint32_t n_order = 0;
-    order[n_order++] = first;
-    for (uint32_t step = 1; step < n_leaves; step++) {
-        /* the smallest relation joined to what we have by an equality (a hash key),
-         * else the smallest at all */
-        int pick = -1;
-        bool connected = false;
-        for (uint32_t i = 0; i < n_leaves; i++) {
-            if (joined & ((uint64_t)1 << i)) continue;
-            bool conn = false;
-            for (uint32_t c = 0; c < n_conds && !conn; c++)
-                conn = !used[c] && equi[c] && (masks[c] & ((uint64_t)1 << i)) &&
-                       (masks[c] & joined) && (masks[c] & ~(joined | ((uint64_t)1 << i))) == 0;
-            if (pick < 0 || (conn && !connected) || (conn == connected && est[i] < est[pick])) {
-                pick = (int)i;
-                connected = conn;
-            }
-        }
-        uint64_t now = joined | ((uint64_t)1 << pick);
-        const sql_expr **here = bk_arena_array(b->a, n_conds ? n_conds : 1, sizeof *here);
-        if (!here) return bk_arena_oom(b->a, err);
-        uint32_t n_here = 0;
-        for (uint32_t c = 0; c < n_conds; c++) {
-            if (used[c] || masks[c] == 0 || (masks[c] & ~now)) continue;
-            here[n_here++] = conds[c];
-            used[c] = true;
-        }
-        plan_rel next;
-        BK_TRY(
-            bind_make_join(b, &cur, &rels[pick], EXEC_JOIN_INNER, here, n_here, false, &next, err));
-        cur = next;
-        joined = now;
-        order[n_order++] = (uint32_t)pick;
-    }
+    /* filters implied by an OR over several relations, one per relation it filters */
+    for (uint32_t c = 0; c < n_conds; c++)
+        if (!used[c] && (masks[c] & (masks[c] - 1)))
+            BK_TRY(push_implied(b, conds[c], masks[c], rels, n_leaves, err));
+    plan_rel cur;
+    uint32_t *order, n_order;
+    BK_TRY(bind_join_order(b, rels, n_leaves, conds, masks, used, equi, n_conds, &cur, &order,
+                           &n_order, err));
     /* conjuncts on no relation at all (constants, uncorrelated subqueries) */
     for (uint32_t c = 0; c < n_conds; c++) {
         if (used[c]) continue;
@@ -961,6 +1170,7 @@ bk_status bind_plan_inner(binder *b, const sql_from **leaves, uint32_t n_leaves,
         BK_TRY(bind_project(b, &cur, exprs, cols, pos, err));
     }
     *out = cur;
+    b->last_leaves = rels; /* last: binding the conjuncts may plan other FROMs */
     return BK_OK;
 }
 
@@ -1131,9 +1341,14 @@ static bk_status agg_spec(binder *b, const sql_expr *call, uint32_t col, const b
         out->type = T(BK_TYPE_BIGINT);
         return BK_OK;
     }
-    if (call->n_args != 1 || call->star_arg)
-        return fail_at(b, call->span, err, BK_WRONG_NUM_ARGS,
-                       "[WRONG_NUM_ARGS] The aggregate takes exactly one argument.");
+    if (call->n_args != 1 || call->star_arg) {
+        char msg[300];
+        snprintf(msg, sizeof msg,
+                 "The `%s` requires 1 parameters but the actual number is %u. Please, refer to "
+                 "'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
+                 name, call->n_args);
+        return fail_sub_at(b, call->span, err, BK_WRONG_NUM_ARGS, "WITHOUT_SUGGESTION", msg);
+    }
     if (name_eq(name, "min") || name_eq(name, "max")) {
         out->kind = name_eq(name, "min") ? EXEC_AGG_MIN : EXEC_AGG_MAX;
         out->type = t;
@@ -1164,6 +1379,11 @@ static bk_status agg_spec(binder *b, const sql_expr *call, uint32_t col, const b
     case BK_TYPE_DOUBLE:
         out->type = T(BK_TYPE_DOUBLE);
         return BK_OK;
+    case BK_TYPE_INTERVAL_YM:
+    case BK_TYPE_INTERVAL_DT:
+        /* Spark: sum keeps the interval type, avg is YEAR TO MONTH / DAY TO SECOND */
+        out->type = sum ? t : bk_type_scalar(t->kind);
+        return BK_OK;
     case BK_TYPE_DECIMAL: {
         int p = t->precision, s = t->scale;
         out->type =
@@ -1175,11 +1395,11 @@ static bk_status agg_spec(binder *b, const sql_expr *call, uint32_t col, const b
         char tn[64], msg[256];
         bk_type_format(t, tn, sizeof tn);
         snprintf(msg, sizeof msg,
-                 "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due to data "
-                 "type mismatch: the argument requires a numeric type, however it has the type "
-                 "\"%s\".",
+                 "Cannot resolve \"%s\" due to data type mismatch: the argument requires a "
+                 "numeric type, however it has the type \"%s\".",
                  src_text(b, call->span), tn);
-        return fail_at(b, call->span, err, BK_DATATYPE_MISMATCH, msg);
+        return fail_sub_at(b, call->span, err, BK_DATATYPE_MISMATCH, "UNEXPECTED_INPUT_TYPE",
+                           msg);
     }
     }
 }
@@ -1261,10 +1481,12 @@ static bk_status expand_star(binder *b, const sql_expr *star, const plan_scope *
         BK_TRY(out_push(b, o, e, name, c->qualifier, err));
     }
     if (qual && added == 0) {
-        char msg[256];
+        char msg[512];
         snprintf(msg, sizeof msg,
-                 "[CANNOT_RESOLVE_STAR_EXPAND] Cannot resolve %s.* given input columns.", qual);
-        return fail_at(b, star->span, err, BK_UNRESOLVED_COLUMN, msg);
+                 "Cannot resolve `%s`.* given input columns %s. Please check that the specified "
+                 "table or struct exists and is accessible in the input columns.",
+                 qual, bind_scope_names(b, scope));
+        return fail_at(b, star->span, err, BK_CANNOT_RESOLVE_STAR_EXPAND, msg);
     }
     return BK_OK;
 }
@@ -1286,18 +1508,43 @@ static bk_status limit_value(binder *b, const sql_expr *e, const char *what, int
     bind_env env = {.b = b, .scope = &(plan_scope){0}};
     exec_expr *x;
     BK_TRY(bind_expr(&env, e, &x, err));
+    /* Spark's sub-classes: DATA_TYPE, IS_UNFOLDABLE, IS_NULL, IS_NEGATIVE */
+    char msg[320], tn[64];
+    bk_type_kind k = x->type->kind;
+    if (k != BK_TYPE_VOID && (k < BK_TYPE_TINYINT || k > BK_TYPE_BIGINT)) {
+        bk_type_format(x->type, tn, sizeof tn);
+        snprintf(msg, sizeof msg,
+                 "The limit like expression \"%s\" is invalid. The %s expression must be integer "
+                 "type, but got \"%s\".",
+                 src_text(b, e->span), what, tn);
+        return fail_sub_at(b, e->span, err, BK_INVALID_LIMIT_LIKE_EXPRESSION, "DATA_TYPE", msg);
+    }
     bk_status s = bind_cast(b, x, T(BK_TYPE_BIGINT), e, &x, err);
     bk_vector *v = NULL;
     if (s == BK_OK && x->kind == EXEC_EXPR_CONST) s = bind_const_value(b, x, &v, err);
-    if (s != BK_OK || !v || !bk_vector_is_valid(v, 0) || ((const int64_t *)v->data)[0] < 0) {
+    if (s != BK_OK && err && err->code != BK_CODE_OK && x->kind == EXEC_EXPR_CONST) return s;
+    const char *sub = NULL;
+    if (s != BK_OK || !v) {
         bk_error_clear(err);
-        char msg[256];
+        sub = "IS_UNFOLDABLE";
         snprintf(msg, sizeof msg,
-                 "[INVALID_LIMIT_LIKE_EXPRESSION] The %s like expression \"%s\" is invalid: it "
-                 "must be a constant non-negative integer.",
-                 what, src_text(b, e->span));
-        return fail_at(b, e->span, err, BK_INVALID_ARGUMENT, msg);
+                 "The limit like expression \"%s\" is invalid. The %s expression must evaluate "
+                 "to a constant value.",
+                 src_text(b, e->span), what);
+    } else if (!bk_vector_is_valid(v, 0)) {
+        sub = "IS_NULL";
+        snprintf(msg, sizeof msg,
+                 "The limit like expression \"%s\" is invalid. The evaluated %s expression must "
+                 "not be null.",
+                 src_text(b, e->span), what);
+    } else if (((const int64_t *)v->data)[0] < 0) {
+        sub = "IS_NEGATIVE";
+        snprintf(msg, sizeof msg,
+                 "The limit like expression \"%s\" is invalid. The %s expression must be equal "
+                 "to or greater than 0, but got %lld.",
+                 src_text(b, e->span), what, (long long)((const int64_t *)v->data)[0]);
     }
+    if (sub) return fail_sub_at(b, e->span, err, BK_INVALID_LIMIT_LIKE_EXPRESSION, sub, msg);
     *out = ((const int64_t *)v->data)[0];
     return BK_OK;
 }
@@ -1354,7 +1601,19 @@ static bk_status bind_select_body(binder *b, const sql_query *q, plan_rel *out, 
                 conds[n_plain++] = conds[i];
         }
         BK_TRY(bind_plan_inner(b, leaves, n, conds, n_plain, &rel, &left_over, &n_left_over, err));
-        for (uint32_t i = 0; i < n_corr; i++) BK_TRY(bind_correlated(b, &rel, correlated[i], err));
+        bind_outer outer = {.from = leaves,
+                            .leaves = b->last_leaves,
+                            .n_leaves = n,
+                            .conds = conds,
+                            .n_conds = n_plain};
+        const bind_outer *saved_outer = b->outer;
+        bk_status st = BK_OK;
+        for (uint32_t i = 0; i < n_corr && st == BK_OK; i++) {
+            b->outer = &outer;
+            st = bind_correlated(b, &rel, correlated[i], err);
+        }
+        b->outer = saved_outer;
+        if (st != BK_OK) return st;
     }
     for (uint32_t i = 0; i < n_left_over; i++) {
         bind_env env = {.b = b, .scope = &rel.scope};
@@ -1731,15 +1990,15 @@ static bk_status bind_setop(binder *b, const sql_query *q, plan_rel *out, bk_err
     for (uint32_t i = 0; i < n; i++) {
         types[i] = bind_common_type(b, l.scope.cols[i].type, r.scope.cols[i].type);
         if (!types[i]) {
-            char msg[512], t1[64], t2[64];
+            char msg[512], t1[64], t2[64], tn[16];
             bk_type_format(l.scope.cols[i].type, t1, sizeof t1);
             bk_type_format(r.scope.cols[i].type, t2, sizeof t2);
             snprintf(msg, sizeof msg,
-                     "[INCOMPATIBLE_COLUMN_TYPE] %s can only be performed on tables with "
-                     "compatible column types. The %u column of the second table is \"%s\" type "
-                     "which is not compatible with \"%s\" at the same column of the first table.",
-                     q->setop, i + 1, t2, t1);
-            return fail_at(b, q->span, err, BK_DATATYPE_MISMATCH, msg);
+                     "%s can only be performed on tables with compatible column types. The %s "
+                     "column of the second table is \"%s\" type which is not compatible with "
+                     "\"%s\" at the same column of the first table.",
+                     q->setop, ordinal_word(i + 1, tn), t2, t1);
+            return fail_at(b, q->span, err, BK_INCOMPATIBLE_COLUMN_TYPE, msg);
         }
     }
     BK_TRY(cast_columns(b, &l, types, q, err));
@@ -1829,7 +2088,7 @@ bk_status bind_query(binder *b, const sql_query *q, plan_rel *out, bk_error *err
             s = bk_arena_oom(b->a, err);
             break;
         }
-        d->cte = &q->ctes[i];
+        *d = (cte_def){.cte = &q->ctes[i], .refs = refs_query(q, q->ctes[i].name.text)};
         d->next = b->ctes;
         b->ctes = d;
     }
@@ -1865,5 +2124,6 @@ bk_status plan_query(bk_arena *a, const plan_env *env, const char *text, const s
     plan_rel rel;
     BK_TRY(bind_query(&b, q, &rel, err));
     /* the output names are the scope's (hidden helper columns are gone by now) */
-    return plan_prune(a, rel.node, out, err);
+    BK_TRY(plan_prune(a, rel.node, out, err));
+    return plan_scan_pushdown(a, env, *out, err);
 }

@@ -11,14 +11,17 @@
  *       SEMI JOIN on corr AND x = e
  *   lhs op (SELECT agg FROM F WHERE inner AND i1 = o1 AND …)     (op: = <> < <= > >=)
  *       JOIN (SELECT i1 AS __k0, …, agg AS __v FROM F WHERE inner GROUP BY i1, …)
- *       ON o1 = __k0 …, then the filter lhs op __v.  An inner join is right here:
- *       an outer row without a group would compare with NULL, which is not true.
+ *       ON o1 = __k0 …, then the filter lhs op __v.  An inner join is right when
+ *       the aggregate over no rows is NULL (an outer row without a group would
+ *       compare with NULL, which is not true); for count & co. it is a LEFT JOIN
+ *       and the value over no rows (0) for the rows without a group.
  *
  * `corr` are the subquery's conjuncts that name outer columns; `inner` the rest.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "base/str.h"
 #include "engine/plan/binder_int.h"
 
 static bk_status fail(binder *b, const sql_expr *at, bk_error *err, const char *msg) {
@@ -173,6 +176,136 @@ static bk_status semi_join(binder *b, plan_rel *rel, const sql_expr *c, corr_kin
     return BK_OK;
 }
 
+/*
+ * Semi-join reduction of a decorrelated aggregate (what DuckDB does by pushing
+ * the outer keys into it): the derived table GROUP BY i1, … only needs the
+ * groups some outer row can meet, and every outer row's o1 is a value of the
+ * outer relation R that o1 names, filtered as the outer query filters R.  So
+ * when R has such filters (and is smaller than the subquery's FROM) the derived
+ * table's WHERE gets
+ *
+ *     i1 IN (SELECT o1 FROM R WHERE <R's filters>)
+ *
+ * (one per outer relation, for its first key).  The IN is uncorrelated: it runs
+ * while binding into a hash set and is pushed down to the inner relation of i1,
+ * below the subquery's joins and its aggregate.  A group it drops has no outer
+ * row to join, so the result is the same (NULL keys join nothing either way).
+ * Not done when R or its filters are nondeterministic.
+ */
+static bk_status reduce_keys(binder *b, const split *sp, sql_expr *const *keys_in,
+                             sql_expr *const *keys_out, uint32_t n, const sql_expr *at,
+                             sql_expr **where, bk_error *err) {
+    const bind_outer *o = b->outer;
+    if (!o || o->n_leaves > 60) return BK_OK;
+    uint64_t done = 0;
+    double inner_rows = bind_estimate_rows(sp->inner.node);
+    for (uint32_t i = 0; i < n; i++) {
+        if (keys_out[i]->kind != SQL_E_COLUMN) continue;
+        bool unknown = false;
+        uint64_t m = bind_refs_of(keys_out[i], o->leaves, o->n_leaves, &unknown);
+        if (unknown || !m || (m & (m - 1)) || (m & done)) continue;
+        done |= m;
+        uint32_t r = (uint32_t)__builtin_ctzll(m);
+        if (bind_estimate_rows(o->leaves[r].node) >= inner_rows ||
+            bind_plan_nondeterministic(o->leaves[r].node))
+            continue;
+        sql_expr *filters = NULL;
+        for (uint32_t c = 0; c < o->n_conds; c++) {
+            bool u = false;
+            if (bind_refs_of(o->conds[c], o->leaves, o->n_leaves, &u) != m || u) continue;
+            filters = filters ? binop(b, "AND", filters, (sql_expr *)o->conds[c], at)
+                              : (sql_expr *)o->conds[c];
+            if (!filters) return bk_arena_oom(b->a, err);
+        }
+        if (!filters) continue; /* R unfiltered: every key value may occur */
+        sql_query *rq = bk_arena_zalloc(b->a, sizeof *rq);
+        sql_select *rs = bk_arena_zalloc(b->a, sizeof *rs);
+        sql_select_item *item = bk_arena_zalloc(b->a, sizeof *item);
+        sql_expr *in = node(b, SQL_E_IN_QUERY, at);
+        sql_expr **args = bk_arena_array(b->a, 1, sizeof *args);
+        if (!rq || !rs || !item || !in || !args) return bk_arena_oom(b->a, err);
+        item->expr = keys_out[i];
+        rs->items = item;
+        rs->n_items = 1;
+        rs->from = (sql_from *)o->from[r];
+        rs->where = filters;
+        rq->kind = SQL_Q_SELECT;
+        rq->select = rs;
+        rq->span = at->span;
+        args[0] = keys_in[i];
+        in->args = args;
+        in->n_args = 1;
+        in->query = rq;
+        *where = *where ? binop(b, "AND", *where, in, at) : in;
+        if (!*where) return bk_arena_oom(b->a, err);
+    }
+    return BK_OK;
+}
+
+/*
+ * The subquery's value over an empty group (Spark's RewriteCorrelatedScalarSubquery
+ * handles this "COUNT bug" the same way): `e` with every aggregate call replaced by
+ * its value over no rows — 0 for count, count_if and approx_count_distinct, NULL for
+ * the others.  NULL when that value is not known (collect_list's empty array, a
+ * subquery inside).
+ */
+static sql_expr *empty_group_value(binder *b, const sql_expr *e, bool *ok) {
+    if (!e || !*ok) return NULL;
+    if (e->kind == SQL_E_IN_QUERY || e->kind == SQL_E_EXISTS || e->kind == SQL_E_SUBQUERY) {
+        *ok = false;
+        return NULL;
+    }
+    if (bind_is_aggregate(e)) {
+        const char *name = e->name.parts[e->name.n - 1].text;
+        static const char *const zero[] = {"count", "count_if", "approx_count_distinct"};
+        static const char *const unknown[] = {"collect_list", "collect_set", "array_agg"};
+        bk_str nm = bk_str_from_cstr(name);
+        for (size_t i = 0; i < BK_ARRAY_LEN(unknown); i++)
+            if (bk_str_ieq(nm, bk_str_from_cstr(unknown[i]))) *ok = false;
+        bool is_zero = false;
+        for (size_t i = 0; i < BK_ARRAY_LEN(zero); i++)
+            is_zero |= bk_str_ieq(nm, bk_str_from_cstr(zero[i]));
+        sql_expr *v = node(b, is_zero ? SQL_E_NUMBER : SQL_E_NULL, e);
+        if (v && is_zero) {
+            v->text = "0L";
+            v->text_len = 2;
+        }
+        if (!v) *ok = false;
+        return v;
+    }
+    sql_expr *c = bk_arena_alloc(b->a, sizeof *c);
+    sql_expr **args = e->n_args ? bk_arena_array(b->a, e->n_args, sizeof *args) : NULL;
+    if (!c || (e->n_args && !args)) {
+        *ok = false;
+        return NULL;
+    }
+    *c = *e;
+    for (uint32_t i = 0; i < e->n_args; i++) args[i] = empty_group_value(b, e->args[i], ok);
+    c->args = args;
+    if (e->operand) c->operand = empty_group_value(b, e->operand, ok);
+    if (e->else_) c->else_ = empty_group_value(b, e->else_, ok);
+    return *ok ? c : NULL;
+}
+
+/* Is the subquery's value over an empty group a known non-NULL constant?  Then *out. */
+static bool empty_group_nonnull(binder *b, const sql_expr *item, sql_expr **out) {
+    bool ok = true;
+    sql_expr *e = empty_group_value(b, item, &ok);
+    if (!ok || !e) return false;
+    plan_scope none = {0};
+    bind_env env = {.b = b, .scope = &none};
+    exec_expr *x;
+    bk_vector *v;
+    bk_error tmp;
+    bk_error_clear(&tmp);
+    tmp.sql_pos = -1;
+    if (bind_expr(&env, e, &x, &tmp) != BK_OK || bind_const_value(b, x, &v, &tmp) != BK_OK)
+        return false; /* e.g. an outer column outside the aggregates: left as it was */
+    if (!bk_vector_is_valid(v, 0)) return false;
+    *out = e;
+    return true;
+}
+
 static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const sql_query *q,
                              const sql_expr *lhs, const char *op, bool sub_on_left, bk_error *err) {
     const sql_select *s = q->select;
@@ -207,8 +340,8 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
     const char *qname = bk_arena_strdup(b->a, qual);
     sql_query *dq = bk_arena_zalloc(b->a, sizeof *dq);
     sql_select *ds = bk_arena_zalloc(b->a, sizeof *ds);
-    sql_select_item *items = bk_arena_zalloc(b->a, (sp.n_corr + 1) * sizeof *items);
-    sql_ident *aliases = bk_arena_zalloc(b->a, (sp.n_corr + 1) * sizeof *aliases);
+    sql_select_item *items = bk_arena_zalloc(b->a, (sp.n_corr + 2) * sizeof *items);
+    sql_ident *aliases = bk_arena_zalloc(b->a, (sp.n_corr + 2) * sizeof *aliases);
     if (!qname || !dq || !ds || !items || !aliases) return bk_arena_oom(b->a, err);
     for (uint32_t i = 0; i < sp.n_corr; i++) {
         aliases[i].text = bk_arena_printf(b->a, "__k%u", i);
@@ -219,8 +352,20 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
     aliases[sp.n_corr].text = "__v";
     items[sp.n_corr].expr = s->items[0].expr;
     items[sp.n_corr].alias = &aliases[sp.n_corr];
+    /* an outer row without a group sees the value over no rows: when that is not
+     * NULL (count), a LEFT JOIN and a marker column `true AS __m` tell them apart */
+    sql_expr *empty = NULL;
+    bool left = sp.n_corr && empty_group_nonnull(b, s->items[0].expr, &empty);
+    if (left) {
+        sql_expr *t = node(b, SQL_E_BOOL, c);
+        if (!t) return bk_arena_oom(b->a, err);
+        t->b = true;
+        aliases[sp.n_corr + 1].text = "__m";
+        items[sp.n_corr + 1].expr = t;
+        items[sp.n_corr + 1].alias = &aliases[sp.n_corr + 1];
+    }
     ds->items = items;
-    ds->n_items = sp.n_corr + 1;
+    ds->n_items = sp.n_corr + 1 + (left ? 1 : 0);
     ds->from = s->from;
     sql_expr *where = NULL;
     for (uint32_t i = 0; i < sp.n_inner; i++) {
@@ -228,6 +373,7 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
                       : (sql_expr *)sp.inner_c[i];
         if (!where) return bk_arena_oom(b->a, err);
     }
+    BK_TRY(reduce_keys(b, &sp, keys_in, keys_out, sp.n_corr, c, &where, err));
     ds->where = where;
     ds->group_kind = sp.n_corr ? SQL_GROUP_EXPRS : SQL_GROUP_NONE;
     ds->group = keys_in;
@@ -246,10 +392,28 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
         if (!conds[i]) return bk_arena_oom(b->a, err);
     }
     plan_rel joined;
-    BK_TRY(
-        bind_make_join(b, rel, &derived, EXEC_JOIN_INNER, conds, sp.n_corr, false, &joined, err));
+    BK_TRY(bind_make_join(b, rel, &derived, left ? EXEC_JOIN_LEFT : EXEC_JOIN_INNER, conds,
+                          sp.n_corr, false, &joined, err));
     /* the comparison, then back to the outer columns */
     sql_expr *v = colref(b, qname, "__v", c);
+    if (v && left) { /* CASE WHEN __m IS NULL THEN <empty value> ELSE __v END */
+        sql_expr *m = colref(b, qname, "__m", c);
+        sql_expr *is = node(b, SQL_E_IS, c);
+        sql_expr *cs = node(b, SQL_E_CASE, c);
+        sql_expr **is_args = bk_arena_array(b->a, 1, sizeof *is_args);
+        sql_expr **cs_args = bk_arena_array(b->a, 2, sizeof *cs_args);
+        if (!m || !is || !cs || !is_args || !cs_args) return bk_arena_oom(b->a, err);
+        is->op = "NULL";
+        is_args[0] = m;
+        is->args = is_args;
+        is->n_args = 1;
+        cs_args[0] = is;
+        cs_args[1] = empty;
+        cs->args = cs_args;
+        cs->n_args = 2;
+        cs->else_ = v;
+        v = cs;
+    }
     sql_expr *cmp = v ? (sub_on_left ? binop(b, op, v, (sql_expr *)lhs, c)
                                      : binop(b, op, (sql_expr *)lhs, v, c))
                       : NULL;

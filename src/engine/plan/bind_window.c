@@ -47,6 +47,20 @@ static bk_status BK_PRINTF(5, 6)
     return code;
 }
 
+/* werr with Spark's sub-class of code's class ("RANGE_FRAME_INVALID_TYPE"). */
+static bk_status BK_PRINTF(6, 7) werr_sub(binder *b, sql_span at, bk_error *err, bk_code code,
+                                          const char *sub, const char *fmt, ...) {
+    (void)b;
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    bk_error_set_sub(err, code, sub, "%s", msg);
+    if (err && err->sql_pos < 0) err->sql_pos = (int)at.off;
+    return code;
+}
+
 static const char *text_of(binder *b, sql_span s) {
     const char *t = bk_arena_strndup(b->a, b->text + s.off, s.len);
     return t ? t : "?";
@@ -126,10 +140,10 @@ bk_status bind_check_windows(binder *b, const sql_select *s, bk_error *err) {
     for (uint32_t i = 0; i < s->n_windows; i++)
         for (uint32_t k = 0; k < i; k++)
             if (name_eq(s->windows[i].name.text, s->windows[k].name.text))
-                return werr(b, s->windows[i].name.span, err, BK_INVALID_SQL_SYNTAX,
-                            "[INVALID_SQL_SYNTAX.REPETITIVE_WINDOW_DEFINITION] Invalid SQL "
-                            "syntax: The definition of window `%s` is repetitive.",
-                            s->windows[i].name.text);
+                return werr_sub(b, s->windows[i].name.span, err, BK_INVALID_SQL_SYNTAX,
+                                "REPETITIVE_WINDOW_DEFINITION", "Invalid SQL "
+                                "syntax: The definition of window `%s` is repetitive.",
+                                s->windows[i].name.text);
     BK_TRY(check_no_window(b, s->where, "WHERE", err));
     for (uint32_t i = 0; i < s->n_group; i++)
         BK_TRY(check_no_window(b, s->group[i], "GROUP BY", err));
@@ -237,10 +251,10 @@ static bk_status fold(wb *w, const sql_expr *e, const char *what, bk_vector **ou
     if (s != BK_OK) {
         bk_error_clear(err);
         if (what) /* a function argument */
-            return werr(w->b, e->span, err, BK_DATATYPE_MISMATCH,
-                        "[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] Cannot resolve \"%s\" due to data "
-                        "type mismatch: %s must be a constant.",
-                        text_of(w->b, e->span), what);
+            return werr_sub(w->b, e->span, err, BK_DATATYPE_MISMATCH,
+                            "NON_FOLDABLE_INPUT", "Cannot resolve \"%s\" due to data "
+                            "type mismatch: %s must be a constant.",
+                            text_of(w->b, e->span), what);
         return werr(w->b, e->span, err, BK_FRAME_BOUND_NOT_LITERAL,
                     "Frame bound value must be a literal: \"%s\".", text_of(w->b, e->span));
     }
@@ -276,10 +290,10 @@ static bk_status int_arg(wb *w, const sql_expr *call, const sql_expr *e, int64_t
     BK_TRY(fold(w, e, "The argument", &v, err));
     if (!is_int_kind(v->type->kind) || v->type->kind == BK_TYPE_BIGINT ||
         !bk_vector_is_valid(v, 0))
-        return werr(w->b, e->span, err, BK_DATATYPE_MISMATCH,
-                    "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due to data "
-                    "type mismatch: the argument \"%s\" requires an \"INT\" literal.",
-                    text_of(w->b, call->span), text_of(w->b, e->span));
+        return werr_sub(w->b, e->span, err, BK_DATATYPE_MISMATCH,
+                        "UNEXPECTED_INPUT_TYPE", "Cannot resolve \"%s\" due to data "
+                        "type mismatch: the argument \"%s\" requires an \"INT\" literal.",
+                        text_of(w->b, call->span), text_of(w->b, e->span));
     *out = int_value(v);
     return BK_OK;
 }
@@ -308,11 +322,11 @@ static bk_status frame_offset(wb *w, win_call *c, bool is_start, int64_t *signed
     bool preceding = kind == SQL_FRAME_PRECEDING;
     if (off->kind == SQL_E_INTERVAL) {
         if (!ws->range)
-            return werr(b, off->span, err, BK_DATATYPE_MISMATCH,
-                        "[DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE] The data "
-                        "type of the %s bound \"INTERVAL\" does not match the expected data type "
-                        "\"INT\".",
-                        loc);
+            return werr_sub(b, off->span, err, BK_DATATYPE_MISMATCH,
+                            "SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE", "The data "
+                            "type of the %s bound \"INTERVAL\" does not match the expected data "
+                            "type \"INT\".",
+                            loc);
         const exec_sort_key *key = &c->order[0];
         exec_expr *k = w->pre[key->column];
         bool minus = preceding != key->descending;
@@ -333,12 +347,12 @@ static bk_status frame_offset(wb *w, win_call *c, bool is_start, int64_t *signed
         if (!handled || !bound) {
             char kn[64];
             bk_type_format(k->type, kn, sizeof kn);
-            return werr(b, off->span, err, BK_DATATYPE_MISMATCH,
-                        "[DATATYPE_MISMATCH.RANGE_FRAME_INVALID_TYPE] Cannot resolve \"%s\" due "
-                        "to data type mismatch: The data type \"%s\" used in the order "
-                        "specification does not support the interval \"%s\" which is used in "
-                        "the range frame.",
-                        text_of(b, off->span), kn, text_of(b, off->span));
+            return werr_sub(b, off->span, err, BK_DATATYPE_MISMATCH,
+                            "RANGE_FRAME_INVALID_TYPE", "Cannot resolve \"%s\" due "
+                            "to data type mismatch: The data type \"%s\" used in the order "
+                            "specification does not support the interval \"%s\" which is used in "
+                            "the range frame.",
+                            text_of(b, off->span), kn, text_of(b, off->span));
         }
         /* the bound's size, for checking that the frame's start is not after its end */
         double size = ivv->type->kind == BK_TYPE_INTERVAL_YM
@@ -362,11 +376,11 @@ static bk_status frame_offset(wb *w, win_call *c, bool is_start, int64_t *signed
     if (!ws->range) {
         if (!is_int_kind(v->type->kind) || v->type->kind == BK_TYPE_BIGINT ||
             !bk_vector_is_valid(v, 0))
-            return werr(b, off->span, err, BK_DATATYPE_MISMATCH,
-                        "[DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE] Cannot "
-                        "resolve \"%s\" due to data type mismatch: The data type of the %s bound "
-                        "\"%s\" does not match the expected data type \"INT\".",
-                        text_of(b, off->span), loc, tn);
+            return werr_sub(b, off->span, err, BK_DATATYPE_MISMATCH,
+                            "SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE", "Cannot "
+                            "resolve \"%s\" due to data type mismatch: The data type of the %s "
+                            "bound \"%s\" does not match the expected data type \"INT\".",
+                            text_of(b, off->span), loc, tn);
         int64_t x = int_value(v);
         *signed_rows = preceding ? -x : x;
         *signed_value = (double)*signed_rows;
@@ -379,17 +393,17 @@ static bk_status frame_offset(wb *w, win_call *c, bool is_start, int64_t *signed
     char kn[64];
     bk_type_format(k->type, kn, sizeof kn);
     if (!is_numeric_kind(v->type->kind) || !bk_vector_is_valid(v, 0))
-        return werr(b, off->span, err, BK_DATATYPE_MISMATCH,
-                    "[DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE] Cannot resolve "
-                    "\"%s\" due to data type mismatch: The data type of the %s bound \"%s\" does "
-                    "not match the expected data type \"%s\".",
-                    text_of(b, off->span), loc, tn, kn);
+        return werr_sub(b, off->span, err, BK_DATATYPE_MISMATCH,
+                        "SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE", "Cannot resolve "
+                        "\"%s\" due to data type mismatch: The data type of the %s bound \"%s\" "
+                        "does not match the expected data type \"%s\".",
+                        text_of(b, off->span), loc, tn, kn);
     if (!is_numeric_kind(kk) && !(kk == BK_TYPE_DATE && is_int_kind(v->type->kind)))
-        return werr(b, off->span, err, BK_DATATYPE_MISMATCH,
-                    "[DATATYPE_MISMATCH.RANGE_FRAME_INVALID_TYPE] Cannot resolve \"%s\" due to "
-                    "data type mismatch: The data type \"%s\" used in the order specification "
-                    "does not support the data type \"%s\" which is used in the range frame.",
-                    text_of(b, off->span), kn, tn);
+        return werr_sub(b, off->span, err, BK_DATATYPE_MISMATCH,
+                        "RANGE_FRAME_INVALID_TYPE", "Cannot resolve \"%s\" due to "
+                        "data type mismatch: The data type \"%s\" used in the order specification "
+                        "does not support the data type \"%s\" which is used in the range frame.",
+                        text_of(b, off->span), kn, tn);
     exec_expr *offset = exec_expr_const(b->a, v);
     if (!offset) return bk_arena_oom(b->a, err);
     bool minus = preceding != key->descending; /* what comes first in sort order */
@@ -397,10 +411,10 @@ static bk_status frame_offset(wb *w, win_call *c, bool is_start, int64_t *signed
     if (kk == BK_TYPE_DATE) {
         int64_t days = int_value(v);
         if (days > INT32_MAX || days < -INT32_MAX)
-            return werr(b, off->span, err, BK_DATATYPE_MISMATCH,
-                        "[DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE] The %s bound "
-                        "\"%s\" is out of the range of days.",
-                        loc, text_of(b, off->span));
+            return werr_sub(b, off->span, err, BK_DATATYPE_MISMATCH,
+                            "SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE", "The %s bound "
+                            "\"%s\" is out of the range of days.",
+                            loc, text_of(b, off->span));
         /* key ± days as a day interval (date_add) */
         int64_t us = days * 86400 * INT64_C(1000000);
         bk_vector *dv = bk_vector_make(b->a, bk_type_scalar(BK_TYPE_INTERVAL_DT), 1);
@@ -437,9 +451,9 @@ static bk_status frame_offset(wb *w, win_call *c, bool is_start, int64_t *signed
 
 static bk_status frame_error(wb *w, win_call *c, const char *sub, const char *detail,
                              bk_error *err) {
-    return werr(w->b, c->call->span, err, BK_DATATYPE_MISMATCH,
-                "[DATATYPE_MISMATCH.%s] Cannot resolve \"%s\" due to data type mismatch: %s",
-                sub, text_of(w->b, c->call->span), detail);
+    return werr_sub(w->b, c->call->span, err, BK_DATATYPE_MISMATCH, sub,
+                    "Cannot resolve \"%s\" due to data type mismatch: %s",
+                    text_of(w->b, c->call->span), detail);
 }
 
 /* The frame of call c (Spark's defaults and checks). */
@@ -515,11 +529,11 @@ static bk_status setup_frame(wb *w, win_call *c, bk_error *err) {
 }
 
 static bk_status wrong_args(wb *w, const sql_expr *e, const char *expected, bk_error *err) {
-    return werr(w->b, e->span, err, BK_WRONG_NUM_ARGS,
-                "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `%s` requires %s parameters but the "
-                "actual number is %u. Please, refer to "
-                "'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
-                fn_name(e), expected, e->n_args);
+    return werr_sub(w->b, e->span, err, BK_WRONG_NUM_ARGS,
+                    "WITHOUT_SUGGESTION", "The `%s` requires %s parameters but the "
+                    "actual number is %u. Please, refer to "
+                    "'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
+                    fn_name(e), expected, e->n_args);
 }
 
 static bk_status needs_order(wb *w, const win_call *c, bk_error *err) {
@@ -529,6 +543,47 @@ static bk_status needs_order(wb *w, const win_call *c, bk_error *err) {
                 "clause. For example SELECT %s(value_expr) OVER (PARTITION BY window_partition "
                 "ORDER BY window_ordering) from table.",
                 fn_name(c->call), fn_name(c->call));
+}
+
+/* Kinds run by op_window_agg.c: those after MAX (exec.h's agg_int.h kinds). */
+static bool ext_kind(exec_agg_kind k) { return k > EXEC_AGG_MAX; }
+
+/*
+ * An aggregate of bind_agg.c over the frame (stddev, max_by, collect_list,
+ * percentile, ...): bound as for GROUP BY, its columns added to the
+ * pre-projection; the executor runs it with the slots of agg_int.h
+ * (op_window_agg.c).  median, percentile_cont and percentile_disc take only
+ * the whole partition, as in Spark.
+ */
+static bk_status bind_ext(wb *w, win_call *c, bk_error *err) {
+    binder *b = w->b;
+    const sql_expr *e = c->call;
+    exec_win_fn *fn = &c->fn;
+    const char *name = fn_name(e);
+    exec_expr *pre[4];
+    plan_col cols[4];
+    uint32_t np = 0, map[4];
+    exec_agg *agg = bk_arena_zalloc(b->a, sizeof *agg);
+    if (!agg) return bk_arena_oom(b->a, err);
+    BK_TRY(bind_agg_ext(w->env, e, pre, cols, &np, agg, err));
+    for (uint32_t i = 0; i < np && i < 4; i++) BK_TRY(pre_add(w, pre[i], &map[i], err));
+    agg->column = map[agg->column];
+    if (exec_agg_uses_column2(agg)) agg->column2 = map[agg->column2];
+    const sql_window *ws = c->w;
+    bool whole = !ws->has_frame || (!ws->range && ws->start_kind == SQL_FRAME_UNBOUNDED_PRECEDING &&
+                                    ws->end_kind == SQL_FRAME_UNBOUNDED_FOLLOWING);
+    if ((name_eq(name, "median") || name_eq(name, "percentile_cont") ||
+         name_eq(name, "percentile_disc")) &&
+        (c->n_order || !whole)) {
+        const char *arg = e->n_args ? text_of(b, e->args[0]->span) : "";
+        return werr(b, e->span, err, BK_WINDOW_SPEC_FOR_AGGREGATE,
+                    "Cannot specify ORDER BY or a window frame for \"%s(%s)\".", name, arg);
+    }
+    fn->agg = agg->kind;
+    fn->arg = agg->column;
+    fn->type = agg->type;
+    fn->ext = ext_kind(agg->kind) ? agg : NULL;
+    return setup_frame(w, c, err);
 }
 
 /* Bind the function of call c: its kind, argument columns and result type. */
@@ -569,11 +624,11 @@ static bk_status setup_fn(wb *w, win_call *c, bk_error *err) {
         if (fn->kind == EXEC_WIN_NTILE) {
             BK_TRY(int_arg(w, e, e->args[0], &fn->n, err));
             if (fn->n <= 0)
-                return werr(b, e->args[0]->span, err, BK_DATATYPE_MISMATCH,
-                            "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] Cannot resolve \"%s\" due to "
-                            "data type mismatch: The `buckets` must be between (0, 2147483647], "
-                            "but got %lld.",
-                            text_of(b, e->span), (long long)fn->n);
+                return werr_sub(b, e->args[0]->span, err, BK_DATATYPE_MISMATCH,
+                                "VALUE_OUT_OF_RANGE", "Cannot resolve \"%s\" due to "
+                                "data type mismatch: The `buckets` must be between (0, "
+                                "2147483647], but got %lld.",
+                                text_of(b, e->span), (long long)fn->n);
         }
         fn->type = fn->kind == EXEC_WIN_PERCENT_RANK || fn->kind == EXEC_WIN_CUME_DIST
                        ? T(BK_TYPE_DOUBLE)
@@ -627,20 +682,20 @@ static bk_status setup_fn(wb *w, win_call *c, bk_error *err) {
         if (nth) {
             BK_TRY(int_arg(w, e, e->args[1], &fn->n, err));
             if (fn->n <= 0)
-                return werr(b, e->args[1]->span, err, BK_DATATYPE_MISMATCH,
-                            "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] Cannot resolve \"%s\" due to "
-                            "data type mismatch: The `offset` must be between (0, "
-                            "9223372036854775807], but got %lld.",
-                            text_of(b, e->span), (long long)fn->n);
+                return werr_sub(b, e->args[1]->span, err, BK_DATATYPE_MISMATCH,
+                                "VALUE_OUT_OF_RANGE", "Cannot resolve \"%s\" due to "
+                                "data type mismatch: The `offset` must be between (0, "
+                                "9223372036854775807], but got %lld.",
+                                text_of(b, e->span), (long long)fn->n);
         } else if (e->n_args == 2) {
             bk_vector *v;
             BK_TRY(fold(w, e->args[1], "The ignoreNulls argument", &v, err));
             if (v->type->kind != BK_TYPE_BOOLEAN || !bk_vector_is_valid(v, 0))
-                return werr(b, e->args[1]->span, err, BK_DATATYPE_MISMATCH,
-                            "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due "
-                            "to data type mismatch: the second argument requires the "
-                            "\"BOOLEAN\" type.",
-                            text_of(b, e->span));
+                return werr_sub(b, e->args[1]->span, err, BK_DATATYPE_MISMATCH,
+                                "UNEXPECTED_INPUT_TYPE", "Cannot resolve \"%s\" due "
+                                "to data type mismatch: the second argument requires the "
+                                "\"BOOLEAN\" type.",
+                                text_of(b, e->span));
             fn->ignore_nulls = ((const uint8_t *)v->data)[0] != 0;
         }
         fn->type = t;
@@ -656,11 +711,11 @@ static bk_status setup_fn(wb *w, win_call *c, bk_error *err) {
         if (p->type->kind != BK_TYPE_BOOLEAN) {
             char tn[64];
             bk_type_format(p->type, tn, sizeof tn);
-            return werr(b, e->span, err, BK_DATATYPE_MISMATCH,
-                        "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"%s\" due to "
-                        "data type mismatch: The first parameter requires the \"BOOLEAN\" type, "
-                        "however \"%s\" has the type \"%s\".",
-                        text_of(b, e->span), text_of(b, e->args[0]->span), tn);
+            return werr_sub(b, e->span, err, BK_DATATYPE_MISMATCH,
+                            "UNEXPECTED_INPUT_TYPE", "Cannot resolve \"%s\" due to "
+                            "data type mismatch: The first parameter requires the \"BOOLEAN\" "
+                            "type, however \"%s\" has the type \"%s\".",
+                            text_of(b, e->span), text_of(b, e->args[0]->span), tn);
         }
         if (name_eq(name, "count_if")) {
             /* count(CASE WHEN p THEN TRUE END) */
@@ -692,18 +747,21 @@ static bk_status setup_fn(wb *w, win_call *c, bk_error *err) {
         const bk_type *t = T(BK_TYPE_BIGINT);
         uint32_t col = 0;
         bool star = e->star_arg || e->n_args == 0;
-        if (name_eq(name, "count") && e->n_args > 1)
-            return werr(b, e->span, err, BK_UNSUPPORTED_FEATURE,
-                        "The feature is not supported: count over several expressions in a "
-                        "window, in this version.");
+        if (name_eq(name, "count") && e->n_args > 1) return bind_ext(w, c, err);
         if (!star) BK_TRY(bind_pre(w, e->args[0], &col, &t, err));
         exec_agg agg;
         BK_TRY(bind_agg_spec(b, e, col, t, &agg, err));
         fn->agg = agg.kind;
         fn->arg = col;
         fn->type = agg.type;
+        if (ext_kind(agg.kind)) { /* min / max of ARRAY or STRUCT: min_by(x, x) */
+            exec_agg *x = bk_arena_memdup(b->a, &agg, sizeof agg);
+            if (!x) return bk_arena_oom(b->a, err);
+            fn->ext = x;
+        }
         return setup_frame(w, c, err);
     }
+    if (bind_agg_is_ext(e)) return bind_ext(w, c, err);
     if (bind_is_aggregate_name(name))
         return werr(b, e->span, err, BK_UNSUPPORTED_FEATURE,
                     "The feature is not supported: the aggregate %s() as a window function, in "
@@ -796,11 +854,26 @@ static bk_status subst_aliases(wb *w, const sql_select *s, const sql_expr *e,
     return BK_OK;
 }
 
+/* Do two aggregates of bind_agg.c (or NULLs) compute the same thing? */
+static bool same_ext(const exec_agg *x, const exec_agg *y) {
+    if (!x || !y) return x == y;
+    if (x->kind != y->kind || x->column != y->column || x->distinct != y->distinct ||
+        x->ignore_nulls != y->ignore_nulls || !bk_type_equal(x->type, y->type) ||
+        x->n_params != y->n_params || x->params_array != y->params_array || x->rsd != y->rsd ||
+        x->descending != y->descending ||
+        (exec_agg_uses_column2(x) && x->column2 != y->column2))
+        return false;
+    for (uint32_t i = 0; i < x->n_params; i++)
+        if (x->params[i] != y->params[i]) return false;
+    return true;
+}
+
 /* Do two functions of one window compute the same column? */
 static bool same_fn(const exec_win_fn *x, const exec_win_fn *y) {
     const exec_win_frame *f = &x->frame, *g = &y->frame;
-    return x->kind == y->kind && x->agg == y->agg && x->arg == y->arg && x->dflt == y->dflt &&
-           x->n == y->n && x->ignore_nulls == y->ignore_nulls && bk_type_equal(x->type, y->type) &&
+    return same_ext(x->ext, y->ext) && x->kind == y->kind && x->agg == y->agg &&
+           x->arg == y->arg && x->dflt == y->dflt && x->n == y->n &&
+           x->ignore_nulls == y->ignore_nulls && bk_type_equal(x->type, y->type) &&
            f->range == g->range && f->start == g->start && f->end == g->end &&
            f->start_off == g->start_off && f->end_off == g->end_off &&
            f->start_col == g->start_col && f->end_col == g->end_col && f->key_col == g->key_col;

@@ -40,10 +40,17 @@ typedef struct plan_rel {
     plan_scope scope;
 } plan_rel;
 
-/* A CTE in force: its name and definition (bound afresh at every use). */
+/*
+ * A CTE in force: its name and definition, bound afresh at every use — except
+ * an aggregating CTE that the query names more than once, whose rows are
+ * computed once (at the first use, while binding) and read by every use.
+ */
 typedef struct cte_def {
     const sql_cte *cte;
     struct cte_def *next;
+    uint32_t refs;              /* FROM items of the query naming it */
+    struct exec_table *rows;    /* the shared result, once computed */
+    plan_scope scope;           /* its columns (qualifiers are set per use) */
 } cte_def;
 
 /* A FROM item already bound (PIVOT's rewrite binds a SELECT over its input). */
@@ -52,6 +59,29 @@ typedef struct bind_prebound {
     plan_rel rel;
     struct bind_prebound *next;
 } bind_prebound;
+
+/*
+ * The FROM of a SELECT whose correlated conjuncts are being planned as joins
+ * (bind_subquery.c reads it for semi-join reduction): the inner-join leaves as
+ * written and as bound (with their single-relation filters), and the
+ * uncorrelated WHERE / ON conjuncts.
+ */
+typedef struct bind_outer {
+    const struct sql_from **from;
+    const plan_rel *leaves;
+    uint32_t n_leaves;
+    const sql_expr **conds;
+    uint32_t n_conds;
+} bind_outer;
+
+/* The result of an uncorrelated subquery run while binding, kept for a second binding. */
+typedef struct subquery_run {
+    const struct sql_query *query;
+    const struct cte_def *ctes; /* the CTEs it was bound with */
+    struct exec_table *rows;
+    const bk_type *type;
+    struct subquery_run *next;
+} subquery_run;
 
 typedef struct binder {
     bk_arena *a;
@@ -62,6 +92,9 @@ typedef struct binder {
     uint32_t subquery_seq; /* names of decorrelated subqueries (__sq0, __sq1, ...) */
     bind_prebound *prebound; /* bind_from returns these relations for their FROM items */
     const sql_select *select; /* the SELECT being bound: its WINDOW clause names windows */
+    const plan_rel *last_leaves; /* the leaves the last bind_plan_inner bound */
+    const bind_outer *outer;     /* set while bind_correlated runs */
+    subquery_run *runs;          /* uncorrelated subqueries already run */
 } binder;
 
 typedef struct bind_grouping bind_grouping;
@@ -118,6 +151,16 @@ bool bind_expr_equal(const exec_expr *x, const exec_expr *y);
 bk_status bind_const_value(binder *b, const exec_expr *e, bk_vector **out, bk_error *err);
 /* Set err's position to the fragment of `e`. */
 bk_status bind_error_at(binder *b, const sql_expr *e, bk_error *err);
+/*
+ * Fail on column reference e, which names nothing in scope: Spark's
+ * UNRESOLVED_COLUMN.WITH_SUGGESTION with up to five of scope's columns ordered by
+ * similarity, or .WITHOUT_SUGGESTION when scope has none (bind_suggest.c).  Returns
+ * BK_UNRESOLVED_COLUMN (BK_OUT_OF_MEMORY if the list could not be built).
+ */
+bk_status bind_unresolved_column(binder *b, const sql_expr *e, const plan_scope *scope,
+                                 bk_error *err);
+/* scope's visible columns as Spark lists them in messages: "`a`, `b`" (b's arena). */
+const char *bind_scope_names(binder *b, const plan_scope *scope);
 /* A constant of `type` (value NULL: the NULL of that type); NULL on OOM. */
 exec_expr *bind_const(binder *b, const bk_type *type, const void *value);
 
@@ -163,10 +206,26 @@ bk_status bind_flatten_inner(binder *b, const sql_from *f, const sql_from ***lea
 bk_status bind_plan_inner(binder *b, const sql_from **leaves, uint32_t n_leaves,
                           const sql_expr **conds, uint32_t n_conds, plan_rel *out,
                           const sql_expr ***left_over, uint32_t *n_left_over, bk_error *err);
+/* Estimated rows of a plan (scans know; filters keep 30%; joins keep the build's share). */
+double bind_estimate_rows(const exec_node *n);
+/* Its rows before its filters (the denominator of their selectivity). */
+double bind_unfiltered_rows(const exec_node *n);
+/* Does the plan call a nondeterministic function (rand, uuid, …)? */
+bool bind_plan_nondeterministic(const exec_node *n);
 /* A hash join of probe and build on conjuncts over their columns. */
 bk_status bind_make_join(binder *b, const plan_rel *probe, const plan_rel *build,
                          exec_join_kind kind, const sql_expr **conds, uint32_t n_conds,
                          bool null_safe, plan_rel *out, bk_error *err);
+
+/* bind_join_order.c */
+/*
+ * Join the leaves rels[0..n) (filtered) under conds (masks: the leaves each names;
+ * equi: a hash-key equality; used: applied already, updated) into *out; *order
+ * gets the leaves in the order of out's columns.
+ */
+bk_status bind_join_order(binder *b, plan_rel *rels, uint32_t n, const sql_expr **conds,
+                          const uint64_t *masks, bool *used, bool *equi, uint32_t n_conds,
+                          plan_rel *out, uint32_t **order, uint32_t *n_order, bk_error *err);
 
 /* bind_agg.c: the aggregates beyond count/sum/avg/min/max */
 /* An aggregate's FILTER (WHERE p): BOOLEAN, without aggregates (INVALID_AGGREGATE_FILTER). */

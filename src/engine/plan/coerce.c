@@ -258,14 +258,19 @@ bk_status plan_arith_types_for(bk_arena *a, plan_arith_op op, const bk_type *lef
         char l[128], r[128];
         bk_type_format(left, l, sizeof l);
         bk_type_format(right, r, sizeof r);
-        const bk_type *bad = arith_operand(left) ? right : left;
-        char b[128];
-        bk_type_format(bad, b, sizeof b);
-        return bk_error_set(err, BK_DATATYPE_MISMATCH,
-                            "Cannot resolve \"(%s %s %s)\" due to data type mismatch: the binary "
-                            "operator requires the input type (\"NUMERIC\" or \"INTERVAL DAY TO "
-                            "SECOND\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\"), not \"%s\".",
-                            l, op_symbol(op), r, b);
+        /* Spark's BinaryArithmetic check: unlike types first, then the accepted types */
+        if (!bk_type_equal(left, right))
+            return bk_error_set_sub(err, BK_DATATYPE_MISMATCH, "BINARY_OP_DIFF_TYPES",
+                                    "Cannot resolve \"(%s %s %s)\" due to data type mismatch: "
+                                    "the left and right operands of the binary operator have "
+                                    "incompatible types (\"%s\" and \"%s\").",
+                                    l, op_symbol(op), r, l, r);
+        return bk_error_set_sub(err, BK_DATATYPE_MISMATCH, "BINARY_OP_WRONG_TYPE",
+                                "Cannot resolve \"(%s %s %s)\" due to data type mismatch: the "
+                                "binary operator requires the input type (\"NUMERIC\" or "
+                                "\"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or "
+                                "\"INTERVAL\"), not \"%s\".",
+                                l, op_symbol(op), r, l);
     }
     /* legacy PromoteStrings: a STRING operand becomes DOUBLE */
     if (!ansi && left->kind == BK_TYPE_STRING) left = scalar(BK_TYPE_DOUBLE);

@@ -24,6 +24,8 @@ typedef struct plan_env {
                             uint32_t *n_cols);
     bool ansi;
     exec_ctx *exec; /* for subqueries run while binding */
+    bool parquet_pushdown_off; /* spark.sql.parquet.filterPushdown = false */
+    bool delta_skipping_off;   /* spark.databricks.delta.stats.skipping = false */
 } plan_env;
 
 /*
@@ -38,6 +40,20 @@ bk_status plan_query(bk_arena *a, const plan_env *env, const char *text, const s
  * and scan keeps only the columns used above it.  plan_query applies it.
  */
 bk_status plan_prune(bk_arena *a, exec_node *plan, exec_node **out, bk_error *err);
+
+/*
+ * Fail with Spark's TABLE_OR_VIEW_NOT_FOUND for `name` (rendered `a`.`b`, as toSQLId
+ * does), pointing at the name.  Returns BK_TABLE_OR_VIEW_NOT_FOUND.
+ */
+bk_status plan_table_not_found(const sql_name *name, bk_error *err);
+
+/*
+ * Filter pushdown into scans (scan_pushdown.c): the conjuncts of filters over a
+ * Parquet or Delta scan that the scan can evaluate become its predicates (the
+ * filters stay).  Changes the scan nodes of `plan` in place; plan_query applies it
+ * after plan_prune.
+ */
+bk_status plan_scan_pushdown(bk_arena *a, const plan_env *env, exec_node *plan, bk_error *err);
 
 /* Render a plan for EXPLAIN (one operator per line, children indented). */
 bk_status plan_explain(bk_arena *a, const exec_node *plan, bool analyze, char **out, bk_error *err);

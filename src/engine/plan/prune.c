@@ -110,6 +110,7 @@ static exec_node *prune_window(pruner *p, exec_node *n, const bool *need, int32_
                          !(f->kind == EXEC_WIN_AGG && f->agg == EXEC_AGG_COUNT_STAR);
         if (reads_arg) cneed[f->arg] = true;
         if (f->kind == EXEC_WIN_LAG) cneed[f->dflt] = true;
+        if (f->ext && exec_agg_uses_column2(f->ext)) cneed[f->ext->column2] = true;
         if (f->frame.range && (f->frame.start == EXEC_FRAME_PRECEDING ||
                                f->frame.start == EXEC_FRAME_FOLLOWING))
             cneed[f->frame.start_col] = true;
@@ -135,6 +136,13 @@ static exec_node *prune_window(pruner *p, exec_node *n, const bool *need, int32_
         *f = n->u.window.fns[k];
         if (cmap[f->arg] >= 0) f->arg = (uint32_t)cmap[f->arg];
         if (f->kind == EXEC_WIN_LAG) f->dflt = (uint32_t)cmap[f->dflt];
+        if (f->ext) { /* an aggregate of op_window_agg.c: its own copy, renumbered */
+            exec_agg *x = bk_arena_memdup(p->a, f->ext, sizeof *x);
+            if (!x) return NULL;
+            x->column = f->arg;
+            if (exec_agg_uses_column2(x)) x->column2 = (uint32_t)cmap[x->column2];
+            f->ext = x;
+        }
         if (f->frame.range && cmap[f->frame.start_col] >= 0)
             f->frame.start_col = (uint32_t)cmap[f->frame.start_col];
         if (f->frame.range && cmap[f->frame.end_col] >= 0)

@@ -250,11 +250,10 @@ static bk_status values_rows(parser *p, sql_from *f) {
         if (f->n_rows == 0) {
             f->n_cols = n;
         } else if (n != f->n_cols) {
-            bk_status s = bk_error_set(p->err, BK_INVALID_ARGUMENT,
-                                       "[INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH] Invalid inline "
-                                       "table. Inline table expected %u columns but found %u "
-                                       "columns in row %u.",
-                                       f->n_cols, n, f->n_rows);
+            bk_status s = bk_error_set_sub(p->err, BK_INVALID_INLINE_TABLE, "NUM_COLUMNS_MISMATCH",
+                                           "Invalid inline table. Inline table expected %u "
+                                           "columns but found %u columns in row %u.",
+                                           f->n_cols, n, f->n_rows);
             if (p->err) p->err->sql_pos = (int)f->span.off;
             return s;
         }

@@ -190,9 +190,8 @@ static bk_status analytics(parser *p, gsets *out) {
         uint32_t n;
         s = grouping_set(p, &set, &n);
         if (s == BK_OK && n == 0) {
-            s = bk_error_set(p->err, BK_PARSE_SYNTAX_ERROR,
-                             "[_LEGACY_ERROR_TEMP_0051] Empty set in %s grouping sets is not "
-                             "supported.",
+            s = bk_error_set(p->err, BK_EMPTY_GROUPING_SET,
+                             "Empty set in %s grouping sets is not supported.",
                              cube ? "CUBE" : "ROLLUP");
             if (p->err && p->err->sql_pos < 0) p->err->sql_pos = (int)start;
         }
