@@ -3,7 +3,9 @@
  *
  * The level is an atomic so that bk_log_enabled costs one load; BRICKS_LOG is read
  * once, under pthread_once, before the first use.  Output goes through one mutex so
- * that a line is written whole (and the sink is never called concurrently).
+ * that a line is written whole (and the sink is never called concurrently).  The
+ * line's head is built by hand, with the date and time of day cached per thread
+ * for the current second (a server logs one line per request).
  */
 #include "base/log.h"
 
@@ -90,31 +92,89 @@ void bk_log_set_sink(bk_log_sink fn, void *arg) {
     pthread_mutex_unlock(&out_lock);
 }
 
-void bk_logv(bk_log_level level, const char *fmt, va_list ap) {
-    if (!bk_log_enabled(level)) return;
-    char line[LINE_MAX_BYTES];
+/*
+ * The process id, cached (getpid is a system call); pthread_atfork clears it in a
+ * child, which then reads its own.
+ */
+static atomic_long cached_pid;
+
+static void forget_pid(void) { atomic_store(&cached_pid, 0); }
+
+static void register_atfork(void) { pthread_atfork(NULL, NULL, forget_pid); }
+
+static long log_pid(void) {
+    long pid = atomic_load_explicit(&cached_pid, memory_order_relaxed);
+    if (pid) return pid;
+    static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+    pthread_once(&atfork_once, register_atfork);
+    pid = (long)getpid();
+    atomic_store(&cached_pid, pid);
+    return pid;
+}
+
+/* Write the decimal digits of v >= 0 at dst; returns how many. */
+static size_t put_digits(char *dst, unsigned long v) {
+    char tmp[24];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++) dst[i] = tmp[n - 1 - i];
+    return n;
+}
+
+/*
+ * The line's head, "YYYY-MM-DD HH:MM:SS.mmm UTC [pid] LEVEL:  ", into `line`
+ * (LINE_MAX_BYTES); returns its length.  The date and time of day are formatted
+ * once per second per thread (they are most of a line's cost when a thread logs
+ * a request after request), the rest by hand.
+ */
+static size_t format_head(char *line, bk_log_level level) {
+    static _Thread_local int64_t cached_second = INT64_MIN;
+    static _Thread_local char cached_stamp[BK_TIMESTAMP_TEXT_MAX];
+    static _Thread_local size_t cached_len;
     int64_t now = bk_now_micros();
-    char stamp[BK_TIMESTAMP_TEXT_MAX];
     int64_t days, of_day;
     bk_micros_split(now, &days, &of_day);
-    /* milliseconds, always three digits: format the second, then append .mmm */
-    bk_format_timestamp_micros(now - of_day % BK_MICROS_PER_SECOND, stamp, sizeof stamp);
-    int head = snprintf(line, sizeof line, "%s.%03d UTC [%ld] %s:  ", stamp,
-                        (int)(of_day % BK_MICROS_PER_SECOND / 1000), (long)getpid(),
-                        bk_log_level_name(level));
-    if (head < 0) return;
-    size_t len = (size_t)head;
-    int n = vsnprintf(line + len, sizeof line - len - 1, fmt, ap);
-    if (n < 0) n = 0;
-    if ((size_t)n >= sizeof line - len - 1) {
-        len = sizeof line - 5;
-        while (len > (size_t)head && ((unsigned char)line[len] & 0xC0) == 0x80) len--;
+    int64_t second = now - of_day % BK_MICROS_PER_SECOND;
+    if (second != cached_second) {
+        size_t n = bk_format_timestamp_micros(second, cached_stamp, sizeof cached_stamp);
+        cached_len = n < sizeof cached_stamp ? n : sizeof cached_stamp - 1;
+        cached_second = second;
+    }
+    size_t len = cached_len;
+    memcpy(line, cached_stamp, len);
+    int ms = (int)(of_day % BK_MICROS_PER_SECOND / 1000);
+    line[len++] = '.';
+    line[len++] = (char)('0' + ms / 100);
+    line[len++] = (char)('0' + ms / 10 % 10);
+    line[len++] = (char)('0' + ms % 10);
+    memcpy(line + len, " UTC [", 6);
+    len += 6;
+    len += put_digits(line + len, (unsigned long)log_pid());
+    line[len++] = ']';
+    line[len++] = ' ';
+    const char *name = bk_log_level_name(level);
+    size_t name_len = strlen(name);
+    memcpy(line + len, name, name_len);
+    len += name_len;
+    memcpy(line + len, ":  ", 3);
+    return len + 3;
+}
+
+/*
+ * Finish line[0..len) (its message starts at `head`; `cut`: it did not fit and
+ * ends in "..." on a UTF-8 boundary) and hand it to the sink or stderr.
+ */
+static void emit(bk_log_level level, char *line, size_t head, size_t len, bool cut) {
+    if (cut) {
+        len = LINE_MAX_BYTES - 5;
+        while (len > head && ((unsigned char)line[len] & 0xC0) == 0x80) len--;
         memcpy(line + len, "...", 3);
         len += 3;
-    } else {
-        len += (size_t)n;
     }
-    while (len > (size_t)head && line[len - 1] == '\n') len--;
+    while (len > head && line[len - 1] == '\n') len--;
     line[len] = '\0';
 
     pthread_mutex_lock(&out_lock);
@@ -126,6 +186,26 @@ void bk_logv(bk_log_level level, const char *fmt, va_list ap) {
         fflush(stderr);
     }
     pthread_mutex_unlock(&out_lock);
+}
+
+void bk_logv(bk_log_level level, const char *fmt, va_list ap) {
+    if (!bk_log_enabled(level)) return;
+    char line[LINE_MAX_BYTES];
+    size_t head = format_head(line, level);
+    int n = vsnprintf(line + head, sizeof line - head - 1, fmt, ap);
+    if (n < 0) n = 0;
+    bool cut = (size_t)n >= sizeof line - head - 1;
+    emit(level, line, head, cut ? sizeof line : head + (size_t)n, cut);
+}
+
+void bk_log_text(bk_log_level level, const char *msg, size_t len) {
+    if (!bk_log_enabled(level)) return;
+    char line[LINE_MAX_BYTES];
+    size_t head = format_head(line, level);
+    bool cut = len >= sizeof line - head - 1;
+    size_t take = cut ? sizeof line - head - 1 : len;
+    memcpy(line + head, msg, take);
+    emit(level, line, head, head + take, cut);
 }
 
 void bk_log(bk_log_level level, const char *fmt, ...) {

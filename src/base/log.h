@@ -33,6 +33,8 @@ void bk_log_debug(const char *fmt, ...) BK_PRINTF(1, 2);
 void bk_log_info(const char *fmt, ...) BK_PRINTF(1, 2);
 void bk_log_warn(const char *fmt, ...) BK_PRINTF(1, 2);
 void bk_log_error(const char *fmt, ...) BK_PRINTF(1, 2);
+/* Log msg[0..len) as it is (no format; for a caller that built the text itself). */
+void bk_log_text(bk_log_level level, const char *msg, size_t len);
 
 /* True when messages at `level` are written (to skip building expensive ones). */
 bool bk_log_enabled(bk_log_level level);

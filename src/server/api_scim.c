@@ -23,6 +23,7 @@
 #include "base/uuid.h"
 #include "server/apis.h"
 #include "server/json_in.h"
+#include "server/json_out.h"
 #include "server/scim.h"
 #include "services/svc_identity.h"
 
@@ -462,12 +463,89 @@ KIND_HANDLERS(sp, true)
 
 /* ---- Me ---- */
 
+/* A stored JSON array as user_json has it (re-dumped; unparsable: left out). */
+static void stream_stored_array(srv_request *req, srv_json *j, const char *key,
+                                const char *text) {
+    if (!text) return;
+    json_t *v = stored_array(text);
+    if (!v) return;
+    char *dumped = srv_json_dump(req->arena, v);
+    json_decref(v);
+    if (dumped) srv_json_kv_raw(j, key, dumped);
+}
+
+/*
+ * The same JSON as user_json + srv_json_dump, written with the streaming writer:
+ * Me is asked for on every SDK start, and the jansson tree was most of its cost.
+ * Used when no projection (attributes, excludedAttributes) is asked for.
+ */
+static bk_status stream_user(srv_request *req, srv_response *res, const svc_user *u,
+                             bk_error *err) {
+    srv_json j;
+    bk_buf_clear(&res->body);
+    srv_json_init(&j, &res->body);
+    srv_json_obj(&j);
+    srv_json_kv_id(&j, "id", u->id);
+    srv_json_kv_str(&j, "userName", u->user_name);
+    srv_json_kv_str(&j, "displayName", u->display_name);
+    srv_json_kv_bool(&j, "active", u->active);
+    if (u->given_name || u->family_name) {
+        srv_json_key(&j, "name");
+        srv_json_obj(&j);
+        srv_json_kv_str(&j, "givenName", u->given_name);
+        srv_json_kv_str(&j, "familyName", u->family_name);
+        srv_json_end(&j);
+    }
+    srv_json_kv_str(&j, "externalId", u->external_id);
+    json_t *emails = stored_array(u->emails);
+    if (emails) {
+        char *dumped = srv_json_dump(req->arena, emails);
+        json_decref(emails);
+        if (dumped) srv_json_kv_raw(&j, "emails", dumped);
+    } else if (u->user_name && strchr(u->user_name, '@')) {
+        srv_json_key(&j, "emails");
+        srv_json_arr(&j);
+        srv_json_obj(&j);
+        srv_json_kv_str(&j, "value", u->user_name);
+        srv_json_kv_str(&j, "type", "work");
+        srv_json_kv_bool(&j, "primary", true);
+        srv_json_end(&j);
+        srv_json_end(&j);
+    }
+    srv_json_key(&j, "groups");
+    srv_json_arr(&j);
+    for (size_t i = 0; i < u->n_groups; i++) {
+        const svc_ref *r = &u->groups[i];
+        if (r->id == req->env->users_group_id) continue;
+        char ref[48];
+        snprintf(ref, sizeof ref, "%s/%" PRId64, r->is_group ? "Groups" : "Users", r->id);
+        srv_json_obj(&j);
+        srv_json_kv_id(&j, "value", r->id);
+        srv_json_kv_str(&j, "display", r->display);
+        srv_json_kv_str(&j, "$ref", ref);
+        srv_json_kv_str(&j, "type", "direct");
+        srv_json_end(&j);
+    }
+    srv_json_end(&j);
+    stream_stored_array(req, &j, "entitlements", u->entitlements);
+    stream_stored_array(req, &j, "roles", u->roles);
+    srv_json_key(&j, "schemas");
+    srv_json_arr(&j);
+    srv_json_str(&j, SCIM_USER_SCHEMA);
+    srv_json_str(&j, SCIM_USER_EXT_SCHEMA);
+    srv_json_end(&j);
+    srv_json_end(&j);
+    return srv_json_status(&j, err);
+}
+
 static bk_status me(srv_request *req, srv_response *res, bk_error *err) {
     svc_user *u = NULL;
     BK_TRY(svc_user_get(&req->ctx, req->caller.user_id, &u, err));
     char *org = bk_arena_printf(req->arena, "%" PRId64, req->env->workspace_id);
     if (org) srv_response_header(res, "X-Databricks-Org-Id", org);
     /* Always the User form: a service principal's userName is its applicationId. */
+    if (!srv_query(req, "attributes") && !srv_query(req, "excludedAttributes"))
+        return stream_user(req, res, u, err);
     json_t *o = user_json(req->env, u);
     BK_TRY(own(req, o, err));
     return scim_resource_respond(req, res, o, err);

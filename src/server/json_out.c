@@ -10,8 +10,16 @@ void srv_json_init(srv_json *j, bk_buf *out) {
     j->out = out;
 }
 
-static void put(srv_json *j, const void *p, size_t n) {
-    if (!j->failed && bk_buf_append(j->out, p, n) != BK_OK) j->failed = true;
+/* Append p[0..n); when it fits (the usual case) without a call into buf.c. */
+static inline void put(srv_json *j, const void *p, size_t n) {
+    bk_buf *b = j->out;
+    if (n == 0 || j->failed) return;
+    if (b->cap - b->len >= n) {
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+        return;
+    }
+    if (bk_buf_append(b, p, n) != BK_OK) j->failed = true;
 }
 
 /* Before any value: the comma that separates it from the previous one. */
@@ -81,6 +89,19 @@ static size_t utf8_seq(const unsigned char *s, size_t len) {
  * other than '"' and '\\', valid UTF-8) are copied at once; control characters
  * are escaped, invalid UTF-8 becomes U+FFFD.
  */
+/*
+ * Whether none of the 8 bytes in w needs escaping or a UTF-8 check: each is below
+ * 0x80, at least 0x20, and neither '"' nor '\\' (the "has a byte less than n" and
+ * "has a zero byte" word tricks; exact when asked of the whole word).
+ */
+static inline bool plain8(uint64_t w) {
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    uint64_t bad = w | ((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
+                   ((backslash - ones) & ~backslash);
+    return (bad & highs) == 0;
+}
+
 static void put_string(srv_json *j, const char *s, size_t len) {
     if (!j->failed && bk_buf_reserve(j->out, len + 2) != BK_OK) j->failed = true;
     put(j, "\"", 1);
@@ -88,6 +109,12 @@ static void put_string(srv_json *j, const char *s, size_t len) {
     size_t i = 0;
     while (i < len) {
         size_t start = i, step;
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (!plain8(w)) break;
+            i += 8;
+        }
         while (i < len) {
             unsigned char c = p[i];
             if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')

@@ -3,8 +3,10 @@
  *
  * Every call starts with ensure_defaults: the default grant on /Shared (once per
  * data directory, remembered in the root row's `seeded`) and, for a path in it,
- * the caller's home folder.  Permission checks go through svc_permissions.c with the object types
- * "directories", "notebooks" and "files"; all three keep their grants under the
+ * the caller's home folder; checked again only after a metastore write (a
+ * per-thread note of the write generation it last found both at).  Permission
+ * checks go through svc_permissions.c with the object types "directories",
+ * "notebooks" and "files"; all three keep their grants under the
  * ACL family "workspace" keyed by object_id, so overwriting a file with a notebook
  * keeps its grants.
  *
@@ -328,7 +330,24 @@ static bool in_callers_home(const svc_ctx *ctx, const char *path) {
  * less on the hot read path, and the home is created as soon as anything looks at
  * it (a path in it, or a listing of /Users).
  */
+/*
+ * What ensure_defaults last found complete on this thread: the database, the write
+ * generation (meta_write_generation) it read before looking, and the caller whose
+ * home it saw (0: none).  While no metastore write has committed since (a delete of the
+ * home, a new database), looking again would find the same, so it is skipped.
+ * Only filled and used outside a transaction (an uncommitted row could roll back).
+ */
+static _Thread_local const meta_db *defaults_db;
+static _Thread_local uint64_t defaults_gen;
+static _Thread_local int64_t defaults_home_user;
+
 static bk_status ensure_defaults(svc_ctx *ctx, const char *path, bk_error *err) {
+    bool in_home = in_callers_home(ctx, path);
+    bool cacheable = !meta_in_transaction(ctx->conn);
+    uint64_t gen = cacheable ? meta_write_generation(ctx->env->db) : 0;
+    if (cacheable && gen == defaults_gen && defaults_db == ctx->env->db &&
+        (!in_home || defaults_home_user == ctx->caller->user_id))
+        return BK_OK;
     meta_stmt *s = meta_prepare(ctx->conn, "SELECT seeded FROM ws_objects WHERE id = 0", err);
     if (!s) return err->code;
     int rc = meta_step(s, err);
@@ -353,8 +372,14 @@ static bk_status ensure_defaults(svc_ctx *ctx, const char *path, bk_error *err) 
             st = meta_exec(ctx->conn, "UPDATE ws_objects SET seeded = 1 WHERE id = 0", err);
         BK_TRY(svc_tx_end(ctx, owned, st, err));
     }
-    if (in_callers_home(ctx, path))
-        BK_TRY(ensure_home(ctx, ctx->caller->user_name, ctx->caller->user_id, err));
+    if (in_home) BK_TRY(ensure_home(ctx, ctx->caller->user_name, ctx->caller->user_id, err));
+    if (cacheable) {
+        int64_t home_user = in_home ? ctx->caller->user_id : 0;
+        if (defaults_gen != gen || defaults_db != ctx->env->db) defaults_home_user = 0;
+        defaults_gen = gen;
+        defaults_db = ctx->env->db;
+        if (home_user) defaults_home_user = home_user;
+    }
     return BK_OK;
 }
 

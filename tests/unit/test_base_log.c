@@ -70,6 +70,20 @@ BK_TEST(log_filters_and_formats) {
     ASSERT_TRUE(strlen(c.line) < 4096);
     ASSERT_STR_EQ(c.line + strlen(c.line) - 4, "q...");
 
+    /* bk_log_text: the same head, the text as it is (no format), cut the same way */
+    bk_log_text(BK_LOG_INFO, "GET /x 200 0.05ms %d", 20);
+    ASSERT_EQ(c.level, BK_LOG_INFO);
+    ASSERT_EQ(c.line[19], '.');
+    ASSERT_TRUE(strncmp(c.line + 23, " UTC [", 6) == 0);
+    ASSERT_STR_EQ(strstr(c.line, "] INFO:  "), "] INFO:  GET /x 200 0.05ms %d");
+    bk_log_text(BK_LOG_INFO, big, sizeof big - 1);
+    ASSERT_TRUE(strlen(c.line) < 4096);
+    ASSERT_STR_EQ(c.line + strlen(c.line) - 4, "q...");
+    int before = c.n;
+    bk_log_set_level(BK_LOG_WARN);
+    bk_log_text(BK_LOG_INFO, "hidden", 6);
+    ASSERT_EQ(c.n, before);
+
     bk_log_set_sink(NULL, NULL);
     bk_log_set_level(saved);
 }

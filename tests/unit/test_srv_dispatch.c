@@ -109,6 +109,52 @@ BK_TEST(srv_json_writer) {
     bk_buf_destroy(&b);
 }
 
+/* The reference escape of one byte alone (as put_string must write it). */
+static size_t escape_one(unsigned char c, char *out) {
+    if (c == '"') return (size_t)snprintf(out, 8, "\\\"");
+    if (c == '\\') return (size_t)snprintf(out, 8, "\\\\");
+    if (c == '\n') return (size_t)snprintf(out, 8, "\\n");
+    if (c == '\r') return (size_t)snprintf(out, 8, "\\r");
+    if (c == '\t') return (size_t)snprintf(out, 8, "\\t");
+    if (c < 0x20) return (size_t)snprintf(out, 8, "\\u%04x", c);
+    if (c >= 0x80) return (size_t)snprintf(out, 8, "\xef\xbf\xbd");
+    out[0] = (char)c;
+    return 1;
+}
+
+/* Every byte value at every position of a string longer than two 8-byte words. */
+BK_TEST(srv_json_string_every_byte_everywhere) {
+    bk_buf b;
+    bk_buf_init(&b);
+    char in[20], want[64];
+    for (int pos = 0; pos < (int)sizeof in; pos++) {
+        for (int c = 1; c < 256; c++) {
+            memset(in, 'a', sizeof in);
+            in[pos] = (char)c;
+            size_t n = 0;
+            want[n++] = '"';
+            for (int i = 0; i < (int)sizeof in; i++)
+                n += escape_one((unsigned char)in[i], want + n);
+            want[n++] = '"';
+            bk_buf_clear(&b);
+            srv_json j;
+            srv_json_init(&j, &b);
+            srv_json_strn(&j, in, sizeof in);
+            ASSERT_OK(srv_json_status(&j, NULL), NULL);
+            ASSERT_EQ(b.len, n);
+            ASSERT_TRUE(memcmp(b.data, want, n) == 0);
+        }
+    }
+    /* valid UTF-8 after a word of ASCII is kept */
+    bk_buf_clear(&b);
+    srv_json j;
+    srv_json_init(&j, &b);
+    srv_json_str(&j, "abcdefghij\xc3\xa9klmnopqrstuvwxyz\xe2\x82\xac!");
+    ASSERT_OK(bk_buf_append_u8(&b, 0), NULL);
+    ASSERT_STR_EQ((const char *)b.data, "\"abcdefghij\xc3\xa9klmnopqrstuvwxyz\xe2\x82\xac!\"");
+    bk_buf_destroy(&b);
+}
+
 BK_TEST(srv_json_integers) {
     bk_buf b;
     bk_buf_init(&b);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "services/svc_identity.h"
+#include "services/svc_tokens.h"
 #include "services/svc_zip.h"
 #include "test.h"
 
@@ -317,6 +318,22 @@ BK_TEST(ws_permissions_for_a_user) {
     bk_error_clear(e);
     /* /Shared is open to all users */
     ASSERT_OK(svc_ws_mkdirs(&as_bob, "/Shared/bobs", e), errp(e));
+    /*
+     * The home check is skipped while no write has committed since it last passed;
+     * an admin deleting the home is such a write: the next look makes it again.
+     */
+    ASSERT_OK(svc_ws_get_status(&as_ann, "/Users/ann@example.com", &o, e), errp(e));
+    ASSERT_OK(svc_ws_get_status(&as_ann, "/Users/ann@example.com", &o, e), errp(e));
+    int64_t old_home = o.id;
+    svc_principal admin;
+    ASSERT_OK(svc_token_authenticate(&f.ctx, f.token, strlen(f.token), &admin, e), errp(e));
+    svc_ctx as_admin = f.ctx;
+    as_admin.caller = &admin;
+    ASSERT_OK(svc_ws_delete(&as_admin, "/Users/ann@example.com", true, e), errp(e));
+    ASSERT_OK(svc_ws_get_status(&as_ann, "/Users/ann@example.com", &o, e), errp(e));
+    ASSERT_TRUE(o.id != old_home);
+    ASSERT_EQ(o.owner_id, ann.user_id);
+    ASSERT_OK(svc_ws_get_status(&as_ann, "/Users/ann@example.com", &o, e), errp(e));
     teardown(&f);
 }
 
