@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "base/buf.h"
 #include "engine/exec/fn_lambda.h"
 
 /* Mark the columns of a chunk of n_cols columns that e reads (expr.c's rule). */
@@ -203,6 +204,31 @@ static bk_status eval_array_fn(exec_ctx *ctx, bk_arena *a, const exec_expr *e,
     return BK_OK;
 }
 
+/*
+ * DUPLICATED_MAP_KEY when a map's new keys repeat (Spark's default
+ * spark.sql.mapKeyDedupPolicy EXCEPTION).  Pairwise within each map.
+ */
+static bk_status check_unique_keys(const bk_vector *keys, const flat *f, size_t n,
+                                   bk_error *err) {
+    for (size_t i = 0; i < n; i++)
+        for (int64_t x = f->offsets[i]; x < f->offsets[i + 1]; x++)
+            for (int64_t y = x + 1; y < f->offsets[i + 1]; y++) {
+                if (bk_vector_compare(keys, (size_t)x, keys, (size_t)y) != 0) continue;
+                bk_buf b;
+                bk_buf_init(&b);
+                bk_status st = bk_vector_format_value(keys, (size_t)y, &b);
+                bk_status rc = bk_error_set(
+                    err, st == BK_OK ? BK_DUPLICATED_MAP_KEY : BK_OUT_OF_MEMORY,
+                    "Duplicate map key %.*s was found, please check the input data. If you want "
+                    "to remove the duplicated keys, you can set \"spark.sql.mapKeyDedupPolicy\" "
+                    "to \"LAST_WIN\" so that the key inserted at last takes precedence.",
+                    (int)b.len, b.len ? (const char *)b.data : "");
+                bk_buf_destroy(&b);
+                return rc;
+            }
+    return BK_OK;
+}
+
 /* map_filter / transform_values / transform_keys over one MAP. */
 static bk_status eval_map_fn(exec_ctx *ctx, bk_arena *a, const exec_expr *e, const exec_chunk *in,
                              bk_vector **out, bk_error *err) {
@@ -220,6 +246,7 @@ static bk_status eval_map_fn(exec_ctx *ctx, bk_arena *a, const exec_expr *e, con
         for (size_t j = 0; j < f.n; j++)
             if (!bk_vector_is_valid(res, j))
                 return bk_error_set(err, BK_NULL_MAP_KEY, "Cannot use null as map key.");
+        BK_TRY(check_unique_keys(res, &f, n, err));
         return make_nested(a, e->type, n, f.offsets, res, f.child[1], m, out, err);
     }
     uint32_t *keep = bk_arena_array(a, f.n ? f.n : 1, sizeof *keep);

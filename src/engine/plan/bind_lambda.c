@@ -175,6 +175,12 @@ bk_status bind_hof(bind_env *env, const sql_expr *e, const char *name, bool *han
     if (!d) {
         for (uint32_t i = 0; i < e->n_args; i++) {
             if (e->args[i]->kind != SQL_E_LAMBDA) continue;
+            if (ieq(name, "array_sort") || ieq(name, "map_zip_with")) {
+                bk_error_set(err, BK_UNSUPPORTED_FEATURE,
+                             "The feature is not supported: %s with a lambda function (\"%s\").",
+                             name, src_of(b, e));
+                return bind_error_at(b, e, err);
+            }
             bk_error_set_sub(err, BK_INVALID_LAMBDA_FUNCTION_CALL, "NON_HIGHER_ORDER_FUNCTION",
                              "Invalid lambda function call. A lambda function should only be "
                              "used in a higher order function. However, its class is `%s`, "
