@@ -124,6 +124,11 @@ typedef enum exec_expr_kind {
     EXEC_EXPR_AND,    /* three-valued AND of args */
     EXEC_EXPR_OR,     /* three-valued OR of args */
     EXEC_EXPR_CASE,   /* args: cond1, then1, cond2, then2, ..., [else]: evaluated lazily */
+    /* higher-order functions (fn_lambda.c): name(args), some args LAMBDA; state: the function */
+    EXEC_EXPR_HOF,
+    EXEC_EXPR_LAMBDA,     /* (params) -> args[0]: column = number of params; only under a HOF */
+    EXEC_EXPR_LAMBDA_VAR, /* a lambda variable: column = its distance from the end of the
+                           * chunk's columns (a HOF appends its variables to the chunk) */
 } exec_expr_kind;
 
 struct exec_expr {
@@ -156,6 +161,10 @@ bk_status exec_eval(exec_ctx *ctx, bk_arena *a, const exec_expr *e, const exec_c
 /* Rows of `in` for which the BOOLEAN `pred` is true, as indexes into sel (n_sel). */
 bk_status exec_eval_filter(exec_ctx *ctx, bk_arena *a, const exec_expr *pred, const exec_chunk *in,
                            uint32_t *sel, size_t *n_sel, bk_error *err);
+
+/* An EXEC_EXPR_HOF over the rows of `in` (fn_lambda.c; fn_lambda.h says what it computes). */
+bk_status exec_eval_hof(exec_ctx *ctx, bk_arena *a, const exec_expr *e, const exec_chunk *in,
+                        bk_vector **out, bk_error *err);
 
 /* Render `e` for EXPLAIN ("(#0 + 1)"); `names` may name the input columns. */
 struct bk_buf;

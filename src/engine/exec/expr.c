@@ -57,11 +57,16 @@ static bk_vector *broadcast(bk_arena *a, const bk_vector *value, size_t n) {
     return bk_vector_take(a, value, idx, n);
 }
 
-/* The rows sel[0..n) of every column of `in`. */
-/* Mark the input columns e reads (columns are only ever read through args). */
-static void mark_columns(const exec_expr *e, bool *used, uint32_t n_cols) {
+/*
+ * Mark the input columns e reads (columns are only ever read through args);
+ * `inner` counts the lambda variables the lambdas between here and e add.
+ */
+static void mark_columns(const exec_expr *e, bool *used, uint32_t n_cols, uint32_t inner) {
     if (e->kind == EXEC_EXPR_COLUMN && e->column < n_cols) used[e->column] = true;
-    for (uint32_t i = 0; i < e->n_args; i++) mark_columns(e->args[i], used, n_cols);
+    if (e->kind == EXEC_EXPR_LAMBDA_VAR && e->column > inner && e->column - inner <= n_cols)
+        used[n_cols - (e->column - inner)] = true;
+    if (e->kind == EXEC_EXPR_LAMBDA) inner += e->column;
+    for (uint32_t i = 0; i < e->n_args; i++) mark_columns(e->args[i], used, n_cols, inner);
 }
 
 /* The rows sel[0..n) of the columns of `in` that e reads (the others stay NULL). */
@@ -72,7 +77,7 @@ static bk_status chunk_take(bk_arena *a, const exec_expr *e, const exec_chunk *i
     out->cols = bk_arena_zalloc(a, (in->n_cols ? in->n_cols : 1) * sizeof *out->cols);
     bool *used = bk_arena_zalloc(a, in->n_cols ? in->n_cols : 1);
     if (!out->cols || !used) return bk_arena_oom(a, err);
-    mark_columns(e, used, in->n_cols);
+    mark_columns(e, used, in->n_cols, 0);
     for (uint32_t k = 0; k < in->n_cols; k++) {
         if (!used[k]) continue;
         out->cols[k] = bk_vector_take(a, in->cols[k], sel, n);
@@ -235,6 +240,13 @@ bk_status exec_eval(exec_ctx *ctx, bk_arena *a, const exec_expr *e, const exec_c
         return eval_logic(ctx, a, e, in, out, err);
     case EXEC_EXPR_CASE:
         return eval_case(ctx, a, e, in, out, err);
+    case EXEC_EXPR_HOF:
+        return exec_eval_hof(ctx, a, e, in, out, err);
+    case EXEC_EXPR_LAMBDA_VAR:
+        *out = in->cols[in->n_cols - e->column];
+        return BK_OK;
+    case EXEC_EXPR_LAMBDA:
+        return bk_error_set(err, BK_INTERNAL, "a lambda function evaluated on its own");
     case EXEC_EXPR_CALL:
         break;
     }
@@ -302,6 +314,12 @@ bk_status exec_expr_format(const exec_expr *e, const char *const *names, bk_buf 
             BK_TRY(exec_expr_format(e->args[e->n_args - 1], names, out));
         }
         return bk_buf_printf(out, " END");
+    case EXEC_EXPR_LAMBDA_VAR:
+        return bk_buf_printf(out, "@%u", e->column);
+    case EXEC_EXPR_LAMBDA:
+        BK_TRY(bk_buf_printf(out, "lambda(%u) ", e->column));
+        return exec_expr_format(e->args[0], names, out);
+    case EXEC_EXPR_HOF:
     case EXEC_EXPR_CALL:
         break;
     }

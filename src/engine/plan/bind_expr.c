@@ -514,6 +514,11 @@ bool bind_expr_equal(const exec_expr *x, const exec_expr *y) {
     case EXEC_EXPR_CALL:
         if (x->kernel != y->kernel || x->state != y->state) return false;
         break;
+    case EXEC_EXPR_HOF:
+    case EXEC_EXPR_LAMBDA:
+    case EXEC_EXPR_LAMBDA_VAR:
+        if (x->state != y->state || x->column != y->column) return false;
+        break;
     default:
         if (x->has_else != y->has_else) return false;
         break;
@@ -738,6 +743,9 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
         BK_TRY(bind_nested_struct_star(env, e, &handled, out, err));
         if (handled) return BK_OK;
     }
+    bool hof;
+    BK_TRY(bind_hof(env, e, name, &hof, out, err)); /* bind_lambda.c */
+    if (hof) return BK_OK;
     exec_expr **args;
     BK_TRY(bind_args(env, e, &args, err));
     uint32_t n = e->n_args;
@@ -955,6 +963,9 @@ static bk_status bind_plain(bind_env *env, const sql_expr *e, exec_expr **out, b
     case SQL_E_INTERVAL:
         return bind_interval_literal(b, e, out, err);
     case SQL_E_COLUMN: {
+        bool var = false;
+        if (b->lambdas) BK_TRY(bind_lambda_ref(b, e, &var, out, err));
+        if (var) return BK_OK;
         bk_status s = resolve_column(env, e, env->scope, out, err);
         if (s == BK_UNRESOLVED_COLUMN && e->name.n >= 2) { /* s.field: bind_nested.c */
             bk_error tmp;
@@ -1129,7 +1140,7 @@ bk_status bind_expr(bind_env *env, const sql_expr *e, exec_expr **out, bk_error 
         /* a literal is a key only under grouping sets, where a rolled-up key reads NULL */
         bool literal = e->kind == SQL_E_NULL || e->kind == SQL_E_NUMBER ||
                        e->kind == SQL_E_STRING || e->kind == SQL_E_BOOL || e->kind == SQL_E_TYPED;
-        if (!contains_aggregate(e) && (!literal || env->grouping)) {
+        if (!contains_aggregate(e) && (!literal || env->grouping) && !bind_is_lambda_var(b, e)) {
             bind_env in = {.b = b, .scope = env->input};
             exec_expr *plain;
             bk_error tmp;
@@ -1628,6 +1639,12 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
         if (e->over) pretty_window(b, e, lower, out);
         return;
     }
+    case SQL_E_LAMBDA: /* Spark: lambdafunction((x + 1), x) */
+        pp_printf(out, "lambdafunction(");
+        pretty(b, e->args[0], out);
+        for (uint32_t i = 0; i < e->n_params; i++) pp_printf(out, ", %s", e->params[i].text);
+        pp_append(out, ")", 1);
+        return;
     case SQL_E_CAST: {
         char t[128];
         bk_type_format(e->type, t, sizeof t);

@@ -83,6 +83,14 @@ typedef struct subquery_run {
     struct subquery_run *next;
 } subquery_run;
 
+/* A lambda variable in scope (bind_lambda.c); the chain runs innermost first. */
+typedef struct bind_lambda_var {
+    const char *name;
+    const bk_type *type;
+    uint32_t slot; /* 0: the outermost lambda's first variable */
+    const struct bind_lambda_var *next;
+} bind_lambda_var;
+
 typedef struct binder {
     bk_arena *a;
     const plan_env *env;
@@ -95,6 +103,8 @@ typedef struct binder {
     const plan_rel *last_leaves; /* the leaves the last bind_plan_inner bound */
     const bind_outer *outer;     /* set while bind_correlated runs */
     subquery_run *runs;          /* uncorrelated subqueries already run */
+    const bind_lambda_var *lambdas; /* the lambda variables in scope (shadow columns) */
+    uint32_t n_lambda_vars;
 } binder;
 
 typedef struct bind_grouping bind_grouping;
@@ -171,6 +181,16 @@ exec_expr *bind_const(binder *b, const bk_type *type, const void *value);
  */
 bk_status bind_library_call(binder *b, const sql_expr *at, const char *name, exec_expr **args,
                             uint32_t n, bool *found, exec_expr **out, bk_error *err);
+
+/* bind_lambda.c: higher-order functions (transform, filter, aggregate, ...) */
+/* *handled = false when `name` is no higher-order function. */
+bk_status bind_hof(bind_env *env, const sql_expr *e, const char *name, bool *handled,
+                   exec_expr **out, bk_error *err);
+/* Does column reference e name a lambda variable in scope? */
+bool bind_is_lambda_var(const binder *b, const sql_expr *e);
+/* A one-part column name that is a lambda variable in scope: *found and its reference. */
+bk_status bind_lambda_ref(binder *b, const sql_expr *e, bool *found, exec_expr **out,
+                          bk_error *err);
 
 /* bind_interval.c: interval literals; date, timestamp and interval arithmetic */
 /* timestampadd / timestampdiff and their aliases, whose first argument is a unit word. */

@@ -118,9 +118,18 @@ bool p_is_reserved(const sql_tok *t) {
     return false;
 }
 
+bool p_is_lambda_name(const parser *p, const sql_tok *t) {
+    if (t->kind != SQL_TOK_IDENT) return false;
+    for (uint32_t i = 0; i < p->n_lambda_names; i++)
+        if (bk_str_ieq(bk_str_from_cstr(p->lambda_names[i]), bk_str_from_cstr(t->text)))
+            return true;
+    return false;
+}
+
 bk_status p_ident(parser *p, sql_ident *out) {
     const sql_tok *t = p_peek(p);
-    if (t->kind != SQL_TOK_IDENT || p_is_reserved(t)) return p_syntax_error(p);
+    if (t->kind != SQL_TOK_IDENT || (p_is_reserved(t) && !p_is_lambda_name(p, t)))
+        return p_syntax_error(p);
     out->text = t->text;
     out->quoted = t->quoted;
     out->span = (sql_span){t->off, t->len};

@@ -290,6 +290,52 @@ static bk_status function_call(parser *p, sql_expr *e) {
     return BK_OK;
 }
 
+/*
+ * The lambda whose n parameters are the identifier tokens at p->pos + 2k
+ * (separated by commas; any word, reserved ones too), `->` after them at
+ * p->pos + 2n - 1 + extra: its body, parsed with the parameters as names.
+ */
+static bk_status lambda_at(parser *p, uint32_t start, uint32_t n, size_t extra, sql_expr **out) {
+    sql_expr *e = new_expr(p, SQL_E_LAMBDA, start);
+    if (!e) return p_oom(p);
+    e->params = bk_arena_array(p->a, n, sizeof *e->params);
+    if (!e->params) return p_oom(p);
+    uint32_t saved = p->n_lambda_names;
+    for (uint32_t i = 0; i < n; i++) {
+        const sql_tok *t = p_peek_at(p, 2 * i);
+        e->params[i] = (sql_ident){.text = t->text, .quoted = t->quoted, .span = {t->off, t->len}};
+        if (p->n_lambda_names < BK_ARRAY_LEN(p->lambda_names))
+            p->lambda_names[p->n_lambda_names++] = t->text;
+    }
+    e->n_params = n;
+    p->pos += 2 * n - 1 + extra + 1;
+    e->args = bk_arena_array(p->a, 1, sizeof *e->args);
+    if (!e->args) return p_oom(p);
+    e->n_args = 1;
+    bk_status st = p_expr(p, &e->args[0]);
+    p->n_lambda_names = saved;
+    BK_TRY(st);
+    finish(p, e);
+    *out = e;
+    return BK_OK;
+}
+
+/* The parameter count of a lambda `(a, b, …) ->` starting at p->pos + 1, or 0. */
+static uint32_t paren_lambda(const parser *p) {
+    uint32_t n = 0;
+    for (size_t k = 1;; k += 2) {
+        if (p_peek_at(p, k)->kind != SQL_TOK_IDENT) return 0;
+        n++;
+        const sql_tok *sep = p_peek_at(p, k + 1);
+        if (sep->kind != SQL_TOK_OP) return 0;
+        if (!strcmp(sep->text, ")")) {
+            const sql_tok *arrow = p_peek_at(p, k + 2);
+            return arrow->kind == SQL_TOK_OP && !strcmp(arrow->text, "->") ? n : 0;
+        }
+        if (strcmp(sep->text, ",")) return 0;
+    }
+}
+
 /* A function named `name` with arguments args (for the special syntaxes). */
 static sql_expr *make_call(parser *p, uint32_t start, const char *name, sql_expr **args,
                            uint32_t n) {
@@ -449,6 +495,11 @@ static bk_status primary(parser *p, sql_expr **out) {
         }
         if (p_is_op(p, "(")) {
             /* (query), (expr), (a, b) -> struct, or a lambda (x, y) -> … */
+            uint32_t n_params = paren_lambda(p);
+            if (n_params) {
+                p->pos++;
+                return lambda_at(p, start, n_params, 1, out);
+            }
             if (p_is_kw_at(p, 1, "SELECT") || p_is_kw_at(p, 1, "WITH") ||
                 p_is_kw_at(p, 1, "VALUES") || p_is_kw_at(p, 1, "FROM")) {
                 p->pos++;
@@ -467,40 +518,33 @@ static bk_status primary(parser *p, sql_expr **out) {
                 *out = inner;
                 return BK_OK;
             }
-            /* a row: (a, b, …) becomes named_struct-less struct(a, b, …) */
-            uint32_t n = 1, cap = 0;
+            /* a row: (a, b, …) becomes struct(a, b, …); (0 AS s, …) names its fields */
+            uint32_t n = 1, cap = 0, cap_al = 0, n_al = 0;
             sql_expr **items = NULL;
+            sql_ident **aliases = NULL;
+            bool named = false;
             n = 0;
-            BK_TRY(p_push(p, (void ***)&items, &n, &cap, inner));
-            while (p_accept_op(p, ",")) {
-                sql_expr *x;
-                BK_TRY(p_expr(p, &x));
+            for (sql_expr *x = inner;;) {
                 BK_TRY(p_push(p, (void ***)&items, &n, &cap, x));
+                sql_ident *al = bk_arena_zalloc(p->a, sizeof *al);
+                if (!al) return p_oom(p);
+                if (p_accept_kw(p, "AS")) {
+                    BK_TRY(p_ident(p, al));
+                    named = true;
+                }
+                BK_TRY(p_push(p, (void ***)&aliases, &n_al, &cap_al, al));
+                if (!p_accept_op(p, ",")) break;
+                BK_TRY(p_expr(p, &x));
             }
             BK_TRY(p_expect_op(p, ")"));
-            if (p_is_op(p, "->")) {
-                /* lambda with several parameters */
-                e = new_expr(p, SQL_E_LAMBDA, start);
-                if (!e) return p_oom(p);
-                e->params = bk_arena_array(p->a, n, sizeof *e->params);
-                if (!e->params) return p_oom(p);
-                for (uint32_t i = 0; i < n; i++) {
-                    if (items[i]->kind != SQL_E_COLUMN || items[i]->name.n != 1)
-                        return p_syntax_error(p);
-                    e->params[i] = items[i]->name.parts[0];
-                }
-                e->n_params = n;
-                p->pos++;
-                e->args = bk_arena_array(p->a, 1, sizeof *e->args);
-                if (!e->args) return p_oom(p);
-                e->n_args = 1;
-                BK_TRY(p_expr(p, &e->args[0]));
-                finish(p, e);
-                *out = e;
-                return BK_OK;
-            }
             *out = make_call(p, start, "struct", items, n);
-            return *out ? BK_OK : p_oom(p);
+            if (!*out) return p_oom(p);
+            if (named) {
+                (*out)->arg_aliases = bk_arena_array(p->a, n, sizeof *(*out)->arg_aliases);
+                if (!(*out)->arg_aliases) return p_oom(p);
+                for (uint32_t i = 0; i < n; i++) (*out)->arg_aliases[i] = *aliases[i];
+            }
+            return BK_OK;
         }
         return p_syntax_error(p);
     case SQL_TOK_END:
@@ -614,7 +658,12 @@ static bk_status primary(parser *p, sql_expr **out) {
             *out = e;
             return BK_OK;
         }
-        if (p_is_kw(p, "EXISTS") && next_open) {
+        /* EXISTS (query); exists(arr, x -> …) is the higher-order function */
+        if (p_is_kw(p, "EXISTS") && next_open &&
+            (p_is_kw_at(p, 2, "SELECT") || p_is_kw_at(p, 2, "WITH") ||
+             p_is_kw_at(p, 2, "VALUES") || p_is_kw_at(p, 2, "FROM") ||
+             p_is_kw_at(p, 2, "TABLE") ||
+             (p_peek_at(p, 2)->kind == SQL_TOK_OP && !strcmp(p_peek_at(p, 2)->text, "(")))) {
             p->pos += 2;
             e = new_expr(p, SQL_E_EXISTS, start);
             if (!e) return p_oom(p);
@@ -644,25 +693,14 @@ static bk_status primary(parser *p, sql_expr **out) {
                 if (special_function(p, upper, start, out, &st)) return st;
             }
         }
-        if (p_is_reserved(t) && !next_open) return p_syntax_error(p);
+        bool arrow = p_peek_at(p, 1)->kind == SQL_TOK_OP && !strcmp(p_peek_at(p, 1)->text, "->");
+        if (p_is_reserved(t) && !next_open && !arrow && !p_is_lambda_name(p, t))
+            return p_syntax_error(p);
     }
     /* a lambda x -> … */
-    if (p_peek_at(p, 1)->kind == SQL_TOK_OP && strcmp(p_peek_at(p, 1)->text, "->") == 0) {
-        e = new_expr(p, SQL_E_LAMBDA, start);
-        if (!e) return p_oom(p);
-        e->params = bk_arena_zalloc(p->a, sizeof *e->params);
-        if (!e->params) return p_oom(p);
-        BK_TRY(p_ident(p, e->params));
-        e->n_params = 1;
-        p->pos++;
-        e->args = bk_arena_array(p->a, 1, sizeof *e->args);
-        if (!e->args) return p_oom(p);
-        e->n_args = 1;
-        BK_TRY(p_expr(p, &e->args[0]));
-        finish(p, e);
-        *out = e;
-        return BK_OK;
-    }
+    if (p_peek(p)->kind == SQL_TOK_IDENT && p_peek_at(p, 1)->kind == SQL_TOK_OP &&
+        strcmp(p_peek_at(p, 1)->text, "->") == 0)
+        return lambda_at(p, start, 1, 0, out);
     /* name, name.name…, name.*, name(…) */
     sql_name name;
     BK_TRY(p_name(p, &name));

@@ -18,7 +18,14 @@ typedef struct parser {
     int depth;
     bk_error *err;
     uint32_t group_slots; /* parser_group.c: expressions in expanded grouping sets so far */
+    /* the parameters of the lambdas whose bodies are being parsed: names even when reserved
+     * (transform(a, all -> all + 1), as Spark allows) */
+    const char *lambda_names[32];
+    uint32_t n_lambda_names;
 } parser;
+
+/* t names a parameter of an enclosing lambda. */
+bool p_is_lambda_name(const parser *p, const sql_tok *t);
 
 static inline const sql_tok *p_peek(const parser *p) { return &p->toks.items[p->pos]; }
 static inline const sql_tok *p_peek_at(const parser *p, size_t k) {
