@@ -858,8 +858,35 @@ static bk_status key_columns(binder *b, plan_rel *rel, exec_expr **keys, uint32_
 }
 
 /*
+ * Is one of the conjuncts a plain equality with one side over the probe's columns
+ * (below np) and the other over the build's (a strict hash key)?
+ */
+static bool has_strict_key(binder *b, const plan_scope *both, uint32_t np,
+                           const sql_expr **conds, uint32_t n_conds) {
+    bind_env env = {.b = b, .scope = both};
+    for (uint32_t i = 0; i < n_conds; i++) {
+        const sql_expr *c = conds[i];
+        if (c->kind != SQL_E_BINARY_OP || strcmp(c->op, "=")) continue;
+        exec_expr *l, *r;
+        bk_error e;
+        bk_error_clear(&e);
+        if (bind_expr(&env, c->args[0], &l, &e) != BK_OK) continue;
+        if (bind_expr(&env, c->args[1], &r, &e) != BK_OK) continue;
+        uint32_t llo = UINT32_MAX, lhi = 0, rlo = UINT32_MAX, rhi = 0;
+        col_range(l, &llo, &lhi);
+        col_range(r, &rlo, &rhi);
+        bool l_probe = llo != UINT32_MAX && lhi < np, l_build = llo != UINT32_MAX && llo >= np;
+        bool r_probe = rlo != UINT32_MAX && rhi < np, r_build = rlo != UINT32_MAX && rlo >= np;
+        if (((l_probe && r_build) || (l_build && r_probe)) &&
+            bind_common_type(b, l->type, r->type))
+            return true;
+    }
+    return false;
+}
+
+/*
  * Join probe and build on the conjuncts given (all over their columns): equalities
- * with one side in each become hash keys, the rest the extra condition.  The
+ * (and null-safe `<=>` ones, see has_strict_key) with one side in each become hash keys, the rest the extra condition.  The
  * result's scope is probe ++ build (or probe alone for SEMI/ANTI).
  */
 bk_status bind_make_join(binder *b, const plan_rel *probe_in, const plan_rel *build_in,
@@ -880,10 +907,13 @@ bk_status bind_make_join(binder *b, const plan_rel *probe_in, const plan_rel *bu
     const sql_expr **rest = bk_arena_array(b->a, n_conds ? n_conds : 1, sizeof *rest);
     uint32_t n_rest = 0;
     if (!rest) return bk_arena_oom(b->a, err);
+    /* `a <=> b` conjuncts are null-safe hash keys when no plain equality is a key
+     * (the join's keys are all null-safe or none are); else they stay conditions */
+    bool ns_keys = null_safe || !has_strict_key(b, &both, np, conds, n_conds);
     for (uint32_t i = 0; i < n_conds; i++) {
         const sql_expr *c = conds[i];
         if (c->kind == SQL_E_BINARY_OP && (!strcmp(c->op, "=") || !strcmp(c->op, "<=>")) &&
-            (!strcmp(c->op, "=") || null_safe)) {
+            (!strcmp(c->op, "=") || ns_keys)) {
             exec_expr *l, *r;
             BK_TRY(bind_expr(&env, c->args[0], &l, err));
             BK_TRY(bind_expr(&env, c->args[1], &r, err));
@@ -955,7 +985,7 @@ bk_status bind_make_join(binder *b, const plan_rel *probe_in, const plan_rel *bu
     j->u.join.build_keys = bcols;
     j->u.join.n_keys = nk;
     j->u.join.extra = extra;
-    j->u.join.null_safe = null_safe;
+    j->u.join.null_safe = null_safe || (ns_keys && nk > 0);
     if (narrow && estimate_rows(build->node) > 2 * estimate_rows(probe->node)) {
         /* the left side is the small one: hash it and stream the right side past it */
         j->child = build->node;
@@ -1104,7 +1134,7 @@ bk_status bind_plan_inner(binder *b, const sql_from **leaves, uint32_t n_leaves,
         masks[c] = bind_refs_of(conds[c], rels, n_leaves, &unknown);
         /* an equality between two sides that name different relations can be a hash key */
         const sql_expr *e = conds[c];
-        if (e->kind == SQL_E_BINARY_OP && !strcmp(e->op, "=")) {
+        if (e->kind == SQL_E_BINARY_OP && (!strcmp(e->op, "=") || !strcmp(e->op, "<=>"))) {
             bool u = false;
             uint64_t l = bind_refs_of(e->args[0], rels, n_leaves, &u);
             uint64_t r = bind_refs_of(e->args[1], rels, n_leaves, &u);
