@@ -886,8 +886,9 @@ static bool has_strict_key(binder *b, const plan_scope *both, uint32_t np,
 
 /*
  * Join probe and build on the conjuncts given (all over their columns): equalities
- * (and null-safe `<=>` ones, see has_strict_key) with one side in each become hash keys, the rest the extra condition.  The
- * result's scope is probe ++ build (or probe alone for SEMI/ANTI).
+ * (and null-safe `<=>` ones, see has_strict_key) with one side in each become hash
+ * keys, the rest the extra condition.  The result's scope is probe ++ build (or
+ * probe alone for SEMI/ANTI).
  */
 bk_status bind_make_join(binder *b, const plan_rel *probe_in, const plan_rel *build_in,
                          exec_join_kind kind, const sql_expr **conds, uint32_t n_conds,
