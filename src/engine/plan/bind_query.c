@@ -857,6 +857,12 @@ static bk_status key_columns(binder *b, plan_rel *rel, exec_expr **keys, uint32_
     return bind_project(b, rel, exprs, cols, total, err);
 }
 
+/* `a <=> b` or `a IS NOT DISTINCT FROM b` (args[0], args[1]). */
+static bool is_null_safe_eq(const sql_expr *c) {
+    if (c->kind == SQL_E_BINARY_OP) return !strcmp(c->op, "<=>");
+    return c->kind == SQL_E_IS && !strcmp(c->op, "DISTINCT") && c->negated && c->n_args == 2;
+}
+
 /*
  * Is one of the conjuncts a plain equality with one side over the probe's columns
  * (below np) and the other over the build's (a strict hash key)?
@@ -913,8 +919,8 @@ bk_status bind_make_join(binder *b, const plan_rel *probe_in, const plan_rel *bu
     bool ns_keys = null_safe || !has_strict_key(b, &both, np, conds, n_conds);
     for (uint32_t i = 0; i < n_conds; i++) {
         const sql_expr *c = conds[i];
-        if (c->kind == SQL_E_BINARY_OP && (!strcmp(c->op, "=") || !strcmp(c->op, "<=>")) &&
-            (!strcmp(c->op, "=") || ns_keys)) {
+        bool plain = c->kind == SQL_E_BINARY_OP && !strcmp(c->op, "=");
+        if (plain || (is_null_safe_eq(c) && ns_keys)) {
             exec_expr *l, *r;
             BK_TRY(bind_expr(&env, c->args[0], &l, err));
             BK_TRY(bind_expr(&env, c->args[1], &r, err));
@@ -1135,7 +1141,7 @@ bk_status bind_plan_inner(binder *b, const sql_from **leaves, uint32_t n_leaves,
         masks[c] = bind_refs_of(conds[c], rels, n_leaves, &unknown);
         /* an equality between two sides that name different relations can be a hash key */
         const sql_expr *e = conds[c];
-        if (e->kind == SQL_E_BINARY_OP && (!strcmp(e->op, "=") || !strcmp(e->op, "<=>"))) {
+        if ((e->kind == SQL_E_BINARY_OP && !strcmp(e->op, "=")) || is_null_safe_eq(e)) {
             bool u = false;
             uint64_t l = bind_refs_of(e->args[0], rels, n_leaves, &u);
             uint64_t r = bind_refs_of(e->args[1], rels, n_leaves, &u);

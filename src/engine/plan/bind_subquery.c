@@ -9,6 +9,10 @@
  *       the outer rows SEMI (ANTI) JOIN F filtered by `inner`, on `corr`
  *   x IN (SELECT e FROM F WHERE inner AND corr)
  *       SEMI JOIN on corr AND x = e
+ *   x NOT IN (SELECT e FROM F WHERE inner AND corr)
+ *       ANTI JOIN on corr AND (x = e OR (x = e) IS NULL): null-aware, as Spark's
+ *       rewrite — an empty group keeps the row, a NULL x or e in a non-empty one
+ *       drops it (NOT IN is then NULL, not true)
  *   lhs op (SELECT agg FROM F WHERE inner AND i1 = o1 AND …)     (op: = <> < <= > >=)
  *       JOIN (SELECT i1 AS __k0, …, agg AS __v FROM F WHERE inner GROUP BY i1, …)
  *       ON o1 = __k0 …, then the filter lhs op __v.  An inner join is right when
@@ -32,7 +36,14 @@ static bk_status fail(binder *b, const sql_expr *at, bk_error *err, const char *
 }
 
 /* The subquery of a conjunct we handle, and how. */
-typedef enum corr_kind { CORR_NONE, CORR_EXISTS, CORR_NOT_EXISTS, CORR_IN, CORR_SCALAR } corr_kind;
+typedef enum corr_kind {
+    CORR_NONE,
+    CORR_EXISTS,
+    CORR_NOT_EXISTS,
+    CORR_IN,
+    CORR_NOT_IN,
+    CORR_SCALAR
+} corr_kind;
 
 static corr_kind kind_of(const sql_expr *c, const sql_query **q, const sql_expr **lhs,
                          const char **op, bool *sub_on_left) {
@@ -47,10 +58,15 @@ static corr_kind kind_of(const sql_expr *c, const sql_query **q, const sql_expr 
         *q = c->args[0]->query;
         return c->args[0]->negated ? CORR_EXISTS : CORR_NOT_EXISTS;
     }
-    if (c->kind == SQL_E_IN_QUERY && !c->negated) {
+    if (c->kind == SQL_E_IN_QUERY) {
         *q = c->query;
         *lhs = c->args[0];
-        return CORR_IN;
+        return c->negated ? CORR_NOT_IN : CORR_IN;
+    }
+    if (c->kind == SQL_E_UNARY && !strcmp(c->op, "NOT") && c->args[0]->kind == SQL_E_IN_QUERY) {
+        *q = c->args[0]->query;
+        *lhs = c->args[0]->args[0];
+        return c->args[0]->negated ? CORR_IN : CORR_NOT_IN;
     }
     if (c->kind == SQL_E_BINARY_OP && c->n_args == 2) {
         static const char *const cmp[] = {"=", "<>", "<", "<=", ">", ">="};
@@ -165,12 +181,25 @@ static bk_status semi_join(binder *b, plan_rel *rel, const sql_expr *c, corr_kin
     if (lhs) {
         if (q->select->n_items != 1 || q->select->items[0].expr->kind == SQL_E_STAR)
             return fail(b, c, err, "IN (subquery) with other than one column.");
-        conds[sp.n_corr] = binop(b, "=", (sql_expr *)lhs, q->select->items[0].expr, c);
-        if (!conds[sp.n_corr]) return bk_arena_oom(b->a, err);
+        sql_expr *eq = binop(b, "=", (sql_expr *)lhs, q->select->items[0].expr, c);
+        if (!eq) return bk_arena_oom(b->a, err);
+        if (kind == CORR_NOT_IN) {
+            /* null-aware: a row of the group whose comparison is NULL rules x out too */
+            sql_expr *unknown = node(b, SQL_E_IS, c);
+            sql_expr **args = bk_arena_array(b->a, 1, sizeof *args);
+            if (!unknown || !args) return bk_arena_oom(b->a, err);
+            args[0] = eq;
+            unknown->op = "NULL";
+            unknown->args = args;
+            unknown->n_args = 1;
+            eq = binop(b, "OR", eq, unknown, c);
+            if (!eq) return bk_arena_oom(b->a, err);
+        }
+        conds[sp.n_corr] = eq;
     }
+    bool anti = kind == CORR_NOT_EXISTS || kind == CORR_NOT_IN;
     plan_rel out;
-    BK_TRY(bind_make_join(b, rel, &sp.inner,
-                          kind == CORR_NOT_EXISTS ? EXEC_JOIN_ANTI : EXEC_JOIN_SEMI, conds, n,
+    BK_TRY(bind_make_join(b, rel, &sp.inner, anti ? EXEC_JOIN_ANTI : EXEC_JOIN_SEMI, conds, n,
                           false, &out, err));
     *rel = out;
     return BK_OK;
@@ -439,13 +468,15 @@ bk_status bind_correlated(binder *b, plan_rel *rel, const sql_expr *c, bk_error 
     const sql_expr *lhs;
     const char *op;
     bool left;
-    switch (kind_of(c, &q, &lhs, &op, &left)) {
+    corr_kind kind = kind_of(c, &q, &lhs, &op, &left);
+    switch (kind) {
     case CORR_EXISTS:
         return semi_join(b, rel, c, CORR_EXISTS, q, NULL, err);
     case CORR_NOT_EXISTS:
         return semi_join(b, rel, c, CORR_NOT_EXISTS, q, NULL, err);
     case CORR_IN:
-        return semi_join(b, rel, c, CORR_IN, q, lhs, err);
+    case CORR_NOT_IN:
+        return semi_join(b, rel, c, kind, q, lhs, err);
     case CORR_SCALAR:
         return scalar_join(b, rel, c, q, lhs, op, left, err);
     case CORR_NONE:
