@@ -45,11 +45,38 @@ typedef enum corr_kind {
     CORR_SCALAR
 } corr_kind;
 
+/* The first scalar subquery in e (not inside another subquery), or NULL. */
+static const sql_expr *first_subquery(const sql_expr *e) {
+    if (!e) return NULL;
+    if (e->kind == SQL_E_SUBQUERY) return e;
+    for (uint32_t i = 0; i < e->n_args; i++) {
+        const sql_expr *f = first_subquery(e->args[i]);
+        if (f) return f;
+    }
+    const sql_expr *f = first_subquery(e->operand);
+    return f ? f : first_subquery(e->else_);
+}
+
+/* A copy of e with the node `sub` replaced by `by` (NULL when out of memory). */
+static sql_expr *replace_node(binder *b, const sql_expr *e, const sql_expr *sub, sql_expr *by) {
+    if (e == sub) return by;
+    if (!e || !first_subquery(e)) return (sql_expr *)e;
+    sql_expr *c = bk_arena_alloc(b->a, sizeof *c);
+    sql_expr **args = e->n_args ? bk_arena_array(b->a, e->n_args, sizeof *args) : NULL;
+    if (!c || (e->n_args && !args)) return NULL;
+    *c = *e;
+    for (uint32_t i = 0; i < e->n_args; i++)
+        if (!(args[i] = replace_node(b, e->args[i], sub, by))) return NULL;
+    c->args = args;
+    if (e->operand && !(c->operand = replace_node(b, e->operand, sub, by))) return NULL;
+    if (e->else_ && !(c->else_ = replace_node(b, e->else_, sub, by))) return NULL;
+    return c;
+}
+
 static corr_kind kind_of(const sql_expr *c, const sql_query **q, const sql_expr **lhs,
-                         const char **op, bool *sub_on_left) {
+                         const char **op) {
     *lhs = NULL;
     *op = NULL;
-    *sub_on_left = false;
     if (c->kind == SQL_E_EXISTS) {
         *q = c->query;
         return c->negated ? CORR_NOT_EXISTS : CORR_EXISTS;
@@ -68,30 +95,24 @@ static corr_kind kind_of(const sql_expr *c, const sql_query **q, const sql_expr 
         *lhs = c->args[0]->args[0];
         return c->args[0]->negated ? CORR_IN : CORR_NOT_IN;
     }
-    if (c->kind == SQL_E_BINARY_OP && c->n_args == 2) {
+    *lhs = first_subquery(c);
+    if (!*lhs) return CORR_NONE;
+    /* a scalar subquery somewhere in the conjunct: `lhs op (subquery)` or any other
+     * expression over its value */
+    *q = (*lhs)->query;
+    if (c->kind == SQL_E_BINARY_OP && c->n_args == 2 && (c->args[0] == *lhs || c->args[1] == *lhs)) {
         static const char *const cmp[] = {"=", "<>", "<", "<=", ">", ">="};
-        bool is_cmp = false;
-        for (size_t i = 0; i < BK_ARRAY_LEN(cmp); i++) is_cmp |= !strcmp(c->op, cmp[i]);
-        if (!is_cmp) return CORR_NONE;
-        int side = c->args[1]->kind == SQL_E_SUBQUERY   ? 1
-                   : c->args[0]->kind == SQL_E_SUBQUERY ? 0
-                                                        : -1;
-        if (side < 0) return CORR_NONE;
-        *q = c->args[side]->query;
-        *lhs = c->args[1 - side];
-        *op = c->op;
-        *sub_on_left = side == 0;
-        return CORR_SCALAR;
+        for (size_t i = 0; i < BK_ARRAY_LEN(cmp); i++)
+            if (!strcmp(c->op, cmp[i])) *op = c->op;
     }
-    return CORR_NONE;
+    return CORR_SCALAR;
 }
 
 bool bind_is_correlated(binder *b, const sql_expr *c) {
     const sql_query *q;
     const sql_expr *lhs;
     const char *op;
-    bool left;
-    if (kind_of(c, &q, &lhs, &op, &left) == CORR_NONE) return false;
+    if (kind_of(c, &q, &lhs, &op) == CORR_NONE) return false;
     /* correlated exactly when it does not bind on its own */
     plan_rel tmp;
     bk_error e;
@@ -336,7 +357,7 @@ static bool empty_group_nonnull(binder *b, const sql_expr *item, sql_expr **out)
 }
 
 static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const sql_query *q,
-                             const sql_expr *lhs, const char *op, bool sub_on_left, bk_error *err) {
+                             const sql_expr *sub, const char *op, bk_error *err) {
     const sql_select *s = q->select;
     if (s->n_items != 1 || s->group_kind != SQL_GROUP_NONE)
         return fail(b, c, err,
@@ -384,8 +405,11 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
     /* an outer row without a group sees the value over no rows: when that is not
      * NULL (count), a LEFT JOIN and a marker column `true AS __m` tell them apart */
     sql_expr *empty = NULL;
-    bool left = sp.n_corr && empty_group_nonnull(b, s->items[0].expr, &empty);
-    if (left) {
+    bool marked = sp.n_corr && empty_group_nonnull(b, s->items[0].expr, &empty);
+    /* an inner join drops the outer rows without a group: right only when the
+     * conjunct is `lhs op (subquery)` and the value over no rows is NULL */
+    bool left = sp.n_corr && (marked || !op);
+    if (marked) {
         sql_expr *t = node(b, SQL_E_BOOL, c);
         if (!t) return bk_arena_oom(b->a, err);
         t->b = true;
@@ -394,7 +418,7 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
         items[sp.n_corr + 1].alias = &aliases[sp.n_corr + 1];
     }
     ds->items = items;
-    ds->n_items = sp.n_corr + 1 + (left ? 1 : 0);
+    ds->n_items = sp.n_corr + 1 + (marked ? 1 : 0);
     ds->from = s->from;
     sql_expr *where = NULL;
     for (uint32_t i = 0; i < sp.n_inner; i++) {
@@ -425,7 +449,7 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
                           sp.n_corr, false, &joined, err));
     /* the comparison, then back to the outer columns */
     sql_expr *v = colref(b, qname, "__v", c);
-    if (v && left) { /* CASE WHEN __m IS NULL THEN <empty value> ELSE __v END */
+    if (v && marked) { /* CASE WHEN __m IS NULL THEN <empty value> ELSE __v END */
         sql_expr *m = colref(b, qname, "__m", c);
         sql_expr *is = node(b, SQL_E_IS, c);
         sql_expr *cs = node(b, SQL_E_CASE, c);
@@ -443,14 +467,17 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
         cs->else_ = v;
         v = cs;
     }
-    sql_expr *cmp = v ? (sub_on_left ? binop(b, op, v, (sql_expr *)lhs, c)
-                                     : binop(b, op, (sql_expr *)lhs, v, c))
-                      : NULL;
+    sql_expr *cmp = v ? replace_node(b, c, sub, v) : NULL;
     if (!cmp) return bk_arena_oom(b->a, err);
     bind_env env = {.b = b, .scope = &joined.scope};
-    exec_expr *pred;
-    BK_TRY(bind_expr(&env, cmp, &pred, err));
-    BK_TRY(bind_filter(b, &joined, pred, err));
+    if (first_subquery(cmp) && bind_is_correlated(b, cmp)) {
+        /* another correlated subquery in the same conjunct: its own join next */
+        BK_TRY(bind_correlated(b, &joined, cmp, err));
+    } else {
+        exec_expr *pred;
+        BK_TRY(bind_expr(&env, cmp, &pred, err));
+        BK_TRY(bind_filter(b, &joined, pred, err));
+    }
     uint32_t keep = rel->scope.n;
     exec_expr **exprs = bk_arena_array(b->a, keep ? keep : 1, sizeof *exprs);
     if (!exprs) return bk_arena_oom(b->a, err);
@@ -467,8 +494,7 @@ bk_status bind_correlated(binder *b, plan_rel *rel, const sql_expr *c, bk_error 
     const sql_query *q;
     const sql_expr *lhs;
     const char *op;
-    bool left;
-    corr_kind kind = kind_of(c, &q, &lhs, &op, &left);
+    corr_kind kind = kind_of(c, &q, &lhs, &op);
     switch (kind) {
     case CORR_EXISTS:
         return semi_join(b, rel, c, CORR_EXISTS, q, NULL, err);
@@ -478,7 +504,7 @@ bk_status bind_correlated(binder *b, plan_rel *rel, const sql_expr *c, bk_error 
     case CORR_NOT_IN:
         return semi_join(b, rel, c, kind, q, lhs, err);
     case CORR_SCALAR:
-        return scalar_join(b, rel, c, q, lhs, op, left, err);
+        return scalar_join(b, rel, c, q, lhs, op, err);
     case CORR_NONE:
         break;
     }
