@@ -100,7 +100,9 @@ static corr_kind kind_of(const sql_expr *c, const sql_query **q, const sql_expr 
     /* a scalar subquery somewhere in the conjunct: `lhs op (subquery)` or any other
      * expression over its value */
     *q = (*lhs)->query;
-    if (c->kind == SQL_E_BINARY_OP && c->n_args == 2 && (c->args[0] == *lhs || c->args[1] == *lhs)) {
+    bool direct = c->kind == SQL_E_BINARY_OP && c->n_args == 2 &&
+                  (c->args[0] == *lhs || c->args[1] == *lhs);
+    if (direct) {
         static const char *const cmp[] = {"=", "<>", "<", "<=", ">", ">="};
         for (size_t i = 0; i < BK_ARRAY_LEN(cmp); i++)
             if (!strcmp(c->op, cmp[i])) *op = c->op;
