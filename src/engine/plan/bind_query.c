@@ -1608,6 +1608,42 @@ static int nulls_first(const sql_order *o) {
     return o->nulls == 1 || (o->nulls == 0 && !o->descending);
 }
 
+/*
+ * Correlated scalar subqueries in the SELECT list of a query without aggregates:
+ * each joins its grouped derived table to rel (bind_correlated_value) and the
+ * item reads its value; *s becomes a copy with the items rewritten.
+ */
+static bk_status select_correlated(binder *b, const sql_select **s, plan_rel *rel,
+                                   bk_error *err) {
+    const sql_select *in = *s;
+    sql_select *copy = NULL;
+    for (uint32_t i = 0; i < in->n_items; i++) {
+        const sql_expr *e = in->items[i].expr;
+        if (!e || e->kind == SQL_E_STAR || !bind_has_correlated_value(b, e)) continue;
+        if (!copy) {
+            copy = bk_arena_alloc(b->a, sizeof *copy);
+            sql_select_item *items = bk_arena_array(b->a, in->n_items, sizeof *items);
+            if (!copy || !items) return bk_arena_oom(b->a, err);
+            *copy = *in;
+            memcpy(items, in->items, in->n_items * sizeof *items);
+            copy->items = items;
+        }
+        sql_expr *v;
+        BK_TRY(bind_correlated_value(b, rel, e, &v, err));
+        if (!copy->items[i].alias && !copy->items[i].n_aliases) {
+            /* the column keeps the name Spark gives the original expression */
+            sql_ident *alias = bk_arena_zalloc(b->a, sizeof *alias);
+            if (!alias) return bk_arena_oom(b->a, err);
+            alias->text = bind_auto_name(b, e);
+            if (!alias->text) return bk_arena_oom(b->a, err);
+            copy->items[i].alias = alias;
+        }
+        copy->items[i].expr = v;
+    }
+    if (copy) *s = copy;
+    return BK_OK;
+}
+
 static bk_status bind_select_body(binder *b, const sql_query *q, plan_rel *out, bk_error *err) {
     const sql_select *s = q->select;
     BK_TRY(bind_check_windows(b, s, err));
@@ -1670,6 +1706,7 @@ static bk_status bind_select_body(binder *b, const sql_query *q, plan_rel *out, 
     for (uint32_t i = 0; i < q->n_order; i++)
         BK_TRY(collect_aggs(b, q->order[i].expr, &calls, &n_calls, &calls_cap, err));
     bool aggregate = n_calls || s->group_kind != SQL_GROUP_NONE;
+    if (!aggregate) BK_TRY(select_correlated(b, &s, &rel, err));
     bind_env env = {.b = b, .scope = &rel.scope};
     plan_scope agg_scope = {0};
     plan_scope input = rel.scope;

@@ -110,12 +110,18 @@ static corr_kind kind_of(const sql_expr *c, const sql_query **q, const sql_expr 
     return CORR_SCALAR;
 }
 
+static bool query_correlated(binder *b, const sql_query *q);
+
 bool bind_is_correlated(binder *b, const sql_expr *c) {
     const sql_query *q;
     const sql_expr *lhs;
     const char *op;
     if (kind_of(c, &q, &lhs, &op) == CORR_NONE) return false;
-    /* correlated exactly when it does not bind on its own */
+    return query_correlated(b, q);
+}
+
+/* Is q correlated: it does not bind on its own for want of a column? */
+static bool query_correlated(binder *b, const sql_query *q) {
     plan_rel tmp;
     bk_error e;
     bk_error_clear(&e);
@@ -298,8 +304,8 @@ static bk_status reduce_keys(binder *b, const split *sp, sql_expr *const *keys_i
  * The subquery's value over an empty group (Spark's RewriteCorrelatedScalarSubquery
  * handles this "COUNT bug" the same way): `e` with every aggregate call replaced by
  * its value over no rows — 0 for count, count_if and approx_count_distinct, NULL for
- * the others.  NULL when that value is not known (collect_list's empty array, a
- * subquery inside).
+ * the others, an empty array for collect_list, collect_set and array_agg.  NULL
+ * when that value is not known (a subquery inside).
  */
 static sql_expr *empty_group_value(binder *b, const sql_expr *e, bool *ok) {
     if (!e || !*ok) return NULL;
@@ -310,10 +316,21 @@ static sql_expr *empty_group_value(binder *b, const sql_expr *e, bool *ok) {
     if (bind_is_aggregate(e)) {
         const char *name = e->name.parts[e->name.n - 1].text;
         static const char *const zero[] = {"count", "count_if", "approx_count_distinct"};
-        static const char *const unknown[] = {"collect_list", "collect_set", "array_agg"};
+        static const char *const arrays[] = {"collect_list", "collect_set", "array_agg"};
         bk_str nm = bk_str_from_cstr(name);
-        for (size_t i = 0; i < BK_ARRAY_LEN(unknown); i++)
-            if (bk_str_ieq(nm, bk_str_from_cstr(unknown[i]))) *ok = false;
+        for (size_t i = 0; i < BK_ARRAY_LEN(arrays); i++) {
+            if (!bk_str_ieq(nm, bk_str_from_cstr(arrays[i]))) continue;
+            /* an empty array: `array()`, typed by the CASE that picks it */
+            sql_expr *a = node(b, SQL_E_FUNC, e);
+            sql_ident *fn = bk_arena_zalloc(b->a, sizeof *fn);
+            if (!a || !fn) {
+                *ok = false;
+                return NULL;
+            }
+            fn->text = "array";
+            a->name = (sql_name){fn, 1, e->span};
+            return a;
+        }
         bool is_zero = false;
         for (size_t i = 0; i < BK_ARRAY_LEN(zero); i++)
             is_zero |= bk_str_ieq(nm, bk_str_from_cstr(zero[i]));
@@ -358,8 +375,17 @@ static bool empty_group_nonnull(binder *b, const sql_expr *item, sql_expr **out)
     return true;
 }
 
+/*
+ * Join rel with the derived table of the scalar subquery `sub` (query q) of the
+ * expression c; *rel becomes rel ++ the derived table's columns (named `__…`, so
+ * `*` skips them) and *value the subquery's value over them.  op: c is
+ * `lhs op (subquery)`, so an outer row without a group may be dropped when the
+ * value over no rows is NULL; NULL: every outer row stays.
+ */
 static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const sql_query *q,
-                             const sql_expr *sub, const char *op, bk_error *err) {
+                             const sql_expr *sub, const char *op, sql_expr **value,
+                             bk_error *err) {
+    (void)sub;
     const sql_select *s = q->select;
     if (s->n_items != 1 || s->group_kind != SQL_GROUP_NONE)
         return fail(b, c, err,
@@ -469,7 +495,19 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
         cs->else_ = v;
         v = cs;
     }
-    sql_expr *cmp = v ? replace_node(b, c, sub, v) : NULL;
+    if (!v) return bk_arena_oom(b->a, err);
+    *rel = joined;
+    *value = v;
+    return BK_OK;
+}
+
+/* A WHERE conjunct c over the scalar subquery sub: filter rel by it. */
+static bk_status scalar_filter(binder *b, plan_rel *rel, const sql_expr *c, const sql_query *q,
+                               const sql_expr *sub, const char *op, bk_error *err) {
+    plan_rel joined = *rel;
+    sql_expr *v;
+    BK_TRY(scalar_join(b, &joined, c, q, sub, op, &v, err));
+    sql_expr *cmp = replace_node(b, c, sub, v);
     if (!cmp) return bk_arena_oom(b->a, err);
     bind_env env = {.b = b, .scope = &joined.scope};
     if (first_subquery(cmp) && bind_is_correlated(b, cmp)) {
@@ -506,9 +544,49 @@ bk_status bind_correlated(binder *b, plan_rel *rel, const sql_expr *c, bk_error 
     case CORR_NOT_IN:
         return semi_join(b, rel, c, kind, q, lhs, err);
     case CORR_SCALAR:
-        return scalar_join(b, rel, c, q, lhs, op, err);
+        return scalar_filter(b, rel, c, q, lhs, op, err);
     case CORR_NONE:
         break;
     }
     return fail(b, c, err, "this correlated subquery.");
+}
+
+/* The first scalar subquery in e that is correlated, or NULL. */
+static const sql_expr *first_correlated(binder *b, const sql_expr *e) {
+    if (!e) return NULL;
+    if (e->kind == SQL_E_SUBQUERY) return query_correlated(b, e->query) ? e : NULL;
+    for (uint32_t i = 0; i < e->n_args; i++) {
+        const sql_expr *f = first_correlated(b, e->args[i]);
+        if (f) return f;
+    }
+    const sql_expr *f = first_correlated(b, e->operand);
+    return f ? f : first_correlated(b, e->else_);
+}
+
+bool bind_has_correlated_value(binder *b, const sql_expr *e) {
+    return first_correlated(b, e) != NULL;
+}
+
+bk_status bind_correlated_value(binder *b, plan_rel *rel, const sql_expr *e, sql_expr **out,
+                                bk_error *err) {
+    const sql_expr *sub;
+    sql_expr *cur = (sql_expr *)e;
+    const bind_outer *saved = b->outer;
+    b->outer = NULL; /* no semi-join reduction: every outer row keeps its value */
+    while ((sub = first_correlated(b, cur)) != NULL) {
+        sql_expr *v;
+        bk_status st = scalar_join(b, rel, sub, sub->query, sub, NULL, &v, err);
+        if (st != BK_OK) {
+            b->outer = saved;
+            return st;
+        }
+        cur = replace_node(b, cur, sub, v);
+        if (!cur) {
+            b->outer = saved;
+            return bk_arena_oom(b->a, err);
+        }
+    }
+    b->outer = saved;
+    *out = cur;
+    return BK_OK;
 }
