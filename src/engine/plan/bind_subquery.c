@@ -572,10 +572,21 @@ bk_status bind_correlated_value(binder *b, plan_rel *rel, const sql_expr *e, sql
     const sql_expr *sub;
     sql_expr *cur = (sql_expr *)e;
     const bind_outer *saved = b->outer;
+    plan_rel before = *rel;
     b->outer = NULL; /* no semi-join reduction: every outer row keeps its value */
     while ((sub = first_correlated(b, cur)) != NULL) {
         sql_expr *v;
         bk_status st = scalar_join(b, rel, sub, sub->query, sub, NULL, &v, err);
+        if (st == BK_UNSUPPORTED_FEATURE) {
+            /* a shape not decorrelated yet: e stays, and binding it says which
+             * outer column the subquery cannot see */
+            bk_error_clear(err);
+            if (err) err->sql_pos = -1;
+            b->outer = saved;
+            *rel = before;
+            *out = (sql_expr *)e;
+            return BK_OK;
+        }
         if (st != BK_OK) {
             b->outer = saved;
             return st;

@@ -361,7 +361,8 @@ bk_status bind_correlated(binder *b, plan_rel *rel, const sql_expr *c, bk_error 
  * SELECT-list values: does e hold a correlated scalar subquery?  Then
  * bind_correlated_value joins each one's grouped derived table to *rel (LEFT
  * JOIN: every row stays; the value over no rows for the rows without a group)
- * and gives e over the joined columns (arena copy).
+ * and gives e over the joined columns (arena copy); for a shape it does not
+ * decorrelate (UNSUPPORTED_FEATURE) *rel and e stay as they were.
  */
 bool bind_has_correlated_value(binder *b, const sql_expr *e);
 bk_status bind_correlated_value(binder *b, plan_rel *rel, const sql_expr *e, sql_expr **out,
