@@ -857,10 +857,44 @@ static bk_status key_columns(binder *b, plan_rel *rel, exec_expr **keys, uint32_
     return bind_project(b, rel, exprs, cols, total, err);
 }
 
+/* `a <=> b` or `a IS NOT DISTINCT FROM b` (args[0], args[1]). */
+static bool is_null_safe_eq(const sql_expr *c) {
+    if (c->kind == SQL_E_BINARY_OP) return !strcmp(c->op, "<=>");
+    return c->kind == SQL_E_IS && !strcmp(c->op, "DISTINCT") && c->negated && c->n_args == 2;
+}
+
+/*
+ * Is one of the conjuncts a plain equality with one side over the probe's columns
+ * (below np) and the other over the build's (a strict hash key)?
+ */
+static bool has_strict_key(binder *b, const plan_scope *both, uint32_t np,
+                           const sql_expr **conds, uint32_t n_conds) {
+    bind_env env = {.b = b, .scope = both};
+    for (uint32_t i = 0; i < n_conds; i++) {
+        const sql_expr *c = conds[i];
+        if (c->kind != SQL_E_BINARY_OP || strcmp(c->op, "=")) continue;
+        exec_expr *l, *r;
+        bk_error e;
+        bk_error_clear(&e);
+        if (bind_expr(&env, c->args[0], &l, &e) != BK_OK) continue;
+        if (bind_expr(&env, c->args[1], &r, &e) != BK_OK) continue;
+        uint32_t llo = UINT32_MAX, lhi = 0, rlo = UINT32_MAX, rhi = 0;
+        col_range(l, &llo, &lhi);
+        col_range(r, &rlo, &rhi);
+        bool l_probe = llo != UINT32_MAX && lhi < np, l_build = llo != UINT32_MAX && llo >= np;
+        bool r_probe = rlo != UINT32_MAX && rhi < np, r_build = rlo != UINT32_MAX && rlo >= np;
+        if (((l_probe && r_build) || (l_build && r_probe)) &&
+            bind_common_type(b, l->type, r->type))
+            return true;
+    }
+    return false;
+}
+
 /*
  * Join probe and build on the conjuncts given (all over their columns): equalities
- * with one side in each become hash keys, the rest the extra condition.  The
- * result's scope is probe ++ build (or probe alone for SEMI/ANTI).
+ * (and null-safe `<=>` ones, see has_strict_key) with one side in each become hash
+ * keys, the rest the extra condition.  The result's scope is probe ++ build (or
+ * probe alone for SEMI/ANTI).
  */
 bk_status bind_make_join(binder *b, const plan_rel *probe_in, const plan_rel *build_in,
                          exec_join_kind kind, const sql_expr **conds, uint32_t n_conds,
@@ -880,10 +914,13 @@ bk_status bind_make_join(binder *b, const plan_rel *probe_in, const plan_rel *bu
     const sql_expr **rest = bk_arena_array(b->a, n_conds ? n_conds : 1, sizeof *rest);
     uint32_t n_rest = 0;
     if (!rest) return bk_arena_oom(b->a, err);
+    /* `a <=> b` conjuncts are null-safe hash keys when no plain equality is a key
+     * (the join's keys are all null-safe or none are); else they stay conditions */
+    bool ns_keys = null_safe || !has_strict_key(b, &both, np, conds, n_conds);
     for (uint32_t i = 0; i < n_conds; i++) {
         const sql_expr *c = conds[i];
-        if (c->kind == SQL_E_BINARY_OP && (!strcmp(c->op, "=") || !strcmp(c->op, "<=>")) &&
-            (!strcmp(c->op, "=") || null_safe)) {
+        bool plain = c->kind == SQL_E_BINARY_OP && !strcmp(c->op, "=");
+        if (plain || (is_null_safe_eq(c) && ns_keys)) {
             exec_expr *l, *r;
             BK_TRY(bind_expr(&env, c->args[0], &l, err));
             BK_TRY(bind_expr(&env, c->args[1], &r, err));
@@ -955,7 +992,7 @@ bk_status bind_make_join(binder *b, const plan_rel *probe_in, const plan_rel *bu
     j->u.join.build_keys = bcols;
     j->u.join.n_keys = nk;
     j->u.join.extra = extra;
-    j->u.join.null_safe = null_safe;
+    j->u.join.null_safe = null_safe || (ns_keys && nk > 0);
     if (narrow && estimate_rows(build->node) > 2 * estimate_rows(probe->node)) {
         /* the left side is the small one: hash it and stream the right side past it */
         j->child = build->node;
@@ -1104,7 +1141,7 @@ bk_status bind_plan_inner(binder *b, const sql_from **leaves, uint32_t n_leaves,
         masks[c] = bind_refs_of(conds[c], rels, n_leaves, &unknown);
         /* an equality between two sides that name different relations can be a hash key */
         const sql_expr *e = conds[c];
-        if (e->kind == SQL_E_BINARY_OP && !strcmp(e->op, "=")) {
+        if ((e->kind == SQL_E_BINARY_OP && !strcmp(e->op, "=")) || is_null_safe_eq(e)) {
             bool u = false;
             uint64_t l = bind_refs_of(e->args[0], rels, n_leaves, &u);
             uint64_t r = bind_refs_of(e->args[1], rels, n_leaves, &u);
@@ -1571,6 +1608,42 @@ static int nulls_first(const sql_order *o) {
     return o->nulls == 1 || (o->nulls == 0 && !o->descending);
 }
 
+/*
+ * Correlated scalar subqueries in the SELECT list of a query without aggregates:
+ * each joins its grouped derived table to rel (bind_correlated_value) and the
+ * item reads its value; *s becomes a copy with the items rewritten.
+ */
+static bk_status select_correlated(binder *b, const sql_select **s, plan_rel *rel,
+                                   bk_error *err) {
+    const sql_select *in = *s;
+    sql_select *copy = NULL;
+    for (uint32_t i = 0; i < in->n_items; i++) {
+        const sql_expr *e = in->items[i].expr;
+        if (!e || e->kind == SQL_E_STAR || !bind_has_correlated_value(b, e)) continue;
+        if (!copy) {
+            copy = bk_arena_alloc(b->a, sizeof *copy);
+            sql_select_item *items = bk_arena_array(b->a, in->n_items, sizeof *items);
+            if (!copy || !items) return bk_arena_oom(b->a, err);
+            *copy = *in;
+            memcpy(items, in->items, in->n_items * sizeof *items);
+            copy->items = items;
+        }
+        sql_expr *v;
+        BK_TRY(bind_correlated_value(b, rel, e, &v, err));
+        if (!copy->items[i].alias && !copy->items[i].n_aliases) {
+            /* the column keeps the name Spark gives the original expression */
+            sql_ident *alias = bk_arena_zalloc(b->a, sizeof *alias);
+            if (!alias) return bk_arena_oom(b->a, err);
+            alias->text = bind_auto_name(b, e);
+            if (!alias->text) return bk_arena_oom(b->a, err);
+            copy->items[i].alias = alias;
+        }
+        copy->items[i].expr = v;
+    }
+    if (copy) *s = copy;
+    return BK_OK;
+}
+
 static bk_status bind_select_body(binder *b, const sql_query *q, plan_rel *out, bk_error *err) {
     const sql_select *s = q->select;
     BK_TRY(bind_check_windows(b, s, err));
@@ -1633,6 +1706,7 @@ static bk_status bind_select_body(binder *b, const sql_query *q, plan_rel *out, 
     for (uint32_t i = 0; i < q->n_order; i++)
         BK_TRY(collect_aggs(b, q->order[i].expr, &calls, &n_calls, &calls_cap, err));
     bool aggregate = n_calls || s->group_kind != SQL_GROUP_NONE;
+    if (!aggregate) BK_TRY(select_correlated(b, &s, &rel, err));
     bind_env env = {.b = b, .scope = &rel.scope};
     plan_scope agg_scope = {0};
     plan_scope input = rel.scope;

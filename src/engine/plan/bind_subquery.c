@@ -9,6 +9,10 @@
  *       the outer rows SEMI (ANTI) JOIN F filtered by `inner`, on `corr`
  *   x IN (SELECT e FROM F WHERE inner AND corr)
  *       SEMI JOIN on corr AND x = e
+ *   x NOT IN (SELECT e FROM F WHERE inner AND corr)
+ *       ANTI JOIN on corr AND (x = e OR (x = e) IS NULL): null-aware, as Spark's
+ *       rewrite — an empty group keeps the row, a NULL x or e in a non-empty one
+ *       drops it (NOT IN is then NULL, not true)
  *   lhs op (SELECT agg FROM F WHERE inner AND i1 = o1 AND …)     (op: = <> < <= > >=)
  *       JOIN (SELECT i1 AS __k0, …, agg AS __v FROM F WHERE inner GROUP BY i1, …)
  *       ON o1 = __k0 …, then the filter lhs op __v.  An inner join is right when
@@ -32,13 +36,47 @@ static bk_status fail(binder *b, const sql_expr *at, bk_error *err, const char *
 }
 
 /* The subquery of a conjunct we handle, and how. */
-typedef enum corr_kind { CORR_NONE, CORR_EXISTS, CORR_NOT_EXISTS, CORR_IN, CORR_SCALAR } corr_kind;
+typedef enum corr_kind {
+    CORR_NONE,
+    CORR_EXISTS,
+    CORR_NOT_EXISTS,
+    CORR_IN,
+    CORR_NOT_IN,
+    CORR_SCALAR
+} corr_kind;
+
+/* The first scalar subquery in e (not inside another subquery), or NULL. */
+static const sql_expr *first_subquery(const sql_expr *e) {
+    if (!e) return NULL;
+    if (e->kind == SQL_E_SUBQUERY) return e;
+    for (uint32_t i = 0; i < e->n_args; i++) {
+        const sql_expr *f = first_subquery(e->args[i]);
+        if (f) return f;
+    }
+    const sql_expr *f = first_subquery(e->operand);
+    return f ? f : first_subquery(e->else_);
+}
+
+/* A copy of e with the node `sub` replaced by `by` (NULL when out of memory). */
+static sql_expr *replace_node(binder *b, const sql_expr *e, const sql_expr *sub, sql_expr *by) {
+    if (e == sub) return by;
+    if (!e || !first_subquery(e)) return (sql_expr *)e;
+    sql_expr *c = bk_arena_alloc(b->a, sizeof *c);
+    sql_expr **args = e->n_args ? bk_arena_array(b->a, e->n_args, sizeof *args) : NULL;
+    if (!c || (e->n_args && !args)) return NULL;
+    *c = *e;
+    for (uint32_t i = 0; i < e->n_args; i++)
+        if (!(args[i] = replace_node(b, e->args[i], sub, by))) return NULL;
+    c->args = args;
+    if (e->operand && !(c->operand = replace_node(b, e->operand, sub, by))) return NULL;
+    if (e->else_ && !(c->else_ = replace_node(b, e->else_, sub, by))) return NULL;
+    return c;
+}
 
 static corr_kind kind_of(const sql_expr *c, const sql_query **q, const sql_expr **lhs,
-                         const char **op, bool *sub_on_left) {
+                         const char **op) {
     *lhs = NULL;
     *op = NULL;
-    *sub_on_left = false;
     if (c->kind == SQL_E_EXISTS) {
         *q = c->query;
         return c->negated ? CORR_NOT_EXISTS : CORR_EXISTS;
@@ -47,36 +85,43 @@ static corr_kind kind_of(const sql_expr *c, const sql_query **q, const sql_expr 
         *q = c->args[0]->query;
         return c->args[0]->negated ? CORR_EXISTS : CORR_NOT_EXISTS;
     }
-    if (c->kind == SQL_E_IN_QUERY && !c->negated) {
+    if (c->kind == SQL_E_IN_QUERY) {
         *q = c->query;
         *lhs = c->args[0];
-        return CORR_IN;
+        return c->negated ? CORR_NOT_IN : CORR_IN;
     }
-    if (c->kind == SQL_E_BINARY_OP && c->n_args == 2) {
+    if (c->kind == SQL_E_UNARY && !strcmp(c->op, "NOT") && c->args[0]->kind == SQL_E_IN_QUERY) {
+        *q = c->args[0]->query;
+        *lhs = c->args[0]->args[0];
+        return c->args[0]->negated ? CORR_IN : CORR_NOT_IN;
+    }
+    *lhs = first_subquery(c);
+    if (!*lhs) return CORR_NONE;
+    /* a scalar subquery somewhere in the conjunct: `lhs op (subquery)` or any other
+     * expression over its value */
+    *q = (*lhs)->query;
+    bool direct = c->kind == SQL_E_BINARY_OP && c->n_args == 2 &&
+                  (c->args[0] == *lhs || c->args[1] == *lhs);
+    if (direct) {
         static const char *const cmp[] = {"=", "<>", "<", "<=", ">", ">="};
-        bool is_cmp = false;
-        for (size_t i = 0; i < BK_ARRAY_LEN(cmp); i++) is_cmp |= !strcmp(c->op, cmp[i]);
-        if (!is_cmp) return CORR_NONE;
-        int side = c->args[1]->kind == SQL_E_SUBQUERY   ? 1
-                   : c->args[0]->kind == SQL_E_SUBQUERY ? 0
-                                                        : -1;
-        if (side < 0) return CORR_NONE;
-        *q = c->args[side]->query;
-        *lhs = c->args[1 - side];
-        *op = c->op;
-        *sub_on_left = side == 0;
-        return CORR_SCALAR;
+        for (size_t i = 0; i < BK_ARRAY_LEN(cmp); i++)
+            if (!strcmp(c->op, cmp[i])) *op = c->op;
     }
-    return CORR_NONE;
+    return CORR_SCALAR;
 }
+
+static bool query_correlated(binder *b, const sql_query *q);
 
 bool bind_is_correlated(binder *b, const sql_expr *c) {
     const sql_query *q;
     const sql_expr *lhs;
     const char *op;
-    bool left;
-    if (kind_of(c, &q, &lhs, &op, &left) == CORR_NONE) return false;
-    /* correlated exactly when it does not bind on its own */
+    if (kind_of(c, &q, &lhs, &op) == CORR_NONE) return false;
+    return query_correlated(b, q);
+}
+
+/* Is q correlated: it does not bind on its own for want of a column? */
+static bool query_correlated(binder *b, const sql_query *q) {
     plan_rel tmp;
     bk_error e;
     bk_error_clear(&e);
@@ -165,12 +210,25 @@ static bk_status semi_join(binder *b, plan_rel *rel, const sql_expr *c, corr_kin
     if (lhs) {
         if (q->select->n_items != 1 || q->select->items[0].expr->kind == SQL_E_STAR)
             return fail(b, c, err, "IN (subquery) with other than one column.");
-        conds[sp.n_corr] = binop(b, "=", (sql_expr *)lhs, q->select->items[0].expr, c);
-        if (!conds[sp.n_corr]) return bk_arena_oom(b->a, err);
+        sql_expr *eq = binop(b, "=", (sql_expr *)lhs, q->select->items[0].expr, c);
+        if (!eq) return bk_arena_oom(b->a, err);
+        if (kind == CORR_NOT_IN) {
+            /* null-aware: a row of the group whose comparison is NULL rules x out too */
+            sql_expr *unknown = node(b, SQL_E_IS, c);
+            sql_expr **args = bk_arena_array(b->a, 1, sizeof *args);
+            if (!unknown || !args) return bk_arena_oom(b->a, err);
+            args[0] = eq;
+            unknown->op = "NULL";
+            unknown->args = args;
+            unknown->n_args = 1;
+            eq = binop(b, "OR", eq, unknown, c);
+            if (!eq) return bk_arena_oom(b->a, err);
+        }
+        conds[sp.n_corr] = eq;
     }
+    bool anti = kind == CORR_NOT_EXISTS || kind == CORR_NOT_IN;
     plan_rel out;
-    BK_TRY(bind_make_join(b, rel, &sp.inner,
-                          kind == CORR_NOT_EXISTS ? EXEC_JOIN_ANTI : EXEC_JOIN_SEMI, conds, n,
+    BK_TRY(bind_make_join(b, rel, &sp.inner, anti ? EXEC_JOIN_ANTI : EXEC_JOIN_SEMI, conds, n,
                           false, &out, err));
     *rel = out;
     return BK_OK;
@@ -246,8 +304,8 @@ static bk_status reduce_keys(binder *b, const split *sp, sql_expr *const *keys_i
  * The subquery's value over an empty group (Spark's RewriteCorrelatedScalarSubquery
  * handles this "COUNT bug" the same way): `e` with every aggregate call replaced by
  * its value over no rows — 0 for count, count_if and approx_count_distinct, NULL for
- * the others.  NULL when that value is not known (collect_list's empty array, a
- * subquery inside).
+ * the others, an empty array for collect_list, collect_set and array_agg.  NULL
+ * when that value is not known (a subquery inside).
  */
 static sql_expr *empty_group_value(binder *b, const sql_expr *e, bool *ok) {
     if (!e || !*ok) return NULL;
@@ -258,10 +316,21 @@ static sql_expr *empty_group_value(binder *b, const sql_expr *e, bool *ok) {
     if (bind_is_aggregate(e)) {
         const char *name = e->name.parts[e->name.n - 1].text;
         static const char *const zero[] = {"count", "count_if", "approx_count_distinct"};
-        static const char *const unknown[] = {"collect_list", "collect_set", "array_agg"};
+        static const char *const arrays[] = {"collect_list", "collect_set", "array_agg"};
         bk_str nm = bk_str_from_cstr(name);
-        for (size_t i = 0; i < BK_ARRAY_LEN(unknown); i++)
-            if (bk_str_ieq(nm, bk_str_from_cstr(unknown[i]))) *ok = false;
+        for (size_t i = 0; i < BK_ARRAY_LEN(arrays); i++) {
+            if (!bk_str_ieq(nm, bk_str_from_cstr(arrays[i]))) continue;
+            /* an empty array: `array()`, typed by the CASE that picks it */
+            sql_expr *a = node(b, SQL_E_FUNC, e);
+            sql_ident *fn = bk_arena_zalloc(b->a, sizeof *fn);
+            if (!a || !fn) {
+                *ok = false;
+                return NULL;
+            }
+            fn->text = "array";
+            a->name = (sql_name){fn, 1, e->span};
+            return a;
+        }
         bool is_zero = false;
         for (size_t i = 0; i < BK_ARRAY_LEN(zero); i++)
             is_zero |= bk_str_ieq(nm, bk_str_from_cstr(zero[i]));
@@ -306,8 +375,17 @@ static bool empty_group_nonnull(binder *b, const sql_expr *item, sql_expr **out)
     return true;
 }
 
+/*
+ * Join rel with the derived table of the scalar subquery `sub` (query q) of the
+ * expression c; *rel becomes rel ++ the derived table's columns (named `__…`, so
+ * `*` skips them) and *value the subquery's value over them.  op: c is
+ * `lhs op (subquery)`, so an outer row without a group may be dropped when the
+ * value over no rows is NULL; NULL: every outer row stays.
+ */
 static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const sql_query *q,
-                             const sql_expr *lhs, const char *op, bool sub_on_left, bk_error *err) {
+                             const sql_expr *sub, const char *op, sql_expr **value,
+                             bk_error *err) {
+    (void)sub;
     const sql_select *s = q->select;
     if (s->n_items != 1 || s->group_kind != SQL_GROUP_NONE)
         return fail(b, c, err,
@@ -355,8 +433,11 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
     /* an outer row without a group sees the value over no rows: when that is not
      * NULL (count), a LEFT JOIN and a marker column `true AS __m` tell them apart */
     sql_expr *empty = NULL;
-    bool left = sp.n_corr && empty_group_nonnull(b, s->items[0].expr, &empty);
-    if (left) {
+    bool marked = sp.n_corr && empty_group_nonnull(b, s->items[0].expr, &empty);
+    /* an inner join drops the outer rows without a group: right only when the
+     * conjunct is `lhs op (subquery)` and the value over no rows is NULL */
+    bool left = sp.n_corr && (marked || !op);
+    if (marked) {
         sql_expr *t = node(b, SQL_E_BOOL, c);
         if (!t) return bk_arena_oom(b->a, err);
         t->b = true;
@@ -365,7 +446,7 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
         items[sp.n_corr + 1].alias = &aliases[sp.n_corr + 1];
     }
     ds->items = items;
-    ds->n_items = sp.n_corr + 1 + (left ? 1 : 0);
+    ds->n_items = sp.n_corr + 1 + (marked ? 1 : 0);
     ds->from = s->from;
     sql_expr *where = NULL;
     for (uint32_t i = 0; i < sp.n_inner; i++) {
@@ -396,7 +477,7 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
                           sp.n_corr, false, &joined, err));
     /* the comparison, then back to the outer columns */
     sql_expr *v = colref(b, qname, "__v", c);
-    if (v && left) { /* CASE WHEN __m IS NULL THEN <empty value> ELSE __v END */
+    if (v && marked) { /* CASE WHEN __m IS NULL THEN <empty value> ELSE __v END */
         sql_expr *m = colref(b, qname, "__m", c);
         sql_expr *is = node(b, SQL_E_IS, c);
         sql_expr *cs = node(b, SQL_E_CASE, c);
@@ -414,14 +495,29 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
         cs->else_ = v;
         v = cs;
     }
-    sql_expr *cmp = v ? (sub_on_left ? binop(b, op, v, (sql_expr *)lhs, c)
-                                     : binop(b, op, (sql_expr *)lhs, v, c))
-                      : NULL;
+    if (!v) return bk_arena_oom(b->a, err);
+    *rel = joined;
+    *value = v;
+    return BK_OK;
+}
+
+/* A WHERE conjunct c over the scalar subquery sub: filter rel by it. */
+static bk_status scalar_filter(binder *b, plan_rel *rel, const sql_expr *c, const sql_query *q,
+                               const sql_expr *sub, const char *op, bk_error *err) {
+    plan_rel joined = *rel;
+    sql_expr *v;
+    BK_TRY(scalar_join(b, &joined, c, q, sub, op, &v, err));
+    sql_expr *cmp = replace_node(b, c, sub, v);
     if (!cmp) return bk_arena_oom(b->a, err);
     bind_env env = {.b = b, .scope = &joined.scope};
-    exec_expr *pred;
-    BK_TRY(bind_expr(&env, cmp, &pred, err));
-    BK_TRY(bind_filter(b, &joined, pred, err));
+    if (first_subquery(cmp) && bind_is_correlated(b, cmp)) {
+        /* another correlated subquery in the same conjunct: its own join next */
+        BK_TRY(bind_correlated(b, &joined, cmp, err));
+    } else {
+        exec_expr *pred;
+        BK_TRY(bind_expr(&env, cmp, &pred, err));
+        BK_TRY(bind_filter(b, &joined, pred, err));
+    }
     uint32_t keep = rel->scope.n;
     exec_expr **exprs = bk_arena_array(b->a, keep ? keep : 1, sizeof *exprs);
     if (!exprs) return bk_arena_oom(b->a, err);
@@ -438,18 +534,70 @@ bk_status bind_correlated(binder *b, plan_rel *rel, const sql_expr *c, bk_error 
     const sql_query *q;
     const sql_expr *lhs;
     const char *op;
-    bool left;
-    switch (kind_of(c, &q, &lhs, &op, &left)) {
+    corr_kind kind = kind_of(c, &q, &lhs, &op);
+    switch (kind) {
     case CORR_EXISTS:
         return semi_join(b, rel, c, CORR_EXISTS, q, NULL, err);
     case CORR_NOT_EXISTS:
         return semi_join(b, rel, c, CORR_NOT_EXISTS, q, NULL, err);
     case CORR_IN:
-        return semi_join(b, rel, c, CORR_IN, q, lhs, err);
+    case CORR_NOT_IN:
+        return semi_join(b, rel, c, kind, q, lhs, err);
     case CORR_SCALAR:
-        return scalar_join(b, rel, c, q, lhs, op, left, err);
+        return scalar_filter(b, rel, c, q, lhs, op, err);
     case CORR_NONE:
         break;
     }
     return fail(b, c, err, "this correlated subquery.");
+}
+
+/* The first scalar subquery in e that is correlated, or NULL. */
+static const sql_expr *first_correlated(binder *b, const sql_expr *e) {
+    if (!e) return NULL;
+    if (e->kind == SQL_E_SUBQUERY) return query_correlated(b, e->query) ? e : NULL;
+    for (uint32_t i = 0; i < e->n_args; i++) {
+        const sql_expr *f = first_correlated(b, e->args[i]);
+        if (f) return f;
+    }
+    const sql_expr *f = first_correlated(b, e->operand);
+    return f ? f : first_correlated(b, e->else_);
+}
+
+bool bind_has_correlated_value(binder *b, const sql_expr *e) {
+    return first_correlated(b, e) != NULL;
+}
+
+bk_status bind_correlated_value(binder *b, plan_rel *rel, const sql_expr *e, sql_expr **out,
+                                bk_error *err) {
+    const sql_expr *sub;
+    sql_expr *cur = (sql_expr *)e;
+    const bind_outer *saved = b->outer;
+    plan_rel before = *rel;
+    b->outer = NULL; /* no semi-join reduction: every outer row keeps its value */
+    while ((sub = first_correlated(b, cur)) != NULL) {
+        sql_expr *v;
+        bk_status st = scalar_join(b, rel, sub, sub->query, sub, NULL, &v, err);
+        if (st == BK_UNSUPPORTED_FEATURE) {
+            /* a shape not decorrelated yet: e stays, and binding it says which
+             * outer column the subquery cannot see */
+            bk_error_clear(err);
+            if (err) err->sql_pos = -1;
+            b->outer = saved;
+            *rel = before;
+            *out = (sql_expr *)e;
+            return BK_OK;
+        }
+        if (st != BK_OK) {
+            b->outer = saved;
+            return st;
+        }
+        cur = replace_node(b, cur, sub, v);
+        if (!cur) {
+            b->outer = saved;
+            return bk_arena_oom(b->a, err);
+        }
+    }
+    b->outer = saved;
+    *out = cur;
+    return BK_OK;
 }

@@ -377,5 +377,15 @@ bk_status bind_gen_scope(binder *b, const bind_gen_sel *g, plan_scope *scope, bk
 bool bind_is_correlated(binder *b, const sql_expr *c);
 /* Apply such a conjunct to rel: a semi/anti join, or a join with an aggregated derived table. */
 bk_status bind_correlated(binder *b, plan_rel *rel, const sql_expr *c, bk_error *err);
+/*
+ * SELECT-list values: does e hold a correlated scalar subquery?  Then
+ * bind_correlated_value joins each one's grouped derived table to *rel (LEFT
+ * JOIN: every row stays; the value over no rows for the rows without a group)
+ * and gives e over the joined columns (arena copy); for a shape it does not
+ * decorrelate (UNSUPPORTED_FEATURE) *rel and e stay as they were.
+ */
+bool bind_has_correlated_value(binder *b, const sql_expr *e);
+bk_status bind_correlated_value(binder *b, plan_rel *rel, const sql_expr *e, sql_expr **out,
+                                bk_error *err);
 
 #endif

@@ -222,7 +222,8 @@ static bk_status node_text(const exec_node *n, int depth, bool analyze, bk_buf *
     case EXEC_NODE_JOIN:
         BK_TRY(bk_buf_printf(out, "HashJoin %s keys=[", join_name(n->u.join.kind)));
         for (uint32_t i = 0; i < n->u.join.n_keys; i++)
-            BK_TRY(bk_buf_printf(out, "%s%s = %s", i ? ", " : "", names[n->u.join.probe_keys[i]],
+            BK_TRY(bk_buf_printf(out, "%s%s %s %s", i ? ", " : "", names[n->u.join.probe_keys[i]],
+                                 n->u.join.null_safe ? "<=>" : "=",
                                  n->right->schema->field_names[n->u.join.build_keys[i]]));
         BK_TRY(bk_buf_printf(out, "]%s", n->u.join.extra ? " with a condition" : ""));
         break;
