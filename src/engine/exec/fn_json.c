@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "base/str.h"
-#include "engine/exec/fn_library_int.h"
+#include "engine/exec/fn_json.h"
 
 #define JSON_MAX_DEPTH 1000 /* deeper nesting is treated as malformed */
 #define JSON_MAX_STEPS 64   /* path steps get_json_object handles */
@@ -499,8 +499,7 @@ static bool follow_path(jcur *c, const jstep *steps, int n_steps, char *scratch)
 
 static const char hexdig[] = "0123456789ABCDEF";
 
-/* Write the unescaped string u[0..n) with Jackson's escaping (quotes included) at o. */
-static size_t write_escaped(char *o, const char *u, size_t n) {
+size_t exec_json_escape(char *o, const char *u, size_t n) {
     size_t w = 0;
     o[w++] = '"';
     for (size_t k = 0; k < n; k++) {
@@ -540,7 +539,7 @@ static size_t write_compact(jcur *c, char *o, char *scratch) {
         if (ch == '"') {
             size_t len;
             if (!scan_string(c, scratch, &len)) break;
-            w += write_escaped(o + w, scratch, len);
+            w += exec_json_escape(o + w, scratch, len);
         } else if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
             c->p++;
         } else {
@@ -603,5 +602,6 @@ const exec_fn_def exec_fn_json_defs[] = {
     {"json_array_length", 1, 1, bind_array_length, k_array_length, NULL},
     {"json_object_keys", 1, 1, bind_object_keys, k_object_keys, NULL},
     {"get_json_object", 2, 2, bind_get_json_object, k_get_json_object, NULL},
+    {"to_json", 1, 2, exec_json_bind_to_json, exec_json_to_json, NULL},
 };
 const size_t exec_fn_json_n = BK_ARRAY_LEN(exec_fn_json_defs);
