@@ -52,6 +52,10 @@ extern const size_t exec_fn_datetime_n;
 const char *exec_fn_extract_name(const char *field, size_t len, const bk_type *source,
                                  bool *is_second);
 
+/* fn_json.c (+ fn_to_json.c): json_array_length, json_object_keys, get_json_object, to_json */
+extern const exec_fn_def exec_fn_json_defs[];
+extern const size_t exec_fn_json_n;
+
 /* The definition named `name` (lower case, NUL-terminated) in any table, or NULL. */
 const exec_fn_def *exec_fn_lookup(const char *name);
 
