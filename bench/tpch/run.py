@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/tpch/run.py [--sf 1] [--dir /tmp/bricks-tpch] [--runs 3]
                                        [--bin build/release/bricks] [--threads 2]
-                                       [--queries 1-5,9] [--no-delta]
+                                       [--queries 1-5,9] [--no-delta] [--cold]
 
 Generates the data with tpchgen-cli (PyPI) when DIR/sf<SF>/ has none, and a Delta copy
 of it written by Bricks (`bricks delta write --from-parquet`, DIR/sf<SF>/delta/<table>)
@@ -14,9 +14,20 @@ or to the decimal digits of Spark's result type); and prints per-query seconds
 (columns bricks = on Parquet, delta = on Delta), the ratios Bricks/DuckDB (below 1.00:
 Bricks is faster; d-ratio for Delta) and the totals over the queries all answered.
 
-Bricks runs each query as a `bricks sql` process (views over the Parquet files,
-then the query), so its time includes process start and opening the files; DuckDB
-runs in this process on a warm connection with the same thread count.
+DuckDB runs in this process on one warm connection (views created once), timed
+from execute to fetchall.  Bricks runs in one of two modes, with the same thread
+count (both use one thread per CPU unless --threads says otherwise for DuckDB):
+
+- warm (the default): one `bricks sql` session per format for the whole run,
+  like DuckDB's connection — the views are created once, then the queries go in
+  over a pipe one by one, and each is timed inside the shell (`.timer on`: from
+  the statement's start to its CSV result written), so process start, opening
+  the catalog and the first touch of fresh memory are paid once, not per query.
+- --cold: a fresh `bricks sql` process per query (views, then the query), timed
+  from outside, so each time includes process start, creating the views and
+  faulting in all memory the query uses from zero.
+
+Either way every answer is checked against DuckDB's, in every run.
 """
 
 import argparse
@@ -38,6 +49,8 @@ def main():
     ap.add_argument("--queries", default="1-22", help="a list of numbers and ranges: 1-5,9,18")
     ap.add_argument("--no-delta", action="store_true",
                     help="skip the Delta copy (Bricks on Parquet only)")
+    ap.add_argument("--cold", action="store_true",
+                    help="a fresh `bricks sql` process per query instead of one warm session")
     args = ap.parse_args()
     queries = []
     for part in args.queries.split(","):
@@ -54,6 +67,11 @@ def main():
         formats.append("delta")
     con = tpch.duckdb_connection(data)
     con.execute("SET threads = %d" % args.threads)
+    sessions = {}
+    if not args.cold:
+        sessions = {f: tpch.BricksSession(args.bin, data, f) for f in formats}
+    print("mode: %s" % ("cold (a bricks process per query)" if args.cold
+                         else "warm (one bricks session per format)"))
 
     head = "%-4s %9s" % ("q", "bricks")
     if "delta" in formats:
@@ -76,7 +94,10 @@ def main():
                 if best[f] is False:
                     continue
                 try:
-                    t, _, got = tpch.run_bricks(args.bin, data, n, f)
+                    if args.cold:
+                        t, _, got = tpch.run_bricks(args.bin, data, n, f)
+                    else:
+                        t, _, got = sessions[f].run(n)
                 except RuntimeError as e:
                     problems.append("%s error: %s" % (f, str(e).splitlines()[0][:80]))
                     best[f] = False
@@ -106,6 +127,8 @@ def main():
         if "delta" in formats:
             line += " " + ratio(best["delta"])
         print(line + "  " + check)
+    for session in sessions.values():
+        session.close()
     if answered:
         print("total (%d queries answered by all): bricks %.3fs, duckdb %.3fs, ratio %.2fx"
               % (answered, tot["parquet"], tot_d, tot["parquet"] / tot_d))

@@ -12,7 +12,9 @@ import io
 import math
 import os
 import shutil
+import queue
 import subprocess
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -98,6 +100,86 @@ def run_bricks(binary, data_dir, n, fmt="parquet"):
     # a one-column NULL row is an empty CSV line, which the reader returns as []
     body = [r if r or len(header) != 1 else [""] for r in rows[1:]]
     return elapsed, header, body
+
+
+class BricksSession:
+    """One warm `bricks sql --format csv` process: the views once, then query after query.
+
+    Statements go in over a pipe (the shell runs each as its ';' arrives); `.timer on`
+    makes it print each statement's time (execution and CSV output) to stderr.  After
+    each query a marker SELECT ends its CSV output on stdout.  An error ends the
+    process (the shell stops at the first one); the next query starts a fresh one."""
+
+    MARK = "bricks-bench-end"
+
+    def __init__(self, binary, data_dir, fmt="parquet"):
+        self.binary, self.data_dir, self.fmt = binary, data_dir, fmt
+        self.proc = None
+
+    def _start(self):
+        self.proc = subprocess.Popen([self.binary, "sql", "--format", "csv"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, bufsize=1)
+        self.errors = queue.Queue()
+        threading.Thread(target=self._drain, args=(self.proc.stderr, self.errors),
+                         daemon=True).start()
+        self.proc.stdin.write(views_sql(self.data_dir, self.fmt) + ".timer on\n")
+
+    @staticmethod
+    def _drain(stream, q):
+        for line in stream:
+            q.put(line)
+        q.put(None)
+
+    def _stderr_lines(self, want_timers, wait):
+        """stderr lines until `want_timers` "Run Time:" lines arrived (or the end)."""
+        lines, timers = [], 0
+        while timers < want_timers:
+            line = self.errors.get(timeout=wait)
+            if line is None:
+                break
+            if line.startswith("Run Time: "):
+                timers += 1
+            lines.append(line)
+        return lines
+
+    def run(self, n):
+        """(seconds inside the shell, header, rows as strings) for query n."""
+        if self.proc is None:
+            self._start()
+        sql = query_text(n).rstrip().rstrip(";")
+        out = []
+        try:
+            self.proc.stdin.write(sql + ";\nSELECT '%s' AS bench_marker;\n" % self.MARK)
+            self.proc.stdin.flush()
+            for line in self.proc.stdout:
+                if line.rstrip("\r\n") == self.MARK and out and out[-1].startswith("bench_"):
+                    break
+                out.append(line)
+            else:
+                raise BrokenPipeError
+        except BrokenPipeError:
+            try:
+                self.proc.stdin.close()
+            except BrokenPipeError:
+                pass
+            self.proc.wait()
+            lines = self._stderr_lines(10 ** 9, 60)
+            self.proc = None
+            msg = "".join(l for l in lines if not l.startswith("Run Time: ")).strip()
+            raise RuntimeError("bricks q%d: %s" % (n, msg or "the shell ended"))
+        timers = [l for l in self._stderr_lines(2, 600) if l.startswith("Run Time: ")]
+        elapsed = float(timers[0].split()[2])
+        rows = list(csv.reader(io.StringIO("".join(out[:-1]))))
+        header = rows[0]
+        body = [r if r or len(header) != 1 else [""] for r in rows[1:]]
+        return elapsed, header, body
+
+    def close(self):
+        if self.proc is not None:
+            self.proc.stdin.close()
+            self.proc.wait()
+            self.proc = None
 
 
 def duckdb_connection(data_dir):

@@ -6,7 +6,11 @@
  * With -c or a FILE (or when standard input is not a terminal) it runs the
  * statements in order, prints each result, and stops with exit status 1 at the
  * first error, printed as "[CLASS.SUB] message" with the statement's line and
- * a caret under the offending fragment.  On a terminal it is interactive:
+ * a caret under the offending fragment.  A FILE or a pipe is read line by line
+ * and each statement runs as soon as its ';' arrives, so a program can drive
+ * one warm session over a pipe (bench/tpch/run.py does); there a line starting
+ * with '.' between statements is a dot command (`.timer on` prints each
+ * statement's time, result output included, to stderr).  On a terminal it is interactive:
  * line editing and history (libedit), statements may span lines and end with
  * ';', and dot commands change the shell (.help lists them).  A statement
  * running longer than a second shows a progress line (elapsed time and rows
@@ -212,7 +216,6 @@ static bool run_statement(shell *sh, const char *sql, size_t len) {
         if (!show) sigaction(SIGINT, &old_int, NULL);
     }
     bk_status s = eng_execute(sh->session, sql, (ptrdiff_t)len, &r, &err);
-    double elapsed = cli_now() - t0;
     if (show) {
         pthread_mutex_lock(&p.lock);
         p.done = true;
@@ -236,11 +239,12 @@ static bool run_statement(shell *sh, const char *sql, size_t len) {
     bk_arena_free(scratch);
     eng_result_free(r);
     if (ps == BK_OK) ps = cli_flush(&sh->out, 0, &err);
+    if (ps == BK_OK && fflush(stdout) != 0) ps = BK_IO; /* a driver on a pipe waits for it */
     if (ps != BK_OK) {
         fprintf(stderr, "bricks: could not write the result\n");
         return false;
     }
-    if (sh->timer) fprintf(stderr, "Run Time: %.3f s\n", elapsed);
+    if (sh->timer) fprintf(stderr, "Run Time: %.3f s\n", cli_now() - t0);
     return true;
 }
 
@@ -332,13 +336,58 @@ static void interactive(shell *sh) {
     printf("\n");
 }
 
-/* Read a whole stream into `b`. */
-static bool slurp(FILE *f, bk_buf *b) {
+/* Run and drop every complete statement at the start of `stmt`; false at a failure. */
+static bool run_complete(shell *sh, bk_buf *stmt) {
+    for (;;) {
+        const char *text = (const char *)stmt->data;
+        bool complete;
+        size_t end = statement_end(text, stmt->len, 0, &complete);
+        if (!complete) return true;
+        if (!is_blank(text, end) && !run_statement(sh, text, end)) return false;
+        size_t rest = stmt->len - end - 1;
+        memmove(stmt->data, stmt->data + end + 1, rest);
+        stmt->len = rest;
+    }
+}
+
+/*
+ * Run a script from `f` as its lines arrive: each statement when its ';' has been
+ * read, a line starting with '.' outside a statement as a dot command, and what is
+ * left at the end of input as a last statement.  False at the first failure
+ * (*io_error set when reading failed or memory ran out).
+ */
+static bool run_stream(shell *sh, FILE *f, bool *io_error) {
+    bk_buf stmt;
+    bk_buf_init(&stmt);
     char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (bk_buf_append(b, chunk, n) != BK_OK) return false;
-    return !ferror(f);
+    bool ok = true, line_start = true;
+    *io_error = false;
+    while (ok && fgets(chunk, sizeof chunk, f)) {
+        size_t n = strlen(chunk);
+        bool at_start = line_start;
+        line_start = n > 0 && chunk[n - 1] == '\n';
+        if (at_start && chunk[0] == '.' && is_blank((const char *)stmt.data, stmt.len)) {
+            while (n && (chunk[n - 1] == '\n' || chunk[n - 1] == '\r')) chunk[--n] = '\0';
+            bk_buf_clear(&stmt);
+            if (!dot_command(sh, chunk)) break;
+            continue;
+        }
+        if (bk_buf_append(&stmt, chunk, n) != BK_OK) {
+            ok = false;
+            *io_error = true;
+        } else if (line_start && memchr(chunk, ';', n)) {
+            ok = run_complete(sh, &stmt);
+        }
+    }
+    if (ok && ferror(f)) {
+        ok = false;
+        *io_error = true;
+    }
+    if (ok && !*io_error) ok = run_complete(sh, &stmt);
+    if (ok && !is_blank((const char *)stmt.data, stmt.len))
+        ok = run_statement(sh, (const char *)stmt.data, stmt.len);
+    bk_buf_destroy(&stmt);
+    return ok;
 }
 
 int cli_cmd_sql(int argc, char **argv) {
@@ -385,17 +434,14 @@ int cli_cmd_sql(int argc, char **argv) {
     } else if (file || !isatty(STDIN_FILENO)) {
         sh.max_rows = 0;
         FILE *f = file ? fopen(file, "rb") : stdin;
-        bk_buf text;
-        bk_buf_init(&text);
+        bool io_error = false;
         if (!f) {
             rc = cli_fail("could not open \"%s\": %s", file, strerror(errno));
-        } else if (!slurp(f, &text)) {
-            rc = cli_fail("could not read \"%s\"", file ? file : "standard input");
-        } else if (!run_script(&sh, text.len ? (const char *)text.data : "", text.len)) {
-            rc = CLI_EXIT_ERROR;
+        } else if (!run_stream(&sh, f, &io_error)) {
+            rc = io_error ? cli_fail("could not read \"%s\"", file ? file : "standard input")
+                          : CLI_EXIT_ERROR;
         }
         if (f && f != stdin) fclose(f);
-        bk_buf_destroy(&text);
     } else {
         sh.interactive = true;
         interactive(&sh);
