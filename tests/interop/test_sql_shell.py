@@ -23,6 +23,30 @@ def test_pipe_runs_every_statement_and_prints_each_result():
     assert p.stdout.decode() == "a\r\n1\r\nb,c\r\nx,\r\n"
 
 
+def test_pipe_runs_each_statement_as_it_arrives_with_timer():
+    """A program can drive one session: each result comes before the next statement is sent."""
+    p = subprocess.Popen([BRICKS, "sql", "--format", "csv"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        p.stdin.write(b"CREATE TEMPORARY VIEW v AS SELECT id FROM range(5);\n.timer on\n")
+        for n in (2, 4):
+            p.stdin.write(b"SELECT count(*) AS n\nFROM v WHERE id < %d;\n" % n)
+            p.stdin.flush()
+            assert p.stdout.readline() == b"n\r\n"
+            assert p.stdout.readline() == b"%d\r\n" % n
+            line = p.stderr.readline().decode()
+            assert line.startswith("Run Time: ") and line.endswith(" s\n"), line
+            float(line.split()[2])
+        p.stdin.write(b".timer off\nSELECT 7 AS last")  # no ';': runs at end of input
+        p.stdin.close()
+        assert p.stdout.read() == b"last\r\n7\r\n"
+        assert p.stderr.read() == b""
+        assert p.wait(timeout=60) == 0
+    finally:
+        p.kill()
+        p.wait()
+
+
 def test_first_error_stops_the_script_with_class_and_fragment(tmp_path):
     script = tmp_path / "s.sql"
     script.write_text("SELECT 1 AS ok;\nSELECT nope FROM range(2);\nSELECT 3 AS never;\n")
