@@ -146,6 +146,28 @@ static inline int truth(const bk_vector *v, size_t j) {
     return ((const uint8_t *)v->data)[j] != 0;
 }
 
+/*
+ * filter / map_filter: the elements of the n rows whose predicate `res` is TRUE
+ * (keep[0..*k), in order) and the new offsets of the rows (n + 1 entries).
+ */
+static bk_status kept_elements(bk_arena *a, const flat *f, size_t n, const bk_vector *res,
+                               uint32_t **keep, int64_t **offs, size_t *k, bk_error *err) {
+    *keep = bk_arena_array(a, f->n ? f->n : 1, sizeof **keep);
+    *offs = bk_arena_array(a, n + 1, sizeof **offs);
+    if (!*keep || !*offs) return bk_arena_oom(a, err);
+    size_t kept = 0;
+    (*offs)[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (int64_t j = f->offsets[i]; j < f->offsets[i + 1]; j++) {
+            (*keep)[kept] = (uint32_t)j;
+            kept += truth(res, (size_t)j) == 1;
+        }
+        (*offs)[i + 1] = (int64_t)kept;
+    }
+    *k = kept;
+    return BK_OK;
+}
+
 /* transform / filter / exists / forall over one ARRAY. */
 static bk_status eval_array_fn(exec_ctx *ctx, bk_arena *a, const exec_expr *e,
                                const exec_chunk *in, bk_vector **out, bk_error *err) {
@@ -163,18 +185,10 @@ static bk_status eval_array_fn(exec_ctx *ctx, bk_arena *a, const exec_expr *e,
     if (kind == EXEC_HOF_TRANSFORM)
         return make_nested(a, e->type, n, f.offsets, res, NULL, arr, out, err);
     if (kind == EXEC_HOF_FILTER) {
-        uint32_t *keep = bk_arena_array(a, f.n ? f.n : 1, sizeof *keep);
-        int64_t *offs = bk_arena_array(a, n + 1, sizeof *offs);
-        if (!keep || !offs) return bk_arena_oom(a, err);
-        size_t k = 0;
-        offs[0] = 0;
-        for (size_t i = 0; i < n; i++) {
-            for (int64_t j = f.offsets[i]; j < f.offsets[i + 1]; j++) {
-                keep[k] = (uint32_t)j;
-                k += truth(res, (size_t)j) == 1;
-            }
-            offs[i + 1] = (int64_t)k;
-        }
+        uint32_t *keep;
+        int64_t *offs;
+        size_t k;
+        BK_TRY(kept_elements(a, &f, n, res, &keep, &offs, &k, err));
         bk_vector *child = bk_vector_take(a, f.child[0], keep, k);
         if (!child) return bk_arena_oom(a, err);
         return make_nested(a, e->type, n, offs, child, NULL, arr, out, err);
@@ -249,18 +263,10 @@ static bk_status eval_map_fn(exec_ctx *ctx, bk_arena *a, const exec_expr *e, con
         BK_TRY(check_unique_keys(res, &f, n, err));
         return make_nested(a, e->type, n, f.offsets, res, f.child[1], m, out, err);
     }
-    uint32_t *keep = bk_arena_array(a, f.n ? f.n : 1, sizeof *keep);
-    int64_t *offs = bk_arena_array(a, n + 1, sizeof *offs);
-    if (!keep || !offs) return bk_arena_oom(a, err);
-    size_t k = 0;
-    offs[0] = 0;
-    for (size_t i = 0; i < n; i++) {
-        for (int64_t j = f.offsets[i]; j < f.offsets[i + 1]; j++) {
-            keep[k] = (uint32_t)j;
-            k += truth(res, (size_t)j) == 1;
-        }
-        offs[i + 1] = (int64_t)k;
-    }
+    uint32_t *keep;
+    int64_t *offs;
+    size_t k;
+    BK_TRY(kept_elements(a, &f, n, res, &keep, &offs, &k, err));
     bk_vector *keys = bk_vector_take(a, f.child[0], keep, k);
     bk_vector *vals = bk_vector_take(a, f.child[1], keep, k);
     if (!keys || !vals) return bk_arena_oom(a, err);

@@ -73,25 +73,6 @@ typedef struct pairs {
     size_t n, cap;
 } pairs;
 
-static bool pairs_push(bk_arena *a, pairs *p, uint32_t pr, uint32_t br) {
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : EXEC_CHUNK_ROWS;
-        uint32_t *np = bk_arena_array(a, cap, sizeof *np), *nb = bk_arena_array(a, cap, sizeof *nb);
-        if (!np || !nb) return false;
-        if (p->n) {
-            memcpy(np, p->probe, p->n * sizeof *np);
-            memcpy(nb, p->build, p->n * sizeof *nb);
-        }
-        p->probe = np;
-        p->build = nb;
-        p->cap = cap;
-    }
-    p->probe[p->n] = pr;
-    p->build[p->n] = br;
-    p->n++;
-    return true;
-}
-
 /* Room for `more` pairs after the p->n there are. */
 static BK_NOINLINE bool pairs_grow(bk_arena *a, pairs *p, size_t more) {
     size_t cap = p->cap ? p->cap : EXEC_CHUNK_ROWS;
@@ -105,6 +86,14 @@ static BK_NOINLINE bool pairs_grow(bk_arena *a, pairs *p, size_t more) {
     p->probe = np;
     p->build = nb;
     p->cap = cap;
+    return true;
+}
+
+static bool pairs_push(bk_arena *a, pairs *p, uint32_t pr, uint32_t br) {
+    if (p->n == p->cap && !pairs_grow(a, p, 1)) return false;
+    p->probe[p->n] = pr;
+    p->build[p->n] = br;
+    p->n++;
     return true;
 }
 

@@ -684,6 +684,28 @@ static bk_status collect_or(binder *b, const sql_expr *e, const sql_expr ***list
 }
 
 /*
+ * The branches of the OR `e` (nb of them) and each branch's conjuncts:
+ * terms[i][0..nt[i]).  Everything lives in the binder's arena.
+ */
+static bk_status or_branch_terms(binder *b, const sql_expr *e, const sql_expr ***branches,
+                                 uint32_t *nb, const sql_expr ****terms, uint32_t **nt,
+                                 bk_error *err) {
+    *branches = NULL;
+    *nb = 0;
+    uint32_t cb = 0;
+    BK_TRY(collect_or(b, e, branches, nb, &cb, err));
+    *terms = bk_arena_array(b->a, *nb ? *nb : 1, sizeof **terms);
+    *nt = bk_arena_zalloc(b->a, (*nb ? *nb : 1) * sizeof **nt);
+    if (!*terms || !*nt) return bk_arena_oom(b->a, err);
+    for (uint32_t i = 0; i < *nb; i++) {
+        uint32_t cap = 0;
+        (*terms)[i] = NULL;
+        BK_TRY(bind_conjuncts(b, (*branches)[i], &(*terms)[i], &(*nt)[i], &cap, err));
+    }
+    return BK_OK;
+}
+
+/*
  * (A AND B) OR (A AND C)  ->  A, (B OR C): conjuncts common to every branch of an OR
  * are pulled out, so that a join condition repeated in each branch (TPC-H q19)
  * becomes a hash-join key instead of a cross product.  Returns false when there is
@@ -692,17 +714,9 @@ static bk_status collect_or(binder *b, const sql_expr *e, const sql_expr ***list
 static bk_status factor_or(binder *b, const sql_expr *e, const sql_expr ***list, uint32_t *n,
                            uint32_t *cap, bool *done, bk_error *err) {
     *done = false;
-    const sql_expr **branches = NULL;
-    uint32_t nb = 0, cb = 0;
-    BK_TRY(collect_or(b, e, &branches, &nb, &cb, err));
-    const sql_expr ***terms = bk_arena_array(b->a, nb, sizeof *terms);
-    uint32_t *nt = bk_arena_zalloc(b->a, nb * sizeof *nt);
-    if (!terms || !nt) return bk_arena_oom(b->a, err);
-    for (uint32_t i = 0; i < nb; i++) {
-        uint32_t c = 0;
-        terms[i] = NULL;
-        BK_TRY(bind_conjuncts(b, branches[i], &terms[i], &nt[i], &c, err));
-    }
+    const sql_expr **branches, ***terms;
+    uint32_t nb, *nt;
+    BK_TRY(or_branch_terms(b, e, &branches, &nb, &terms, &nt, err));
     bool **used = bk_arena_array(b->a, nb, sizeof *used);
     if (!used) return bk_arena_oom(b->a, err);
     for (uint32_t i = 0; i < nb; i++) {
@@ -1073,17 +1087,9 @@ static sql_expr *ast_binop(binder *b, const char *op, sql_expr *l, sql_expr *r,
 static bk_status push_implied(binder *b, const sql_expr *e, uint64_t mask, plan_rel *rels,
                               uint32_t n_rels, bk_error *err) {
     if (e->kind != SQL_E_BINARY_OP || strcmp(e->op, "OR") != 0) return BK_OK;
-    const sql_expr **branches = NULL;
-    uint32_t nb = 0, cb = 0;
-    BK_TRY(collect_or(b, e, &branches, &nb, &cb, err));
-    const sql_expr ***terms = bk_arena_array(b->a, nb, sizeof *terms);
-    uint32_t *nt = bk_arena_zalloc(b->a, nb * sizeof *nt);
-    if (!terms || !nt) return bk_arena_oom(b->a, err);
-    for (uint32_t i = 0; i < nb; i++) {
-        uint32_t cap = 0;
-        terms[i] = NULL;
-        BK_TRY(bind_conjuncts(b, branches[i], &terms[i], &nt[i], &cap, err));
-    }
+    const sql_expr **branches, ***terms;
+    uint32_t nb, *nt;
+    BK_TRY(or_branch_terms(b, e, &branches, &nb, &terms, &nt, err));
     for (uint32_t r = 0; r < n_rels; r++) {
         uint64_t bit = (uint64_t)1 << r;
         if (!(mask & bit)) continue;
