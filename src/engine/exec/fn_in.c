@@ -3,8 +3,12 @@
  *
  * Three-valued like the OR of equalities it replaces: NULL when x is NULL, true
  * when x is in the set, else NULL when the set holds a NULL, else false.  The
- * set holds serialized values (keys.c), so any key type works; the binder casts
- * x and the values to one type first.
+ * binder casts x and the values to one type first.  Values of an integer-like
+ * type (integers, dates, timestamps, 18-digit decimals: equal exactly when their
+ * bits are) go into an open-addressing table of 64-bit words probed a vector at
+ * a time; any other type into a hash map of serialized values (keys.c).  The
+ * semi-join reductions of the planner make sets of millions of keys probed by
+ * millions of rows, so the typed table matters.
  */
 #include "base/buf.h"
 #include "base/hash.h"
@@ -13,7 +17,11 @@
 #include "engine/exec/functions.h"
 
 struct exec_in_set {
-    bk_hmap *values;
+    bk_hmap *values;       /* serialized values; NULL when the typed table is used */
+    uint64_t *words;       /* the typed table: mask + 1 slots */
+    uint8_t *used;         /* per slot: holds a value */
+    uint64_t mask;
+    size_t width;          /* bytes of one value (typed table only) */
     const bk_vector *list; /* the values as given, for scan pushdown */
     bool has_null;
     bk_cleanup cleanup;
@@ -25,9 +33,72 @@ static void set_free(void *arg) {
     s->values = NULL;
 }
 
+/* Whether values of `t` are equal exactly when their bytes are (no -0.0 / NaN rules). */
+static bool integer_like(const bk_type *t) {
+    switch (t->kind) {
+    case BK_TYPE_BOOLEAN:
+    case BK_TYPE_TINYINT:
+    case BK_TYPE_SMALLINT:
+    case BK_TYPE_INT:
+    case BK_TYPE_BIGINT:
+    case BK_TYPE_DATE:
+    case BK_TYPE_TIMESTAMP:
+    case BK_TYPE_TIMESTAMP_NTZ:
+        return true;
+    case BK_TYPE_DECIMAL:
+        return t->precision <= BK_DECIMAL_INT64_MAX_PRECISION;
+    default:
+        return false;
+    }
+}
+
+/* Row i of a vector of `width`-byte integer-like values as a 64-bit word. */
+static inline uint64_t load_word(const void *data, size_t width, size_t i) {
+    switch (width) {
+    case 1: return ((const uint8_t *)data)[i];
+    case 2: return ((const uint16_t *)data)[i];
+    case 4: return ((const uint32_t *)data)[i];
+    default: return ((const uint64_t *)data)[i];
+    }
+}
+
+/* The slot holding w, or the empty slot where it would go. */
+static inline uint64_t word_slot(const exec_in_set *s, uint64_t w) {
+    uint64_t pos = bk_hash_u64(w) & s->mask;
+    while (s->used[pos] && s->words[pos] != w) pos = (pos + 1) & s->mask;
+    return pos;
+}
+
+static bk_status make_typed(bk_arena *a, exec_in_set *s, const bk_vector *values, bk_error *err) {
+    s->width = bk_type_width(values->type);
+    size_t slots = 16;
+    while (slots < 2 * values->n) slots *= 2;
+    s->words = bk_arena_array(a, slots, sizeof *s->words);
+    s->used = bk_arena_zalloc(a, slots);
+    if (!s->words || !s->used) return bk_arena_oom(a, err);
+    s->mask = slots - 1;
+    for (size_t i = 0; i < values->n; i++) {
+        if (!bk_vector_is_valid(values, i)) {
+            s->has_null = true;
+            continue;
+        }
+        uint64_t w = load_word(values->data, s->width, i);
+        uint64_t pos = word_slot(s, w);
+        s->words[pos] = w;
+        s->used[pos] = 1;
+    }
+    return BK_OK;
+}
+
 bk_status exec_in_set_make(bk_arena *a, const bk_vector *values, exec_in_set **out, bk_error *err) {
     exec_in_set *s = bk_arena_zalloc(a, sizeof *s);
     if (!s) return bk_arena_oom(a, err);
+    if (integer_like(values->type) && values->data) {
+        s->list = values;
+        BK_TRY(make_typed(a, s, values, err));
+        *out = s;
+        return BK_OK;
+    }
     s->values = bk_hmap_new(true);
     if (!s->values) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory building an IN list");
     s->list = values;
@@ -61,6 +132,23 @@ bk_status exec_fn_in_set(const exec_call *call, bk_vector *const *args, size_t n
     bk_vector *v;
     BK_TRY(exec_fn_result(call, bk_type_scalar(BK_TYPE_BOOLEAN), args, 1, n, &v, err));
     uint8_t *r = v->data;
+    if (s->words) {
+        const bk_vector *x = args[0];
+        if (bk_type_width(x->type) != s->width)
+            return bk_error_set(err, BK_INTERNAL, "IN: the value and the set differ in type");
+        for (size_t i = 0; i < n; i++) {
+            uint64_t w = load_word(x->data, s->width, i);
+            r[i] = s->used[word_slot(s, w)];
+        }
+        if (x->validity)
+            for (size_t i = 0; i < n; i++) r[i] &= bk_vector_is_valid(x, i);
+        /* NULL in, NULL out (validity already says so); a miss is NULL when the set has one */
+        if (s->has_null)
+            for (size_t i = 0; i < n; i++)
+                if (!r[i] && bk_vector_is_valid(x, i)) BK_TRY(exec_fn_set_null(call->a, v, i, err));
+        *out = v;
+        return BK_OK;
+    }
     bk_buf buf;
     bk_buf_init(&buf);
     bk_vector *cols[1] = {args[0]};
