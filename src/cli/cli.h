@@ -171,13 +171,13 @@ bk_status cli_jsonl_next(cli_jsonl *j, bk_arena *a, size_t max_rows, bk_vector *
 
 typedef struct cli_parquet_in cli_parquet_in;
 
+/* Open the Parquet file `path` (errors name it); map it before reading. */
+bk_status cli_parquet_in_open(const char *path, cli_parquet_in **out, bk_error *err);
 /*
- * Open the Parquet file `path` to read the fields of STRUCT `table` (matched by name,
- * case-insensitively; same types), or every field when `table` is NULL.  Errors name
- * the file and the first column that is missing or of another type.
+ * Read the fields of STRUCT `table` from the file: matched by name (case-insensitive),
+ * same types.  Errors name the file and the first column missing or of another type.
  */
-bk_status cli_parquet_in_open(const char *path, const bk_type *table, cli_parquet_in **out,
-                              bk_error *err);
+bk_status cli_parquet_in_map(cli_parquet_in *p, const bk_type *table, bk_error *err);
 /* The file's own schema (a STRUCT), e.g. to create a table like it. */
 const bk_type *cli_parquet_in_schema(const cli_parquet_in *p);
 /* The next row group as one vector per table field (in `a`); *n_rows is 0 at the end. */

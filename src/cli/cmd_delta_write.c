@@ -105,6 +105,10 @@ static int cmd_write(int argc, char **argv) {
         rc = cli_usage(cmd, "--txn-app and --txn-version go together");
     bk_error err;
     bk_error_clear(&err);
+    /* Opened once: its schema may create the table, then its columns are mapped to it. */
+    cli_parquet_in *pq = NULL;
+    if (rc < 0 && in_parquet && cli_parquet_in_open(in_parquet, &pq, &err) != BK_OK)
+        rc = cli_report(&err);
     /* Create the table first when there is none. */
     delta_snapshot *probe = NULL;
     if (rc < 0 && delta_snapshot_open(path, NULL, &probe, &err) != BK_OK) {
@@ -116,15 +120,12 @@ static int cmd_write(int argc, char **argv) {
             bk_error_clear(&err);
             char why[256] = "";
             const bk_type *t = NULL;
-            cli_parquet_in *like = NULL;
             if (schema_text) {
                 char *ddl = bk_arena_printf(a, "STRUCT<%s>", schema_text);
                 t = ddl ? bk_type_parse(a, ddl, strlen(ddl), why, sizeof why) : NULL;
                 if (!t) rc = cli_usage(cmd, "--schema: %s", why);
-            } else if (cli_parquet_in_open(in_parquet, NULL, &like, &err) != BK_OK) {
-                rc = cli_report(&err);
             } else {
-                t = cli_parquet_in_schema(like);
+                t = cli_parquet_in_schema(pq);
             }
             const char *pcols[MAX_LIST];
             uint32_t n_parts = parts ? split_list(a, parts, pcols) : 0;
@@ -132,7 +133,6 @@ static int cmd_write(int argc, char **argv) {
                 delta_table_def def = {t, pcols, n_parts, keys, values, n_props, NULL, NULL};
                 if (delta_create_table(path, &def, &err) != BK_OK) rc = cli_report(&err);
             }
-            cli_parquet_in_close(like);
         }
     }
     delta_snapshot_free(probe);
@@ -155,13 +155,12 @@ static int cmd_write(int argc, char **argv) {
         if (!f) rc = cli_fail("could not open \"%s\"", in);
     }
     cli_jsonl *j = NULL;
-    cli_parquet_in *pq = NULL;
     if (rc < 0) {
         const delta_schema *schema = delta_snapshot_schema(delta_tx_snapshot(tx));
         if (in) {
             j = cli_jsonl_new(f, in, schema->type);
             if (!j) rc = cli_fail("out of memory");
-        } else if (cli_parquet_in_open(in_parquet, schema->type, &pq, &err) != BK_OK) {
+        } else if (cli_parquet_in_map(pq, schema->type, &err) != BK_OK) {
             rc = cli_report(&err);
         }
         if (rc < 0 && strcmp(mode, "overwrite") == 0) {

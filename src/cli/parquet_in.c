@@ -16,7 +16,7 @@
 struct cli_parquet_in {
     pq_reader *reader;
     const char *path;
-    const bk_type *table; /* the STRUCT read into, or NULL: the file's own */
+    const bk_type *table; /* the STRUCT read into (cli_parquet_in_map) */
     uint32_t *fields; /* per table field: its index in the file's schema */
     uint32_t n_fields;
     uint32_t next_rg;
@@ -29,10 +29,11 @@ static int64_t find_field(const bk_type *file, const char *name) {
     return -1;
 }
 
-/* Map the fields of STRUCT `table` onto the file's; errors name the first misfit. */
-static bk_status map_fields(cli_parquet_in *p, const char *path, const bk_type *table,
-                            bk_error *err) {
+bk_status cli_parquet_in_map(cli_parquet_in *p, const bk_type *table, bk_error *err) {
+    const char *path = p->path;
     const bk_type *file = pq_reader_schema(p->reader);
+    p->table = table;
+    bk_free(p->fields);
     p->n_fields = table->n_children;
     p->fields = bk_calloc(table->n_children ? table->n_children : 1, sizeof *p->fields);
     if (!p->fields) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory");
@@ -56,15 +57,12 @@ static bk_status map_fields(cli_parquet_in *p, const char *path, const bk_type *
     return BK_OK;
 }
 
-bk_status cli_parquet_in_open(const char *path, const bk_type *table, cli_parquet_in **out,
-                              bk_error *err) {
+bk_status cli_parquet_in_open(const char *path, cli_parquet_in **out, bk_error *err) {
     *out = NULL;
     cli_parquet_in *p = bk_calloc(1, sizeof *p);
     if (!p) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory");
     p->path = path;
-    p->table = table;
     bk_status s = pq_reader_open(path, NULL, &p->reader, err);
-    if (s == BK_OK && table) s = map_fields(p, path, table, err);
     if (s != BK_OK) {
         cli_parquet_in_close(p);
         return s;

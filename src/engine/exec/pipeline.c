@@ -331,6 +331,19 @@ static bk_status scan_result(feed *f, bk_status s, bk_error *err) {
     return s;
 }
 
+/* Add a scan's Parquet skipping statistics to its node, for EXPLAIN ANALYZE. */
+static void add_file_stats(exec_node *source, uint64_t rg_total, uint64_t rg_skipped,
+                           uint64_t pages_total, uint64_t pages_skipped, uint64_t rows_filtered,
+                           uint64_t decode_ns) {
+    exec_scan_stats *x = &source->scan;
+    atomic_fetch_add(&x->row_groups_total, rg_total);
+    atomic_fetch_add(&x->row_groups_skipped, rg_skipped);
+    atomic_fetch_add(&x->pages_total, pages_total);
+    atomic_fetch_add(&x->pages_skipped, pages_skipped);
+    atomic_fetch_add(&x->rows_filtered, rows_filtered);
+    atomic_fetch_add(&source->ns, (int64_t)decode_ns);
+}
+
 /* The planner opened the reader; it stays open with the query (vectors' types live in it). */
 static bk_status run_parquet(feed *f, const chain *ch, exec_node *source, bk_error *err) {
     pq_reader *r = source->u.parquet.reader;
@@ -346,13 +359,8 @@ static bk_status run_parquet(feed *f, const chain *ch, exec_node *source, bk_err
     pq_scan_stats st;
     memset(&st, 0, sizeof st);
     bk_status s = pq_scan(r, &o, parquet_cb, &sa, &st, err);
-    exec_scan_stats *x = &source->scan;
-    atomic_fetch_add(&x->row_groups_total, st.row_groups_total);
-    atomic_fetch_add(&x->row_groups_skipped, st.row_groups_skipped);
-    atomic_fetch_add(&x->pages_total, st.pages_total);
-    atomic_fetch_add(&x->pages_skipped, st.pages_skipped);
-    atomic_fetch_add(&x->rows_filtered, st.rows_filtered);
-    atomic_fetch_add(&source->ns, (int64_t)st.decode_ns);
+    add_file_stats(source, st.row_groups_total, st.row_groups_skipped, st.pages_total,
+                   st.pages_skipped, st.rows_filtered, st.decode_ns);
     return scan_result(f, s, err);
 }
 
@@ -366,15 +374,10 @@ static bk_status run_delta(feed *f, const chain *ch, exec_node *source, bk_error
     delta_scan_stats st;
     memset(&st, 0, sizeof st);
     bk_status s = delta_scan(source->u.delta.snapshot, &o, delta_cb, &sa, &st, err);
-    exec_scan_stats *x = &source->scan;
-    atomic_fetch_add(&x->files_total, st.files_total);
-    atomic_fetch_add(&x->files_skipped, st.files_skipped);
-    atomic_fetch_add(&x->row_groups_total, st.row_groups_total);
-    atomic_fetch_add(&x->row_groups_skipped, st.row_groups_skipped);
-    atomic_fetch_add(&x->pages_total, st.pages_total);
-    atomic_fetch_add(&x->pages_skipped, st.pages_skipped);
-    atomic_fetch_add(&x->rows_filtered, st.rows_filtered);
-    atomic_fetch_add(&source->ns, (int64_t)st.decode_ns);
+    atomic_fetch_add(&source->scan.files_total, st.files_total);
+    atomic_fetch_add(&source->scan.files_skipped, st.files_skipped);
+    add_file_stats(source, st.row_groups_total, st.row_groups_skipped, st.pages_total,
+                   st.pages_skipped, st.rows_filtered, st.decode_ns);
     return scan_result(f, s, err);
 }
 
