@@ -14,6 +14,7 @@
  *   exec_fn_iv_date_diff        DATE x2 -> INTERVAL DAY
  *   exec_fn_iv_add / _sub       two intervals of one kind
  *   exec_fn_iv_mul / _div       interval and BIGINT or DOUBLE (rounded half up)
+ *   exec_fn_iv_int_divide       interval div interval of one kind -> BIGINT (truncated)
  *   exec_fn_iv_negate
  * Overflow: ARITHMETIC_OVERFLOW / INTERVAL_ARITHMETIC_OVERFLOW in ANSI mode, NULL
  * otherwise; dividing by zero is INTERVAL_DIVIDED_BY_ZERO in both modes (Spark).
@@ -245,6 +246,15 @@ static bk_status op_div(const exec_call *c, const iv_args *x, int64_t *o, bk_err
     return BK_OK;
 }
 
+/* interval div interval of one kind: the BIGINT quotient, truncated (Spark's IntegralDivide). */
+static bk_status op_int_div(const exec_call *c, const iv_args *x, int64_t *o, bk_error *err) {
+    (void)c;
+    if (x->b == 0) return exec_fn_divide_by_zero(err);
+    if (x->a == INT64_MIN && x->b == -1) return overflow(err, false);
+    *o = x->a / x->b;
+    return BK_OK;
+}
+
 #define IV_KERNEL(name, op)                                                                        \
     bk_status name(const exec_call *call, bk_vector *const *args, size_t n, bk_vector **out,      \
                    bk_error *err) {                                                                \
@@ -262,3 +272,4 @@ IV_KERNEL(exec_fn_iv_sub, op_sub)
 IV_KERNEL(exec_fn_iv_mul, op_mul)
 IV_KERNEL(exec_fn_iv_div, op_div)
 IV_KERNEL(exec_fn_iv_negate, op_negate)
+IV_KERNEL(exec_fn_iv_int_divide, op_int_div)

@@ -127,6 +127,14 @@ static EXEC_BIND(bind_concat_ws) {
     return BK_OK;
 }
 
+/* elt(INT n, STRING|BINARY...) -> BINARY when all the values are BINARY, else STRING */
+static EXEC_BIND(bind_elt) {
+    (void)a;
+    *result = exec_fnlib_str_or_bin(args, 1, n_args);
+    BK_TRY(exec_fnlib_expect("elt", args, 0, T(BK_TYPE_INT), cast_to, err));
+    return exec_fnlib_expect_all("elt", args, 1, n_args, *result, cast_to, err);
+}
+
 /* lpad/rpad(STRING|BINARY, INT[, STRING|BINARY]) */
 static EXEC_BIND(bind_pad) {
     (void)a;
@@ -482,6 +490,37 @@ static EXEC_KERNEL(k_concat_ws) {
             });
         }
         r[i] = bk_str_make(dst, len);
+    }
+    *out = v;
+    return BK_OK;
+}
+
+/*
+ * elt(n, v1, ..., vk): v_n; NULL when n is NULL or v_n is.  An n outside [1, k] is
+ * INVALID_ARRAY_INDEX in ANSI mode and NULL otherwise, as in Spark.
+ */
+static EXEC_KERNEL(k_elt) {
+    uint32_t k_vals = call->expr->n_args - 1;
+    bk_vector *v;
+    BK_TRY(exec_fn_result(call, call->expr->type, args, 1, n, &v, err));
+    bk_str *r = v->data;
+    FOR_VALID(v) {
+        int32_t k = ((const int32_t *)args[0]->data)[i];
+        if (k < 1 || (uint32_t)k > k_vals) {
+            if (call->ctx->ansi)
+                return bk_error_set(err, BK_INVALID_ARRAY_INDEX,
+                                    "The index %d is out of bounds. The array has %u elements. "
+                                    "Use the SQL function `get()` to tolerate accessing element "
+                                    "at invalid index and return NULL instead.",
+                                    (int)k, k_vals);
+            BK_TRY(exec_fn_set_null(call->a, v, i, err));
+            continue;
+        }
+        if (!bk_vector_is_valid(args[k], i)) {
+            BK_TRY(exec_fn_set_null(call->a, v, i, err));
+            continue;
+        }
+        r[i] = STR(k);
     }
     *out = v;
     return BK_OK;
@@ -1195,6 +1234,7 @@ const exec_fn_def exec_fn_string_defs[] = {
     {"right", 2, 2, bind_substr, k_right, NULL},
     {"concat", 0, -1, bind_concat, k_concat, NULL},
     {"concat_ws", 1, -1, bind_concat_ws, k_concat_ws, NULL},
+    {"elt", 2, -1, bind_elt, k_elt, NULL},
     {"trim", 1, 2, bind_all_s_s, k_trim, NULL},
     {"btrim", 1, 2, bind_all_s_s, k_trim, NULL},
     {"ltrim", 1, 2, bind_all_s_s, k_ltrim, NULL},

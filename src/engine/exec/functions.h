@@ -85,6 +85,7 @@ EXEC_KERNEL(exec_fn_iv_add);
 EXEC_KERNEL(exec_fn_iv_sub);
 EXEC_KERNEL(exec_fn_iv_mul);
 EXEC_KERNEL(exec_fn_iv_div);
+EXEC_KERNEL(exec_fn_iv_int_divide);
 EXEC_KERNEL(exec_fn_iv_negate);
 /*
  * TIMESTAMP + day-time µs (whole days on tz's wall clock, DateTimeUtils.timestampAddDayTime)

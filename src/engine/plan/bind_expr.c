@@ -770,6 +770,10 @@ static bk_status bind_function(bind_env *env, const sql_expr *e, exec_expr **out
         }
         return make_case(b, conds, args, n - 1, args[n - 1], e, out, err);
     }
+    if (name_eq(name, "div")) { /* div(a, b) is a DIV b */
+        if (n != 2) goto wrong_args;
+        return bind_binary(b, "DIV", args[0], args[1], e, out, err);
+    }
     if (name_eq(name, "if") || name_eq(name, "iff")) {
         if (n != 3) goto wrong_args;
         return make_case(b, &args[0], &args[1], 1, args[2], e, out, err);
@@ -1536,7 +1540,7 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
         if (pretty_date_arith(b, e, out)) return;
         pp_printf(out, ne ? "(NOT (" : "("); /* a <> b is NOT (a = b) */
         pretty(b, l, out);
-        pp_printf(out, " %s ", ne ? "=" : e->op);
+        pp_printf(out, " %s ", ne ? "=" : !strcmp(e->op, "DIV") ? "div" : e->op);
         pretty(b, r, out);
         pp_append(out, "))", 1 + ne);
         return;
@@ -1603,6 +1607,14 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
             }
             pp_append(out, ", ", 2);
             pretty_args(b, e, out, 1);
+            pp_append(out, ")", 1);
+            return;
+        }
+        if (!e->distinct && !e->over && !strcmp(lower, "div") && e->n_args == 2) {
+            pp_append(out, "(", 1); /* div(a, b) is named (a div b) */
+            pretty(b, e->args[0], out);
+            pp_append(out, " div ", 5);
+            pretty(b, e->args[1], out);
             pp_append(out, ")", 1);
             return;
         }

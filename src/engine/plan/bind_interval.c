@@ -317,12 +317,18 @@ bk_status bind_datetime_arith(binder *b, const char *op, exec_expr *l, exec_expr
                               const sql_expr *at, bool *handled, exec_expr **out, bk_error *err) {
     const bk_type *lt = l->type, *rt = r->type;
     bool add = !strcmp(op, "+"), sub = !strcmp(op, "-"), mul = !strcmp(op, "*"),
-         div = !strcmp(op, "/");
+         div = !strcmp(op, "/"), int_div = !strcmp(op, "DIV");
     *handled = false;
     bool l_date = lt->kind == BK_TYPE_DATE, r_date = rt->kind == BK_TYPE_DATE;
     bool l_str = lt->kind == BK_TYPE_STRING || lt->kind == BK_TYPE_VOID;
     bool r_str = rt->kind == BK_TYPE_STRING || rt->kind == BK_TYPE_VOID;
     if (!is_iv(lt) && !is_iv(rt) && !l_date && !r_date && !is_ts(lt) && !is_ts(rt)) return BK_OK;
+    if (int_div) {
+        if (!is_iv(lt) && !is_iv(rt)) return BK_OK;
+        *handled = true;
+        if (!is_iv(lt) || !is_iv(rt) || lt->kind != rt->kind) return mismatch(b, at, lt, rt, err);
+        return call(b, "div", exec_fn_iv_int_divide, T(BK_TYPE_BIGINT), l, r, out, err);
+    }
     if (!add && !sub && !mul && !div) return BK_OK;
     *handled = true;
     /* interval ± NULL: NULL of the interval's type */

@@ -255,7 +255,7 @@ static bk_status fold(wb *w, const sql_expr *e, const char *what, bk_vector **ou
                             "NON_FOLDABLE_INPUT", "Cannot resolve \"%s\" due to data "
                             "type mismatch: %s must be a constant.",
                             text_of(w->b, e->span), what);
-        return werr(w->b, e->span, err, BK_FRAME_BOUND_NOT_LITERAL,
+        return werr(w->b, e->span, err, BK_LEGACY_PARSE_MESSAGE,
                     "Frame bound value must be a literal: \"%s\".", text_of(w->b, e->span));
     }
     return BK_OK;

@@ -846,6 +846,46 @@ static bk_status value_expr(parser *p, int max_level, sql_expr **out) {
     }
 }
 
+/*
+ * x [NOT] LIKE|ILIKE ANY|SOME|ALL (p1, ..., pn), the quantifier just ahead: an OR
+ * (ANY, SOME) or AND (ALL) of the single comparisons, each negated for NOT, as
+ * Spark evaluates LikeAny, NotLikeAny, LikeAll and NotLikeAll: true, false or
+ * NULL by the usual three-valued logic.  Patterns may be any expressions.
+ */
+static bk_status like_quantified(parser *p, uint32_t start, const char *op, bool neg, sql_expr *x,
+                                 sql_expr **out) {
+    uint32_t like_off = p->toks.items[p->pos - 1].off; /* the LIKE keyword */
+    bool all = p_is_kw(p, "ALL");
+    if (op[0] == 'R') return p_syntax_error(p); /* no RLIKE ANY in Spark */
+    p->pos++;
+    BK_TRY(p_expect_op(p, "("));
+    if (p_is_op(p, ")")) {
+        bk_status s = bk_error_set(p->err, BK_LEGACY_PARSE_MESSAGE,
+                                   "Expected something between '(' and ')'.");
+        if (p->err) p->err->sql_pos = (int)like_off;
+        return s;
+    }
+    sql_expr *acc = NULL;
+    do {
+        sql_expr *pat;
+        BK_TRY(p_expr(p, &pat));
+        sql_expr *one = new_expr(p, SQL_E_LIKE, start);
+        if (!one) return p_oom(p);
+        one->op = op;
+        one->negated = neg;
+        one->args = args_of(p, 2, x, pat, NULL);
+        if (!one->args) return p_oom(p);
+        one->n_args = 2;
+        finish(p, one);
+        acc = acc ? binary(p, all ? "AND" : "OR", acc, one) : one;
+        if (!acc) return p_oom(p);
+    } while (p_accept_op(p, ","));
+    BK_TRY(p_expect_op(p, ")"));
+    acc->span = p_span_from(p, start);
+    *out = acc;
+    return BK_OK;
+}
+
 static bk_status predicate(parser *p, sql_expr **out) {
     uint32_t start = p_peek(p)->off;
     sql_expr *l;
@@ -924,33 +964,7 @@ static bk_status predicate(parser *p, sql_expr **out) {
             e->op = p_is_kw(p, "LIKE") ? "LIKE" : p_is_kw(p, "ILIKE") ? "ILIKE" : "RLIKE";
             p->pos++;
             if (p_is_kw(p, "ANY") || p_is_kw(p, "ALL") || p_is_kw(p, "SOME")) {
-                /* LIKE ANY (a, b): kept as a function like_any / like_all */
-                const char *q = p_is_kw(p, "ALL") ? "ALL" : "ANY";
-                p->pos++;
-                BK_TRY(p_expect_op(p, "("));
-                sql_expr *f = make_call(p, start, NULL, NULL, 0);
-                if (!f) return p_oom(p);
-                f->name.parts[0].text = bk_arena_printf(
-                    p->a, "%s_%s", e->op[0] == 'I' ? "ilike" : "like", q[1] == 'L' ? "all" : "any");
-                uint32_t cap = 0;
-                BK_TRY(p_push(p, (void ***)&f->args, &f->n_args, &cap, l));
-                do {
-                    sql_expr *x;
-                    BK_TRY(p_expr(p, &x));
-                    BK_TRY(p_push(p, (void ***)&f->args, &f->n_args, &cap, x));
-                } while (p_accept_op(p, ","));
-                BK_TRY(p_expect_op(p, ")"));
-                finish(p, f);
-                if (neg) {
-                    sql_expr *n = new_expr(p, SQL_E_UNARY, start);
-                    if (!n) return p_oom(p);
-                    n->op = "NOT";
-                    n->args = args_of(p, 1, f, NULL, NULL);
-                    n->n_args = 1;
-                    finish(p, n);
-                    f = n;
-                }
-                l = f;
+                BK_TRY(like_quantified(p, start, e->op, neg, l, &l));
                 continue;
             }
             BK_TRY(value_expr(p, 5, &pat));
