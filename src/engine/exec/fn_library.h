@@ -56,6 +56,10 @@ const char *exec_fn_extract_name(const char *field, size_t len, const bk_type *s
 extern const exec_fn_def exec_fn_json_defs[];
 extern const size_t exec_fn_json_n;
 
+/* fn_to_number.c: to_number, try_to_number */
+extern const exec_fn_def exec_fn_to_number_defs[];
+extern const size_t exec_fn_to_number_n;
+
 /* The definition named `name` (lower case, NUL-terminated) in any table, or NULL. */
 const exec_fn_def *exec_fn_lookup(const char *name);
 
