@@ -9,6 +9,10 @@
  * INVALID_PARAMETER_VALUE.CHARSET; a character the charset cannot hold (encode) or
  * bytes that are not valid in it (decode) are MALFORMED_CHARACTER_CODING.
  * decode(x, search, result, ...) is a CASE the binder plans (bind_expr.c).
+ *
+ * Also the UTF-8 checks of Spark 4: is_valid_utf8, make_valid_utf8 (each maximal
+ * ill-formed subpart becomes U+FFFD), validate_utf8 (INVALID_UTF8_STRING) and
+ * try_validate_utf8 (NULL).
  */
 #include <stdio.h>
 #include <string.h>
@@ -64,17 +68,49 @@ static EXEC_BIND(bind_decode) {
     return exec_fnlib_expect("decode", args, 1, T(BK_TYPE_STRING), cast_to, err);
 }
 
-/* Whether s is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF). */
+/*
+ * The well-formed UTF-8 sequence at s.ptr[i] (i < s.len): its length, *ok true; or,
+ * *ok false, the length of its maximal ill-formed subpart (Unicode's definition:
+ * the longest prefix of a well-formed sequence, at least one byte), which is what
+ * one U+FFFD replaces.  Rejects overlongs, surrogates and values past U+10FFFF.
+ */
+static size_t utf8_scan(bk_str s, size_t i, bool *ok) {
+    const unsigned char *p = (const unsigned char *)s.ptr + i;
+    size_t avail = s.len - i;
+    unsigned char c = p[0];
+    *ok = true;
+    if (c < 0x80) return 1;
+    size_t need;
+    unsigned char lo = 0x80, hi = 0xBF; /* the range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else {
+        *ok = false;
+        return 1;
+    }
+    size_t k = 1;
+    for (; k < need && k < avail; k++) {
+        unsigned char b = p[k];
+        if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) break;
+    }
+    if (k < need) *ok = false;
+    return k;
+}
+
+/* Whether s is well-formed UTF-8. */
 static bool utf8_valid(bk_str s) {
     for (size_t i = 0; i < s.len;) {
-        uint32_t cp;
-        size_t len = exec_utf8_decode(s, i, &cp);
-        unsigned char c = (unsigned char)s.ptr[i];
-        if (len == 1 && c >= 0x80) return false;
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += len;
+        bool ok;
+        i += utf8_scan(s, i, &ok);
+        if (!ok) return false;
     }
     return true;
 }
@@ -234,8 +270,113 @@ static bk_status convert(const exec_call *call, bk_vector *const *args, size_t n
 static EXEC_KERNEL(k_encode) { return convert(call, args, n, true, out, err); }
 static EXEC_KERNEL(k_decode) { return convert(call, args, n, false, out, err); }
 
+/* ---- UTF-8 validation: is_valid_utf8, make_valid_utf8, validate_utf8, try_validate_utf8 ---- */
+
+/* is_valid_utf8(STRING) -> BOOLEAN; the others return STRING (BINARY arguments are cast). */
+static EXEC_BIND(bind_is_valid_utf8) {
+    (void)a;
+    (void)n_args;
+    *result = T(BK_TYPE_BOOLEAN);
+    return exec_fnlib_expect("is_valid_utf8", args, 0, T(BK_TYPE_STRING), cast_to, err);
+}
+
+static EXEC_BIND(bind_utf8_string) {
+    (void)a;
+    (void)n_args;
+    *result = T(BK_TYPE_STRING);
+    return exec_fnlib_expect("validate_utf8", args, 0, T(BK_TYPE_STRING), cast_to, err);
+}
+
+static EXEC_KERNEL(k_is_valid_utf8) {
+    bk_vector *v;
+    BK_TRY(exec_fn_result(call, T(BK_TYPE_BOOLEAN), args, 1, n, &v, err));
+    const bk_str *src = args[0]->data;
+    for (size_t i = 0; i < n; i++)
+        if (bk_vector_is_valid(v, i)) ((uint8_t *)v->data)[i] = utf8_valid(src[i]);
+    *out = v;
+    return BK_OK;
+}
+
+/* make_valid_utf8(s): each maximal ill-formed subpart replaced by U+FFFD. */
+static EXEC_KERNEL(k_make_valid_utf8) {
+    bk_vector *v;
+    BK_TRY(exec_fn_result(call, T(BK_TYPE_STRING), args, 1, n, &v, err));
+    const bk_str *src = args[0]->data;
+    bk_str *dst = v->data;
+    exec_strbuf sb;
+    exec_strbuf_init(&sb, call->a);
+    for (size_t r = 0; r < n; r++) {
+        if (!bk_vector_is_valid(v, r)) continue;
+        bk_str s = src[r];
+        if (utf8_valid(s)) {
+            dst[r] = s;
+            continue;
+        }
+        char *o = exec_strbuf_alloc(&sb, 3 * s.len); /* U+FFFD is 3 bytes per >= 1 byte */
+        if (!o) return bk_arena_oom(call->a, err);
+        size_t w = 0;
+        for (size_t i = 0; i < s.len;) {
+            bool ok;
+            size_t len = utf8_scan(s, i, &ok);
+            if (ok) {
+                memcpy(o + w, s.ptr + i, len);
+                w += len;
+            } else {
+                memcpy(o + w, "\xEF\xBF\xBD", 3);
+                w += 3;
+            }
+            i += len;
+        }
+        dst[r] = bk_str_make(o, w);
+    }
+    *out = v;
+    return BK_OK;
+}
+
+/* validate_utf8(s) / try_validate_utf8(s): s, or INVALID_UTF8_STRING / NULL when ill-formed. */
+static bk_status validate_utf8(const exec_call *call, bk_vector *const *args, size_t n,
+                               bool try_, bk_vector **out, bk_error *err) {
+    bk_vector *v;
+    BK_TRY(exec_fn_result(call, T(BK_TYPE_STRING), args, 1, n, &v, err));
+    const bk_str *src = args[0]->data;
+    bk_str *dst = v->data;
+    for (size_t r = 0; r < n; r++) {
+        if (!bk_vector_is_valid(v, r)) continue;
+        if (utf8_valid(src[r])) {
+            dst[r] = src[r];
+            continue;
+        }
+        if (try_) {
+            BK_TRY(exec_fn_set_null(call->a, v, r, err));
+            continue;
+        }
+        char shown[4 * 32 + 4];
+        size_t w = 0;
+        for (size_t i = 0; i < src[r].len && i < 32; i++) {
+            unsigned char c = (unsigned char)src[r].ptr[i];
+            if (c >= 0x20 && c < 0x7F)
+                shown[w++] = (char)c;
+            else
+                w += (size_t)snprintf(shown + w, sizeof shown - w, "\\x%02X", c);
+        }
+        shown[w] = '\0';
+        return bk_error_set(err, BK_INVALID_UTF8_STRING,
+                            "Invalid UTF8 byte sequence found in string: %s%s.", shown,
+                            src[r].len > 32 ? "..." : "");
+    }
+    *out = v;
+    return BK_OK;
+}
+
+static EXEC_KERNEL(k_validate_utf8) { return validate_utf8(call, args, n, false, out, err); }
+static EXEC_KERNEL(k_try_validate_utf8) { return validate_utf8(call, args, n, true, out, err); }
+
 const exec_fn_def exec_fn_charset_defs[] = {
     {"encode", 2, 2, bind_encode, k_encode, NULL},
     {"decode", 2, 2, bind_decode, k_decode, NULL},
+    {"is_valid_utf8", 1, 1, bind_is_valid_utf8, k_is_valid_utf8, NULL},
+    {"make_valid_utf8", 1, 1, bind_utf8_string, k_make_valid_utf8, NULL},
+    {"validate_utf8", 1, 1, bind_utf8_string, k_validate_utf8, NULL},
+    {"try_validate_utf8", 1, 1, bind_utf8_string, k_try_validate_utf8, NULL},
 };
 const size_t exec_fn_charset_n = sizeof exec_fn_charset_defs / sizeof exec_fn_charset_defs[0];
