@@ -701,9 +701,19 @@ static bk_status primary(parser *p, sql_expr **out) {
     if (p_peek(p)->kind == SQL_TOK_IDENT && p_peek_at(p, 1)->kind == SQL_TOK_OP &&
         strcmp(p_peek_at(p, 1)->text, "->") == 0)
         return lambda_at(p, start, 1, 0, out);
-    /* name, name.name…, name.*, name(…) */
+    /* name, name.name…, name.*, name(…); left(…) and right(…) despite LEFT/RIGHT JOIN */
     sql_name name;
-    BK_TRY(p_name(p, &name));
+    const sql_tok *nt = p_peek(p);
+    if (nt->kind == SQL_TOK_IDENT && !nt->quoted && p_peek_at(p, 1)->kind == SQL_TOK_OP &&
+        !strcmp(p_peek_at(p, 1)->text, "(") && (p_is_kw(p, "LEFT") || p_is_kw(p, "RIGHT"))) {
+        sql_ident *id = bk_arena_alloc(p->a, sizeof *id);
+        if (!id) return p_oom(p);
+        *id = (sql_ident){nt->text, false, {nt->off, nt->len}};
+        name = (sql_name){.parts = id, .n = 1, .span = {nt->off, nt->len}};
+        p->pos++;
+    } else {
+        BK_TRY(p_name(p, &name));
+    }
     if (p_is_op(p, ".") && p_peek_at(p, 1)->kind == SQL_TOK_OP &&
         strcmp(p_peek_at(p, 1)->text, "*") == 0) {
         p->pos += 2;
