@@ -74,6 +74,7 @@ static int key_index(bind_env *env, bind_grouping *g, const sql_expr *src, exec_
 static bk_status bind_key(bind_env *env, const sql_select *s, const sql_expr *e,
                           const sql_expr **src, exec_expr **out, bk_error *err) {
     const sql_expr *g = bind_resolve_group_item(s, e, env->scope);
+    BK_TRY(bind_check_group_ordinal(env->b, s, e, g, err));
     if (g->kind == SQL_E_NUMBER && g == e) { /* (an ordinal naming a literal item is fine) */
         char msg[160];
         snprintf(msg, sizeof msg,

@@ -1472,6 +1472,31 @@ const sql_expr *bind_resolve_group_item(const sql_select *s, const sql_expr *g,
     return g;
 }
 
+/*
+ * GROUP BY item g of s (an ordinal when a number) resolved to `resolved`: an
+ * ordinal may not name an aggregate (GROUP_BY_POS_AGGREGATE), nor be used with a
+ * star in the select list (STAR_GROUP_BY_POS), as in Spark.
+ */
+bk_status bind_check_group_ordinal(binder *b, const sql_select *s, const sql_expr *g,
+                                   const sql_expr *resolved, bk_error *err) {
+    if (g->kind != SQL_E_NUMBER || resolved == g) return BK_OK;
+    for (uint32_t i = 0; i < s->n_items; i++)
+        if (s->items[i].expr->kind == SQL_E_STAR)
+            return fail_at(b, g->span, err, BK_STAR_GROUP_BY_POS,
+                           "Star (*) is not allowed in a select list when GROUP BY an ordinal "
+                           "position is used.");
+    const sql_expr **aggs = NULL;
+    uint32_t n = 0, cap = 0;
+    BK_TRY(collect_aggs(b, resolved, &aggs, &n, &cap, err));
+    if (!n) return BK_OK;
+    char msg[512];
+    snprintf(msg, sizeof msg,
+             "GROUP BY %.*s refers to an expression %s that contains an aggregate function. "
+             "Aggregate functions are not allowed in GROUP BY.",
+             (int)g->text_len, g->text, bind_auto_name(b, resolved));
+    return fail_at(b, g->span, err, BK_GROUP_BY_POS_AGGREGATE, msg);
+}
+
 typedef struct select_out {
     exec_expr **exprs;
     plan_col *cols;
@@ -1742,6 +1767,7 @@ static bk_status bind_select_body(binder *b, const sql_query *q, plan_rel *out, 
             if (!group || !gsrc) return bk_arena_oom(b->a, err);
             for (uint32_t i = 0; i < s->n_group; i++) {
                 const sql_expr *g = bind_resolve_group_item(s, s->group[i], &rel.scope);
+                BK_TRY(bind_check_group_ordinal(b, s, s->group[i], g, err));
                 if (g->kind == SQL_E_NUMBER) {
                     char msg[128];
                     snprintf(msg, sizeof msg,
@@ -2161,7 +2187,7 @@ bk_status bind_query(binder *b, const sql_query *q, plan_rel *out, bk_error *err
                 char msg[256];
                 snprintf(msg, sizeof msg, "CTE definition can't have duplicate names: `%s`.",
                          q->ctes[i].name.text);
-                s = fail_at(b, q->ctes[i].name.span, err, BK_INVALID_ARGUMENT, msg);
+                s = fail_at(b, q->ctes[i].name.span, err, BK_DUPLICATED_CTE_NAMES, msg);
             }
         cte_def *d = bk_arena_alloc(b->a, sizeof *d);
         if (!d) {

@@ -276,6 +276,9 @@ bk_status bind_nested_call(binder *b, const sql_expr *e, const char *name, exec_
 /* GROUP BY 1 / GROUP BY alias: the select item's expression (else g itself). */
 const sql_expr *bind_resolve_group_item(const sql_select *s, const sql_expr *g,
                                         const plan_scope *input);
+/* An ordinal g resolved to `resolved`: GROUP_BY_POS_AGGREGATE, STAR_GROUP_BY_POS as Spark. */
+bk_status bind_check_group_ordinal(binder *b, const sql_select *s, const sql_expr *g,
+                                   const sql_expr *resolved, bk_error *err);
 
 /* bind_grouping.c: GROUP BY GROUPING SETS / ROLLUP / CUBE */
 /*
