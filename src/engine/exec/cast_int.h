@@ -89,6 +89,21 @@ static inline void cast_dec_put(bk_vector *v, size_t row, bk_i128 x) {
 }
 
 /*
+ * Store x (unscaled at the target scale) when ok and it has at most the target's
+ * digits, else a CAST_FAIL_DECIMAL row reporting orig at orig_scale.
+ */
+static inline bk_status cast_dec_put_checked(cast_ctx *c, size_t row, bk_i128 x, bool ok,
+                                             bk_i128 orig, int orig_scale) {
+    if (BK_UNLIKELY(!ok || !bk_i128_fits_precision(x, c->out->type->precision))) {
+        c->bad_unscaled = orig;
+        c->bad_scale = orig_scale;
+        return cast_bad(c, row, CAST_FAIL_DECIMAL);
+    }
+    cast_dec_put(c->out, row, x);
+    return BK_OK;
+}
+
+/*
  * Spark's SQL literal of row `row` of v, as error messages show values:
  * 'text' (quotes and backslashes escaped), 12, 12Y, 12S, 12L, 1.5 (FLOAT),
  * 1.5D, 1.50BD, true, DATE '2024-01-02', TIMESTAMP '2024-01-02 03:04:05' (in

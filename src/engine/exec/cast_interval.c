@@ -85,15 +85,9 @@ static bk_status interval_to_decimal(cast_ctx *c) {
     int in_scale = seconds ? 6 : 0;
     CAST_FOR_ROWS(c, row) {
         int64_t x = get_int(c->in, row);
-        bk_i128 v = bk_i128_from_i64(seconds ? x : x / unit), r;
-        if (!bk_i128_rescale(v, in_scale, to->scale, &r) ||
-            !bk_i128_fits_precision(r, to->precision)) {
-            c->bad_unscaled = v;
-            c->bad_scale = in_scale;
-            CAST_BAD(c, row, CAST_FAIL_DECIMAL);
-            continue;
-        }
-        cast_dec_put(c->out, row, r);
+        bk_i128 v = bk_i128_from_i64(seconds ? x : x / unit), r = v;
+        bool ok = bk_i128_rescale(v, in_scale, to->scale, &r);
+        BK_TRY(cast_dec_put_checked(c, row, r, ok, v, in_scale));
     }
     return BK_OK;
 }

@@ -157,18 +157,6 @@ TO_BOOL(f64_to_bool, double)
  * DECIMAL
  * ------------------------------------------------------------------------------------------- */
 
-/* Store x (unscaled at the target scale) if it has at most p digits, else a bad row. */
-static inline bk_status put_checked(cast_ctx *c, size_t row, bk_i128 x, bool ok, bk_i128 orig,
-                                    int orig_scale) {
-    if (BK_UNLIKELY(!ok || !bk_i128_fits_precision(x, c->out->type->precision))) {
-        c->bad_unscaled = orig;
-        c->bad_scale = orig_scale;
-        return cast_bad(c, row, CAST_FAIL_DECIMAL);
-    }
-    cast_dec_put(c->out, row, x);
-    return BK_OK;
-}
-
 /* integral (and BOOLEAN) -> DECIMAL(p,s): v * 10^s, then the precision check. */
 #define INT_TO_DEC(name, S)                                                                        \
     static bk_status name(cast_ctx *c) {                                                           \
@@ -177,7 +165,7 @@ static inline bk_status put_checked(cast_ctx *c, size_t row, bk_i128 x, bool ok,
         CAST_FOR_ROWS(c, row) {                                                                    \
             bk_i128 v = bk_i128_from_i64((int64_t)src[row]), x = v;                                \
             bool ok = bk_i128_mul_pow10(v, scale, &x);                                             \
-            BK_TRY(put_checked(c, row, x, ok, v, 0));                                              \
+            BK_TRY(cast_dec_put_checked(c, row, x, ok, v, 0));                                     \
         }                                                                                          \
         return BK_OK;                                                                              \
     }
@@ -193,7 +181,7 @@ static bk_status dec_to_dec(cast_ctx *c) {
     CAST_FOR_ROWS(c, row) {
         bk_i128 v = cast_dec_get(c->in, row), x = v;
         bool ok = bk_i128_rescale(v, from_scale, to_scale, &x);
-        BK_TRY(put_checked(c, row, x, ok, v, from_scale));
+        BK_TRY(cast_dec_put_checked(c, row, x, ok, v, from_scale));
     }
     return BK_OK;
 }
@@ -301,7 +289,7 @@ static bk_status f64_to_dec(cast_ctx *c) {
         bool ok =
             from_scale < -BK_I128_MAX_POW10 ? false : bk_i128_rescale(v, from_scale, scale, &r);
         if (!ok) r = v;
-        BK_TRY(put_checked(c, row, r, ok, v, from_scale));
+        BK_TRY(cast_dec_put_checked(c, row, r, ok, v, from_scale));
     }
     return BK_OK;
 }

@@ -238,12 +238,12 @@ static bk_status prepare_to_number(bk_arena *a, exec_expr *e, bk_error *err) {
                                 "`format` should be a foldable \"STRING\" expression; however, "
                                 "got a column.",
                                 e->name);
-    numfmt *nf = bk_arena_alloc(a, sizeof *nf);
-    if (!nf) return bk_arena_oom(a, err);
     if (!bk_vector_is_valid(f->value, 0)) {
         e->state = NULL; /* a NULL format: every result is NULL */
         return BK_OK;
     }
+    numfmt *nf = bk_arena_alloc(a, sizeof *nf);
+    if (!nf) return bk_arena_oom(a, err);
     BK_TRY(numfmt_compile(((const bk_str *)f->value->data)[0], nf, err));
     const bk_type *t = bk_type_make_decimal(a, (int)(nf->int_digits + nf->frac_digits),
                                             (int)nf->frac_digits);
