@@ -190,6 +190,8 @@ bool bk_type_equal(const bk_type *a, const bk_type *b) {
     if (!a || !b || a->kind != b->kind) return false;
     switch (a->kind) {
     case BK_TYPE_DECIMAL:
+    case BK_TYPE_INTERVAL_YM: /* the start and end fields, as Spark's interval types */
+    case BK_TYPE_INTERVAL_DT:
         return a->precision == b->precision && a->scale == b->scale;
     case BK_TYPE_ARRAY:
     case BK_TYPE_MAP:

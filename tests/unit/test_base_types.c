@@ -256,7 +256,10 @@ BK_TEST(types_parse_intervals) {
     ASSERT_EQ(bk_type_width(bk_type_scalar(BK_TYPE_INTERVAL_YM)), 4);
     ASSERT_EQ(bk_type_width(bk_type_scalar(BK_TYPE_INTERVAL_DT)), 8);
     ASSERT_TRUE(bk_type_interval(BK_TYPE_INTERVAL_DT, BK_IV_SECOND, BK_IV_DAY) == NULL);
-    ASSERT_TRUE(bk_type_equal(bk_type_interval(BK_TYPE_INTERVAL_DT, 0, 0),
+    /* the fields are part of the type, as in Spark: DAY is not HOUR TO SECOND */
+    ASSERT_TRUE(!bk_type_equal(bk_type_interval(BK_TYPE_INTERVAL_DT, 0, 0),
+                              bk_type_interval(BK_TYPE_INTERVAL_DT, 1, 3)));
+    ASSERT_TRUE(bk_type_equal(bk_type_interval(BK_TYPE_INTERVAL_DT, 1, 3),
                               bk_type_interval(BK_TYPE_INTERVAL_DT, 1, 3)));
     bk_arena_free(a);
 }

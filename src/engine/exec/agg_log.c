@@ -13,7 +13,8 @@
  * Semantics (Spark's):
  *   collect_list(x)     the non-NULL values; an empty group gives [] (not NULL)
  *   percentile(x, p)    exact, with linear interpolation between the values at
- *                       ranks floor and ceil of (n - 1) p (0-based): DOUBLE;
+ *                       ranks floor and ceil of (n - 1) p (0-based): DOUBLE (for
+ *                       an interval x: INTERVAL YEAR TO MONTH or DAY TO SECOND);
  *                       with an array of p an ARRAY<DOUBLE>; NULL without values
  *   percentile_cont(p) WITHIN GROUP (ORDER BY x [DESC])  percentile(x, p | 1 - p)
  *   percentile_disc(p) WITHIN GROUP (ORDER BY x [DESC])  the value of rank ceil(p n)
@@ -50,6 +51,18 @@ static bk_status put_entry(bk_buf *log, uint32_t g, uint64_t order, const void *
     return BK_OK;
 }
 
+/* Row i of a percentile's input: a DOUBLE, or an interval's months or microseconds. */
+static double percentile_input(const bk_vector *v, size_t i) {
+    switch (v->type->kind) {
+    case BK_TYPE_INTERVAL_YM:
+        return ((const int32_t *)v->data)[i];
+    case BK_TYPE_INTERVAL_DT:
+        return (double)((const int64_t *)v->data)[i];
+    default:
+        return ((const double *)v->data)[i];
+    }
+}
+
 bk_status exec_agg_log_consume(agg_ext_store *st, const exec_agg *agg, agg_slot *slots,
                                const uint32_t *gid, size_t n, const bk_vector *v, uint64_t morsel,
                                const uint64_t *orders, bk_buf *scratch, bk_error *err) {
@@ -63,7 +76,7 @@ bk_status exec_agg_log_consume(agg_ext_store *st, const exec_agg *agg, agg_slot 
                 return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in collect_list");
             BK_TRY(put_entry(&st->log, gid[i], order, scratch->data, (uint32_t)scratch->len, err));
         } else {
-            double d = ((const double *)v->data)[i];
+            double d = percentile_input(v, i);
             BK_TRY(put_entry(&st->log, gid[i], order, &d, sizeof d, err));
         }
     }
@@ -131,7 +144,10 @@ static double approx_percentile(const entry *v, size_t n, double p) {
     return v[rank - 1].d;
 }
 
-/* Row i of `out` (of percentile_approx's type: the input's numeric type) from d. */
+/*
+ * Row i of `out` from d: percentile_approx's type is the input's numeric type; an
+ * interval percentile's is the interval, truncated to whole months or microseconds.
+ */
 static void store_typed(bk_vector *out, size_t i, double d) {
     const bk_type *t = out->type;
     switch (t->kind) {
@@ -142,9 +158,11 @@ static void store_typed(bk_vector *out, size_t i, double d) {
         ((int16_t *)out->data)[i] = (int16_t)d;
         break;
     case BK_TYPE_INT:
+    case BK_TYPE_INTERVAL_YM:
         ((int32_t *)out->data)[i] = (int32_t)d;
         break;
     case BK_TYPE_BIGINT:
+    case BK_TYPE_INTERVAL_DT:
         ((int64_t *)out->data)[i] = (int64_t)d;
         break;
     case BK_TYPE_FLOAT:

@@ -62,10 +62,18 @@ static bk_status numeric_arg(const char *fn, const bk_type *const *args, uint32_
     return BK_OK;
 }
 
+static bool is_interval(const bk_type *t) {
+    return t->kind == BK_TYPE_INTERVAL_YM || t->kind == BK_TYPE_INTERVAL_DT;
+}
+
+/* abs(x): a numeric or interval x keeps its type. */
 static EXEC_BIND(bind_numeric_same) {
     (void)a;
     (void)n_args;
-    BK_TRY(numeric_arg("abs", args, 0, cast_to, err));
+    if (is_interval(args[0]))
+        cast_to[0] = args[0];
+    else
+        BK_TRY(numeric_arg("abs", args, 0, cast_to, err));
     *result = cast_to[0];
     return BK_OK;
 }
@@ -206,7 +214,30 @@ DOUBLE_FN(k_acosh, acosh(x))
 DOUBLE_FN(k_atanh, atanh(x))
 DOUBLE_FN(k_degrees, x *(180.0 / M_PI))
 DOUBLE_FN(k_radians, x *(M_PI / 180.0))
-DOUBLE_FN(k_signum, signum(x))
+DOUBLE_FN(k_signum_double, signum(x))
+
+/* signum(x): x as DOUBLE, or an interval (its months or microseconds), as Spark. */
+static EXEC_BIND(bind_signum) {
+    if (!is_interval(args[0])) return bind_double(a, args, n_args, cast_to, result, err);
+    cast_to[0] = args[0];
+    *result = T(BK_TYPE_DOUBLE);
+    return BK_OK;
+}
+
+static EXEC_KERNEL(k_signum) {
+    const bk_vector *x = args[0];
+    if (!is_interval(x->type)) return k_signum_double(call, args, n, out, err);
+    bk_vector *v;
+    BK_TRY(exec_fn_result(call, T(BK_TYPE_DOUBLE), args, 1, n, &v, err));
+    double *r = v->data;
+    for (size_t i = 0; i < n; i++) {
+        int64_t u = x->type->kind == BK_TYPE_INTERVAL_YM ? ((const int32_t *)x->data)[i]
+                                                         : ((const int64_t *)x->data)[i];
+        r[i] = u > 0 ? 1.0 : u < 0 ? -1.0 : 0.0;
+    }
+    *out = v;
+    return BK_OK;
+}
 
 /* A two-argument DOUBLE kernel r = EXPR(x, y). */
 #define DOUBLE_FN2(kname, EXPR)                                                                    \
@@ -271,11 +302,11 @@ static EXEC_KERNEL(k_e) {
  * abs, positive, negative, sign
  * ------------------------------------------------------------------------------------------- */
 
+/* Java's word for an integral type (or the storage of an interval) in overflow messages. */
 static const char *int_word(bk_type_kind k) {
-    return k == BK_TYPE_BIGINT     ? "long"
-           : k == BK_TYPE_INT      ? "integer"
-           : k == BK_TYPE_SMALLINT ? "short"
-                                   : "byte";
+    if (k == BK_TYPE_BIGINT || k == BK_TYPE_INTERVAL_DT) return "long";
+    if (k == BK_TYPE_INT || k == BK_TYPE_INTERVAL_YM) return "integer";
+    return k == BK_TYPE_SMALLINT ? "short" : "byte";
 }
 
 static inline bk_i128 dec_load(const bk_vector *x, size_t i) {
@@ -292,11 +323,12 @@ static inline void dec_store(bk_vector *v, size_t i, bk_i128 u) {
 }
 
 /* abs(x): same type; abs of the smallest integer overflows (ANSI error, else itself). */
+/* abs(x); the most negative integer overflows under ANSI, the most negative interval always. */
 static EXEC_KERNEL(k_abs) {
     const bk_type *t = call->expr->type;
     bk_vector *v;
     BK_TRY(exec_fn_result(call, t, args, 1, n, &v, err));
-    bool check = call->ctx->ansi;
+    bool check = call->ctx->ansi || is_interval(t);
 #define ABS_INT(TY, MINV)                                                                          \
     do {                                                                                           \
         const TY *x = args[0]->data;                                                               \
@@ -315,9 +347,11 @@ static EXEC_KERNEL(k_abs) {
         ABS_INT(int16_t, INT16_MIN);
         break;
     case BK_TYPE_INT:
+    case BK_TYPE_INTERVAL_YM:
         ABS_INT(int32_t, INT32_MIN);
         break;
     case BK_TYPE_BIGINT:
+    case BK_TYPE_INTERVAL_DT:
         ABS_INT(int64_t, INT64_MIN);
         break;
     case BK_TYPE_FLOAT:
@@ -937,11 +971,15 @@ static EXEC_KERNEL(k_factorial) {
     return BK_OK;
 }
 
+/* width_bucket(v, min, max, n): v, min and max DOUBLE, or all intervals of one kind. */
 static EXEC_BIND(bind_width_bucket) {
     (void)a;
     (void)n_args;
     *result = T(BK_TYPE_BIGINT);
-    BK_TRY(exec_fnlib_expect_all("width_bucket", args, 0, 3, T(BK_TYPE_DOUBLE), cast_to, err));
+    if (is_interval(args[0]) && args[1]->kind == args[0]->kind && args[2]->kind == args[0]->kind)
+        for (uint32_t i = 0; i < 3; i++) cast_to[i] = args[i];
+    else
+        BK_TRY(exec_fnlib_expect_all("width_bucket", args, 0, 3, T(BK_TYPE_DOUBLE), cast_to, err));
     return exec_fnlib_expect("width_bucket", args, 3, T(BK_TYPE_BIGINT), cast_to, err);
 }
 
@@ -950,10 +988,23 @@ static EXEC_BIND(bind_width_bucket) {
  * [min, max) (reversed when min > max): 0 below, n + 1 above; NULL when n <= 0,
  * min = max, or any value is NaN or infinite.
  */
+/* The values of a DOUBLE vector, or an interval vector's months or microseconds as DOUBLE. */
+static const double *as_doubles(bk_arena *a, const bk_vector *x, size_t n) {
+    if (!is_interval(x->type)) return x->data;
+    double *d = bk_arena_array(a, n ? n : 1, sizeof *d);
+    if (!d) return NULL;
+    for (size_t i = 0; i < n; i++)
+        d[i] = x->type->kind == BK_TYPE_INTERVAL_YM ? (double)((const int32_t *)x->data)[i]
+                                                    : (double)((const int64_t *)x->data)[i];
+    return d;
+}
+
 static EXEC_KERNEL(k_width_bucket) {
     bk_vector *v;
     BK_TRY(exec_fn_result(call, T(BK_TYPE_BIGINT), args, 4, n, &v, err));
-    const double *x = args[0]->data, *lo = args[1]->data, *hi = args[2]->data;
+    const double *x = as_doubles(call->a, args[0], n), *lo = as_doubles(call->a, args[1], n),
+                 *hi = as_doubles(call->a, args[2], n);
+    if (!x || !lo || !hi) return bk_arena_oom(call->a, err);
     const int64_t *nb = args[3]->data;
     int64_t *r = v->data;
     FOR_VALID(v) {
@@ -1022,8 +1073,8 @@ const exec_fn_def exec_fn_math_defs[] = {
     {"abs", 1, 1, bind_numeric_same, k_abs, NULL},
     {"positive", 1, 1, bind_numeric_same, k_positive, NULL},
     {"negative", 1, 1, bind_numeric_same, k_negative, NULL},
-    {"sign", 1, 1, bind_double, k_signum, NULL},
-    {"signum", 1, 1, bind_double, k_signum, NULL},
+    {"sign", 1, 1, bind_signum, k_signum, NULL},
+    {"signum", 1, 1, bind_signum, k_signum, NULL},
     {"round", 1, 2, bind_round, k_round, NULL},
     {"bround", 1, 2, bind_round, k_bround, NULL},
     {"floor", 1, 2, bind_floor_ceil, k_floor, NULL},

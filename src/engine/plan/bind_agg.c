@@ -105,6 +105,28 @@ static bool is_numeric(const bk_type *t) {
     return t->kind >= BK_TYPE_TINYINT && t->kind <= BK_TYPE_DECIMAL;
 }
 
+/*
+ * The value a percentile orders: numeric x becomes DOUBLE and the result DOUBLE; an
+ * interval x stays as it is (months or microseconds) and the result is Spark's
+ * INTERVAL YEAR TO MONTH or DAY TO SECOND.
+ */
+static bk_status percentile_input(binder *b, const sql_expr *call, const sql_expr *xe,
+                                  exec_expr **x, const bk_type **result, bk_error *err) {
+    bk_type_kind k = (*x)->type->kind;
+    if (k == BK_TYPE_INTERVAL_YM) {
+        *result = bk_type_interval(k, BK_IV_YEAR, BK_IV_MONTH);
+        return BK_OK;
+    }
+    if (k == BK_TYPE_INTERVAL_DT) {
+        *result = bk_type_interval(k, BK_IV_DAY, BK_IV_SECOND);
+        return BK_OK;
+    }
+    if (!is_numeric((*x)->type) && k != BK_TYPE_VOID)
+        return mismatch(b, call, 0, "\"NUMERIC\"", (*x)->type, err);
+    *result = T(BK_TYPE_DOUBLE);
+    return bind_cast(b, *x, T(BK_TYPE_DOUBLE), xe, x, err);
+}
+
 /* A constant argument, folded: its one-row vector (after a cast to `to` when set). */
 static bk_status const_arg(bind_env *env, const sql_expr *call, uint32_t i, const bk_type *to,
                            bk_vector **out, bk_error *err) {
@@ -270,9 +292,8 @@ static bk_status bind_within_group(bind_env *env, const sql_expr *call, exec_exp
     exec_expr *x, *p = NULL;
     const sql_expr *xe = call->within_group[0].expr;
     BK_TRY(bind_expr(env, xe, &x, err));
-    if (!is_numeric(x->type) && x->type->kind != BK_TYPE_VOID)
-        return mismatch(b, call, 0, "\"NUMERIC\"", x->type, err);
-    BK_TRY(bind_cast(b, x, T(BK_TYPE_DOUBLE), xe, &x, err));
+    const bk_type *rt;
+    BK_TRY(percentile_input(b, call, xe, &x, &rt, err));
     BK_TRY(percentages(env, call, 0, out, err));
     bool desc = call->within_group[0].descending;
     if (name_eq(name, "percentile_cont")) {
@@ -287,8 +308,8 @@ static bk_status bind_within_group(bind_env *env, const sql_expr *call, exec_exp
         out->kind = EXEC_AGG_PERCENTILE_DISC;
         out->descending = desc;
     }
-    out->type = T(BK_TYPE_DOUBLE);
-    if (out->params_array && !(out->type = bk_type_make_array(b->a, T(BK_TYPE_DOUBLE))))
+    out->type = rt;
+    if (out->params_array && !(out->type = bk_type_make_array(b->a, rt)))
         return bk_arena_oom(b->a, err);
     if (call->filter) {
         BK_TRY(bind_agg_filter(env, call, &p, err));
@@ -466,9 +487,8 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
     } else if (name_eq(name, "percentile") || name_eq(name, "median")) {
         bool median = name_eq(name, "median");
         if (median ? n != 1 : n != 2) return wrong_args(b, call, median ? "1" : "2", err);
-        if (!is_numeric(x->type) && x->type->kind != BK_TYPE_VOID)
-            return mismatch(b, call, 0, "\"NUMERIC\"", x->type, err);
-        BK_TRY(bind_cast(b, x, T(BK_TYPE_DOUBLE), call->args[0], &x, err));
+        const bk_type *rt;
+        BK_TRY(percentile_input(b, call, call->args[0], &x, &rt, err));
         out->kind = EXEC_AGG_PERCENTILE;
         if (median) {
             static const double half = 0.5;
@@ -477,8 +497,8 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
         } else {
             BK_TRY(percentages(env, call, 1, out, err));
         }
-        out->type = T(BK_TYPE_DOUBLE);
-        if (out->params_array && !(out->type = bk_type_make_array(b->a, T(BK_TYPE_DOUBLE))))
+        out->type = rt;
+        if (out->params_array && !(out->type = bk_type_make_array(b->a, rt)))
             return bk_arena_oom(b->a, err);
     } else if (name_eq(name, "percentile_approx") || name_eq(name, "approx_percentile")) {
         if (n < 2 || n > 3) return wrong_args(b, call, "[2, 3]", err);

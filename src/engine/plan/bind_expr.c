@@ -1623,7 +1623,9 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
             pretty_struct(b, e, out);
             return;
         }
-        if (!strcmp(lower, "rlike") || !strcmp(lower, "regexp") || !strcmp(lower, "regexp_like"))
+        /* Spark's own names for these are upper case (signum, unlike its alias sign: SIGNUM) */
+        if (!strcmp(lower, "rlike") || !strcmp(lower, "regexp") || !strcmp(lower, "regexp_like") ||
+            !strcmp(lower, "signum"))
             for (size_t i = 0; i < n; i++)
                 if (lower[i] >= 'a' && lower[i] <= 'z') lower[i] = (char)(lower[i] - 'a' + 'A');
         pp_printf(out, "%s(%s", lower, e->distinct ? "DISTINCT " : "");

@@ -154,6 +154,11 @@ const bk_type *plan_tightest_common_type(bk_arena *a, const bk_type *t1, const b
     }
     if (is_datetime(t1) && is_datetime(t2))
         return datetime_rank(t1->kind) >= datetime_rank(t2->kind) ? t1 : t2;
+    /* intervals of one kind: the fields of both (YEAR and MONTH make YEAR TO MONTH) */
+    if (t1->kind == t2->kind &&
+        (t1->kind == BK_TYPE_INTERVAL_YM || t1->kind == BK_TYPE_INTERVAL_DT))
+        return bk_type_interval(t1->kind, BK_MIN(t1->precision, t2->precision),
+                                BK_MAX(t1->scale, t2->scale));
     return complex_common(a, t1, t2, ansi, plan_tightest_common_type);
 }
 
