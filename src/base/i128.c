@@ -333,6 +333,99 @@ bool bk_i128_div_round(bk_i128 a, bk_i128 b, bk_i128 *q) {
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * Products wider than 128 bits: the product of two DECIMAL(38) values needs up to 254
+ * bits before it is scaled back down.  A 256-bit magnitude is eight 32-bit limbs, most
+ * significant first.
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct u256 {
+    uint32_t limb[8];
+} u256;
+
+static void u128_limbs(u128 a, uint32_t out[4]) {
+    out[0] = (uint32_t)(a.hi >> 32);
+    out[1] = (uint32_t)a.hi;
+    out[2] = (uint32_t)(a.lo >> 32);
+    out[3] = (uint32_t)a.lo;
+}
+
+/* The exact product of two 128-bit magnitudes (schoolbook over 32-bit limbs). */
+static u256 u256_mul(u128 a, u128 b) {
+    uint32_t x[4], y[4];
+    u128_limbs(a, x);
+    u128_limbs(b, y);
+    u256 p = {{0}};
+    for (int i = 3; i >= 0; i--) {
+        uint64_t carry = 0;
+        for (int j = 3; j >= 0; j--) { /* at most (2^32 - 1)^2 + 2 (2^32 - 1) < 2^64 */
+            uint64_t cur = (uint64_t)x[i] * y[j] + p.limb[i + j + 1] + carry;
+            p.limb[i + j + 1] = (uint32_t)cur;
+            carry = cur >> 32;
+        }
+        p.limb[i] = (uint32_t)carry;
+    }
+    return p;
+}
+
+/* p /= d for 0 < d < 2^32; the remainder. */
+static uint32_t u256_divmod_small(u256 *p, uint32_t d) {
+    uint64_t rem = 0;
+    for (int i = 0; i < 8; i++) {
+        uint64_t cur = (rem << 32) | p->limb[i];
+        p->limb[i] = (uint32_t)(cur / d);
+        rem = cur % d;
+    }
+    return (uint32_t)rem;
+}
+
+/* p as a 128-bit magnitude; false when it needs more bits. */
+static bool u256_narrow(const u256 *p, u128 *out) {
+    if (p->limb[0] | p->limb[1] | p->limb[2] | p->limb[3]) return false;
+    out->hi = ((uint64_t)p->limb[4] << 32) | p->limb[5];
+    out->lo = ((uint64_t)p->limb[6] << 32) | p->limb[7];
+    return true;
+}
+
+bool bk_i128_mul_scale_down(bk_i128 a, bk_i128 b, int k, bk_i128 *out) {
+    u256 p = u256_mul(magnitude(a), magnitude(b));
+    bool round_up = false;
+    if (k > 0) { /* divide by 10^(k-1) truncating, then by 10: that digit decides HALF_UP */
+        for (int left = k - 1; left > 0; left -= 9)
+            (void)u256_divmod_small(&p, (uint32_t)pow10_table[left > 9 ? 9 : left].lo);
+        round_up = u256_divmod_small(&p, 10) >= 5;
+    }
+    u128 m;
+    if (!u256_narrow(&p, &m)) return false;
+    if (round_up) {
+        bool carry = false;
+        m = u128_add(m, pow10_table[0], &carry);
+        if (carry) return false;
+    }
+    return from_magnitude(m, (a.hi < 0) != (b.hi < 0) && !u128_is_zero(m), out);
+}
+
+bool bk_i128_mul_div_round(bk_i128 a, bk_i128 b, bk_i128 d, bk_i128 *out) {
+    if (bk_i128_is_zero(d)) return false;
+    u256 p = u256_mul(magnitude(a), magnitude(b));
+    u128 md = magnitude(d), q = U128_ZERO, r = U128_ZERO;
+    /* shift-subtract long division, one bit at a time: only rows that overflow get here */
+    for (int bit = 255; bit >= 0; bit--) {
+        bool top = r.hi >> 63;
+        r = u128_shl1(r);
+        r.lo |= (p.limb[7 - bit / 32] >> (bit % 32)) & 1u;
+        if (q.hi >> 63) return false; /* the quotient needs more than 128 bits */
+        q = u128_shl1(q);
+        if (top || u128_cmp(r, md) >= 0) {
+            r = u128_sub(r, md);
+            q.lo |= 1;
+        }
+    }
+    q = round_half_up(q, r, md);
+    bool negative = ((a.hi < 0) != (b.hi < 0)) != (d.hi < 0) && !u128_is_zero(q);
+    return from_magnitude(q, negative, out);
+}
+
+/* ---------------------------------------------------------------------------------------------
  * Powers of ten
  * ------------------------------------------------------------------------------------------- */
 

@@ -68,6 +68,15 @@ bool bk_i128_divmod(bk_i128 a, bk_i128 b, bk_i128 *q, bk_i128 *r) BK_MUST_USE;
 /* a / b rounded HALF_UP (ties away from zero).  False when b == 0 or on overflow. */
 bool bk_i128_div_round(bk_i128 a, bk_i128 b, bk_i128 *q) BK_MUST_USE;
 
+/*
+ * a * b / 10^k rounded HALF_UP (k >= 0), with the product computed exactly in 256 bits,
+ * so it may exceed 128 bits as long as the result does not.  False when it does.
+ */
+bool bk_i128_mul_scale_down(bk_i128 a, bk_i128 b, int k, bk_i128 *out) BK_MUST_USE;
+/* a * b / d rounded HALF_UP, through the exact 256-bit product.  False when d == 0 or the
+ * result does not fit in 128 bits. */
+bool bk_i128_mul_div_round(bk_i128 a, bk_i128 b, bk_i128 d, bk_i128 *out) BK_MUST_USE;
+
 /* 10^k for 0 <= k <= 38 (k outside: 0). */
 bk_i128 bk_i128_pow10(int k);
 /* a * 10^k (0 <= k <= 38); false on overflow. */

@@ -225,3 +225,53 @@ BK_TEST(i128_parse) {
                          ".", "1 2", "123.a", "1中文", "0x10", "Infinity", "NaN", "1d"};
     for (size_t k = 0; k < BK_ARRAY_LEN(bad); k++) ASSERT_STR_EQ(reparse(bad[k]), "<malformed>");
 }
+
+/* An integer from its decimal text (scale 0). */
+static bk_i128 num(const char *s) {
+    bk_i128 v;
+    int scale;
+    if (bk_i128_parse(s, strlen(s), &v, &scale) != BK_I128_PARSE_OK || scale != 0)
+        return bk_i128_make(0, 0);
+    return v;
+}
+
+/* a * b / 10^k through the 256-bit product; "<overflow>" when it does not fit. */
+static const char *mul_down(const char *a, const char *b, int k) {
+    bk_i128 r;
+    if (!bk_i128_mul_scale_down(num(a), num(b), k, &r)) return "<overflow>";
+    return fmt(r, 0);
+}
+
+BK_TEST(i128_mul_scale_down_past_128_bits) {
+    const char *m = "99999999999999999999999999999999999999";
+    ASSERT_STR_EQ(mul_down(m, m, 38), "99999999999999999999999999999999999998");
+    ASSERT_STR_EQ(mul_down("-99999999999999999999999999999999999999", m, 39),
+                  "-10000000000000000000000000000000000000");
+    ASSERT_STR_EQ(mul_down("10300000000000000000", "30000000000000000000", 3),
+                  "309000000000000000000000000000000000");
+    ASSERT_STR_EQ(mul_down("1234567890123456789012345678901234567", "-9876543210987654321", 20),
+                  "-121932631137021795224965706422496571");
+    ASSERT_STR_EQ(mul_down("15", "1", 1), "2"); /* HALF_UP: ties away from zero */
+    ASSERT_STR_EQ(mul_down("-25", "1", 1), "-3");
+    ASSERT_STR_EQ(mul_down("50000000000000000000000000000000000000", "30000000000", 48), "2");
+    ASSERT_STR_EQ(mul_down("7", "-3", 0), "-21");
+    ASSERT_STR_EQ(mul_down("0", m, 5), "0");
+    ASSERT_STR_EQ(mul_down(m, m, 0), "<overflow>");
+    ASSERT_STR_EQ(mul_down(m, m, 37), "<overflow>");
+}
+
+BK_TEST(i128_mul_div_round_past_128_bits) {
+    bk_i128 r;
+    const char *m = "99999999999999999999999999999999999999";
+    ASSERT_TRUE(bk_i128_mul_div_round(num(m), bk_i128_pow10(20), num("700000000000000000001"), &r));
+    ASSERT_STR_EQ(fmt(r, 0), "14285714285714285714265306122448979592");
+    ASSERT_TRUE(bk_i128_mul_div_round(num("-99999999999999999999999999999999999999"),
+                                      bk_i128_pow10(38), num(m), &r));
+    ASSERT_STR_EQ(fmt(r, 0), "-100000000000000000000000000000000000000");
+    ASSERT_TRUE(bk_i128_mul_div_round(i(123456789), bk_i128_pow10(30), i(-3), &r));
+    ASSERT_STR_EQ(fmt(r, 0), "-41152263000000000000000000000000000000");
+    ASSERT_TRUE(bk_i128_mul_div_round(i(5), i(1), i(2), &r)); /* 2.5 -> 3 */
+    ASSERT_STR_EQ(fmt(r, 0), "3");
+    ASSERT_TRUE(!bk_i128_mul_div_round(num(m), num(m), i(3), &r));
+    ASSERT_TRUE(!bk_i128_mul_div_round(i(1), i(1), i(0), &r));
+}

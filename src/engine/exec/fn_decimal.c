@@ -6,9 +6,9 @@
  * 128-bit unscaled integers, brings them to a common scale, computes exactly
  * and rounds HALF_UP to the result scale; a result with more digits than the
  * result precision is NUMERIC_VALUE_OUT_OF_RANGE in ANSI mode and NULL
- * otherwise, as in Spark.  Intermediates that do not fit in 128 bits (operands
- * near 38 digits) are reported the same way; Spark would compute them with
- * BigDecimal first.
+ * otherwise, as in Spark.  A product, or a dividend scaled up, that does not fit
+ * in 128 bits is computed exactly in 256 bits (i128.c) before it is scaled down, as
+ * Spark's BigDecimal would.
  */
 #include <string.h>
 
@@ -47,8 +47,10 @@ static bool dec_row(dec_op op, bk_i128 x, int sx, bk_i128 y, int sy, int rs, bk_
         return bk_i128_rescale(r, s, rs, out);
     }
     case DEC_MUL:
-        if (!bk_i128_mul(x, y, &r)) return false;
-        return bk_i128_rescale(r, sx + sy, rs, out); /* rounds HALF_UP when rs is smaller */
+        if (bk_i128_mul(x, y, &r))
+            return bk_i128_rescale(r, sx + sy, rs, out); /* rounds HALF_UP when rs is smaller */
+        /* a product past 128 bits fits again only after scaling down, computed exactly */
+        return sx + sy > rs && bk_i128_mul_scale_down(x, y, sx + sy - rs, out);
     case DEC_DIV: {
         if (bk_i128_is_zero(y)) {
             *div_zero = true;
@@ -58,7 +60,9 @@ static bool dec_row(dec_op op, bk_i128 x, int sx, bk_i128 y, int sy, int rs, bk_
         int shift = rs - sx + sy;
         bk_i128 num = x, den = y;
         if (shift >= 0) {
-            if (!bk_i128_mul_pow10(x, shift, &num)) return false;
+            if (!bk_i128_mul_pow10(x, shift, &num)) /* x * 10^shift exactly, in 256 bits */
+                return shift <= BK_I128_MAX_POW10 &&
+                       bk_i128_mul_div_round(x, bk_i128_pow10(shift), y, out);
         } else if (!bk_i128_mul_pow10(y, -shift, &den)) {
             return false;
         }
@@ -234,6 +238,40 @@ DEC_KERNEL(exec_fn_decimal_subtract, DEC_SUB)
 DEC_KERNEL(exec_fn_decimal_multiply, DEC_MUL)
 DEC_KERNEL(exec_fn_decimal_divide, DEC_DIV)
 DEC_KERNEL(exec_fn_decimal_remainder, DEC_MOD)
+
+/*
+ * a DIV b on DECIMAL operands: the quotient truncated toward zero, as BIGINT
+ * (Spark's IntegralDivide on decimals).  A zero divisor is DIVIDE_BY_ZERO under
+ * ANSI and NULL otherwise; a quotient past BIGINT is ARITHMETIC_OVERFLOW under ANSI
+ * and wraps to its low 64 bits otherwise (BigDecimal.longValue).
+ */
+bk_status exec_fn_decimal_int_divide(const exec_call *call, bk_vector *const *args, size_t n,
+                                     bk_vector **out, bk_error *err) {
+    bk_vector *v;
+    BK_TRY(exec_fn_result(call, call->expr->type, args, 2, n, &v, err));
+    int sx = args[0]->type->scale, sy = args[1]->type->scale, s = sx > sy ? sx : sy;
+    int64_t *r = v->data;
+    for (size_t i = 0; i < n; i++) {
+        r[i] = 0;
+        if (!bk_vector_is_valid(v, i)) continue;
+        bk_i128 x, y, q;
+        if (!bk_i128_rescale(load(args[0], i), sx, s, &x) ||
+            !bk_i128_rescale(load(args[1], i), sy, s, &y)) /* 38 digits at scale 38 fit */
+            return bk_error_set(err, BK_INTERNAL, "DECIMAL div: operands past 128 bits");
+        if (bk_i128_is_zero(y)) {
+            if (call->ctx->ansi) return exec_fn_divide_by_zero(err);
+            BK_TRY(exec_fn_set_null(call->a, v, i, err));
+            continue;
+        }
+        if (!bk_i128_divmod(x, y, &q, NULL)) q = (bk_i128){0, 0}; /* not reachable at 38 digits */
+        if (!bk_i128_to_i64(q, &r[i])) {
+            if (call->ctx->ansi) return exec_fn_overflow(err, "long", "try_divide");
+            r[i] = bk_i128_low_i64(q);
+        }
+    }
+    *out = v;
+    return BK_OK;
+}
 
 bk_status exec_fn_decimal_negate(const exec_call *call, bk_vector *const *args, size_t n,
                                  bk_vector **out, bk_error *err) {

@@ -47,6 +47,7 @@ EXEC_KERNEL(exec_fn_decimal_subtract);
 EXEC_KERNEL(exec_fn_decimal_multiply);
 EXEC_KERNEL(exec_fn_decimal_divide);
 EXEC_KERNEL(exec_fn_decimal_remainder);
+EXEC_KERNEL(exec_fn_decimal_int_divide); /* DECIMAL DIV DECIMAL -> BIGINT */
 EXEC_KERNEL(exec_fn_decimal_negate);
 
 /* fn_compare.c: operands of one type; BOOLEAN results */

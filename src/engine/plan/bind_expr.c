@@ -440,7 +440,7 @@ bk_status bind_binary(binder *b, const char *op, exec_expr *l, exec_expr *r, con
         k = dec ? exec_fn_decimal_remainder : exec_fn_remainder;
         break;
     default:
-        k = exec_fn_int_divide;
+        k = ty.left->kind == BK_TYPE_DECIMAL ? exec_fn_decimal_int_divide : exec_fn_int_divide;
         break;
     }
     *out = call2(b, op, k, ty.result, l, r);
