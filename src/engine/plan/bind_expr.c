@@ -1157,6 +1157,13 @@ bk_status bind_expr(bind_env *env, const sql_expr *e, exec_expr **out, bk_error 
                         return *out ? BK_OK : bk_arena_oom(b->a, err);
                     }
                 }
+                if (e->kind == SQL_E_COLUMN && env->n_group == 0 && !env->grouping) {
+                    b->depth--; /* an aggregate query with no GROUP BY at all */
+                    return error_at(b, e, err, BK_MISSING_GROUP_BY,
+                                    "The query does not include a GROUP BY clause. Add GROUP BY "
+                                    "or turn it into the window functions using OVER clauses.%s%s",
+                                    "", "");
+                }
                 if (e->kind == SQL_E_COLUMN) {
                     b->depth--;
                     return error_at(b, e, err, BK_MISSING_AGGREGATION,

@@ -1380,7 +1380,15 @@ static bk_status agg_spec(binder *b, const sql_expr *call, uint32_t col, const b
     out->column = col;
     out->distinct = call->distinct;
     if (name_eq(name, "count")) {
-        out->kind = call->star_arg || call->n_args == 0 ? EXEC_AGG_COUNT_STAR : EXEC_AGG_COUNT;
+        if (!call->star_arg && call->n_args == 0) {
+            bk_error_set_sub(err, BK_WRONG_NUM_ARGS, "WITH_SUGGESTION",
+                             "The `count` requires >= 1 parameters but the actual number is 0. "
+                             "If you have to call this function with 0 parameters, set the "
+                             "legacy configuration \"spark.sql.legacy.allowParameterlessCount\" "
+                             "to \"true\".");
+            return bind_error_at(b, call, err);
+        }
+        out->kind = call->star_arg ? EXEC_AGG_COUNT_STAR : EXEC_AGG_COUNT;
         out->type = T(BK_TYPE_BIGINT);
         return BK_OK;
     }
