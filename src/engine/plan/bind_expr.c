@@ -249,6 +249,13 @@ static bk_status typed_literal(binder *b, const sql_expr *e, exec_expr **out, bk
     return *out ? BK_OK : bk_arena_oom(b->a, err);
 }
 
+bool bind_expr_reads_column(const exec_expr *e) {
+    if (e->kind == EXEC_EXPR_COLUMN) return true;
+    for (uint32_t i = 0; i < e->n_args; i++)
+        if (bind_expr_reads_column(e->args[i])) return true;
+    return false;
+}
+
 bk_status bind_const_value(binder *b, const exec_expr *e, bk_vector **out, bk_error *err) {
     exec_chunk one = {.n = 1, .n_cols = 0};
     exec_ctx *ctx = b->env->exec;

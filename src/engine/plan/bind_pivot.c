@@ -224,14 +224,6 @@ static bk_status value_text(binder *b, exec_expr *e, const sql_expr *at, bk_buf 
     return bk_buf_append(out, str->ptr, str->len);
 }
 
-/* Does a bound expression read a column? */
-static bool reads_column(const exec_expr *e) {
-    if (e->kind == EXEC_EXPR_COLUMN) return true;
-    for (uint32_t i = 0; i < e->n_args; i++)
-        if (reads_column(e->args[i])) return true;
-    return false;
-}
-
 /* One pivot value: its parts (one per pivot column) checked, its output name. */
 static bk_status pivot_value(binder *b, const sql_pivot *pv, const sql_select_item *v,
                              const plan_rel *in, const uint32_t *pcols, sql_expr **parts,
@@ -272,7 +264,7 @@ static bk_status pivot_value(binder *b, const sql_pivot *pv, const sql_select_it
         exec_expr *x;
         s = bind_expr(&env, part, &x, err);
         if (s != BK_OK) break;
-        if (reads_column(x)) {
+        if (bind_expr_reads_column(x)) {
             snprintf(msg, sizeof msg, "Literal expressions required for pivot values, found '%s'.",
                      text_of(b, part->span));
             s = fail_at(b, part->span, err, BK_NON_LITERAL_PIVOT_VALUES, msg);

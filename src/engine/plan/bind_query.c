@@ -1578,16 +1578,21 @@ static bk_status add_sort(binder *b, plan_rel *rel, exec_sort_key *keys, uint32_
     return BK_OK;
 }
 
-/* A LIMIT/OFFSET value: a constant non-negative integer. */
-static bk_status limit_value(binder *b, const sql_expr *e, const char *what, int64_t *out,
-                             bk_error *err) {
-    bind_env env = {.b = b, .scope = &(plan_scope){0}};
+/*
+ * A LIMIT/OFFSET value: a non-negative integer expression that folds to a constant
+ * (LIMIT 2 + 1).  It is bound over the relation's columns, so that one naming a
+ * column is IS_UNFOLDABLE, as in Spark, rather than an unresolved column.
+ */
+static bk_status limit_value(binder *b, const plan_scope *scope, const sql_expr *e,
+                             const char *what, int64_t *out, bk_error *err) {
+    bind_env env = {.b = b, .scope = scope};
     exec_expr *x;
     BK_TRY(bind_expr(&env, e, &x, err));
-    /* Spark's sub-classes: DATA_TYPE, IS_UNFOLDABLE, IS_NULL, IS_NEGATIVE */
+    /* Spark's sub-classes, checked in its order: IS_UNFOLDABLE, DATA_TYPE, IS_NULL, IS_NEGATIVE */
     char msg[320], tn[64];
     bk_type_kind k = x->type->kind;
-    if (k != BK_TYPE_VOID && (k < BK_TYPE_TINYINT || k > BK_TYPE_BIGINT)) {
+    bool foldable = !bind_expr_reads_column(x) && !expr_nondeterministic(x);
+    if (foldable && k != BK_TYPE_VOID && (k < BK_TYPE_TINYINT || k > BK_TYPE_BIGINT)) {
         bk_type_format(x->type, tn, sizeof tn);
         snprintf(msg, sizeof msg,
                  "The limit like expression \"%s\" is invalid. The %s expression must be integer "
@@ -1595,10 +1600,10 @@ static bk_status limit_value(binder *b, const sql_expr *e, const char *what, int
                  src_text(b, e->span), what, tn);
         return fail_sub_at(b, e->span, err, BK_INVALID_LIMIT_LIKE_EXPRESSION, "DATA_TYPE", msg);
     }
-    bk_status s = bind_cast(b, x, T(BK_TYPE_BIGINT), e, &x, err);
+    bk_status s = foldable ? bind_cast(b, x, T(BK_TYPE_BIGINT), e, &x, err) : BK_OK;
     bk_vector *v = NULL;
-    if (s == BK_OK && x->kind == EXEC_EXPR_CONST) s = bind_const_value(b, x, &v, err);
-    if (s != BK_OK && err && err->code != BK_CODE_OK && x->kind == EXEC_EXPR_CONST) return s;
+    if (s == BK_OK && foldable) s = bind_const_value(b, x, &v, err);
+    if (s != BK_OK && err && err->code != BK_CODE_OK && foldable) return s; /* LIMIT 1 / 0 */
     const char *sub = NULL;
     if (s != BK_OK || !v) {
         bk_error_clear(err);
@@ -1628,8 +1633,8 @@ static bk_status limit_value(binder *b, const sql_expr *e, const char *what, int
 static bk_status add_limit(binder *b, const sql_query *q, plan_rel *rel, bk_error *err) {
     if (!q->limit && !q->offset) return BK_OK;
     int64_t limit = -1, offset = 0;
-    if (q->limit) BK_TRY(limit_value(b, q->limit, "limit", &limit, err));
-    if (q->offset) BK_TRY(limit_value(b, q->offset, "offset", &offset, err));
+    if (q->limit) BK_TRY(limit_value(b, &rel->scope, q->limit, "limit", &limit, err));
+    if (q->offset) BK_TRY(limit_value(b, &rel->scope, q->offset, "offset", &offset, err));
     /* a limit right above a sort becomes its top-N */
     if (rel->node->kind == EXEC_NODE_SORT && offset == 0 && limit >= 0) {
         rel->node->u.sort.limit = limit;
