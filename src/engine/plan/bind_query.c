@@ -2210,6 +2210,13 @@ bk_status bind_query(binder *b, const sql_query *q, plan_rel *out, bk_error *err
         *d = (cte_def){.cte = &q->ctes[i], .refs = refs_query(q, q->ctes[i].name.text)};
         d->next = b->ctes;
         b->ctes = d;
+        /* a CTE nothing names is still analyzed, as Spark does: its errors are the query's */
+        if (d->refs == 0) {
+            plan_rel unused;
+            b->ctes = d->next;
+            s = bind_query(b, d->cte->query, &unused, err);
+            b->ctes = d;
+        }
     }
     if (s == BK_OK) {
         switch (q->kind) {
