@@ -33,8 +33,8 @@ void bk_free_foreign(void *p);
  * 2 MiB instead of once per 4 KiB page, which is most of the cost of filling
  * fresh memory (a 100,000-file Delta snapshot took 33,000 faults, now 1,100).
  * `n` is rounded up to BK_PAGES_ALIGN; bk_pages_size(n) says to what.  Memory is
- * zeroed.  Free with bk_free_pages(p, n) with the same n.  Counted and
- * fault-injected like bk_malloc.
+ * NOT zeroed: a freed block is kept in a cache and handed out again (mem.c).  Free
+ * with bk_free_pages(p, n) with the same n.  Counted and fault-injected like bk_malloc.
  */
 #define BK_PAGES_ALIGN ((size_t)2 << 20)
 size_t bk_pages_size(size_t n);
