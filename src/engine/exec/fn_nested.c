@@ -20,6 +20,8 @@
  *   array_distinct           first occurrences, in order (NULL kept once)
  *   array_join(a, sep[, r])  STRING; NULL elements skipped, or replaced by r
  *   flatten(a)               inner arrays concatenated; NULL if any inner one is NULL
+ *   concat(a, b, ...)        arrays concatenated (bound by fn_string.c's concat); NULL
+ *                            if any argument is NULL
  *   map_contains_key(m, k)   BOOLEAN; k and the keys meet in their wider type (no
  *                            string promotion: MAP_FUNCTION_DIFF_TYPES)
  *
@@ -695,6 +697,42 @@ static EXEC_KERNEL(kernel_flatten) {
     v->offsets[n] = (int64_t)k;
     v->children[0] = bk_vector_take(call->a, el, idx, k);
     if (!v->children[0]) return oom(call, err);
+    *out = v;
+    return BK_OK;
+}
+
+EXEC_KERNEL(exec_fn_concat_arrays) {
+    uint32_t n_args = call->expr->n_args;
+    bk_vector *v;
+    BK_TRY(exec_fn_result(call, call->expr->type, args, n_args, n, &v, err));
+    bk_vector **elems = bk_arena_array(call->a, n_args ? n_args : 1, sizeof *elems);
+    size_t *base = bk_arena_array(call->a, n_args ? n_args : 1, sizeof *base);
+    if (!elems || !base) return oom(call, err);
+    size_t total = 0, all = 0;
+    for (uint32_t k = 0; k < n_args; k++) {
+        elems[k] = args[k]->children[0];
+        base[k] = all;
+        all += elems[k]->n;
+        for (size_t i = 0; i < n; i++)
+            if (row_valid(v, i)) total += (size_t)(args[k]->offsets[i + 1] - args[k]->offsets[i]);
+    }
+    if (all > UINT32_MAX) return bk_error_set(err, BK_LIMIT_EXCEEDED, "concat: arrays too large");
+    uint32_t *idx = bk_arena_array(call->a, total ? total : 1, sizeof *idx);
+    bk_vector *src = n_args ? bk_vector_concat(call->a, elems, n_args) : NULL;
+    if (!idx || (n_args && !src)) return oom(call, err);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        v->offsets[i] = (int64_t)k;
+        if (!row_valid(v, i)) continue;
+        for (uint32_t j = 0; j < n_args; j++)
+            for (int64_t e = args[j]->offsets[i]; e < args[j]->offsets[i + 1]; e++)
+                idx[k++] = (uint32_t)(base[j] + (size_t)e);
+    }
+    v->offsets[n] = (int64_t)k;
+    if (src) {
+        v->children[0] = bk_vector_take(call->a, src, idx, k);
+        if (!v->children[0]) return oom(call, err);
+    }
     *out = v;
     return BK_OK;
 }

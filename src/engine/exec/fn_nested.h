@@ -16,6 +16,8 @@ extern const size_t exec_fn_nested_n;
 EXEC_KERNEL(exec_fn_subscript);
 /* STRUCT of the arguments (expr->type names the fields; one argument per field). */
 EXEC_KERNEL(exec_fn_struct_pack);
+/* concat of ARRAY arguments of the result's type: their elements in order; NULL if any is. */
+EXEC_KERNEL(exec_fn_concat_arrays);
 /* Field (uintptr_t)expr->state of the STRUCT argument; NULL where the struct is NULL. */
 EXEC_KERNEL(exec_fn_struct_field);
 /*

@@ -25,6 +25,7 @@
 
 #include "base/str.h"
 #include "engine/exec/fn_library_int.h"
+#include "engine/exec/fn_nested.h"
 
 static const bk_type *T(bk_type_kind k) { return bk_type_scalar(k); }
 
@@ -104,9 +105,24 @@ static EXEC_BIND(bind_substr) {
     return exec_fnlib_expect_all("substring", args, 1, n_args, T(BK_TYPE_INT), cast_to, err);
 }
 
-/* concat(STRING|BINARY...) -> BINARY when all BINARY, else STRING */
+/*
+ * concat(STRING|BINARY...) -> BINARY when all BINARY, else STRING; concat(ARRAY...)
+ * -> the arrays' common type (Spark's ConcatCoercion), when any argument is an ARRAY.
+ */
 static EXEC_BIND(bind_concat) {
-    (void)a;
+    bool arrays = false;
+    for (uint32_t i = 0; i < n_args; i++) arrays |= args[i]->kind == BK_TYPE_ARRAY;
+    if (arrays) {
+        const bk_type *t = exec_fnlib_common_type(a, args, 0, n_args);
+        if (!t || t->kind != BK_TYPE_ARRAY) {
+            for (uint32_t i = 0; i < n_args; i++)
+                if (args[i]->kind != BK_TYPE_ARRAY && args[i]->kind != BK_TYPE_VOID)
+                    return exec_fnlib_mismatch(err, "concat", i, "\"ARRAY\"", args[i]);
+            return exec_fnlib_mismatch(err, "concat", 0, "\"ARRAY\"", args[0]);
+        }
+        *result = t;
+        return exec_fnlib_expect_all("concat", args, 0, n_args, t, cast_to, err);
+    }
     *result = exec_fnlib_str_or_bin(args, 0, n_args);
     return exec_fnlib_expect_all("concat", args, 0, n_args, *result, cast_to, err);
 }
@@ -417,6 +433,8 @@ static EXEC_KERNEL(k_right) { return left_right(call, true, args, n, out, err); 
 
 /* concat(a, b, ...): NULL when any argument is NULL; no arguments give ''. */
 static EXEC_KERNEL(k_concat) {
+    if (call->expr->type->kind == BK_TYPE_ARRAY)
+        return exec_fn_concat_arrays(call, args, n, out, err);
     uint32_t n_args = call->expr->n_args;
     bk_vector *v;
     BK_TRY(exec_fn_result(call, call->expr->type, args, n_args, n, &v, err));
