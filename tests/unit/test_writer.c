@@ -17,6 +17,7 @@
 
 #include "base/mem.h"
 #include "parquet/codec.h"
+#include "parquet/crc.h"
 #include "parquet/meta.h"
 #include "parquet/parquet.h"
 #include "test.h"
