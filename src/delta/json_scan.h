@@ -1,6 +1,7 @@
 /*
  * json_scan.h — a validating JSON scanner over (pointer, length), private to
- * the Delta action parser (action.c, action_json_*.c).
+ * the Delta layer: the action parser (action.c, action_json_*.c) and the
+ * schemaString parser (schema.c).
  *
  * The log's JSON is read without building a tree: the scanner walks the text,
  * validates it exactly as strictly as jansson's json_loadb (flags 0) does, and

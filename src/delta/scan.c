@@ -259,8 +259,8 @@ static bk_status open_data_file(delta_snapshot *s, const delta_file_action *f, s
 
 static bk_status scan_file(delta_snapshot *s, const delta_scan_opts *opts, const uint32_t *fields,
                            uint32_t n_fields, delta_scan_fn fn, delta_rows_fn rows_fn, void *ctx,
-                           const delta_file_action *f, delta_scan_stats *stats, bk_arena *a,
-                           bk_error *err) {
+                           const delta_file_action *f, pq_late_stats *late,
+                           delta_scan_stats *stats, bk_arena *a, bk_error *err) {
     file_scan fs = {.s = s, .fn = fn, .rows_fn = rows_fn, .ctx = ctx, .file = f, .n_out = n_fields};
     atomic_init(&fs.rows_returned, 0);
     atomic_init(&fs.rows_deleted, 0);
@@ -334,7 +334,7 @@ static bk_status scan_file(delta_snapshot *s, const delta_scan_opts *opts, const
     pq_scan_stats ps;
     memset(&ps, 0, sizeof ps);
     if (st == BK_OK) {
-        pq_scan_opts po = {pq_fields, n_pq, n_preds ? preds : NULL, n_preds, opts->pool};
+        pq_scan_opts po = {pq_fields, n_pq, n_preds ? preds : NULL, n_preds, opts->pool, late};
         st = pq_scan(r, &po, on_row_group, &fs, &ps, err);
     }
     pq_reader_close(r);
@@ -360,7 +360,7 @@ bk_status delta_scan_file_rows(delta_snapshot *s, const delta_file_action *f,
                                void *ctx, bk_arena *a, bk_error *err) {
     delta_scan_opts none = {0};
     delta_scan_stats stats = {0};
-    return scan_file(s, &none, fields, n_fields, NULL, fn, ctx, f, &stats, a, err);
+    return scan_file(s, &none, fields, n_fields, NULL, fn, ctx, f, NULL, &stats, a, err);
 }
 
 /* Files scanned in parallel: one task per file, one arena and one stats per worker. */
@@ -371,16 +371,23 @@ typedef struct parallel_scan {
     uint32_t n_fields;
     delta_scan_fn fn;
     void *ctx;
+    pq_late_stats *late;
     bk_arena **arenas;
     delta_scan_stats *stats;
     bk_error *errors; /* per worker: the first failure */
     atomic_bool failed;
 } parallel_scan;
 
-/* Prune, then scan one file into the worker's arena and stats. */
+/*
+ * Prune, then scan one file into the worker's arena and stats.  `late` is shared
+ * by every file of the scan: whether evaluating predicates inside the Parquet scan
+ * pays is learnt over the table, not again in each file (with one row group per
+ * file, pq_scan would otherwise never see enough row groups to stop).
+ */
 static bk_status scan_one(delta_snapshot *s, const delta_scan_opts *opts, const uint32_t *fields,
-                          uint32_t n_fields, delta_scan_fn fn, void *ctx, size_t i, bk_arena *a,
-                          delta_scan_stats *stats, bk_error *err) {
+                          uint32_t n_fields, delta_scan_fn fn, void *ctx, size_t i,
+                          pq_late_stats *late, bk_arena *a, delta_scan_stats *stats,
+                          bk_error *err) {
     bk_arena_reset(a);
     bool may = true;
     BK_TRY(delta_file_may_match(a, s, s->files[i], opts->preds, opts->n_preds, &may, err));
@@ -388,14 +395,14 @@ static bk_status scan_one(delta_snapshot *s, const delta_scan_opts *opts, const 
         stats->files_skipped++;
         return BK_OK;
     }
-    return scan_file(s, opts, fields, n_fields, fn, NULL, ctx, s->files[i], stats, a, err);
+    return scan_file(s, opts, fields, n_fields, fn, NULL, ctx, s->files[i], late, stats, a, err);
 }
 
 static void scan_task(void *arg, size_t i, int worker) {
     parallel_scan *ps = arg;
     if (atomic_load(&ps->failed)) return;
-    if (scan_one(ps->s, ps->opts, ps->fields, ps->n_fields, ps->fn, ps->ctx, i, ps->arenas[worker],
-                 &ps->stats[worker], &ps->errors[worker]) != BK_OK)
+    if (scan_one(ps->s, ps->opts, ps->fields, ps->n_fields, ps->fn, ps->ctx, i, ps->late,
+                 ps->arenas[worker], &ps->stats[worker], &ps->errors[worker]) != BK_OK)
         atomic_store(&ps->failed, true);
 }
 
@@ -408,6 +415,8 @@ bk_status delta_scan(delta_snapshot *s, const delta_scan_opts *opts, delta_scan_
     memset(stats, 0, sizeof *stats);
     stats->files_total = s->n_files;
     uint32_t n_fields = opts->fields ? opts->n_fields : s->schema.n_fields;
+    pq_late_stats late;
+    pq_late_stats_init(&late);
     /* Many files: one file per task across the pool.  Few: row groups in parallel. */
     bool by_file = opts->pool && s->n_files > 1;
     int workers = by_file ? bk_pool_size(opts->pool) : 1;
@@ -436,7 +445,8 @@ bk_status delta_scan(delta_snapshot *s, const delta_scan_opts *opts, delta_scan_
     if (st == BK_OK && by_file) {
         delta_scan_opts inner = *opts;
         inner.pool = NULL;
-        parallel_scan ps = {s, &inner, fields, n_fields, fn, ctx, arenas, wstats, errors, false};
+        parallel_scan ps = {s, &inner, fields, n_fields, fn, ctx, &late, arenas, wstats, errors,
+                            false};
         bk_pool_run(opts->pool, s->n_files, scan_task, &ps);
         for (int w = 0; w < workers; w++) {
             stats->files_skipped += wstats[w].files_skipped;
@@ -455,7 +465,7 @@ bk_status delta_scan(delta_snapshot *s, const delta_scan_opts *opts, delta_scan_
         }
     } else {
         for (size_t i = 0; st == BK_OK && i < s->n_files; i++)
-            st = scan_one(s, opts, fields, n_fields, fn, ctx, i, arenas[0], stats, err);
+            st = scan_one(s, opts, fields, n_fields, fn, ctx, i, &late, arenas[0], stats, err);
     }
     bk_arena_free(scan_arena);
     return st;

@@ -9,15 +9,17 @@
  *        {"name":"b","type":{"type":"array","elementType":"string","containsNull":true},
  *         "nullable":true,"metadata":{"delta.columnMapping.id":2, ...}}]}
  *
- * Parsing (jansson) builds a delta_field tree whose shape follows the types:
- * a struct field's children are its fields, an array's one child is its element
- * ("element"), a map's two children are its key and value ("key", "value"); the
- * nullability of the element and the value sits on those children.  The whole
- * tree, the bk_types and every string live in the caller's arena; the jansson
- * tree is freed before returning.  A field's metadata object is kept as compact
- * JSON (metadata_json) so that delta.typeChanges, delta.invariants, comments,
- * identity settings and anything else survive a rewrite of the schema; the two
- * column-mapping keys are also decoded into physical_name and id.
+ * Parsing (the log's JSON scanner, json_scan.h; no JSON tree) builds a
+ * delta_field tree whose shape follows the types: a struct field's children are
+ * its fields, an array's one child is its element ("element"), a map's two
+ * children are its key and value ("key", "value"); the nullability of the element
+ * and the value sits on those children.  The whole tree, the bk_types and every
+ * string live in the caller's arena.  A field's metadata object is kept as
+ * compact JSON (metadata_json, written as jansson's json_dumpb would) so that
+ * delta.typeChanges, delta.invariants, comments, identity settings and anything
+ * else survive a rewrite of the schema; the two column-mapping keys are also
+ * decoded into physical_name and id.  Text that is not JSON gets jansson's
+ * message, as it did when jansson parsed schemas.
  *
  * Writing produces exactly Spark's compact form: keys in the order name, type,
  * nullable, metadata (array: type, elementType, containsNull; map: type, keyType,
@@ -30,6 +32,7 @@
 #include "delta/schema.h"
 
 #include "delta/json.h"
+#include "delta/json_scan.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -180,72 +183,126 @@ static bk_status primitive_type(sctx *c, const char *name, const bk_type **out) 
  * Parsing
  * ------------------------------------------------------------------------------------------- */
 
-static bk_status parse_type(sctx *c, json_t *type, delta_field *f);
+/*
+ * The schemaString is read with the log's own JSON scanner (json_scan.h), not a
+ * jansson tree: one validating pass over the whole text, then each object's
+ * members picked out of its span as the walk reaches it (a re-scan of text
+ * already validated).  The scanner accepts exactly what jansson's json_loadb
+ * accepts, and jansson still words the message for text that is not JSON.
+ * OPTIMIZATION-IF-FALSE: jansson parsed a schema in ~10k instructions a field,
+ * about as much as the rest of a snapshot's log replay; every query pays it once
+ * per table.
+ */
 
-/* A required boolean member `key` of `obj`. */
-static bk_status get_bool(sctx *c, json_t *obj, const char *key, bool *out) {
-    json_t *v = json_object_get(obj, key);
-    if (!json_is_boolean(v)) {
+/* Members of the type objects ("struct", "array", "map"). */
+enum { T_TYPE, T_FIELDS, T_ELEMENT, T_CONTAINS_NULL, T_KEY, T_VALUE, T_VALUE_NULL, N_TYPE_KEYS };
+static const delta_jname type_keys[N_TYPE_KEYS] = {
+    DELTA_JNAME("type"),      DELTA_JNAME("fields"),    DELTA_JNAME("elementType"),
+    DELTA_JNAME("containsNull"), DELTA_JNAME("keyType"), DELTA_JNAME("valueType"),
+    DELTA_JNAME("valueContainsNull"),
+};
+
+/* Members of a struct field. */
+enum { F_NAME, F_TYPE, F_NULLABLE, F_METADATA, N_FIELD_KEYS };
+static const delta_jname field_keys[N_FIELD_KEYS] = {
+    DELTA_JNAME("name"), DELTA_JNAME("type"), DELTA_JNAME("nullable"), DELTA_JNAME("metadata")};
+
+/* The column-mapping members of a field's metadata. */
+enum { M_PHYSICAL_NAME, M_ID, N_META_KEYS };
+static const delta_jname meta_keys[N_META_KEYS] = {
+    DELTA_JNAME("delta.columnMapping.physicalName"), DELTA_JNAME("delta.columnMapping.id")};
+
+/* Text the first pass validated did not scan again: a bug, not bad input. */
+static BK_NOINLINE bk_status not_rescanned(sctx *c) {
+    return bk_error_set(c->err, BK_INTERNAL, "schema: validated JSON did not scan again");
+}
+
+/* The members of object `v` (validated) named in names[0..n), in slots (ABSENT if not). */
+static bk_status members(sctx *c, const delta_jval *v, const delta_jname *names, size_t n,
+                         delta_jval *slots) {
+    memset(slots, 0, n * sizeof *slots);
+    delta_jscan s;
+    delta_jscan_init(&s, v->text, v->len);
+    delta_jval obj;
+    return delta_jscan_fields(&s, 1, names, n, slots, &obj) ? BK_OK : not_rescanned(c);
+}
+
+/* The string `v` decoded into the arena, NUL-terminated (length in *len if wanted). */
+static bk_status string_of(sctx *c, const delta_jval *v, const char **out, size_t *len) {
+    *out = delta_jscan_str_dup(c->a, v, len);
+    return *out ? BK_OK : oom(c);
+}
+
+static bk_status parse_type(sctx *c, const delta_jval *type, delta_field *f);
+
+/* A required boolean member `key` (its value, or ABSENT, in v). */
+static bk_status get_bool(sctx *c, const delta_jval *v, const char *key, bool *out) {
+    if (v->type != DELTA_J_TRUE && v->type != DELTA_J_FALSE) {
         char what[96];
-        snprintf(what, sizeof what, "\"%s\" is %s", key, v ? "not a boolean" : "missing");
+        snprintf(what, sizeof what, "\"%s\" is %s", key,
+                 v->type != DELTA_J_ABSENT ? "not a boolean" : "missing");
         return corrupt(c, what);
     }
-    *out = json_is_true(v);
+    *out = v->type == DELTA_J_TRUE;
     return BK_OK;
 }
 
-/* Compact JSON text of `v` in the arena (jansson keeps the members in their order). */
-static bk_status dump_compact(sctx *c, json_t *v, const char **out) {
-    size_t n = json_dumpb(v, NULL, 0, JSON_COMPACT);
-    if (n == 0) return oom(c);
-    char *text = bk_arena_alloc(c->a, n + 1);
-    if (!text) return oom(c);
-    if (json_dumpb(v, text, n, JSON_COMPACT) != n) return oom(c);
-    text[n] = '\0';
-    *out = text;
-    return BK_OK;
+/* True if object `v` (validated) has no members. */
+static bool object_empty(const delta_jval *v) {
+    delta_jscan s;
+    delta_jscan_init(&s, v->text, v->len);
+    bool first = true;
+    delta_jval key;
+    return delta_jscan_member(&s, &first, &key) == 0;
 }
 
-/* The field's metadata object: kept whole, column-mapping keys decoded. */
-static bk_status parse_metadata(sctx *c, json_t *meta, delta_field *f) {
+/* The field's metadata object: kept whole (compact, as jansson writes it), mapping keys decoded. */
+static bk_status parse_metadata(sctx *c, const delta_jval *meta, delta_field *f) {
     f->physical_name = f->name;
     f->has_id = false;
     f->id = 0;
     f->metadata_json = NULL;
-    if (!meta || json_is_null(meta)) return BK_OK;
-    if (!json_is_object(meta)) return corrupt(c, "\"metadata\" is not an object");
-    if (json_object_size(meta) == 0) return BK_OK;
-    json_t *pn = json_object_get(meta, "delta.columnMapping.physicalName");
-    if (pn) {
-        if (!json_is_string(pn) || json_string_length(pn) == 0)
+    if (meta->type == DELTA_J_ABSENT || meta->type == DELTA_J_NULL) return BK_OK;
+    if (meta->type != DELTA_J_OBJECT) return corrupt(c, "\"metadata\" is not an object");
+    if (object_empty(meta)) return BK_OK;
+    delta_jval m[N_META_KEYS];
+    BK_TRY(members(c, meta, meta_keys, N_META_KEYS, m));
+    if (m[M_PHYSICAL_NAME].type != DELTA_J_ABSENT) {
+        /* a JSON string's text is its two quotes and at least one character */
+        if (m[M_PHYSICAL_NAME].type != DELTA_J_STRING || m[M_PHYSICAL_NAME].len <= 2)
             return corrupt(c, "\"delta.columnMapping.physicalName\" is not a non-empty string");
-        f->physical_name = bk_arena_strndup(c->a, json_string_value(pn), json_string_length(pn));
-        if (!f->physical_name) return oom(c);
+        BK_TRY(string_of(c, &m[M_PHYSICAL_NAME], &f->physical_name, NULL));
     }
-    json_t *id = json_object_get(meta, "delta.columnMapping.id");
-    if (id) {
-        json_int_t v = json_is_integer(id) ? json_integer_value(id) : -1;
+    if (m[M_ID].type != DELTA_J_ABSENT) {
+        int64_t v = m[M_ID].type == DELTA_J_INT ? delta_jscan_int(&m[M_ID]) : -1;
         if (v < 0 || v > INT32_MAX)
             return corrupt(c, "\"delta.columnMapping.id\" is not an integer in 0..2147483647");
         f->has_id = true;
         f->id = (int32_t)v;
     }
-    return dump_compact(c, meta, &f->metadata_json);
+    bk_buf b;
+    bk_buf_init(&b);
+    bk_status st = delta_jscan_compact(meta, &b, c->err);
+    if (st == BK_OK) {
+        f->metadata_json = bk_arena_strndup(c->a, (const char *)b.data, b.len);
+        if (!f->metadata_json) st = oom(c);
+    }
+    bk_buf_destroy(&b);
+    return st;
 }
 
 /* struct_field -> {"name": s, "type": type, "nullable": b [, "metadata": {...}]} */
-static bk_status parse_field(sctx *c, json_t *obj, delta_field *f) {
-    if (!json_is_object(obj)) return corrupt(c, "a struct field is not an object");
-    json_t *name = json_object_get(obj, "name");
-    if (!json_is_string(name)) return corrupt(c, "a struct field has no \"name\"");
-    f->name = bk_arena_strndup(c->a, json_string_value(name), json_string_length(name));
-    if (!f->name) return oom(c);
+static bk_status parse_field(sctx *c, const delta_jval *obj, delta_field *f) {
+    if (obj->type != DELTA_J_OBJECT) return corrupt(c, "a struct field is not an object");
+    delta_jval m[N_FIELD_KEYS];
+    BK_TRY(members(c, obj, field_keys, N_FIELD_KEYS, m));
+    if (m[F_NAME].type != DELTA_J_STRING) return corrupt(c, "a struct field has no \"name\"");
+    BK_TRY(string_of(c, &m[F_NAME], &f->name, NULL));
     size_t old = path_push(c, f->name);
-    json_t *type = json_object_get(obj, "type");
-    if (!type) return corrupt(c, "\"type\" is missing");
-    BK_TRY(get_bool(c, obj, "nullable", &f->nullable));
-    BK_TRY(parse_metadata(c, json_object_get(obj, "metadata"), f));
-    BK_TRY(parse_type(c, type, f));
+    if (m[F_TYPE].type == DELTA_J_ABSENT) return corrupt(c, "\"type\" is missing");
+    BK_TRY(get_bool(c, &m[F_NULLABLE], "nullable", &f->nullable));
+    BK_TRY(parse_metadata(c, &m[F_METADATA], f));
+    BK_TRY(parse_type(c, &m[F_TYPE], f));
     path_pop(c, old);
     return BK_OK;
 }
@@ -265,31 +322,51 @@ static const bk_type *struct_type(bk_arena *a, const delta_field *fields, uint32
 }
 
 /*
+ * Walk the elements of array `arr` (validated): with fs NULL, count them into *n;
+ * else parse element i into fs[i].
+ */
+static bk_status walk_fields(sctx *c, const delta_jval *arr, delta_field *fs, size_t *n) {
+    delta_jscan s;
+    delta_jscan_init(&s, arr->text, arr->len);
+    bool first = true;
+    size_t i = 0;
+    int more;
+    while ((more = delta_jscan_element(&s, &first)) == 1) {
+        delta_jval e;
+        if (!delta_jscan_value(&s, 2, &e)) return not_rescanned(c);
+        if (fs) {
+            BK_TRY(parse_field(c, &e, &fs[i]));
+            for (size_t j = 0; j < i; j++) {
+                if (strcasecmp(fs[j].name, fs[i].name) == 0) {
+                    char what[160];
+                    snprintf(what, sizeof what,
+                             "duplicate field name \"%.60s\" (names are case-insensitive)",
+                             fs[i].name);
+                    return corrupt(c, what);
+                }
+            }
+        }
+        i++;
+    }
+    if (more < 0) return not_rescanned(c);
+    *n = i;
+    return BK_OK;
+}
+
+/*
  * struct_type -> {"type": "struct", "fields": [struct_field, ...]}
  * Names must be unique ignoring case (PROTOCOL.md: "All column names must be
- * unique regardless of casing").
+ * unique regardless of casing").  `fields` is the "fields" member (or ABSENT).
  */
-static bk_status parse_struct(sctx *c, json_t *obj, uint32_t *n_out, delta_field **out,
-                              const bk_type **type) {
-    json_t *fields = json_object_get(obj, "fields");
-    if (!json_is_array(fields)) return corrupt(c, "a struct type has no \"fields\" array");
-    size_t n = json_array_size(fields);
+static bk_status parse_struct(sctx *c, const delta_jval *fields, uint32_t *n_out,
+                              delta_field **out, const bk_type **type) {
+    if (fields->type != DELTA_J_ARRAY) return corrupt(c, "a struct type has no \"fields\" array");
+    size_t n;
+    BK_TRY(walk_fields(c, fields, NULL, &n));
     if (n > UINT32_MAX / 2) return corrupt(c, "too many fields");
     delta_field *fs = bk_arena_zalloc(c->a, (n ? n : 1) * sizeof *fs);
     if (!fs) return oom(c);
-    for (size_t i = 0; i < n; i++) {
-        BK_TRY(parse_field(c, json_array_get(fields, i), &fs[i]));
-        for (size_t j = 0; j < i; j++) {
-            if (strcasecmp(fs[j].name, fs[i].name) == 0) {
-                char what[160];
-                snprintf(what, sizeof what,
-                         "duplicate field name \"%.60s\" (names are "
-                         "case-insensitive)",
-                         fs[i].name);
-                return corrupt(c, what);
-            }
-        }
-    }
+    BK_TRY(walk_fields(c, fields, fs, &n));
     *n_out = (uint32_t)n;
     *out = fs;
     *type = struct_type(c->a, fs, (uint32_t)n);
@@ -297,13 +374,13 @@ static bk_status parse_struct(sctx *c, json_t *obj, uint32_t *n_out, delta_field
 }
 
 /* One of the unnamed children of an array or map ("element", "key", "value"). */
-static bk_status parse_child(sctx *c, json_t *type, const char *name, bool nullable,
+static bk_status parse_child(sctx *c, const delta_jval *type, const char *name, bool nullable,
                              delta_field *f) {
     f->name = name;
     f->physical_name = name;
     f->nullable = nullable;
     size_t old = path_push(c, name);
-    if (!type) {
+    if (type->type == DELTA_J_ABSENT) {
         char what[64];
         snprintf(what, sizeof what, "the %s type is missing", name);
         return corrupt(c, what);
@@ -320,34 +397,40 @@ static bk_status parse_child(sctx *c, json_t *type, const char *name, bool nulla
  *       | {"type": "map", "keyType": type, "valueType": type, "valueContainsNull": b}
  * Fills f->type and f's children.
  */
-static bk_status parse_type(sctx *c, json_t *type, delta_field *f) {
+static bk_status parse_type(sctx *c, const delta_jval *type, delta_field *f) {
     f->n_children = 0;
     f->children = NULL;
-    if (json_is_string(type)) return primitive_type(c, json_string_value(type), &f->type);
-    if (!json_is_object(type)) return corrupt(c, "\"type\" is neither a string nor an object");
+    const char *name;
+    if (type->type == DELTA_J_STRING) {
+        BK_TRY(string_of(c, type, &name, NULL));
+        return primitive_type(c, name, &f->type);
+    }
+    if (type->type != DELTA_J_OBJECT)
+        return corrupt(c, "\"type\" is neither a string nor an object");
     if (++c->depth > MAX_NESTING) return corrupt(c, "types are nested too deeply");
-    const char *kind = json_string_value(json_object_get(type, "type"));
-    if (!kind) return corrupt(c, "a complex type has no \"type\" name");
+    delta_jval m[N_TYPE_KEYS];
+    BK_TRY(members(c, type, type_keys, N_TYPE_KEYS, m));
+    if (m[T_TYPE].type != DELTA_J_STRING) return corrupt(c, "a complex type has no \"type\" name");
+    const char *kind;
+    BK_TRY(string_of(c, &m[T_TYPE], &kind, NULL));
     if (strcmp(kind, "struct") == 0) {
-        BK_TRY(parse_struct(c, type, &f->n_children, &f->children, &f->type));
+        BK_TRY(parse_struct(c, &m[T_FIELDS], &f->n_children, &f->children, &f->type));
     } else if (strcmp(kind, "array") == 0) {
-        bool contains_null;
-        BK_TRY(get_bool(c, type, "containsNull", &contains_null));
+        bool contains_null = false;
+        BK_TRY(get_bool(c, &m[T_CONTAINS_NULL], "containsNull", &contains_null));
         f->children = bk_arena_zalloc(c->a, sizeof *f->children);
         if (!f->children) return oom(c);
         f->n_children = 1;
-        BK_TRY(parse_child(c, json_object_get(type, "elementType"), "element", contains_null,
-                           &f->children[0]));
+        BK_TRY(parse_child(c, &m[T_ELEMENT], "element", contains_null, &f->children[0]));
         f->type = bk_type_make_array(c->a, f->children[0].type);
     } else if (strcmp(kind, "map") == 0) {
-        bool value_null;
-        BK_TRY(get_bool(c, type, "valueContainsNull", &value_null));
+        bool value_null = false;
+        BK_TRY(get_bool(c, &m[T_VALUE_NULL], "valueContainsNull", &value_null));
         f->children = bk_arena_zalloc(c->a, 2 * sizeof *f->children);
         if (!f->children) return oom(c);
         f->n_children = 2;
-        BK_TRY(parse_child(c, json_object_get(type, "keyType"), "key", false, &f->children[0]));
-        BK_TRY(parse_child(c, json_object_get(type, "valueType"), "value", value_null,
-                           &f->children[1]));
+        BK_TRY(parse_child(c, &m[T_KEY], "key", false, &f->children[0]));
+        BK_TRY(parse_child(c, &m[T_VALUE], "value", value_null, &f->children[1]));
         f->type = bk_type_make_map(c->a, f->children[0].type, f->children[1].type);
     } else {
         return unsupported_type(c, kind); /* "udt" and friends */
@@ -356,25 +439,52 @@ static bk_status parse_type(sctx *c, json_t *type, delta_field *f) {
     return f->type ? BK_OK : oom(c);
 }
 
-bk_status delta_schema_parse(bk_arena *a, const char *json, size_t len, delta_schema *out,
-                             bk_error *err) {
-    sctx c = {.a = a, .err = err};
+/*
+ * Text that is not JSON: jansson's message, as it always was (it rejects what the
+ * scanner rejects); the scanner's own reason only if jansson accepted it.
+ */
+static BK_NOINLINE bk_status invalid_json(sctx *c, const char *json, size_t len,
+                                          const delta_jscan *s) {
     json_error_t jerr;
     json_t *root = json_loadb(json, len, 0, &jerr);
     if (!root)
-        return bk_error_set(err, BK_CORRUPT, "schema: invalid JSON at line %d, column %d: %s",
+        return bk_error_set(c->err, BK_CORRUPT, "schema: invalid JSON at line %d, column %d: %s",
                             jerr.line, jerr.column, jerr.text);
-    bk_status st;
-    const char *kind = json_string_value(json_object_get(root, "type"));
-    if (!json_is_object(root) || !kind || strcmp(kind, "struct") != 0) {
-        st = corrupt(&c, "the top level is not a struct type");
-    } else {
-        delta_schema s = {0};
-        st = parse_struct(&c, root, &s.n_fields, &s.fields, &s.type);
-        if (st == BK_OK) *out = s;
-    }
     json_decref(root);
-    return st;
+    size_t at = s->fail_at ? (size_t)(s->fail_at - json) : len;
+    return bk_error_set(c->err, BK_CORRUPT, "schema: invalid JSON at byte %zu: %s", at,
+                        s->fail_why ? s->fail_why : "unexpected text after the value");
+}
+
+bk_status delta_schema_parse(bk_arena *a, const char *json, size_t len, delta_schema *out,
+                             bk_error *err) {
+    sctx c = {.a = a, .err = err};
+    delta_jscan s;
+    delta_jscan_init(&s, json, len);
+    delta_jscan_ws(&s);
+    /* the validating pass: the root's members, everything inside them checked */
+    delta_jval m[N_TYPE_KEYS] = {{0}}, root = {0};
+    bool ok = false;
+    if (s.p < s.end && *s.p == '{')
+        ok = delta_jscan_fields(&s, 1, type_keys, N_TYPE_KEYS, m, &root);
+    else if (s.p < s.end)
+        ok = delta_jscan_value(&s, 1, &root);
+    if (ok) {
+        delta_jscan_ws(&s);
+        ok = s.p == s.end;
+    }
+    /* jansson (flags 0) takes only an object or an array as the whole text */
+    if (!ok || (root.type != DELTA_J_OBJECT && root.type != DELTA_J_ARRAY))
+        return invalid_json(&c, json, len, &s);
+    const char *kind = NULL;
+    if (root.type == DELTA_J_OBJECT && m[T_TYPE].type == DELTA_J_STRING)
+        BK_TRY(string_of(&c, &m[T_TYPE], &kind, NULL));
+    if (!kind || strcmp(kind, "struct") != 0)
+        return corrupt(&c, "the top level is not a struct type");
+    delta_schema sch = {0};
+    BK_TRY(parse_struct(&c, &m[T_FIELDS], &sch.n_fields, &sch.fields, &sch.type));
+    *out = sch;
+    return BK_OK;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -574,6 +684,18 @@ const delta_field *delta_schema_find(const delta_schema *s, const char *name) {
 /* ---------------------------------------------------------------------------------------------
  * Column mapping
  * ------------------------------------------------------------------------------------------- */
+
+/* Compact JSON text of `v` in the arena (jansson keeps the members in their order). */
+static bk_status dump_compact(sctx *c, json_t *v, const char **out) {
+    size_t n = json_dumpb(v, NULL, 0, JSON_COMPACT);
+    if (n == 0) return oom(c);
+    char *text = bk_arena_alloc(c->a, n + 1);
+    if (!text) return oom(c);
+    if (json_dumpb(v, text, n, JSON_COMPACT) != n) return oom(c);
+    text[n] = '\0';
+    *out = text;
+    return BK_OK;
+}
 
 /* Set the two column-mapping keys in f's metadata (other keys are kept, in order). */
 static bk_status set_mapping_metadata(bk_arena *a, delta_field *f) {

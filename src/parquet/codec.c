@@ -612,9 +612,3 @@ bool pq_codec_from_name(const char *name, pq_codec *out) {
     }
     return false;
 }
-
-uint32_t pq_crc32(const uint8_t *data, size_t len) {
-    uLong crc = crc32_z(0L, Z_NULL, 0);
-    if (len) crc = crc32_z(crc, data, len);
-    return (uint32_t)crc;
-}

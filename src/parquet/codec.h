@@ -39,7 +39,4 @@ bool pq_codec_supported(pq_codec codec);
 /* Parse "snappy", "ZSTD", "none", "uncompressed", "gzip", "lz4_raw", "brotli", "lz4". */
 bool pq_codec_from_name(const char *name, pq_codec *out);
 
-/* CRC-32 (IEEE, as zlib computes it) of a page body, for PageHeader.crc. */
-uint32_t pq_crc32(const uint8_t *data, size_t len);
-
 #endif

@@ -23,6 +23,7 @@
 
 #include "base/endian.h"
 #include "parquet/codec.h"
+#include "parquet/crc.h"
 #include "parquet/encoding.h"
 #include "parquet/reader_int.h"
 

@@ -99,12 +99,28 @@ typedef struct pq_predicate {
     const bk_vector *values;
 } pq_predicate;
 
+/*
+ * What late materialization (scan.c) has seen so far: rows in, rows that passed,
+ * row groups.  The scan stops evaluating predicates itself once enough row groups
+ * show that they drop too few rows.  A caller that splits one logical scan over
+ * many files (a Delta table) shares one of these among the files' pq_scans, so
+ * the decision is taken over the table and not again for every small file.
+ * Initialise with pq_late_stats_init; pq_scan updates it atomically.
+ */
+typedef struct pq_late_stats {
+    _Atomic uint64_t rows_in, rows_out;
+    _Atomic uint32_t groups;
+} pq_late_stats;
+
+void pq_late_stats_init(pq_late_stats *l);
+
 typedef struct pq_scan_opts {
     const uint32_t *fields; /* projection: top-level field indexes; NULL = all */
     uint32_t n_fields;
     const pq_predicate *preds; /* conjunction; may be NULL */
     uint32_t n_preds;
-    bk_pool *pool; /* NULL = decode on the calling thread */
+    bk_pool *pool;       /* NULL = decode on the calling thread */
+    pq_late_stats *late; /* shared with other scans; NULL = this scan's own */
 } pq_scan_opts;
 
 /*

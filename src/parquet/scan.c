@@ -384,9 +384,9 @@ typedef struct scan_state {
     /* late materialization: projected positions with predicates, in decoding order */
     const uint32_t *eval_pos;
     uint32_t n_eval;
-    /* rows in and out of late evaluation so far; it stops when too few rows drop */
-    _Atomic uint64_t late_in, late_out;
-    _Atomic uint32_t late_groups;
+    /* late evaluation so far (o->late or own_late); it stops when too few rows drop */
+    pq_late_stats *late;
+    pq_late_stats own_late;
     const uint32_t *rgs; /* surviving row groups */
     pq_scan_fn fn;
     void *ctx;
@@ -536,10 +536,16 @@ static bk_status scan_late(scan_state *s, bk_arena *a, uint32_t rg, const pq_row
  * caller sees satisfy the same filter.
  */
 #define LATE_PROBE_GROUPS 4
-static bool late_pays(scan_state *s) {
-    if (atomic_load(&s->late_groups) < LATE_PROBE_GROUPS) return true;
-    uint64_t in = atomic_load(&s->late_in), out = atomic_load(&s->late_out);
+static bool late_pays(const pq_late_stats *l) {
+    if (atomic_load(&l->groups) < LATE_PROBE_GROUPS) return true;
+    uint64_t in = atomic_load(&l->rows_in), out = atomic_load(&l->rows_out);
     return out * 8 <= in * 7;
+}
+
+void pq_late_stats_init(pq_late_stats *l) {
+    atomic_init(&l->rows_in, 0);
+    atomic_init(&l->rows_out, 0);
+    atomic_init(&l->groups, 0);
 }
 
 static bk_status scan_row_group(scan_state *s, bk_arena *a, uint32_t rg, bk_error *err) {
@@ -557,12 +563,12 @@ static bk_status scan_row_group(scan_state *s, bk_arena *a, uint32_t rg, bk_erro
     if (!cols) return bk_arena_oom(a, err);
     bool skip = !all && n_rows == 0;
     size_t n_in = n_rows;
-    bool late = s->n_eval && late_pays(s);
+    bool late = s->n_eval && late_pays(s->late);
     if (!skip && late) {
         BK_TRY(scan_late(s, a, rg, sel, n_sel, all, n_in, cols, &n_rows, err));
-        atomic_fetch_add(&s->late_in, n_in);
-        atomic_fetch_add(&s->late_out, n_rows);
-        atomic_fetch_add(&s->late_groups, 1);
+        atomic_fetch_add(&s->late->rows_in, n_in);
+        atomic_fetch_add(&s->late->rows_out, n_rows);
+        atomic_fetch_add(&s->late->groups, 1);
         if (n_rows == 0) {
             bk_mutex_lock(s->lock);
             s->pages_total += pt;
@@ -617,6 +623,8 @@ bk_status pq_scan(pq_reader *r, const pq_scan_opts *o, pq_scan_fn fn, void *ctx,
     if (!o) o = &none;
     uint32_t n_top = r->schema.root.n_children;
     scan_state s = {.r = r, .o = o, .fn = fn, .ctx = ctx};
+    pq_late_stats_init(&s.own_late);
+    s.late = o->late ? o->late : &s.own_late;
     bk_error_clear(&s.err);
     bk_arena *setup = bk_arena_new(NULL, "parquet scan", 0);
     if (!setup) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory starting a scan");

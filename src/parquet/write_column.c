@@ -37,6 +37,7 @@
 
 #include "base/mem.h"
 #include "parquet/codec.h"
+#include "parquet/crc.h"
 #include "parquet/encoding.h"
 #include "parquet/writer_int.h"
 

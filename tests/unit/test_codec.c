@@ -6,7 +6,7 @@
  * compressed input and the output buffer are heap copies of exactly their size,
  * so ASan catches any read or write past either.  Also: gzip with concatenated
  * members and zlib headers, the three framings of the deprecated LZ4 codec, LZO,
- * names, CRC-32 and clean out-of-memory failures.
+ * names and clean out-of-memory failures (CRC-32 is in test_crc.c).
  */
 #include <lz4.h>
 #include <lz4frame.h>
@@ -355,11 +355,6 @@ BK_TEST(codec_empty_page) {
         uint8_t one[1];
         ASSERT_FAILS(pq_decompress(k_codecs[ci], NULL, 0, one, 1, NULL), BK_CORRUPT);
     }
-}
-
-BK_TEST(codec_crc32) {
-    ASSERT_EQ(pq_crc32((const uint8_t *)"123456789", 9), 0xCBF43926u);
-    ASSERT_EQ(pq_crc32(NULL, 0), 0);
 }
 
 /* Allocation failures inside zlib and brotli surface as BK_OUT_OF_MEMORY. */

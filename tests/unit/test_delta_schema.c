@@ -222,6 +222,49 @@ BK_TEST(delta_schema_unsupported_types) {
     bk_arena_free(a);
 }
 
+/*
+ * JSON details the scanner must read as jansson did: whitespace anywhere, escaped
+ * keys and values, the last of duplicate keys, metadata kept compact (jansson's
+ * escaping, duplicates collapsed), a scalar or trailing text rejected as not JSON.
+ */
+BK_TEST(delta_schema_json_details) {
+    bk_arena *a = bk_arena_new(NULL, "t", 0);
+    bk_error err;
+    delta_schema s;
+    ASSERT_OK(parse(a,
+                    " {\n \"type\" : \"struct\" , \"fields\" : [ { \"n\\u0061me\" : \"caf\\u00e9\" ,"
+                    " \"type\" : \"integer\", \"type\" : { \"type\" : \"array\", \"elementType\" :"
+                    " \"string\", \"containsNull\" : false } , \"nullable\" : true , \"metadata\" :"
+                    " { \"comment\" : \"a\\/b\\u0001\" , \"delta.columnMapping.id\" : 3 ,"
+                    " \"delta.columnMapping.id\" : 4 , \"delta.columnMapping.physicalName\" :"
+                    " \"col-\\u0031\" } } ] }\t",
+                    &s, &err),
+              &err);
+    ASSERT_EQ(s.n_fields, 1);
+    ASSERT_STR_EQ(s.fields[0].name, "caf\xc3\xa9");
+    ASSERT_EQ(s.fields[0].type->kind, BK_TYPE_ARRAY);
+    ASSERT_EQ(s.fields[0].children[0].nullable, false);
+    ASSERT_TRUE(s.fields[0].has_id);
+    ASSERT_EQ(s.fields[0].id, 4);
+    ASSERT_STR_EQ(s.fields[0].physical_name, "col-1");
+    ASSERT_STR_EQ(s.fields[0].metadata_json,
+                  "{\"comment\":\"a/b\\u0001\",\"delta.columnMapping.id\":4,"
+                  "\"delta.columnMapping.physicalName\":\"col-1\"}");
+    /* an empty metadata object keeps no metadata_json */
+    ASSERT_OK(parse(a, one_column(a, "\"long\""), &s, &err), &err);
+    ASSERT_TRUE(s.fields[0].metadata_json == NULL);
+    ASSERT_FAILS(parse(a, "\"struct\"", &s, &err), BK_CORRUPT);
+    ASSERT_CONTAINS(err.msg, "schema: invalid JSON at line 1");
+    ASSERT_FAILS(parse(a, "{\"type\":\"struct\",\"fields\":[]} x", &s, &err), BK_CORRUPT);
+    ASSERT_CONTAINS(err.msg, "schema: invalid JSON at line 1");
+    ASSERT_FAILS(parse(a, "", &s, &err), BK_CORRUPT);
+    ASSERT_CONTAINS(err.msg, "schema: invalid JSON");
+    ASSERT_FAILS(parse(a, "{\"type\":\"struct\",\"fields\":[{\"name\":\"\\u0000\"}]}", &s, &err),
+                 BK_CORRUPT);
+    ASSERT_CONTAINS(err.msg, "schema: invalid JSON");
+    bk_arena_free(a);
+}
+
 BK_TEST(delta_schema_corrupt) {
     bk_arena *a = bk_arena_new(NULL, "t", 0);
     bk_error err;

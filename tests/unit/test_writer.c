@@ -12,11 +12,13 @@
  * pyarrow and DuckDB is checked by tests/interop/writer_check.py.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
 #include "base/mem.h"
 #include "parquet/codec.h"
+#include "parquet/crc.h"
 #include "parquet/meta.h"
 #include "parquet/parquet.h"
 #include "test.h"
@@ -633,6 +635,52 @@ static void check_index(const char *name, int64_t (*v)(size_t), pq_boundary_orde
 BK_TEST(writer_page_index_ascending) { check_index("asc.parquet", up, PQ_ASCENDING); }
 BK_TEST(writer_page_index_descending) { check_index("desc.parquet", down, PQ_DESCENDING); }
 BK_TEST(writer_page_index_unordered) { check_index("unord.parquet", zigzag, PQ_UNORDERED); }
+
+/* pq_scan callback (a scan without a pool: one thread): count the rows handed back. */
+static bk_status count_scanned(void *ctx, uint32_t rg, bk_arena *a, bk_vector **cols, size_t n,
+                               bk_error *err) {
+    (void)rg, (void)a, (void)cols, (void)err;
+    *(int64_t *)ctx += (int64_t)n;
+    return BK_OK;
+}
+
+/*
+ * Late materialization stops after four row groups that keep over 7/8 of their
+ * rows.  Scans of one-row-group files that share a pq_late_stats (as a Delta
+ * table's files do) stop after the fourth file; scans with their own never stop.
+ */
+BK_TEST(writer_scan_shared_late_stats) {
+    bk_arena *a = bk_arena_new(NULL, "t", 0);
+    bk_error err = {0};
+    const char *path = tmp_path("late.parquet");
+    ASSERT_OK(write_bigint(path, 1600, up, NULL, a, &err), &err);
+    pq_reader *r;
+    ASSERT_OK(pq_reader_open(path, NULL, &r, &err), &err);
+    ASSERT_EQ(pq_reader_num_row_groups(r), 1);
+    bk_vector *lit = bk_vector_make(a, bk_type_scalar(BK_TYPE_BIGINT), 1);
+    ((int64_t *)lit->data)[0] = 100; /* x >= 100 keeps 1500 of 1600 rows: 15/16 */
+    pq_predicate pred = {.field = 0, .op = PQ_PRED_GE, .values = lit};
+    uint32_t f = 0;
+    pq_late_stats late;
+    pq_late_stats_init(&late);
+    for (int shared = 1; shared >= 0; shared--) {
+        for (int k = 0; k < 6; k++) {
+            pq_scan_opts o = {.fields = &f, .n_fields = 1, .preds = &pred, .n_preds = 1,
+                              .late = shared ? &late : NULL};
+            pq_scan_stats stats;
+            int64_t rows = 0;
+            ASSERT_OK(pq_scan(r, &o, count_scanned, &rows, &stats, &err), &err);
+            bool evaluated = !shared || k < 4;
+            ASSERT_EQ(stats.rows_filtered, evaluated ? 100 : 0);
+            ASSERT_EQ(rows, evaluated ? 1500 : 1600);
+        }
+    }
+    ASSERT_EQ(atomic_load(&late.groups), 4);
+    ASSERT_EQ(atomic_load(&late.rows_in), 4 * 1600);
+    ASSERT_EQ(atomic_load(&late.rows_out), 4 * 1500);
+    pq_reader_close(r);
+    bk_arena_free(a);
+}
 
 BK_TEST(writer_null_pages_and_v2_headers) {
     bk_arena *a = bk_arena_new(NULL, "t", 0);
