@@ -126,7 +126,13 @@ static inline __attribute__((always_inline)) bool same_key(const exec_groups *g,
         case BK_TYPE_STRING:
         case BK_TYPE_BINARY: {
             bk_str a = ((const bk_str *)s->data)[grp], b = ((const bk_str *)v->data)[r];
-            if (a.len != b.len || memcmp(a.ptr, b.ptr, a.len)) return false;
+            if (a.len != b.len) return false;
+            if (a.len <= EXEC_KEY_SHORT) {
+                if (exec_key_short_word(a.ptr, a.len) != exec_key_short_word(b.ptr, b.len))
+                    return false;
+            } else if (memcmp(a.ptr, b.ptr, a.len)) {
+                return false;
+            }
             continue;
         }
         case BK_TYPE_DOUBLE:
