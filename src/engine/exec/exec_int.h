@@ -155,6 +155,9 @@ typedef struct exec_groups {
     uint64_t *slots;  /* open addressing: (hash >> 32) << 32 | (group + 1), or 0: empty */
     size_t mask;      /* number of slots - 1 */
     bk_arena *strings; /* bytes of string keys */
+    bool pack;         /* the key types fit one word (short strings, small integers) */
+    uint8_t pack_len;  /* when pack: the longest string a packed key holds */
+    uint64_t *packed;  /* when pack, per group: its key packed in a word, or all ones */
 } exec_groups;
 
 /* An empty table for keys of `types`; string key bytes go to `strings`. */
