@@ -308,14 +308,16 @@ static bk_status merge(exec_sink *sk, agg_table *t, const exec_agg *agg, const b
     return fold(sk, t, agg, into, &one, 0, err);
 }
 
-/* The typed loops of a fast path: `body` folds value x of row i into slot sl. */
+/* The typed loops of a fast path: `body` folds value x of row ROW(i) into slot sl. */
+#define ROW(i) (rows ? rows[i] : (i))
 #define FOLD_LOOP(T, body)                                                                         \
     do {                                                                                           \
         const T *x_ = v->data;                                                                     \
         for (size_t i = 0; i < n; i++) {                                                           \
-            if (v->validity && !bk_vector_is_valid(v, i)) continue;                                \
+            size_t r_ = ROW(i);                                                                    \
+            if (v->validity && !bk_vector_is_valid(v, r_)) continue;                               \
             slot *sl = &slots[gid[i]];                                                             \
-            T x = x_[i];                                                                           \
+            T x = x_[r_];                                                                          \
             body;                                                                                  \
         }                                                                                          \
     } while (0)
@@ -338,9 +340,14 @@ static bk_status merge(exec_sink *sk, agg_table *t, const exec_agg *agg, const b
  * COUNT, SUM, AVG, MIN and MAX of the common types without a call per row;
  * false when the aggregate or type has no fast path (fold handles it).  The
  * results equal fold's: the same slot fields, the same overflow errors.
+ * Position i folds row rows[i] of v (row i when rows is NULL) into slots[gid[i]];
+ * inlined twice, so that the loops without `rows` test nothing for it.
  */
-static bool fold_fast(exec_sink *s, const exec_agg *agg, slot *slots, const uint32_t *gid,
-                      size_t n, const bk_vector *v, bk_status *rc, bk_error *err) {
+static inline __attribute__((always_inline)) bool fold_fast(exec_sink *s, const exec_agg *agg,
+                                                            slot *slots, const uint32_t *gid,
+                                                            const uint32_t *rows, size_t n,
+                                                            const bk_vector *v, bk_status *rc,
+                                                            bk_error *err) {
     *rc = BK_OK;
     bk_type_kind kind = v->type->kind;
     bool small_dec =
@@ -348,7 +355,7 @@ static bool fold_fast(exec_sink *s, const exec_agg *agg, slot *slots, const uint
     switch (agg->kind) {
     case EXEC_AGG_COUNT:
         for (size_t i = 0; i < n; i++)
-            if (!v->validity || bk_vector_is_valid(v, i)) slots[gid[i]].count++;
+            if (!v->validity || bk_vector_is_valid(v, ROW(i))) slots[gid[i]].count++;
         return true;
     case EXEC_AGG_SUM:
     case EXEC_AGG_AVG:
@@ -379,10 +386,11 @@ static bool fold_fast(exec_sink *s, const exec_agg *agg, slot *slots, const uint
         if (kind == BK_TYPE_BIGINT || kind == BK_TYPE_INT) {
             bool avg = agg->kind == EXEC_AGG_AVG, ansi = s->ctx->ansi;
             for (size_t i = 0; i < n; i++) {
-                if (v->validity && !bk_vector_is_valid(v, i)) continue;
+                size_t r = ROW(i);
+                if (v->validity && !bk_vector_is_valid(v, r)) continue;
                 slot *sl = &slots[gid[i]];
-                int64_t x = kind == BK_TYPE_BIGINT ? ((const int64_t *)v->data)[i]
-                                                   : ((const int32_t *)v->data)[i];
+                int64_t x = kind == BK_TYPE_BIGINT ? ((const int64_t *)v->data)[r]
+                                                   : ((const int32_t *)v->data)[r];
                 sl->count++;
                 sl->has = true;
                 if (avg) {
@@ -413,13 +421,14 @@ static bool fold_fast(exec_sink *s, const exec_agg *agg, slot *slots, const uint
 }
 
 /*
- * Fold rows [0, n) of v (v2: column2) into the slots of aggregate k at gid[i].
+ * Fold rows [0, n) of v (v2: column2) into the slots of aggregate k at gid[i]:
+ * or rows rows[0..n) of v, for the plain kinds only (COUNT..MAX without DISTINCT).
  * orders: the rows' source-order keys (NULL: from morsel and the row number).
  */
 static bk_status consume_column(exec_sink *s, agg_table *t, uint32_t k, const uint32_t *gid,
-                                size_t n, const bk_vector *v, const bk_vector *v2,
-                                uint64_t morsel, const uint64_t *orders, bk_buf *scratch,
-                                bk_error *err) {
+                                const uint32_t *rows, size_t n, const bk_vector *v,
+                                const bk_vector *v2, uint64_t morsel, const uint64_t *orders,
+                                bk_buf *scratch, bk_error *err) {
     const exec_agg *agg = &((agg_state *)s->state)->aggs[k];
     slot *slots = t->slots[k];
     if (agg->kind == EXEC_AGG_COUNT_STAR) {
@@ -430,10 +439,12 @@ static bk_status consume_column(exec_sink *s, agg_table *t, uint32_t k, const ui
         return exec_agg_ext_consume(s->ctx, &t->ext[k], agg, slots, gid, n, v, v2, morsel, orders,
                                     scratch, err);
     bk_status rc;
-    if (fold_fast(s, agg, slots, gid, n, v, &rc, err)) return rc;
+    if (rows ? fold_fast(s, agg, slots, gid, rows, n, v, &rc, err)
+             : fold_fast(s, agg, slots, gid, NULL, n, v, &rc, err))
+        return rc;
     for (size_t i = 0; i < n; i++) {
-        if (!bk_vector_is_valid(v, i)) continue;
-        BK_TRY(fold(s, t, agg, &slots[gid[i]], v, i, err));
+        if (!bk_vector_is_valid(v, ROW(i))) continue;
+        BK_TRY(fold(s, t, agg, &slots[gid[i]], v, ROW(i), err));
     }
     return BK_OK;
 }
@@ -516,7 +527,7 @@ static bk_status distinct_merge(exec_sink *s, agg_table *into, const agg_table *
             bk_vector *v;
             rc = exec_key_decode(scratch, &t, 1, vals, nb, &v, err);
             if (rc == BK_OK)
-                rc = consume_column(s, into, k, gid, nb, v, NULL, 0, orders, &keybuf, err);
+                rc = consume_column(s, into, k, gid, NULL, nb, v, NULL, 0, orders, &keybuf, err);
             bk_arena_reset(scratch);
             nb = 0;
         }
@@ -605,12 +616,13 @@ static bk_status agg_local_new(exec_sink *s, exec_worker *w, void **local, bk_er
 }
 
 /*
- * Fold the n rows of chunk c, whose groups are gid[0..n), into table t.  orders:
- * the rows' source-order keys (NULL: from the morsel and the row number).
+ * Fold the n rows of chunk c, whose groups are gid[0..n), into table t: rows
+ * rows[0..n) of c when rows is not NULL (an adaptive aggregate's, agg_state).
+ * orders: the rows' source-order keys (NULL: from the morsel and the row number).
  */
 static bk_status consume_rows(exec_sink *s, exec_worker *w, agg_table *t, const exec_chunk *c,
-                              const uint32_t *gid, size_t n, const uint64_t *orders,
-                              bk_error *err) {
+                              const uint32_t *gid, const uint32_t *rows, size_t n,
+                              const uint64_t *orders, bk_error *err) {
     agg_state *st = s->state;
     BK_TRY(table_reserve(t, st->n_aggs, t->groups.count, err));
     for (uint32_t k = 0; k < st->n_aggs; k++) {
@@ -621,7 +633,8 @@ static bk_status consume_rows(exec_sink *s, exec_worker *w, agg_table *t, const 
             continue;
         }
         const bk_vector *v2 = exec_agg_uses_column2(agg) ? c->cols[agg->column2] : NULL;
-        BK_TRY(consume_column(s, t, k, gid, n, v, v2, w->morsel, orders, &w->keybuf, err));
+        BK_TRY(
+            consume_column(s, t, k, gid, rows, n, v, v2, w->morsel, orders, &w->keybuf, err));
     }
     return BK_OK;
 }
@@ -663,7 +676,7 @@ static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const ex
     exec_keys_hash(keys, st->n_keys, n, hash, NULL);
     if (st->n_parts == 1 || !l->split) {
         BK_TRY(exec_groups_insert(&l->parts[0].groups, keys, hash, NULL, n, gid, err));
-        BK_TRY(consume_rows(s, w, &l->parts[0], c, gid, n, NULL, err));
+        BK_TRY(consume_rows(s, w, &l->parts[0], c, gid, NULL, n, NULL, err));
         if (!l->split && l->parts[0].groups.count > AGG_SPLIT_GROUPS)
             BK_TRY(local_split(s, l, err));
         return check_local_memory(s, l, err);
@@ -689,8 +702,12 @@ static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const ex
         const uint32_t *pr = rows + start[p];
         exec_chunk sub;
         BK_TRY(exec_groups_insert(&l->parts[p].groups, keys, hash, pr, m, gid, err));
+        if (st->adaptive) { /* the plain kinds read the rows where they are */
+            BK_TRY(consume_rows(s, w, &l->parts[p], c, gid, pr, m, NULL, err));
+            continue;
+        }
         BK_TRY(gather(s, a, c, pr, m, &sub, err));
-        BK_TRY(consume_rows(s, w, &l->parts[p], &sub, gid, m, orders + start[p], err));
+        BK_TRY(consume_rows(s, w, &l->parts[p], &sub, gid, NULL, m, orders + start[p], err));
     }
     return check_local_memory(s, l, err);
 }
