@@ -368,10 +368,22 @@ static inline __attribute__((always_inline)) bool fold_fast(exec_sink *s, const 
             return true;
         }
         if (small_dec) {
+            /*
+             * One add moves the high word by at most 1, so while it stays within
+             * +-2^62 no add can overflow: only sums past about 8.5e37 take dec_add.
+             */
             FOLD_LOOP(int64_t, {
                 sl->count++;
                 sl->has = true;
-                if ((*rc = dec_add(s, sl, bk_i128_from_i64(x), err)) != BK_OK) return true;
+                uint64_t lo = sl->v.w.lo + (uint64_t)x;
+                uint64_t hi = (uint64_t)sl->v.w.hi + (x < 0 ? UINT64_MAX : 0);
+                hi += lo < (uint64_t)x; /* the carry */
+                if (hi + (UINT64_C(1) << 62) < (UINT64_C(1) << 63)) {
+                    sl->v.w.lo = lo;
+                    sl->v.w.hi = (int64_t)hi;
+                } else if ((*rc = dec_add(s, sl, bk_i128_from_i64(x), err)) != BK_OK) {
+                    return true;
+                }
             });
             return true;
         }
