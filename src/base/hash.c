@@ -27,22 +27,24 @@
 
 static uint64_t rotl64(uint64_t x, unsigned r) { return (x << r) | (x >> (64 - r)); }
 
+/* The n (1..8) bytes at p as a little-endian word, zero-padded: at most three loads. */
 static uint64_t load_le(const unsigned char *p, size_t n) {
-    uint64_t w = 0;
-    for (size_t i = 0; i < n; i++) w |= (uint64_t)p[i] << (8 * i);
-    return w;
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4); /* overlaps a when n < 8: the same bytes at the same places */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        a = __builtin_bswap32(a);
+        b = __builtin_bswap32(b);
+#endif
+        return (uint64_t)a | (uint64_t)b << (8 * (n - 4));
+    }
+    /* 1..3 bytes: the first, the middle and the last (some the same byte) */
+    return (uint64_t)p[0] | (uint64_t)p[n / 2] << (8 * (n / 2)) | (uint64_t)p[n - 1]
+                                                                      << (8 * (n - 1));
 }
 
 static uint64_t mix_word(uint64_t w) { return rotl64(w * K2, 31) * K1; }
-
-uint64_t bk_hash_u64(uint64_t x) {
-    x ^= x >> 33;
-    x *= UINT64_C(0xFF51AFD7ED558CCD);
-    x ^= x >> 33;
-    x *= UINT64_C(0xC4CEB9FE1A85EC53);
-    x ^= x >> 33;
-    return x;
-}
 
 uint64_t bk_hash_bytes(const void *p, size_t len, uint64_t seed) {
     const unsigned char *s = p;
@@ -59,7 +61,6 @@ uint64_t bk_hash_bytes(const void *p, size_t len, uint64_t seed) {
     return bk_hash_u64(h ^ (uint64_t)len);
 }
 
-uint64_t bk_hash_combine(uint64_t h1, uint64_t h2) { return bk_hash_u64(h1 * K3 ^ h2); }
 
 /* ---------------------------------------------------------------------------------------------
  * Map

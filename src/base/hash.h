@@ -26,9 +26,19 @@
  */
 uint64_t bk_hash_bytes(const void *p, size_t len, uint64_t seed);
 /* Mix one 64-bit value (a bijection: distinct inputs give distinct outputs). */
-uint64_t bk_hash_u64(uint64_t x);
+static inline uint64_t bk_hash_u64(uint64_t x) {
+    x ^= x >> 33;
+    x *= UINT64_C(0xFF51AFD7ED558CCD);
+    x ^= x >> 33;
+    x *= UINT64_C(0xC4CEB9FE1A85EC53);
+    x ^= x >> 33;
+    return x;
+}
+
 /* Combine two hashes, order-sensitive (for hashing several columns of a row). */
-uint64_t bk_hash_combine(uint64_t h1, uint64_t h2);
+static inline uint64_t bk_hash_combine(uint64_t h1, uint64_t h2) {
+    return bk_hash_u64(h1 * UINT64_C(0x165667B19E3779F9) ^ h2);
+}
 
 typedef struct bk_hmap bk_hmap;
 

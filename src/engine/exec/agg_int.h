@@ -35,7 +35,8 @@ typedef struct agg_slot {
         void *p; /* FIRST..MIN_BY: a pick record; APPROX_COUNT_DISTINCT: registers */
         uint8_t raw[16];
     } v;
-    bool has; /* v holds a value */
+    bool has;      /* v holds a value */
+    bool overflow; /* DECIMAL SUM / AVG with ANSI off: the 128-bit sum overflowed (NULL) */
 } agg_slot;
 
 /*

@@ -122,6 +122,28 @@ static inline uint32_t exec_key_float_bits(float f) {
     return u;
 }
 
+/* The longest string key that exec_key_short_word packs into one word. */
+#define EXEC_KEY_SHORT 8
+
+/*
+ * The len (<= EXEC_KEY_SHORT) bytes at p as one word, zero-padded, with at most
+ * three loads: short string keys (flags, codes) hash and compare as integers.
+ * Two strings of one length are equal iff their words are.  Native byte order:
+ * only ever compared and hashed within one process.
+ */
+static inline uint64_t exec_key_short_word(const char *p, size_t len) {
+    const unsigned char *u = (const unsigned char *)p;
+    if (len >= 4) {
+        uint32_t a, b;
+        memcpy(&a, u, 4);
+        memcpy(&b, u + len - 4, 4); /* overlaps a below 8 bytes: the same bytes again */
+        return (uint64_t)a | (uint64_t)b << (8 * (len - 4));
+    }
+    if (len == 0) return 0;
+    return (uint64_t)u[0] | (uint64_t)u[len / 2] << (8 * (len / 2)) | (uint64_t)u[len - 1]
+                                                                        << (8 * (len - 1));
+}
+
 /* ---- GROUP BY keys (groups.c): a dense numbering of the distinct keys ---- */
 
 typedef struct exec_groups {
@@ -133,6 +155,9 @@ typedef struct exec_groups {
     uint64_t *slots;  /* open addressing: (hash >> 32) << 32 | (group + 1), or 0: empty */
     size_t mask;      /* number of slots - 1 */
     bk_arena *strings; /* bytes of string keys */
+    bool pack;         /* the key types fit one word (short strings, small integers) */
+    uint8_t pack_len;  /* when pack: the longest string a packed key holds */
+    uint64_t *packed;  /* when pack, per group: its key packed in a word, or all ones */
 } exec_groups;
 
 /* An empty table for keys of `types`; string key bytes go to `strings`. */

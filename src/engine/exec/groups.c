@@ -13,6 +13,12 @@
  * key next to each other, as in tables sorted by the key) skips the probe.
  * NULL is a key value here (GROUP BY puts NULLs in one group).
  *
+ * Keys of small integers and short strings (TPC-H's flags, codes, dates) are
+ * also packed into one word per row, null flags and string lengths included,
+ * so that equal keys have equal words: such rows compare one word with a
+ * group's instead of a column at a time.  A key with a longer string packs to
+ * NO_PACK and compares column by column (it never equals a packed one).
+ *
  * Groups are numbered 0, 1, 2… in order of first appearance and never move, so
  * aggregate states can live in arrays indexed by group number.
  */
@@ -24,6 +30,8 @@
 
 #define MIN_SLOTS 64
 #define MIN_CAP 256
+#define NO_PACK UINT64_MAX /* never a packed key: those use at most 63 bits */
+#define STR_FIELD(len) (5 + 8 * (len)) /* bits of a packed string: valid, length, bytes */
 
 static bk_status oom(bk_error *err) {
     return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
@@ -46,6 +54,31 @@ bk_status exec_groups_init(exec_groups *g, const bk_type *const *types, uint32_t
         g->vecs[k].type = types[k];
         g->keys[k] = &g->vecs[k];
     }
+    /* packable: integers of up to 32 bits (a valid bit and the value) and strings
+       of up to pack_len bytes sharing what is left of 63 bits */
+    unsigned fixed = 0, n_str = 0;
+    g->pack = n_keys > 0;
+    for (uint32_t k = 0; k < n_keys; k++) switch (types[k]->kind) {
+        case BK_TYPE_BOOLEAN:
+        case BK_TYPE_TINYINT:
+        case BK_TYPE_SMALLINT:
+        case BK_TYPE_INT:
+        case BK_TYPE_DATE:
+            fixed += 1 + 8 * (unsigned)bk_type_width(types[k]);
+            break;
+        case BK_TYPE_STRING:
+        case BK_TYPE_BINARY:
+            n_str++;
+            break;
+        default:
+            g->pack = false;
+        }
+    if (fixed > 63) g->pack = false;
+    if (g->pack && n_str) {
+        unsigned len = ((63 - fixed) / n_str >= 5 ? ((63 - fixed) / n_str - 5) / 8 : 0);
+        g->pack_len = (uint8_t)(len > EXEC_KEY_SHORT - 1 ? EXEC_KEY_SHORT - 1 : len);
+        if (!g->pack_len) g->pack = false;
+    }
     return BK_OK;
 }
 
@@ -58,12 +91,13 @@ void exec_groups_destroy(exec_groups *g) {
     bk_free(g->vecs);
     bk_free(g->keys);
     bk_free(g->hashes);
+    bk_free(g->packed);
     bk_free(g->slots);
     memset(g, 0, sizeof *g);
 }
 
 size_t exec_groups_memory(const exec_groups *g) {
-    size_t per_group = sizeof(uint64_t);
+    size_t per_group = sizeof(uint64_t) * (g->pack ? 2 : 1);
     for (uint32_t k = 0; k < g->n_keys; k++) per_group += bk_type_width(g->vecs[k].type);
     return g->cap * per_group + (g->mask + 1) * sizeof *g->slots;
 }
@@ -74,6 +108,11 @@ static bk_status grow_columns(exec_groups *g, bk_error *err) {
     uint64_t *h = bk_realloc(g->hashes, cap * sizeof *h);
     if (!h) return oom(err);
     g->hashes = h;
+    if (g->pack) {
+        uint64_t *pk = bk_realloc(g->packed, cap * sizeof *pk);
+        if (!pk) return oom(err);
+        g->packed = pk;
+    }
     for (uint32_t k = 0; k < g->n_keys; k++) {
         bk_vector *v = &g->vecs[k];
         size_t w = bk_type_width(v->type);
@@ -126,7 +165,13 @@ static inline __attribute__((always_inline)) bool same_key(const exec_groups *g,
         case BK_TYPE_STRING:
         case BK_TYPE_BINARY: {
             bk_str a = ((const bk_str *)s->data)[grp], b = ((const bk_str *)v->data)[r];
-            if (a.len != b.len || memcmp(a.ptr, b.ptr, a.len)) return false;
+            if (a.len != b.len) return false;
+            if (a.len <= EXEC_KEY_SHORT) {
+                if (exec_key_short_word(a.ptr, a.len) != exec_key_short_word(b.ptr, b.len))
+                    return false;
+            } else if (memcmp(a.ptr, b.ptr, a.len)) {
+                return false;
+            }
             continue;
         }
         case BK_TYPE_DOUBLE:
@@ -167,12 +212,56 @@ static inline __attribute__((always_inline)) bool same_key(const exec_groups *g,
     return true;
 }
 
-/* Append row r of cols as group g->count. */
+/*
+ * The key of row r of cols packed in one word (g->pack): per key in turn its
+ * valid bit, then an integer's 8w bits, or a string's 4-bit length and
+ * pack_len bytes; NO_PACK when a string is longer.  Injective on packable keys.
+ */
+static inline uint64_t pack_key(const exec_groups *g, bk_vector *const *cols, size_t r) {
+    uint64_t w = 0;
+    unsigned shift = 0;
+    for (uint32_t k = 0; k < g->n_keys; k++) {
+        const bk_vector *v = cols[k];
+        bool valid = bk_vector_is_valid(v, r);
+        uint64_t f = 0;
+        unsigned bits;
+        if (v->type->kind == BK_TYPE_STRING || v->type->kind == BK_TYPE_BINARY) {
+            bits = STR_FIELD(g->pack_len);
+            if (valid) {
+                bk_str str = ((const bk_str *)v->data)[r];
+                if (str.len > g->pack_len) return NO_PACK;
+                f = 1 | (uint64_t)str.len << 1 | exec_key_short_word(str.ptr, str.len) << 5;
+            }
+        } else {
+            size_t wd = bk_type_width(v->type);
+            bits = 1 + 8 * (unsigned)wd;
+            if (valid)
+                f = 1 | (uint64_t)(wd == 1   ? ((const uint8_t *)v->data)[r]
+                                   : wd == 2 ? ((const uint16_t *)v->data)[r]
+                                             : ((const uint32_t *)v->data)[r])
+                             << 1;
+        }
+        w |= f << shift;
+        shift += bits;
+    }
+    return w;
+}
+
+/* Whether row r (packed as pk) has the key of stored group grp. */
+static inline __attribute__((always_inline)) bool same_group(const exec_groups *g, size_t grp,
+                                                             bk_vector *const *cols, size_t r,
+                                                             uint64_t pk) {
+    if (pk != NO_PACK) return g->packed[grp] == pk;
+    return (!g->pack || g->packed[grp] == NO_PACK) && same_key(g, grp, cols, r);
+}
+
+/* Append row r of cols (packed as pk) as group g->count. */
 static bk_status add_group(exec_groups *g, bk_vector *const *cols, size_t r, uint64_t hash,
-                           bk_error *err) {
+                           uint64_t pk, bk_error *err) {
     if (g->count == g->cap) BK_TRY(grow_columns(g, err));
     size_t grp = g->count;
     g->hashes[grp] = hash;
+    if (g->pack) g->packed[grp] = pk;
     for (uint32_t k = 0; k < g->n_keys; k++) {
         bk_vector *s = &g->vecs[k];
         const bk_vector *v = cols[k];
@@ -206,7 +295,8 @@ bk_status exec_groups_insert(exec_groups *g, bk_vector *const *cols, const uint6
     for (size_t i = 0; i < n; i++) {
         size_t r = rows ? rows[i] : i;
         uint64_t h = hash[r];
-        if (i > 0 && h == prev_hash && same_key(g, gid[i - 1], cols, r)) {
+        uint64_t pk = g->pack ? pack_key(g, cols, r) : NO_PACK;
+        if (i > 0 && h == prev_hash && same_group(g, gid[i - 1], cols, r, pk)) {
             gid[i] = gid[i - 1]; /* the previous row's key again */
             continue;
         }
@@ -220,13 +310,13 @@ bk_status exec_groups_insert(exec_groups *g, bk_vector *const *cols, const uint6
                     pos = h & g->mask;
                     while (g->slots[pos]) pos = (pos + 1) & g->mask;
                 }
-                BK_TRY(add_group(g, cols, r, h, err));
+                BK_TRY(add_group(g, cols, r, h, pk, err));
                 g->slots[pos] = slot_word(h, g->count - 1);
                 gid[i] = (uint32_t)(g->count - 1);
                 break;
             }
             uint32_t grp = (uint32_t)s - 1;
-            if ((s & 0xffffffff00000000u) == tag && same_key(g, grp, cols, r)) {
+            if ((s & 0xffffffff00000000u) == tag && same_group(g, grp, cols, r, pk)) {
                 gid[i] = grp;
                 break;
             }

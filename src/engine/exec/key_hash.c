@@ -69,6 +69,13 @@ bk_status exec_keys_unflatten(bk_arena *a, const bk_type *type, bk_vector **col,
     return exec_key_decode(a, &type, 1, keys, n, col, err);
 }
 
+/* A string key's hash: a short one as one word (no call, no byte loop). */
+static inline uint64_t hash_str(bk_str s) {
+    if (s.len > EXEC_KEY_SHORT) return bk_hash_bytes(s.ptr, s.len, 0);
+    uint64_t len_mix = (uint64_t)s.len * UINT64_C(0x9E3779B97F4A7C15);
+    return bk_hash_u64(exec_key_short_word(s.ptr, s.len) ^ len_mix);
+}
+
 /* The value hashes of rows [off, off+n) of v into out[0..n) (NULL slots not yet fixed). */
 static void hash_column(const bk_vector *v, size_t off, size_t n, uint64_t *out) {
     switch (v->type->kind) {
@@ -78,10 +85,9 @@ static void hash_column(const bk_vector *v, size_t off, size_t n, uint64_t *out)
         const bk_str *s = (const bk_str *)v->data + off;
         if (v->validity)
             for (size_t r = 0; r < n; r++)
-                out[r] = bk_vector_is_valid(v, off + r) ? bk_hash_bytes(s[r].ptr, s[r].len, 0)
-                                                        : NULL_HASH;
+                out[r] = bk_vector_is_valid(v, off + r) ? hash_str(s[r]) : NULL_HASH;
         else
-            for (size_t r = 0; r < n; r++) out[r] = bk_hash_bytes(s[r].ptr, s[r].len, 0);
+            for (size_t r = 0; r < n; r++) out[r] = hash_str(s[r]);
         return;
     }
     case BK_TYPE_DOUBLE: {

@@ -5,13 +5,19 @@
  * sees into its own hash table (no locks), then the tables are merged into one
  * when the input ends.  With GROUP BY keys each worker's table is split into
  * partitions by key hash, so that the merge runs one partition per task in
- * parallel.  Keys are hashed a column at a time and numbered by a group table
- * (groups.c); each aggregate keeps an array of slots indexed by group number.
+ * parallel; when every aggregate is a plain COUNT/SUM/AVG/MIN/MAX the split
+ * waits until the table has AGG_SPLIT_GROUPS groups (a few groups, as TPC-H
+ * q1's four, then cost no scatter of the rows and no copies of their values).
+ * Keys are hashed a column at a time and numbered by a group table (groups.c);
+ * each aggregate keeps an array of slots indexed by group number.
  *
  * Semantics (Spark's): COUNT(*) counts rows, COUNT(x) non-NULL values; SUM of
  * integers is BIGINT (ARITHMETIC_OVERFLOW in ANSI mode, wrapping otherwise), of
- * FLOAT/DOUBLE a DOUBLE; AVG is a DOUBLE; SUM, AVG, MIN and MAX of no values are
- * NULL; an aggregate without GROUP BY returns one row even for empty input.
+ * FLOAT/DOUBLE a DOUBLE; AVG is a DOUBLE, of DECIMAL(p,s) a DECIMAL(p+4,s+4)
+ * (both at most 38).  DECIMAL sums are exact in 128 bits; one that overflows
+ * them is ARITHMETIC_OVERFLOW in ANSI mode and NULL otherwise.  SUM, AVG, MIN
+ * and MAX of no values are NULL; an aggregate without GROUP BY returns one row
+ * even for empty input.
  */
 #include <string.h>
 
@@ -24,6 +30,7 @@
 typedef agg_slot slot;
 
 #define AGG_PARTITIONS 16 /* per worker, with GROUP BY keys; a power of two */
+#define AGG_SPLIT_GROUPS 16384 /* an adaptive worker table splits into partitions past this */
 
 typedef struct agg_table {
     exec_groups groups;
@@ -34,10 +41,15 @@ typedef struct agg_table {
     bk_hmap **dsets;    /* per DISTINCT aggregate: [u32 group][value key] pairs seen, else NULL */
 } agg_table;
 
-/* One worker's tables: n_parts partitions by key hash, each with its own arena. */
+/*
+ * One worker's tables: n_parts partitions by key hash, each with its own arena.
+ * Until `split`, an adaptive aggregate (agg_state) keeps every group in parts[0]
+ * and leaves the others empty: a few groups need no scatter of the rows.
+ */
 typedef struct agg_local {
     agg_table *parts;
     uint32_t n_parts, n_aggs;
+    bool split; /* rows go to the partition of their hash */
     bk_cleanup cleanup; /* frees the tables when the query's arenas go */
 } agg_local;
 
@@ -49,6 +61,7 @@ typedef struct agg_state {
     agg_local **locals; /* every worker's, after combine */
     uint32_t n_locals;
     agg_local *empty; /* a global aggregate's table when no worker saw a row */
+    bool adaptive;    /* GROUP BY with COUNT/SUM/AVG/MIN/MAX only: worker tables split late */
 } agg_state;
 
 /* The type aggregate k reads (BIGINT for COUNT(*)). */
@@ -147,6 +160,35 @@ static bk_status check_local_memory(exec_sink *sk, const agg_local *l, bk_error 
     return check_memory(sk, used, groups, err);
 }
 
+/* acc += x, wrapping; false when the 128-bit sum overflows (inlined: the decimal loops). */
+static inline bool add_i128(bk_i128 *acc, bk_i128 x) {
+    uint64_t lo = acc->lo + x.lo;
+    int64_t hi = (int64_t)((uint64_t)acc->hi + (uint64_t)x.hi + (lo < acc->lo));
+    if ((acc->hi < 0) == (x.hi < 0) && (hi < 0) != (acc->hi < 0)) return false;
+    acc->lo = lo;
+    acc->hi = hi;
+    return true;
+}
+
+/* Spark's error for a DECIMAL SUM / AVG whose sum leaves the 128-bit range (ANSI mode). */
+static bk_status dec_overflow(bk_error *err) {
+    return bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
+                        "Overflow in sum of decimals. Use 'try_sum' to tolerate overflow and "
+                        "return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to "
+                        "\"false\" to bypass this error.");
+}
+
+/*
+ * A decimal x into the sum of slot s: an error in ANSI mode when the sum
+ * overflows, else the slot's sum becomes NULL for good (Spark's legacy mode).
+ */
+static inline bk_status dec_add(exec_sink *sk, slot *s, bk_i128 x, bk_error *err) {
+    if (s->overflow || add_i128(&s->v.w, x)) return BK_OK;
+    if (sk->ctx->ansi) return dec_overflow(err);
+    s->overflow = true;
+    return BK_OK;
+}
+
 /* Fold one value into a slot. */
 static bk_status fold(exec_sink *sk, agg_table *t, const exec_agg *agg, slot *s, const bk_vector *v,
                       size_t row, bk_error *err) {
@@ -178,9 +220,7 @@ static bk_status fold(exec_sink *sk, agg_table *t, const exec_agg *agg, slot *s,
             bk_i128 x = v->type->precision <= BK_DECIMAL_INT64_MAX_PRECISION
                             ? bk_i128_from_i64(((const int64_t *)v->data)[row])
                             : ((const bk_i128 *)v->data)[row];
-            if (!bk_i128_add(s->v.w, x, &s->v.w))
-                return bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
-                                    "decimal sum overflow: the sum needs more than 38 digits");
+            BK_TRY(dec_add(sk, s, x, err));
             break;
         }
         case BK_TYPE_INTERVAL_YM:
@@ -252,9 +292,10 @@ static bk_status merge(exec_sink *sk, agg_table *t, const exec_agg *agg, const b
                 !exec_agg_interval_fits(in_type->kind, into->v.i))
                 return exec_agg_interval_overflow(err);
         } else if (in_type->kind == BK_TYPE_DECIMAL) {
-            if (!bk_i128_add(into->v.w, from->v.w, &into->v.w))
-                return bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
-                                    "decimal sum overflow: the sum needs more than 38 digits");
+            if (from->overflow)
+                into->overflow = true;
+            else
+                BK_TRY(dec_add(sk, into, from->v.w, err));
         } else if (!integral)
             into->v.d += from->v.d;
         else if (__builtin_add_overflow(into->v.i, from->v.i, &into->v.i) && sk->ctx->ansi)
@@ -267,25 +308,16 @@ static bk_status merge(exec_sink *sk, agg_table *t, const exec_agg *agg, const b
     return fold(sk, t, agg, into, &one, 0, err);
 }
 
-/* acc += x for a DECIMAL(<=18) value; false when the 128-bit sum overflows. */
-static inline bool add_i64_to_i128(bk_i128 *acc, int64_t x) {
-    uint64_t lo = acc->lo + (uint64_t)x;
-    uint64_t carry = lo < acc->lo;
-    int64_t hi;
-    if (__builtin_add_overflow(acc->hi, (x < 0 ? -1 : 0) + (int64_t)carry, &hi)) return false;
-    acc->lo = lo;
-    acc->hi = hi;
-    return true;
-}
-
-/* The typed loops of a fast path: `body` folds value x of row i into slot sl. */
+/* The typed loops of a fast path: `body` folds value x of row ROW(i) into slot sl. */
+#define ROW(i) (rows ? rows[i] : (i))
 #define FOLD_LOOP(T, body)                                                                         \
     do {                                                                                           \
         const T *x_ = v->data;                                                                     \
         for (size_t i = 0; i < n; i++) {                                                           \
-            if (v->validity && !bk_vector_is_valid(v, i)) continue;                                \
+            size_t r_ = ROW(i);                                                                    \
+            if (v->validity && !bk_vector_is_valid(v, r_)) continue;                               \
             slot *sl = &slots[gid[i]];                                                             \
-            T x = x_[i];                                                                           \
+            T x = x_[r_];                                                                          \
             body;                                                                                  \
         }                                                                                          \
     } while (0)
@@ -308,9 +340,14 @@ static inline bool add_i64_to_i128(bk_i128 *acc, int64_t x) {
  * COUNT, SUM, AVG, MIN and MAX of the common types without a call per row;
  * false when the aggregate or type has no fast path (fold handles it).  The
  * results equal fold's: the same slot fields, the same overflow errors.
+ * Position i folds row rows[i] of v (row i when rows is NULL) into slots[gid[i]];
+ * inlined twice, so that the loops without `rows` test nothing for it.
  */
-static bool fold_fast(exec_sink *s, const exec_agg *agg, slot *slots, const uint32_t *gid,
-                      size_t n, const bk_vector *v, bk_status *rc, bk_error *err) {
+static inline __attribute__((always_inline)) bool fold_fast(exec_sink *s, const exec_agg *agg,
+                                                            slot *slots, const uint32_t *gid,
+                                                            const uint32_t *rows, size_t n,
+                                                            const bk_vector *v, bk_status *rc,
+                                                            bk_error *err) {
     *rc = BK_OK;
     bk_type_kind kind = v->type->kind;
     bool small_dec =
@@ -318,7 +355,7 @@ static bool fold_fast(exec_sink *s, const exec_agg *agg, slot *slots, const uint
     switch (agg->kind) {
     case EXEC_AGG_COUNT:
         for (size_t i = 0; i < n; i++)
-            if (!v->validity || bk_vector_is_valid(v, i)) slots[gid[i]].count++;
+            if (!v->validity || bk_vector_is_valid(v, ROW(i))) slots[gid[i]].count++;
         return true;
     case EXEC_AGG_SUM:
     case EXEC_AGG_AVG:
@@ -331,24 +368,41 @@ static bool fold_fast(exec_sink *s, const exec_agg *agg, slot *slots, const uint
             return true;
         }
         if (small_dec) {
+            /*
+             * One add moves the high word by at most 1, so while it stays within
+             * +-2^62 no add can overflow: only sums past about 8.5e37 take dec_add.
+             */
             FOLD_LOOP(int64_t, {
                 sl->count++;
                 sl->has = true;
-                if (!add_i64_to_i128(&sl->v.w, x)) {
-                    *rc = bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
-                                       "decimal sum overflow: the sum needs more than 38 digits");
+                uint64_t lo = sl->v.w.lo + (uint64_t)x;
+                uint64_t hi = (uint64_t)sl->v.w.hi + (x < 0 ? UINT64_MAX : 0);
+                hi += lo < (uint64_t)x; /* the carry */
+                if (hi + (UINT64_C(1) << 62) < (UINT64_C(1) << 63)) {
+                    sl->v.w.lo = lo;
+                    sl->v.w.hi = (int64_t)hi;
+                } else if ((*rc = dec_add(s, sl, bk_i128_from_i64(x), err)) != BK_OK) {
                     return true;
                 }
+            });
+            return true;
+        }
+        if (kind == BK_TYPE_DECIMAL) {
+            FOLD_LOOP(bk_i128, {
+                sl->count++;
+                sl->has = true;
+                if ((*rc = dec_add(s, sl, x, err)) != BK_OK) return true;
             });
             return true;
         }
         if (kind == BK_TYPE_BIGINT || kind == BK_TYPE_INT) {
             bool avg = agg->kind == EXEC_AGG_AVG, ansi = s->ctx->ansi;
             for (size_t i = 0; i < n; i++) {
-                if (v->validity && !bk_vector_is_valid(v, i)) continue;
+                size_t r = ROW(i);
+                if (v->validity && !bk_vector_is_valid(v, r)) continue;
                 slot *sl = &slots[gid[i]];
-                int64_t x = kind == BK_TYPE_BIGINT ? ((const int64_t *)v->data)[i]
-                                                   : ((const int32_t *)v->data)[i];
+                int64_t x = kind == BK_TYPE_BIGINT ? ((const int64_t *)v->data)[r]
+                                                   : ((const int32_t *)v->data)[r];
                 sl->count++;
                 sl->has = true;
                 if (avg) {
@@ -379,13 +433,14 @@ static bool fold_fast(exec_sink *s, const exec_agg *agg, slot *slots, const uint
 }
 
 /*
- * Fold rows [0, n) of v (v2: column2) into the slots of aggregate k at gid[i].
+ * Fold rows [0, n) of v (v2: column2) into the slots of aggregate k at gid[i]:
+ * or rows rows[0..n) of v, for the plain kinds only (COUNT..MAX without DISTINCT).
  * orders: the rows' source-order keys (NULL: from morsel and the row number).
  */
 static bk_status consume_column(exec_sink *s, agg_table *t, uint32_t k, const uint32_t *gid,
-                                size_t n, const bk_vector *v, const bk_vector *v2,
-                                uint64_t morsel, const uint64_t *orders, bk_buf *scratch,
-                                bk_error *err) {
+                                const uint32_t *rows, size_t n, const bk_vector *v,
+                                const bk_vector *v2, uint64_t morsel, const uint64_t *orders,
+                                bk_buf *scratch, bk_error *err) {
     const exec_agg *agg = &((agg_state *)s->state)->aggs[k];
     slot *slots = t->slots[k];
     if (agg->kind == EXEC_AGG_COUNT_STAR) {
@@ -396,10 +451,12 @@ static bk_status consume_column(exec_sink *s, agg_table *t, uint32_t k, const ui
         return exec_agg_ext_consume(s->ctx, &t->ext[k], agg, slots, gid, n, v, v2, morsel, orders,
                                     scratch, err);
     bk_status rc;
-    if (fold_fast(s, agg, slots, gid, n, v, &rc, err)) return rc;
+    if (rows ? fold_fast(s, agg, slots, gid, rows, n, v, &rc, err)
+             : fold_fast(s, agg, slots, gid, NULL, n, v, &rc, err))
+        return rc;
     for (size_t i = 0; i < n; i++) {
-        if (!bk_vector_is_valid(v, i)) continue;
-        BK_TRY(fold(s, t, agg, &slots[gid[i]], v, i, err));
+        if (!bk_vector_is_valid(v, ROW(i))) continue;
+        BK_TRY(fold(s, t, agg, &slots[gid[i]], v, ROW(i), err));
     }
     return BK_OK;
 }
@@ -482,7 +539,7 @@ static bk_status distinct_merge(exec_sink *s, agg_table *into, const agg_table *
             bk_vector *v;
             rc = exec_key_decode(scratch, &t, 1, vals, nb, &v, err);
             if (rc == BK_OK)
-                rc = consume_column(s, into, k, gid, nb, v, NULL, 0, orders, &keybuf, err);
+                rc = consume_column(s, into, k, gid, NULL, nb, v, NULL, 0, orders, &keybuf, err);
             bk_arena_reset(scratch);
             nb = 0;
         }
@@ -510,6 +567,7 @@ static bk_status local_make(exec_sink *s, bk_arena *a, agg_local **out, bk_error
     l->parts = bk_arena_zalloc(a, st->n_parts * sizeof *l->parts);
     if (!l->parts) return bk_arena_oom(a, err);
     l->n_aggs = st->n_aggs;
+    l->split = !st->adaptive;
     l->cleanup.fn = local_cleanup;
     l->cleanup.arg = l;
     bk_arena_on_reset(a, &l->cleanup);
@@ -523,6 +581,45 @@ static bk_status local_make(exec_sink *s, bk_arena *a, agg_local **out, bk_error
     return BK_OK;
 }
 
+/*
+ * Split an adaptive worker's one table into the partitions by key hash.  Every
+ * group moves with its slots as they are: string values stay in parts[0]'s
+ * arena, which the new parts[0] keeps.  Only the plain kinds are adaptive, so
+ * there are no DISTINCT sets or value logs to move.
+ */
+static bk_status local_split(exec_sink *s, agg_local *l, bk_error *err) {
+    agg_state *st = s->state;
+    agg_table old = l->parts[0];
+    size_t n = old.groups.count;
+    bk_status rc = table_init(&l->parts[0], st, old.strings, err);
+    uint32_t *rows = bk_malloc((n ? n : 1) * sizeof *rows);
+    uint32_t *gmap = bk_malloc((n ? n : 1) * sizeof *gmap);
+    if (rc == BK_OK && (!rows || !gmap))
+        rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
+    /* the groups ordered by partition (the hash's top bits, as agg_consume scatters rows) */
+    size_t start[AGG_PARTITIONS + 1] = {0}, fill[AGG_PARTITIONS];
+    for (size_t g = 0; rc == BK_OK && g < n; g++) start[(old.groups.hashes[g] >> 60) + 1]++;
+    for (uint32_t p = 0; p < AGG_PARTITIONS; p++) start[p + 1] += start[p];
+    memcpy(fill, start, sizeof fill);
+    for (size_t g = 0; rc == BK_OK && g < n; g++)
+        rows[fill[old.groups.hashes[g] >> 60]++] = (uint32_t)g;
+    for (uint32_t p = 0; p < l->n_parts && rc == BK_OK; p++) {
+        agg_table *t = &l->parts[p];
+        size_t m = start[p + 1] - start[p];
+        const uint32_t *pr = rows + start[p];
+        if (!m) continue;
+        rc = exec_groups_insert(&t->groups, old.groups.keys, old.groups.hashes, pr, m, gmap, err);
+        if (rc == BK_OK) rc = table_reserve(t, st->n_aggs, t->groups.count, err);
+        for (uint32_t k = 0; k < st->n_aggs && rc == BK_OK; k++)
+            for (size_t i = 0; i < m; i++) t->slots[k][gmap[i]] = old.slots[k][pr[i]];
+    }
+    bk_free(rows);
+    bk_free(gmap);
+    table_free(&old, st->n_aggs);
+    l->split = true;
+    return rc;
+}
+
 static bk_status agg_local_new(exec_sink *s, exec_worker *w, void **local, bk_error *err) {
     agg_local *l;
     BK_TRY(local_make(s, w->arena, &l, err));
@@ -531,12 +628,13 @@ static bk_status agg_local_new(exec_sink *s, exec_worker *w, void **local, bk_er
 }
 
 /*
- * Fold the n rows of chunk c, whose groups are gid[0..n), into table t.  orders:
- * the rows' source-order keys (NULL: from the morsel and the row number).
+ * Fold the n rows of chunk c, whose groups are gid[0..n), into table t: rows
+ * rows[0..n) of c when rows is not NULL (an adaptive aggregate's, agg_state).
+ * orders: the rows' source-order keys (NULL: from the morsel and the row number).
  */
 static bk_status consume_rows(exec_sink *s, exec_worker *w, agg_table *t, const exec_chunk *c,
-                              const uint32_t *gid, size_t n, const uint64_t *orders,
-                              bk_error *err) {
+                              const uint32_t *gid, const uint32_t *rows, size_t n,
+                              const uint64_t *orders, bk_error *err) {
     agg_state *st = s->state;
     BK_TRY(table_reserve(t, st->n_aggs, t->groups.count, err));
     for (uint32_t k = 0; k < st->n_aggs; k++) {
@@ -547,7 +645,8 @@ static bk_status consume_rows(exec_sink *s, exec_worker *w, agg_table *t, const 
             continue;
         }
         const bk_vector *v2 = exec_agg_uses_column2(agg) ? c->cols[agg->column2] : NULL;
-        BK_TRY(consume_column(s, t, k, gid, n, v, v2, w->morsel, orders, &w->keybuf, err));
+        BK_TRY(
+            consume_column(s, t, k, gid, rows, n, v, v2, w->morsel, orders, &w->keybuf, err));
     }
     return BK_OK;
 }
@@ -587,9 +686,11 @@ static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const ex
     for (uint32_t k = 0; k < st->n_keys; k++) keys[k] = c->cols[key_cols[k]];
     BK_TRY(exec_keys_flatten(a, keys, st->n_keys, err));
     exec_keys_hash(keys, st->n_keys, n, hash, NULL);
-    if (st->n_parts == 1) {
+    if (st->n_parts == 1 || !l->split) {
         BK_TRY(exec_groups_insert(&l->parts[0].groups, keys, hash, NULL, n, gid, err));
-        BK_TRY(consume_rows(s, w, &l->parts[0], c, gid, n, NULL, err));
+        BK_TRY(consume_rows(s, w, &l->parts[0], c, gid, NULL, n, NULL, err));
+        if (!l->split && l->parts[0].groups.count > AGG_SPLIT_GROUPS)
+            BK_TRY(local_split(s, l, err));
         return check_local_memory(s, l, err);
     }
     /* scatter the rows by partition (the hash's top bits), then each partition in turn */
@@ -613,8 +714,12 @@ static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const ex
         const uint32_t *pr = rows + start[p];
         exec_chunk sub;
         BK_TRY(exec_groups_insert(&l->parts[p].groups, keys, hash, pr, m, gid, err));
+        if (st->adaptive) { /* the plain kinds read the rows where they are */
+            BK_TRY(consume_rows(s, w, &l->parts[p], c, gid, pr, m, NULL, err));
+            continue;
+        }
         BK_TRY(gather(s, a, c, pr, m, &sub, err));
-        BK_TRY(consume_rows(s, w, &l->parts[p], &sub, gid, m, orders + start[p], err));
+        BK_TRY(consume_rows(s, w, &l->parts[p], &sub, gid, NULL, m, orders + start[p], err));
     }
     return check_local_memory(s, l, err);
 }
@@ -738,20 +843,33 @@ static void merge_task(void *arg, size_t p, int worker) {
 }
 
 /*
+ * sum / n at `k` more decimal places, rounded half up, into *out; false when it
+ * leaves 128 bits.  Divides before scaling (sum = q n + r, the mean is
+ * q 10^k + round(r 10^k / n)), so a sum near the 128-bit limit still averages.
+ */
+static bool dec_mean(bk_i128 sum, int64_t n, int k, bk_i128 *out) {
+    bk_i128 d = bk_i128_from_i64(n), q, r, whole, frac;
+    return bk_i128_divmod(sum, d, &q, &r) && bk_i128_mul_pow10(q, k, &whole) &&
+           bk_i128_mul_pow10(r, k, &r) && bk_i128_div_round(r, d, &frac) &&
+           bk_i128_add(whole, frac, out);
+}
+
+/*
  * SUM or AVG of decimals into row g of v: the sum at the input scale, or the
  * mean rounded half up to the result scale; out of the result precision is
- * NUMERIC_VALUE_OUT_OF_RANGE in ANSI mode, else NULL (as Spark).
+ * NUMERIC_VALUE_OUT_OF_RANGE in ANSI mode, else NULL (as Spark), and so is a
+ * sum that overflowed with ANSI off.
  */
 static bk_status decimal_result(exec_sink *s, const exec_agg *agg, uint32_t k, const slot *sl,
                                 bk_vector *v, size_t g, bk_error *err) {
     const bk_type *rt = agg->type;
     int in_scale = input_type(s, k)->scale;
     bk_i128 r = sl->v.w;
-    bool ok = true;
-    if (agg->kind == EXEC_AGG_AVG) {
-        bk_i128 num;
-        ok = bk_i128_mul_pow10(sl->v.w, rt->scale - in_scale, &num) &&
-             bk_i128_div_round(num, bk_i128_from_i64(sl->count), &r);
+    bool ok = !sl->overflow;
+    if (!ok) {
+        /* NULL below (only reached with ANSI off: ANSI mode raised at the add) */
+    } else if (agg->kind == EXEC_AGG_AVG) {
+        ok = dec_mean(sl->v.w, sl->count, rt->scale - in_scale, &r);
     } else {
         ok = bk_i128_rescale(sl->v.w, in_scale, rt->scale, &r);
     }
@@ -862,12 +980,17 @@ static bk_status agg_finish(exec_sink *s, exec_table **out, bk_error *err) {
     bk_arena *a = s->ctx->arena;
     bool distinct = false;
     for (uint32_t k = 0; k < st->n_aggs; k++) distinct |= dedup(&st->aggs[k]);
+    /* split tables merge by partition: split every table once one is (an unsplit one is small) */
+    bool split = false;
+    for (uint32_t i = 0; i < st->n_locals; i++) split |= st->locals[i]->split;
+    for (uint32_t i = 0; split && i < st->n_locals; i++)
+        if (!st->locals[i]->split) BK_TRY(local_split(s, st->locals[i], err));
     if (st->n_locals > 1 || (st->n_locals == 1 && distinct)) {
         merge_job job = {.s = s, .lock = bk_mutex_new(), .rc = BK_OK};
         if (!job.lock)
             return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
         bk_error_clear(&job.err);
-        bk_pool_run(s->ctx->pool, st->n_parts, merge_task, &job);
+        bk_pool_run(s->ctx->pool, split ? st->n_parts : 1, merge_task, &job);
         bk_mutex_free(job.lock);
         if (job.rc != BK_OK) {
             *err = job.err;
@@ -902,6 +1025,9 @@ bk_status exec_agg_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *
     st->n_aggs = node->u.agg.n_aggs;
     st->aggs = node->u.agg.aggs;
     st->n_parts = st->n_keys ? AGG_PARTITIONS : 1;
+    st->adaptive = st->n_keys > 0;
+    for (uint32_t k = 0; k < st->n_aggs; k++)
+        if (dedup(&st->aggs[k]) || exec_agg_is_ext(st->aggs[k].kind)) st->adaptive = false;
     st->key_types = bk_arena_array(ctx->arena, st->n_keys ? st->n_keys : 1, sizeof *st->key_types);
     if (!st->key_types) return bk_arena_oom(ctx->arena, err);
     for (uint32_t k = 0; k < st->n_keys; k++)
