@@ -65,6 +65,17 @@ static inline bk_status exec_agg_interval_overflow(bk_error *err) {
                         "return NULL instead.");
 }
 
+/*
+ * SUM / AVG of DECIMAL (op_agg.c, op_window.c): the sum leaves the 128-bit range
+ * (Spark's error in ANSI mode; the result is NULL otherwise).
+ */
+static inline bk_status exec_agg_decimal_overflow(bk_error *err) {
+    return bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
+                        "Overflow in sum of decimals. Use 'try_sum' to tolerate overflow and "
+                        "return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to "
+                        "\"false\" to bypass this error.");
+}
+
 /* An interval sum fits its type: int32 months (YEAR-MONTH), int64 µs (DAY-TIME). */
 static inline bool exec_agg_interval_fits(bk_type_kind k, int64_t x) {
     return k != BK_TYPE_INTERVAL_YM || (x >= INT32_MIN && x <= INT32_MAX);

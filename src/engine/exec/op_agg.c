@@ -170,21 +170,13 @@ static inline bool add_i128(bk_i128 *acc, bk_i128 x) {
     return true;
 }
 
-/* Spark's error for a DECIMAL SUM / AVG whose sum leaves the 128-bit range (ANSI mode). */
-static bk_status dec_overflow(bk_error *err) {
-    return bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
-                        "Overflow in sum of decimals. Use 'try_sum' to tolerate overflow and "
-                        "return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to "
-                        "\"false\" to bypass this error.");
-}
-
 /*
  * A decimal x into the sum of slot s: an error in ANSI mode when the sum
  * overflows, else the slot's sum becomes NULL for good (Spark's legacy mode).
  */
 static inline bk_status dec_add(exec_sink *sk, slot *s, bk_i128 x, bk_error *err) {
     if (s->overflow || add_i128(&s->v.w, x)) return BK_OK;
-    if (sk->ctx->ansi) return dec_overflow(err);
+    if (sk->ctx->ansi) return exec_agg_decimal_overflow(err);
     s->overflow = true;
     return BK_OK;
 }

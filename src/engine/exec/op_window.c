@@ -341,7 +341,8 @@ typedef struct bucket {
     uint32_t *fs, *fe;           /* per position: the frame [fs, fe) of the current function */
     uint32_t *cnt;               /* m + 1: non-NULL values before a position (in the partition) */
     uint32_t *nonnull;           /* positions of the non-NULL values of the partition */
-    bk_i128 *isum;               /* m + 1 prefix sums */
+    bk_i128 *isum;               /* m + 1 prefix sums, their low 128 bits (wrapping) */
+    int64_t *itop;               /* m + 1: the bits above those (prefix sums are 192-bit) */
     double *dsum, *fsum;         /* m + 1: prefix sums of all / of the finite values */
     uint32_t *n_nan, *n_pinf, *n_ninf;
     uint32_t *deque;
@@ -617,6 +618,36 @@ static bk_status exact_result(bucket *b, const exec_win_fn *fn, bk_i128 sum, siz
     return BK_OK;
 }
 
+/*
+ * Exact prefix sums are 192-bit two's complement, itop[p] * 2^128 + isum[p] read
+ * unsigned: the sum of a partition's DECIMAL(38) values can pass 128 bits even when
+ * every frame's sum fits, and a frame whose sum does not fit is NULL (ANSI: an error),
+ * as Spark's sum of decimals.
+ */
+typedef unsigned __int128 u128w; /* gcc and clang, as fn_decimal.c */
+
+static inline u128w wide_of(bk_i128 v) { return (u128w)(uint64_t)v.hi << 64 | v.lo; }
+static inline bk_i128 i128_of(u128w w) {
+    return bk_i128_make((int64_t)(uint64_t)(w >> 64), (uint64_t)w);
+}
+
+/* prefix[p + 1] = prefix[p] + x. */
+static inline void wide192_add(bucket *b, size_t p, bk_i128 x) {
+    u128w lo = wide_of(b->isum[p]), sum = lo + wide_of(x);
+    b->isum[p + 1] = i128_of(sum);
+    b->itop[p + 1] = b->itop[p] + (sum < lo) + (bk_i128_is_neg(x) ? -1 : 0);
+}
+
+/* prefix[e] - prefix[s] as a 128-bit value; false when it needs more bits. */
+static inline bool wide192_frame(const bucket *b, size_t s, size_t e, bk_i128 *out) {
+    u128w hi = wide_of(b->isum[e]), lo = wide_of(b->isum[s]), d = hi - lo;
+    int64_t top = b->itop[e] - b->itop[s] - (hi < lo);
+    bool negative = (d >> 127) != 0;
+    if (top != (negative ? -1 : 0)) return false;
+    *out = i128_of(d);
+    return true;
+}
+
 /* COUNT, SUM, AVG over the frames into res. */
 static bk_status eval_numeric(bucket *b, const exec_win_fn *fn, size_t ps, size_t pe,
                               bk_vector *res, bk_error *err) {
@@ -636,12 +667,11 @@ static bk_status eval_numeric(bucket *b, const exec_win_fn *fn, size_t ps, size_
     if (is_integral(k) || k == BK_TYPE_DECIMAL || k == BK_TYPE_INTERVAL_YM ||
         k == BK_TYPE_INTERVAL_DT) {
         b->isum[ps] = bk_i128_from_i64(0);
+        b->itop[ps] = 0;
         for (size_t p = ps; p < pe; p++) {
             bk_i128 x = bk_vector_is_valid(v, b->idx[p]) ? exact_at(v, b->idx[p])
                                                          : bk_i128_from_i64(0);
-            if (!bk_i128_add(b->isum[p], x, &b->isum[p + 1]))
-                return bk_error_set(err, BK_ARITHMETIC_OVERFLOW,
-                                    "decimal sum overflow: the sum needs more than 38 digits");
+            wide192_add(b, p, x);
         }
         for (size_t p = ps; p < pe; p++) {
             size_t count = b->cnt[b->fe[p]] - b->cnt[b->fs[p]];
@@ -650,8 +680,11 @@ static bk_status eval_numeric(bucket *b, const exec_win_fn *fn, size_t ps, size_
                 continue;
             }
             bk_i128 sum;
-            if (!bk_i128_sub(b->isum[b->fe[p]], b->isum[b->fs[p]], &sum))
-                return bk_error_set(err, BK_ARITHMETIC_OVERFLOW, "window sum overflow");
+            if (!wide192_frame(b, b->fs[p], b->fe[p], &sum)) { /* past 128 bits */
+                if (b->j->ctx->ansi) return exec_agg_decimal_overflow(err);
+                BK_TRY(exec_fn_set_null(b->a, res, p, err));
+                continue;
+            }
             BK_TRY(exact_result(b, fn, sum, count, res, p, err));
         }
         return BK_OK;
@@ -738,7 +771,9 @@ static bk_status bucket_alloc(bucket *b, bk_error *err) {
     }
     if (minmax && !(b->deque = bk_arena_array(b->scratch, m1, sizeof *b->deque)))
         return oom(b, err);
-    if (exact && !(b->isum = bk_arena_array(b->scratch, m1, sizeof *b->isum))) return oom(b, err);
+    if (exact && (!(b->isum = bk_arena_array(b->scratch, m1, sizeof *b->isum)) ||
+                  !(b->itop = bk_arena_array(b->scratch, m1, sizeof *b->itop))))
+        return oom(b, err);
     if (floating) {
         b->dsum = bk_arena_array(b->scratch, m1, sizeof *b->dsum);
         b->fsum = bk_arena_array(b->scratch, m1, sizeof *b->fsum);
