@@ -7,10 +7,13 @@
  * values decoded and converted into the leaf's bk layout (types.h), appended
  * densely.  Assembly (assemble.c) later turns levels + values into vectors.
  *
- * Memory: level arrays, values and any page bytes that string values point into
- * live in the caller's arena; other page buffers and scratch arrays live in a
- * child arena reset after every page.  Values of uncompressed BYTE_ARRAY pages
- * point straight into the file, which stays mapped until pq_reader_close.
+ * Memory: level arrays, values, the dictionary and any page bytes that string
+ * values point into live in the caller's arena; other page buffers (the index runs
+ * of dictionary-encoded pages among them) and scratch arrays live in a scratch
+ * arena reset after every page: the caller's (pq_scan keeps one per worker, so its
+ * spare blocks serve every page and row group without fresh pages from the
+ * kernel) or a temporary child.  Values of uncompressed BYTE_ARRAY pages point
+ * straight into the file, which stays mapped until pq_reader_close.
  *
  * Every count and length read from the file is checked before use: a bad file
  * yields BK_CORRUPT (or BK_CHECKSUM_MISMATCH) naming file, column, row group and
