@@ -7,10 +7,13 @@
  * values decoded and converted into the leaf's bk layout (types.h), appended
  * densely.  Assembly (assemble.c) later turns levels + values into vectors.
  *
- * Memory: level arrays, values and any page bytes that string values point into
- * live in the caller's arena; other page buffers and scratch arrays live in a
- * child arena reset after every page.  Values of uncompressed BYTE_ARRAY pages
- * point straight into the file, which stays mapped until pq_reader_close.
+ * Memory: level arrays, values, the dictionary and any page bytes that string
+ * values point into live in the caller's arena; other page buffers (the index runs
+ * of dictionary-encoded pages among them) and scratch arrays live in a scratch
+ * arena reset after every page: the caller's (pq_scan keeps one per worker, so its
+ * spare blocks serve every page and row group without fresh pages from the
+ * kernel) or a temporary child.  Values of uncompressed BYTE_ARRAY pages point
+ * straight into the file, which stays mapped until pq_reader_close.
  *
  * Every count and length read from the file is checked before use: a bad file
  * yields BK_CORRUPT (or BK_CHECKSUM_MISMATCH) naming file, column, row group and
@@ -401,11 +404,12 @@ static bk_status decode_values(chunk_ctx *c, pq_encoding enc, const uint8_t *dat
 /* ---- pages ---- */
 
 /*
- * The body of a page, uncompressed.  Buffers that string values may point into
- * go to the output arena; others to scratch.
+ * The body of a page, uncompressed.  Buffers that values may point into (`keep`:
+ * dictionary pages, and PLAIN-like string pages) go to the output arena; others,
+ * such as the index runs of dictionary-encoded pages, to scratch.
  */
 static bk_status page_body(chunk_ctx *c, const uint8_t *src, size_t src_len, size_t raw_len,
-                           bool compressed, const uint8_t **out) {
+                           bool compressed, bool keep, const uint8_t **out) {
     if (!compressed || c->cm->codec == PQ_CODEC_UNCOMPRESSED) {
         if (src_len < raw_len && compressed)
             return page_error(c, BK_CORRUPT, "uncompressed page shorter than its declared size");
@@ -418,7 +422,7 @@ static bk_status page_body(chunk_ctx *c, const uint8_t *src, size_t src_len, siz
                           "page of %zu bytes uncompressed exceeds the limit of %zu bytes", raw_len,
                           limit);
     }
-    bk_arena *where = c->strings ? c->a : c->scratch;
+    bk_arena *where = keep ? c->a : c->scratch;
     uint8_t *buf = bk_arena_alloc(where, raw_len ? raw_len : 1);
     if (!buf) return bk_arena_oom(where, c->err);
     if (raw_len == 0 && src_len == 0) {
@@ -431,28 +435,47 @@ static bk_status page_body(chunk_ctx *c, const uint8_t *src, size_t src_len, siz
     return BK_OK;
 }
 
+/*
+ * The dictionary page, converted to the output layout.  String entries are views
+ * into the page buffer, which therefore lives in the output arena.  A compressed
+ * page of fixed-width PLAIN values is decompressed into a buffer of our own (16-byte
+ * aligned), which already is the physical array: it becomes the dictionary itself
+ * when no conversion is needed, or is converted from in place, never copied.
+ */
 static bk_status read_dictionary(chunk_ctx *c, const pq_page_header *h, const uint8_t *body) {
     if (c->has_dict) return page_error(c, BK_CORRUPT, "a second dictionary page");
     if (h->num_values < 0)
         return page_error(c, BK_CORRUPT, "dictionary page with a negative number of values");
     if (h->encoding != PQ_ENC_PLAIN && h->encoding != PQ_ENC_PLAIN_DICTIONARY)
         return page_error(c, BK_UNSUPPORTED, "dictionary page encoding is not PLAIN");
+    bool copy = c->leaf->convert == PQ_CONV_COPY || c->leaf->convert == PQ_CONV_BOOL;
+    bool own = c->cm->codec != PQ_CODEC_UNCOMPRESSED;
     const uint8_t *data;
     BK_TRY(page_body(c, body, (size_t)h->compressed_page_size, (size_t)h->uncompressed_page_size,
-                     true, &data));
+                     true, c->strings || copy, &data));
     size_t len = (size_t)h->uncompressed_page_size;
     if (c->cm->codec == PQ_CODEC_UNCOMPRESSED) len = (size_t)h->compressed_page_size;
     size_t n = (size_t)h->num_values;
     /* every value takes at least one bit: reject counts the page cannot hold */
     if (c->leaf->el->type != PQ_BOOLEAN && n > len && c->phys_width != sizeof(bk_str))
         return page_error(c, BK_CORRUPT, "dictionary page holds fewer bytes than its values need");
-    void *phys = bk_arena_array(c->a, n ? n : 1, c->phys_width);
+    bool in_place = own && !c->strings && c->leaf->el->type != PQ_BOOLEAN &&
+                    len / c->phys_width >= n;
+    void *phys;
+    if (in_place) {
+        phys = (void *)data;
+    } else {
+        bk_arena *where = copy ? c->a : c->scratch;
+        phys = bk_arena_array(where, n ? n : 1, c->phys_width);
+        if (!phys) return bk_arena_oom(where, c->err);
+    }
     void *dict = phys;
-    if (!phys) return bk_arena_oom(c->a, c->err);
     if (n) {
-        bk_status st = decode_plain(c, data, len, n, phys);
-        if (st) return page_context(c, st);
-        if (c->leaf->convert != PQ_CONV_COPY && c->leaf->convert != PQ_CONV_BOOL) {
+        if (!in_place) {
+            bk_status st = decode_plain(c, data, len, n, phys);
+            if (st) return page_context(c, st);
+        }
+        if (!copy) {
             dict = bk_arena_array(c->a, n, c->out_width);
             if (!dict) return bk_arena_oom(c->a, c->err);
             BK_TRY(convert_values(c, phys, n, dict));
@@ -524,11 +547,14 @@ static bk_status read_data_page(chunk_ctx *c, const pq_page_header *h, const uin
     size_t start = out->n_levels;
     const uint8_t *values;
     size_t values_len;
+    /* string values that are not dictionary indices are views into the page */
+    bool keep = c->strings && h->encoding != PQ_ENC_PLAIN_DICTIONARY &&
+                h->encoding != PQ_ENC_RLE_DICTIONARY;
 
     if (h->type == PQ_PAGE_DATA) {
         const uint8_t *data;
         BK_TRY(page_body(c, body, (size_t)h->compressed_page_size,
-                         (size_t)h->uncompressed_page_size, true, &data));
+                         (size_t)h->uncompressed_page_size, true, keep, &data));
         size_t len = c->cm->codec == PQ_CODEC_UNCOMPRESSED ? (size_t)h->compressed_page_size
                                                            : (size_t)h->uncompressed_page_size;
         size_t used = 0;
@@ -558,7 +584,8 @@ static bk_status read_data_page(chunk_ctx *c, const pq_page_header *h, const uin
         if (st) return page_context(c, st);
         size_t stored = (size_t)h->compressed_page_size - (size_t)rl - (size_t)dl;
         size_t raw = (size_t)h->uncompressed_page_size - (size_t)rl - (size_t)dl;
-        BK_TRY(page_body(c, body + rl + dl, stored, raw, h->is_compressed && raw > 0, &values));
+        BK_TRY(page_body(c, body + rl + dl, stored, raw, h->is_compressed && raw > 0, keep,
+                         &values));
         values_len = (h->is_compressed && c->cm->codec != PQ_CODEC_UNCOMPRESSED) ? raw : stored;
     }
     size_t n_defined = 0;
@@ -605,7 +632,7 @@ static bk_status load_offset_index(pq_reader *r, bk_arena *a, const pq_column_ch
     return st ? BK_NOT_FOUND : BK_OK; /* a broken index only costs us the skipping */
 }
 
-bk_status pq_column_read(pq_reader *r, bk_arena *a, uint32_t rg, uint32_t col,
+bk_status pq_column_read(pq_reader *r, bk_arena *a, bk_arena *scratch, uint32_t rg, uint32_t col,
                          const pq_row_range *ranges, uint32_t n_ranges, pq_column_data *out,
                          pq_row_range **rows_out, uint32_t *n_rows_out, bk_error *err) {
     const pq_row_group *g = &r->meta.row_groups[rg];
@@ -645,7 +672,7 @@ bk_status pq_column_read(pq_reader *r, bk_arena *a, uint32_t rg, uint32_t col,
     c.phys_width = phys_width(c.leaf->el);
     c.out_width = bk_type_width(c.leaf->type);
     c.strings = c.leaf->el->type == PQ_BYTE_ARRAY || c.leaf->el->type == PQ_FIXED_LEN_BYTE_ARRAY;
-    c.scratch = bk_arena_new(a, "parquet page scratch", 0);
+    c.scratch = scratch ? scratch : bk_arena_new(a, "parquet page scratch", 0);
     if (!c.scratch) return bk_arena_oom(a, err);
 
     size_t n = (size_t)cm->num_values;
@@ -734,7 +761,10 @@ bk_status pq_column_read(pq_reader *r, bk_arena *a, uint32_t rg, uint32_t col,
         if (st) break;
         if (skipping && data_page_k >= oi.n_pages) break;
     }
-    bk_arena_free(c.scratch);
+    if (scratch)
+        bk_arena_reset(scratch);
+    else
+        bk_arena_free(c.scratch);
     if (st) return st;
     if (!skipping && out->n_levels != n) {
         return page_error(&c, BK_CORRUPT,
@@ -753,6 +783,9 @@ bk_status pq_column_read(pq_reader *r, bk_arena *a, uint32_t rg, uint32_t col,
     }
     return BK_OK;
 oom:
-    bk_arena_free(c.scratch);
+    if (scratch)
+        bk_arena_reset(scratch);
+    else
+        bk_arena_free(c.scratch);
     return bk_arena_oom(a, err);
 }

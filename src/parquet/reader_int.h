@@ -113,11 +113,15 @@ struct pq_reader {
 
 /*
  * Decode column chunk `col` of row group `rg` into `out`, allocating in `a`.
+ * Page buffers and arrays that die with their page go to `scratch`, reset after
+ * every page and on return; a caller decoding many chunks passes one it keeps (its
+ * spare blocks then serve the next page without fresh pages from the kernel),
+ * NULL for a temporary one.
  * When `ranges` is non-NULL and the chunk has an offset index, only pages that
  * overlap the ranges are decoded; *rows_out then lists the row ranges actually
  * decoded (sorted, disjoint), else a single range covering the row group.
  */
-bk_status pq_column_read(pq_reader *r, bk_arena *a, uint32_t rg, uint32_t col,
+bk_status pq_column_read(pq_reader *r, bk_arena *a, bk_arena *scratch, uint32_t rg, uint32_t col,
                          const pq_row_range *ranges, uint32_t n_ranges, pq_column_data *out,
                          pq_row_range **rows_out, uint32_t *n_rows_out, bk_error *err);
 
@@ -132,8 +136,9 @@ bk_status pq_assemble(bk_arena *a, const pq_field *f, const pq_column_data *cols
  * Decode top-level field `fi` of row group `rg` into *out.  With `ranges`, only
  * pages overlapping them are decoded (where the offset index allows); *rows and
  * *n_rows (may be NULL) receive the row ranges the vector actually holds.
+ * `scratch` (may be NULL) as for pq_column_read.
  */
-bk_status pq_read_field(pq_reader *r, bk_arena *a, uint32_t rg, uint32_t fi,
+bk_status pq_read_field(pq_reader *r, bk_arena *a, bk_arena *scratch, uint32_t rg, uint32_t fi,
                         const pq_row_range *ranges, uint32_t n_ranges, bk_vector **out,
                         pq_row_range **rows, uint32_t *n_rows, bk_error *err);
 

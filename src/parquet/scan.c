@@ -390,7 +390,8 @@ typedef struct scan_state {
     const uint32_t *rgs; /* surviving row groups */
     pq_scan_fn fn;
     void *ctx;
-    bk_arena **arenas; /* one per worker */
+    bk_arena **arenas;  /* one per worker: a row group's vectors */
+    bk_arena **scratch; /* one per worker: page buffers, kept across pages and row groups */
     _Atomic int failed;
     bk_mutex *lock; /* guards err and the counters below */
     bk_error err;
@@ -471,9 +472,9 @@ static bk_status positions_of(const uint32_t *rows, size_t n, const pq_row_range
  * and return just the rows that passed.  OPTIMIZATION-IF-FALSE: a predicate
  * pq_filter_eval cannot evaluate keeps every row.
  */
-static bk_status scan_late(scan_state *s, bk_arena *a, uint32_t rg, const pq_row_range *sel,
-                           uint32_t n_sel, bool all, size_t n_rows, bk_vector **cols,
-                           size_t *n_out, bk_error *err) {
+static bk_status scan_late(scan_state *s, bk_arena *a, bk_arena *scratch, uint32_t rg,
+                           const pq_row_range *sel, uint32_t n_sel, bool all, size_t n_rows,
+                           bk_vector **cols, size_t *n_out, bk_error *err) {
     pq_reader *r = s->r;
     uint32_t *rows = bk_arena_array(a, n_rows ? n_rows : 1, sizeof *rows);
     uint32_t *pos = bk_arena_array(a, n_rows ? n_rows : 1, sizeof *pos);
@@ -493,7 +494,7 @@ static bk_status scan_late(scan_state *s, bk_arena *a, uint32_t rg, const pq_row
     uint32_t n_want = all ? 0 : n_sel;
     for (uint32_t e = 0; e < s->n_eval && n; e++) {
         uint32_t j = s->eval_pos[e];
-        BK_TRY(pq_read_field(r, a, rg, s->fields[j], want, n_want, &cols[j], &held[j],
+        BK_TRY(pq_read_field(r, a, scratch, rg, s->fields[j], want, n_want, &cols[j], &held[j],
                              &n_held[j], err));
         const uint32_t *at;
         BK_TRY(positions_of(rows, n, held[j], n_held[j], pos, &at, err));
@@ -515,7 +516,7 @@ static bk_status scan_late(scan_state *s, bk_arena *a, uint32_t rg, const pq_row
     if (n == 0) return BK_OK;
     for (uint32_t j = 0; j < s->n_fields; j++) {
         if (!cols[j])
-            BK_TRY(pq_read_field(r, a, rg, s->fields[j], want, n_want, &cols[j], &held[j],
+            BK_TRY(pq_read_field(r, a, scratch, rg, s->fields[j], want, n_want, &cols[j], &held[j],
                                  &n_held[j], err));
         if (cols[j]->n == n) continue; /* held exactly the survivors */
         const uint32_t *at;
@@ -548,7 +549,8 @@ void pq_late_stats_init(pq_late_stats *l) {
     atomic_init(&l->groups, 0);
 }
 
-static bk_status scan_row_group(scan_state *s, bk_arena *a, uint32_t rg, bk_error *err) {
+static bk_status scan_row_group(scan_state *s, bk_arena *a, bk_arena *scratch, uint32_t rg,
+                                bk_error *err) {
     pq_reader *r = s->r;
     int64_t t0 = bk_monotonic_ns();
     pq_row_range *sel = NULL;
@@ -565,7 +567,7 @@ static bk_status scan_row_group(scan_state *s, bk_arena *a, uint32_t rg, bk_erro
     size_t n_in = n_rows;
     bool late = s->n_eval && late_pays(s->late);
     if (!skip && late) {
-        BK_TRY(scan_late(s, a, rg, sel, n_sel, all, n_in, cols, &n_rows, err));
+        BK_TRY(scan_late(s, a, scratch, rg, sel, n_sel, all, n_in, cols, &n_rows, err));
         atomic_fetch_add(&s->late->rows_in, n_in);
         atomic_fetch_add(&s->late->rows_out, n_rows);
         atomic_fetch_add(&s->late->groups, 1);
@@ -582,8 +584,8 @@ static bk_status scan_row_group(scan_state *s, bk_arena *a, uint32_t rg, bk_erro
     for (uint32_t i = 0; i < s->n_fields && !skip && !late; i++) {
         pq_row_range *held = NULL;
         uint32_t n_held = 0;
-        BK_TRY(pq_read_field(r, a, rg, s->fields[i], all ? NULL : sel, all ? 0 : n_sel, &cols[i],
-                             &held, &n_held, err));
+        BK_TRY(pq_read_field(r, a, scratch, rg, s->fields[i], all ? NULL : sel, all ? 0 : n_sel,
+                             &cols[i], &held, &n_held, err));
         if (all || cols[i]->n == n_rows) continue; /* held exactly the selection */
         uint32_t *idx = NULL;
         BK_TRY(rows_to_take(a, held, n_held, sel, n_sel, n_rows, &idx, err));
@@ -611,7 +613,7 @@ static void scan_task(void *arg, size_t task, int worker) {
     bk_arena *a = s->arenas[worker];
     bk_error e;
     bk_error_clear(&e);
-    bk_status st = scan_row_group(s, a, s->rgs[task], &e);
+    bk_status st = scan_row_group(s, a, s->scratch[worker], s->rgs[task], &e);
     if (st == BK_OK && bk_arena_failed(a)) st = bk_arena_oom(a, &e);
     bk_arena_reset(a);
     if (st) record_failure(s, st, &e);
@@ -673,12 +675,15 @@ bk_status pq_scan(pq_reader *r, const pq_scan_opts *o, pq_scan_fn fn, void *ctx,
     s.rgs_skipped = n_rg - n_keep;
     int n_workers = o->pool ? bk_pool_size(o->pool) : 1;
     s.arenas = bk_arena_array(setup, (size_t)n_workers + 1, sizeof *s.arenas);
+    s.scratch = bk_arena_array(setup, (size_t)n_workers + 1, sizeof *s.scratch);
     s.lock = bk_mutex_new();
-    if (!s.arenas || !s.lock) goto oom;
+    if (!s.arenas || !s.scratch || !s.lock) goto oom;
     for (int w = 0; w <= n_workers; w++) {
         s.arenas[w] = bk_arena_new(NULL, "parquet row group", 0);
-        if (!s.arenas[w]) {
-            for (int k = 0; k < w; k++) bk_arena_free(s.arenas[k]);
+        s.scratch[w] = s.arenas[w] ? bk_arena_new(NULL, "parquet page scratch", 0) : NULL;
+        if (!s.scratch[w]) {
+            bk_arena_free(s.arenas[w]);
+            for (int k = 0; k < w; k++) bk_arena_free(s.arenas[k]), bk_arena_free(s.scratch[k]);
             goto oom;
         }
     }
@@ -687,7 +692,7 @@ bk_status pq_scan(pq_reader *r, const pq_scan_opts *o, pq_scan_fn fn, void *ctx,
     } else {
         for (uint32_t t = 0; t < n_keep && !atomic_load(&s.failed); t++) scan_task(&s, t, 0);
     }
-    for (int w = 0; w <= n_workers; w++) bk_arena_free(s.arenas[w]);
+    for (int w = 0; w <= n_workers; w++) bk_arena_free(s.arenas[w]), bk_arena_free(s.scratch[w]);
     if (s.status) {
         if (err) *err = s.err;
         st = s.status;
