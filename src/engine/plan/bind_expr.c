@@ -1623,6 +1623,21 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
             pretty_struct(b, e, out);
             return;
         }
+        if (!e->distinct && !e->over && e->n_args == 1 &&
+            (!strcmp(lower, "isnull") || !strcmp(lower, "isnotnull"))) {
+            pp_append(out, "(", 1); /* isnotnull(a) is named (a IS NOT NULL) */
+            pretty(b, e->args[0], out);
+            pp_printf(out, " IS %sNULL)", strcmp(lower, "isnull") ? "NOT " : "");
+            return;
+        }
+        if (!e->distinct && !e->over && e->n_args >= 1 &&
+            (!strcmp(lower, "to_json") || !strcmp(lower, "from_json") ||
+             !strcmp(lower, "schema_of_json"))) {
+            pp_printf(out, "%s(", lower); /* Spark names them after the JSON argument alone */
+            pretty(b, e->args[0], out);
+            pp_append(out, ")", 1);
+            return;
+        }
         if (!strcmp(lower, "rlike") || !strcmp(lower, "regexp") || !strcmp(lower, "regexp_like"))
             for (size_t i = 0; i < n; i++)
                 if (lower[i] >= 'a' && lower[i] <= 'z') lower[i] = (char)(lower[i] - 'a' + 'A');
