@@ -597,6 +597,8 @@ const exec_fn_def exec_fn_json_defs[] = {
     {"json_object_keys", 1, 1, bind_object_keys, k_object_keys, NULL},
     {"get_json_object", 2, 2, bind_get_json_object, k_get_json_object, NULL},
     {"to_json", 1, 2, exec_json_bind_to_json, exec_json_to_json, NULL},
+    {"from_json", 2, 3, exec_json_bind_from_json, exec_json_from_json,
+     exec_json_prepare_from_json},
     {"schema_of_json", 1, 2, exec_json_bind_schema_of_json, exec_json_schema_of_json,
      exec_json_prepare_schema_of_json},
 };

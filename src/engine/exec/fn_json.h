@@ -21,6 +21,17 @@ typedef struct exec_jcur {
  */
 bool exec_json_scan_string(exec_jcur *c, char *out, size_t *out_len);
 
+/*
+ * The options argument of a JSON function must be a MAP<STRING, STRING>:
+ * INVALID_OPTIONS.NON_MAP_FUNCTION / NON_STRING_TYPE otherwise (fn_json_schema.c).
+ */
+bk_status exec_json_check_options(const bk_type *m, bk_error *err);
+
+/* fn_from_json.c: from_json(json, schema[, options]), listed in fn_json.c's table */
+EXEC_BIND(exec_json_bind_from_json);
+EXEC_KERNEL(exec_json_from_json);
+bk_status exec_json_prepare_from_json(bk_arena *a, exec_expr *e, bk_error *err);
+
 /* fn_json_schema.c: schema_of_json(json[, options]), listed in fn_json.c's table */
 EXEC_BIND(exec_json_bind_schema_of_json);
 EXEC_KERNEL(exec_json_schema_of_json);

@@ -284,6 +284,23 @@ static const bk_type *canonical(bk_arena *a, const bk_type *t) {
 
 /* ---- binding ---- */
 
+/* fn_json.h */
+bk_status exec_json_check_options(const bk_type *m, bk_error *err) {
+    if (m->kind != BK_TYPE_MAP)
+        return bk_error_set_sub(err, BK_INVALID_OPTIONS,
+                                "NON_MAP_FUNCTION", "Invalid options: Must use the `map()` "
+                                "function for options.");
+    if (m->children[0]->kind != BK_TYPE_STRING || m->children[1]->kind != BK_TYPE_STRING) {
+        char name[200];
+        bk_type_format(m, name, sizeof name);
+        return bk_error_set_sub(err, BK_INVALID_OPTIONS,
+                                "NON_STRING_TYPE", "Invalid options: A type of keys and "
+                                "values in `map()` must be string, but got \"%s\".",
+                                name);
+    }
+    return BK_OK;
+}
+
 EXEC_BIND(exec_json_bind_schema_of_json) {
     if (args[0]->kind == BK_TYPE_VOID)
         return bk_error_set_sub(err, BK_DATATYPE_MISMATCH,
@@ -291,21 +308,7 @@ EXEC_BIND(exec_json_bind_schema_of_json) {
                                 "to data type mismatch: The json must not be null.");
     if (args[0]->kind != BK_TYPE_STRING)
         return exec_fnlib_mismatch(err, "schema_of_json", 0, "\"STRING\"", args[0]);
-    if (n_args == 2) {
-        const bk_type *m = args[1];
-        if (m->kind != BK_TYPE_MAP)
-            return bk_error_set_sub(err, BK_INVALID_OPTIONS,
-                                    "NON_MAP_FUNCTION", "Invalid options: Must use the `map()` "
-                                    "function for options.");
-        if (m->children[0]->kind != BK_TYPE_STRING || m->children[1]->kind != BK_TYPE_STRING) {
-            char name[200];
-            bk_type_format(m, name, sizeof name);
-            return bk_error_set_sub(err, BK_INVALID_OPTIONS,
-                                    "NON_STRING_TYPE", "Invalid options: A type of keys and "
-                                    "values in `map()` must be string, but got \"%s\".",
-                                    name);
-        }
-    }
+    if (n_args == 2) BK_TRY(exec_json_check_options(args[1], err));
     (void)a;
     (void)cast_to;
     *result = T(BK_TYPE_STRING);
