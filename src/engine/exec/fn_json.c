@@ -592,6 +592,61 @@ static EXEC_KERNEL(k_get_json_object) {
     return BK_OK;
 }
 
+/*
+ * json_tuple's column k (functions.h): the value of the first member named `key`
+ * of the top-level object, as get_json_object gives it (a string unescaped, other
+ * values as compact JSON, null as NULL); NULL when the key is NULL or absent or the
+ * text is not a JSON object.
+ */
+EXEC_KERNEL(exec_fn_json_tuple_field) {
+    bk_vector *v;
+    BK_TRY(exec_fn_result(call, bk_type_scalar(BK_TYPE_STRING), args, 2, n, &v, err));
+    bk_str *o = v->data;
+    exec_strbuf sb;
+    exec_strbuf_init(&sb, call->a);
+    for (size_t i = 0; i < n; i++) {
+        if (!bk_vector_is_valid(v, i)) continue;
+        bk_str s = STR(0), key = STR(1);
+        char *scratch = exec_strbuf_alloc(&sb, s.len);
+        if (!scratch && s.len) return bk_arena_oom(call->a, err);
+        jcur c = {s.ptr, s.ptr + s.len};
+        ws(&c);
+        jcur whole = c;
+        jiter it;
+        bool found = false, ok = skip_value(&whole, 0) && iter_open(&it, &c, '{');
+        while (ok && !found) {
+            const char *k;
+            size_t kl, len;
+            if (next_member(&it, &k, &kl) != 1) break;
+            jcur kc = {k - 1, k + kl + 1};
+            found = exec_json_scan_string(&kc, scratch, &len) && len == key.len &&
+                    (len == 0 || !memcmp(scratch, key.ptr, len));
+            if (found) break;
+            ok = skip_value(&c, 1) && after_member(&it) == 1;
+        }
+        if (found) {
+            const char *start = c.p;
+            jcur val = c;
+            if (*start == '"') {
+                size_t len;
+                found = exec_json_scan_string(&val, scratch, &len);
+                if (found) o[i] = bk_str_make(scratch, len);
+            } else if ((found = skip_value(&val, 1)) && !(*start == 'n' && val.p - start == 4)) {
+                size_t src = (size_t)(val.p - start);
+                char *buf = exec_strbuf_alloc(&sb, src);
+                if (!buf && src) return bk_arena_oom(call->a, err);
+                jcur cp = {start, val.p};
+                o[i] = bk_str_make(buf, write_compact(&cp, buf, scratch));
+            } else {
+                found = false; /* a JSON null gives SQL NULL */
+            }
+        }
+        if (!found) BK_TRY(exec_fn_set_null(call->a, v, i, err));
+    }
+    *out = v;
+    return BK_OK;
+}
+
 const exec_fn_def exec_fn_json_defs[] = {
     {"json_array_length", 1, 1, bind_array_length, k_array_length, NULL},
     {"json_object_keys", 1, 1, bind_object_keys, k_object_keys, NULL},
