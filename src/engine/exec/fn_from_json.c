@@ -5,8 +5,9 @@
  * The schema is a constant string, either a type ('struct<a:int>', 'array<int>',
  * 'map<string,int>') or a DDL column list ('a INT, b STRING'); prepare parses it
  * and sets the call's type (bind only checks the argument types).  Options:
- * mode PERMISSIVE (default) or FAILFAST; dateFormat and timestampFormat are
- * refused (NOT_IMPLEMENTED); other options are ignored.
+ * mode PERMISSIVE (default) or FAILFAST; dateFormat and timestampFormat (Spark
+ * patterns, read from the first row: Spark requires constant options; a value
+ * they do not parse is NULL); other options are ignored.
  *
  * Each row's text is parsed into a small tree (in the call's arena), checked
  * against the type, then appended to per-type column builders.  A value matches
@@ -14,7 +15,8 @@
  * takes a string's text, or any other value's JSON text; BOOLEAN true / false;
  * integral types an integer in range; FLOAT / DOUBLE a number or the strings
  * NaN / Infinity / -Infinity; DECIMAL a number; DATE / TIMESTAMP / other scalars
- * a string, cast as CAST would (NULL when it does not parse); STRUCT an object
+ * a string, read with the format option or as CAST would (NULL when it does not
+ * parse); STRUCT an object
  * (fields by exact name, a repeated key: the last; absent fields NULL); MAP an
  * object; ARRAY an array.  At the top, an ARRAY of STRUCT also takes one object.
  *
@@ -28,7 +30,9 @@
 #include <strings.h>
 
 #include "base/str.h"
+#include "base/tz.h"
 #include "engine/exec/cast.h"
+#include "engine/exec/datetime_format.h"
 #include "engine/exec/exec_int.h"
 #include "engine/exec/fn_json.h"
 
@@ -392,8 +396,43 @@ static bool colb_put(bk_arena *a, colb *b, const jnode *nd) {
     return true;
 }
 
+/* The dateFormat / timestampFormat options, compiled (NULL: read as CAST reads). */
+typedef struct fj_formats {
+    const exec_dtfmt *date, *ts;
+} fj_formats;
+
+/* DATE / TIMESTAMP / TIMESTAMP_NTZ text in v parsed with format f; NULL where it fails. */
+static bk_status parse_with(const exec_call *call, const bk_vector *v, const bk_type *t,
+                            const exec_dtfmt *f, bk_vector **out, bk_error *err) {
+    bk_vector *r = bk_vector_make(call->a, t, v->n);
+    if (!r) return bk_arena_oom(call->a, err);
+    const bk_tz *tz = call->ctx->tz ? call->ctx->tz : bk_tz_utc();
+    for (size_t i = 0; i < v->n; i++) {
+        bk_str s = ((const bk_str *)v->data)[i];
+        bk_error e2;
+        bk_error_clear(&e2);
+        bk_status rc = BK_OK;
+        if (bk_vector_is_valid(v, i)) {
+            if (t->kind == BK_TYPE_DATE)
+                rc = exec_dtfmt_parse_date(f, s.ptr, s.len, NULL, &((int32_t *)r->data)[i], &e2);
+            else if (t->kind == BK_TYPE_TIMESTAMP)
+                rc = exec_dtfmt_parse(f, s.ptr, s.len, tz, NULL, &((int64_t *)r->data)[i], &e2);
+            else
+                rc = exec_dtfmt_parse_ntz(f, s.ptr, s.len, NULL, &((int64_t *)r->data)[i], &e2);
+        }
+        if (rc == BK_OUT_OF_MEMORY) return bk_arena_oom(call->a, err);
+        if (!bk_vector_is_valid(v, i) || rc != BK_OK) { /* PERMISSIVE: an unparsable value */
+            if (bk_vector_ensure_validity(call->a, r) != BK_OK) return bk_arena_oom(call->a, err);
+            bk_validity_set(r->validity, i, false);
+        }
+    }
+    *out = r;
+    return BK_OK;
+}
+
 /* The finished vector of builder b, in a (scalars read as text cast to their type). */
-static bk_status colb_finish(const exec_call *call, colb *b, bk_vector **out, bk_error *err) {
+static bk_status colb_finish(const exec_call *call, colb *b, const fj_formats *fm,
+                             bk_vector **out, bk_error *err) {
     bk_arena *a = call->a;
     bk_vector *v = bk_vector_make(a, b->gather, b->n);
     if (!v) return bk_arena_oom(a, err);
@@ -410,7 +449,12 @@ static bk_status colb_finish(const exec_call *call, colb *b, bk_vector **out, bk
         v->offsets[0] = 0;
     if (bk_type_is_nested(b->t))
         for (uint32_t k = 0; k < b->t->n_children; k++)
-            BK_TRY(colb_finish(call, &b->kids[k], &v->children[k], err));
+            BK_TRY(colb_finish(call, &b->kids[k], fm, &v->children[k], err));
+    const exec_dtfmt *f = b->t->kind == BK_TYPE_DATE ? fm->date
+                          : b->t->kind == BK_TYPE_TIMESTAMP || b->t->kind == BK_TYPE_TIMESTAMP_NTZ
+                              ? fm->ts
+                              : NULL;
+    if (f) return parse_with(call, v, b->t, f, out, err);
     if (b->gather != b->t) { /* DATE, TIMESTAMP, DECIMAL, ...: CAST rules, NULL if invalid */
         exec_tz zone;
         exec_fn_cast_zone(call->ctx, &zone);
@@ -513,8 +557,9 @@ static bk_status parse_schema(bk_arena *a, bk_str s, const bk_type **out, bk_err
     return *out ? BK_OK : bk_arena_oom(a, err);
 }
 
-/* Row i of the options map (NULL: none): mode; the format options are refused. */
-static bk_status read_mode(const bk_vector *m, size_t i, bool *failfast, bk_error *err) {
+/* Row i of the options map (NULL: none): mode, and the format patterns into *date, *ts. */
+static bk_status read_mode(const bk_vector *m, size_t i, bool *failfast, bk_str *date,
+                           bk_str *ts, bk_error *err) {
     *failfast = false;
     if (!m || !bk_vector_is_valid(m, i)) return BK_OK;
     const bk_vector *ks = m->children[0], *vs = m->children[1];
@@ -523,11 +568,8 @@ static bk_status read_mode(const bk_vector *m, size_t i, bool *failfast, bk_erro
         bk_str k = ((const bk_str *)ks->data)[j];
         bk_str v = bk_vector_is_valid(vs, (size_t)j) ? ((const bk_str *)vs->data)[j]
                                                      : bk_str_make("", 0);
-        if (str_is(k, "dateFormat") || str_is(k, "timestampFormat"))
-            return bk_error_set(err, BK_UNSUPPORTED, "from_json option \"%.*s\" is not "
-                                "supported; drop it from the options map (dates and "
-                                "timestamps are read as CAST reads them).",
-                                (int)k.len, k.ptr);
+        if (str_is(k, "dateFormat")) *date = v;
+        if (str_is(k, "timestampFormat")) *ts = v;
         if (!str_is(k, "mode")) continue;
         if (v.len == 8 && !strncasecmp(v.ptr, "FAILFAST", 8))
             *failfast = true;
@@ -557,12 +599,18 @@ EXEC_KERNEL(exec_json_from_json) {
     const bk_vector *opts = call->expr->n_args == 3 ? args[2] : NULL;
     bool top_struct = t->kind == BK_TYPE_STRUCT;
     colb b;
+    fj_formats fm = {NULL, NULL};
     if (!colb_init(call->a, &b, t)) return bk_arena_oom(call->a, err);
     /* an all-NULL object, the PERMISSIVE answer for a STRUCT row that fails */
     jnode empty_obj = {JN_OBJ, {0}, 0, NULL, NULL};
     for (size_t i = 0; i < n; i++) {
         bool ok, failfast;
-        BK_TRY(read_mode(opts, i, &failfast, err));
+        bk_str date = {0}, ts = {0};
+        BK_TRY(read_mode(opts, i, &failfast, &date, &ts, err));
+        if (i == 0 && date.ptr) /* the options are a constant: compiled once */
+            BK_TRY(exec_dtfmt_compile(call->a, date.ptr, date.len, true, &fm.date, err));
+        if (i == 0 && ts.ptr)
+            BK_TRY(exec_dtfmt_compile(call->a, ts.ptr, ts.len, true, &fm.ts, err));
         if (!bk_vector_is_valid(json, i)) {
             if (!colb_null(call->a, &b)) return bk_arena_oom(call->a, err);
             continue;
@@ -601,5 +649,5 @@ EXEC_KERNEL(exec_json_from_json) {
                       : top_struct ? colb_put(call->a, &b, &empty_obj) : colb_null(call->a, &b);
         if (!put) return bk_arena_oom(call->a, err);
     }
-    return colb_finish(call, &b, out, err);
+    return colb_finish(call, &b, &fm, out, err);
 }
