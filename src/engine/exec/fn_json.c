@@ -24,9 +24,7 @@
 #define JSON_MAX_DEPTH 1000 /* deeper nesting is treated as malformed */
 #define JSON_MAX_STEPS 64   /* path steps get_json_object handles */
 
-typedef struct jcur {
-    const char *p, *end;
-} jcur;
+typedef exec_jcur jcur;
 
 static void ws(jcur *c) {
     while (c->p < c->end &&
@@ -76,13 +74,8 @@ static size_t utf8_put(char *o, uint32_t cp) {
     return 4;
 }
 
-/*
- * The string at c->p (its opening quote): unescaped into out (at least as many
- * bytes as the source text; NULL: only validate), *out_len its length.  Leaves
- * c->p after the closing quote; false when malformed (raw control characters
- * and bad escapes are errors in Jackson).
- */
-static bool scan_string(jcur *c, char *out, size_t *out_len) {
+/* fn_json.h */
+bool exec_json_scan_string(jcur *c, char *out, size_t *out_len) {
     const char *p = c->p + 1;
     size_t n = 0;
     for (;;) {
@@ -177,7 +170,7 @@ static bool scan_number(jcur *c) {
 static bool skip_value(jcur *c, int depth) {
     if (c->p >= c->end || depth > JSON_MAX_DEPTH) return false;
     char ch = *c->p;
-    if (ch == '"') return scan_string(c, NULL, NULL);
+    if (ch == '"') return exec_json_scan_string(c, NULL, NULL);
     if (ch == '{' || ch == '[') {
         char close = ch == '{' ? '}' : ']';
         c->p++;
@@ -188,7 +181,8 @@ static bool skip_value(jcur *c, int depth) {
         }
         for (;;) {
             if (ch == '{') {
-                if (c->p >= c->end || *c->p != '"' || !scan_string(c, NULL, NULL)) return false;
+                if (c->p >= c->end || *c->p != '"' || !exec_json_scan_string(c, NULL, NULL))
+                    return false;
                 ws(c);
                 if (c->p >= c->end || *c->p != ':') return false;
                 c->p++;
@@ -247,7 +241,7 @@ static int next_member(jiter *it, const char **key, size_t *key_len) {
     if (it->close == '}') {
         if (*c->p != '"') return -1;
         const char *k = c->p + 1;
-        if (!scan_string(c, NULL, NULL)) return -1;
+        if (!exec_json_scan_string(c, NULL, NULL)) return -1;
         *key = k;
         *key_len = (size_t)(c->p - 1 - k);
         ws(c);
@@ -371,7 +365,7 @@ static bool object_keys(exec_strlist *l, exec_strbuf *sb, bk_str s, bk_error *er
         jcur kc = {k - 1, k + kl + 1};
         char *buf = exec_strbuf_alloc(sb, kl);
         size_t len;
-        if (!buf || !scan_string(&kc, buf, &len)) {
+        if (!buf || !exec_json_scan_string(&kc, buf, &len)) {
             *st = bk_arena_oom(sb->a, err);
             return false;
         }
@@ -468,7 +462,7 @@ static bool key_equals(const char *k, size_t kl, const jstep *st, char *scratch)
     if (!memchr(k, '\\', kl)) return kl == st->name_len && memcmp(k, st->name, kl) == 0;
     jcur kc = {k - 1, k + kl + 1};
     size_t len;
-    return scan_string(&kc, scratch, &len) && len == st->name_len &&
+    return exec_json_scan_string(&kc, scratch, &len) && len == st->name_len &&
            memcmp(scratch, st->name, len) == 0;
 }
 
@@ -538,7 +532,7 @@ static size_t write_compact(jcur *c, char *o, char *scratch) {
         char ch = *c->p;
         if (ch == '"') {
             size_t len;
-            if (!scan_string(c, scratch, &len)) break;
+            if (!exec_json_scan_string(c, scratch, &len)) break;
             w += exec_json_escape(o + w, scratch, len);
         } else if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
             c->p++;
@@ -578,7 +572,7 @@ static EXEC_KERNEL(k_get_json_object) {
             jcur val = c;
             if (*start == '"') {
                 size_t len;
-                found = scan_string(&val, scratch, &len);
+                found = exec_json_scan_string(&val, scratch, &len);
                 if (found) o[i] = bk_str_make(scratch, len);
             } else if ((found = skip_value(&val, 1))) {
                 if (*start == 'n' && val.p - start == 4) {
@@ -598,10 +592,69 @@ static EXEC_KERNEL(k_get_json_object) {
     return BK_OK;
 }
 
+/*
+ * json_tuple's column k (functions.h): the value of the first member named `key`
+ * of the top-level object, as get_json_object gives it (a string unescaped, other
+ * values as compact JSON, null as NULL); NULL when the key is NULL or absent or the
+ * text is not a JSON object.
+ */
+EXEC_KERNEL(exec_fn_json_tuple_field) {
+    bk_vector *v;
+    BK_TRY(exec_fn_result(call, bk_type_scalar(BK_TYPE_STRING), args, 2, n, &v, err));
+    bk_str *o = v->data;
+    exec_strbuf sb;
+    exec_strbuf_init(&sb, call->a);
+    for (size_t i = 0; i < n; i++) {
+        if (!bk_vector_is_valid(v, i)) continue;
+        bk_str s = STR(0), key = STR(1);
+        char *scratch = exec_strbuf_alloc(&sb, s.len);
+        if (!scratch && s.len) return bk_arena_oom(call->a, err);
+        jcur c = {s.ptr, s.ptr + s.len};
+        ws(&c);
+        jcur whole = c;
+        jiter it;
+        bool found = false, ok = skip_value(&whole, 0) && iter_open(&it, &c, '{');
+        while (ok && !found) {
+            const char *k;
+            size_t kl, len;
+            if (next_member(&it, &k, &kl) != 1) break;
+            jcur kc = {k - 1, k + kl + 1};
+            found = exec_json_scan_string(&kc, scratch, &len) && len == key.len &&
+                    (len == 0 || !memcmp(scratch, key.ptr, len));
+            if (found) break;
+            ok = skip_value(&c, 1) && after_member(&it) == 1;
+        }
+        if (found) {
+            const char *start = c.p;
+            jcur val = c;
+            if (*start == '"') {
+                size_t len;
+                found = exec_json_scan_string(&val, scratch, &len);
+                if (found) o[i] = bk_str_make(scratch, len);
+            } else if ((found = skip_value(&val, 1)) && !(*start == 'n' && val.p - start == 4)) {
+                size_t src = (size_t)(val.p - start);
+                char *buf = exec_strbuf_alloc(&sb, src);
+                if (!buf && src) return bk_arena_oom(call->a, err);
+                jcur cp = {start, val.p};
+                o[i] = bk_str_make(buf, write_compact(&cp, buf, scratch));
+            } else {
+                found = false; /* a JSON null gives SQL NULL */
+            }
+        }
+        if (!found) BK_TRY(exec_fn_set_null(call->a, v, i, err));
+    }
+    *out = v;
+    return BK_OK;
+}
+
 const exec_fn_def exec_fn_json_defs[] = {
     {"json_array_length", 1, 1, bind_array_length, k_array_length, NULL},
     {"json_object_keys", 1, 1, bind_object_keys, k_object_keys, NULL},
     {"get_json_object", 2, 2, bind_get_json_object, k_get_json_object, NULL},
     {"to_json", 1, 2, exec_json_bind_to_json, exec_json_to_json, NULL},
+    {"from_json", 2, 3, exec_json_bind_from_json, exec_json_from_json,
+     exec_json_prepare_from_json},
+    {"schema_of_json", 1, 2, exec_json_bind_schema_of_json, exec_json_schema_of_json,
+     exec_json_prepare_schema_of_json},
 };
 const size_t exec_fn_json_n = BK_ARRAY_LEN(exec_fn_json_defs);

@@ -8,6 +8,35 @@
 
 #include "engine/exec/fn_library_int.h"
 
+/* A cursor over JSON text: the next byte at p, the text ends at end. */
+typedef struct exec_jcur {
+    const char *p, *end;
+} exec_jcur;
+
+/*
+ * The JSON string at c->p (its opening quote) unescaped into out (room for as
+ * many bytes as the source text; NULL: only validate), *out_len its length
+ * (may be NULL).  Leaves c->p after the closing quote; false when malformed
+ * (raw control characters and bad escapes are errors, as in Jackson).
+ */
+bool exec_json_scan_string(exec_jcur *c, char *out, size_t *out_len);
+
+/*
+ * The options argument of a JSON function must be a MAP<STRING, STRING>:
+ * INVALID_OPTIONS.NON_MAP_FUNCTION / NON_STRING_TYPE otherwise (fn_json_schema.c).
+ */
+bk_status exec_json_check_options(const bk_type *m, bk_error *err);
+
+/* fn_from_json.c: from_json(json, schema[, options]), listed in fn_json.c's table */
+EXEC_BIND(exec_json_bind_from_json);
+EXEC_KERNEL(exec_json_from_json);
+bk_status exec_json_prepare_from_json(bk_arena *a, exec_expr *e, bk_error *err);
+
+/* fn_json_schema.c: schema_of_json(json[, options]), listed in fn_json.c's table */
+EXEC_BIND(exec_json_bind_schema_of_json);
+EXEC_KERNEL(exec_json_schema_of_json);
+bk_status exec_json_prepare_schema_of_json(bk_arena *a, exec_expr *e, bk_error *err);
+
 /*
  * Write u[0..n) as a JSON string with Jackson's escaping (the quotes included)
  * at o, which has room for 6 * n + 2 bytes; returns the bytes written.

@@ -16,10 +16,11 @@ const exec_fn_def *exec_fn_lookup(const char *name) {
                                    exec_fn_misc_defs,     exec_fn_nested_defs,
                                    exec_fn_datetime_defs, exec_fn_binary_defs,
                                    exec_fn_charset_defs,  exec_fn_json_defs,
-                                   exec_fn_to_number_defs};
+                                   exec_fn_to_number_defs, exec_fn_array_defs};
     const size_t counts[] = {exec_fn_string_n,   exec_fn_math_n,     exec_fn_misc_n,
                              exec_fn_nested_n,   exec_fn_datetime_n, exec_fn_binary_n,
-                             exec_fn_charset_n,  exec_fn_json_n,     exec_fn_to_number_n};
+                             exec_fn_charset_n,  exec_fn_json_n,     exec_fn_to_number_n,
+                             exec_fn_array_n};
     for (size_t t = 0; t < BK_ARRAY_LEN(tables); t++)
         for (size_t i = 0; i < counts[t]; i++)
             if (strcmp(tables[t][i].name, name) == 0) return &tables[t][i];

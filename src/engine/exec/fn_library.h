@@ -60,6 +60,11 @@ extern const size_t exec_fn_json_n;
 extern const exec_fn_def exec_fn_to_number_defs[];
 extern const size_t exec_fn_to_number_n;
 
+/* fn_array.c: array_append, array_prepend, array_insert, array_compact, arrays_zip,
+ * array_union */
+extern const exec_fn_def exec_fn_array_defs[];
+extern const size_t exec_fn_array_n;
+
 /* The definition named `name` (lower case, NUL-terminated) in any table, or NULL. */
 const exec_fn_def *exec_fn_lookup(const char *name);
 

@@ -32,6 +32,9 @@ typedef struct exec_fn_def {
     bk_status name(const exec_call *call, bk_vector *const *args, size_t n, bk_vector **out,       \
                    bk_error *err)
 
+/* fn_json.c: json_tuple's column for one key, (json STRING, key STRING) -> STRING */
+EXEC_KERNEL(exec_fn_json_tuple_field);
+
 /* fn_arith.c: operands of one numeric type */
 EXEC_KERNEL(exec_fn_add);
 EXEC_KERNEL(exec_fn_subtract);

@@ -1637,6 +1637,21 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
             pretty_struct(b, e, out);
             return;
         }
+        if (!e->distinct && !e->over && e->n_args == 1 &&
+            (!strcmp(lower, "isnull") || !strcmp(lower, "isnotnull"))) {
+            pp_append(out, "(", 1); /* isnotnull(a) is named (a IS NOT NULL) */
+            pretty(b, e->args[0], out);
+            pp_printf(out, " IS %sNULL)", strcmp(lower, "isnull") ? "NOT " : "");
+            return;
+        }
+        if (!e->distinct && !e->over && e->n_args >= 1 &&
+            (!strcmp(lower, "to_json") || !strcmp(lower, "from_json") ||
+             !strcmp(lower, "schema_of_json"))) {
+            pp_printf(out, "%s(", lower); /* Spark names them after the JSON argument alone */
+            pretty(b, e->args[0], out);
+            pp_append(out, ")", 1);
+            return;
+        }
         /* Spark's own names for these are upper case (signum, unlike its alias sign: SIGNUM) */
         if (!strcmp(lower, "rlike") || !strcmp(lower, "regexp") || !strcmp(lower, "regexp_like") ||
             !strcmp(lower, "signum"))
@@ -1674,6 +1689,12 @@ static void pretty(binder *b, const sql_expr *e, bk_buf *out) {
         pp_append(out, ")", 1);
         return;
     case SQL_E_CAST: {
+        /* Spark shows a cast to ARRAY / MAP / STRUCT by its operand alone (the golden
+         * files: array_append(NULL, a) for CAST(NULL AS ARRAY<STRING>)) */
+        if (bk_type_is_nested(e->type)) {
+            pretty(b, e->args[0], out);
+            return;
+        }
         char t[128];
         bk_type_format(e->type, t, sizeof t);
         pp_printf(out, "CAST(");

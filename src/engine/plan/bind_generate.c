@@ -1,6 +1,6 @@
 /*
  * bind_generate.c — generators: explode, explode_outer, posexplode,
- * posexplode_outer, inline, inline_outer, planned as EXEC_NODE_GENERATE
+ * posexplode_outer, inline, inline_outer, json_tuple, planned as EXEC_NODE_GENERATE
  * (engine/exec/op_generate.c) in the three places Spark allows them:
  *
  *   FROM t LATERAL VIEW [OUTER] explode(e) alias AS c1, ...   (chained: each
@@ -11,13 +11,16 @@
  *   SELECT * FROM explode(e) [AS t(c1, ...)]   a table-valued function
  *
  * Output columns as Spark names them: col (array elements), key and value (map
- * entries), pos (posexplode, INT from 0), the struct's field names (inline).
+ * entries), pos (posexplode, INT from 0), the struct's field names (inline),
+ * c0, c1, ... (json_tuple, planned as inline over a one-struct array).
  * Aliases must match their number (UDTF_ALIAS_NUMBER_MISMATCH).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "base/str.h"
+#include "engine/exec/fn_library.h"
+#include "engine/exec/fn_nested.h"
 #include "engine/plan/binder_int.h"
 
 static bool name_eq(const char *x, const char *y) {
@@ -28,8 +31,9 @@ static const char *text_of(binder *b, const sql_expr *e) {
     return bk_arena_strndup(b->a, b->text + e->span.off, e->span.len);
 }
 
-static const char *const generators[] = {"explode", "explode_outer", "posexplode",
-                                         "posexplode_outer", "inline", "inline_outer"};
+static const char *const generators[] = {"explode",          "explode_outer", "posexplode",
+                                         "posexplode_outer", "inline",        "inline_outer",
+                                         "json_tuple"};
 
 bool bind_gen_is_generator(const sql_expr *e) {
     if (e->kind != SQL_E_FUNC || e->name.n != 1 || e->over) return false;
@@ -49,6 +53,70 @@ static bool contains_generator(const sql_expr *e) {
 }
 
 /*
+ * json_tuple(json, k1, ..., kn) as inline(array(struct(c0, ..., cn-1))): one row per
+ * input row, column i the value of key ki (exec_fn_json_tuple_field).  In *arg.
+ */
+static bk_status bind_json_tuple(bind_env *env, const sql_expr *call, exec_expr **arg,
+                                 bk_error *err) {
+    binder *b = env->b;
+    if (call->n_args < 2 || call->star_arg) {
+        bk_error_set_sub(err, BK_WRONG_NUM_ARGS,
+                         "WITHOUT_SUGGESTION", "The `json_tuple` requires > 1 parameters but "
+                         "the actual number is %u. Please, refer to "
+                         "'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
+                         call->n_args);
+        return bind_error_at(b, call, err);
+    }
+    uint32_t n = call->n_args - 1;
+    const bk_type *str = bk_type_scalar(BK_TYPE_STRING);
+    exec_expr **fields = bk_arena_array(b->a, n, sizeof *fields);
+    const char **names = bk_arena_array(b->a, n, sizeof *names);
+    const bk_type **types = bk_arena_array(b->a, n, sizeof *types);
+    if (!fields || !names || !types) return bk_arena_oom(b->a, err);
+    exec_expr *json;
+    BK_TRY(bind_expr(env, call->args[0], &json, err));
+    for (uint32_t i = 0; i <= n; i++) {
+        exec_expr *x = json;
+        if (i) BK_TRY(bind_expr(env, call->args[i], &x, err));
+        bk_type_kind k = x->type->kind;
+        if (k != BK_TYPE_STRING && k != BK_TYPE_VOID) {
+            char tn[128];
+            bk_type_format(x->type, tn, sizeof tn);
+            bk_error_set_sub(err, BK_DATATYPE_MISMATCH,
+                             "NON_STRING_TYPE", "Cannot resolve \"%s\" due to data type "
+                             "mismatch: all arguments of the function `json_tuple` must be "
+                             "strings.",
+                             text_of(b, call));
+            return bind_error_at(b, call, err);
+        }
+        BK_TRY(bind_cast(b, x, str, call, &x, err));
+        if (!i) {
+            json = x;
+            continue;
+        }
+        exec_expr **two = bk_arena_array(b->a, 2, sizeof *two);
+        char nm[16];
+        snprintf(nm, sizeof nm, "c%u", i - 1);
+        names[i - 1] = bk_arena_strndup(b->a, nm, strlen(nm));
+        types[i - 1] = str;
+        if (!two || !names[i - 1]) return bk_arena_oom(b->a, err);
+        two[0] = json;
+        two[1] = x;
+        fields[i - 1] = exec_expr_call(b->a, "json_tuple", exec_fn_json_tuple_field, str, two, 2);
+        if (!fields[i - 1]) return bk_arena_oom(b->a, err);
+    }
+    const bk_type *st = bk_type_make_struct(b->a, n, names, types, NULL);
+    const bk_type *at = st ? bk_type_make_array(b->a, st) : NULL;
+    exec_expr *row = st ? exec_expr_call(b->a, "struct", exec_fn_struct_pack, st, fields, n) : NULL;
+    const exec_fn_def *array = exec_fn_lookup("array");
+    exec_expr **one = bk_arena_array(b->a, 1, sizeof *one);
+    if (!at || !row || !array || !one) return bk_arena_oom(b->a, err);
+    one[0] = row;
+    *arg = exec_expr_call(b->a, "array", array->kernel, at, one, 1);
+    return *arg ? BK_OK : bk_arena_oom(b->a, err);
+}
+
+/*
  * GENERATE of `call` over rel (its argument bound in env), with the generated
  * columns' names from aliases (or Spark's defaults) in names/types (*n_gen).
  * rel->node becomes the GENERATE node; rel->scope is left as it was.
@@ -60,8 +128,9 @@ static bk_status add_generate(bind_env *env, plan_rel *rel, const sql_expr *call
     const char *fn = call->name.parts[0].text;
     bool outer = outer_kw || (strlen(fn) > 6 && name_eq(fn + strlen(fn) - 6, "_outer"));
     bool pos = !strncmp(fn, "pos", 3) || !strncmp(fn, "POS", 3);
-    bool inl = (fn[0] | 0x20) == 'i';
-    if (call->n_args != 1 || call->star_arg) {
+    bool tuple = name_eq(fn, "json_tuple");
+    bool inl = (fn[0] | 0x20) == 'i' || tuple;
+    if (!tuple && (call->n_args != 1 || call->star_arg)) {
         bk_error_set_sub(err, BK_WRONG_NUM_ARGS,
                          "WITHOUT_SUGGESTION", "The `%s` requires 1 parameters but the "
                          "actual number is %u. Please, refer to "
@@ -70,7 +139,10 @@ static bk_status add_generate(bind_env *env, plan_rel *rel, const sql_expr *call
         return bind_error_at(b, call, err);
     }
     exec_expr *arg;
-    BK_TRY(bind_expr(env, call->args[0], &arg, err));
+    if (tuple)
+        BK_TRY(bind_json_tuple(env, call, &arg, err));
+    else
+        BK_TRY(bind_expr(env, call->args[0], &arg, err));
     const bk_type *t = arg->type;
     bool ok = inl ? t->kind == BK_TYPE_ARRAY && t->children[0]->kind == BK_TYPE_STRUCT
                   : t->kind == BK_TYPE_ARRAY || t->kind == BK_TYPE_MAP;
