@@ -518,8 +518,10 @@ bool bind_expr_equal(const exec_expr *x, const exec_expr *y) {
         return bk_vector_is_valid(x->value, 0) == bk_vector_is_valid(y->value, 0) &&
                (!bk_vector_is_valid(x->value, 0) ||
                 bk_vector_compare(x->value, 0, y->value, 0) == 0);
-    case EXEC_EXPR_CALL:
-        if (x->kernel != y->kernel || x->state != y->state) return false;
+    case EXEC_EXPR_CALL: /* one kernel may serve several functions (hour, minute): the name */
+        if (x->kernel != y->kernel || x->state != y->state || x->lazy != y->lazy ||
+            (x->name != y->name && (!x->name || !y->name || strcmp(x->name, y->name) != 0)))
+            return false;
         break;
     case EXEC_EXPR_HOF:
     case EXEC_EXPR_LAMBDA:

@@ -555,7 +555,7 @@ double bind_estimate_rows(const exec_node *n) { return estimate_rows(n); }
 
 double bind_unfiltered_rows(const exec_node *n) { return unfiltered_rows(n); }
 
-static bool expr_nondeterministic(const exec_expr *e) {
+bool bind_expr_nondeterministic(const exec_expr *e) {
     if (!e) return false;
     if (e->kind == EXEC_EXPR_CALL && e->name) {
         static const char *const names[] = {"rand", "random", "randn", "uuid", "shuffle"};
@@ -563,7 +563,7 @@ static bool expr_nondeterministic(const exec_expr *e) {
             if (name_eq(e->name, names[i])) return true;
     }
     for (uint32_t i = 0; i < e->n_args; i++)
-        if (expr_nondeterministic(e->args[i])) return true;
+        if (bind_expr_nondeterministic(e->args[i])) return true;
     return false;
 }
 
@@ -571,23 +571,23 @@ bool bind_plan_nondeterministic(const exec_node *n) {
     if (!n) return false;
     switch (n->kind) {
     case EXEC_NODE_FILTER:
-        if (expr_nondeterministic(n->u.filter.pred)) return true;
+        if (bind_expr_nondeterministic(n->u.filter.pred)) return true;
         break;
     case EXEC_NODE_PROJECT:
         for (uint32_t i = 0; i < n->u.project.n_exprs; i++)
-            if (expr_nondeterministic(n->u.project.exprs[i])) return true;
+            if (bind_expr_nondeterministic(n->u.project.exprs[i])) return true;
         break;
     case EXEC_NODE_JOIN:
-        if (expr_nondeterministic(n->u.join.extra)) return true;
+        if (bind_expr_nondeterministic(n->u.join.extra)) return true;
         break;
     case EXEC_NODE_GENERATE:
-        if (expr_nondeterministic(n->u.generate.arg)) return true;
+        if (bind_expr_nondeterministic(n->u.generate.arg)) return true;
         break;
     case EXEC_NODE_EXPAND:
         for (uint32_t p = 0; p < n->u.expand.n_projections; p++)
             for (uint32_t i = 0; i < n->schema->n_children; i++)
-                if (expr_nondeterministic(n->u.expand.projections[p][i])) return true;
-        if (expr_nondeterministic(n->u.expand.repeat)) return true;
+                if (bind_expr_nondeterministic(n->u.expand.projections[p][i])) return true;
+        if (bind_expr_nondeterministic(n->u.expand.repeat)) return true;
         break;
     case EXEC_NODE_SORT: /* a top-N keeps an arbitrary one of rows that tie */
         if (n->u.sort.limit >= 0) return true;
@@ -1115,7 +1115,7 @@ static bk_status push_implied(binder *b, const sql_expr *e, uint64_t mask, plan_
         bk_error_clear(&tmp);
         tmp.sql_pos = -1;
         if (bind_expr(&env, any, &pred, &tmp) != BK_OK || pred->type->kind != BK_TYPE_BOOLEAN ||
-            expr_nondeterministic(pred))
+            bind_expr_nondeterministic(pred))
             continue; /* the OR itself reports its errors where it is bound */
         BK_TRY(bind_filter(b, &rels[r], pred, err));
     }
@@ -1591,7 +1591,7 @@ static bk_status limit_value(binder *b, const plan_scope *scope, const sql_expr 
     /* Spark's sub-classes, checked in its order: IS_UNFOLDABLE, DATA_TYPE, IS_NULL, IS_NEGATIVE */
     char msg[320], tn[64];
     bk_type_kind k = x->type->kind;
-    bool foldable = !bind_expr_reads_column(x) && !expr_nondeterministic(x);
+    bool foldable = !bind_expr_reads_column(x) && !bind_expr_nondeterministic(x);
     if (foldable && k != BK_TYPE_VOID && (k < BK_TYPE_TINYINT || k > BK_TYPE_BIGINT)) {
         bk_type_format(x->type, tn, sizeof tn);
         snprintf(msg, sizeof msg,
@@ -2251,5 +2251,6 @@ bk_status plan_query(bk_arena *a, const plan_env *env, const char *text, const s
     BK_TRY(bind_query(&b, q, &rel, err));
     /* the output names are the scope's (hidden helper columns are gone by now) */
     BK_TRY(plan_prune(a, rel.node, out, err));
-    return plan_scan_pushdown(a, env, *out, err);
+    BK_TRY(plan_scan_pushdown(a, env, *out, err));
+    return plan_cse(a, *out, err);
 }

@@ -157,6 +157,8 @@ bool bind_is_aggregate_name(const char *name);
 const char *bind_auto_name(binder *b, const sql_expr *e);
 /* Structural equality of bound expressions (GROUP BY matching). */
 bool bind_expr_equal(const exec_expr *x, const exec_expr *y);
+/* Does a bound expression call rand(), uuid() or another function with a new value per call? */
+bool bind_expr_nondeterministic(const exec_expr *e);
 /* Does a bound expression read a column of its input? */
 bool bind_expr_reads_column(const exec_expr *e);
 /* Fold an expression without columns into one value (VALUES, LIMIT, subquery constants). */

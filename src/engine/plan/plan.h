@@ -55,6 +55,13 @@ bk_status plan_table_not_found(const sql_name *name, bk_error *err);
  */
 bk_status plan_scan_pushdown(bk_arena *a, const plan_env *env, exec_node *plan, bk_error *err);
 
+/*
+ * Common subexpressions (cse.c): a PROJECT whose expressions share an eagerly
+ * evaluated subexpression computes it once, in a PROJECT below it.  Changes `plan`
+ * in place; plan_query applies it last.
+ */
+bk_status plan_cse(bk_arena *a, exec_node *plan, bk_error *err);
+
 /* Render a plan for EXPLAIN (one operator per line, children indented). */
 bk_status plan_explain(bk_arena *a, const exec_node *plan, bool analyze, char **out, bk_error *err);
 
