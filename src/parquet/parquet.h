@@ -34,6 +34,7 @@
 #include "base/thread.h"
 #include "base/types.h"
 #include "base/vector.h"
+#include "base/wordset.h"
 #include "parquet/meta.h"
 
 typedef struct pq_reader pq_reader;
@@ -91,12 +92,15 @@ typedef enum pq_pred_op {
  * NULL value is not true.  pq_scan skips row groups by statistics and pages by the
  * column index, and drops the rows of projected fields that fail a predicate it
  * can evaluate (scan_filter.c); rows that do not match may still be returned, so
- * the caller filters again.
+ * the caller filters again.  An IN over integer-like values (integers, dates,
+ * timestamps, 18-digit decimals) may carry `set`, the same values as words
+ * sign-extended to 64 bits, which rows are then probed against.
  */
 typedef struct pq_predicate {
     uint32_t field;
     pq_pred_op op;
     const bk_vector *values;
+    const bk_wordset *set; /* IN only, optional */
 } pq_predicate;
 
 /*

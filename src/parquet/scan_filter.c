@@ -75,6 +75,42 @@ static inline int cmp_str(bk_str x, bk_str y) {
         }                                                                                          \
     } while (0)
 
+/* IN against the predicate's word set: integer-like values, sign-extended. */
+#define SET_LOOP(T)                                                                                \
+    do {                                                                                           \
+        const T *x = v->data;                                                                      \
+        for (size_t i = 0; i < n; i++)                                                             \
+            keep[i] = keep[i] && bk_wordset_has(p->set, (uint64_t)(int64_t)x[idx[i]]);             \
+    } while (0)
+
+/* IN by p->set for the integer-like types; false for the others (then IN_LOOP). */
+static bool in_by_set(const pq_predicate *p, const bk_vector *v, const uint32_t *idx, size_t n,
+                      uint8_t *keep) {
+    switch (v->type->kind) {
+    case BK_TYPE_TINYINT:
+        SET_LOOP(int8_t);
+        return true;
+    case BK_TYPE_SMALLINT:
+        SET_LOOP(int16_t);
+        return true;
+    case BK_TYPE_INT:
+    case BK_TYPE_DATE:
+        SET_LOOP(int32_t);
+        return true;
+    case BK_TYPE_DECIMAL:
+        if (v->type->precision > BK_DECIMAL_INT64_MAX_PRECISION) return false;
+        SET_LOOP(int64_t);
+        return true;
+    case BK_TYPE_BIGINT:
+    case BK_TYPE_TIMESTAMP:
+    case BK_TYPE_TIMESTAMP_NTZ:
+        SET_LOOP(int64_t);
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* The same with the C operators, for integers (no NaN, no bytes). */
 #define INT_LOOP(T, CMP)                                                                           \
     do {                                                                                           \
@@ -164,7 +200,7 @@ bool pq_filter_eval(const pq_predicate *p, const bk_vector *v, const uint32_t *i
         return true;
     }
     if (p->op == PQ_PRED_IN) {
-        BY_TYPE(IN_LOOP, IN_LOOP)
+        if (!p->set || !in_by_set(p, v, idx, n, keep)) BY_TYPE(IN_LOOP, IN_LOOP)
     } else {
         BY_TYPE(FILTER_LOOP, INT_LOOP)
     }

@@ -102,6 +102,15 @@ PARQUET_PREDICATES = [
     "i16 < 2.5", "i8 > -127.5", "i16 IN (1, 2, 2.5, 100000)", "i8 = 300", "i8 < 1000",
     "i32 < 10.0", "i32 >= -999999.00", "i64 IN (-9223372036854775808, 0.5)",
     "d = 1", "d < 5", "dw > 1", "i16 = i8",
+    # long integer IN lists: the scan probes a word set (a bitmap over a dense range, else a
+    # hashed table); sign-extended narrow types, NULL in the list, values out of the type
+    "id IN (%s)" % ", ".join(str(x) for x in range(-20, 6100, 7)),
+    "i32 IN (%s)" % ", ".join(str((r * 7919) % 2000003 - 1000000) for r in range(0, 6000, 13)),
+    "i32 IN (%s, NULL, 5000000000)" % ", ".join(str(x * 1000) for x in range(-1000, 1000, 3)),
+    "i8 IN (%s)" % ", ".join(str(x) for x in range(-128, 0, 3)),
+    "i64 IN (-9223372036854775808, %s)" % ", ".join(str(x * 10 ** 12) for x in range(0, 900, 9)),
+    "dt IN (%s)" % ", ".join("DATE '%s'" % (datetime.date(1990, 1, 1) + datetime.timedelta(days=d))
+                             for d in range(0, 9000, 21)),
 ]
 
 

@@ -380,7 +380,7 @@ static bk_vector *values(bk_arena *a, const char *ddl, size_t n, const char *con
 }
 
 static bool may(const delta_file_stats *st, pq_pred_op op, const bk_vector *lit) {
-    pq_predicate p = {0, op, lit};
+    pq_predicate p = {0, op, lit, NULL};
     return delta_stats_may_match(st, &p, 1);
 }
 
@@ -427,11 +427,11 @@ BK_TEST(delta_stats_may_match_comparisons) {
     ASSERT_TRUE(!may(&st, PQ_PRED_IN, values(a, "int", 0, NULL)));
     /* a literal of another type, or a field out of range: cannot judge */
     ASSERT_TRUE(may(&st, PQ_PRED_EQ, value(a, "bigint", "5")));
-    pq_predicate far = {7, PQ_PRED_EQ, value(a, "int", "5")};
+    pq_predicate far = {7, PQ_PRED_EQ, value(a, "int", "5"), NULL};
     ASSERT_TRUE(delta_stats_may_match(&st, &far, 1));
     /* a conjunction fails when one part does */
-    pq_predicate both[2] = {{0, PQ_PRED_GE, value(a, "int", "12")},
-                            {0, PQ_PRED_LT, value(a, "int", "10")}};
+    pq_predicate both[2] = {{0, PQ_PRED_GE, value(a, "int", "12"), NULL},
+                            {0, PQ_PRED_LT, value(a, "int", "10"), NULL}};
     ASSERT_TRUE(!delta_stats_may_match(&st, both, 2));
     ASSERT_TRUE(delta_stats_may_match(&st, both, 1));
     /* one-sided bounds */
@@ -721,7 +721,7 @@ BK_TEST(delta_stats_write_physical_names_round_trip) {
     ASSERT_EQ(st.null_count[1], 1);
     ASSERT_EQ(st.null_count[3], 0);
     /* the bounds do what they are for */
-    pq_predicate p = {0, PQ_PRED_GT, value(a, "bigint", "9223372036854775806")};
+    pq_predicate p = {0, PQ_PRED_GT, value(a, "bigint", "9223372036854775806"), NULL};
     ASSERT_TRUE(delta_stats_may_match(&st, &p, 1));
     p.values = value(a, "bigint", "-4");
     p.op = PQ_PRED_LT;
@@ -970,7 +970,7 @@ BK_TEST(delta_stats_truncated_timestamps_bound_the_data) {
                     int64_t v = ((int64_t *)cols[c]->data)[row];
                     ASSERT_TRUE(lo <= v && v <= hi);
                     /* and every row's own equality predicate keeps the file */
-                    pq_predicate p = {c, PQ_PRED_EQ, NULL};
+                    pq_predicate p = {c, PQ_PRED_EQ, NULL, NULL};
                     bk_vector *lit = bk_vector_make(a, s.fields[c].type, 1);
                     ((int64_t *)lit->data)[0] = v;
                     p.values = lit;
@@ -1052,7 +1052,7 @@ static void check_soundness(log_walk *w, const char *log_path, json_t *add) {
                 uint32_t one = (uint32_t)row;
                 bk_vector *lit = bk_vector_take(w->a, v, &one, 1);
                 bool valid = bk_vector_is_valid(v, row);
-                pq_predicate p = {c, valid ? PQ_PRED_EQ : PQ_PRED_IS_NULL, lit};
+                pq_predicate p = {c, valid ? PQ_PRED_EQ : PQ_PRED_IS_NULL, lit, NULL};
                 g_sound.rows++;
                 if (!delta_stats_may_match(&st, &p, 1) && !w->failed++)
                     snprintf(w->first_failure, sizeof w->first_failure,

@@ -5,23 +5,23 @@
  * when x is in the set, else NULL when the set holds a NULL, else false.  The
  * binder casts x and the values to one type first.  Values of an integer-like
  * type (integers, dates, timestamps, 18-digit decimals: equal exactly when their
- * bits are) go into an open-addressing table of 64-bit words probed a vector at
- * a time; any other type into a hash map of serialized values (keys.c).  The
- * semi-join reductions of the planner make sets of millions of keys probed by
- * millions of rows, so the typed table matters.
+ * bits are) go into a word set (base/wordset.h: a bitmap over a dense range,
+ * else an open-addressing table) probed a vector at a time; any other type into
+ * a hash map of serialized values (keys.c).  The semi-join reductions of the
+ * planner make sets of millions of keys probed by millions of rows, so the word
+ * set matters.
  */
 #include "base/buf.h"
 #include "base/hash.h"
+#include "base/wordset.h"
 #include "engine/exec/exec_int.h"
 #include "engine/exec/fn_common.h"
 #include "engine/exec/functions.h"
 
 struct exec_in_set {
-    bk_hmap *values;       /* serialized values; NULL when the typed table is used */
-    uint64_t *words;       /* the typed table: mask + 1 slots */
-    uint8_t *used;         /* per slot: holds a value */
-    uint64_t mask;
-    size_t width;          /* bytes of one value (typed table only) */
+    bk_hmap *values;         /* serialized values; NULL when the word set is used */
+    const bk_wordset *words; /* integer-like values, sign-extended to 64 bits */
+    size_t width;            /* bytes of one value (word set only) */
     const bk_vector *list; /* the values as given, for scan pushdown */
     bool has_null;
     bk_cleanup cleanup;
@@ -52,41 +52,28 @@ static bool integer_like(const bk_type *t) {
     }
 }
 
-/* Row i of a vector of `width`-byte integer-like values as a 64-bit word. */
+/* Row i of a vector of `width`-byte integer-like values as a sign-extended 64-bit word. */
 static inline uint64_t load_word(const void *data, size_t width, size_t i) {
     switch (width) {
-    case 1: return ((const uint8_t *)data)[i];
-    case 2: return ((const uint16_t *)data)[i];
-    case 4: return ((const uint32_t *)data)[i];
+    case 1: return (uint64_t)(int64_t)((const int8_t *)data)[i];
+    case 2: return (uint64_t)(int64_t)((const int16_t *)data)[i];
+    case 4: return (uint64_t)(int64_t)((const int32_t *)data)[i];
     default: return ((const uint64_t *)data)[i];
     }
 }
 
-/* The slot holding w, or the empty slot where it would go. */
-static inline uint64_t word_slot(const exec_in_set *s, uint64_t w) {
-    uint64_t pos = bk_hash_u64(w) & s->mask;
-    while (s->used[pos] && s->words[pos] != w) pos = (pos + 1) & s->mask;
-    return pos;
-}
-
 static bk_status make_typed(bk_arena *a, exec_in_set *s, const bk_vector *values, bk_error *err) {
     s->width = bk_type_width(values->type);
-    size_t slots = 16;
-    while (slots < 2 * values->n) slots *= 2;
-    s->words = bk_arena_array(a, slots, sizeof *s->words);
-    s->used = bk_arena_zalloc(a, slots);
-    if (!s->words || !s->used) return bk_arena_oom(a, err);
-    s->mask = slots - 1;
+    uint64_t *w = bk_arena_array(a, values->n ? values->n : 1, sizeof *w);
+    if (!w) return bk_arena_oom(a, err);
+    size_t k = 0;
     for (size_t i = 0; i < values->n; i++) {
-        if (!bk_vector_is_valid(values, i)) {
+        if (!bk_vector_is_valid(values, i))
             s->has_null = true;
-            continue;
-        }
-        uint64_t w = load_word(values->data, s->width, i);
-        uint64_t pos = word_slot(s, w);
-        s->words[pos] = w;
-        s->used[pos] = 1;
+        else
+            w[k++] = load_word(values->data, s->width, i);
     }
+    if (!(s->words = bk_wordset_build(a, w, k))) return bk_arena_oom(a, err);
     return BK_OK;
 }
 
@@ -136,10 +123,8 @@ bk_status exec_fn_in_set(const exec_call *call, bk_vector *const *args, size_t n
         const bk_vector *x = args[0];
         if (bk_type_width(x->type) != s->width)
             return bk_error_set(err, BK_INTERNAL, "IN: the value and the set differ in type");
-        for (size_t i = 0; i < n; i++) {
-            uint64_t w = load_word(x->data, s->width, i);
-            r[i] = s->used[word_slot(s, w)];
-        }
+        for (size_t i = 0; i < n; i++)
+            r[i] = bk_wordset_has(s->words, load_word(x->data, s->width, i));
         if (x->validity)
             for (size_t i = 0; i < n; i++) r[i] &= bk_vector_is_valid(x, i);
         /* NULL in, NULL out (validity already says so); a miss is NULL when the set has one */

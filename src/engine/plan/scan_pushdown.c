@@ -6,7 +6,7 @@
  * filters and column-only projections, each conjunct of the shape
  *
  *     col <op> constant      (=, <, <=, >, >=; the constant on either side)
- *     col IN (constants)     (at most MAX_IN_VALUES of them)
+ *     col IN (constants)     (at most MAX_IN_VALUES of them, MAX_IN_WORDS of integers)
  *     col IS [NOT] NULL
  *
  * (BETWEEN arrives as the AND of >= and <=) on a top-level primitive column is
@@ -43,7 +43,11 @@
 #include "engine/plan/plan.h"
 #include "parquet/parquet.h"
 
+/* IN lists pushed into scans: up to 64 values, or 65536 of an integer-like type, which the
+ * scan probes in a word set (base/wordset.h) once there are more than 8 */
 #define MAX_IN_VALUES 64
+#define MAX_IN_WORDS 65536
+#define IN_WORDS_FROM 8
 
 typedef struct pusher {
     bk_arena *a;
@@ -143,6 +147,40 @@ static bool pred_push(pusher *p, pred_list *l, pq_predicate pr) {
     }
     l->items[l->n++] = pr;
     return true;
+}
+
+/* Types whose values are equal exactly when their 64-bit sign-extended words are. */
+static bool integer_like(const bk_type *t) {
+    switch (t->kind) {
+    case BK_TYPE_TINYINT:
+    case BK_TYPE_SMALLINT:
+    case BK_TYPE_INT:
+    case BK_TYPE_BIGINT:
+    case BK_TYPE_DATE:
+    case BK_TYPE_TIMESTAMP:
+    case BK_TYPE_TIMESTAMP_NTZ:
+        return true;
+    case BK_TYPE_DECIMAL:
+        return t->precision <= BK_DECIMAL_INT64_MAX_PRECISION;
+    default:
+        return false;
+    }
+}
+
+/* The valid values of an integer-like IN list as a word set; NULL on OOM. */
+static const bk_wordset *in_words(pusher *p, const bk_vector *vals) {
+    uint64_t *w = bk_arena_array(p->a, vals->n ? vals->n : 1, sizeof *w);
+    if (!w) return NULL;
+    size_t k = 0, width = bk_type_width(vals->type);
+    for (size_t i = 0; i < vals->n; i++) {
+        if (!bk_vector_is_valid(vals, i)) continue; /* x IN (NULL) matches no row */
+        const uint8_t *d = vals->data;
+        w[k++] = width == 1   ? (uint64_t)(int64_t)((const int8_t *)d)[i]
+                 : width == 2 ? (uint64_t)(int64_t)((const int16_t *)d)[i]
+                 : width == 4 ? (uint64_t)(int64_t)((const int32_t *)d)[i]
+                              : (uint64_t)((const int64_t *)d)[i];
+    }
+    return bk_wordset_build(p->a, w, k);
 }
 
 /* The comparison a kernel makes, as a predicate op; false for other kernels. */
@@ -260,14 +298,15 @@ static bool translate(pusher *p, exec_expr *e, const int32_t *map, uint32_t n_ma
         int col = scan_column(e->args[0], map, n_map);
         if (col < 0 || !pushable_type(types[col])) return true;
         op = e->kernel == exec_fn_is_null ? PQ_PRED_IS_NULL : PQ_PRED_IS_NOT_NULL;
-        return pred_push(p, l, (pq_predicate){fields[col], op, NULL});
+        return pred_push(p, l, (pq_predicate){fields[col], op, NULL, NULL});
     }
     if (e->kernel == exec_fn_in_set && e->n_args == 1 && e->state) {
         int col = scan_column(e->args[0], map, n_map);
         bool cast = col < 0 && (col = unwrapped_column(e->args[0], map, n_map, types)) >= 0;
         if (col < 0 || !pushable_type(types[col])) return true;
         const bk_vector *vals = exec_in_set_values(e->state);
-        if (!vals || vals->n > MAX_IN_VALUES) return true;
+        if (!vals || vals->n > (integer_like(types[col]) ? MAX_IN_WORDS : MAX_IN_VALUES))
+            return true;
         if (cast) { /* the values that narrow exactly; no other can equal the column */
             bk_vector **parts = bk_arena_array(p->a, vals->n ? vals->n : 1, sizeof *parts);
             if (!parts) return false;
@@ -284,7 +323,10 @@ static bool translate(pusher *p, exec_expr *e, const int32_t *map, uint32_t n_ma
         if (!same_type(vals->type, types[col])) return true;
         for (size_t i = 0; is_float(types[col]) && i < vals->n; i++)
             if (is_nan_at(vals, i)) return true;
-        return pred_push(p, l, (pq_predicate){fields[col], PQ_PRED_IN, vals});
+        const bk_wordset *set = NULL;
+        if (integer_like(types[col]) && vals->n > IN_WORDS_FROM && !(set = in_words(p, vals)))
+            return false;
+        return pred_push(p, l, (pq_predicate){fields[col], PQ_PRED_IN, vals, set});
     }
     if (!compare_op(e->kernel, &op) || e->n_args != 2) return true;
     int col = scan_column(e->args[0], map, n_map);
@@ -308,7 +350,7 @@ static bool translate(pusher *p, exec_expr *e, const int32_t *map, uint32_t n_ma
             if (!c) return false;
             e->args[e->args[0] == other ? 0 : 1] = c;
         }
-        return pred_push(p, l, (pq_predicate){fields[col], op, v});
+        return pred_push(p, l, (pq_predicate){fields[col], op, v, NULL});
     }
     if (!v || !same_type(v->type, types[col])) return true;
     if (other->kind != EXEC_EXPR_CONST) {
@@ -319,7 +361,7 @@ static bool translate(pusher *p, exec_expr *e, const int32_t *map, uint32_t n_ma
     }
     if (is_float(types[col]) && (op == PQ_PRED_GT || op == PQ_PRED_GE || is_nan_at(v, 0)))
         return true; /* NaN and the statistics: see the header */
-    return pred_push(p, l, (pq_predicate){fields[col], op, v});
+    return pred_push(p, l, (pq_predicate){fields[col], op, v, NULL});
 }
 
 /*

@@ -1,0 +1,45 @@
+/*
+ * wordset.h — a set of 64-bit words for membership tests a vector at a time.
+ *
+ * Built once from an array of words (an IN list of integers, dates, timestamps or
+ * 18-digit decimals, each as its value sign-extended to 64 bits) and then only
+ * read, so any number of threads may probe it.  Words that lie in a range of at
+ * most 64 times their number (or 2^21: 256 KiB) are a bitmap over that range, one bit
+ * test a probe (TPC-H's part keys of one brand); others an open-addressing
+ * table with linear probing at a load of at most 1/2, an empty slot marked by a
+ * separate word value (the smallest one not in the set) so no flag is read.
+ * Allocated in an arena: it lives as long as the plan that holds it.
+ */
+#ifndef BRICKS_BASE_WORDSET_H
+#define BRICKS_BASE_WORDSET_H
+
+#include "base/arena.h"
+#include "base/hash.h"
+
+typedef struct bk_wordset {
+    uint64_t *bits;  /* the bitmap of words lo .. lo + span, or NULL for the table */
+    uint64_t lo, span;
+    uint64_t *slots; /* the table: mask + 1 words; `empty` where none */
+    uint64_t mask;
+    uint64_t empty;  /* a word not in the set */
+    size_t n;        /* distinct words (the table only) */
+} bk_wordset;
+
+/* The set of words[0..n); NULL on OOM. */
+bk_wordset *bk_wordset_build(bk_arena *a, const uint64_t *words, size_t n);
+
+static inline bool bk_wordset_has(const bk_wordset *s, uint64_t w) {
+    if (s->bits) {
+        uint64_t d = w - s->lo; /* unsigned: below lo wraps past span */
+        return d <= s->span && (s->bits[d >> 6] >> (d & 63) & 1);
+    }
+    uint64_t pos = bk_hash_u64(w) & s->mask;
+    for (;;) {
+        uint64_t x = s->slots[pos];
+        if (x == w) return w != s->empty;
+        if (x == s->empty) return false;
+        pos = (pos + 1) & s->mask;
+    }
+}
+
+#endif
