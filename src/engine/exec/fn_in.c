@@ -117,6 +117,12 @@ bk_status exec_fn_in_set(const exec_call *call, bk_vector *const *args, size_t n
                          bk_error *err) {
     const exec_in_set *s = call->expr->state;
     bk_vector *v;
+    if (!s->list || s->list->n == 0) { /* x IN (an empty subquery) is false, even for NULL x */
+        v = bk_vector_make(call->a, bk_type_scalar(BK_TYPE_BOOLEAN), n);
+        if (!v) return bk_arena_oom(call->a, err);
+        *out = v;
+        return BK_OK;
+    }
     BK_TRY(exec_fn_result(call, bk_type_scalar(BK_TYPE_BOOLEAN), args, 1, n, &v, err));
     uint8_t *r = v->data;
     if (s->words) {
