@@ -26,6 +26,8 @@ bk_wordset *bk_wordset_build(bk_arena *a, const uint64_t *words, size_t n) {
             lo = BK_MIN(lo, (int64_t)words[i]);
             hi = BK_MAX(hi, (int64_t)words[i]);
         }
+        s->min = lo;
+        s->max = hi;
         uint64_t span = (uint64_t)hi - (uint64_t)lo;
         uint64_t most = BK_MAX((uint64_t)n * 64, (uint64_t)1 << 21);
         if (span < most) {
@@ -34,8 +36,9 @@ bk_wordset *bk_wordset_build(bk_arena *a, const uint64_t *words, size_t n) {
             s->lo = (uint64_t)lo;
             s->span = span;
             for (size_t i = 0; i < n; i++) {
-                uint64_t d = words[i] - s->lo;
-                s->bits[d >> 6] |= UINT64_C(1) << (d & 63);
+                uint64_t d = words[i] - s->lo, bit = UINT64_C(1) << (d & 63);
+                s->n += !(s->bits[d >> 6] & bit);
+                s->bits[d >> 6] |= bit;
             }
             return s;
         }

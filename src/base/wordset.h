@@ -22,7 +22,8 @@ typedef struct bk_wordset {
     uint64_t *slots; /* the table: mask + 1 words; `empty` where none */
     uint64_t mask;
     uint64_t empty;  /* a word not in the set */
-    size_t n;        /* distinct words (the table only) */
+    int64_t min, max; /* the smallest and largest word, read signed (n > 0) */
+    size_t n;        /* distinct words */
 } bk_wordset;
 
 /* The set of words[0..n); NULL on OOM. */

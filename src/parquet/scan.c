@@ -191,6 +191,13 @@ static bool range_may_match(const pq_predicate *p, cmp_kind kind, const bound *m
         return true;
     case PQ_PRED_IN:
         if (!p->values) return true;
+        if (p->set && kind == CMP_INT && p->values->n > 64) { /* long lists: their range */
+            if (p->set->n == 0) return false;
+            bound lo = {.present = true, .v.i = p->set->min}, hi = {.present = true,
+                                                                   .v.i = p->set->max};
+            return (!mx->present || compare(kind, &lo, mx) <= 0) &&
+                   (!mn->present || compare(kind, &hi, mn) >= 0);
+        }
         for (size_t i = 0; i < p->values->n; i++) {
             if (!literal(p->values, i, kind, &lit)) {
                 if (!bk_vector_is_valid(p->values, i)) continue; /* x IN (NULL) never matches */

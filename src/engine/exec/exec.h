@@ -94,6 +94,7 @@ typedef struct exec_ctx {
     _Atomic uint64_t rows_read; /* rows the sources produced so far (for progress lines) */
     const struct bk_tz *tz; /* spark.sql.session.timeZone (base/tz.h); NULL = UTC */
     int64_t now_micros;     /* the statement's start (current_timestamp), µs since the epoch */
+    struct exec_rt_filter *rt_filters; /* runtime join filters in force (join_filter.c) */
 } exec_ctx;
 
 /* BK_CANCELLED, filled in err, when the query was cancelled; else BK_OK. */

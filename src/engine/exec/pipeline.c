@@ -353,9 +353,9 @@ static bk_status run_parquet(feed *f, const chain *ch, exec_node *source, bk_err
     scan_args sa = {.f = f, .ch = ch, .source = source};
     pq_scan_opts o = {.fields = source->u.parquet.fields,
                       .n_fields = source->u.parquet.n_fields,
-                      .preds = source->u.parquet.preds,
-                      .n_preds = source->u.parquet.n_preds,
                       .pool = f->ctx->pool};
+    BK_TRY(exec_scan_predicates(f->ctx, source, source->u.parquet.preds,
+                                source->u.parquet.n_preds, &o.preds, &o.n_preds, err));
     pq_scan_stats st;
     memset(&st, 0, sizeof st);
     bk_status s = pq_scan(r, &o, parquet_cb, &sa, &st, err);
@@ -368,9 +368,9 @@ static bk_status run_delta(feed *f, const chain *ch, exec_node *source, bk_error
     scan_args sa = {.f = f, .ch = ch, .source = source};
     delta_scan_opts o = {.fields = source->u.delta.fields,
                          .n_fields = source->u.delta.n_fields,
-                         .preds = source->u.delta.preds,
-                         .n_preds = source->u.delta.n_preds,
                          .pool = f->ctx->pool};
+    BK_TRY(exec_scan_predicates(f->ctx, source, source->u.delta.preds, source->u.delta.n_preds,
+                                &o.preds, &o.n_preds, err));
     delta_scan_stats st;
     memset(&st, 0, sizeof st);
     bk_status s = delta_scan(source->u.delta.snapshot, &o, delta_cb, &sa, &st, err);
@@ -464,7 +464,10 @@ static bk_status run_into(feed *f, exec_node *node, const chain *above, bk_error
         BK_TRY(exec_join_probe(ctx, node, build, op, err));
         chain ch;
         BK_TRY(chain_push_front(a, above, op, &ch, err));
+        exec_rt_filter *rtf;
+        BK_TRY(exec_join_filter_push(ctx, node, build, &rtf, err));
         bk_status s = run_into(f, node->child, &ch, err);
+        exec_join_filter_pop(ctx, rtf);
         exec_join_kind jk = node->u.join.kind;
         if (s == BK_OK &&
             (jk == EXEC_JOIN_FULL || jk == EXEC_JOIN_RIGHT_SEMI || jk == EXEC_JOIN_RIGHT_ANTI)) {

@@ -1,0 +1,218 @@
+/*
+ * join_filter.c — runtime join filters: a hash join's build keys, once known, filter
+ * the scan on its probe side.
+ *
+ * A join's build side is materialized before its probe side runs (pipeline.c).
+ * When probe rows without a partner can only be dropped (INNER, SEMI, RIGHT,
+ * RIGHT_SEMI, RIGHT_ANTI; not LEFT, ANTI, FULL, nor null-safe keys) and the first
+ * probe key is an integer-like column that reaches a Parquet or Delta scan through
+ * projections, filters and the probe sides of INNER / LEFT / SEMI / ANTI joins, the
+ * distinct build keys of a build side that was itself filtered become an IN
+ * predicate of that scan (a word set: a bitmap over
+ * a dense range, else a hashed table).  The scan then skips row groups and pages by
+ * the keys' range and drops the other rows before it decodes the remaining columns
+ * (late materialization), and the join sees only candidates.  TPC-H's joins of
+ * lineitem with a filtered part, orders or supplier are the case.
+ *
+ * The predicates live in the query's exec_ctx, on a stack: pushed before the probe
+ * side runs, popped after, so the plan itself is never changed and a plan run twice
+ * starts clean.  Only build sides of at most JF_MAX_ROWS rows with at most
+ * JF_MAX_KEYS distinct keys are used; OPTIMIZATION-IF-FALSE: without a filter the
+ * join still drops the same rows.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/exec/exec_int.h"
+#include "parquet/parquet.h"
+
+#define JF_MAX_ROWS ((size_t)1 << 20)
+#define JF_MAX_KEYS ((size_t)1 << 16)
+
+struct exec_rt_filter {
+    const exec_node *scan;
+    pq_predicate pred;
+    exec_rt_filter *next;
+};
+
+static bool integer_like(const bk_type *t) {
+    switch (t->kind) {
+    case BK_TYPE_TINYINT:
+    case BK_TYPE_SMALLINT:
+    case BK_TYPE_INT:
+    case BK_TYPE_BIGINT:
+    case BK_TYPE_DATE:
+    case BK_TYPE_TIMESTAMP:
+    case BK_TYPE_TIMESTAMP_NTZ:
+        return true;
+    case BK_TYPE_DECIMAL:
+        return t->precision <= BK_DECIMAL_INT64_MAX_PRECISION;
+    default:
+        return false;
+    }
+}
+
+/*
+ * The scan that column `col` of `n`'s output is a column of, with that column's
+ * position in the scan's output in *scan_col; NULL when the column is computed or
+ * comes through an operator that may add rows the scan did not produce.
+ */
+static const exec_node *scan_of(const exec_node *n, uint32_t col, uint32_t *scan_col) {
+    for (;;) {
+        switch (n->kind) {
+        case EXEC_NODE_PROJECT: {
+            const exec_expr *e = n->u.project.exprs[col];
+            if (e->kind != EXEC_EXPR_COLUMN) return NULL;
+            col = e->column;
+            n = n->child;
+            break;
+        }
+        case EXEC_NODE_FILTER:
+            n = n->child;
+            break;
+        case EXEC_NODE_JOIN: { /* its output starts with the probe side's columns */
+            exec_join_kind k = n->u.join.kind;
+            if (k != EXEC_JOIN_INNER && k != EXEC_JOIN_LEFT && k != EXEC_JOIN_SEMI &&
+                k != EXEC_JOIN_ANTI)
+                return NULL;
+            if (col >= n->child->schema->n_children) return NULL;
+            n = n->child;
+            break;
+        }
+        case EXEC_NODE_PARQUET:
+        case EXEC_NODE_DELTA:
+            *scan_col = col;
+            return n;
+        default:
+            return NULL;
+        }
+    }
+}
+
+/*
+ * Does the build side keep only some of its rows (a filter, a scan predicate, a
+ * semi / anti join, a limit)?  Only then can its keys drop probe rows: the keys of
+ * a whole dimension table (TPC-H q9's supplier) match every probe row, and
+ * testing them would only cost.
+ */
+static bool restricted(const exec_node *n) {
+    if (!n) return false;
+    switch (n->kind) {
+    case EXEC_NODE_FILTER:
+    case EXEC_NODE_LIMIT:
+        return true;
+    case EXEC_NODE_PARQUET:
+        return n->u.parquet.n_preds > 0;
+    case EXEC_NODE_DELTA:
+        return n->u.delta.n_preds > 0;
+    case EXEC_NODE_JOIN:
+        if (n->u.join.kind == EXEC_JOIN_SEMI || n->u.join.kind == EXEC_JOIN_ANTI ||
+            n->u.join.kind == EXEC_JOIN_RIGHT_SEMI || n->u.join.kind == EXEC_JOIN_RIGHT_ANTI)
+            return true;
+        return restricted(n->child) || restricted(n->right);
+    default:
+        if (restricted(n->child)) return true;
+        for (uint32_t i = 0; i < n->n_children; i++)
+            if (restricted(n->children[i])) return true;
+        return false;
+    }
+}
+
+static uint64_t word_at(const bk_vector *v, size_t i) {
+    switch (bk_type_width(v->type)) {
+    case 1: return (uint64_t)(int64_t)((const int8_t *)v->data)[i];
+    case 2: return (uint64_t)(int64_t)((const int16_t *)v->data)[i];
+    case 4: return (uint64_t)(int64_t)((const int32_t *)v->data)[i];
+    default: return ((const uint64_t *)v->data)[i];
+    }
+}
+
+static int cmp_signed(const void *x, const void *y) {
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* The distinct words in a vector of `t`, ascending (read signed), as a vector of t. */
+static bk_vector *distinct_vector(bk_arena *a, const bk_type *t, uint64_t *w, size_t n) {
+    qsort(w, n, sizeof *w, cmp_signed);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || w[i] != w[k - 1]) w[k++] = w[i];
+    bk_vector *v = bk_vector_make(a, t, k);
+    if (!v) return NULL;
+    size_t width = bk_type_width(t);
+    for (size_t i = 0; i < k; i++) {
+        int64_t x = (int64_t)w[i];
+        switch (width) {
+        case 1: ((int8_t *)v->data)[i] = (int8_t)x; break;
+        case 2: ((int16_t *)v->data)[i] = (int16_t)x; break;
+        case 4: ((int32_t *)v->data)[i] = (int32_t)x; break;
+        default: ((int64_t *)v->data)[i] = x; break;
+        }
+    }
+    return v;
+}
+
+bk_status exec_join_filter_push(exec_ctx *ctx, const exec_node *join, const exec_table *build,
+                                exec_rt_filter **pushed, bk_error *err) {
+    *pushed = NULL;
+    exec_join_kind k = join->u.join.kind;
+    bool drops = k == EXEC_JOIN_INNER || k == EXEC_JOIN_SEMI || k == EXEC_JOIN_RIGHT ||
+                 k == EXEC_JOIN_RIGHT_SEMI || k == EXEC_JOIN_RIGHT_ANTI;
+    if (!drops || join->u.join.null_safe || join->u.join.n_keys == 0) return BK_OK;
+    if (build->n_rows > JF_MAX_ROWS || !restricted(join->right)) return BK_OK;
+    uint32_t scan_col;
+    const exec_node *scan = scan_of(join->child, join->u.join.probe_keys[0], &scan_col);
+    if (!scan) return BK_OK;
+    uint32_t bcol = join->u.join.build_keys[0];
+    const bk_type *t = scan->schema->children[scan_col];
+    if (!integer_like(t) || !bk_type_equal(t, build->schema->children[bcol]) ||
+        t->precision != build->schema->children[bcol]->precision)
+        return BK_OK;
+    const uint32_t *fields =
+        scan->kind == EXEC_NODE_PARQUET ? scan->u.parquet.fields : scan->u.delta.fields;
+    bk_arena *a = ctx->arena;
+    uint64_t *w = bk_arena_array(a, build->n_rows ? build->n_rows : 1, sizeof *w);
+    if (!w) return bk_arena_oom(a, err);
+    size_t n = 0;
+    for (size_t c = 0; c < build->n_chunks; c++) {
+        const bk_vector *v = build->chunks[c].cols[bcol];
+        for (size_t i = 0; i < build->chunks[c].n; i++)
+            if (bk_vector_is_valid(v, i)) w[n++] = word_at(v, i); /* a NULL key matches none */
+    }
+    bk_vector *values = distinct_vector(a, t, w, n);
+    if (!values) return bk_arena_oom(a, err);
+    if (values->n > JF_MAX_KEYS) return BK_OK;
+    const bk_wordset *set = bk_wordset_build(a, w, values->n);
+    exec_rt_filter *f = bk_arena_zalloc(a, sizeof *f);
+    if (!set || !f) return bk_arena_oom(a, err);
+    f->scan = scan;
+    f->pred = (pq_predicate){fields[scan_col], PQ_PRED_IN, values, set};
+    f->next = ctx->rt_filters;
+    ctx->rt_filters = f;
+    *pushed = f;
+    return BK_OK;
+}
+
+void exec_join_filter_pop(exec_ctx *ctx, exec_rt_filter *pushed) {
+    if (pushed && ctx->rt_filters == pushed) ctx->rt_filters = pushed->next;
+}
+
+bk_status exec_scan_predicates(exec_ctx *ctx, const exec_node *scan, const pq_predicate *preds,
+                               uint32_t n_preds, const pq_predicate **out, uint32_t *n_out,
+                               bk_error *err) {
+    *out = preds;
+    *n_out = n_preds;
+    uint32_t extra = 0;
+    for (const exec_rt_filter *f = ctx->rt_filters; f; f = f->next) extra += f->scan == scan;
+    if (extra == 0) return BK_OK;
+    pq_predicate *all = bk_arena_array(ctx->arena, n_preds + extra, sizeof *all);
+    if (!all) return bk_arena_oom(ctx->arena, err);
+    if (n_preds) memcpy(all, preds, n_preds * sizeof *all);
+    uint32_t k = n_preds;
+    for (const exec_rt_filter *f = ctx->rt_filters; f; f = f->next)
+        if (f->scan == scan) all[k++] = f->pred;
+    *out = all;
+    *n_out = k;
+    return BK_OK;
+}
