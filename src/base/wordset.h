@@ -26,6 +26,38 @@ typedef struct bk_wordset {
     size_t n;        /* distinct words */
 } bk_wordset;
 
+/*
+ * Types whose values are equal exactly when their bits are, each as one signed 64-bit
+ * word: BOOLEAN, integers, DATE, TIMESTAMP[_NTZ], DECIMAL of at most 18 digits.
+ */
+static inline bool bk_wordset_type_ok(const bk_type *t) {
+    switch (t->kind) {
+    case BK_TYPE_BOOLEAN:
+    case BK_TYPE_TINYINT:
+    case BK_TYPE_SMALLINT:
+    case BK_TYPE_INT:
+    case BK_TYPE_BIGINT:
+    case BK_TYPE_DATE:
+    case BK_TYPE_TIMESTAMP:
+    case BK_TYPE_TIMESTAMP_NTZ:
+        return true;
+    case BK_TYPE_DECIMAL:
+        return t->precision <= BK_DECIMAL_INT64_MAX_PRECISION;
+    default:
+        return false;
+    }
+}
+
+/* Value i of `width`-byte values of such a type, sign-extended to a word. */
+static inline uint64_t bk_wordset_word(const void *data, size_t width, size_t i) {
+    switch (width) {
+    case 1: return (uint64_t)(int64_t)((const int8_t *)data)[i];
+    case 2: return (uint64_t)(int64_t)((const int16_t *)data)[i];
+    case 4: return (uint64_t)(int64_t)((const int32_t *)data)[i];
+    default: return ((const uint64_t *)data)[i];
+    }
+}
+
 /* The set of words[0..n); NULL on OOM. */
 bk_wordset *bk_wordset_build(bk_arena *a, const uint64_t *words, size_t n);
 

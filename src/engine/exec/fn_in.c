@@ -33,35 +33,6 @@ static void set_free(void *arg) {
     s->values = NULL;
 }
 
-/* Whether values of `t` are equal exactly when their bytes are (no -0.0 / NaN rules). */
-static bool integer_like(const bk_type *t) {
-    switch (t->kind) {
-    case BK_TYPE_BOOLEAN:
-    case BK_TYPE_TINYINT:
-    case BK_TYPE_SMALLINT:
-    case BK_TYPE_INT:
-    case BK_TYPE_BIGINT:
-    case BK_TYPE_DATE:
-    case BK_TYPE_TIMESTAMP:
-    case BK_TYPE_TIMESTAMP_NTZ:
-        return true;
-    case BK_TYPE_DECIMAL:
-        return t->precision <= BK_DECIMAL_INT64_MAX_PRECISION;
-    default:
-        return false;
-    }
-}
-
-/* Row i of a vector of `width`-byte integer-like values as a sign-extended 64-bit word. */
-static inline uint64_t load_word(const void *data, size_t width, size_t i) {
-    switch (width) {
-    case 1: return (uint64_t)(int64_t)((const int8_t *)data)[i];
-    case 2: return (uint64_t)(int64_t)((const int16_t *)data)[i];
-    case 4: return (uint64_t)(int64_t)((const int32_t *)data)[i];
-    default: return ((const uint64_t *)data)[i];
-    }
-}
-
 static bk_status make_typed(bk_arena *a, exec_in_set *s, const bk_vector *values, bk_error *err) {
     s->width = bk_type_width(values->type);
     uint64_t *w = bk_arena_array(a, values->n ? values->n : 1, sizeof *w);
@@ -71,7 +42,7 @@ static bk_status make_typed(bk_arena *a, exec_in_set *s, const bk_vector *values
         if (!bk_vector_is_valid(values, i))
             s->has_null = true;
         else
-            w[k++] = load_word(values->data, s->width, i);
+            w[k++] = bk_wordset_word(values->data, s->width, i);
     }
     if (!(s->words = bk_wordset_build(a, w, k))) return bk_arena_oom(a, err);
     return BK_OK;
@@ -80,7 +51,7 @@ static bk_status make_typed(bk_arena *a, exec_in_set *s, const bk_vector *values
 bk_status exec_in_set_make(bk_arena *a, const bk_vector *values, exec_in_set **out, bk_error *err) {
     exec_in_set *s = bk_arena_zalloc(a, sizeof *s);
     if (!s) return bk_arena_oom(a, err);
-    if (integer_like(values->type) && values->data) {
+    if (bk_wordset_type_ok(values->type) && values->data) {
         s->list = values;
         BK_TRY(make_typed(a, s, values, err));
         *out = s;
@@ -130,7 +101,7 @@ bk_status exec_fn_in_set(const exec_call *call, bk_vector *const *args, size_t n
         if (bk_type_width(x->type) != s->width)
             return bk_error_set(err, BK_INTERNAL, "IN: the value and the set differ in type");
         for (size_t i = 0; i < n; i++)
-            r[i] = bk_wordset_has(s->words, load_word(x->data, s->width, i));
+            r[i] = bk_wordset_has(s->words, bk_wordset_word(x->data, s->width, i));
         if (x->validity)
             for (size_t i = 0; i < n; i++) r[i] &= bk_vector_is_valid(x, i);
         /* NULL in, NULL out (validity already says so); a miss is NULL when the set has one */

@@ -35,23 +35,6 @@ struct exec_rt_filter {
     exec_rt_filter *next;
 };
 
-static bool integer_like(const bk_type *t) {
-    switch (t->kind) {
-    case BK_TYPE_TINYINT:
-    case BK_TYPE_SMALLINT:
-    case BK_TYPE_INT:
-    case BK_TYPE_BIGINT:
-    case BK_TYPE_DATE:
-    case BK_TYPE_TIMESTAMP:
-    case BK_TYPE_TIMESTAMP_NTZ:
-        return true;
-    case BK_TYPE_DECIMAL:
-        return t->precision <= BK_DECIMAL_INT64_MAX_PRECISION;
-    default:
-        return false;
-    }
-}
-
 /*
  * The scan that column `col` of `n`'s output is a column of, with that column's
  * position in the scan's output in *scan_col; NULL when the column is computed or
@@ -118,15 +101,6 @@ static bool restricted(const exec_node *n) {
     }
 }
 
-static uint64_t word_at(const bk_vector *v, size_t i) {
-    switch (bk_type_width(v->type)) {
-    case 1: return (uint64_t)(int64_t)((const int8_t *)v->data)[i];
-    case 2: return (uint64_t)(int64_t)((const int16_t *)v->data)[i];
-    case 4: return (uint64_t)(int64_t)((const int32_t *)v->data)[i];
-    default: return ((const uint64_t *)v->data)[i];
-    }
-}
-
 static int cmp_signed(const void *x, const void *y) {
     int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
     return (a > b) - (a < b);
@@ -166,7 +140,7 @@ bk_status exec_join_filter_push(exec_ctx *ctx, const exec_node *join, const exec
     if (!scan) return BK_OK;
     uint32_t bcol = join->u.join.build_keys[0];
     const bk_type *t = scan->schema->children[scan_col];
-    if (!integer_like(t) || !bk_type_equal(t, build->schema->children[bcol]) ||
+    if (!bk_wordset_type_ok(t) || !bk_type_equal(t, build->schema->children[bcol]) ||
         t->precision != build->schema->children[bcol]->precision)
         return BK_OK;
     const uint32_t *fields =
@@ -178,7 +152,8 @@ bk_status exec_join_filter_push(exec_ctx *ctx, const exec_node *join, const exec
     for (size_t c = 0; c < build->n_chunks; c++) {
         const bk_vector *v = build->chunks[c].cols[bcol];
         for (size_t i = 0; i < build->chunks[c].n; i++)
-            if (bk_vector_is_valid(v, i)) w[n++] = word_at(v, i); /* a NULL key matches none */
+            if (bk_vector_is_valid(v, i)) /* a NULL key matches none */
+                w[n++] = bk_wordset_word(v->data, bk_type_width(t), i);
     }
     bk_vector *values = distinct_vector(a, t, w, n);
     if (!values) return bk_arena_oom(a, err);

@@ -149,24 +149,6 @@ static bool pred_push(pusher *p, pred_list *l, pq_predicate pr) {
     return true;
 }
 
-/* Types whose values are equal exactly when their 64-bit sign-extended words are. */
-static bool integer_like(const bk_type *t) {
-    switch (t->kind) {
-    case BK_TYPE_TINYINT:
-    case BK_TYPE_SMALLINT:
-    case BK_TYPE_INT:
-    case BK_TYPE_BIGINT:
-    case BK_TYPE_DATE:
-    case BK_TYPE_TIMESTAMP:
-    case BK_TYPE_TIMESTAMP_NTZ:
-        return true;
-    case BK_TYPE_DECIMAL:
-        return t->precision <= BK_DECIMAL_INT64_MAX_PRECISION;
-    default:
-        return false;
-    }
-}
-
 /* The valid values of an integer-like IN list as a word set; NULL on OOM. */
 static const bk_wordset *in_words(pusher *p, const bk_vector *vals) {
     uint64_t *w = bk_arena_array(p->a, vals->n ? vals->n : 1, sizeof *w);
@@ -174,11 +156,7 @@ static const bk_wordset *in_words(pusher *p, const bk_vector *vals) {
     size_t k = 0, width = bk_type_width(vals->type);
     for (size_t i = 0; i < vals->n; i++) {
         if (!bk_vector_is_valid(vals, i)) continue; /* x IN (NULL) matches no row */
-        const uint8_t *d = vals->data;
-        w[k++] = width == 1   ? (uint64_t)(int64_t)((const int8_t *)d)[i]
-                 : width == 2 ? (uint64_t)(int64_t)((const int16_t *)d)[i]
-                 : width == 4 ? (uint64_t)(int64_t)((const int32_t *)d)[i]
-                              : (uint64_t)((const int64_t *)d)[i];
+        w[k++] = bk_wordset_word(vals->data, width, i);
     }
     return bk_wordset_build(p->a, w, k);
 }
@@ -305,7 +283,7 @@ static bool translate(pusher *p, exec_expr *e, const int32_t *map, uint32_t n_ma
         bool cast = col < 0 && (col = unwrapped_column(e->args[0], map, n_map, types)) >= 0;
         if (col < 0 || !pushable_type(types[col])) return true;
         const bk_vector *vals = exec_in_set_values(e->state);
-        if (!vals || vals->n > (integer_like(types[col]) ? MAX_IN_WORDS : MAX_IN_VALUES))
+        if (!vals || vals->n > (bk_wordset_type_ok(types[col]) ? MAX_IN_WORDS : MAX_IN_VALUES))
             return true;
         if (cast) { /* the values that narrow exactly; no other can equal the column */
             bk_vector **parts = bk_arena_array(p->a, vals->n ? vals->n : 1, sizeof *parts);
@@ -324,7 +302,7 @@ static bool translate(pusher *p, exec_expr *e, const int32_t *map, uint32_t n_ma
         for (size_t i = 0; is_float(types[col]) && i < vals->n; i++)
             if (is_nan_at(vals, i)) return true;
         const bk_wordset *set = NULL;
-        if (integer_like(types[col]) && vals->n > IN_WORDS_FROM && !(set = in_words(p, vals)))
+        if (bk_wordset_type_ok(types[col]) && vals->n > IN_WORDS_FROM && !(set = in_words(p, vals)))
             return false;
         return pred_push(p, l, (pq_predicate){fields[col], PQ_PRED_IN, vals, set});
     }
