@@ -56,19 +56,6 @@ typedef struct jparse {
     bool oom;
 } jparse;
 
-static void ws(exec_jcur *c) {
-    while (c->p < c->end &&
-           (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
-        c->p++;
-}
-
-static bool word(exec_jcur *c, const char *w) {
-    size_t n = strlen(w);
-    if ((size_t)(c->end - c->p) < n || memcmp(c->p, w, n) != 0) return false;
-    c->p += n;
-    return true;
-}
-
 static bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
 
 /* A JSON number (Jackson's: no leading zeros; NaN / Infinity allowed); false if malformed. */
@@ -77,10 +64,10 @@ static bool scan_number(exec_jcur *c) {
     if (p < e && (*p == '-' || *p == '+')) {
         bool plus = *p == '+';
         c->p = ++p;
-        if (word(c, "Infinity")) return true;
+        if (exec_jcur_word(c, "Infinity")) return true;
         if (plus) return false;
     }
-    if (word(c, "NaN") || word(c, "Infinity")) return true;
+    if (exec_jcur_word(c, "NaN") || exec_jcur_word(c, "Infinity")) return true;
     if (p >= e || !is_digit(*p)) return false;
     if (*p == '0' && p + 1 < e && is_digit(p[1])) return false;
     while (p < e && is_digit(*p)) p++;
@@ -147,7 +134,7 @@ static jnode *parse_value(jparse *jp, int depth) {
         members m = {NULL, NULL, 0, 0};
         nd->kind = ch == '{' ? JN_OBJ : JN_ARR;
         c->p++;
-        ws(c);
+        exec_jcur_ws(c);
         if (c->p < c->end && *c->p == close) {
             c->p++;
         } else {
@@ -155,14 +142,14 @@ static jnode *parse_value(jparse *jp, int depth) {
                 bk_str key = bk_str_make("", 0);
                 if (ch == '{') {
                     if (c->p >= c->end || *c->p != '"' || !parse_string(jp, &key)) return NULL;
-                    ws(c);
+                    exec_jcur_ws(c);
                     if (c->p >= c->end || *c->p != ':') return NULL;
                     c->p++;
-                    ws(c);
+                    exec_jcur_ws(c);
                 }
                 jnode *kid = parse_value(jp, depth + 1);
                 if (!kid || !push_member(jp, &m, key, kid)) return NULL;
-                ws(c);
+                exec_jcur_ws(c);
                 if (c->p >= c->end) return NULL;
                 if (*c->p == close) {
                     c->p++;
@@ -170,7 +157,7 @@ static jnode *parse_value(jparse *jp, int depth) {
                 }
                 if (*c->p != ',') return NULL;
                 c->p++;
-                ws(c);
+                exec_jcur_ws(c);
             }
         }
         nd->n = m.n;
@@ -180,11 +167,11 @@ static jnode *parse_value(jparse *jp, int depth) {
         nd->kind = JN_STR;
         if (!parse_string(jp, &nd->text)) return NULL;
         return nd;
-    } else if (word(c, "true")) {
+    } else if (exec_jcur_word(c, "true")) {
         nd->kind = JN_TRUE;
-    } else if (word(c, "false")) {
+    } else if (exec_jcur_word(c, "false")) {
         nd->kind = JN_FALSE;
-    } else if (word(c, "null")) {
+    } else if (exec_jcur_word(c, "null")) {
         nd->kind = JN_NULL;
     } else {
         nd->kind = JN_NUM;
@@ -617,7 +604,7 @@ EXEC_KERNEL(exec_json_from_json) {
         }
         bk_str s = ((const bk_str *)json->data)[i];
         jparse jp = {call->a, {s.ptr, s.ptr + s.len}, false};
-        ws(&jp.c);
+        exec_jcur_ws(&jp.c);
         if (jp.c.p == jp.c.end) { /* empty text: a NULL row, as in Spark */
             if (!colb_null(call->a, &b)) return bk_arena_oom(call->a, err);
             continue;

@@ -6,12 +6,29 @@
 #ifndef BRICKS_ENGINE_EXEC_FN_JSON_H
 #define BRICKS_ENGINE_EXEC_FN_JSON_H
 
+#include <string.h>
+
 #include "engine/exec/fn_library_int.h"
 
 /* A cursor over JSON text: the next byte at p, the text ends at end. */
 typedef struct exec_jcur {
     const char *p, *end;
 } exec_jcur;
+
+/* Skip JSON whitespace. */
+static inline void exec_jcur_ws(exec_jcur *c) {
+    while (c->p < c->end &&
+           (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+        c->p++;
+}
+
+/* Consume the literal `w` (true, false, null) when it comes next. */
+static inline bool exec_jcur_word(exec_jcur *c, const char *w) {
+    size_t n = strlen(w);
+    if ((size_t)(c->end - c->p) < n || memcmp(c->p, w, n) != 0) return false;
+    c->p += n;
+    return true;
+}
 
 /*
  * The JSON string at c->p (its opening quote) unescaped into out (room for as

@@ -44,19 +44,6 @@ typedef struct infer {
 
 static const bk_type *T(bk_type_kind k) { return bk_type_scalar(k); }
 
-static void ws(exec_jcur *c) {
-    while (c->p < c->end &&
-           (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
-        c->p++;
-}
-
-static bool word(exec_jcur *c, const char *w) {
-    size_t n = strlen(w);
-    if ((size_t)(c->end - c->p) < n || memcmp(c->p, w, n) != 0) return false;
-    c->p += n;
-    return true;
-}
-
 static bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
 
 /*
@@ -72,10 +59,10 @@ static const bk_type *number_type(infer *in) {
     if (p < e && (*p == '-' || *p == '+')) {
         bool plus = *p == '+';
         c->p = ++p;
-        if (word(c, "Infinity")) return T(BK_TYPE_DOUBLE);
+        if (exec_jcur_word(c, "Infinity")) return T(BK_TYPE_DOUBLE);
         if (plus) return NULL;
     }
-    if (word(c, "NaN") || word(c, "Infinity")) return T(BK_TYPE_DOUBLE);
+    if (exec_jcur_word(c, "NaN") || exec_jcur_word(c, "Infinity")) return T(BK_TYPE_DOUBLE);
     if (p >= e || !is_digit(*p)) return NULL;
     if (*p == '0' && p + 1 < e && is_digit(p[1]) && !in->o.leading_zeros) return NULL;
     int digits = 0, frac = 0;
@@ -185,7 +172,7 @@ static const bk_type *infer_object(infer *in, int depth) {
     const bk_type *st = bk_type_make_struct(in->a, 0, NULL, NULL, NULL);
     if (!st) return OOM;
     c->p++;
-    ws(c);
+    exec_jcur_ws(c);
     if (c->p < c->end && *c->p == '}') {
         c->p++;
         return st;
@@ -197,16 +184,16 @@ static const bk_type *infer_object(infer *in, int depth) {
         if (!key) return OOM;
         if (!exec_json_scan_string(c, key, &key_len)) return MALFORMED;
         key[key_len] = '\0';
-        ws(c);
+        exec_jcur_ws(c);
         if (c->p >= c->end || *c->p != ':') return MALFORMED;
         c->p++;
-        ws(c);
+        exec_jcur_ws(c);
         const bk_type *ft = infer_value(in, depth + 1);
         if (ft == MALFORMED || ft == OOM) return ft;
         const char *names[1] = {key};
         const bk_type *one = bk_type_make_struct(in->a, 1, names, &ft, NULL);
         if (!one || !(st = merge_structs(in->a, st, one))) return OOM;
-        ws(c);
+        exec_jcur_ws(c);
         if (c->p >= c->end) return MALFORMED;
         if (*c->p == '}') {
             c->p++;
@@ -214,7 +201,7 @@ static const bk_type *infer_object(infer *in, int depth) {
         }
         if (*c->p != ',') return MALFORMED;
         c->p++;
-        ws(c);
+        exec_jcur_ws(c);
     }
 }
 
@@ -223,7 +210,7 @@ static const bk_type *infer_array(infer *in, int depth) {
     exec_jcur *c = &in->c;
     const bk_type *el = T(BK_TYPE_VOID);
     c->p++;
-    ws(c);
+    exec_jcur_ws(c);
     if (c->p < c->end && *c->p == ']') {
         c->p++;
     } else {
@@ -231,7 +218,7 @@ static const bk_type *infer_array(infer *in, int depth) {
             const bk_type *t = infer_value(in, depth + 1);
             if (t == MALFORMED || t == OOM) return t;
             if (!(el = merge(in->a, el, t))) return OOM;
-            ws(c);
+            exec_jcur_ws(c);
             if (c->p >= c->end) return MALFORMED;
             if (*c->p == ']') {
                 c->p++;
@@ -239,7 +226,7 @@ static const bk_type *infer_array(infer *in, int depth) {
             }
             if (*c->p != ',') return MALFORMED;
             c->p++;
-            ws(c);
+            exec_jcur_ws(c);
         }
     }
     const bk_type *t = bk_type_make_array(in->a, el);
@@ -257,9 +244,9 @@ static const bk_type *infer_value(infer *in, int depth) {
         return exec_json_scan_string(c, NULL, NULL) ? T(BK_TYPE_STRING) : MALFORMED;
     case 't':
     case 'f':
-        if (!word(c, "true") && !word(c, "false")) return MALFORMED;
+        if (!exec_jcur_word(c, "true") && !exec_jcur_word(c, "false")) return MALFORMED;
         return T(in->o.primitives_as_string ? BK_TYPE_STRING : BK_TYPE_BOOLEAN);
-    case 'n': return word(c, "null") ? T(BK_TYPE_VOID) : MALFORMED;
+    case 'n': return exec_jcur_word(c, "null") ? T(BK_TYPE_VOID) : MALFORMED;
     default: {
         const bk_type *t = number_type(in);
         return t ? t : MALFORMED;
@@ -353,7 +340,7 @@ EXEC_KERNEL(exec_json_schema_of_json) {
         if (!bk_vector_is_valid(json, i)) continue;
         bk_str s = ((const bk_str *)json->data)[i];
         infer in = {call->a, {s.ptr, s.ptr + s.len}, options_of(opts, i)};
-        ws(&in.c);
+        exec_jcur_ws(&in.c);
         const bk_type *t = infer_value(&in, 0);
         if (t == OOM || (t != MALFORMED && !(t = canonical(call->a, t))))
             return bk_arena_oom(call->a, err);
