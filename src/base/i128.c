@@ -404,7 +404,8 @@ bool bk_i128_mul_scale_down(bk_i128 a, bk_i128 b, int k, bk_i128 *out) {
     return from_magnitude(m, (a.hi < 0) != (b.hi < 0) && !u128_is_zero(m), out);
 }
 
-bool bk_i128_mul_div_round(bk_i128 a, bk_i128 b, bk_i128 d, bk_i128 *out) {
+/* a * b / d, rounded HALF_UP or truncated toward zero; false when d == 0 or on overflow. */
+static bool mul_div(bk_i128 a, bk_i128 b, bk_i128 d, bool round, bk_i128 *out) {
     if (bk_i128_is_zero(d)) return false;
     u256 p = u256_mul(magnitude(a), magnitude(b));
     u128 md = magnitude(d), q = U128_ZERO, r = U128_ZERO;
@@ -420,9 +421,17 @@ bool bk_i128_mul_div_round(bk_i128 a, bk_i128 b, bk_i128 d, bk_i128 *out) {
             q.lo |= 1;
         }
     }
-    q = round_half_up(q, r, md);
+    if (round) q = round_half_up(q, r, md);
     bool negative = ((a.hi < 0) != (b.hi < 0)) != (d.hi < 0) && !u128_is_zero(q);
     return from_magnitude(q, negative, out);
+}
+
+bool bk_i128_mul_div_round(bk_i128 a, bk_i128 b, bk_i128 d, bk_i128 *out) {
+    return mul_div(a, b, d, true, out);
+}
+
+bool bk_i128_mul_div_trunc(bk_i128 a, bk_i128 b, bk_i128 d, bk_i128 *out) {
+    return mul_div(a, b, d, false, out);
 }
 
 /* ---------------------------------------------------------------------------------------------

@@ -76,6 +76,8 @@ bool bk_i128_mul_scale_down(bk_i128 a, bk_i128 b, int k, bk_i128 *out) BK_MUST_U
 /* a * b / d rounded HALF_UP, through the exact 256-bit product.  False when d == 0 or the
  * result does not fit in 128 bits. */
 bool bk_i128_mul_div_round(bk_i128 a, bk_i128 b, bk_i128 d, bk_i128 *out) BK_MUST_USE;
+/* The same truncated toward zero. */
+bool bk_i128_mul_div_trunc(bk_i128 a, bk_i128 b, bk_i128 d, bk_i128 *out) BK_MUST_USE;
 
 /* 10^k for 0 <= k <= 38 (k outside: 0). */
 bk_i128 bk_i128_pow10(int k);

@@ -75,7 +75,7 @@ static inline int cmp_str(bk_str x, bk_str y) {
         }                                                                                          \
     } while (0)
 
-/* IN against the predicate's word set: integer-like values, sign-extended. */
+/* IN against the predicate's word set: values of a word-set type, sign-extended. */
 #define SET_LOOP(T)                                                                                \
     do {                                                                                           \
         const T *x = v->data;                                                                      \
@@ -83,32 +83,17 @@ static inline int cmp_str(bk_str x, bk_str y) {
             keep[i] = keep[i] && bk_wordset_has(p->set, (uint64_t)(int64_t)x[idx[i]]);             \
     } while (0)
 
-/* IN by p->set for the integer-like types; false for the others (then IN_LOOP). */
+/* IN by p->set when the column's type is one a word set holds; false otherwise. */
 static bool in_by_set(const pq_predicate *p, const bk_vector *v, const uint32_t *idx, size_t n,
                       uint8_t *keep) {
-    switch (v->type->kind) {
-    case BK_TYPE_TINYINT:
-        SET_LOOP(int8_t);
-        return true;
-    case BK_TYPE_SMALLINT:
-        SET_LOOP(int16_t);
-        return true;
-    case BK_TYPE_INT:
-    case BK_TYPE_DATE:
-        SET_LOOP(int32_t);
-        return true;
-    case BK_TYPE_DECIMAL:
-        if (v->type->precision > BK_DECIMAL_INT64_MAX_PRECISION) return false;
-        SET_LOOP(int64_t);
-        return true;
-    case BK_TYPE_BIGINT:
-    case BK_TYPE_TIMESTAMP:
-    case BK_TYPE_TIMESTAMP_NTZ:
-        SET_LOOP(int64_t);
-        return true;
-    default:
-        return false;
+    if (!bk_wordset_type_ok(v->type)) return false;
+    switch (bk_type_width(v->type)) {
+    case 1: SET_LOOP(int8_t); break;
+    case 2: SET_LOOP(int16_t); break;
+    case 4: SET_LOOP(int32_t); break;
+    default: SET_LOOP(int64_t); break;
     }
+    return true;
 }
 
 /* The same with the C operators, for integers (no NaN, no bytes). */

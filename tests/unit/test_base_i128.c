@@ -274,4 +274,9 @@ BK_TEST(i128_mul_div_round_past_128_bits) {
     ASSERT_STR_EQ(fmt(r, 0), "3");
     ASSERT_TRUE(!bk_i128_mul_div_round(num(m), num(m), i(3), &r));
     ASSERT_TRUE(!bk_i128_mul_div_round(i(1), i(1), i(0), &r));
+    ASSERT_TRUE(bk_i128_mul_div_trunc(i(5), i(1), i(2), &r)); /* 2.5 -> 2 */
+    ASSERT_STR_EQ(fmt(r, 0), "2");
+    ASSERT_TRUE(bk_i128_mul_div_trunc(i(-7), bk_i128_pow10(37), i(2), &r));
+    ASSERT_STR_EQ(fmt(r, 0), "-35000000000000000000000000000000000000"); /* -3.5e37 */
+    ASSERT_TRUE(!bk_i128_mul_div_trunc(i(-7), bk_i128_pow10(38), i(2), &r)); /* -3.5e38 */
 }

@@ -243,31 +243,38 @@ DEC_KERNEL(exec_fn_decimal_remainder, DEC_MOD)
  * a DIV b on DECIMAL operands: the quotient truncated toward zero, as BIGINT
  * (Spark's IntegralDivide on decimals).  A zero divisor is DIVIDE_BY_ZERO under
  * ANSI and NULL otherwise; a quotient past BIGINT is ARITHMETIC_OVERFLOW under ANSI
- * and wraps to its low 64 bits otherwise (BigDecimal.longValue).
+ * and wraps to its low 64 bits otherwise (BigDecimal.longValue; NULL past 128 bits).
+ * The scales meet through the exact 256-bit product (i128.c), so DECIMAL(38, 0) div
+ * DECIMAL(38, 38) needs no operand past 128 bits.
  */
 bk_status exec_fn_decimal_int_divide(const exec_call *call, bk_vector *const *args, size_t n,
                                      bk_vector **out, bk_error *err) {
     bk_vector *v;
     BK_TRY(exec_fn_result(call, call->expr->type, args, 2, n, &v, err));
-    int sx = args[0]->type->scale, sy = args[1]->type->scale, s = sx > sy ? sx : sy;
+    int sx = args[0]->type->scale, sy = args[1]->type->scale;
     int64_t *r = v->data;
     for (size_t i = 0; i < n; i++) {
         r[i] = 0;
         if (!bk_vector_is_valid(v, i)) continue;
-        bk_i128 x, y, q;
-        if (!bk_i128_rescale(load(args[0], i), sx, s, &x) ||
-            !bk_i128_rescale(load(args[1], i), sy, s, &y)) /* 38 digits at scale 38 fit */
-            return bk_error_set(err, BK_INTERNAL, "DECIMAL div: operands past 128 bits");
+        bk_i128 x = load(args[0], i), y = load(args[1], i), q, big;
         if (bk_i128_is_zero(y)) {
             if (call->ctx->ansi) return exec_fn_divide_by_zero(err);
             BK_TRY(exec_fn_set_null(call->a, v, i, err));
             continue;
         }
-        if (!bk_i128_divmod(x, y, &q, NULL)) q = (bk_i128){0, 0}; /* not reachable at 38 digits */
-        if (!bk_i128_to_i64(q, &r[i])) {
-            if (call->ctx->ansi) return exec_fn_overflow(err, "long", "try_divide");
+        /* x / y at a common scale: x * 10^(sy - sx) / y, or x / (y * 10^(sx - sy)) */
+        bool fits = true;
+        q = (bk_i128){0, 0}; /* when |y| 10^k passes 2^127, which is above any |x| */
+        if (sy >= sx)
+            fits = bk_i128_mul_div_trunc(x, bk_i128_pow10(sy - sx), y, &q);
+        else if (bk_i128_mul_pow10(y, sx - sy, &big))
+            fits = bk_i128_divmod(x, big, &q, NULL);
+        if (fits && bk_i128_to_i64(q, &r[i])) continue;
+        if (call->ctx->ansi) return exec_fn_overflow(err, "long", "try_divide");
+        if (fits)
             r[i] = bk_i128_low_i64(q);
-        }
+        else /* past 128 bits: no low word to keep */
+            BK_TRY(exec_fn_set_null(call->a, v, i, err));
     }
     *out = v;
     return BK_OK;

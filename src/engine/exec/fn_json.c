@@ -26,12 +26,6 @@
 
 typedef exec_jcur jcur;
 
-static void ws(jcur *c) {
-    while (c->p < c->end &&
-           (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
-        c->p++;
-}
-
 static int hexval(char ch) {
     if (ch >= '0' && ch <= '9') return ch - '0';
     if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
@@ -174,7 +168,7 @@ static bool skip_value(jcur *c, int depth) {
     if (ch == '{' || ch == '[') {
         char close = ch == '{' ? '}' : ']';
         c->p++;
-        ws(c);
+        exec_jcur_ws(c);
         if (c->p < c->end && *c->p == close) {
             c->p++;
             return true;
@@ -183,13 +177,13 @@ static bool skip_value(jcur *c, int depth) {
             if (ch == '{') {
                 if (c->p >= c->end || *c->p != '"' || !exec_json_scan_string(c, NULL, NULL))
                     return false;
-                ws(c);
+                exec_jcur_ws(c);
                 if (c->p >= c->end || *c->p != ':') return false;
                 c->p++;
-                ws(c);
+                exec_jcur_ws(c);
             }
             if (!skip_value(c, depth + 1)) return false;
-            ws(c);
+            exec_jcur_ws(c);
             if (c->p >= c->end) return false;
             if (*c->p == close) {
                 c->p++;
@@ -197,7 +191,7 @@ static bool skip_value(jcur *c, int depth) {
             }
             if (*c->p != ',') return false;
             c->p++;
-            ws(c);
+            exec_jcur_ws(c);
         }
     }
     if (ch == 't') return match_word(c, "true");
@@ -229,7 +223,7 @@ static bool iter_open(jiter *it, jcur *c, char open) {
 
 static int next_member(jiter *it, const char **key, size_t *key_len) {
     jcur *c = it->c;
-    ws(c);
+    exec_jcur_ws(c);
     if (c->p >= c->end) return -1;
     if (*c->p == it->close) {
         if (!it->first) return -1; /* after a ',' */
@@ -244,23 +238,23 @@ static int next_member(jiter *it, const char **key, size_t *key_len) {
         if (!exec_json_scan_string(c, NULL, NULL)) return -1;
         *key = k;
         *key_len = (size_t)(c->p - 1 - k);
-        ws(c);
+        exec_jcur_ws(c);
         if (c->p >= c->end || *c->p != ':') return -1;
         c->p++;
     }
-    ws(c);
+    exec_jcur_ws(c);
     return 1;
 }
 
 /* After a member's value: a ',' (another member follows) or the closing bracket. */
 static int after_member(jiter *it) {
     jcur *c = it->c;
-    ws(c);
+    exec_jcur_ws(c);
     if (c->p >= c->end) return -1;
     if (*c->p == ',') {
         c->p++;
         it->first = true;
-        ws(c);
+        exec_jcur_ws(c);
         if (c->p < c->end && *c->p == it->close) return -1; /* trailing comma */
         return 1;
     }
@@ -338,7 +332,7 @@ static EXEC_KERNEL(k_array_length) {
         if (!bk_vector_is_valid(v, i)) continue;
         bk_str s = STR(0);
         jcur c = {s.ptr, s.ptr + s.len};
-        ws(&c);
+        exec_jcur_ws(&c);
         int64_t cnt = count_members(&c, '[');
         if (cnt < 0 || cnt > INT32_MAX)
             BK_TRY(exec_fn_set_null(call->a, v, i, err));
@@ -353,7 +347,7 @@ static EXEC_KERNEL(k_array_length) {
 static bool object_keys(exec_strlist *l, exec_strbuf *sb, bk_str s, bk_error *err,
                         bk_status *st) {
     jcur c = {s.ptr, s.ptr + s.len};
-    ws(&c);
+    exec_jcur_ws(&c);
     jiter it;
     if (!iter_open(&it, &c, '{')) return false;
     for (;;) {
@@ -544,6 +538,29 @@ static size_t write_compact(jcur *c, char *o, char *scratch) {
     return w;
 }
 
+/*
+ * The JSON value at c as get_json_object gives it, into *out: a string unescaped
+ * (in scratch), any other value as compact JSON (copied into sb).  1 when there is
+ * one; 0 for a JSON null (SQL NULL) or malformed text; -1 on OOM.
+ */
+static int value_text(const jcur *c, exec_strbuf *sb, char *scratch, bk_str *out) {
+    const char *start = c->p;
+    jcur val = *c;
+    size_t len;
+    if (*start == '"') {
+        if (!exec_json_scan_string(&val, scratch, &len)) return 0;
+        *out = bk_str_make(scratch, len);
+        return 1;
+    }
+    if (!skip_value(&val, 1) || (*start == 'n' && val.p - start == 4)) return 0;
+    size_t src = (size_t)(val.p - start);
+    char *buf = exec_strbuf_alloc(sb, src);
+    if (!buf && src) return -1;
+    jcur cp = {start, val.p};
+    *out = bk_str_make(buf, write_compact(&cp, buf, scratch));
+    return 1;
+}
+
 static EXEC_KERNEL(k_get_json_object) {
     bk_vector *v;
     BK_TRY(exec_fn_result(call, call->expr->type, args, 2, n, &v, err));
@@ -562,29 +579,15 @@ static EXEC_KERNEL(k_get_json_object) {
         char *scratch = n_steps >= 0 ? exec_strbuf_alloc(&sb, s.len) : NULL;
         if (n_steps >= 0 && !scratch && s.len) return bk_arena_oom(call->a, err);
         jcur c = {s.ptr, s.ptr + s.len};
-        ws(&c);
+        exec_jcur_ws(&c);
         /* Jackson fails on malformed text anywhere in the first value, even after a match */
         jcur whole = c;
         bool found = n_steps >= 0 && skip_value(&whole, 0) &&
                      follow_path(&c, steps, n_steps, scratch);
         if (found) {
-            const char *start = c.p;
-            jcur val = c;
-            if (*start == '"') {
-                size_t len;
-                found = exec_json_scan_string(&val, scratch, &len);
-                if (found) o[i] = bk_str_make(scratch, len);
-            } else if ((found = skip_value(&val, 1))) {
-                if (*start == 'n' && val.p - start == 4) {
-                    found = false; /* a JSON null gives SQL NULL */
-                } else {
-                    size_t src = (size_t)(val.p - start);
-                    char *buf = exec_strbuf_alloc(&sb, src);
-                    if (!buf && src) return bk_arena_oom(call->a, err);
-                    jcur cp = {start, val.p};
-                    o[i] = bk_str_make(buf, write_compact(&cp, buf, scratch));
-                }
-            }
+            int got = value_text(&c, &sb, scratch, &o[i]);
+            if (got < 0) return bk_arena_oom(call->a, err);
+            found = got == 1;
         }
         if (!found) BK_TRY(exec_fn_set_null(call->a, v, i, err));
     }
@@ -610,7 +613,7 @@ EXEC_KERNEL(exec_fn_json_tuple_field) {
         char *scratch = exec_strbuf_alloc(&sb, s.len);
         if (!scratch && s.len) return bk_arena_oom(call->a, err);
         jcur c = {s.ptr, s.ptr + s.len};
-        ws(&c);
+        exec_jcur_ws(&c);
         jcur whole = c;
         jiter it;
         bool found = false, ok = skip_value(&whole, 0) && iter_open(&it, &c, '{');
@@ -625,21 +628,9 @@ EXEC_KERNEL(exec_fn_json_tuple_field) {
             ok = skip_value(&c, 1) && after_member(&it) == 1;
         }
         if (found) {
-            const char *start = c.p;
-            jcur val = c;
-            if (*start == '"') {
-                size_t len;
-                found = exec_json_scan_string(&val, scratch, &len);
-                if (found) o[i] = bk_str_make(scratch, len);
-            } else if ((found = skip_value(&val, 1)) && !(*start == 'n' && val.p - start == 4)) {
-                size_t src = (size_t)(val.p - start);
-                char *buf = exec_strbuf_alloc(&sb, src);
-                if (!buf && src) return bk_arena_oom(call->a, err);
-                jcur cp = {start, val.p};
-                o[i] = bk_str_make(buf, write_compact(&cp, buf, scratch));
-            } else {
-                found = false; /* a JSON null gives SQL NULL */
-            }
+            int got = value_text(&c, &sb, scratch, &o[i]);
+            if (got < 0) return bk_arena_oom(call->a, err);
+            found = got == 1;
         }
         if (!found) BK_TRY(exec_fn_set_null(call->a, v, i, err));
     }

@@ -68,6 +68,20 @@ static exec_expr *copy_calls(bk_arena *a, const exec_expr *e) {
     return c;
 }
 
+/* The largest candidate that occurs twice or more in l; -1 when none does. */
+static int largest_shared(const cse_list *l) {
+    int best = -1;
+    for (uint32_t i = 0; i < l->n; i++) {
+        if (best >= 0 && l->size[i] <= l->size[best]) continue;
+        for (uint32_t j = 0; j < l->n; j++)
+            if (j != i && bind_expr_equal(*l->at[i], *l->at[j])) {
+                best = (int)i;
+                break;
+            }
+    }
+    return best;
+}
+
 /*
  * One round over exprs: the largest candidate that occurs twice or more, every
  * occurrence replaced by a reference to column `column`; NULL when there is none.
@@ -76,15 +90,7 @@ static const exec_expr *share_one(bk_arena *a, exec_expr **exprs, uint32_t n, ui
                                   uint32_t column, bool *oom) {
     cse_list l = {.n = 0};
     for (uint32_t i = 0; i < n; i++) collect(&exprs[i], n_in, &l);
-    int best = -1;
-    for (uint32_t i = 0; i < l.n; i++) {
-        if (best >= 0 && l.size[i] <= l.size[best]) continue;
-        for (uint32_t j = 0; j < l.n; j++)
-            if (j != i && bind_expr_equal(*l.at[i], *l.at[j])) {
-                best = (int)i;
-                break;
-            }
-    }
+    int best = largest_shared(&l);
     if (best < 0) return NULL;
     const exec_expr *shared = *l.at[best];
     exec_expr *ref = exec_expr_column(a, column, shared->type);
@@ -102,6 +108,9 @@ static const exec_expr *share_one(bk_arena *a, exec_expr **exprs, uint32_t n, ui
 /* Split one PROJECT in place when its expressions share subexpressions. */
 static bk_status cse_project(bk_arena *a, exec_node *p, bk_error *err) {
     uint32_t n = p->u.project.n_exprs, n_in = p->child->schema->n_children;
+    cse_list found = {.n = 0}; /* most projections share nothing: look before copying */
+    for (uint32_t i = 0; i < n; i++) collect(&p->u.project.exprs[i], n_in, &found);
+    if (largest_shared(&found) < 0) return BK_OK;
     exec_expr **exprs = bk_arena_array(a, n ? n : 1, sizeof *exprs);
     if (!exprs) return bk_arena_oom(a, err);
     for (uint32_t i = 0; i < n; i++)
