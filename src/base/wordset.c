@@ -29,7 +29,7 @@ bk_wordset *bk_wordset_build(bk_arena *a, const uint64_t *words, size_t n) {
         s->min = lo;
         s->max = hi;
         uint64_t span = (uint64_t)hi - (uint64_t)lo;
-        uint64_t most = BK_MAX((uint64_t)n * 64, (uint64_t)1 << 21);
+        uint64_t most = BK_MAX((uint64_t)n * 128, (uint64_t)1 << 21);
         if (span < most) {
             s->bits = bk_arena_zalloc(a, (span / 64 + 1) * sizeof *s->bits);
             if (!s->bits) return NULL;

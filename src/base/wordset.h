@@ -4,8 +4,9 @@
  * Built once from an array of words (an IN list of integers, dates, timestamps or
  * 18-digit decimals, each as its value sign-extended to 64 bits) and then only
  * read, so any number of threads may probe it.  Words that lie in a range of at
- * most 64 times their number (or 2^21: 256 KiB) are a bitmap over that range, one bit
- * test a probe (TPC-H's part keys of one brand); others an open-addressing
+ * most 128 times their number (or 2^21: 256 KiB) are a bitmap over that range, one
+ * bit test a probe and no more memory than the table's 16 bytes a word (TPC-H's
+ * part keys of one brand, q10's order keys of one quarter); others an open-addressing
  * table with linear probing at a load of at most 1/2, an empty slot marked by a
  * separate word value (the smallest one not in the set) so no flag is read.
  * Allocated in an arena: it lives as long as the plan that holds it.
