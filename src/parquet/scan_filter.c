@@ -29,10 +29,15 @@ static inline int cmp_i128(bk_i128 x, bk_i128 y) {
     return (x.lo > y.lo) - (x.lo < y.lo);
 }
 
+/* The first bytes inline: most values differ there (flags, modes, short codes). */
 static inline int cmp_str(bk_str x, bk_str y) {
     size_t n = x.len < y.len ? x.len : y.len;
-    int c = n ? memcmp(x.ptr, y.ptr, n) : 0;
-    if (c) return c < 0 ? -1 : 1;
+    if (n) {
+        uint8_t a = (uint8_t)x.ptr[0], b = (uint8_t)y.ptr[0];
+        if (a != b) return a < b ? -1 : 1;
+        int c = n > 1 ? memcmp(x.ptr + 1, y.ptr + 1, n - 1) : 0;
+        if (c) return c < 0 ? -1 : 1;
+    }
     return (x.len > y.len) - (x.len < y.len);
 }
 
