@@ -9,7 +9,8 @@
  * waits until the table has AGG_SPLIT_GROUPS groups (a few groups, as TPC-H
  * q1's four, then cost no scatter of the rows and no copies of their values).
  * Keys are hashed a column at a time and numbered by a group table (groups.c);
- * each aggregate keeps an array of slots indexed by group number.
+ * each aggregate keeps an array of slots indexed by group number, except that
+ * SUM and AVG of one column share theirs (slot_twins).
  *
  * Semantics (Spark's): COUNT(*) counts rows, COUNT(x) non-NULL values; SUM of
  * integers is BIGINT (ARITHMETIC_OVERFLOW in ANSI mode, wrapping otherwise), of
@@ -62,6 +63,7 @@ typedef struct agg_state {
     uint32_t n_locals;
     agg_local *empty; /* a global aggregate's table when no worker saw a row */
     bool adaptive;    /* GROUP BY with COUNT/SUM/AVG/MIN/MAX only: worker tables split late */
+    uint32_t *slots_of; /* per aggregate: whose slots hold its state (itself, or a twin's) */
 } agg_state;
 
 /* The type aggregate k reads (BIGINT for COUNT(*)). */
@@ -631,6 +633,7 @@ static bk_status consume_rows(exec_sink *s, exec_worker *w, agg_table *t, const 
     BK_TRY(table_reserve(t, st->n_aggs, t->groups.count, err));
     for (uint32_t k = 0; k < st->n_aggs; k++) {
         const exec_agg *agg = &st->aggs[k];
+        if (st->slots_of[k] != k) continue; /* its twin folds the same values */
         const bk_vector *v = agg->kind == EXEC_AGG_COUNT_STAR ? NULL : c->cols[agg->column];
         if (dedup(agg)) {
             BK_TRY(distinct_insert(t, k, gid, n, v, &w->keybuf, err));
@@ -741,7 +744,7 @@ static bk_status table_merge(exec_sink *s, agg_table *into, agg_table *from, bk_
     if (rc == BK_OK) rc = table_reserve(into, st->n_aggs, into->groups.count, err);
     for (uint32_t k = 0; k < st->n_aggs && rc == BK_OK; k++) {
         const exec_agg *agg = &st->aggs[k];
-        if (dedup(agg)) continue; /* folded from the distinct set below */
+        if (dedup(agg) || st->slots_of[k] != k) continue; /* the distinct set: below */
         for (size_t g = 0; g < n && rc == BK_OK; g++) {
             if (exec_agg_is_ext(agg->kind))
                 rc = exec_agg_ext_merge(s->ctx, &into->ext[k], agg, input_type(s, k),
@@ -960,7 +963,8 @@ static bk_status table_result(exec_sink *s, agg_table *t, exec_table *res, bk_er
                 if (!c.cols[st->n_keys + k]) return bk_arena_oom(a, err);
                 continue;
             }
-            BK_TRY(result_column(s, k, t->slots[k] + first, n, &c.cols[st->n_keys + k], err));
+            BK_TRY(result_column(s, k, t->slots[st->slots_of[k]] + first, n,
+                                 &c.cols[st->n_keys + k], err));
         }
         BK_TRY(exec_table_push(res, &c, err));
     }
@@ -1010,6 +1014,19 @@ static bk_status agg_finish(exec_sink *s, exec_table **out, bk_error *err) {
     return BK_OK;
 }
 
+/*
+ * Whether aggregates a and b keep the same slot state: SUM and AVG of one
+ * DOUBLE or DECIMAL column fold the same count and sum (TPC-H q1's
+ * sum(l_quantity) and avg(l_quantity)), so one folds for both.
+ */
+static bool slot_twins(const exec_sink *s, const exec_agg *a, const exec_agg *b) {
+    bool a_sum = a->kind == EXEC_AGG_SUM || a->kind == EXEC_AGG_AVG;
+    bool b_sum = b->kind == EXEC_AGG_SUM || b->kind == EXEC_AGG_AVG;
+    if (!a_sum || !b_sum || a->distinct || b->distinct || a->column != b->column) return false;
+    bk_type_kind in = s->node->child->schema->children[a->column]->kind;
+    return in == BK_TYPE_DOUBLE || in == BK_TYPE_DECIMAL;
+}
+
 bk_status exec_agg_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *err) {
     agg_state *st = bk_arena_zalloc(ctx->arena, sizeof *st);
     if (!st) return bk_arena_oom(ctx->arena, err);
@@ -1035,6 +1052,14 @@ bk_status exec_agg_sink(exec_ctx *ctx, exec_node *node, exec_sink *s, bk_error *
     s->node = node;
     s->ctx = ctx;
     s->state = st;
+    st->slots_of = bk_arena_array(ctx->arena, st->n_aggs ? st->n_aggs : 1, sizeof *st->slots_of);
+    if (!st->slots_of) return bk_arena_oom(ctx->arena, err);
+    for (uint32_t k = 0; k < st->n_aggs; k++) {
+        st->slots_of[k] = k;
+        for (uint32_t j = 0; j < k && st->slots_of[k] == k; j++)
+            if (st->slots_of[j] == j && slot_twins(s, &st->aggs[j], &st->aggs[k]))
+                st->slots_of[k] = j;
+    }
     s->local_new = agg_local_new;
     s->consume = agg_consume;
     s->combine = agg_combine;

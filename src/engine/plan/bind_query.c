@@ -1653,6 +1653,21 @@ static int nulls_first(const sql_order *o) {
 }
 
 /*
+ * The pre-projection column of an aggregate argument e: an earlier argument
+ * column (from `first`, past the group keys) that computes the same, else a new
+ * one.  sum(x) and avg(x) then read one column, and the aggregate folds it once
+ * for both (op_agg.c's slot twins).
+ */
+static uint32_t agg_arg(exec_expr **pre, plan_col *pre_cols, uint32_t *np, uint32_t first,
+                        exec_expr *e) {
+    if (!bind_expr_nondeterministic(e))
+        for (uint32_t i = first; i < *np; i++)
+            if (bind_expr_equal(pre[i], e)) return i;
+    pre[*np] = e;
+    pre_cols[*np] = (plan_col){NULL, "__agg_arg", e->type};
+    return (*np)++;
+}
+/*
  * Correlated scalar subqueries in the SELECT list of a query without aggregates:
  * each joins its grouped derived table to rel (bind_correlated_value) and the
  * item reads its value; *s becomes a copy with the items rewritten.
@@ -1834,10 +1849,8 @@ static bk_status bind_select_body(binder *b, const sql_query *q, plan_rel *out, 
                     ce->args[1] = arg;
                     arg = ce;
                 }
-                col = np;
                 t = arg->type;
-                pre[np] = arg;
-                pre_cols[np++] = (plan_col){NULL, "__agg_arg", arg->type};
+                col = agg_arg(pre, pre_cols, &np, ng, arg);
             } else if (c->filter) {
                 /* count(*) FILTER (WHERE p) = count(CASE WHEN p THEN 1 END) */
                 exec_expr *p;
@@ -1853,9 +1866,7 @@ static bk_status bind_select_body(binder *b, const sql_query *q, plan_rel *out, 
                 if (!ce->args) return bk_arena_oom(b->a, err);
                 ce->args[0] = p;
                 ce->args[1] = exec_expr_const(b->a, one);
-                col = np;
-                pre[np] = ce;
-                pre_cols[np++] = (plan_col){NULL, "__agg_arg", ce->type};
+                col = agg_arg(pre, pre_cols, &np, ng, ce);
             }
             BK_TRY(agg_spec(b, c, col, t, &aggs[k].agg, err));
             if (c->filter && aggs[k].agg.kind == EXEC_AGG_COUNT_STAR)
