@@ -21,7 +21,8 @@
  * Construction
  * ------------------------------------------------------------------------------------------- */
 
-bk_vector *bk_vector_make(bk_arena *a, const bk_type *type, size_t n) {
+/* bk_vector_make, the fixed-width values zeroed or (zero false) left unset. */
+static bk_vector *vector_make(bk_arena *a, const bk_type *type, size_t n, bool zero) {
     bk_vector *v = bk_arena_zalloc(a, sizeof *v);
     if (!v) return NULL;
     v->type = type;
@@ -30,7 +31,7 @@ bk_vector *bk_vector_make(bk_arena *a, const bk_type *type, size_t n) {
     if (width) {
         v->data = bk_arena_array(a, n ? n : 1, width);
         if (!v->data) return NULL;
-        memset(v->data, 0, n * width);
+        if (zero) memset(v->data, 0, n * width);
     }
     switch (type->kind) {
     case BK_TYPE_VOID:
@@ -59,6 +60,14 @@ bk_vector *bk_vector_make(bk_arena *a, const bk_type *type, size_t n) {
         }
     }
     return v;
+}
+
+bk_vector *bk_vector_make(bk_arena *a, const bk_type *type, size_t n) {
+    return vector_make(a, type, n, true);
+}
+
+bk_vector *bk_vector_make_unset(bk_arena *a, const bk_type *type, size_t n) {
+    return vector_make(a, type, n, false);
 }
 
 bk_status bk_vector_ensure_validity(bk_arena *a, bk_vector *v) {

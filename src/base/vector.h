@@ -42,6 +42,8 @@ struct bk_vector {
  * validity bitmap, so that bk_vector_is_valid is false for its rows.)
  */
 bk_vector *bk_vector_make(bk_arena *a, const bk_type *type, size_t n);
+/* bk_vector_make with the fixed-width values left unset: for producers that write every row. */
+bk_vector *bk_vector_make_unset(bk_arena *a, const bk_type *type, size_t n);
 
 /* Allocate (all valid) the validity bitmap if absent; BK_OUT_OF_MEMORY on failure. */
 bk_status bk_vector_ensure_validity(bk_arena *a, bk_vector *v) BK_MUST_USE;

@@ -14,9 +14,10 @@
 #include "engine/exec/fn_common.h"
 #include "engine/exec/functions.h"
 
-bk_status exec_fn_result(const exec_call *call, const bk_type *type, bk_vector *const *args,
-                         uint32_t n_args, size_t n, bk_vector **out, bk_error *err) {
-    bk_vector *v = bk_vector_make(call->a, type, n);
+/* exec_fn_result, the values zeroed or (zero false) left for the kernel to write. */
+static bk_status fn_result(const exec_call *call, const bk_type *type, bk_vector *const *args,
+                           uint32_t n_args, size_t n, bool zero, bk_vector **out, bk_error *err) {
+    bk_vector *v = zero ? bk_vector_make(call->a, type, n) : bk_vector_make_unset(call->a, type, n);
     if (!v) return bk_arena_oom(call->a, err);
     for (uint32_t k = 0; k < n_args; k++) {
         const uint8_t *bits = args[k]->validity;
@@ -30,6 +31,17 @@ bk_status exec_fn_result(const exec_call *call, const bk_type *type, bk_vector *
     }
     *out = v;
     return BK_OK;
+}
+
+bk_status exec_fn_result(const exec_call *call, const bk_type *type, bk_vector *const *args,
+                         uint32_t n_args, size_t n, bk_vector **out, bk_error *err) {
+    return fn_result(call, type, args, n_args, n, true, out, err);
+}
+
+bk_status exec_fn_result_unset(const exec_call *call, const bk_type *type,
+                               bk_vector *const *args, uint32_t n_args, size_t n,
+                               bk_vector **out, bk_error *err) {
+    return fn_result(call, type, args, n_args, n, false, out, err);
 }
 
 bk_status exec_fn_set_null(bk_arena *a, bk_vector *v, size_t i, bk_error *err) {

@@ -12,6 +12,10 @@
  */
 bk_status exec_fn_result(const exec_call *call, const bk_type *type, bk_vector *const *args,
                          uint32_t n_args, size_t n, bk_vector **out, bk_error *err);
+/* exec_fn_result with the values left unset: for kernels that write every row, NULL or not. */
+bk_status exec_fn_result_unset(const exec_call *call, const bk_type *type,
+                               bk_vector *const *args, uint32_t n_args, size_t n,
+                               bk_vector **out, bk_error *err);
 
 /* Make row i of v NULL (allocating its validity bitmap if needed). */
 bk_status exec_fn_set_null(bk_arena *a, bk_vector *v, size_t i, bk_error *err);

@@ -96,17 +96,38 @@ static inline wide load_wide(const bk_vector *v, size_t i) {
 }
 
 /*
+ * Whether every value of decimal vector v (NULL rows too: their slots hold
+ * something) fits 64 bits: q1's DECIMAL(32,4) prices times DECIMAL(16,2) taxes
+ * then multiply 64 by 64 bits, not 128 by 128 with an overflow check.
+ */
+static bool fits_i64(const bk_vector *v, size_t n) {
+    if (v->type->precision <= BK_DECIMAL_INT64_MAX_PRECISION) return true;
+    const bk_i128 *x = v->data;
+    uint64_t bad = 0;
+    for (size_t i = 0; i < n; i++) bad |= (uint64_t)(x[i].hi ^ ((int64_t)x[i].lo >> 63));
+    return bad == 0;
+}
+
+/*
+ * How the machine-arithmetic path computes a row: with 128-bit overflow checks
+ * (CHECKED); from operands whose values fit 64 bits, where no step can overflow
+ * (SMALL: factors up to 10^18 < 2^60 keep every product and sum under 2^127);
+ * or SMALL with a result type wide enough for any result of the operand types
+ * (BOUNDED: not capped at 38 digits), so the precision needs no check either.
+ */
+typedef enum dec_mode { DEC_CHECKED, DEC_SMALL, DEC_BOUNDED } dec_mode;
+
+/*
  * One row of + - * whose exact result, at the result scale, needs no rounding
  * (add/subtract at the larger scale, multiply at sx + sy), in 128-bit machine
  * arithmetic: false when a step overflows or the result has too many digits,
  * and the caller then takes the general path (which reports the error).
  */
-static inline __attribute__((always_inline)) bool dec_row_fast(dec_op op, bool small, wide x,
+static inline __attribute__((always_inline)) bool dec_row_fast(dec_op op, dec_mode mode, wide x,
                                                                wide y, wide fx, wide fy,
                                                                wide limit, wide *out) {
     wide r;
-    if (small) {
-        /* 18-digit operands and factors up to 10^18: no step can overflow 127 bits */
+    if (mode != DEC_CHECKED) {
         r = op == DEC_MUL ? x * y : op == DEC_ADD ? x * fx + y * fy : x * fx - y * fy;
     } else if (op == DEC_MUL) {
         if (__builtin_mul_overflow(x, y, &r)) return false;
@@ -115,38 +136,41 @@ static inline __attribute__((always_inline)) bool dec_row_fast(dec_op op, bool s
         if (op == DEC_ADD ? __builtin_add_overflow(x, y, &r) : __builtin_sub_overflow(x, y, &r))
             return false;
     }
-    if (r >= limit || r <= -limit) return false;
+    if (mode != DEC_BOUNDED && (r >= limit || r <= -limit)) return false;
     *out = r;
     return true;
 }
 
 /*
- * dec_row_fast over whole vectors, the operand and result widths fixed at compile
- * time (the callers pass constants, so each combination is its own tight loop).
- * NULL rows are computed too (their slots hold something); false when any row
- * fails, and the caller then redoes the vector row by row.
+ * dec_row_fast over whole vectors, the mode and the operand and result widths
+ * fixed at compile time (the callers pass constants, so each combination is its
+ * own tight loop).  NULL rows are computed too (their slots hold something);
+ * false when any row fails, and the caller then redoes the vector row by row.
  */
-static inline __attribute__((always_inline)) bool fast_loop(dec_op op, bool small, bool x_wide,
-                                                            bool y_wide, bool narrow,
+static inline __attribute__((always_inline)) bool fast_loop(dec_op op, dec_mode mode,
+                                                            bool x_wide, bool y_wide, bool narrow,
                                                             const void *xs, const void *ys,
                                                             wide fx, wide fy, wide limit,
                                                             void *out, size_t n) {
     bool all = true;
     for (size_t i = 0; i < n; i++) {
         wide x, y, r = 0;
+        /* past CHECKED a wide operand's values all fit 64 bits: its low word is all */
         if (x_wide) {
             bk_i128 t = ((const bk_i128 *)xs)[i];
-            x = (wide)(((unsigned __int128)(uint64_t)t.hi << 64) | t.lo);
+            x = mode != DEC_CHECKED ? (wide)(int64_t)t.lo
+                                    : (wide)(((unsigned __int128)(uint64_t)t.hi << 64) | t.lo);
         } else {
             x = ((const int64_t *)xs)[i];
         }
         if (y_wide) {
             bk_i128 t = ((const bk_i128 *)ys)[i];
-            y = (wide)(((unsigned __int128)(uint64_t)t.hi << 64) | t.lo);
+            y = mode != DEC_CHECKED ? (wide)(int64_t)t.lo
+                                    : (wide)(((unsigned __int128)(uint64_t)t.hi << 64) | t.lo);
         } else {
             y = ((const int64_t *)ys)[i];
         }
-        all &= dec_row_fast(op, small, x, y, fx, fy, limit, &r);
+        all &= dec_row_fast(op, mode, x, y, fx, fy, limit, &r);
         if (narrow)
             ((int64_t *)out)[i] = (int64_t)r;
         else
@@ -155,30 +179,40 @@ static inline __attribute__((always_inline)) bool fast_loop(dec_op op, bool smal
     return all;
 }
 
-/* The vector-at-a-time fast path: one of eight specialized loops. */
-static bool fast_vector(dec_op op, bool small, const bk_vector *x, const bk_vector *y, wide fx,
-                        wide fy, wide limit, bool narrow, bk_vector *v, size_t n) {
+/* fast_loop for one mode, by the operand and result widths (w: xw 4 | yw 2 | narrow 1). */
+#define FAST_LOOPS(mode)                                                                           \
+    switch (w) {                                                                                   \
+    case 0: return fast_loop(op, mode, false, false, false, xs, ys, fx, fy, limit, o, n);          \
+    case 1: return fast_loop(op, mode, false, false, true, xs, ys, fx, fy, limit, o, n);           \
+    case 2: return fast_loop(op, mode, false, true, false, xs, ys, fx, fy, limit, o, n);           \
+    case 3: return fast_loop(op, mode, false, true, true, xs, ys, fx, fy, limit, o, n);            \
+    case 4: return fast_loop(op, mode, true, false, false, xs, ys, fx, fy, limit, o, n);           \
+    case 5: return fast_loop(op, mode, true, false, true, xs, ys, fx, fy, limit, o, n);            \
+    case 6: return fast_loop(op, mode, true, true, false, xs, ys, fx, fy, limit, o, n);            \
+    default: return fast_loop(op, mode, true, true, true, xs, ys, fx, fy, limit, o, n);            \
+    }
+
+/* The vector-at-a-time fast path: one of 24 specialized loops. */
+static bool fast_vector(dec_op op, dec_mode mode, const bk_vector *x, const bk_vector *y,
+                        wide fx, wide fy, wide limit, bool narrow, bk_vector *v, size_t n) {
     bool xw = x->type->precision > BK_DECIMAL_INT64_MAX_PRECISION;
     bool yw = y->type->precision > BK_DECIMAL_INT64_MAX_PRECISION;
     const void *xs = x->data, *ys = y->data;
     void *o = v->data;
-    switch ((xw ? 4 : 0) | (yw ? 2 : 0) | (narrow ? 1 : 0)) {
-    case 0: return fast_loop(op, small, false, false, false, xs, ys, fx, fy, limit, o, n);
-    case 1: return fast_loop(op, small, false, false, true, xs, ys, fx, fy, limit, o, n);
-    case 2: return fast_loop(op, small, false, true, false, xs, ys, fx, fy, limit, o, n);
-    case 3: return fast_loop(op, small, false, true, true, xs, ys, fx, fy, limit, o, n);
-    case 4: return fast_loop(op, small, true, false, false, xs, ys, fx, fy, limit, o, n);
-    case 5: return fast_loop(op, small, true, false, true, xs, ys, fx, fy, limit, o, n);
-    case 6: return fast_loop(op, small, true, true, false, xs, ys, fx, fy, limit, o, n);
-    default: return fast_loop(op, small, true, true, true, xs, ys, fx, fy, limit, o, n);
+    int w = (xw ? 4 : 0) | (yw ? 2 : 0) | (narrow ? 1 : 0);
+    switch (mode) {
+    case DEC_CHECKED: FAST_LOOPS(DEC_CHECKED);
+    case DEC_SMALL: FAST_LOOPS(DEC_SMALL);
+    default: FAST_LOOPS(DEC_BOUNDED);
     }
 }
+#undef FAST_LOOPS
 
 static bk_status dec_arith(const exec_call *call, dec_op op, bk_vector *const *args, size_t n,
                            bk_vector **out, bk_error *err) {
     const bk_type *rt = call->expr->type;
     bk_vector *v;
-    BK_TRY(exec_fn_result(call, rt, args, 2, n, &v, err));
+    BK_TRY(exec_fn_result_unset(call, rt, args, 2, n, &v, err)); /* every row written below */
     int sx = args[0]->type->scale, sy = args[1]->type->scale, rs = rt->scale;
     bool narrow = rt->precision <= BK_DECIMAL_INT64_MAX_PRECISION;
     /* the machine-arithmetic path: a result scale needing no rounding */
@@ -188,19 +222,30 @@ static bk_status dec_arith(const exec_call *call, dec_op op, bk_vector *const *a
     wide fx = fast && op != DEC_MUL ? pow10_wide(s_common - sx) : 1;
     wide fy = fast && op != DEC_MUL ? pow10_wide(s_common - sy) : 1;
     wide limit = pow10_wide(rt->precision);
-    bool small = args[0]->type->precision <= BK_DECIMAL_INT64_MAX_PRECISION &&
-                 args[1]->type->precision <= BK_DECIMAL_INT64_MAX_PRECISION &&
-                 s_common - sx <= 18 && s_common - sy <= 18;
-    if (fast && fast_vector(op, small, args[0], args[1], fx, fy, limit, narrow, v, n)) {
+    int px = args[0]->type->precision, py = args[1]->type->precision;
+    dec_mode mode = DEC_CHECKED;
+    if (fast && s_common - sx <= 18 && s_common - sy <= 18 && fits_i64(args[0], n) &&
+        fits_i64(args[1], n)) {
+        /* operands within their precisions: |x y| < 10^(px+py), |x +- y| < 10^(digits+1) */
+        int need = op == DEC_MUL ? px + py : BK_MAX(px - sx, py - sy) + s_common + 1;
+        mode = need <= rt->precision ? DEC_BOUNDED : DEC_SMALL;
+    }
+    if (fast && fast_vector(op, mode, args[0], args[1], fx, fy, limit, narrow, v, n)) {
         *out = v;
         return BK_OK;
     }
     /* some row is out of range (or a NULL row's slot holds anything): row by row */
     for (size_t i = 0; i < n; i++) {
-        if (v->validity && !bk_vector_is_valid(v, i)) continue;
+        if (v->validity && !bk_vector_is_valid(v, i)) {
+            if (narrow)
+                ((int64_t *)v->data)[i] = 0;
+            else
+                ((bk_i128 *)v->data)[i] = (bk_i128){0, 0};
+            continue;
+        }
         wide fr;
         if (fast &&
-            dec_row_fast(op, small, load_wide(args[0], i), load_wide(args[1], i), fx, fy, limit,
+            dec_row_fast(op, mode, load_wide(args[0], i), load_wide(args[1], i), fx, fy, limit,
                          &fr)) {
             if (narrow)
                 ((int64_t *)v->data)[i] = (int64_t)fr;
