@@ -29,6 +29,9 @@ static bool gather_values(const bk_vector *v, bk_vector *out, const uint32_t *id
     case 8:
         for (size_t i = 0; i < n; i++) ((uint64_t *)dst)[i] = ((const uint64_t *)src)[idx[i]];
         break;
+    case 16: /* strings (pointer and length), wide decimals: a constant size, inlined */
+        for (size_t i = 0; i < n; i++) memcpy(dst + i * 16, src + (size_t)idx[i] * 16, 16);
+        break;
     default:
         for (size_t i = 0; i < n; i++) memcpy(dst + i * width, src + (size_t)idx[i] * width, width);
         break;
