@@ -118,12 +118,13 @@ static bk_status table_init(agg_table *t, const agg_state *st, bk_arena *strings
     return BK_OK;
 }
 
-/* Room for `groups` groups in every slot array (new slots zeroed). */
-static bk_status table_reserve(agg_table *t, uint32_t n_aggs, size_t groups, bk_error *err) {
+/* Room for `groups` groups in every slot array (new slots zeroed); a twin has none. */
+static bk_status table_reserve(agg_table *t, const agg_state *st, size_t groups, bk_error *err) {
     if (groups <= t->cap) return BK_OK;
     size_t cap = t->cap ? t->cap * 2 : 1024;
     while (cap < groups) cap *= 2;
-    for (uint32_t k = 0; k < n_aggs; k++) {
+    for (uint32_t k = 0; k < st->n_aggs; k++) {
+        if (st->slots_of[k] != k) continue; /* reads its twin's (slot_twins) */
         slot *s = bk_realloc(t->slots[k], cap * sizeof *s);
         if (!s) return bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
         memset(s + t->cap, 0, (cap - t->cap) * sizeof *s);
@@ -135,8 +136,9 @@ static bk_status table_reserve(agg_table *t, uint32_t n_aggs, size_t groups, bk_
 
 /* Heap bytes of one table (its arena is counted by the arena limit). */
 static size_t table_memory(const agg_table *t, uint32_t n_aggs) {
-    size_t used = exec_groups_memory(&t->groups) + t->cap * n_aggs * sizeof(slot);
+    size_t used = exec_groups_memory(&t->groups);
     for (uint32_t k = 0; k < n_aggs; k++) {
+        if (t->slots[k]) used += t->cap * sizeof(slot);
         used += t->ext[k].log.cap;
         if (t->dsets[k]) used += bk_hmap_memory(t->dsets[k]);
     }
@@ -603,9 +605,11 @@ static bk_status local_split(exec_sink *s, agg_local *l, bk_error *err) {
         const uint32_t *pr = rows + start[p];
         if (!m) continue;
         rc = exec_groups_insert(&t->groups, old.groups.keys, old.groups.hashes, pr, m, gmap, err);
-        if (rc == BK_OK) rc = table_reserve(t, st->n_aggs, t->groups.count, err);
-        for (uint32_t k = 0; k < st->n_aggs && rc == BK_OK; k++)
+        if (rc == BK_OK) rc = table_reserve(t, st, t->groups.count, err);
+        for (uint32_t k = 0; k < st->n_aggs && rc == BK_OK; k++) {
+            if (!old.slots[k]) continue; /* a twin's */
             for (size_t i = 0; i < m; i++) t->slots[k][gmap[i]] = old.slots[k][pr[i]];
+        }
     }
     bk_free(rows);
     bk_free(gmap);
@@ -630,7 +634,7 @@ static bk_status consume_rows(exec_sink *s, exec_worker *w, agg_table *t, const 
                               const uint32_t *gid, const uint32_t *rows, size_t n,
                               const uint64_t *orders, bk_error *err) {
     agg_state *st = s->state;
-    BK_TRY(table_reserve(t, st->n_aggs, t->groups.count, err));
+    BK_TRY(table_reserve(t, st, t->groups.count, err));
     for (uint32_t k = 0; k < st->n_aggs; k++) {
         const exec_agg *agg = &st->aggs[k];
         if (st->slots_of[k] != k) continue; /* its twin folds the same values */
@@ -741,7 +745,7 @@ static bk_status table_merge(exec_sink *s, agg_table *into, agg_table *from, bk_
     if (rc == BK_OK && n)
         rc = exec_groups_insert(&into->groups, from->groups.keys, from->groups.hashes, NULL, n,
                                 gmap, err);
-    if (rc == BK_OK) rc = table_reserve(into, st->n_aggs, into->groups.count, err);
+    if (rc == BK_OK) rc = table_reserve(into, st, into->groups.count, err);
     for (uint32_t k = 0; k < st->n_aggs && rc == BK_OK; k++) {
         const exec_agg *agg = &st->aggs[k];
         if (dedup(agg) || st->slots_of[k] != k) continue; /* the distinct set: below */
@@ -1005,7 +1009,7 @@ static bk_status agg_finish(exec_sink *s, exec_table **out, bk_error *err) {
         uint64_t h = 0;
         uint32_t g;
         BK_TRY(exec_groups_insert(&l->parts[0].groups, NULL, &h, NULL, 1, &g, err));
-        BK_TRY(table_reserve(&l->parts[0], st->n_aggs, 1, err));
+        BK_TRY(table_reserve(&l->parts[0], st, 1, err));
     }
     exec_table *res = exec_table_make(a, s->node->schema);
     if (!res) return bk_arena_oom(a, err);

@@ -229,11 +229,14 @@ bk_status bind_agg_filter(bind_env *env, const sql_expr *call, exec_expr **out, 
     return bind_error_at(b, f, err);
 }
 
-/* Push `e` as a pre-projection column; its index in *col. */
-static void push(exec_expr **pre, plan_col *pre_cols, uint32_t *np, exec_expr *e, uint32_t *col) {
-    *col = *np;
+uint32_t bind_agg_arg(exec_expr **pre, plan_col *pre_cols, uint32_t *np, uint32_t first,
+                      exec_expr *e) {
+    if (!bind_expr_nondeterministic(e))
+        for (uint32_t i = first; i < *np; i++)
+            if (bind_expr_equal(pre[i], e)) return i;
     pre[*np] = e;
-    pre_cols[(*np)++] = (plan_col){NULL, "__agg_arg", e->type};
+    pre_cols[*np] = (plan_col){NULL, "__agg_arg", e->type};
+    return (*np)++;
 }
 
 /* CASE WHEN p THEN x END */
@@ -262,8 +265,8 @@ static bk_status no_nested(binder *b, const sql_expr *call, const bk_type *t, bk
  * percentiles; Spark's INVALID_WITHIN_GROUP_EXPRESSION rules.
  */
 static bk_status bind_within_group(bind_env *env, const sql_expr *call, exec_expr **pre,
-                                   plan_col *pre_cols, uint32_t *np, exec_agg *out,
-                                   bk_error *err) {
+                                   plan_col *pre_cols, uint32_t *np, uint32_t first,
+                                   exec_agg *out, bk_error *err) {
     binder *b = env->b;
     const char *name = call_name(call);
     const char *why = NULL, *sub = NULL; /* the message format, Spark's sub-class */
@@ -315,7 +318,7 @@ static bk_status bind_within_group(bind_env *env, const sql_expr *call, exec_exp
         BK_TRY(bind_agg_filter(env, call, &p, err));
         if (!(x = when(b, p, x))) return bk_arena_oom(b->a, err);
     }
-    push(pre, pre_cols, np, x, &out->column);
+    out->column = bind_agg_arg(pre, pre_cols, np, first, x);
     return BK_OK;
 }
 
@@ -324,8 +327,8 @@ static bk_status bind_within_group(bind_env *env, const sql_expr *call, exec_exp
  * non-NULL, as COUNT over CASE WHEN a IS NOT NULL AND ... THEN struct(a, b, ...) END.
  */
 static bk_status bind_count_tuple(bind_env *env, const sql_expr *call, exec_expr **pre,
-                                  plan_col *pre_cols, uint32_t *np, exec_agg *out,
-                                  bk_error *err) {
+                                  plan_col *pre_cols, uint32_t *np, uint32_t first,
+                                  exec_agg *out, bk_error *err) {
     binder *b = env->b;
     uint32_t n = call->n_args;
     exec_expr **args = bk_arena_array(b->a, n, sizeof *args);
@@ -363,20 +366,21 @@ static bk_status bind_count_tuple(bind_env *env, const sql_expr *call, exec_expr
     if (!(tuple = when(b, all, tuple))) return bk_arena_oom(b->a, err);
     out->kind = EXEC_AGG_COUNT;
     out->type = T(BK_TYPE_BIGINT);
-    push(pre, pre_cols, np, tuple, &out->column);
+    out->column = bind_agg_arg(pre, pre_cols, np, first, tuple);
     return BK_OK;
 }
 
 bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, plan_col *pre_cols,
-                       uint32_t *np, exec_agg *out, bk_error *err) {
+                       uint32_t *np, uint32_t first, exec_agg *out, bk_error *err) {
     binder *b = env->b;
     const char *name = call_name(call);
     uint32_t n = call->n_args;
     memset(out, 0, sizeof *out);
     out->distinct = call->distinct;
-    if (name_eq(name, "count")) return bind_count_tuple(env, call, pre, pre_cols, np, out, err);
+    if (name_eq(name, "count"))
+        return bind_count_tuple(env, call, pre, pre_cols, np, first, out, err);
     if (name_eq(name, "percentile_cont") || name_eq(name, "percentile_disc"))
-        return bind_within_group(env, call, pre, pre_cols, np, out, err);
+        return bind_within_group(env, call, pre, pre_cols, np, first, out, err);
     if (call->within_group) {
         bk_error_set_sub(err, BK_INVALID_SQL_SYNTAX,
                          "FUNCTION_WITH_UNSUPPORTED_SYNTAX", "Invalid SQL syntax: "
@@ -429,8 +433,8 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
             if (p && !(xy[i] = when(b, p, xy[i]))) return bk_arena_oom(b->a, err);
         }
         out->type = T(BK_TYPE_DOUBLE);
-        push(pre, pre_cols, np, xy[0], &out->column);
-        push(pre, pre_cols, np, xy[1], &out->column2);
+        out->column = bind_agg_arg(pre, pre_cols, np, first, xy[0]);
+        out->column2 = bind_agg_arg(pre, pre_cols, np, first, xy[1]);
         if (call->distinct) goto no_distinct;
         return BK_OK;
     } else if (name_eq(name, "count_if") || name_eq(name, "bool_and") || name_eq(name, "every") ||
@@ -472,8 +476,8 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
         if (y->type->kind == BK_TYPE_MAP) BK_TRY(no_nested(b, call, y->type, err));
         if (p && !(y = when(b, p, y))) return bk_arena_oom(b->a, err);
         out->type = x->type;
-        push(pre, pre_cols, np, x, &out->column);
-        push(pre, pre_cols, np, y, &out->column2);
+        out->column = bind_agg_arg(pre, pre_cols, np, first, x);
+        out->column2 = bind_agg_arg(pre, pre_cols, np, first, y);
         if (call->distinct) goto no_distinct;
         return BK_OK;
     } else if (name_eq(name, "collect_list") || name_eq(name, "array_agg") ||
@@ -551,7 +555,7 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
         return fail(b, call, err, BK_INTERNAL, "aggregate %s is not bound%s", name, "");
     }
     if (pick) {
-        push(pre, pre_cols, np, x, &out->column);
+        out->column = bind_agg_arg(pre, pre_cols, np, first, x);
         if (p) {
             /* rows where the FILTER is not true are skipped: column2 NULL */
             uint8_t t = 1;
@@ -560,14 +564,14 @@ bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, pla
             memcpy(tv->data, &t, 1);
             exec_expr *pc = when(b, p, exec_expr_const(b->a, tv));
             if (!pc) return bk_arena_oom(b->a, err);
-            push(pre, pre_cols, np, pc, &out->column2);
+            out->column2 = bind_agg_arg(pre, pre_cols, np, first, pc);
             out->filtered = true;
         }
         if (call->distinct) goto no_distinct;
         return BK_OK;
     }
     if (p && !(x = when(b, p, x))) return bk_arena_oom(b->a, err);
-    push(pre, pre_cols, np, x, &out->column);
+    out->column = bind_agg_arg(pre, pre_cols, np, first, x);
     return BK_OK;
 no_distinct:
     return fail(b, call, err, BK_UNSUPPORTED_FEATURE,

@@ -1653,21 +1653,6 @@ static int nulls_first(const sql_order *o) {
 }
 
 /*
- * The pre-projection column of an aggregate argument e: an earlier argument
- * column (from `first`, past the group keys) that computes the same, else a new
- * one.  sum(x) and avg(x) then read one column, and the aggregate folds it once
- * for both (op_agg.c's slot twins).
- */
-static uint32_t agg_arg(exec_expr **pre, plan_col *pre_cols, uint32_t *np, uint32_t first,
-                        exec_expr *e) {
-    if (!bind_expr_nondeterministic(e))
-        for (uint32_t i = first; i < *np; i++)
-            if (bind_expr_equal(pre[i], e)) return i;
-    pre[*np] = e;
-    pre_cols[*np] = (plan_col){NULL, "__agg_arg", e->type};
-    return (*np)++;
-}
-/*
  * Correlated scalar subqueries in the SELECT list of a query without aggregates:
  * each joins its grouped derived table to rel (bind_correlated_value) and the
  * item reads its value; *s becomes a copy with the items rewritten.
@@ -1824,7 +1809,7 @@ static bk_status bind_select_body(binder *b, const sql_query *q, plan_rel *out, 
             const sql_expr *c = calls[k];
             aggs[k].call = c;
             if (bind_agg_is_ext(c)) { /* bind_agg.c */
-                BK_TRY(bind_agg_ext(&env, c, pre, pre_cols, &np, &aggs[k].agg, err));
+                BK_TRY(bind_agg_ext(&env, c, pre, pre_cols, &np, ng, &aggs[k].agg, err));
                 any_distinct |= aggs[k].agg.distinct;
                 all_distinct &= aggs[k].agg.distinct;
                 continue;
@@ -1850,7 +1835,7 @@ static bk_status bind_select_body(binder *b, const sql_query *q, plan_rel *out, 
                     arg = ce;
                 }
                 t = arg->type;
-                col = agg_arg(pre, pre_cols, &np, ng, arg);
+                col = bind_agg_arg(pre, pre_cols, &np, ng, arg);
             } else if (c->filter) {
                 /* count(*) FILTER (WHERE p) = count(CASE WHEN p THEN 1 END) */
                 exec_expr *p;
@@ -1866,7 +1851,7 @@ static bk_status bind_select_body(binder *b, const sql_query *q, plan_rel *out, 
                 if (!ce->args) return bk_arena_oom(b->a, err);
                 ce->args[0] = p;
                 ce->args[1] = exec_expr_const(b->a, one);
-                col = agg_arg(pre, pre_cols, &np, ng, ce);
+                col = bind_agg_arg(pre, pre_cols, &np, ng, ce);
             }
             BK_TRY(agg_spec(b, c, col, t, &aggs[k].agg, err));
             if (c->filter && aggs[k].agg.kind == EXEC_AGG_COUNT_STAR)

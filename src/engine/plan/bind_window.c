@@ -565,7 +565,7 @@ static bk_status bind_ext(wb *w, win_call *c, bk_error *err) {
     uint32_t np = 0, map[4];
     exec_agg *agg = bk_arena_zalloc(b->a, sizeof *agg);
     if (!agg) return bk_arena_oom(b->a, err);
-    BK_TRY(bind_agg_ext(w->env, e, pre, cols, &np, agg, err));
+    BK_TRY(bind_agg_ext(w->env, e, pre, cols, &np, 0, agg, err));
     for (uint32_t i = 0; i < np && i < 4; i++) BK_TRY(pre_add(w, pre[i], &map[i], err));
     agg->column = map[agg->column];
     if (exec_agg_uses_column2(agg)) agg->column2 = map[agg->column2];

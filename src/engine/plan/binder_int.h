@@ -257,12 +257,20 @@ bk_status bind_agg_filter(bind_env *env, const sql_expr *call, exec_expr **out, 
 /* True when `call` names one of them. */
 bool bind_agg_is_ext(const sql_expr *call);
 /*
- * Bind such a call: its arguments against env's scope, appended to the
- * pre-projection pre/pre_cols (at most two columns; *np advances), its
- * exec_agg in *out (columns index the pre-projection).
+ * The pre-projection column of aggregate argument e: an earlier argument column
+ * (pre[first..*np), past the group keys, which GROUPING SETS make NULL) that
+ * computes the same, else a new one (*np advances).  sum(x) and avg(x) then read
+ * one column, and the aggregate folds it once for both (op_agg.c's slot twins).
+ */
+uint32_t bind_agg_arg(exec_expr **pre, plan_col *pre_cols, uint32_t *np, uint32_t first,
+                      exec_expr *e);
+/*
+ * Bind such a call: its arguments against env's scope, in the pre-projection
+ * pre/pre_cols by bind_agg_arg (at most two columns; *np advances; arguments
+ * from pre[first]), its exec_agg in *out (columns index the pre-projection).
  */
 bk_status bind_agg_ext(bind_env *env, const sql_expr *call, exec_expr **pre, plan_col *pre_cols,
-                       uint32_t *np, exec_agg *out, bk_error *err);
+                       uint32_t *np, uint32_t first, exec_agg *out, bk_error *err);
 
 /* bind_nested.c: a[i], m[k], s.field, struct(...), named_struct(...) */
 bk_status bind_nested_access(bind_env *env, const sql_expr *e, exec_expr **out, bk_error *err);
