@@ -151,7 +151,7 @@ typedef struct exec_groups {
     bk_vector *vecs;  /* key columns of every group so far (heap arrays, n = count) */
     bk_vector **keys; /* &vecs[k], to pass as columns */
     size_t count, cap;
-    uint64_t *hashes; /* per group: exec_keys_hash of its key */
+    uint64_t *hashes; /* per group: exec_groups_hash of its key */
     uint64_t *slots;  /* open addressing: (hash >> 32) << 32 | (group + 1), or 0: empty */
     size_t mask;      /* number of slots - 1 */
     bk_arena *strings; /* bytes of string keys */
@@ -165,11 +165,21 @@ bk_status exec_groups_init(exec_groups *g, const bk_type *const *types, uint32_t
                            bk_arena *strings, bk_error *err);
 void exec_groups_destroy(exec_groups *g); /* also of a zeroed or destroyed table */
 /*
+ * The hashes of rows [0, n) of key columns cols, as this table's keys hash:
+ * a key that packs hashes its packed word, others as exec_keys_hash.  When
+ * g->pack, packed[0..n) receives the packed words for exec_groups_insert.
+ */
+void exec_groups_hash(const exec_groups *g, bk_vector *const *cols, size_t n, uint64_t *hash,
+                      uint64_t *packed);
+/*
  * Find or add the keys of rows rows[0..n) (all rows [0, n) when rows is NULL) of
- * key columns cols, whose hashes are hash[row]: gid[i] receives row i's group.
+ * key columns cols, whose hashes (from exec_groups_hash, or a table's `hashes`)
+ * are hash[row] and packed words packed[row] (NULL: packed here): gid[i]
+ * receives row i's group.
  */
 bk_status exec_groups_insert(exec_groups *g, bk_vector *const *cols, const uint64_t *hash,
-                             const uint32_t *rows, size_t n, uint32_t *gid, bk_error *err);
+                             const uint64_t *packed, const uint32_t *rows, size_t n,
+                             uint32_t *gid, bk_error *err);
 /* Bytes the table holds (without string bytes). */
 size_t exec_groups_memory(const exec_groups *g);
 /* The keys of groups [first, first+n) as new vectors in `a` (strings copied). */

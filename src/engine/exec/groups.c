@@ -286,8 +286,72 @@ static bk_status add_group(exec_groups *g, bk_vector *const *cols, size_t r, uin
     return BK_OK;
 }
 
+/*
+ * pack_key for rows [0, n), a key column at a time (one typed loop per column,
+ * no type switch per row): packed[r] |= each key's field.  A string too long
+ * to pack makes its row all ones (NO_PACK), which further fields leave so.
+ */
+static void pack_keys(const exec_groups *g, bk_vector *const *cols, size_t n, uint64_t *packed) {
+    memset(packed, 0, n * sizeof *packed);
+    unsigned shift = 0;
+    for (uint32_t k = 0; k < g->n_keys; k++) {
+        const bk_vector *v = cols[k];
+        if (v->type->kind == BK_TYPE_STRING || v->type->kind == BK_TYPE_BINARY) {
+            const bk_str *s = v->data;
+            size_t most = g->pack_len;
+            for (size_t r = 0; r < n; r++) {
+                if (v->validity && !bk_vector_is_valid(v, r)) continue; /* field 0 */
+                bk_str str = s[r];
+                uint64_t f = 1 | (uint64_t)str.len << 1 | exec_key_short_word(str.ptr, str.len)
+                                                              << 5;
+                packed[r] |= str.len > most ? NO_PACK : f << shift;
+            }
+            shift += STR_FIELD(g->pack_len);
+            continue;
+        }
+        size_t wd = bk_type_width(v->type);
+#define PACK_INTS(T)                                                                               \
+    do {                                                                                           \
+        const T *x = v->data;                                                                      \
+        if (v->validity) {                                                                         \
+            for (size_t r = 0; r < n; r++)                                                         \
+                if (bk_vector_is_valid(v, r)) packed[r] |= (1 | (uint64_t)x[r] << 1) << shift;    \
+        } else {                                                                                   \
+            for (size_t r = 0; r < n; r++) packed[r] |= (1 | (uint64_t)x[r] << 1) << shift;       \
+        }                                                                                          \
+    } while (0)
+        if (wd == 1)
+            PACK_INTS(uint8_t);
+        else if (wd == 2)
+            PACK_INTS(uint16_t);
+        else
+            PACK_INTS(uint32_t);
+#undef PACK_INTS
+        shift += 1 + 8 * (unsigned)wd;
+    }
+}
+
+void exec_groups_hash(const exec_groups *g, bk_vector *const *cols, size_t n, uint64_t *hash,
+                      uint64_t *packed) {
+    if (!g->pack) {
+        exec_keys_hash(cols, g->n_keys, n, hash, NULL);
+        return;
+    }
+    pack_keys(g, cols, n, packed);
+    bool all_packed = true;
+    for (size_t r = 0; r < n; r++) {
+        all_packed &= packed[r] != NO_PACK;
+        hash[r] = bk_hash_u64(packed[r]);
+    }
+    if (all_packed) return;
+    exec_keys_hash(cols, g->n_keys, n, hash, NULL); /* then the packed rows' hashes again */
+    for (size_t r = 0; r < n; r++)
+        if (packed[r] != NO_PACK) hash[r] = bk_hash_u64(packed[r]);
+}
+
 bk_status exec_groups_insert(exec_groups *g, bk_vector *const *cols, const uint64_t *hash,
-                             const uint32_t *rows, size_t n, uint32_t *gid, bk_error *err) {
+                             const uint64_t *packed, const uint32_t *rows, size_t n,
+                             uint32_t *gid, bk_error *err) {
     if (g->count >= UINT32_MAX - 1)
         return bk_error_set(err, BK_LIMIT_EXCEEDED,
                             "a hash aggregate has more than 4294967294 groups");
@@ -295,7 +359,7 @@ bk_status exec_groups_insert(exec_groups *g, bk_vector *const *cols, const uint6
     for (size_t i = 0; i < n; i++) {
         size_t r = rows ? rows[i] : i;
         uint64_t h = hash[r];
-        uint64_t pk = g->pack ? pack_key(g, cols, r) : NO_PACK;
+        uint64_t pk = !g->pack ? NO_PACK : packed ? packed[r] : pack_key(g, cols, r);
         if (i > 0 && h == prev_hash && same_group(g, gid[i - 1], cols, r, pk)) {
             gid[i] = gid[i - 1]; /* the previous row's key again */
             continue;

@@ -604,7 +604,8 @@ static bk_status local_split(exec_sink *s, agg_local *l, bk_error *err) {
         size_t m = start[p + 1] - start[p];
         const uint32_t *pr = rows + start[p];
         if (!m) continue;
-        rc = exec_groups_insert(&t->groups, old.groups.keys, old.groups.hashes, pr, m, gmap, err);
+        rc = exec_groups_insert(&t->groups, old.groups.keys, old.groups.hashes, old.groups.packed,
+                                pr, m, gmap, err);
         if (rc == BK_OK) rc = table_reserve(t, st, t->groups.count, err);
         for (uint32_t k = 0; k < st->n_aggs && rc == BK_OK; k++) {
             if (!old.slots[k]) continue; /* a twin's */
@@ -684,9 +685,12 @@ static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const ex
     const uint32_t *key_cols = s->node->u.agg.keys;
     for (uint32_t k = 0; k < st->n_keys; k++) keys[k] = c->cols[key_cols[k]];
     BK_TRY(exec_keys_flatten(a, keys, st->n_keys, err));
-    exec_keys_hash(keys, st->n_keys, n, hash, NULL);
+    uint64_t *packed = NULL;
+    if (l->parts[0].groups.pack && !(packed = bk_arena_array(a, n ? n : 1, sizeof *packed)))
+        return bk_arena_oom(a, err);
+    exec_groups_hash(&l->parts[0].groups, keys, n, hash, packed);
     if (st->n_parts == 1 || !l->split) {
-        BK_TRY(exec_groups_insert(&l->parts[0].groups, keys, hash, NULL, n, gid, err));
+        BK_TRY(exec_groups_insert(&l->parts[0].groups, keys, hash, packed, NULL, n, gid, err));
         BK_TRY(consume_rows(s, w, &l->parts[0], c, gid, NULL, n, NULL, err));
         if (!l->split && l->parts[0].groups.count > AGG_SPLIT_GROUPS)
             BK_TRY(local_split(s, l, err));
@@ -712,7 +716,7 @@ static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const ex
         if (!m) continue;
         const uint32_t *pr = rows + start[p];
         exec_chunk sub;
-        BK_TRY(exec_groups_insert(&l->parts[p].groups, keys, hash, pr, m, gid, err));
+        BK_TRY(exec_groups_insert(&l->parts[p].groups, keys, hash, packed, pr, m, gid, err));
         if (st->adaptive) { /* the plain kinds read the rows where they are */
             BK_TRY(consume_rows(s, w, &l->parts[p], c, gid, pr, m, NULL, err));
             continue;
@@ -743,7 +747,8 @@ static bk_status table_merge(exec_sink *s, agg_table *into, agg_table *from, bk_
     uint32_t *gmap = bk_malloc((n ? n : 1) * sizeof *gmap);
     if (!gmap) rc = bk_error_set(err, BK_OUT_OF_MEMORY, "out of memory in a hash aggregate");
     if (rc == BK_OK && n)
-        rc = exec_groups_insert(&into->groups, from->groups.keys, from->groups.hashes, NULL, n,
+        rc = exec_groups_insert(&into->groups, from->groups.keys, from->groups.hashes,
+                                from->groups.packed, NULL, n,
                                 gmap, err);
     if (rc == BK_OK) rc = table_reserve(into, st, into->groups.count, err);
     for (uint32_t k = 0; k < st->n_aggs && rc == BK_OK; k++) {
@@ -1008,7 +1013,7 @@ static bk_status agg_finish(exec_sink *s, exec_table **out, bk_error *err) {
         }
         uint64_t h = 0;
         uint32_t g;
-        BK_TRY(exec_groups_insert(&l->parts[0].groups, NULL, &h, NULL, 1, &g, err));
+        BK_TRY(exec_groups_insert(&l->parts[0].groups, NULL, &h, NULL, NULL, 1, &g, err));
         BK_TRY(table_reserve(&l->parts[0], st, 1, err));
     }
     exec_table *res = exec_table_make(a, s->node->schema);

@@ -89,12 +89,17 @@ static bk_status value_classes(win_ext *x, bk_error *err) {
     uint64_t *hash = bk_arena_array(x->scratch, x->m ? x->m : 1, sizeof *hash);
     x->cls = bk_arena_array(x->scratch, x->m ? x->m : 1, sizeof *x->cls);
     if (!hash || !x->cls) return bk_arena_oom(x->scratch, err);
-    exec_keys_hash(cols, 1, x->m, hash, NULL);
     exec_groups g;
     memset(&g, 0, sizeof g);
     const bk_type *types[1] = {cols[0]->type};
     bk_status rc = exec_groups_init(&g, types, 1, x->scratch, err);
-    if (rc == BK_OK) rc = exec_groups_insert(&g, cols, hash, NULL, x->m, x->cls, err);
+    uint64_t *packed = NULL;
+    if (rc == BK_OK && g.pack && !(packed = bk_arena_array(x->scratch, x->m ? x->m : 1, 8)))
+        rc = bk_arena_oom(x->scratch, err);
+    if (rc == BK_OK) {
+        exec_groups_hash(&g, cols, x->m, hash, packed);
+        rc = exec_groups_insert(&g, cols, hash, packed, NULL, x->m, x->cls, err);
+    }
     size_t n_cls = g.count;
     exec_groups_destroy(&g);
     BK_TRY(rc);
