@@ -429,6 +429,53 @@ static inline __attribute__((always_inline)) bool fold_fast(exec_sink *s, const 
 }
 
 /*
+ * DECIMAL SUM / AVG into few groups (at most PARTIAL_GROUPS, a quarter of the
+ * rows or fewer): each row adds to its group's 64-bit partial sum and count, and
+ * each group's slot takes one 128-bit add per chunk instead of one per row.
+ * False when a value or a partial sum leaves 64 bits: nothing was folded and the
+ * caller folds row by row.  The sums are exact, so the order does not matter.
+ */
+#define PARTIAL_GROUPS 256
+static inline __attribute__((always_inline)) bool fold_partials(exec_sink *s, slot *slots,
+                                                                size_t n_groups,
+                                                                const uint32_t *gid,
+                                                                const uint32_t *rows, size_t n,
+                                                                const bk_vector *v, bk_status *rc,
+                                                                bk_error *err) {
+    int64_t sum[PARTIAL_GROUPS], count[PARTIAL_GROUPS];
+    memset(sum, 0, n_groups * sizeof *sum);
+    memset(count, 0, n_groups * sizeof *count);
+    bool out = false; /* a value or partial sum past 64 bits */
+    if (v->type->precision <= BK_DECIMAL_INT64_MAX_PRECISION) {
+        const int64_t *x = v->data;
+        for (size_t i = 0; i < n; i++) {
+            size_t r = ROW(i);
+            if (v->validity && !bk_vector_is_valid(v, r)) continue;
+            out |= __builtin_add_overflow(sum[gid[i]], x[r], &sum[gid[i]]);
+            count[gid[i]]++;
+        }
+    } else {
+        const bk_i128 *x = v->data;
+        for (size_t i = 0; i < n; i++) {
+            size_t r = ROW(i);
+            if (v->validity && !bk_vector_is_valid(v, r)) continue;
+            out |= x[r].hi != (int64_t)x[r].lo >> 63;
+            out |= __builtin_add_overflow(sum[gid[i]], (int64_t)x[r].lo, &sum[gid[i]]);
+            count[gid[i]]++;
+        }
+    }
+    if (out) return false;
+    *rc = BK_OK;
+    for (size_t g = 0; g < n_groups && *rc == BK_OK; g++) {
+        if (!count[g]) continue;
+        slots[g].count += count[g];
+        slots[g].has = true;
+        *rc = dec_add(s, &slots[g], bk_i128_from_i64(sum[g]), err);
+    }
+    return true;
+}
+
+/*
  * Fold rows [0, n) of v (v2: column2) into the slots of aggregate k at gid[i]:
  * or rows rows[0..n) of v, for the plain kinds only (COUNT..MAX without DISTINCT).
  * orders: the rows' source-order keys (NULL: from morsel and the row number).
@@ -447,6 +494,12 @@ static bk_status consume_column(exec_sink *s, agg_table *t, uint32_t k, const ui
         return exec_agg_ext_consume(s->ctx, &t->ext[k], agg, slots, gid, n, v, v2, morsel, orders,
                                     scratch, err);
     bk_status rc;
+    size_t n_groups = t->groups.count;
+    if ((agg->kind == EXEC_AGG_SUM || agg->kind == EXEC_AGG_AVG) &&
+        v->type->kind == BK_TYPE_DECIMAL && n_groups <= PARTIAL_GROUPS && 4 * n_groups <= n &&
+        (rows ? fold_partials(s, slots, n_groups, gid, rows, n, v, &rc, err)
+              : fold_partials(s, slots, n_groups, gid, NULL, n, v, &rc, err)))
+        return rc;
     if (rows ? fold_fast(s, agg, slots, gid, rows, n, v, &rc, err)
              : fold_fast(s, agg, slots, gid, NULL, n, v, &rc, err))
         return rc;
