@@ -33,7 +33,7 @@ TEST_SRCS := $(sort $(wildcard tests/unit/*.c))
 FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
 
 # Per-configuration flags.
-release_CFLAGS := -O2 -g
+release_CFLAGS := -O2 -g -fvect-cost-model=cheap
 debug_CFLAGS   := -O0 -g -DBK_DEBUG
 asan_CFLAGS    := -O1 -g -DBK_DEBUG -fsanitize=address,undefined -fno-omit-frame-pointer \
                   -fno-sanitize-recover=undefined

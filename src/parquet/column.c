@@ -283,10 +283,14 @@ static bk_status decode_plain(chunk_ctx *c, const uint8_t *data, size_t len, siz
 
 /* Gather dictionary entries idx[0..n) into dst (output layout). */
 static bk_status dict_gather(chunk_ctx *c, const uint32_t *idx, size_t n, void *dst) {
-    size_t w = c->out_width, dn = c->dict_n;
-    uint32_t bad = 0;
-    for (size_t i = 0; i < n; i++) bad |= idx[i] >= dn;
-    if (bad) return page_error(c, BK_CORRUPT, "dictionary index out of range");
+    size_t w = c->out_width;
+    if (c->dict_n <= UINT32_MAX) {
+        /* idx[i] >= dict_n iff dict_n - 1 - idx[i] is negative: an OR of the
+           differences vectorizes where a compare per index does not */
+        int64_t last = (int64_t)c->dict_n - 1, bad = 0;
+        for (size_t i = 0; i < n; i++) bad |= last - (int64_t)idx[i];
+        if (bad < 0) return page_error(c, BK_CORRUPT, "dictionary index out of range");
+    }
     switch (w) {
     case 1:
         for (size_t i = 0; i < n; i++) ((uint8_t *)dst)[i] = ((const uint8_t *)c->dict)[idx[i]];
