@@ -127,8 +127,9 @@ static inline __attribute__((always_inline)) bool dec_row_fast(dec_op op, dec_mo
                                                                wide y, wide fx, wide fy,
                                                                wide limit, wide *out) {
     wide r;
-    if (mode != DEC_CHECKED) {
-        r = op == DEC_MUL ? x * y : op == DEC_ADD ? x * fx + y * fy : x * fx - y * fy;
+    if (mode != DEC_CHECKED) { /* 64-bit operands and factors: 64x64-bit products */
+        wide f = (int64_t)fx, g = (int64_t)fy;
+        r = op == DEC_MUL ? x * y : op == DEC_ADD ? x * f + y * g : x * f - y * g;
     } else if (op == DEC_MUL) {
         if (__builtin_mul_overflow(x, y, &r)) return false;
     } else {
@@ -192,9 +193,12 @@ static inline __attribute__((always_inline)) bool fast_loop(dec_op op, dec_mode 
     default: return fast_loop(op, mode, true, true, true, xs, ys, fx, fy, limit, o, n);            \
     }
 
-/* The vector-at-a-time fast path: one of 24 specialized loops. */
-static bool fast_vector(dec_op op, dec_mode mode, const bk_vector *x, const bk_vector *y,
-                        wide fx, wide fy, wide limit, bool narrow, bk_vector *v, size_t n) {
+/* fast_vector for one operator (a constant): one of 24 specialized loops. */
+static inline __attribute__((always_inline)) bool fast_vector_op(dec_op op, dec_mode mode,
+                                                                 const bk_vector *x,
+                                                                 const bk_vector *y, wide fx,
+                                                                 wide fy, wide limit, bool narrow,
+                                                                 bk_vector *v, size_t n) {
     bool xw = x->type->precision > BK_DECIMAL_INT64_MAX_PRECISION;
     bool yw = y->type->precision > BK_DECIMAL_INT64_MAX_PRECISION;
     const void *xs = x->data, *ys = y->data;
@@ -207,6 +211,16 @@ static bool fast_vector(dec_op op, dec_mode mode, const bk_vector *x, const bk_v
     }
 }
 #undef FAST_LOOPS
+
+/* The vector-at-a-time fast path of + - *, specialized by operator, mode and widths. */
+static bool fast_vector(dec_op op, dec_mode mode, const bk_vector *x, const bk_vector *y,
+                        wide fx, wide fy, wide limit, bool narrow, bk_vector *v, size_t n) {
+    switch (op) {
+    case DEC_MUL: return fast_vector_op(DEC_MUL, mode, x, y, fx, fy, limit, narrow, v, n);
+    case DEC_ADD: return fast_vector_op(DEC_ADD, mode, x, y, fx, fy, limit, narrow, v, n);
+    default: return fast_vector_op(DEC_SUB, mode, x, y, fx, fy, limit, narrow, v, n);
+    }
+}
 
 static bk_status dec_arith(const exec_call *call, dec_op op, bk_vector *const *args, size_t n,
                            bk_vector **out, bk_error *err) {
