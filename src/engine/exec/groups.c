@@ -5,19 +5,23 @@
  * columns (heap arrays that double as they fill; string bytes copied into the
  * table's arena) plus the key's hash, and finds keys through an open-addressing
  * index (linear probing, load at most 1/2) of group numbers.  Callers hash a
- * chunk's keys once with exec_keys_hash (key_hash.c) and pass the hashes in.
+ * chunk's keys once with exec_groups_hash and pass the hashes in.
  * A slot holds the group number and the high 32 bits of its hash, so a probe
  * rejects most other keys without touching the group's memory; the key columns
  * are compared only on a tag match.  A row whose hash equals the previous row's
  * is first compared with the previous row's group: clustered input (rows of one
  * key next to each other, as in tables sorted by the key) skips the probe.
- * NULL is a key value here (GROUP BY puts NULLs in one group).
+ * A table whose slots outgrow the caches prefetches the slot of a row a few
+ * rows ahead, as the join's probe does.  NULL is a key value here (GROUP BY
+ * puts NULLs in one group).
  *
  * Keys of small integers and short strings (TPC-H's flags, codes, dates) are
  * also packed into one word per row, null flags and string lengths included,
  * so that equal keys have equal words: such rows compare one word with a
- * group's instead of a column at a time.  A key with a longer string packs to
- * NO_PACK and compares column by column (it never equals a packed one).
+ * group's instead of a column at a time, and hash as that word
+ * (exec_groups_hash packs a chunk a column at a time).  A key with a longer
+ * string packs to NO_PACK, hashes and compares column by column (it never
+ * equals a packed one).
  *
  * Groups are numbered 0, 1, 2… in order of first appearance and never move, so
  * aggregate states can live in arrays indexed by group number.
@@ -29,6 +33,8 @@
 #include "engine/exec/exec_int.h"
 
 #define MIN_SLOTS 64
+#define PREFETCH_SLOTS (1u << 15) /* slot arrays past 256 KiB miss the cache when probed */
+#define PREFETCH_AHEAD 16
 #define MIN_CAP 256
 #define NO_PACK UINT64_MAX /* never a packed key: those use at most 63 bits */
 #define STR_FIELD(len) (5 + 8 * (len)) /* bits of a packed string: valid, length, bytes */
@@ -356,9 +362,15 @@ bk_status exec_groups_insert(exec_groups *g, bk_vector *const *cols, const uint6
         return bk_error_set(err, BK_LIMIT_EXCEEDED,
                             "a hash aggregate has more than 4294967294 groups");
     uint64_t prev_hash = 0;
+    /* a table past the caches: fetch the slot of the row PREFETCH_AHEAD on meanwhile */
+    bool far = g->mask + 1 > PREFETCH_SLOTS;
     for (size_t i = 0; i < n; i++) {
         size_t r = rows ? rows[i] : i;
         uint64_t h = hash[r];
+        if (far && i + PREFETCH_AHEAD < n) {
+            size_t ahead = rows ? rows[i + PREFETCH_AHEAD] : i + PREFETCH_AHEAD;
+            __builtin_prefetch(&g->slots[hash[ahead] & g->mask]);
+        }
         uint64_t pk = !g->pack ? NO_PACK : packed ? packed[r] : pack_key(g, cols, r);
         if (i > 0 && h == prev_hash && same_group(g, gid[i - 1], cols, r, pk)) {
             gid[i] = gid[i - 1]; /* the previous row's key again */
