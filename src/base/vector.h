@@ -95,6 +95,9 @@ bk_status bk_vector_format_value(const bk_vector *v, size_t row, struct bk_buf *
  * on OOM.  Every idx[i] must be < v->n.
  */
 bk_vector *bk_vector_take(bk_arena *a, const bk_vector *v, const uint32_t *idx, size_t n);
+/* bk_vector_take for a strictly ascending idx (a filter's rows): runs copied at once. */
+bk_vector *bk_vector_take_ascending(bk_arena *a, const bk_vector *v, const uint32_t *idx,
+                                    size_t n);
 
 /*
  * A new vector with the rows of parts[0], then parts[1], ... (n_parts >= 1, all of

@@ -5,6 +5,9 @@
  * source has NULLs.  ARRAY and MAP rows are gathered by building new offsets and
  * an index list of the child rows they span, then gathering the children with
  * it; STRUCT children are gathered with the same row list.
+ *
+ * bk_vector_take_ascending serves filters, whose row lists ascend and mostly
+ * keep long runs of consecutive rows: a run's values are copied at once.
  */
 #include <string.h>
 
@@ -83,6 +86,46 @@ bk_vector *bk_vector_take(bk_arena *a, const bk_vector *v, const uint32_t *idx, 
     } else {
         for (uint32_t c = 0; c < n_children; c++)
             if (!(out->children[c] = bk_vector_take(a, v->children[c], idx, n))) return NULL;
+    }
+    return out;
+}
+
+/*
+ * The end of the run of consecutive rows that starts at position i of the
+ * strictly ascending idx: eight positions at a time while idx[j + 8] - idx[j]
+ * is 8 (then all eight are consecutive), then one at a time.
+ */
+static inline size_t run_end(const uint32_t *idx, size_t i, size_t n) {
+    size_t j = i;
+    while (j + 8 < n && idx[j + 8] - idx[j] == 8) j += 8;
+    while (j + 1 < n && idx[j + 1] == idx[j] + 1) j++;
+    return j + 1;
+}
+
+bk_vector *bk_vector_take_ascending(bk_arena *a, const bk_vector *v, const uint32_t *idx,
+                                    size_t n) {
+    size_t width = bk_type_width(v->type);
+    /* dense: at most one row in eight dropped, so runs average eight rows or more */
+    bool dense = n >= 64 && (size_t)(idx[n - 1] - idx[0]) + 1 <= n + n / 8;
+    if (!dense || !v->data || !width || v->children) return bk_vector_take(a, v, idx, n);
+    bk_vector *out = bk_arena_zalloc(a, sizeof *out);
+    if (!out) return NULL;
+    out->type = v->type;
+    out->n = n;
+    out->data = bk_arena_array(a, n, width);
+    if (!out->data) return NULL;
+    const uint8_t *src = v->data;
+    uint8_t *dst = out->data;
+    for (size_t i = 0; i < n;) {
+        size_t end = run_end(idx, i, n);
+        memcpy(dst + i * width, src + (size_t)idx[i] * width, (end - i) * width);
+        i = end;
+    }
+    if (v->validity) {
+        out->validity = bk_arena_zalloc(a, (n + 7) / 8);
+        if (!out->validity) return NULL;
+        for (size_t i = 0; i < n; i++)
+            if (bk_vector_is_valid(v, idx[i])) out->validity[i >> 3] |= (uint8_t)(1u << (i & 7));
     }
     return out;
 }

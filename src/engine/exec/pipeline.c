@@ -396,7 +396,7 @@ static bk_status filter_execute(exec_stream *op, exec_worker *w, const exec_chun
     out->cols = bk_arena_array(w->scratch, in->n_cols ? in->n_cols : 1, sizeof *out->cols);
     if (!out->cols) return bk_arena_oom(w->scratch, err);
     for (uint32_t k = 0; k < in->n_cols; k++) {
-        out->cols[k] = bk_vector_take(w->scratch, in->cols[k], sel, n_sel);
+        out->cols[k] = bk_vector_take_ascending(w->scratch, in->cols[k], sel, n_sel);
         if (!out->cols[k]) return bk_arena_oom(w->scratch, err);
     }
     return BK_OK;
