@@ -50,11 +50,38 @@ bk_status exec_check_cancel(exec_ctx *ctx, bk_error *err) {
     return bk_error_set(err, BK_CANCELLED, "Operation has been canceled.");
 }
 
-/* Row 0 of `value` repeated n times. */
+/* Row 0 of `value` repeated n times: flat values filled by width, nested ones gathered. */
 static bk_vector *broadcast(bk_arena *a, const bk_vector *value, size_t n) {
-    uint32_t *idx = bk_arena_zalloc(a, (n ? n : 1) * sizeof *idx);
-    if (!idx) return NULL;
-    return bk_vector_take(a, value, idx, n);
+    size_t w = bk_type_width(value->type);
+    if (value->children || !value->data || !w) {
+        uint32_t *idx = bk_arena_zalloc(a, (n ? n : 1) * sizeof *idx);
+        if (!idx) return NULL;
+        return bk_vector_take(a, value, idx, n);
+    }
+    bk_vector *out = bk_vector_make_unset(a, value->type, n);
+    if (!out || n == 0) return out;
+    if (!bk_vector_is_valid(value, 0)) {
+        if (bk_vector_ensure_validity(a, out) != BK_OK) return NULL;
+        memset(out->validity, 0, (n + 7) / 8);
+        memset(out->data, 0, n * w);
+        return out;
+    }
+#define FILL(T)                                                                                    \
+    do {                                                                                           \
+        T x;                                                                                       \
+        memcpy(&x, value->data, sizeof x);                                                         \
+        for (size_t i = 0; i < n; i++) ((T *)out->data)[i] = x;                                    \
+    } while (0)
+    switch (w) {
+    case 1: FILL(uint8_t); break;
+    case 2: FILL(uint16_t); break;
+    case 4: FILL(uint32_t); break;
+    case 8: FILL(uint64_t); break;
+    default:
+        for (size_t i = 0; i < n; i++) memcpy((uint8_t *)out->data + i * w, value->data, w);
+    }
+#undef FILL
+    return out;
 }
 
 /*
