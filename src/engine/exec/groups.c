@@ -308,9 +308,13 @@ static void pack_keys(const exec_groups *g, bk_vector *const *cols, size_t n, ui
             for (size_t r = 0; r < n; r++) {
                 if (v->validity && !bk_vector_is_valid(v, r)) continue; /* field 0 */
                 bk_str str = s[r];
+                if (str.len > most) { /* too long to pack (nor to read as a short word) */
+                    packed[r] = NO_PACK;
+                    continue;
+                }
                 uint64_t f = 1 | (uint64_t)str.len << 1 | exec_key_short_word(str.ptr, str.len)
                                                               << 5;
-                packed[r] |= str.len > most ? NO_PACK : f << shift;
+                packed[r] |= f << shift;
             }
             shift += STR_FIELD(g->pack_len);
             continue;
