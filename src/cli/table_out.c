@@ -69,6 +69,17 @@ static bk_status repeat(bk_buf *out, const char *s, size_t n) {
     return BK_OK;
 }
 
+/* text cut at a character boundary to width - 1 characters and "…" (in a); NULL on OOM. */
+static const char *cut_text(bk_arena *a, const char *text, size_t width) {
+    size_t keep = 0, chars = 0, len = strlen(text);
+    while (keep < len && chars < width - 1) {
+        keep++;
+        while (keep < len && ((unsigned char)text[keep] & 0xC0) == 0x80) keep++;
+        chars++;
+    }
+    return bk_arena_printf(a, "%.*s…", (int)keep, text);
+}
+
 static bk_status pad_cell(bk_buf *out, const char *text, size_t width, size_t col_width,
                           bool right) {
     size_t pad = col_width > width ? col_width - width : 0;
@@ -136,6 +147,10 @@ static bk_status print_box(bk_arena *a, bk_buf *out, const char *const *names, c
         for (uint32_t k = 0; k < n_cols; k++) {
             const char *text = line == 0 ? names[k] : type_names[k];
             size_t w = text_width(text, strlen(text));
+            if (w > widths[k]) { /* a header past the 60-column cap, cut like the cells */
+                if (!(text = cut_text(a, text, widths[k]))) return BK_OUT_OF_MEMORY;
+                w = widths[k];
+            }
             size_t pad = widths[k] > w ? widths[k] - w : 0;
             BK_TRY(bk_buf_append_u8(out, ' '));
             BK_TRY(repeat(out, " ", pad / 2));
@@ -160,16 +175,7 @@ static bk_status print_box(bk_arena *a, bk_buf *out, const char *const *names, c
             const char *text = cs[k].text[i];
             size_t w = cs[k].width[i];
             if (w > widths[k]) {
-                /* cut at a character boundary and end with … */
-                size_t keep = 0, chars = 0, len = strlen(text);
-                while (keep < len && chars < widths[k] - 1) {
-                    keep++;
-                    while (keep < len && ((unsigned char)text[keep] & 0xC0) == 0x80) keep++;
-                    chars++;
-                }
-                char *shortened = bk_arena_printf(a, "%.*s…", (int)keep, text);
-                if (!shortened) return BK_OUT_OF_MEMORY;
-                text = shortened;
+                if (!(text = cut_text(a, text, widths[k]))) return BK_OUT_OF_MEMORY;
                 w = widths[k];
             }
             BK_TRY(pad_cell(out, text, w, widths[k], right_aligned(t->schema->children[k])));

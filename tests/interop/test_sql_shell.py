@@ -73,6 +73,15 @@ def test_c_option_box_and_json_modes():
     assert p.stdout.decode() == '[\n{"n":1,"s":"a","z":null}\n]\n'
 
 
+def test_box_cuts_a_header_past_60_columns_like_its_cells():
+    name = "h" * 70
+    p = run(["-c", f"SELECT 'x' AS {name}"])
+    assert p.returncode == 0
+    lines = p.stdout.decode().splitlines()
+    assert lines[1] == "│ " + "h" * 59 + "… │", lines[1]
+    assert len({len(line) for line in lines}) == 1, lines  # every line as wide as the box
+
+
 def test_usage_errors_exit_2():
     assert run(["--format", "yaml", "-c", "SELECT 1"]).returncode == 2
     assert run(["--bogus"]).returncode == 2
