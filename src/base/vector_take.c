@@ -42,6 +42,17 @@ static bool gather_values(const bk_vector *v, bk_vector *out, const uint32_t *id
     return true;
 }
 
+/* out's validity: the bits of rows idx[0..n) of v, when v has NULLs. */
+static bool gather_validity(bk_arena *a, const bk_vector *v, bk_vector *out, const uint32_t *idx,
+                            size_t n) {
+    if (!v->validity) return true;
+    out->validity = bk_arena_zalloc(a, (n + 7) / 8);
+    if (!out->validity) return false;
+    for (size_t i = 0; i < n; i++)
+        if (bk_vector_is_valid(v, idx[i])) out->validity[i >> 3] |= (uint8_t)(1u << (i & 7));
+    return true;
+}
+
 bk_vector *bk_vector_take(bk_arena *a, const bk_vector *v, const uint32_t *idx, size_t n) {
     bk_vector *out = bk_arena_zalloc(a, sizeof *out);
     if (!out) return NULL;
@@ -53,12 +64,7 @@ bk_vector *bk_vector_take(bk_arena *a, const bk_vector *v, const uint32_t *idx, 
         if (!out->data) return NULL;
         gather_values(v, out, idx, n, width);
     }
-    if (v->validity) {
-        out->validity = bk_arena_zalloc(a, (n + 7) / 8);
-        if (!out->validity) return NULL;
-        for (size_t i = 0; i < n; i++)
-            if (bk_vector_is_valid(v, idx[i])) out->validity[i >> 3] |= (uint8_t)(1u << (i & 7));
-    }
+    if (!gather_validity(a, v, out, idx, n)) return NULL;
     uint32_t n_children = v->type->kind == BK_TYPE_ARRAY ? 1
                           : v->type->kind == BK_TYPE_MAP ? 2
                                                          : v->type->n_children;
@@ -121,11 +127,5 @@ bk_vector *bk_vector_take_ascending(bk_arena *a, const bk_vector *v, const uint3
         memcpy(dst + i * width, src + (size_t)idx[i] * width, (end - i) * width);
         i = end;
     }
-    if (v->validity) {
-        out->validity = bk_arena_zalloc(a, (n + 7) / 8);
-        if (!out->validity) return NULL;
-        for (size_t i = 0; i < n; i++)
-            if (bk_vector_is_valid(v, idx[i])) out->validity[i >> 3] |= (uint8_t)(1u << (i & 7));
-    }
-    return out;
+    return gather_validity(a, v, out, idx, n) ? out : NULL;
 }

@@ -284,7 +284,7 @@ static bk_status decode_plain(chunk_ctx *c, const uint8_t *data, size_t len, siz
 /* Gather dictionary entries idx[0..n) into dst (output layout). */
 static bk_status dict_gather(chunk_ctx *c, const uint32_t *idx, size_t n, void *dst) {
     size_t w = c->out_width;
-    if (c->dict_n <= UINT32_MAX) {
+    if (c->dict_n <= UINT32_MAX) { /* (a larger dictionary holds every 32-bit index) */
         /* idx[i] >= dict_n iff dict_n - 1 - idx[i] is negative: an OR of the
            differences vectorizes where a compare per index does not */
         int64_t last = (int64_t)c->dict_n - 1, bad = 0;

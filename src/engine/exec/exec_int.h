@@ -174,8 +174,8 @@ void exec_groups_hash(const exec_groups *g, bk_vector *const *cols, size_t n, ui
 /*
  * Find or add the keys of rows rows[0..n) (all rows [0, n) when rows is NULL) of
  * key columns cols, whose hashes (from exec_groups_hash, or a table's `hashes`)
- * are hash[row] and packed words packed[row] (NULL: packed here): gid[i]
- * receives row i's group.
+ * are hash[row] and, when g->pack, packed words packed[row] (from the same
+ * exec_groups_hash, or a table's `packed`): gid[i] receives row i's group.
  */
 bk_status exec_groups_insert(exec_groups *g, bk_vector *const *cols, const uint64_t *hash,
                              const uint64_t *packed, const uint32_t *rows, size_t n,

@@ -218,41 +218,6 @@ static inline __attribute__((always_inline)) bool same_key(const exec_groups *g,
     return true;
 }
 
-/*
- * The key of row r of cols packed in one word (g->pack): per key in turn its
- * valid bit, then an integer's 8w bits, or a string's 4-bit length and
- * pack_len bytes; NO_PACK when a string is longer.  Injective on packable keys.
- */
-static inline uint64_t pack_key(const exec_groups *g, bk_vector *const *cols, size_t r) {
-    uint64_t w = 0;
-    unsigned shift = 0;
-    for (uint32_t k = 0; k < g->n_keys; k++) {
-        const bk_vector *v = cols[k];
-        bool valid = bk_vector_is_valid(v, r);
-        uint64_t f = 0;
-        unsigned bits;
-        if (v->type->kind == BK_TYPE_STRING || v->type->kind == BK_TYPE_BINARY) {
-            bits = STR_FIELD(g->pack_len);
-            if (valid) {
-                bk_str str = ((const bk_str *)v->data)[r];
-                if (str.len > g->pack_len) return NO_PACK;
-                f = 1 | (uint64_t)str.len << 1 | exec_key_short_word(str.ptr, str.len) << 5;
-            }
-        } else {
-            size_t wd = bk_type_width(v->type);
-            bits = 1 + 8 * (unsigned)wd;
-            if (valid)
-                f = 1 | (uint64_t)(wd == 1   ? ((const uint8_t *)v->data)[r]
-                                   : wd == 2 ? ((const uint16_t *)v->data)[r]
-                                             : ((const uint32_t *)v->data)[r])
-                             << 1;
-        }
-        w |= f << shift;
-        shift += bits;
-    }
-    return w;
-}
-
 /* Whether row r (packed as pk) has the key of stored group grp. */
 static inline __attribute__((always_inline)) bool same_group(const exec_groups *g, size_t grp,
                                                              bk_vector *const *cols, size_t r,
@@ -293,9 +258,11 @@ static bk_status add_group(exec_groups *g, bk_vector *const *cols, size_t r, uin
 }
 
 /*
- * pack_key for rows [0, n), a key column at a time (one typed loop per column,
- * no type switch per row): packed[r] |= each key's field.  A string too long
- * to pack makes its row all ones (NO_PACK), which further fields leave so.
+ * The keys of rows [0, n) of cols packed one word a row (g->pack): per key in
+ * turn its valid bit, then an integer's 8w bits, or a string's 4-bit length and
+ * pack_len bytes; injective on packable keys.  A key column at a time (one
+ * typed loop per column, no type switch per row).  A string too long to pack
+ * makes its row all ones (NO_PACK), which further fields leave so.
  */
 static void pack_keys(const exec_groups *g, bk_vector *const *cols, size_t n, uint64_t *packed) {
     memset(packed, 0, n * sizeof *packed);
@@ -375,7 +342,7 @@ bk_status exec_groups_insert(exec_groups *g, bk_vector *const *cols, const uint6
             size_t ahead = rows ? rows[i + PREFETCH_AHEAD] : i + PREFETCH_AHEAD;
             __builtin_prefetch(&g->slots[hash[ahead] & g->mask]);
         }
-        uint64_t pk = !g->pack ? NO_PACK : packed ? packed[r] : pack_key(g, cols, r);
+        uint64_t pk = g->pack ? packed[r] : NO_PACK;
         if (i > 0 && h == prev_hash && same_group(g, gid[i - 1], cols, r, pk)) {
             gid[i] = gid[i - 1]; /* the previous row's key again */
             continue;
