@@ -61,3 +61,19 @@ bk_wordset *bk_wordset_build(bk_arena *a, const uint64_t *words, size_t n) {
     }
     return s;
 }
+
+bool bk_wordset_meets(const bk_wordset *s, int64_t lo, int64_t hi) {
+    if (s->n == 0) return false;
+    lo = BK_MAX(lo, s->min);
+    hi = BK_MIN(hi, s->max);
+    if (lo > hi) return false;
+    if (!s->bits) return true;
+    uint64_t from = (uint64_t)lo - s->lo, to = (uint64_t)hi - s->lo; /* within 0..span */
+    uint64_t first = from >> 6, last = to >> 6;
+    uint64_t head = ~UINT64_C(0) << (from & 63), tail = ~UINT64_C(0) >> (63 - (to & 63));
+    if (first == last) return (s->bits[first] & head & tail) != 0;
+    if (s->bits[first] & head || s->bits[last] & tail) return true;
+    for (uint64_t i = first + 1; i < last; i++)
+        if (s->bits[i]) return true;
+    return false;
+}

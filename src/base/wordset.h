@@ -62,6 +62,13 @@ static inline uint64_t bk_wordset_word(const void *data, size_t width, size_t i)
 /* The set of words[0..n); NULL on OOM. */
 bk_wordset *bk_wordset_build(bk_arena *a, const uint64_t *words, size_t n);
 
+/*
+ * May the set hold a word in [lo, hi] (read signed)?  Exact for a bitmap (its words
+ * in the range are tested 64 at a time); for a table, whether the range meets
+ * [min, max].  For skipping a file, row group or page by its statistics.
+ */
+bool bk_wordset_meets(const bk_wordset *s, int64_t lo, int64_t hi);
+
 static inline bool bk_wordset_has(const bk_wordset *s, uint64_t w) {
     if (s->bits) {
         uint64_t d = w - s->lo; /* unsigned: below lo wraps past span */

@@ -871,6 +871,10 @@ static bool pred_may_match(const delta_file_stats *st, const pq_predicate *p) {
     scalar lit;
     if (p->op == PQ_PRED_IN) {
         if (!p->values) return true;
+        if (p->set && col_type->kind == p->values->type->kind &&
+            class_of(col_type->kind) == CLS_INT) /* a long list or a join's keys: the set */
+            return bk_wordset_meets(p->set, has_min ? min.i : INT64_MIN,
+                                    has_max ? max.i : INT64_MAX);
         for (size_t i = 0; i < p->values->n; i++) {
             if (!bk_vector_is_valid(p->values, i)) continue; /* x IN (NULL) is never true */
             if (!literal(p->values, i, col_type, &lit)) return true;

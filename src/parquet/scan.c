@@ -191,13 +191,9 @@ static bool range_may_match(const pq_predicate *p, cmp_kind kind, const bound *m
         return true;
     case PQ_PRED_IN:
         if (!p->values) return true;
-        if (p->set && kind == CMP_INT && p->values->n > 64) { /* long lists: their range */
-            if (p->set->n == 0) return false;
-            bound lo = {.present = true, .v.i = p->set->min}, hi = {.present = true,
-                                                                   .v.i = p->set->max};
-            return (!mx->present || compare(kind, &lo, mx) <= 0) &&
-                   (!mn->present || compare(kind, &hi, mn) >= 0);
-        }
+        if (p->set && kind == CMP_INT && p->values->n > 64) /* long lists: through the set */
+            return bk_wordset_meets(p->set, mn->present ? mn->v.i : INT64_MIN,
+                                    mx->present ? mx->v.i : INT64_MAX);
         for (size_t i = 0; i < p->values->n; i++) {
             if (!literal(p->values, i, kind, &lit)) {
                 if (!bk_vector_is_valid(p->values, i)) continue; /* x IN (NULL) never matches */

@@ -323,3 +323,69 @@ def test_slt_file(data, tmp_path):
     runner = os.path.join(os.path.dirname(bricks_bin()), "slt_runner")
     p = subprocess.run([runner, str(out)], capture_output=True, timeout=300)
     assert p.returncode == 0, p.stdout.decode() + p.stderr.decode()
+
+
+# Big builds: a join whose filtered build side holds well over 65,536 distinct keys
+# still filters its probe scan (a bitmap over dense keys, a hashed table over sparse
+# ones), and long IN lists and join keys skip exactly the row groups and files that
+# hold none of their values, not all within their overall range.
+BIG_ROWS, BIG_GROUP = 300000, 50000
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    d = tmp_path_factory.mktemp("scan_pushdown_big")
+    table = pa.table({"k": pa.array([3 * x for x in range(BIG_ROWS)], pa.int64()),
+                      "sparse": pa.array([1000003 * x for x in range(BIG_ROWS)], pa.int64()),
+                      "v": pa.array([x & 1023 for x in range(BIG_ROWS)], pa.int32())})
+    path = str(d / "big.parquet")
+    pq.write_table(table, path, row_group_size=BIG_GROUP, write_statistics=True)
+    dpath = str(d / "delta")
+    for k in range(BIG_ROWS // BIG_GROUP):  # one file per 50,000 rows, k ascending
+        write_deltalake(dpath, table.slice(k * BIG_GROUP, BIG_GROUP), mode="append")
+    return {"parquet": path, "delta": dpath}
+
+
+def scan_lines(plan, kind):
+    return [line for line in plan.splitlines() if "Scan " + kind in line]
+
+
+@pytest.mark.parametrize("key", ["k", "sparse"])
+def test_big_join_filter_matches_duckdb(big, key):
+    sql = ("SELECT count(*), sum(a.v) FROM {t} a JOIN (SELECT %s FROM {t} WHERE v < 400) b "
+           "ON a.%s = b.%s" % (key, key, key))
+    want = duckdb.connect().sql(sql.format(t="read_parquet('%s')" % big["parquet"])).fetchall()
+    assert want[0][0] > 100000  # the build side's distinct keys
+    src = "parquet.`%s`" % big["parquet"]
+    got = bricks_sql(sql.format(t=src))
+    assert [tuple(got[0])] == [tuple(str(x) for x in want[0])]
+    assert bricks_sql(sql.format(t=src), OFF) == got
+    plan = explain(sql.format(t=src), analyze=True)
+    probe = [s for s in scan_lines(plan, "parquet") if "filters:" not in s]
+    assert len(probe) == 1, plan
+    filtered = int(probe[0].split("rows filtered=")[1].split(")")[0].split(",")[0])
+    assert filtered == BIG_ROWS - want[0][0], probe[0]  # the join's keys dropped the rest
+
+
+def test_big_in_list_skips_row_groups_between(big):
+    # values in the first and last row group only: the groups between lie inside the
+    # list's range but hold none of its values
+    vals = [3 * x for x in range(0, 300, 3)] + [3 * x for x in range(BIG_ROWS - 300, BIG_ROWS, 3)]
+    sql = "SELECT count(*) FROM parquet.`%s` WHERE k IN (%s)" % (
+        big["parquet"], ", ".join(map(str, vals)))
+    assert bricks_sql(sql) == [[str(len(vals))]]
+    scan = scan_lines(explain(sql, analyze=True), "parquet")[0]
+    assert "row groups=6 (skipped 4)" in scan, scan
+
+
+def test_big_delta_join_keys_skip_files(big):
+    # the build keys lie in the second and fifth files: the probe reads only those two
+    t = "delta.`%s`" % big["delta"]
+    sql = ("SELECT count(*) FROM %s a JOIN (SELECT k FROM %s WHERE (k BETWEEN 150000 AND "
+           "180000 OR k BETWEEN 600000 AND 630000) AND v < 1000) b ON a.k = b.k" % (t, t))
+    want = duckdb.connect().sql(
+        "SELECT count(*) FROM range(%d) r(x) WHERE (3 * x BETWEEN 150000 AND 180000 OR 3 * x "
+        "BETWEEN 600000 AND 630000) AND (x & 1023) < 1000" % BIG_ROWS).fetchall()[0][0]
+    assert bricks_sql(sql) == [[str(want)]]
+    probe = [s for s in scan_lines(explain(sql, analyze=True), "delta") if "filters:" not in s]
+    assert len(probe) == 1 and "files=6 (skipped 4)" in probe[0], probe

@@ -59,3 +59,35 @@ BK_TEST(wordset_many_words_and_empty) {
     ASSERT_TRUE(none != NULL && !bk_wordset_has(none, 0) && !bk_wordset_has(none, w(-1)));
     bk_arena_free(a);
 }
+
+BK_TEST(wordset_meets_a_range) {
+    bk_arena *a = bk_arena_new(NULL, "t", 0);
+    /* a bitmap whose members sit at word edges, with gaps of whole words between */
+    const int64_t in[] = {-70, 63, 64, 200, 1000};
+    uint64_t words[BK_ARRAY_LEN(in)];
+    for (size_t i = 0; i < BK_ARRAY_LEN(in); i++) words[i] = w(in[i]);
+    const bk_wordset *s = bk_wordset_build(a, words, BK_ARRAY_LEN(in));
+    ASSERT_TRUE(s != NULL && s->bits != NULL);
+    ASSERT_TRUE(bk_wordset_meets(s, INT64_MIN, INT64_MAX));
+    ASSERT_TRUE(bk_wordset_meets(s, -70, -70));
+    ASSERT_TRUE(!bk_wordset_meets(s, -69, 62));  /* the gap spans a whole word */
+    ASSERT_TRUE(bk_wordset_meets(s, 0, 63));     /* last bit of a word */
+    ASSERT_TRUE(bk_wordset_meets(s, 64, 64));    /* first bit of the next */
+    ASSERT_TRUE(!bk_wordset_meets(s, 65, 199));  /* several empty words */
+    ASSERT_TRUE(bk_wordset_meets(s, 65, 200));
+    ASSERT_TRUE(!bk_wordset_meets(s, 201, 999)); /* inside the span, no member */
+    ASSERT_TRUE(!bk_wordset_meets(s, 1001, INT64_MAX));
+    ASSERT_TRUE(!bk_wordset_meets(s, INT64_MIN, -71));
+    ASSERT_TRUE(!bk_wordset_meets(s, 5, 4)); /* an empty range */
+    /* a table knows only its range */
+    const int64_t far[] = {-1000000007, 1000000007};
+    uint64_t fw[2] = {w(far[0]), w(far[1])};
+    const bk_wordset *t = bk_wordset_build(a, fw, 2);
+    ASSERT_TRUE(t != NULL && t->bits == NULL);
+    ASSERT_TRUE(bk_wordset_meets(t, 0, 1));
+    ASSERT_TRUE(!bk_wordset_meets(t, 1000000008, INT64_MAX));
+    ASSERT_TRUE(!bk_wordset_meets(t, INT64_MIN, -1000000008));
+    const bk_wordset *none = bk_wordset_build(a, NULL, 0);
+    ASSERT_TRUE(!bk_wordset_meets(none, INT64_MIN, INT64_MAX));
+    bk_arena_free(a);
+}
