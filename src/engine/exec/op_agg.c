@@ -735,6 +735,15 @@ static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const ex
     uint64_t *hash = bk_arena_array(a, n ? n : 1, sizeof *hash);
     bk_vector **keys = bk_arena_array(a, st->n_keys ? st->n_keys : 1, sizeof *keys);
     if (!gid || !hash || !keys) return bk_arena_oom(a, err);
+    if (st->n_keys == 0) { /* a global aggregate: every row is group 0, nothing to hash */
+        if (l->parts[0].groups.count == 0) {
+            uint64_t h = 0;
+            BK_TRY(exec_groups_insert(&l->parts[0].groups, NULL, &h, NULL, NULL, 1, gid, err));
+        }
+        memset(gid, 0, n * sizeof *gid);
+        BK_TRY(consume_rows(s, w, &l->parts[0], c, gid, NULL, n, NULL, err));
+        return check_local_memory(s, l, err);
+    }
     const uint32_t *key_cols = s->node->u.agg.keys;
     for (uint32_t k = 0; k < st->n_keys; k++) keys[k] = c->cols[key_cols[k]];
     BK_TRY(exec_keys_flatten(a, keys, st->n_keys, err));
