@@ -51,7 +51,13 @@ typedef struct chunk_ctx {
     size_t dict_n;
     pq_column_data *out;
     size_t levels_cap;
+    size_t levels_seen; /* levels of the pages decoded so far (out holds fewer when picking) */
     bool first_page_seen;
+    /* picking (pq_column_read): only rows pick[0..n_pick) are kept; page_row is the first
+       row of the page being decoded, pick_at the first pick not yet reached */
+    const uint32_t *pick;
+    size_t n_pick, pick_at;
+    int64_t page_row;
     bk_error *err;
 } chunk_ctx;
 
@@ -313,6 +319,24 @@ static bk_status dict_gather(chunk_ctx *c, const uint32_t *idx, size_t n, void *
     return BK_OK;
 }
 
+static bool is_dictionary(pq_encoding enc) {
+    return enc == PQ_ENC_PLAIN_DICTIONARY || enc == PQ_ENC_RLE_DICTIONARY;
+}
+
+/* The n dictionary indices of a dictionary-encoded page, in scratch. */
+static bk_status dict_indices(chunk_ctx *c, const uint8_t *data, size_t len, size_t n,
+                              uint32_t **idx) {
+    if (!c->has_dict)
+        return page_error(c, BK_CORRUPT,
+                          "dictionary-encoded page but the chunk has no dictionary page");
+    if (len < 1) return page_error(c, BK_CORRUPT, "dictionary-encoded page without a bit width");
+    if (data[0] > 32) return page_error(c, BK_CORRUPT, "dictionary index bit width above 32");
+    *idx = bk_arena_array(c->scratch, n, sizeof **idx);
+    if (!*idx) return bk_arena_oom(c->scratch, c->err);
+    bk_status st = pq_rle_decode_u32(data + 1, len - 1, data[0], n, *idx, NULL, c->err);
+    return st ? page_context(c, st) : BK_OK;
+}
+
 /* Decode n non-NULL values encoded with `enc` into dst (output layout). */
 static bk_status decode_values(chunk_ctx *c, pq_encoding enc, const uint8_t *data, size_t len,
                                size_t n, void *dst) {
@@ -320,17 +344,9 @@ static bk_status decode_values(chunk_ctx *c, pq_encoding enc, const uint8_t *dat
     pq_physical type = c->leaf->el->type;
     bool direct = c->leaf->convert == PQ_CONV_COPY || c->leaf->convert == PQ_CONV_BOOL;
     void *phys = dst;
-    if (enc == PQ_ENC_PLAIN_DICTIONARY || enc == PQ_ENC_RLE_DICTIONARY) {
-        if (!c->has_dict)
-            return page_error(c, BK_CORRUPT,
-                              "dictionary-encoded page but the chunk has no dictionary page");
-        if (len < 1)
-            return page_error(c, BK_CORRUPT, "dictionary-encoded page without a bit width");
-        if (data[0] > 32) return page_error(c, BK_CORRUPT, "dictionary index bit width above 32");
-        uint32_t *idx = bk_arena_array(c->scratch, n, sizeof *idx);
-        if (!idx) return bk_arena_oom(c->scratch, c->err);
-        bk_status st = pq_rle_decode_u32(data + 1, len - 1, data[0], n, idx, NULL, c->err);
-        if (st) return page_context(c, st);
+    if (is_dictionary(enc)) {
+        uint32_t *idx;
+        BK_TRY(dict_indices(c, data, len, n, &idx));
         return dict_gather(c, idx, n, dst);
     }
     if (!direct) {
@@ -540,14 +556,83 @@ static bk_status check_levels(chunk_ctx *c, size_t start, size_t n, size_t *n_de
     return BK_OK;
 }
 
+/*
+ * Keep only the picked rows of a data page whose n levels (one per row: no
+ * repetition) were decoded at out->def + start: their levels move down to start,
+ * their values follow out->values.  A dictionary-encoded page gathers the picked
+ * entries alone; other encodings decode the page into scratch and copy the picks.
+ * Writing level k while reading level p >= k moves every level down in place.
+ */
+static bk_status pick_page(chunk_ctx *c, pq_encoding enc, const uint8_t *values, size_t len,
+                           size_t start, size_t n, size_t n_defined) {
+    pq_column_data *out = c->out;
+    int64_t first = c->page_row, last = first + (int64_t)n;
+    size_t k0 = c->pick_at;
+    while (k0 < c->n_pick && c->pick[k0] < first) k0++; /* rows of pages never decoded */
+    size_t m = 0;
+    while (k0 + m < c->n_pick && c->pick[k0 + m] < last) m++;
+    c->pick_at = k0 + m;
+    const uint32_t *pick = c->pick + k0;
+    uint32_t *vpos = bk_arena_array(c->scratch, m ? m : 1, sizeof *vpos);
+    if (!vpos) return bk_arena_oom(c->scratch, c->err);
+    size_t n_vals = 0;
+    if (out->def && n_defined < n) {
+        uint16_t max = (uint16_t)c->leaf->max_def, *def = out->def + start;
+        size_t row = 0, vi = 0;
+        for (size_t k = 0; k < m; k++) {
+            size_t at = (size_t)(pick[k] - first);
+            for (; row < at; row++) vi += def[row] == max;
+            uint16_t d = def[at];
+            def[k] = d;
+            if (d == max) vpos[n_vals++] = (uint32_t)vi;
+        }
+    } else {
+        for (size_t k = 0; k < m; k++) vpos[k] = (uint32_t)(pick[k] - first);
+        n_vals = m;
+        if (out->def)
+            for (size_t k = 0; k < m; k++) out->def[start + k] = (uint16_t)c->leaf->max_def;
+    }
+    if (out->values && n_vals && c->leaf->convert != PQ_CONV_NULL) {
+        size_t w = c->out_width;
+        uint8_t *dst = (uint8_t *)out->values + out->n_values * w;
+        if (is_dictionary(enc)) {
+            uint32_t *idx;
+            BK_TRY(dict_indices(c, values, len, n_defined, &idx));
+            for (size_t j = 0; j < n_vals; j++) vpos[j] = idx[vpos[j]];
+            BK_TRY(dict_gather(c, vpos, n_vals, dst));
+        } else {
+            uint8_t *all = bk_arena_array(c->scratch, n_defined ? n_defined : 1, w);
+            if (!all) return bk_arena_oom(c->scratch, c->err);
+            BK_TRY(decode_values(c, enc, values, len, n_defined, all));
+            switch (w) {
+            case 8:
+                for (size_t j = 0; j < n_vals; j++)
+                    ((uint64_t *)dst)[j] = ((const uint64_t *)all)[vpos[j]];
+                break;
+            case 4:
+                for (size_t j = 0; j < n_vals; j++)
+                    ((uint32_t *)dst)[j] = ((const uint32_t *)all)[vpos[j]];
+                break;
+            default:
+                for (size_t j = 0; j < n_vals; j++) memcpy(dst + j * w, all + vpos[j] * w, w);
+                break;
+            }
+        }
+    }
+    out->n_levels += m;
+    out->n_values += n_vals;
+    return BK_OK;
+}
+
 static bk_status read_data_page(chunk_ctx *c, const pq_page_header *h, const uint8_t *body) {
     const pq_field *leaf = c->leaf;
     pq_column_data *out = c->out;
     if (h->num_values < 0)
         return page_error(c, BK_CORRUPT, "negative number of values in a data page");
     size_t n = (size_t)h->num_values;
-    if (n > c->levels_cap - out->n_levels)
+    if (n > c->levels_cap - c->levels_seen)
         return page_error(c, BK_CORRUPT, "pages hold more values than the column chunk declares");
+    c->levels_seen += n;
     size_t start = out->n_levels;
     const uint8_t *values;
     size_t values_len;
@@ -597,6 +682,7 @@ static bk_status read_data_page(chunk_ctx *c, const pq_page_header *h, const uin
     if (h->type == PQ_PAGE_DATA_V2 && h->num_nulls >= 0 && leaf->max_rep == 0 &&
         (size_t)h->num_nulls != n - n_defined)
         return page_error(c, BK_CORRUPT, "num_nulls in the page header disagrees with the levels");
+    if (c->pick) return pick_page(c, h->encoding, values, values_len, start, n, n_defined);
     /* VOID leaves keep no values (out->values is NULL) */
     uint8_t *dst = out->values ? (uint8_t *)out->values + out->n_values * c->out_width : NULL;
     BK_TRY(decode_values(c, h->encoding, values, values_len, n_defined, dst));
@@ -637,8 +723,9 @@ static bk_status load_offset_index(pq_reader *r, bk_arena *a, const pq_column_ch
 }
 
 bk_status pq_column_read(pq_reader *r, bk_arena *a, bk_arena *scratch, uint32_t rg, uint32_t col,
-                         const pq_row_range *ranges, uint32_t n_ranges, pq_column_data *out,
-                         pq_row_range **rows_out, uint32_t *n_rows_out, bk_error *err) {
+                         const pq_row_range *ranges, uint32_t n_ranges, const uint32_t *pick,
+                         size_t n_pick, pq_column_data *out, pq_row_range **rows_out,
+                         uint32_t *n_rows_out, bk_error *err) {
     const pq_row_group *g = &r->meta.row_groups[rg];
     const pq_column_chunk *cc = &g->columns[col];
     const pq_column_meta *cm = &cc->meta;
@@ -681,11 +768,16 @@ bk_status pq_column_read(pq_reader *r, bk_arena *a, bk_arena *scratch, uint32_t 
 
     size_t n = (size_t)cm->num_values;
     c.levels_cap = n;
+    if (pick && c.leaf->max_rep == 0) { /* a row is a level: rows can be picked */
+        c.pick = pick;
+        c.n_pick = n_pick;
+    }
     if (c.leaf->max_def > 0 && !(out->def = bk_arena_array(a, n ? n : 1, sizeof(uint16_t))))
         goto oom;
     if (c.leaf->max_rep > 0 && !(out->rep = bk_arena_array(a, n ? n : 1, sizeof(uint16_t))))
         goto oom;
-    if (c.out_width && !(out->values = bk_arena_array(a, n ? n : 1, c.out_width))) goto oom;
+    size_t n_out = c.pick ? n_pick : n;
+    if (c.out_width && !(out->values = bk_arena_array(a, n_out ? n_out : 1, c.out_width))) goto oom;
 
     pq_offset_index oi;
     bool skipping = ranges && load_offset_index(r, c.scratch, cc, &oi, err) == BK_OK;
@@ -704,7 +796,7 @@ bk_status pq_column_read(pq_reader *r, bk_arena *a, bk_arena *scratch, uint32_t 
     if (end > data_end) data_end = end;
     uint32_t data_page_k = 0;
     bk_status st = BK_OK;
-    while (out->n_levels < n && p < end) {
+    while (c.levels_seen < n && p < end) {
         pq_page_header h;
         size_t hlen;
         st = pq_meta_decode_page_header(c.scratch, p, (size_t)(data_end - p), &h, &hlen, err);
@@ -747,6 +839,7 @@ bk_status pq_column_read(pq_reader *r, bk_arena *a, bk_arena *scratch, uint32_t 
                     continue;
                 }
             }
+            c.page_row = skipping ? oi.pages[data_page_k].first_row_index : (int64_t)c.levels_seen;
             st = read_data_page(&c, &h, body);
             if (st == BK_OK && skipping) {
                 int64_t b = oi.pages[data_page_k].first_row_index;
@@ -770,12 +863,17 @@ bk_status pq_column_read(pq_reader *r, bk_arena *a, bk_arena *scratch, uint32_t 
     else
         bk_arena_free(c.scratch);
     if (st) return st;
-    if (!skipping && out->n_levels != n) {
+    if (!skipping && c.levels_seen != n) {
         return page_error(&c, BK_CORRUPT,
-                          "the pages hold %zu values, the column chunk declares %zu", out->n_levels,
+                          "the pages hold %zu values, the column chunk declares %zu", c.levels_seen,
                           n);
     }
-    if (rows_out) {
+    if (c.pick && out->n_levels != n_pick)
+        return page_error(&c, BK_CORRUPT, "a picked row lies in no page of the column chunk");
+    if (rows_out && c.pick) { /* it holds exactly the picks */
+        *rows_out = NULL;
+        *n_rows_out = 0;
+    } else if (rows_out) {
         if (!skipping) {
             decoded = bk_arena_alloc(a, sizeof *decoded);
             if (!decoded) return bk_arena_oom(a, err);

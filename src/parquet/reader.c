@@ -137,8 +137,9 @@ uint32_t pq_reader_num_row_groups(const pq_reader *r) { return r->meta.n_row_gro
 const char *pq_reader_name(const pq_reader *r) { return r->name; }
 
 bk_status pq_read_field(pq_reader *r, bk_arena *a, bk_arena *scratch, uint32_t rg, uint32_t fi,
-                        const pq_row_range *ranges, uint32_t n_ranges, bk_vector **out,
-                        pq_row_range **rows, uint32_t *n_rows, bk_error *err) {
+                        const pq_row_range *ranges, uint32_t n_ranges, const uint32_t *pick,
+                        size_t n_pick, bk_vector **out, pq_row_range **rows, uint32_t *n_rows,
+                        bk_error *err) {
     const pq_field *f = r->schema.root.children[fi];
     pq_column_data *cols = bk_arena_array(a, f->n_leaves, sizeof *cols);
     if (!cols) return bk_arena_oom(a, err);
@@ -148,23 +149,26 @@ bk_status pq_read_field(pq_reader *r, bk_arena *a, bk_arena *scratch, uint32_t r
     for (uint32_t k = 0; k < f->n_leaves; k++) {
         pq_row_range *leaf_rows = NULL;
         uint32_t n_leaf_rows = 0;
-        BK_TRY(pq_column_read(r, a, scratch, rg, f->first_leaf + k, ranges, n_ranges, &cols[k],
-                              &leaf_rows, &n_leaf_rows, err));
+        BK_TRY(pq_column_read(r, a, scratch, rg, f->first_leaf + k, ranges, n_ranges, pick,
+                              n_pick, &cols[k], &leaf_rows, &n_leaf_rows, err));
         if (k == 0) {
             got = leaf_rows, n_got = n_leaf_rows;
-        } else if (n_leaf_rows != n_got ||
-                   memcmp(leaf_rows, got, (size_t)n_got * sizeof *got) != 0) {
+        } else if (n_leaf_rows != n_got || (leaf_rows == NULL) != (got == NULL) ||
+                   (n_got && memcmp(leaf_rows, got, (size_t)n_got * sizeof *got) != 0)) {
             /* leaves paged differently: decode this field whole instead */
-            return pq_read_field(r, a, scratch, rg, fi, NULL, 0, out, rows, n_rows, err);
+            return pq_read_field(r, a, scratch, rg, fi, NULL, 0, NULL, 0, out, rows, n_rows, err);
         }
     }
-    if (ranges) {
+    bool picked = pick && f->n_leaves && !got; /* every leaf kept exactly the picks */
+    if (picked) {
+        expect = (int64_t)n_pick;
+    } else if (ranges) {
         expect = 0;
         for (uint32_t i = 0; i < n_got; i++) expect += got[i].end - got[i].begin;
     }
     BK_TRY(pq_assemble(a, f, cols, (size_t)expect, out, err));
     if (rows) {
-        if (!ranges) {
+        if (!ranges && !picked) {
             got = bk_arena_alloc(a, sizeof *got);
             if (!got) return bk_arena_oom(a, err);
             got[0] = (pq_row_range){0, r->meta.row_groups[rg].num_rows};
@@ -185,7 +189,8 @@ bk_status pq_reader_read_row_group(pq_reader *r, bk_arena *a, uint32_t rg, const
         if (fields[i] >= r->schema.root.n_children)
             return bk_error_set(err, BK_INVALID_ARGUMENT, "parquet file \"%s\" has no column %u",
                                 r->name, fields[i]);
-        BK_TRY(pq_read_field(r, a, NULL, rg, fields[i], NULL, 0, &out[i], NULL, NULL, err));
+        BK_TRY(pq_read_field(r, a, NULL, rg, fields[i], NULL, 0, NULL, 0, &out[i], NULL, NULL,
+                             err));
     }
     return BK_OK;
 }

@@ -120,10 +120,16 @@ struct pq_reader {
  * When `ranges` is non-NULL and the chunk has an offset index, only pages that
  * overlap the ranges are decoded; *rows_out then lists the row ranges actually
  * decoded (sorted, disjoint), else a single range covering the row group.
+ * With `pick` (ascending rows of the row group, n_pick of them, each inside `ranges`
+ * when there are ranges), a leaf without repetition keeps those rows only, and
+ * *rows_out is NULL (*n_rows_out 0): a dictionary page then gathers only their
+ * entries (a late-materialized column of a selective scan).  Leaves with repetition
+ * ignore `pick`.
  */
 bk_status pq_column_read(pq_reader *r, bk_arena *a, bk_arena *scratch, uint32_t rg, uint32_t col,
-                         const pq_row_range *ranges, uint32_t n_ranges, pq_column_data *out,
-                         pq_row_range **rows_out, uint32_t *n_rows_out, bk_error *err);
+                         const pq_row_range *ranges, uint32_t n_ranges, const uint32_t *pick,
+                         size_t n_pick, pq_column_data *out, pq_row_range **rows_out,
+                         uint32_t *n_rows_out, bk_error *err);
 
 /*
  * Build the vector of top-level field `f` from its leaves' decoded data
@@ -135,12 +141,14 @@ bk_status pq_assemble(bk_arena *a, const pq_field *f, const pq_column_data *cols
 /*
  * Decode top-level field `fi` of row group `rg` into *out.  With `ranges`, only
  * pages overlapping them are decoded (where the offset index allows); *rows and
- * *n_rows (may be NULL) receive the row ranges the vector actually holds.
- * `scratch` (may be NULL) as for pq_column_read.
+ * *n_rows (may be NULL) receive the row ranges the vector actually holds: NULL
+ * when it holds exactly the `pick` rows, in their order.  `scratch` (may be NULL) and
+ * `pick` (may be NULL) as for pq_column_read.
  */
 bk_status pq_read_field(pq_reader *r, bk_arena *a, bk_arena *scratch, uint32_t rg, uint32_t fi,
-                        const pq_row_range *ranges, uint32_t n_ranges, bk_vector **out,
-                        pq_row_range **rows, uint32_t *n_rows, bk_error *err);
+                        const pq_row_range *ranges, uint32_t n_ranges, const uint32_t *pick,
+                        size_t n_pick, bk_vector **out, pq_row_range **rows, uint32_t *n_rows,
+                        bk_error *err);
 
 /*
  * Late materialization (scan_filter.c): for the candidate rows at positions

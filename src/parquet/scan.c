@@ -495,12 +495,17 @@ static bk_status scan_late(scan_state *s, bk_arena *a, bk_arena *scratch, uint32
     }
     const pq_row_range *want = all ? NULL : sel;
     uint32_t n_want = all ? 0 : n_sel;
+    bool narrowed = false; /* a predicate dropped rows: the other columns pick the survivors */
     for (uint32_t e = 0; e < s->n_eval && n; e++) {
         uint32_t j = s->eval_pos[e];
-        BK_TRY(pq_read_field(r, a, scratch, rg, s->fields[j], want, n_want, &cols[j], &held[j],
-                             &n_held[j], err));
-        const uint32_t *at;
-        BK_TRY(positions_of(rows, n, held[j], n_held[j], pos, &at, err));
+        BK_TRY(pq_read_field(r, a, scratch, rg, s->fields[j], want, n_want, narrowed ? rows : NULL,
+                             n, &cols[j], &held[j], &n_held[j], err));
+        const uint32_t *at = pos;
+        if (held[j]) {
+            BK_TRY(positions_of(rows, n, held[j], n_held[j], pos, &at, err));
+        } else { /* it holds exactly the candidates */
+            for (size_t i = 0; i < n; i++) pos[i] = (uint32_t)i;
+        }
         memset(keep, 1, n);
         for (uint32_t pi = 0; pi < s->o->n_preds; pi++)
             if (s->o->preds[pi].field == s->fields[j])
@@ -508,19 +513,29 @@ static bk_status scan_late(scan_state *s, bk_arena *a, bk_arena *scratch, uint32
         size_t m = 0;
         for (size_t i = 0; i < n; i++) {
             rows[m] = rows[i];
+            pos[m] = (uint32_t)i;
             m += keep[i];
         }
         if (m == n) continue;
+        /* columns holding exactly the candidates keep holding them: drop the same rows */
+        for (uint32_t f = 0; f <= e; f++) {
+            uint32_t jj = s->eval_pos[f];
+            if (held[jj] || !cols[jj] || cols[jj]->n != n) continue;
+            if (!(cols[jj] = bk_vector_take_ascending(a, cols[jj], pos, m)))
+                return bk_arena_oom(a, err);
+        }
         n = m;
+        narrowed = true;
         want = runs_of(a, rows, n, &n_want);
         if (!want) return bk_arena_oom(a, err);
     }
     *n_out = n;
     if (n == 0) return BK_OK;
+    const uint32_t *pick = narrowed ? rows : NULL;
     for (uint32_t j = 0; j < s->n_fields; j++) {
         if (!cols[j])
-            BK_TRY(pq_read_field(r, a, scratch, rg, s->fields[j], want, n_want, &cols[j], &held[j],
-                                 &n_held[j], err));
+            BK_TRY(pq_read_field(r, a, scratch, rg, s->fields[j], want, n_want, pick, n, &cols[j],
+                                 &held[j], &n_held[j], err));
         if (cols[j]->n == n) continue; /* held exactly the survivors */
         const uint32_t *at;
         BK_TRY(positions_of(rows, n, held[j], n_held[j], pos, &at, err));
@@ -588,7 +603,7 @@ static bk_status scan_row_group(scan_state *s, bk_arena *a, bk_arena *scratch, u
         pq_row_range *held = NULL;
         uint32_t n_held = 0;
         BK_TRY(pq_read_field(r, a, scratch, rg, s->fields[i], all ? NULL : sel, all ? 0 : n_sel,
-                             &cols[i], &held, &n_held, err));
+                             NULL, 0, &cols[i], &held, &n_held, err));
         if (all || cols[i]->n == n_rows) continue; /* held exactly the selection */
         uint32_t *idx = NULL;
         BK_TRY(rows_to_take(a, held, n_held, sel, n_sel, n_rows, &idx, err));
