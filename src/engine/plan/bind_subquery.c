@@ -18,7 +18,9 @@
  *       ON o1 = __k0 …, then the filter lhs op __v.  An inner join is right when
  *       the aggregate over no rows is NULL (an outer row without a group would
  *       compare with NULL, which is not true); for count & co. it is a LEFT JOIN
- *       and the value over no rows (0) for the rows without a group.
+ *       and the value over no rows (0) for the rows without a group.  An item that
+ *       names outer columns besides its aggregates (`max(y) + o.x`) puts each
+ *       aggregate in the derived table (__a0, …) and is evaluated after the join.
  *
  * `corr` are the subquery's conjuncts that name outer columns; `inner` the rest.
  */
@@ -375,6 +377,78 @@ static bool empty_group_nonnull(binder *b, const sql_expr *item, sql_expr **out)
     return true;
 }
 
+/* The aggregate calls of e (not inside one another or a subquery). */
+static uint32_t count_aggregates(const sql_expr *e) {
+    if (!e || e->kind == SQL_E_IN_QUERY || e->kind == SQL_E_EXISTS || e->kind == SQL_E_SUBQUERY)
+        return 0;
+    if (bind_is_aggregate(e)) return 1;
+    uint32_t n = count_aggregates(e->operand) + count_aggregates(e->else_);
+    for (uint32_t i = 0; i < e->n_args; i++) n += count_aggregates(e->args[i]);
+    return n;
+}
+
+/* What the derived table of a scalar subquery collects: its items and their names. */
+typedef struct derived_items {
+    sql_select_item *items;
+    sql_ident *aliases;
+    uint32_t n;
+    const char *qual; /* the derived table's name */
+    bool marked;      /* it has the marker column __m (it is grouped by correlation keys) */
+} derived_items;
+
+/*
+ * A subquery's select item that names outer columns besides its aggregates
+ * (`max(x) + t1.y`): e with every aggregate call moved into the derived table as
+ * `__a<i>` and replaced by `CASE WHEN __m IS NULL THEN <its value over no rows>
+ * ELSE __a<i> END` (by `__a<i>` when there is no marker: one global group), so the
+ * outer columns are read after the join, where they are in scope.  NULL when out
+ * of memory.
+ */
+static sql_expr *lift_aggregates(binder *b, const sql_expr *e, derived_items *d, bool *ok) {
+    if (!e || !*ok) return (sql_expr *)e;
+    if (bind_is_aggregate(e)) {
+        const char *name = bk_arena_printf(b->a, "__a%u", d->n);
+        sql_expr *empty = empty_group_value(b, e, ok);
+        sql_expr *col = name ? colref(b, d->qual, name, e) : NULL;
+        sql_expr *m = colref(b, d->qual, "__m", e);
+        sql_expr *is = node(b, SQL_E_IS, e), *cs = node(b, SQL_E_CASE, e);
+        sql_expr **is_args = bk_arena_array(b->a, 1, sizeof *is_args);
+        sql_expr **cs_args = bk_arena_array(b->a, 2, sizeof *cs_args);
+        if (!*ok || !col || !m || !is || !cs || !is_args || !cs_args) {
+            *ok = false;
+            return NULL;
+        }
+        d->aliases[d->n].text = name;
+        d->items[d->n].expr = (sql_expr *)e;
+        d->items[d->n].alias = &d->aliases[d->n];
+        d->n++;
+        if (!d->marked) return col;
+        is->op = "NULL";
+        is_args[0] = m;
+        is->args = is_args;
+        is->n_args = 1;
+        cs_args[0] = is;
+        cs_args[1] = empty;
+        cs->args = cs_args;
+        cs->n_args = 2;
+        cs->else_ = col;
+        return cs;
+    }
+    if (!count_aggregates(e)) return (sql_expr *)e;
+    sql_expr *c = bk_arena_alloc(b->a, sizeof *c);
+    sql_expr **args = e->n_args ? bk_arena_array(b->a, e->n_args, sizeof *args) : NULL;
+    if (!c || (e->n_args && !args)) {
+        *ok = false;
+        return NULL;
+    }
+    *c = *e;
+    for (uint32_t i = 0; i < e->n_args; i++) args[i] = lift_aggregates(b, e->args[i], d, ok);
+    c->args = args;
+    c->operand = lift_aggregates(b, e->operand, d, ok);
+    c->else_ = lift_aggregates(b, e->else_, d, ok);
+    return *ok ? c : NULL;
+}
+
 /*
  * Join rel with the derived table of the scalar subquery `sub` (query q) of the
  * expression c; *rel becomes rel ++ the derived table's columns (named `__…`, so
@@ -416,10 +490,18 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
     char qual[32];
     snprintf(qual, sizeof qual, "__sq%u", b->subquery_seq++);
     const char *qname = bk_arena_strdup(b->a, qual);
+    /* an item that names outer columns besides its aggregates: they are lifted */
+    const sql_expr *item = s->items[0].expr;
+    bool outer_item = false;
+    (void)bind_refs_of(item, &sp.inner, 1, &outer_item);
+    uint32_t n_lift = outer_item ? count_aggregates(item) : 0;
+    if (outer_item && n_lift == 0)
+        return fail(b, c, err, "a correlated scalar subquery must be one aggregate without "
+                               "GROUP BY.");
     sql_query *dq = bk_arena_zalloc(b->a, sizeof *dq);
     sql_select *ds = bk_arena_zalloc(b->a, sizeof *ds);
-    sql_select_item *items = bk_arena_zalloc(b->a, (sp.n_corr + 2) * sizeof *items);
-    sql_ident *aliases = bk_arena_zalloc(b->a, (sp.n_corr + 2) * sizeof *aliases);
+    sql_select_item *items = bk_arena_zalloc(b->a, (sp.n_corr + 2 + n_lift) * sizeof *items);
+    sql_ident *aliases = bk_arena_zalloc(b->a, (sp.n_corr + 2 + n_lift) * sizeof *aliases);
     if (!qname || !dq || !ds || !items || !aliases) return bk_arena_oom(b->a, err);
     for (uint32_t i = 0; i < sp.n_corr; i++) {
         aliases[i].text = bk_arena_printf(b->a, "__k%u", i);
@@ -427,13 +509,23 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
         items[i].expr = keys_in[i];
         items[i].alias = &aliases[i];
     }
-    aliases[sp.n_corr].text = "__v";
-    items[sp.n_corr].expr = s->items[0].expr;
-    items[sp.n_corr].alias = &aliases[sp.n_corr];
+    sql_expr *lifted = NULL;
+    if (n_lift) { /* SELECT k0 AS __k0, …, agg0 AS __a0, …, true AS __m */
+        derived_items d = {items + sp.n_corr, aliases + sp.n_corr, 0, qname, sp.n_corr > 0};
+        bool ok = true;
+        lifted = lift_aggregates(b, item, &d, &ok);
+        if (!ok || !lifted) return bk_arena_oom(b->a, err);
+    } else {
+        aliases[sp.n_corr].text = "__v";
+        items[sp.n_corr].expr = s->items[0].expr;
+        items[sp.n_corr].alias = &aliases[sp.n_corr];
+    }
+    uint32_t n_values = n_lift ? n_lift : 1;
     /* an outer row without a group sees the value over no rows: when that is not
-     * NULL (count), a LEFT JOIN and a marker column `true AS __m` tell them apart */
+     * NULL (count), a LEFT JOIN and a marker column `true AS __m` tell them apart
+     * (lifted aggregates always: what their value over no rows makes is not known) */
     sql_expr *empty = NULL;
-    bool marked = sp.n_corr && empty_group_nonnull(b, s->items[0].expr, &empty);
+    bool marked = sp.n_corr && (n_lift || empty_group_nonnull(b, s->items[0].expr, &empty));
     /* an inner join drops the outer rows without a group: right only when the
      * conjunct is `lhs op (subquery)` and the value over no rows is NULL */
     bool left = sp.n_corr && (marked || !op);
@@ -441,12 +533,12 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
         sql_expr *t = node(b, SQL_E_BOOL, c);
         if (!t) return bk_arena_oom(b->a, err);
         t->b = true;
-        aliases[sp.n_corr + 1].text = "__m";
-        items[sp.n_corr + 1].expr = t;
-        items[sp.n_corr + 1].alias = &aliases[sp.n_corr + 1];
+        aliases[sp.n_corr + n_values].text = "__m";
+        items[sp.n_corr + n_values].expr = t;
+        items[sp.n_corr + n_values].alias = &aliases[sp.n_corr + n_values];
     }
     ds->items = items;
-    ds->n_items = sp.n_corr + 1 + (marked ? 1 : 0);
+    ds->n_items = sp.n_corr + n_values + (marked ? 1 : 0);
     ds->from = s->from;
     sql_expr *where = NULL;
     for (uint32_t i = 0; i < sp.n_inner; i++) {
@@ -476,6 +568,11 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
     BK_TRY(bind_make_join(b, rel, &derived, left ? EXEC_JOIN_LEFT : EXEC_JOIN_INNER, conds,
                           sp.n_corr, false, &joined, err));
     /* the comparison, then back to the outer columns */
+    if (lifted) {
+        *rel = joined;
+        *value = lifted;
+        return BK_OK;
+    }
     sql_expr *v = colref(b, qname, "__v", c);
     if (v && marked) { /* CASE WHEN __m IS NULL THEN <empty value> ELSE __v END */
         sql_expr *m = colref(b, qname, "__m", c);
