@@ -377,6 +377,29 @@ static bool empty_group_nonnull(binder *b, const sql_expr *item, sql_expr **out)
     return true;
 }
 
+/*
+ * `CASE WHEN qual.__m IS NULL THEN empty ELSE v END`: a derived table's value v, or
+ * `empty` (its value over no rows) for an outer row the LEFT JOIN found no group for.
+ */
+static sql_expr *unless_unmatched(binder *b, const char *qual, sql_expr *empty, sql_expr *v,
+                                  const sql_expr *at) {
+    sql_expr *m = colref(b, qual, "__m", at);
+    sql_expr *is = node(b, SQL_E_IS, at), *cs = node(b, SQL_E_CASE, at);
+    sql_expr **is_args = bk_arena_array(b->a, 1, sizeof *is_args);
+    sql_expr **cs_args = bk_arena_array(b->a, 2, sizeof *cs_args);
+    if (!v || !m || !is || !cs || !is_args || !cs_args) return NULL;
+    is->op = "NULL";
+    is_args[0] = m;
+    is->args = is_args;
+    is->n_args = 1;
+    cs_args[0] = is;
+    cs_args[1] = empty;
+    cs->args = cs_args;
+    cs->n_args = 2;
+    cs->else_ = v;
+    return cs;
+}
+
 /* The aggregate calls of e (not inside one another or a subquery). */
 static uint32_t count_aggregates(const sql_expr *e) {
     if (!e || e->kind == SQL_E_IN_QUERY || e->kind == SQL_E_EXISTS || e->kind == SQL_E_SUBQUERY)
@@ -409,12 +432,9 @@ static sql_expr *lift_aggregates(binder *b, const sql_expr *e, derived_items *d,
     if (bind_is_aggregate(e)) {
         const char *name = bk_arena_printf(b->a, "__a%u", d->n);
         sql_expr *empty = empty_group_value(b, e, ok);
-        sql_expr *col = name ? colref(b, d->qual, name, e) : NULL;
-        sql_expr *m = colref(b, d->qual, "__m", e);
-        sql_expr *is = node(b, SQL_E_IS, e), *cs = node(b, SQL_E_CASE, e);
-        sql_expr **is_args = bk_arena_array(b->a, 1, sizeof *is_args);
-        sql_expr **cs_args = bk_arena_array(b->a, 2, sizeof *cs_args);
-        if (!*ok || !col || !m || !is || !cs || !is_args || !cs_args) {
+        sql_expr *col = name && *ok ? colref(b, d->qual, name, e) : NULL;
+        sql_expr *v = col && d->marked ? unless_unmatched(b, d->qual, empty, col, e) : col;
+        if (!v) {
             *ok = false;
             return NULL;
         }
@@ -422,17 +442,7 @@ static sql_expr *lift_aggregates(binder *b, const sql_expr *e, derived_items *d,
         d->items[d->n].expr = (sql_expr *)e;
         d->items[d->n].alias = &d->aliases[d->n];
         d->n++;
-        if (!d->marked) return col;
-        is->op = "NULL";
-        is_args[0] = m;
-        is->args = is_args;
-        is->n_args = 1;
-        cs_args[0] = is;
-        cs_args[1] = empty;
-        cs->args = cs_args;
-        cs->n_args = 2;
-        cs->else_ = col;
-        return cs;
+        return v;
     }
     if (!count_aggregates(e)) return (sql_expr *)e;
     sql_expr *c = bk_arena_alloc(b->a, sizeof *c);
@@ -574,24 +584,7 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
         return BK_OK;
     }
     sql_expr *v = colref(b, qname, "__v", c);
-    if (v && marked) { /* CASE WHEN __m IS NULL THEN <empty value> ELSE __v END */
-        sql_expr *m = colref(b, qname, "__m", c);
-        sql_expr *is = node(b, SQL_E_IS, c);
-        sql_expr *cs = node(b, SQL_E_CASE, c);
-        sql_expr **is_args = bk_arena_array(b->a, 1, sizeof *is_args);
-        sql_expr **cs_args = bk_arena_array(b->a, 2, sizeof *cs_args);
-        if (!m || !is || !cs || !is_args || !cs_args) return bk_arena_oom(b->a, err);
-        is->op = "NULL";
-        is_args[0] = m;
-        is->args = is_args;
-        is->n_args = 1;
-        cs_args[0] = is;
-        cs_args[1] = empty;
-        cs->args = cs_args;
-        cs->n_args = 2;
-        cs->else_ = v;
-        v = cs;
-    }
+    if (marked) v = unless_unmatched(b, qname, empty, v, c);
     if (!v) return bk_arena_oom(b->a, err);
     *rel = joined;
     *value = v;
