@@ -365,6 +365,10 @@ def test_big_join_filter_matches_duckdb(big, key):
     assert len(probe) == 1, plan
     filtered = int(probe[0].split("rows filtered=")[1].split(")")[0].split(",")[0])
     assert filtered == BIG_ROWS - want[0][0], probe[0]  # the join's keys dropped the rest
+    # with filter pushdown off a scan takes no runtime join filter either
+    off = "\n".join(r[0] for r in bricks_sql("EXPLAIN ANALYZE " + sql.format(t=src), OFF))
+    scans = scan_lines(off, "parquet")
+    assert len(scans) == 2 and all("rows filtered=0)" in s for s in scans), scans
 
 
 def test_big_in_list_skips_row_groups_between(big):
@@ -432,3 +436,29 @@ def test_late_columns_pick_rows(mixed, pred):
     want = duckdb.connect().sql(
         "SELECT count(*) FROM read_parquet('%s') WHERE %s" % (mixed, pred)).fetchall()[0][0]
     assert len(on) == want and want > 0, pred
+
+
+def test_big_join_filter_never_costs_the_query(tmp_path):
+    # A filter the memory limit has no room for is not made: wherever the join runs
+    # without one (its probe key computed, `a.k + 0`, reaches no scan column), it runs
+    # with one too.  A million sparse keys: their set (16 MiB) is what would not fit.
+    n = 1000000
+    path = str(tmp_path / "keys.parquet")
+    pq.write_table(pa.table({"k": pa.array([x * 1000003 for x in range(n)], pa.int64()),
+                             "v": pa.array([x % 1000 for x in range(n)], pa.int32())}),
+                   path, row_group_size=100000)
+    sql = ("SELECT count(*) FROM parquet.`{p}` a JOIN (SELECT k FROM parquet.`{p}` "
+           "WHERE v < 900) b ON {probe} = b.k")
+    ran_without = 0
+    for mb in range(30, 101, 10):
+        limit = (("bricks.memory_limit", str(mb << 20)),)
+        script = "".join("SET %s = %s;\n" % kv for kv in limit) + sql.format(
+            p=path, probe="a.k + 0") + ";\n"
+        without = subprocess.run([bricks_bin(), "sql", "--format", "csv"], input=script.encode(),
+                                 capture_output=True, timeout=300)
+        if without.returncode != 0:
+            assert b"OUT_OF_MEMORY" in without.stderr, without.stderr
+            continue
+        ran_without += 1
+        assert bricks_sql(sql.format(p=path, probe="a.k"), limit) == [["900000"]], mb
+    assert ran_without > 0

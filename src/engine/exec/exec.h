@@ -352,6 +352,7 @@ struct exec_node {
              * scan skips row groups and pages and drops rows by them, the filter stays */
             const struct pq_predicate *preds;
             uint32_t n_preds;
+            bool no_pushdown; /* spark.sql.parquet.filterPushdown = false: no join filters */
         } parquet;
         struct {
             void *snapshot; /* delta_snapshot *, opened by the planner */
@@ -359,6 +360,7 @@ struct exec_node {
             uint32_t n_fields;
             const struct pq_predicate *preds; /* on table fields: files, row groups, pages */
             uint32_t n_preds;
+            bool no_pushdown; /* spark.databricks.delta.stats.skipping = false: no join filters */
         } delta;
         struct {
             exec_expr *pred;

@@ -32,6 +32,7 @@ struct exec_rt_filter {
     const exec_node *scan;
     pq_predicate pred;
     exec_rt_filter *next;
+    bk_arena *arena; /* holds this filter, its set and its values; freed when popped */
 };
 
 /*
@@ -142,7 +143,9 @@ bk_status exec_join_filter_push(exec_ctx *ctx, const exec_node *join, const exec
     if (build->n_rows > JF_MAX_ROWS || !restricted(join->right)) return BK_OK;
     uint32_t scan_col;
     const exec_node *scan = scan_of(join->child, join->u.join.probe_keys[0], &scan_col);
-    if (!scan) return BK_OK;
+    if (!scan || (scan->kind == EXEC_NODE_PARQUET ? scan->u.parquet.no_pushdown
+                                                  : scan->u.delta.no_pushdown))
+        return BK_OK;
     uint32_t bcol = join->u.join.build_keys[0];
     const bk_type *t = scan->schema->children[scan_col];
     if (!bk_wordset_type_ok(t) || !bk_type_equal(t, build->schema->children[bcol]) ||
@@ -150,9 +153,20 @@ bk_status exec_join_filter_push(exec_ctx *ctx, const exec_node *join, const exec
         return BK_OK;
     const uint32_t *fields =
         scan->kind == EXEC_NODE_PARQUET ? scan->u.parquet.fields : scan->u.delta.fields;
-    bk_arena *a = ctx->arena;
-    uint64_t *w = bk_arena_array(a, build->n_rows ? build->n_rows : 1, sizeof *w);
-    if (!w) return bk_arena_oom(a, err);
+    /*
+     * In an arena of its own, under the query's: a filter the memory limit has no
+     * room for is simply not made (the join drops the same rows), and the query's
+     * arena does not fail with it.  The key words live in a child freed once the
+     * set is built.
+     */
+    (void)err;
+    bk_arena *a = bk_arena_new(ctx->arena, "join filter", 0);
+    bk_arena *keys = a ? bk_arena_new(a, "join filter keys", 0) : NULL;
+    uint64_t *w = keys ? bk_arena_array(keys, build->n_rows ? build->n_rows : 1, sizeof *w) : NULL;
+    if (!w) {
+        bk_arena_free(a);
+        return BK_OK;
+    }
     size_t n = 0;
     for (size_t c = 0; c < build->n_chunks; c++) {
         const bk_vector *v = build->chunks[c].cols[bcol];
@@ -161,10 +175,14 @@ bk_status exec_join_filter_push(exec_ctx *ctx, const exec_node *join, const exec
                 w[n++] = bk_wordset_word(v->data, bk_type_width(t), i);
     }
     const bk_wordset *set = bk_wordset_build(a, w, n);
-    if (!set) return bk_arena_oom(a, err);
-    bk_vector *values = set_values(a, t, set);
-    exec_rt_filter *f = bk_arena_zalloc(a, sizeof *f);
-    if (!values || !f) return bk_arena_oom(a, err);
+    bk_arena_free(keys);
+    bk_vector *values = set ? set_values(a, t, set) : NULL;
+    exec_rt_filter *f = values ? bk_arena_zalloc(a, sizeof *f) : NULL;
+    if (!f) {
+        bk_arena_free(a);
+        return BK_OK;
+    }
+    f->arena = a;
     f->scan = scan;
     f->pred = (pq_predicate){fields[scan_col], PQ_PRED_IN, values, set};
     f->next = ctx->rt_filters;
@@ -174,7 +192,10 @@ bk_status exec_join_filter_push(exec_ctx *ctx, const exec_node *join, const exec
 }
 
 void exec_join_filter_pop(exec_ctx *ctx, exec_rt_filter *pushed) {
-    if (pushed && ctx->rt_filters == pushed) ctx->rt_filters = pushed->next;
+    if (pushed && ctx->rt_filters == pushed) {
+        ctx->rt_filters = pushed->next;
+        bk_arena_free(pushed->arena);
+    }
 }
 
 bk_status exec_scan_predicates(exec_ctx *ctx, const exec_node *scan, const pq_predicate *preds,

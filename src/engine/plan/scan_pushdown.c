@@ -400,6 +400,9 @@ static bk_status push_filter(pusher *p, exec_node *f, bk_error *err) {
 
 static bk_status walk(pusher *p, exec_node *n, bk_error *err) {
     if (n->kind == EXEC_NODE_FILTER) BK_TRY(push_filter(p, n, err));
+    /* with pushdown off a scan takes no filter at all, runtime join filters neither */
+    if (n->kind == EXEC_NODE_PARQUET) n->u.parquet.no_pushdown = p->env->parquet_pushdown_off;
+    if (n->kind == EXEC_NODE_DELTA) n->u.delta.no_pushdown = p->env->delta_skipping_off;
     if (n->child) BK_TRY(walk(p, n->child, err));
     if (n->right) BK_TRY(walk(p, n->right, err));
     for (uint32_t i = 0; i < n->n_children; i++) BK_TRY(walk(p, n->children[i], err));
