@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/i128.h"
 #include "base/str.h"
 #include "delta/partition.h"
 
@@ -871,10 +872,17 @@ static bool pred_may_match(const delta_file_stats *st, const pq_predicate *p) {
     scalar lit;
     if (p->op == PQ_PRED_IN) {
         if (!p->values) return true;
+        /* a long list or a join's keys: the set, whose words are the values as
+         * integers (a DECIMAL of at most 18 digits as its unscaled value) */
+        int64_t lo = INT64_MIN, hi = INT64_MAX;
         if (p->set && col_type->kind == p->values->type->kind &&
-            class_of(col_type->kind) == CLS_INT) /* a long list or a join's keys: the set */
-            return bk_wordset_meets(p->set, has_min ? min.i : INT64_MIN,
-                                    has_max ? max.i : INT64_MAX);
+            class_of(col_type->kind) == CLS_INT)
+            return bk_wordset_meets(p->set, has_min ? min.i : lo, has_max ? max.i : hi);
+        if (p->set && bk_type_equal(col_type, p->values->type) &&
+            col_type->kind == BK_TYPE_DECIMAL &&
+            col_type->precision <= BK_DECIMAL_INT64_MAX_PRECISION &&
+            (!has_min || bk_i128_to_i64(min.w, &lo)) && (!has_max || bk_i128_to_i64(max.w, &hi)))
+            return bk_wordset_meets(p->set, lo, hi);
         for (size_t i = 0; i < p->values->n; i++) {
             if (!bk_vector_is_valid(p->values, i)) continue; /* x IN (NULL) is never true */
             if (!literal(p->values, i, col_type, &lit)) return true;

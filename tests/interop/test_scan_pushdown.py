@@ -337,7 +337,9 @@ def big(tmp_path_factory):
     d = tmp_path_factory.mktemp("scan_pushdown_big")
     table = pa.table({"k": pa.array([3 * x for x in range(BIG_ROWS)], pa.int64()),
                       "sparse": pa.array([1000003 * x for x in range(BIG_ROWS)], pa.int64()),
-                      "v": pa.array([x & 1023 for x in range(BIG_ROWS)], pa.int32())})
+                      "v": pa.array([x & 1023 for x in range(BIG_ROWS)], pa.int32()),
+                      "dk": pa.array([decimal.Decimal(3 * x) for x in range(BIG_ROWS)],
+                                     pa.decimal128(18, 0))})
     path = str(d / "big.parquet")
     pq.write_table(table, path, row_group_size=BIG_GROUP, write_statistics=True)
     dpath = str(d / "delta")
@@ -382,11 +384,14 @@ def test_big_in_list_skips_row_groups_between(big):
     assert "row groups=6 (skipped 4)" in scan, scan
 
 
-def test_big_delta_join_keys_skip_files(big):
+@pytest.mark.parametrize("key", ["k", "dk"])
+def test_big_delta_join_keys_skip_files(big, key):
     # the build keys lie in the second and fifth files: the probe reads only those two
+    # (a BIGINT key, and a DECIMAL(18, 0) one, whose set holds the unscaled values)
     t = "delta.`%s`" % big["delta"]
-    sql = ("SELECT count(*) FROM %s a JOIN (SELECT k FROM %s WHERE (k BETWEEN 150000 AND "
-           "180000 OR k BETWEEN 600000 AND 630000) AND v < 1000) b ON a.k = b.k" % (t, t))
+    sql = ("SELECT count(*) FROM {t} a JOIN (SELECT {c} FROM {t} WHERE (k BETWEEN 150000 AND "
+           "180000 OR k BETWEEN 600000 AND 630000) AND v < 1000) b ON a.{c} = b.{c}").format(
+               t=t, c=key)
     want = duckdb.connect().sql(
         "SELECT count(*) FROM range(%d) r(x) WHERE (3 * x BETWEEN 150000 AND 180000 OR 3 * x "
         "BETWEEN 600000 AND 630000) AND (x & 1023) < 1000" % BIG_ROWS).fetchall()[0][0]

@@ -302,48 +302,32 @@ static bk_status reduce_keys(binder *b, const split *sp, sql_expr *const *keys_i
     return BK_OK;
 }
 
+/* The aggregate calls of e (not inside one another or a subquery). */
+static uint32_t count_aggregates(const sql_expr *e) {
+    if (!e || e->kind == SQL_E_IN_QUERY || e->kind == SQL_E_EXISTS || e->kind == SQL_E_SUBQUERY)
+        return 0;
+    if (bind_is_aggregate(e)) return 1;
+    uint32_t n = count_aggregates(e->operand) + count_aggregates(e->else_);
+    for (uint32_t i = 0; i < e->n_args; i++) n += count_aggregates(e->args[i]);
+    return n;
+}
+
 /*
- * The subquery's value over an empty group (Spark's RewriteCorrelatedScalarSubquery
- * handles this "COUNT bug" the same way): `e` with every aggregate call replaced by
- * its value over no rows — 0 for count, count_if and approx_count_distinct, NULL for
- * the others, an empty array for collect_list, collect_set and array_agg.  NULL
- * when that value is not known (a subquery inside).
+ * A copy of e with each aggregate call (not inside another, nor in a subquery)
+ * replaced by fn(b, call, arg, ok); parts without aggregates are shared, not copied.
+ * With `no_subqueries`, a subquery anywhere in e makes *ok false.
  */
-static sql_expr *empty_group_value(binder *b, const sql_expr *e, bool *ok) {
-    if (!e || !*ok) return NULL;
+typedef sql_expr *(*agg_map_fn)(binder *b, const sql_expr *call, void *arg, bool *ok);
+
+static sql_expr *map_aggregates(binder *b, const sql_expr *e, agg_map_fn fn, void *arg,
+                                bool no_subqueries, bool *ok) {
+    if (!e || !*ok) return (sql_expr *)e;
     if (e->kind == SQL_E_IN_QUERY || e->kind == SQL_E_EXISTS || e->kind == SQL_E_SUBQUERY) {
-        *ok = false;
-        return NULL;
+        if (no_subqueries) *ok = false;
+        return (sql_expr *)e;
     }
-    if (bind_is_aggregate(e)) {
-        const char *name = e->name.parts[e->name.n - 1].text;
-        static const char *const zero[] = {"count", "count_if", "approx_count_distinct"};
-        static const char *const arrays[] = {"collect_list", "collect_set", "array_agg"};
-        bk_str nm = bk_str_from_cstr(name);
-        for (size_t i = 0; i < BK_ARRAY_LEN(arrays); i++) {
-            if (!bk_str_ieq(nm, bk_str_from_cstr(arrays[i]))) continue;
-            /* an empty array: `array()`, typed by the CASE that picks it */
-            sql_expr *a = node(b, SQL_E_FUNC, e);
-            sql_ident *fn = bk_arena_zalloc(b->a, sizeof *fn);
-            if (!a || !fn) {
-                *ok = false;
-                return NULL;
-            }
-            fn->text = "array";
-            a->name = (sql_name){fn, 1, e->span};
-            return a;
-        }
-        bool is_zero = false;
-        for (size_t i = 0; i < BK_ARRAY_LEN(zero); i++)
-            is_zero |= bk_str_ieq(nm, bk_str_from_cstr(zero[i]));
-        sql_expr *v = node(b, is_zero ? SQL_E_NUMBER : SQL_E_NULL, e);
-        if (v && is_zero) {
-            v->text = "0L";
-            v->text_len = 2;
-        }
-        if (!v) *ok = false;
-        return v;
-    }
+    if (bind_is_aggregate(e)) return fn(b, e, arg, ok);
+    if (!count_aggregates(e) && !no_subqueries) return (sql_expr *)e;
     sql_expr *c = bk_arena_alloc(b->a, sizeof *c);
     sql_expr **args = e->n_args ? bk_arena_array(b->a, e->n_args, sizeof *args) : NULL;
     if (!c || (e->n_args && !args)) {
@@ -351,11 +335,58 @@ static sql_expr *empty_group_value(binder *b, const sql_expr *e, bool *ok) {
         return NULL;
     }
     *c = *e;
-    for (uint32_t i = 0; i < e->n_args; i++) args[i] = empty_group_value(b, e->args[i], ok);
+    for (uint32_t i = 0; i < e->n_args; i++)
+        args[i] = map_aggregates(b, e->args[i], fn, arg, no_subqueries, ok);
     c->args = args;
-    if (e->operand) c->operand = empty_group_value(b, e->operand, ok);
-    if (e->else_) c->else_ = empty_group_value(b, e->else_, ok);
+    c->operand = map_aggregates(b, e->operand, fn, arg, no_subqueries, ok);
+    c->else_ = map_aggregates(b, e->else_, fn, arg, no_subqueries, ok);
     return *ok ? c : NULL;
+}
+
+/*
+ * An aggregate call's value over no rows: 0 for count, count_if and
+ * approx_count_distinct, NULL for the others, an empty array for collect_list,
+ * collect_set and array_agg.
+ */
+static sql_expr *empty_aggregate(binder *b, const sql_expr *e, void *arg, bool *ok) {
+    (void)arg;
+    const char *name = e->name.parts[e->name.n - 1].text;
+    static const char *const zero[] = {"count", "count_if", "approx_count_distinct"};
+    static const char *const arrays[] = {"collect_list", "collect_set", "array_agg"};
+    bk_str nm = bk_str_from_cstr(name);
+    for (size_t i = 0; i < BK_ARRAY_LEN(arrays); i++) {
+        if (!bk_str_ieq(nm, bk_str_from_cstr(arrays[i]))) continue;
+        /* an empty array: `array()`, typed by the CASE that picks it */
+        sql_expr *a = node(b, SQL_E_FUNC, e);
+        sql_ident *fn = bk_arena_zalloc(b->a, sizeof *fn);
+        if (!a || !fn) {
+            *ok = false;
+            return NULL;
+        }
+        fn->text = "array";
+        a->name = (sql_name){fn, 1, e->span};
+        return a;
+    }
+    bool is_zero = false;
+    for (size_t i = 0; i < BK_ARRAY_LEN(zero); i++)
+        is_zero |= bk_str_ieq(nm, bk_str_from_cstr(zero[i]));
+    sql_expr *v = node(b, is_zero ? SQL_E_NUMBER : SQL_E_NULL, e);
+    if (v && is_zero) {
+        v->text = "0L";
+        v->text_len = 2;
+    }
+    if (!v) *ok = false;
+    return v;
+}
+
+/*
+ * The subquery's value over an empty group (Spark's RewriteCorrelatedScalarSubquery
+ * handles this "COUNT bug" the same way): `e` with every aggregate call replaced by
+ * its value over no rows.  NULL when that value is not known (a subquery inside).
+ */
+static sql_expr *empty_group_value(binder *b, const sql_expr *e, bool *ok) {
+    sql_expr *v = map_aggregates(b, e, empty_aggregate, NULL, true, ok);
+    return *ok ? v : NULL;
 }
 
 /* Is the subquery's value over an empty group a known non-NULL constant?  Then *out. */
@@ -400,14 +431,13 @@ static sql_expr *unless_unmatched(binder *b, const char *qual, sql_expr *empty, 
     return cs;
 }
 
-/* The aggregate calls of e (not inside one another or a subquery). */
-static uint32_t count_aggregates(const sql_expr *e) {
-    if (!e || e->kind == SQL_E_IN_QUERY || e->kind == SQL_E_EXISTS || e->kind == SQL_E_SUBQUERY)
-        return 0;
-    if (bind_is_aggregate(e)) return 1;
-    uint32_t n = count_aggregates(e->operand) + count_aggregates(e->else_);
-    for (uint32_t i = 0; i < e->n_args; i++) n += count_aggregates(e->args[i]);
-    return n;
+
+/* An aggregate call as a NULL literal: what an item reads besides its aggregates. */
+static sql_expr *null_aggregate(binder *b, const sql_expr *e, void *arg, bool *ok) {
+    (void)arg;
+    sql_expr *v = node(b, SQL_E_NULL, e);
+    if (!v) *ok = false;
+    return v;
 }
 
 /* What the derived table of a scalar subquery collects: its items and their names. */
@@ -420,43 +450,27 @@ typedef struct derived_items {
 } derived_items;
 
 /*
- * A subquery's select item that names outer columns besides its aggregates
- * (`max(x) + t1.y`): e with every aggregate call moved into the derived table as
- * `__a<i>` and replaced by `CASE WHEN __m IS NULL THEN <its value over no rows>
- * ELSE __a<i> END` (by `__a<i>` when there is no marker: one global group), so the
- * outer columns are read after the join, where they are in scope.  NULL when out
- * of memory.
+ * An aggregate call e of a subquery's select item that names outer columns besides
+ * its aggregates (`max(x) + t1.y`), moved into the derived table as `__a<i>`; the
+ * item takes `CASE WHEN __m IS NULL THEN <its value over no rows> ELSE __a<i> END`
+ * instead (`__a<i>` when there is no marker: one global group), so the outer
+ * columns are read after the join, where they are in scope.
  */
-static sql_expr *lift_aggregates(binder *b, const sql_expr *e, derived_items *d, bool *ok) {
-    if (!e || !*ok) return (sql_expr *)e;
-    if (bind_is_aggregate(e)) {
-        const char *name = bk_arena_printf(b->a, "__a%u", d->n);
-        sql_expr *empty = empty_group_value(b, e, ok);
-        sql_expr *col = name && *ok ? colref(b, d->qual, name, e) : NULL;
-        sql_expr *v = col && d->marked ? unless_unmatched(b, d->qual, empty, col, e) : col;
-        if (!v) {
-            *ok = false;
-            return NULL;
-        }
-        d->aliases[d->n].text = name;
-        d->items[d->n].expr = (sql_expr *)e;
-        d->items[d->n].alias = &d->aliases[d->n];
-        d->n++;
-        return v;
-    }
-    if (!count_aggregates(e)) return (sql_expr *)e;
-    sql_expr *c = bk_arena_alloc(b->a, sizeof *c);
-    sql_expr **args = e->n_args ? bk_arena_array(b->a, e->n_args, sizeof *args) : NULL;
-    if (!c || (e->n_args && !args)) {
+static sql_expr *lift_aggregate(binder *b, const sql_expr *e, void *arg, bool *ok) {
+    derived_items *d = arg;
+    const char *name = bk_arena_printf(b->a, "__a%u", d->n);
+    sql_expr *empty = empty_group_value(b, e, ok);
+    sql_expr *col = name && *ok ? colref(b, d->qual, name, e) : NULL;
+    sql_expr *v = col && d->marked ? unless_unmatched(b, d->qual, empty, col, e) : col;
+    if (!v) {
         *ok = false;
         return NULL;
     }
-    *c = *e;
-    for (uint32_t i = 0; i < e->n_args; i++) args[i] = lift_aggregates(b, e->args[i], d, ok);
-    c->args = args;
-    c->operand = lift_aggregates(b, e->operand, d, ok);
-    c->else_ = lift_aggregates(b, e->else_, d, ok);
-    return *ok ? c : NULL;
+    d->aliases[d->n].text = name;
+    d->items[d->n].expr = (sql_expr *)e;
+    d->items[d->n].alias = &d->aliases[d->n];
+    d->n++;
+    return v;
 }
 
 /*
@@ -500,14 +514,17 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
     char qual[32];
     snprintf(qual, sizeof qual, "__sq%u", b->subquery_seq++);
     const char *qname = bk_arena_strdup(b->a, qual);
-    /* an item that names outer columns besides its aggregates: they are lifted */
+    /* an item that names outer columns besides its aggregates, and no inner ones
+     * (those need an aggregate, MISSING_AGGREGATION): its aggregates are lifted */
     const sql_expr *item = s->items[0].expr;
-    bool outer_item = false;
-    (void)bind_refs_of(item, &sp.inner, 1, &outer_item);
-    uint32_t n_lift = outer_item ? count_aggregates(item) : 0;
-    if (outer_item && n_lift == 0)
-        return fail(b, c, err, "a correlated scalar subquery must be one aggregate without "
-                               "GROUP BY.");
+    uint32_t n_lift = count_aggregates(item);
+    if (n_lift) {
+        bool ok = true, outer_item = false;
+        const sql_expr *rest = map_aggregates(b, item, null_aggregate, NULL, false, &ok);
+        if (!ok) return bk_arena_oom(b->a, err);
+        uint64_t inner_refs = bind_refs_of(rest, &sp.inner, 1, &outer_item);
+        if (inner_refs || !outer_item) n_lift = 0;
+    }
     sql_query *dq = bk_arena_zalloc(b->a, sizeof *dq);
     sql_select *ds = bk_arena_zalloc(b->a, sizeof *ds);
     sql_select_item *items = bk_arena_zalloc(b->a, (sp.n_corr + 2 + n_lift) * sizeof *items);
@@ -523,7 +540,7 @@ static bk_status scalar_join(binder *b, plan_rel *rel, const sql_expr *c, const 
     if (n_lift) { /* SELECT k0 AS __k0, …, agg0 AS __a0, …, true AS __m */
         derived_items d = {items + sp.n_corr, aliases + sp.n_corr, 0, qname, sp.n_corr > 0};
         bool ok = true;
-        lifted = lift_aggregates(b, item, &d, &ok);
+        lifted = map_aggregates(b, item, lift_aggregate, &d, false, &ok);
         if (!ok || !lifted) return bk_arena_oom(b->a, err);
     } else {
         aliases[sp.n_corr].text = "__v";
