@@ -287,9 +287,33 @@ static bk_status decode_plain(chunk_ctx *c, const uint8_t *data, size_t len, siz
     }
 }
 
+/* dst[i] = src[idx[i]] for i < n, values of c->out_width bytes (output layout). */
+static bk_status gather_values(chunk_ctx *c, const void *src, const uint32_t *idx, size_t n,
+                               void *dst) {
+    switch (c->out_width) {
+    case 1:
+        for (size_t i = 0; i < n; i++) ((uint8_t *)dst)[i] = ((const uint8_t *)src)[idx[i]];
+        break;
+    case 2:
+        for (size_t i = 0; i < n; i++) ((uint16_t *)dst)[i] = ((const uint16_t *)src)[idx[i]];
+        break;
+    case 4:
+        for (size_t i = 0; i < n; i++) ((uint32_t *)dst)[i] = ((const uint32_t *)src)[idx[i]];
+        break;
+    case 8:
+        for (size_t i = 0; i < n; i++) ((uint64_t *)dst)[i] = ((const uint64_t *)src)[idx[i]];
+        break;
+    case 16:
+        for (size_t i = 0; i < n; i++) ((bk_str *)dst)[i] = ((const bk_str *)src)[idx[i]];
+        break;
+    default:
+        return page_error(c, BK_INTERNAL, "unexpected value width");
+    }
+    return BK_OK;
+}
+
 /* Gather dictionary entries idx[0..n) into dst (output layout). */
 static bk_status dict_gather(chunk_ctx *c, const uint32_t *idx, size_t n, void *dst) {
-    size_t w = c->out_width;
     if (c->dict_n <= UINT32_MAX) { /* (a larger dictionary holds every 32-bit index) */
         /* idx[i] >= dict_n iff dict_n - 1 - idx[i] is negative: an OR of the
            differences vectorizes where a compare per index does not */
@@ -297,26 +321,7 @@ static bk_status dict_gather(chunk_ctx *c, const uint32_t *idx, size_t n, void *
         for (size_t i = 0; i < n; i++) bad |= last - (int64_t)idx[i];
         if (bad < 0) return page_error(c, BK_CORRUPT, "dictionary index out of range");
     }
-    switch (w) {
-    case 1:
-        for (size_t i = 0; i < n; i++) ((uint8_t *)dst)[i] = ((const uint8_t *)c->dict)[idx[i]];
-        break;
-    case 2:
-        for (size_t i = 0; i < n; i++) ((uint16_t *)dst)[i] = ((const uint16_t *)c->dict)[idx[i]];
-        break;
-    case 4:
-        for (size_t i = 0; i < n; i++) ((uint32_t *)dst)[i] = ((const uint32_t *)c->dict)[idx[i]];
-        break;
-    case 8:
-        for (size_t i = 0; i < n; i++) ((uint64_t *)dst)[i] = ((const uint64_t *)c->dict)[idx[i]];
-        break;
-    case 16:
-        for (size_t i = 0; i < n; i++) ((bk_str *)dst)[i] = ((const bk_str *)c->dict)[idx[i]];
-        break;
-    default:
-        return page_error(c, BK_INTERNAL, "unexpected dictionary value width");
-    }
-    return BK_OK;
+    return gather_values(c, c->dict, idx, n, dst);
 }
 
 static bool is_dictionary(pq_encoding enc) {
@@ -604,19 +609,7 @@ static bk_status pick_page(chunk_ctx *c, pq_encoding enc, const uint8_t *values,
             uint8_t *all = bk_arena_array(c->scratch, n_defined ? n_defined : 1, w);
             if (!all) return bk_arena_oom(c->scratch, c->err);
             BK_TRY(decode_values(c, enc, values, len, n_defined, all));
-            switch (w) {
-            case 8:
-                for (size_t j = 0; j < n_vals; j++)
-                    ((uint64_t *)dst)[j] = ((const uint64_t *)all)[vpos[j]];
-                break;
-            case 4:
-                for (size_t j = 0; j < n_vals; j++)
-                    ((uint32_t *)dst)[j] = ((const uint32_t *)all)[vpos[j]];
-                break;
-            default:
-                for (size_t j = 0; j < n_vals; j++) memcpy(dst + j * w, all + vpos[j] * w, w);
-                break;
-            }
+            BK_TRY(gather_values(c, all, vpos, n_vals, dst));
         }
     }
     out->n_levels += m;

@@ -221,14 +221,15 @@ size_t exec_keys_equal_filter(bk_vector *const *a_cols, bk_vector *const *b_cols
 /*
  * Runtime join filters (join_filter.c).  exec_join_filter_push: when `join` drops
  * probe rows without a partner and its first probe key is a scan's integer-like
- * column, that scan gets `key IN (the build keys)` until exec_join_filter_pop;
- * *pushed is NULL when nothing was pushed.  exec_scan_predicates: a scan's
+ * column, that scan gets `key IN (the build keys)` until exec_join_filter_pop.  It
+ * returns the filter, or NULL when none was pushed (also when the memory limit had
+ * no room for one: the join drops the same rows).  exec_scan_predicates: a scan's
  * predicates with the filters in force for it (the planner's `preds` when none).
  */
 typedef struct exec_rt_filter exec_rt_filter;
 struct pq_predicate;
-bk_status exec_join_filter_push(exec_ctx *ctx, const exec_node *join, const exec_table *build,
-                                exec_rt_filter **pushed, bk_error *err);
+exec_rt_filter *exec_join_filter_push(exec_ctx *ctx, const exec_node *join,
+                                      const exec_table *build);
 void exec_join_filter_pop(exec_ctx *ctx, exec_rt_filter *pushed);
 bk_status exec_scan_predicates(exec_ctx *ctx, const exec_node *scan,
                                const struct pq_predicate *preds, uint32_t n_preds,

@@ -133,24 +133,23 @@ static bk_vector *set_values(bk_arena *a, const bk_type *t, const bk_wordset *se
     return v;
 }
 
-bk_status exec_join_filter_push(exec_ctx *ctx, const exec_node *join, const exec_table *build,
-                                exec_rt_filter **pushed, bk_error *err) {
-    *pushed = NULL;
+exec_rt_filter *exec_join_filter_push(exec_ctx *ctx, const exec_node *join,
+                                      const exec_table *build) {
     exec_join_kind k = join->u.join.kind;
     bool drops = k == EXEC_JOIN_INNER || k == EXEC_JOIN_SEMI || k == EXEC_JOIN_RIGHT ||
                  k == EXEC_JOIN_RIGHT_SEMI || k == EXEC_JOIN_RIGHT_ANTI;
-    if (!drops || join->u.join.null_safe || join->u.join.n_keys == 0) return BK_OK;
-    if (build->n_rows > JF_MAX_ROWS || !restricted(join->right)) return BK_OK;
+    if (!drops || join->u.join.null_safe || join->u.join.n_keys == 0) return NULL;
+    if (build->n_rows > JF_MAX_ROWS || !restricted(join->right)) return NULL;
     uint32_t scan_col;
     const exec_node *scan = scan_of(join->child, join->u.join.probe_keys[0], &scan_col);
     if (!scan || (scan->kind == EXEC_NODE_PARQUET ? scan->u.parquet.no_pushdown
                                                   : scan->u.delta.no_pushdown))
-        return BK_OK;
+        return NULL;
     uint32_t bcol = join->u.join.build_keys[0];
     const bk_type *t = scan->schema->children[scan_col];
     if (!bk_wordset_type_ok(t) || !bk_type_equal(t, build->schema->children[bcol]) ||
         t->precision != build->schema->children[bcol]->precision)
-        return BK_OK;
+        return NULL;
     const uint32_t *fields =
         scan->kind == EXEC_NODE_PARQUET ? scan->u.parquet.fields : scan->u.delta.fields;
     /*
@@ -159,13 +158,12 @@ bk_status exec_join_filter_push(exec_ctx *ctx, const exec_node *join, const exec
      * arena does not fail with it.  The key words live in a child freed once the
      * set is built.
      */
-    (void)err;
     bk_arena *a = bk_arena_new(ctx->arena, "join filter", 0);
     bk_arena *keys = a ? bk_arena_new(a, "join filter keys", 0) : NULL;
     uint64_t *w = keys ? bk_arena_array(keys, build->n_rows ? build->n_rows : 1, sizeof *w) : NULL;
     if (!w) {
         bk_arena_free(a);
-        return BK_OK;
+        return NULL;
     }
     size_t n = 0;
     for (size_t c = 0; c < build->n_chunks; c++) {
@@ -180,15 +178,14 @@ bk_status exec_join_filter_push(exec_ctx *ctx, const exec_node *join, const exec
     exec_rt_filter *f = values ? bk_arena_zalloc(a, sizeof *f) : NULL;
     if (!f) {
         bk_arena_free(a);
-        return BK_OK;
+        return NULL;
     }
     f->arena = a;
     f->scan = scan;
     f->pred = (pq_predicate){fields[scan_col], PQ_PRED_IN, values, set};
     f->next = ctx->rt_filters;
     ctx->rt_filters = f;
-    *pushed = f;
-    return BK_OK;
+    return f;
 }
 
 void exec_join_filter_pop(exec_ctx *ctx, exec_rt_filter *pushed) {

@@ -732,9 +732,7 @@ static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const ex
     size_t n = c->n;
     bk_arena *a = w->scratch;
     uint32_t *gid = bk_arena_array(a, n ? n : 1, sizeof *gid);
-    uint64_t *hash = bk_arena_array(a, n ? n : 1, sizeof *hash);
-    bk_vector **keys = bk_arena_array(a, st->n_keys ? st->n_keys : 1, sizeof *keys);
-    if (!gid || !hash || !keys) return bk_arena_oom(a, err);
+    if (!gid) return bk_arena_oom(a, err);
     if (st->n_keys == 0) { /* a global aggregate: every row is group 0, nothing to hash */
         if (l->parts[0].groups.count == 0) {
             uint64_t h = 0;
@@ -744,6 +742,9 @@ static bk_status agg_consume(exec_sink *s, exec_worker *w, void *local, const ex
         BK_TRY(consume_rows(s, w, &l->parts[0], c, gid, NULL, n, NULL, err));
         return check_local_memory(s, l, err);
     }
+    uint64_t *hash = bk_arena_array(a, n ? n : 1, sizeof *hash);
+    bk_vector **keys = bk_arena_array(a, st->n_keys, sizeof *keys);
+    if (!hash || !keys) return bk_arena_oom(a, err);
     const uint32_t *key_cols = s->node->u.agg.keys;
     for (uint32_t k = 0; k < st->n_keys; k++) keys[k] = c->cols[key_cols[k]];
     BK_TRY(exec_keys_flatten(a, keys, st->n_keys, err));

@@ -464,8 +464,7 @@ static bk_status run_into(feed *f, exec_node *node, const chain *above, bk_error
         BK_TRY(exec_join_probe(ctx, node, build, op, err));
         chain ch;
         BK_TRY(chain_push_front(a, above, op, &ch, err));
-        exec_rt_filter *rtf;
-        BK_TRY(exec_join_filter_push(ctx, node, build, &rtf, err));
+        exec_rt_filter *rtf = exec_join_filter_push(ctx, node, build);
         bk_status s = run_into(f, node->child, &ch, err);
         exec_join_filter_pop(ctx, rtf);
         exec_join_kind jk = node->u.join.kind;
